@@ -1,0 +1,51 @@
+# Test helpers. Every test runs under ctest; services (PostgreSQL, s3rver,
+# ...) are ctest fixtures that start the real server on 127.0.0.1 and stop
+# it afterwards (see tests/services/).
+set(NBAQ_SERVICES_DIR ${CMAKE_BINARY_DIR}/services)
+
+# nbaq_add_unit_test(<name> SOURCES <files> [LIBRARIES <libs>]
+#                    [FIXTURES <fixtures>])  -- a cmocka executable.
+function(nbaq_add_unit_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBRARIES;FIXTURES" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE PkgConfig::CMOCKA ${T_LIBRARIES})
+  add_test(NAME ${name} COMMAND ${name})
+  nbaq_test_environment(${name} "${T_FIXTURES}")
+endfunction()
+
+# nbaq_add_script_test(<name> COMMAND <argv...> [FIXTURES <fixtures>])
+#   -- a test that drives the real binaries (python3 or sh).
+function(nbaq_add_script_test name)
+  cmake_parse_arguments(T "" "" "COMMAND;FIXTURES" ${ARGN})
+  add_test(NAME ${name} COMMAND ${T_COMMAND}
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  nbaq_test_environment(${name} "${T_FIXTURES}")
+endfunction()
+
+function(nbaq_test_environment name fixtures)
+  set(env
+    "NBAQ_HOST=$<TARGET_FILE:nbaq-host>"
+    "NBAQ_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+    "NBAQ_BUILD_DIR=${CMAKE_BINARY_DIR}"
+    "NBAQ_PLUGIN_DIR=${NBAQ_PLUGIN_OUTPUT_DIR}"
+    "NBAQ_SERVICES_DIR=${NBAQ_SERVICES_DIR}"
+    "PYTHONDONTWRITEBYTECODE=1"
+    "CMOCKA_MESSAGE_OUTPUT=STDOUT")
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT 300)
+  if(fixtures)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${fixtures}")
+  endif()
+endfunction()
+
+# nbaq_add_service(<fixture> <script>) -- start/stop a real server.
+# The script is called as `<script> start|stop <dir>` and, once started,
+# leaves <dir>/env with KEY=VALUE lines that tests read.
+function(nbaq_add_service fixture script)
+  set(dir ${NBAQ_SERVICES_DIR}/${fixture})
+  add_test(NAME service_${fixture}_start COMMAND bash ${script} start ${dir})
+  add_test(NAME service_${fixture}_stop COMMAND bash ${script} stop ${dir})
+  set_tests_properties(service_${fixture}_start PROPERTIES
+    FIXTURES_SETUP ${fixture} TIMEOUT 180 RESOURCE_LOCK svc_${fixture})
+  set_tests_properties(service_${fixture}_stop PROPERTIES
+    FIXTURES_CLEANUP ${fixture} TIMEOUT 60 RESOURCE_LOCK svc_${fixture})
+endfunction()

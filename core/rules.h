@@ -1,0 +1,73 @@
+/*
+ * rules.h - what the config says about one metric: static bounds and the
+ * history-based rules. Filled by the config loader (config.c), applied by
+ * evaluate.c (bounds) and history/rules_history.c (anomaly, change).
+ */
+#ifndef NBAQ_CORE_RULES_H
+#define NBAQ_CORE_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nbaq.h"
+
+typedef enum rule_direction {
+    RULE_DIRECTION_BOTH = 0, /* either side of the baseline                 */
+    RULE_DIRECTION_ABOVE,    /* only values above (rising, for change)      */
+    RULE_DIRECTION_BELOW     /* only values below (falling, for change)     */
+} rule_direction;
+
+typedef enum rule_season {
+    RULE_SEASON_NONE = 0,    /* the whole baseline                          */
+    RULE_SEASON_HOUR_OF_DAY, /* only past values of the same UTC hour       */
+    RULE_SEASON_DAY_OF_WEEK, /* only past values of the same UTC weekday    */
+    RULE_SEASON_HOUR_OF_WEEK /* same weekday and hour                       */
+} rule_season;
+
+typedef enum rule_better {
+    RULE_BETTER_NONE = 0, /* trends are UP/DOWN/STABLE                       */
+    RULE_BETTER_HIGHER,
+    RULE_BETTER_LOWER
+} rule_better;
+
+/* An optional number from the config. */
+typedef struct rule_bound {
+    int set;
+    double value;
+} rule_bound;
+
+/* z-score of the value against its own past (YAML key `anomaly`). */
+typedef struct anomaly_rule {
+    int enabled;
+    double z;              /* default 3                                      */
+    uint32_t window_points;/* baseline: last N values (default 30) ...      */
+    int64_t window_ms;     /* ... or, when > 0, values of the last window   */
+    uint32_t min_history;  /* no judgement below this many points (7)       */
+    rule_direction direction;
+    rule_bound floor;      /* |value - mean| below this never fires          */
+    rule_season seasonal;
+    nbaq_status status;    /* status when it fires (default WARNING)        */
+} anomaly_rule;
+
+/* Change against the previous value (YAML key `change`). */
+typedef struct change_rule {
+    int enabled;
+    rule_bound warn_pct, fail_pct; /* |percent change| at or above          */
+    rule_bound warn_abs, fail_abs; /* |absolute change| at or above         */
+    rule_direction direction;      /* ABOVE: rises only; BELOW: falls only  */
+} change_rule;
+
+typedef struct metric_rule {
+    char *pattern;     /* metric name, or an fnmatch(3) glob: "objects.*"   */
+    char *location;    /* "file:line:col" of the rule, for messages         */
+    rule_bound warn_above, fail_above; /* status when value > bound         */
+    rule_bound warn_below, fail_below; /* status when value < bound         */
+    rule_better better;
+    anomaly_rule anomaly;
+    change_rule change;
+} metric_rule;
+
+/* Defaults for a rule whose YAML named the key but not every field. */
+void anomaly_rule_defaults(anomaly_rule *rule);
+
+#endif

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up nbaq and run the bundled example once: installs what is missing,
+# builds, and runs every check of config/monitor.yaml (history in SQLite).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake -S . -B build >/dev/null
+cmake --build build -j "$(nproc)"
+exec ./build/nbaq-host -c config/monitor.yaml "$@"

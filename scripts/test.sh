@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Build nbaq and run every test: once normally (warnings are errors), once
+# under AddressSanitizer and UndefinedBehaviorSanitizer. Installs what is
+# missing first. Servers the tests need are started by ctest on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --test
+if [ -f tests/services/package.json ]; then
+    (cd tests/services && npm ci --no-audit --no-fund --loglevel=error)
+fi
+jobs=$(nproc)
+
+cmake -S . -B build -DNBAQ_WERROR=ON >/dev/null
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+cmake -S . -B build-asan -DNBAQ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$jobs"

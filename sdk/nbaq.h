@@ -1,0 +1,400 @@
+/*
+ * nbaq.h - the whole contract between the nbaq host and its plugins.
+ *
+ * A plugin is a shared object that exports one function with a fixed name,
+ * nbaq_plugin_descriptor_get(), returning a static descriptor. The host
+ * dlopen()s the file, calls that function, checks the descriptor's ABI
+ * version and size, and only then calls anything else. Every service the
+ * host offers reaches the plugin as a table of function pointers
+ * (nbaq_host_api) passed to each callback, in the manner of SQLite's
+ * loadable extensions: a plugin never links against the host, and is
+ * built with -Wl,-z,defs to prove it.
+ *
+ * Compatibility rules
+ *   - NBAQ_ABI_MAJOR changes break plugins; the host refuses a plugin whose
+ *     major differs from its own.
+ *   - NBAQ_ABI_MINOR grows when something is appended: a field at the end of
+ *     a struct below, or a function at the end of nbaq_host_api. Nothing is
+ *     ever removed or reordered within a major version.
+ *   - The host refuses a plugin built against a newer minor than its own.
+ *     It reads descriptor fields only up to descriptor->struct_size.
+ *   - A plugin that wants to call a function appended in a later minor checks
+ *     NBAQ_API_HAS(api, member) first.
+ *   - Result structs (nbaq_run and what it points to) are reached through
+ *     arrays of pointers, never arrays of structs, so that they can grow.
+ *
+ * Ownership, for every pointer that crosses the boundary
+ *   - Strings and structs the plugin hands to the host (metric names, units,
+ *     messages, output data) are copied by the host before the call returns.
+ *     The plugin may pass stack buffers.
+ *   - Everything the host hands to the plugin (options, the run, names,
+ *     directories) is owned by the host, read-only, and valid until the
+ *     callback that received it returns, unless the comment says longer.
+ *   - Error text travels in a buffer the caller provides (err, err_size);
+ *     nothing is ever freed on the other side of the boundary.
+ *
+ * Isolation
+ *   Every check and every reporter runs in a child process of the host with
+ *   a timeout. A plugin that crashes, calls exit() or hangs ends as ERROR
+ *   with the reason; the host and the other plugins carry on. Plugins may
+ *   therefore use process-wide state (curl_global_init, signal handlers)
+ *   without cleaning it up, but must not rely on anything surviving between
+ *   two calls.
+ */
+#ifndef NBAQ_H
+#define NBAQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NBAQ_ABI_MAJOR 1
+#define NBAQ_ABI_MINOR 0
+#define NBAQ_ABI_VERSION ((uint32_t)((NBAQ_ABI_MAJOR << 16) | NBAQ_ABI_MINOR))
+#define NBAQ_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
+#define NBAQ_ABI_VERSION_MINOR(v) ((uint32_t)(v)&0xffffu)
+
+/* The one symbol the host looks up in a plugin. */
+#define NBAQ_PLUGIN_ENTRY_SYMBOL "nbaq_plugin_descriptor_get"
+
+#if defined(__GNUC__)
+#define NBAQ_EXPORT __attribute__((visibility("default")))
+#define NBAQ_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#else
+#define NBAQ_EXPORT
+#define NBAQ_PRINTF(fmt, first)
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Statuses and severities                                                   */
+
+/*
+ * Result of a check or of one metric. Exit codes of nbaq-host follow the
+ * monitoring-plugins convention: PASS 0, WARNING 1, FAIL 2, ERROR/UNKNOWN 3.
+ * "Worst" is this order, from best to worst: PASS < WARNING < FAIL <
+ * UNKNOWN < ERROR. ERROR and UNKNOWN rank above FAIL because a check that
+ * could not measure must never be hidden behind one that measured badly.
+ */
+typedef enum nbaq_status {
+    NBAQ_PASS = 0,
+    NBAQ_WARNING = 1,
+    NBAQ_FAIL = 2,
+    NBAQ_ERROR = 3,
+    NBAQ_UNKNOWN = 4
+} nbaq_status;
+#define NBAQ_STATUS_COUNT 5
+
+typedef enum nbaq_severity {
+    NBAQ_SEV_INFO = 0,
+    NBAQ_SEV_LOW = 1,
+    NBAQ_SEV_MEDIUM = 2,
+    NBAQ_SEV_HIGH = 3,
+    NBAQ_SEV_CRITICAL = 4
+} nbaq_severity;
+#define NBAQ_SEVERITY_COUNT 5
+
+typedef enum nbaq_log_level {
+    NBAQ_LOG_ERROR = 0,
+    NBAQ_LOG_WARN = 1,
+    NBAQ_LOG_INFO = 2,
+    NBAQ_LOG_DEBUG = 3
+} nbaq_log_level;
+
+/* ------------------------------------------------------------------------ */
+/* Option schema: declared by the plugin, validated and documented by host  */
+
+typedef enum nbaq_option_type {
+    NBAQ_OPT_STRING = 1,  /* any scalar, as text                            */
+    NBAQ_OPT_INT,         /* 64-bit signed integer                          */
+    NBAQ_OPT_DOUBLE,      /* number                                         */
+    NBAQ_OPT_BOOL,        /* true/false/yes/no/on/off                       */
+    NBAQ_OPT_DURATION,    /* "250ms", "30s", "5m", "2h", "7d"; read in ms   */
+    NBAQ_OPT_SIZE,        /* "512", "64K", "2M", "1G" (powers of 1024); B   */
+    NBAQ_OPT_ENUM,        /* one of spec.choices; read as a string          */
+    NBAQ_OPT_STRING_LIST, /* a sequence of scalars, or one scalar           */
+    NBAQ_OPT_STRING_MAP,  /* a mapping of scalar to scalar (headers, types) */
+    NBAQ_OPT_OBJECT,      /* a mapping validated against spec.fields        */
+    NBAQ_OPT_OBJECT_LIST  /* a sequence of mappings, each against fields    */
+} nbaq_option_type;
+
+/*
+ * One declared option. A plugin's schema is a static array terminated by an
+ * entry whose name is NULL (NBAQ_OPTION_END). The host rejects unknown
+ * keys (suggesting the closest declared one), missing required options and
+ * values of the wrong type, naming file, line and column, before the plugin
+ * ever runs. The host owns none of these pointers: they point into the
+ * plugin's static data and must live as long as the plugin is loaded.
+ */
+typedef struct nbaq_option_spec {
+    const char *name;
+    nbaq_option_type type;
+    int required;               /* non-zero: the config must set it          */
+    const char *default_value;  /* as it would be written in YAML; NULL: none */
+    const char *description;    /* one line, printed by --list-plugins      */
+    double min;                 /* INT, DOUBLE, DURATION (ms), SIZE (bytes): */
+    double max;                 /*   checked only when min < max            */
+    const char *const *choices; /* ENUM: NULL-terminated list of values     */
+    int secret;                 /* never printed by the host                */
+    const struct nbaq_option_spec *fields; /* OBJECT, OBJECT_LIST: schema  */
+} nbaq_option_spec;
+
+#define NBAQ_OPTION_END {0}
+
+/* ------------------------------------------------------------------------ */
+/* The aggregated run a reporter receives. Owned by the host, read-only,    */
+/* valid until the report callback returns.                                 */
+
+typedef enum nbaq_trend {
+    NBAQ_TREND_UNKNOWN = 0, /* not enough history                            */
+    NBAQ_TREND_STABLE,
+    NBAQ_TREND_IMPROVING,   /* moving in the metric's better direction      */
+    NBAQ_TREND_WORSENING,
+    NBAQ_TREND_UP,          /* moving, and no better direction declared     */
+    NBAQ_TREND_DOWN
+} nbaq_trend;
+
+/* Summary statistics of one metric over the trend window. */
+typedef struct nbaq_stats {
+    uint64_t count; /* 0: no history in the window; the rest is undefined  */
+    double min;
+    double max;
+    double mean;
+    double median;
+    double stddev;  /* sample standard deviation (n - 1); 0 when count < 2  */
+} nbaq_stats;
+
+/* One stored value of a metric. Never grows: reached as a plain array. */
+typedef struct nbaq_point {
+    int64_t ts_ms; /* epoch milliseconds of the run                         */
+    double value;
+} nbaq_point;
+
+typedef struct nbaq_metric {
+    const char *name;
+    double value;
+    const char *unit;   /* "" when the plugin gave none                     */
+    nbaq_status status; /* from thresholds and rules; PASS when none apply  */
+    const char *reason; /* which rule set the status, with numbers; ""      */
+    int anomalous;      /* the anomaly rule judged this value anomalous     */
+
+    /* History, filled by the host when a history store is configured.     */
+    int has_previous;     /* 0: no earlier value; the next two undefined    */
+    double previous;      /* value of the previous run                      */
+    double change_pct;    /* (value - previous) / |previous| * 100; NAN if 0 */
+    nbaq_trend trend;
+    int64_t window_ms;    /* length of the trend window                     */
+    double previous_window_mean; /* mean over the window before; NAN: none  */
+    nbaq_stats stats;     /* over the current window, this run included    */
+    const nbaq_point *history; /* oldest first, this run last; bounded by  */
+    size_t history_count;      /*   the config's report history settings   */
+} nbaq_metric;
+
+typedef enum nbaq_alert_state {
+    NBAQ_ALERT_NEW = 0,   /* opened by this run                             */
+    NBAQ_ALERT_FIRING,    /* still open, already notified                   */
+    NBAQ_ALERT_ESCALATED, /* severity raised by this run                    */
+    NBAQ_ALERT_RESOLVED,  /* closed by this run                             */
+    NBAQ_ALERT_SILENCED,  /* open, but acknowledged until silenced_until_ms */
+    NBAQ_ALERT_FLAPPING   /* changing state too often; notified once        */
+} nbaq_alert_state;
+
+typedef struct nbaq_alert {
+    const char *fingerprint; /* stable: monitor, check, metric or condition */
+    const char *check;
+    const char *metric;      /* "" for a check-level condition              */
+    const char *summary;     /* one line                                     */
+    nbaq_severity severity;
+    nbaq_alert_state state;
+    int64_t started_ms;      /* epoch milliseconds                           */
+    int64_t ended_ms;        /* RESOLVED: when; otherwise 0                  */
+    int64_t silenced_until_ms;
+    int notify;              /* non-zero: channels should send it this run  */
+    uint32_t failing_runs;   /* consecutive non-PASS runs                    */
+} nbaq_alert;
+
+typedef struct nbaq_check_result {
+    const char *name;       /* the check's name from the config             */
+    const char *plugin;     /* the plugin that ran it                       */
+    nbaq_status status;     /* worst of the plugin's and its metrics'       */
+    const char *message;    /* the plugin's message, then rule reasons      */
+    nbaq_severity severity; /* declared in the config (default MEDIUM)      */
+    int64_t started_ms;     /* epoch milliseconds                           */
+    int64_t duration_ms;
+    const nbaq_metric *const *metrics;
+    size_t metric_count;
+} nbaq_check_result;
+
+typedef struct nbaq_run {
+    uint32_t struct_size; /* sizeof(nbaq_run) of the host that built it    */
+    const char *monitor;  /* the config's monitor name                      */
+    const char *run_id;   /* unique per run                                 */
+    int64_t started_ms;
+    int64_t finished_ms;
+    nbaq_status status;   /* worst over all checks                          */
+    size_t status_counts[NBAQ_STATUS_COUNT]; /* checks per status          */
+    const nbaq_check_result *const *checks;
+    size_t check_count;
+    const nbaq_alert *const *alerts;
+    size_t alert_count;
+    int history_saved;    /* 1 saved, 0 no store configured, -1 failed     */
+} nbaq_run;
+
+/* ------------------------------------------------------------------------ */
+/* Host API                                                                 */
+
+/* Opaque. A configured instance of a plugin: one check or one reporter.   */
+typedef struct nbaq_ctx nbaq_ctx;
+/* Opaque. A validated set of options (the root, or one OBJECT inside).   */
+typedef struct nbaq_options nbaq_options;
+
+typedef struct nbaq_host_api {
+    uint32_t abi_version; /* the host's NBAQ_ABI_VERSION                   */
+    uint32_t struct_size; /* sizeof(nbaq_host_api) in the host             */
+
+    /* --- identity ------------------------------------------------------ */
+    /* The instance's name from the config (check or reporter name).       */
+    const char *(*instance_name)(const nbaq_ctx *ctx);
+    /* The monitor name of the config.                                     */
+    const char *(*monitor_name)(const nbaq_ctx *ctx);
+
+    /* --- options: owned by the host, valid for the whole callback -------- */
+    /* Root options of this instance.                                      */
+    const nbaq_options *(*options)(const nbaq_ctx *ctx);
+    /* Non-zero when the option was written in the config or has a default. */
+    int (*opt_is_set)(const nbaq_options *o, const char *name);
+    /* STRING, ENUM: the text; NULL when unset. Other types: see below.     */
+    const char *(*opt_string)(const nbaq_options *o, const char *name);
+    /* INT; DURATION in milliseconds; SIZE in bytes. 0 when unset.          */
+    int64_t (*opt_int)(const nbaq_options *o, const char *name);
+    /* DOUBLE (or INT). 0 when unset.                                      */
+    double (*opt_double)(const nbaq_options *o, const char *name);
+    /* BOOL. 0 when unset.                                                 */
+    int (*opt_bool)(const nbaq_options *o, const char *name);
+    /* STRING_LIST, STRING_MAP, OBJECT_LIST: number of items; 0 when unset. */
+    size_t (*opt_count)(const nbaq_options *o, const char *name);
+    /* STRING_LIST: item i.                                                */
+    const char *(*opt_list_string)(const nbaq_options *o, const char *name,
+                                   size_t i);
+    /* STRING_MAP: key and value of entry i, in config order.              */
+    const char *(*opt_map_key)(const nbaq_options *o, const char *name,
+                               size_t i);
+    const char *(*opt_map_value)(const nbaq_options *o, const char *name,
+                                 size_t i);
+    /* OBJECT: the nested options; NULL when unset.                        */
+    const nbaq_options *(*opt_object)(const nbaq_options *o, const char *name);
+    /* OBJECT_LIST: item i.                                                */
+    const nbaq_options *(*opt_list_object)(const nbaq_options *o,
+                                           const char *name, size_t i);
+    /* "file:line:column" where the option (or, name NULL, the object) was
+     * written, for the plugin's own error messages; "" for defaults.       */
+    const char *(*opt_location)(const nbaq_options *o, const char *name);
+
+    /* --- logging: to stderr, prefixed with the instance; copied ---------- */
+    void (*log)(const nbaq_ctx *ctx, nbaq_log_level level, const char *fmt,
+                ...) NBAQ_PRINTF(3, 4);
+
+    /* --- checkers ------------------------------------------------------- */
+    /* Record a metric. name and unit are copied; unit may be NULL. Setting
+     * the same name twice keeps the last value. Thresholds and history
+     * rules from the config are applied by the host afterwards.           */
+    void (*metric_set)(nbaq_ctx *ctx, const char *name, double value,
+                       const char *unit);
+    /* Set the check's status and message (printf-style, copied). A later
+     * call replaces an earlier one. A check that returns without calling
+     * it ends as ERROR "no status".                                       */
+    void (*status_set)(nbaq_ctx *ctx, nbaq_status status, const char *fmt,
+                       ...) NBAQ_PRINTF(3, 4);
+    /* Milliseconds left before the host stops this check; plan network
+     * and database timeouts with it.                                      */
+    int64_t (*time_left_ms)(const nbaq_ctx *ctx);
+    /* A directory private to this run and shared by all of its checks,
+     * removed by the host when the run ends. Checks of one run use it to
+     * share work (one object listing for several checks of one prefix).
+     * Write files there atomically (temporary name, then rename).         */
+    const char *(*run_cache_dir)(const nbaq_ctx *ctx);
+    /* Small persistent state per check, kept in the history store across
+     * runs (schema of a table, say). state_get returns the value saved by
+     * an earlier run, NULL when none or no store; valid during the call.
+     * state_set copies key and value; it is saved with this run.          */
+    const char *(*state_get)(const nbaq_ctx *ctx, const char *key);
+    void (*state_set)(nbaq_ctx *ctx, const char *key, const char *value);
+
+    /* --- reporters ------------------------------------------------------ */
+    /* Write a report: target "-" is stdout; any other target is a path,
+     * written to a temporary file beside it and renamed, so that a reader
+     * never sees half a report. Missing parent directories are an error.
+     * Returns 0, or -1 with err filled.                                   */
+    int (*output_write)(const nbaq_ctx *ctx, const char *target,
+                        const void *data, size_t len, char *err,
+                        size_t err_size);
+} nbaq_host_api;
+
+/* Use before calling a host function appended after NBAQ_ABI_MINOR 0. */
+#define NBAQ_API_HAS(api, member)                                           \
+    ((api)->struct_size >= offsetof(nbaq_host_api, member) +                 \
+                               sizeof(((nbaq_host_api *)0)->member) &&       \
+     (api)->member != NULL)
+
+/* ------------------------------------------------------------------------ */
+/* The descriptor                                                           */
+
+typedef enum nbaq_plugin_kind {
+    NBAQ_KIND_CHECKER = 1,
+    NBAQ_KIND_REPORTER = 2
+} nbaq_plugin_kind;
+
+/*
+ * A checker measures. It reads its options, records metrics and sets a
+ * status. It runs in its own process; returning ends the check.
+ */
+typedef void (*nbaq_check_fn)(const nbaq_host_api *api, nbaq_ctx *ctx);
+
+/*
+ * A reporter receives the whole aggregated run. Returns 0 on success, or
+ * -1 with a one-line reason in err (never a secret). It runs in its own
+ * process; the run is read-only.
+ */
+typedef int (*nbaq_report_fn)(const nbaq_host_api *api, nbaq_ctx *ctx,
+                              const nbaq_run *run, char *err, size_t err_size);
+
+typedef struct nbaq_plugin_descriptor {
+    uint32_t abi_version; /* NBAQ_ABI_VERSION the plugin was built with    */
+    uint32_t struct_size; /* sizeof(nbaq_plugin_descriptor) at build time  */
+    nbaq_plugin_kind kind;
+    const char *name;        /* [a-z0-9_]+, equal to the folder and .so stem */
+    const char *version;     /* the plugin's own version, "1.2.0"           */
+    const char *description; /* one line                                    */
+    const nbaq_option_spec *options; /* NULL-name terminated; may be NULL   */
+    nbaq_check_fn check;     /* checkers                                    */
+    nbaq_report_fn report;   /* reporters                                   */
+} nbaq_plugin_descriptor;
+
+/* Fills the two header fields of a descriptor. */
+#define NBAQ_DESCRIPTOR_HEADER                                               \
+    .abi_version = NBAQ_ABI_VERSION,                                         \
+    .struct_size = (uint32_t)sizeof(nbaq_plugin_descriptor)
+
+/*
+ * Exports the entry point. Use once per plugin, with the name of a static
+ * nbaq_plugin_descriptor. The descriptor lives as long as the plugin is
+ * loaded; the host never writes to it.
+ */
+#define NBAQ_PLUGIN(descriptor)                                              \
+    NBAQ_EXPORT const nbaq_plugin_descriptor *nbaq_plugin_descriptor_get(    \
+        void);                                                               \
+    NBAQ_EXPORT const nbaq_plugin_descriptor *nbaq_plugin_descriptor_get(    \
+        void)                                                                \
+    {                                                                        \
+        return &(descriptor);                                                \
+    }
+
+typedef const nbaq_plugin_descriptor *(*nbaq_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NBAQ_H */

@@ -1,0 +1,54 @@
+"""Shared helpers for the tests that drive the real nbaq-host binary.
+
+ctest sets NBAQ_HOST, NBAQ_SOURCE_DIR, NBAQ_BUILD_DIR, NBAQ_PLUGIN_DIR and
+NBAQ_SERVICES_DIR (see cmake/NbaqTest.cmake).
+"""
+import os
+import subprocess
+import tempfile
+
+HOST = os.environ.get("NBAQ_HOST", "")
+SOURCE_DIR = os.environ.get("NBAQ_SOURCE_DIR", "")
+BUILD_DIR = os.environ.get("NBAQ_BUILD_DIR", "")
+PLUGIN_DIR = os.environ.get("NBAQ_PLUGIN_DIR", "")
+SERVICES_DIR = os.environ.get("NBAQ_SERVICES_DIR", "")
+
+
+def service_env(name):
+    """KEY=VALUE pairs a service fixture wrote; fails if it is not running."""
+    path = os.path.join(SERVICES_DIR, name, "env")
+    if not os.path.exists(path):
+        raise RuntimeError(
+            f"service '{name}' is not running ({path} missing): run the tests "
+            "through ctest, which starts it as a fixture")
+    env = {}
+    with open(path) as f:
+        for line in f:
+            key, _, value = line.strip().partition("=")
+            if key:
+                env[key] = value
+    return env
+
+
+def run_host(*args, env=None, timeout=120, cwd=None):
+    """Run nbaq-host; returns CompletedProcess with text stdout/stderr."""
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    return subprocess.run([HOST, *args], capture_output=True, text=True,
+                          env=full_env, timeout=timeout, cwd=cwd)
+
+
+def write_file(directory, name, text):
+    path = os.path.join(directory, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def temp_dir(test_case):
+    """A temporary directory removed when the test case ends."""
+    d = tempfile.TemporaryDirectory(prefix="nbaq-test-")
+    test_case.addCleanup(d.cleanup)
+    return d.name
