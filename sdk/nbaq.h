@@ -323,11 +323,19 @@ typedef struct nbaq_host_api {
     void (*state_set)(nbaq_ctx *ctx, const char *key, const char *value);
 
     /* --- reporters ------------------------------------------------------ */
-    /* Write a report: target "-" is stdout; any other target is a path,
-     * written to a temporary file beside it and renamed, so that a reader
-     * never sees half a report. Missing parent directories are an error.
-     * Returns 0, or -1 with err filled.                                   */
-    int (*output_write)(const nbaq_ctx *ctx, const char *target,
+    /* Write this reporter's output. Where it goes is the user's choice,
+     * made with the options the host adds to every reporter whose
+     * descriptor sets NBAQ_FLAG_WRITES_OUTPUT:
+     *   output: "-" (stdout, the default) or a file path;
+     *   output_dir: a directory; the host writes
+     *     <dir>/<monitor>-<UTC timestamp>.<extension> and replaces
+     *     <dir>/<monitor>-latest.<extension> beside it.
+     * Files are written to a temporary name, synced and renamed, so that a
+     * reader never sees half a report; missing directories, full disks and
+     * permissions are errors. extension has no dot ("json"). data is
+     * copied or written before the call returns. Returns 0, or -1 with err
+     * filled (naming the path).                                           */
+    int (*output_write)(const nbaq_ctx *ctx, const char *extension,
                         const void *data, size_t len, char *err,
                         size_t err_size);
 } nbaq_host_api;
@@ -370,7 +378,12 @@ typedef struct nbaq_plugin_descriptor {
     const nbaq_option_spec *options; /* NULL-name terminated; may be NULL   */
     nbaq_check_fn check;     /* checkers                                    */
     nbaq_report_fn report;   /* reporters                                   */
+    uint32_t flags;          /* NBAQ_FLAG_* below                           */
 } nbaq_plugin_descriptor;
+
+/* The reporter writes a report through output_write(): the host gives it
+ * the `output` and `output_dir` options.                                  */
+#define NBAQ_FLAG_WRITES_OUTPUT 0x1u
 
 /* Fills the two header fields of a descriptor. */
 #define NBAQ_DESCRIPTOR_HEADER                                               \
