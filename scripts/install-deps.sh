@@ -6,9 +6,9 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config python3
     libyaml-dev libcjson-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev
     libexpat1-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev
-    monitoring-plugins-basic)
-test_pkgs=(postgresql nodejs npm python3-botocore python3-aiosmtpd awscli
-    prometheus prometheus-alertmanager chromium sqlite3 curl)
+    monitoring-plugins-basic libssl-dev)
+test_pkgs=(postgresql nodejs npm python3-botocore python3-boto3 python3-aiosmtpd awscli
+    prometheus prometheus-alertmanager chromium sqlite3 curl python3-jsonschema openssl)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

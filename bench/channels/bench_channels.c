@@ -1,0 +1,117 @@
+/*
+ * nbaq-bench-channels - time and peak memory of one channel plugin
+ * sending one notification of many alerts.
+ *
+ *   nbaq-bench-channels PLUGIN.so ALERTS [--set NAME=VALUE]...
+ *
+ * Builds a run of ALERTS alerts, all to notify, severities and states
+ * cycling, with summaries of about 60 bytes. Calls report() once with the
+ * options given (the receiver's URL...) and prints one line: plugin,
+ * alerts, milliseconds to build the run and to report, and peak resident
+ * memory (ru_maxrss) before and after report(). Exit 1 when the report
+ * fails.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "plugin_load.h"
+#include "run_builder.h"
+#include "stub_host.h"
+
+#define T0 1777874400000LL
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static long peak_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static run_builder *synthetic_run(size_t alerts)
+{
+    static const nbaq_alert_state states[] = {NBAQ_ALERT_NEW, NBAQ_ALERT_FIRING,
+                                              NBAQ_ALERT_ESCALATED,
+                                              NBAQ_ALERT_RESOLVED};
+    run_builder *rb = run_builder_new("bench_monitor", "bench-run-1");
+    for (size_t i = 0; rb != NULL && i < alerts; i++) {
+        char check[32], summary[96], fingerprint[32];
+        snprintf(check, sizeof(check), "check_%06zu", i);
+        snprintf(summary, sizeof(summary),
+                 "rows %zu < fail_below 1000 for table public.orders_%zu", i,
+                 i % 97);
+        snprintf(fingerprint, sizeof(fingerprint), "%016zx", i * 2654435761u);
+        nbaq_alert *a = run_builder_add_alert(rb, check, "rows", summary);
+        if (a == NULL) {
+            run_builder_free(rb);
+            return NULL;
+        }
+        a->fingerprint = run_builder_strdup(rb, fingerprint);
+        a->severity = (nbaq_severity)(i % NBAQ_SEVERITY_COUNT);
+        a->state = states[i % 4];
+        a->started_ms = T0 - (int64_t)(i % 1000) * 60000;
+        a->ended_ms = a->state == NBAQ_ALERT_RESOLVED ? T0 : 0;
+        a->notify = 1;
+        a->failing_runs = (uint32_t)(i % 7);
+    }
+    if (rb != NULL)
+        run_builder_finish(rb, 0);
+    return rb;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fputs("usage: nbaq-bench-channels PLUGIN.so ALERTS "
+              "[--set NAME=VALUE]...\n",
+              stderr);
+        return 2;
+    }
+    char err[1024];
+    void *handle = NULL;
+    const nbaq_plugin_descriptor *d =
+        plugin_load_reporter(argv[1], &handle, err, sizeof(err));
+    if (d == NULL) {
+        fprintf(stderr, "nbaq-bench-channels: %s\n", err);
+        return 2;
+    }
+    size_t alerts = strtoul(argv[2], NULL, 10);
+    double t0 = now_ms();
+    run_builder *rb = synthetic_run(alerts);
+    double t1 = now_ms();
+    stub_host *host = rb ? stub_host_new(d, d->name, "bench_monitor") : NULL;
+    for (int i = 3; host != NULL && i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--set") != 0 ||
+            stub_host_set_option(host, argv[i + 1], err, sizeof(err)) != 0) {
+            fprintf(stderr, "nbaq-bench-channels: bad option %s\n",
+                    argv[i + 1]);
+            return 2;
+        }
+    }
+    if (host == NULL) {
+        fputs("nbaq-bench-channels: out of memory\n", stderr);
+        return 2;
+    }
+    long rss_before = peak_rss_kb();
+    double t2 = now_ms();
+    int rc = d->report(stub_host_api(), stub_host_ctx(host),
+                       run_builder_run(rb), err, sizeof(err));
+    double t3 = now_ms();
+    printf("%-13s alerts %6zu  build %8.1f ms  report %8.1f ms  "
+           "peak RSS %6ld -> %6ld KiB%s%s\n",
+           d->name, alerts, t1 - t0, t3 - t2, rss_before, peak_rss_kb(),
+           rc != 0 ? "  FAILED: " : "", rc != 0 ? err : "");
+    stub_host_free(host);
+    run_builder_free(rb);
+    plugin_close(handle);
+    return rc != 0;
+}

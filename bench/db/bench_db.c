@@ -1,0 +1,180 @@
+/*
+ * bench_db.c - db_quality's scan against a plain count(*) and against one
+ * query per column, on a table of ROWS rows and 10 critical columns.
+ *
+ *   bench_db URL [--setup] [--runs N] [--rows N]
+ *
+ * --setup (re)creates bench_dbq.wide; each variant then runs once to warm
+ * the cache and N times (default 7); the median wall time is printed, with
+ * its ratio to count(*). count(c10), which decodes every column of every
+ * row, shows the floor of any exact per-column measurement.
+ * The db_quality figure is dbq_measure_all() as the check runs it: connect,
+ * read-only transaction, catalog and the one scan.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbq.h"
+
+#define COLUMNS 10
+
+static const char *columns[COLUMNS] = {"c1", "c2", "c3", "c4", "c5",
+                                       "c6", "c7", "c8", "c9", "c10"};
+
+static void die(const char *what, PGconn *conn)
+{
+    fprintf(stderr, "bench_db: %s: %s\n", what,
+            conn != NULL ? PQerrorMessage(conn) : "");
+    exit(1);
+}
+
+static void exec_sql(PGconn *conn, const char *sql)
+{
+    PGresult *res = PQexec(conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        die(sql, conn);
+    PQclear(res);
+}
+
+/* Ten columns of different types, each NULL in every (10 + i)-th row. */
+static void setup_table(PGconn *conn, long rows)
+{
+    char sql[2048];
+    exec_sql(conn, "DROP SCHEMA IF EXISTS bench_dbq CASCADE; "
+                   "CREATE SCHEMA bench_dbq");
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE bench_dbq.wide AS SELECT g AS id,"
+             " CASE WHEN g %% 10 = 0 THEN NULL ELSE g END AS c1,"
+             " CASE WHEN g %% 11 = 0 THEN NULL ELSE g::text END AS c2,"
+             " CASE WHEN g %% 12 = 0 THEN NULL ELSE g * 1.5 END AS c3,"
+             " CASE WHEN g %% 13 = 0 THEN NULL ELSE now() END AS c4,"
+             " CASE WHEN g %% 14 = 0 THEN NULL ELSE g %% 100 END AS c5,"
+             " CASE WHEN g %% 15 = 0 THEN NULL ELSE 'x' || g END AS c6,"
+             " CASE WHEN g %% 16 = 0 THEN NULL ELSE g::bigint END AS c7,"
+             " CASE WHEN g %% 17 = 0 THEN NULL ELSE g %% 2 = 0 END AS c8,"
+             " CASE WHEN g %% 18 = 0 THEN NULL ELSE current_date END AS c9,"
+             " CASE WHEN g %% 19 = 0 THEN NULL ELSE g::float8 END AS c10"
+             " FROM generate_series(1, %ld) g",
+             rows);
+    exec_sql(conn, sql);
+    exec_sql(conn, "VACUUM ANALYZE bench_dbq.wide");
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef void (*variant_fn)(const char *url, PGconn *conn);
+
+static double median_ms(variant_fn fn, const char *url, PGconn *conn,
+                        int runs)
+{
+    double *t = calloc((size_t)runs, sizeof *t);
+    fn(url, conn); /* warm-up */
+    for (int i = 0; i < runs; i++) {
+        int64_t start = dbq_now_ms();
+        fn(url, conn);
+        t[i] = (double)(dbq_now_ms() - start);
+    }
+    qsort(t, (size_t)runs, sizeof *t, compare_double);
+    double m = t[runs / 2];
+    free(t);
+    return m;
+}
+
+static void plain_count(const char *url, PGconn *conn)
+{
+    (void)url;
+    exec_sql(conn, "SELECT count(*) FROM bench_dbq.wide");
+}
+
+/* The floor of any exact measurement of every column: count(c10) must
+ * decode every column of every row (c10 is the last one). */
+static void read_all_columns(const char *url, PGconn *conn)
+{
+    (void)url;
+    exec_sql(conn, "SELECT count(c10) FROM bench_dbq.wide");
+}
+
+static void per_column(const char *url, PGconn *conn)
+{
+    (void)url;
+    char sql[256];
+    exec_sql(conn, "SELECT count(*) FROM bench_dbq.wide");
+    for (int i = 0; i < COLUMNS; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM bench_dbq.wide WHERE %s IS NULL",
+                 columns[i]);
+        exec_sql(conn, sql);
+    }
+}
+
+static void db_quality(const char *url, PGconn *conn)
+{
+    (void)conn;
+    dbq_table_spec table = {.name = "bench_dbq.wide",
+                            .critical_columns = columns,
+                            .critical_count = COLUMNS};
+    dbq_config config = {.dsn = url,
+                         .connect_timeout_ms = 10000,
+                         .statement_timeout_ms = 600000,
+                         .concurrency = 1,
+                         .tables = &table,
+                         .table_count = 1};
+    dbq_table_result result = {0};
+    char err[DBQ_ERROR_MAX];
+    if (dbq_measure_all(&config, 0, &result, err, sizeof err) != 0 ||
+        result.failed) {
+        fprintf(stderr, "bench_db: db_quality: %s\n",
+                result.failed ? result.error : err);
+        exit(1);
+    }
+    dbq_table_result_free(&result);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_db URL [--setup] [--runs N] "
+                        "[--rows N]\n");
+        return 64;
+    }
+    const char *url = argv[1];
+    int setup = 0, runs = 7;
+    long rows = 5000000;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--setup") == 0)
+            setup = 1;
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--rows") == 0 && i + 1 < argc)
+            rows = atol(argv[++i]);
+    }
+    if (runs < 1)
+        runs = 1;
+    PGconn *conn = PQconnectdb(url);
+    if (PQstatus(conn) != CONNECTION_OK)
+        die("connect", conn);
+    if (setup)
+        setup_table(conn, rows);
+
+    double count_ms = median_ms(plain_count, url, conn, runs);
+    double floor_ms = median_ms(read_all_columns, url, conn, runs);
+    double dbq_ms = median_ms(db_quality, url, conn, runs);
+    double naive_ms = median_ms(per_column, url, conn, runs);
+    printf("table bench_dbq.wide, %d critical columns, median of %d runs\n",
+           COLUMNS, runs);
+    printf("SELECT count(*)                    %8.0f ms  1.00x\n", count_ms);
+    printf("SELECT count(c10) (reads all cols) %8.0f ms  %.2fx\n", floor_ms,
+           floor_ms / count_ms);
+    printf("db_quality (one scan, 10 columns)  %8.0f ms  %.2fx\n", dbq_ms,
+           dbq_ms / count_ms);
+    printf("one query per column (11 queries)  %8.0f ms  %.2fx\n", naive_ms,
+           naive_ms / count_ms);
+    PQfinish(conn);
+    return 0;
+}

@@ -1,0 +1,309 @@
+/*
+ * history.h - the history store and the history-based rules, as the host
+ * calls them. Library nbaq_history (core/history/CMakeLists.txt).
+ *
+ * The host's sequence for one run: who calls what, and when
+ *
+ *   1. main.c, once, after the config is loaded, before any check runs:
+ *        history_open(url, config_dir, NULL, &store, err, sizeof err)
+ *      On failure err names the store (a PostgreSQL password is redacted);
+ *      the host prints it, carries on with store == NULL (every function
+ *      below accepts NULL and then does nothing), sets
+ *      run->history_saved = -1 and signals it in its exit code.
+ *
+ *   2. Runner, in the parent, before it forks check C:
+ *        history_state_load(store, monitor, C, &state, err, sizeof err)
+ *      The child answers state_get(key) with history_state_find(&state,
+ *      key). The parent frees it with history_state_free() when C is done.
+ *
+ *   3. evaluate.c, for every metric M of check C, after the static
+ *      thresholds (warn_above...) have set M's status and reason:
+ *        history_evaluate_metric(store, monitor, C, rule, run->started_ms,
+ *                                &settings, M, &past, &verdict, err, size)
+ *      rule is the metric_rule that matched M (NULL: none). It reads M's
+ *      past, applies the anomaly and change rules (sets M->anomalous) and
+ *      fills M's history fields (previous, change_pct, trend, window_ms,
+ *      previous_window_mean, stats, history). The host then merges the
+ *      verdict: M->status = worst(M->status, verdict.status), and appends
+ *      verdict.reason to M->reason (joined by "; ") when it is not "".
+ *      M->history points into `past`: keep `past` until the run has been
+ *      saved and reported, then history_past_free(&past).
+ *
+ *   4. After alerts are computed and before the reporters run (so that
+ *      run->history_saved is known to them):
+ *        history_save_run(store, run, states, n, err, sizeof err)
+ *      0: run->history_saved = 1; -1: run->history_saved = -1.
+ *
+ *   5. After saving, when the config sets a retention:
+ *        history_prune(store, run->monitor, now - retention, &n, err, ...)
+ *
+ *   6. history_close(store) before exit.
+ *
+ *   The `history` sub-command: `nbaq-host -c FILE history ...` calls
+ *   history_cli_main() (below) and exits with what it returns.
+ *
+ * Threads: a store is used by one thread at a time. Processes: a store must
+ * not be used in a forked child (each check child gets its state only).
+ */
+#ifndef NBAQ_HISTORY_H
+#define NBAQ_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nbaq.h"
+#include "rules.h"
+
+/* Opaque: one open store (an SQLite file or a PostgreSQL connection). */
+typedef struct history_store history_store;
+
+/* ------------------------------------------------------------------------ */
+/* Opening and closing                                                      */
+
+typedef struct history_open_options {
+    int busy_timeout_ms;   /* SQLite: wait this long for a lock; 0: 5000  */
+    int connect_timeout_s; /* PostgreSQL: 0: 10 (the URL may override)    */
+} history_open_options;
+
+/*
+ * Opens the store named by url, creating it and migrating its schema:
+ *   "history.db", "data/h.db"   a path, relative to base_dir when not
+ *                               absolute (base_dir NULL: the working dir)
+ *   "/var/lib/nbaq/h.db"        an absolute path
+ *   "sqlite://h.db"             the same, relative to base_dir
+ *   "sqlite:///var/lib/h.db"    absolute (three slashes)
+ *   "postgresql://user:pw@host:port/db?sslmode=...", "postgres://..."
+ *                               a libpq connection URI
+ * The SQLite file is created when missing; its directory must exist.
+ * options NULL: defaults. On success *out is the store (free it with
+ * history_close) and 0 is returned. On failure *out is NULL, -1 is
+ * returned and err says why, naming the store (never its password): a
+ * missing directory, a read-only, locked or corrupt file, an unreachable
+ * server, a schema newer than this code.
+ */
+int history_open(const char *url, const char *base_dir,
+                 const history_open_options *options, history_store **out,
+                 char *err, size_t err_size);
+
+/* Closes the store; NULL is accepted. Rolls back nothing: every write
+ * function commits or rolls back before it returns. */
+void history_close(history_store *store);
+
+/* The store as it may be shown to a user: the resolved SQLite path, or the
+ * PostgreSQL URL with its password replaced by "***". Owned by the store,
+ * valid until history_close. */
+const char *history_store_name(const history_store *store);
+
+/* The schema version this code writes. */
+int history_schema_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Before evaluation: one metric's past, rules and annotations              */
+
+/* One stored value of a metric. */
+typedef struct history_sample {
+    int64_t ts_ms;
+    double value; /* NAN when the stored value was NaN                   */
+    int anomalous;
+} history_sample;
+
+/* What a metric's rules and annotations need of its past. Filled by
+ * history_load_past (or history_evaluate_metric); every array is owned by
+ * the struct and released by history_past_free. Zero-initialize it
+ * (HISTORY_PAST_INIT) before the first call. */
+typedef struct history_past {
+    int has_previous; /* a value before now_ms exists            */
+    double previous;  /* the latest value before now_ms          */
+    int64_t previous_ts_ms;
+    history_sample *baseline; /* anomaly baseline candidates, oldest     */
+    size_t baseline_count;    /*   first (see history_load_past)         */
+    history_sample *window;   /* every value in (now - 2W, now), oldest  */
+    size_t window_count;      /*   first; W = the trend window           */
+    nbaq_point *points;       /* for metric->history: the latest earlier */
+    size_t point_count;       /*   finite values, oldest first, plus the */
+    size_t point_capacity;    /*   current one added by history_annotate */
+} history_past;
+
+#define HISTORY_PAST_INIT                                                      \
+    {                                                                          \
+        0                                                                      \
+    }
+
+#define HISTORY_DEFAULT_TREND_WINDOW_MS (24 * 3600 * 1000LL)
+#define HISTORY_DEFAULT_REPORT_POINTS 48
+
+/* Settings of the whole history section of the config. */
+typedef struct history_settings {
+    int64_t trend_window_ms; /* W; <= 0: 24 h                              */
+    size_t report_points;    /* points in metric->history, this run
+                                included; 0: none                         */
+} history_settings;
+
+/* What the history rules say about one value. */
+typedef struct history_verdict {
+    nbaq_status status; /* PASS when no history rule fired                */
+    char reason[512];   /* "" when none fired; else "anomaly: ...",
+                           "change: ..." or both joined by "; "          */
+} history_verdict;
+
+/*
+ * Reads what one metric needs of its past, up to (not including) now_ms:
+ *   - the previous value (the latest stored before now_ms);
+ *   - the window (now - 2W, now) for the trend and statistics;
+ *   - the latest report_points - 1 values for metric->history;
+ *   - when rule->anomaly is enabled, the baseline: with
+ *     anomaly.window_ms > 0 every value in [now - window_ms, now); else
+ *     the latest anomaly.window_points values that are not anomalous and
+ *     not NaN; both restricted to the season of now_ms when
+ *     anomaly.seasonal is set (UTC hour of day, day of week, hour of
+ *     week).
+ * rule may be NULL; settings NULL: defaults. store NULL: an empty past,
+ * 0. Returns 0, or -1 with err naming the store (past is then empty but
+ * valid). past must be HISTORY_PAST_INIT or already used (it is reset).
+ */
+int history_load_past(history_store *store, const char *monitor,
+                      const char *check, const char *metric,
+                      const metric_rule *rule, int64_t now_ms,
+                      const history_settings *settings, history_past *past,
+                      char *err, size_t err_size);
+
+/*
+ * Applies rule's anomaly and change rules to metric->value against past:
+ * sets metric->anomalous (1 when the anomaly rule fired, else 0) and fills
+ * verdict. Never fires without enough history, on a constant baseline,
+ * or on a NaN or infinite value. rule NULL: PASS, "". Does not touch
+ * metric->status or metric->reason: the host merges the verdict.
+ */
+void history_apply_rules(const metric_rule *rule, const history_past *past,
+                         int64_t now_ms, nbaq_metric *metric,
+                         history_verdict *verdict);
+
+/*
+ * Fills metric's history fields from past and metric->value: previous,
+ * change_pct, trend (better from the rule), window_ms,
+ * previous_window_mean, stats over (now - W, now] this run included, and
+ * history (pointing into past->points, this value last). See
+ * docs/history.md for the exact definitions.
+ */
+void history_annotate(nbaq_metric *metric, history_past *past,
+                      rule_better better, int64_t now_ms,
+                      const history_settings *settings);
+
+/*
+ * history_load_past + history_apply_rules + history_annotate, the one call
+ * evaluate.c makes per metric. With store NULL the metric's history
+ * fields say "no history" (has_previous 0, trend UNKNOWN, stats.count 0,
+ * history_count 0) and the verdict is PASS. When reading fails, -1 and err
+ * are returned, the rules are not applied (PASS) and the annotations use
+ * this run's value only; the host carries on.
+ */
+int history_evaluate_metric(history_store *store, const char *monitor,
+                            const char *check, const metric_rule *rule,
+                            int64_t now_ms, const history_settings *settings,
+                            nbaq_metric *metric, history_past *past,
+                            history_verdict *verdict, char *err,
+                            size_t err_size);
+
+/* Frees past's arrays and zeroes it; a metric whose history pointed into it
+ * must not be read afterwards. */
+void history_past_free(history_past *past);
+
+/* ------------------------------------------------------------------------ */
+/* Check state (state_get / state_set of the host API)                     */
+
+typedef struct history_state_item {
+    char *key;
+    char *value;
+} history_state_item;
+
+/* A check's saved key/value pairs; owned by the caller of
+ * history_state_load, freed with history_state_free. */
+typedef struct history_state {
+    history_state_item *items;
+    size_t count;
+} history_state;
+
+/* Loads every key saved for (monitor, check). store NULL: empty, 0.
+ * -1 with err on failure (state is then empty). */
+int history_state_load(history_store *store, const char *monitor,
+                       const char *check, history_state *state, char *err,
+                       size_t err_size);
+/* The value of key, or NULL. Points into state. */
+const char *history_state_find(const history_state *state, const char *key);
+void history_state_free(history_state *state);
+
+/* One state_set of this run, to be saved with it. */
+typedef struct history_state_entry {
+    const char *check;
+    const char *key;
+    const char *value; /* NULL: delete the key                           */
+} history_state_entry;
+
+/* ------------------------------------------------------------------------ */
+/* Saving, pruning                                                          */
+
+/*
+ * Saves the whole run in one transaction: the run (id, monitor, times,
+ * status), every check (status, message, severity, times), every metric
+ * (value, unit, status, reason, anomalous) at ts = run->started_ms, the
+ * run's alerts, and the state entries (upserted per check and key; keys
+ * not mentioned keep their earlier value). A crash or kill in the middle
+ * leaves the store as it was before. Nothing is kept from the arguments.
+ * store NULL: returns 0 and does nothing (the caller knows it has no
+ * store). -1 with err naming the store; the store is unchanged.
+ */
+int history_save_run(history_store *store, const nbaq_run *run,
+                     const history_state_entry *states, size_t state_count,
+                     char *err, size_t err_size);
+
+/* Deletes the runs of monitor (NULL: of every monitor) that started before
+ * before_ms, with their checks, metric values and alerts, in one
+ * transaction. Check state is kept. *runs_deleted (may be NULL) gets the
+ * count. store NULL: 0. -1 with err on failure. */
+int history_prune(history_store *store, const char *monitor, int64_t before_ms,
+                  uint64_t *runs_deleted, char *err, size_t err_size);
+
+/* ------------------------------------------------------------------------ */
+/* The `history` sub-command                                                */
+
+#define HISTORY_EXIT_OK 0
+#define HISTORY_EXIT_USAGE 64 /* EX_USAGE: bad arguments                  */
+#define HISTORY_EXIT_STORE 69 /* EX_UNAVAILABLE: store cannot be opened   */
+                              /* or queried                              */
+
+typedef struct history_cli_env {
+    const char *url;      /* the config's history store URL             */
+    const char *base_dir; /* relative paths resolve here (config's dir) */
+    const char *monitor;  /* the config's monitor name                  */
+    int64_t now_ms;       /* 0: the clock                               */
+    /* The better direction of (check, metric) from the config's rules,
+     * for trend words; NULL: up/down.                                   */
+    rule_better (*better)(void *arg, const char *check, const char *metric);
+    void *better_arg;
+    history_open_options open_options;
+} history_cli_env;
+
+/*
+ * `nbaq-host -c FILE history ARGS...`: argv[0] is "history". Sub-commands
+ * (docs/history.md):
+ *   show --check C --metric M [--since T] [--until T] [--json]
+ *   trends [--window D] [--check C] [--until T] [--json]
+ *   prune --older-than D
+ * Writes results to out. Returns HISTORY_EXIT_OK, or HISTORY_EXIT_USAGE /
+ * HISTORY_EXIT_STORE with a one-line message in err for the host to print
+ * (usage errors end with a hint to `history --help`).
+ */
+int history_cli_main(int argc, char **argv, const history_cli_env *env,
+                     FILE *out, char *err, size_t err_size);
+
+/* ------------------------------------------------------------------------ */
+/* For tests only                                                           */
+
+/* Called inside history_save_run's transaction after each metric value is
+ * written, with the count so far. Lets a test kill the process mid-run. */
+typedef void (*history_save_hook)(void *arg, size_t rows_written);
+void history_set_save_hook(history_store *store, history_save_hook hook,
+                           void *arg);
+
+#endif

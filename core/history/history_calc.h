@@ -1,0 +1,135 @@
+/*
+ * history_calc.h - the pure computations behind the history rules:
+ * statistics, trend, seasons, the anomaly and change judgements, and time
+ * and duration text. No I/O; used by the store, the rules, the CLI and the
+ * tests. Exact definitions: docs/history.md.
+ */
+#ifndef NBAQ_HISTORY_CALC_H
+#define NBAQ_HISTORY_CALC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "history.h"
+
+/* ---- statistics ---------------------------------------------------------*/
+
+/* Statistics of the finite values among values[0..n): count, min, max,
+ * mean, median (mean of the middle two for an even count) and the sample
+ * standard deviation (n - 1; 0 when count < 2). count 0: the rest is 0.
+ * Returns -1 only when memory for the median runs out (out zeroed). */
+int history_stats_compute(const double *values, size_t n, nbaq_stats *out);
+
+/* Relative tolerance of the trend: means closer than this fraction of the
+ * previous mean are STABLE. */
+#define HISTORY_TREND_TOLERANCE 0.05
+
+/*
+ * Trend of the current window against the previous one. UNKNOWN when
+ * either window is empty. STABLE when |cur - prev| <= the standard error
+ * of that difference, sqrt(sd_p^2/n_p + sd_c^2/n_c), or when it is below
+ * HISTORY_TREND_TOLERANCE * |prev mean|. Otherwise UP or DOWN, or, when
+ * better is set, IMPROVING or WORSENING.
+ */
+nbaq_trend history_trend_classify(const nbaq_stats *previous,
+                                  const nbaq_stats *current,
+                                  rule_better better);
+/* "unknown", "stable", "improving", "worsening", "up", "down". */
+const char *history_trend_name(nbaq_trend trend);
+
+/* ---- seasons ------------------------------------------------------------*/
+
+/* The season of a time, from its UTC calendar: hour of day 0..23, day of
+ * week 0 (Sunday)..6, hour of week 0 (Sunday 00h)..167; NONE: 0.
+ * key = ((ts_ms / unit) + offset) % modulus, the formula the SQL uses. */
+typedef struct history_season_formula {
+    int64_t unit_ms;
+    int64_t offset;
+    int64_t modulus;
+} history_season_formula;
+
+history_season_formula history_season_formula_of(rule_season season);
+int64_t history_season_key(int64_t ts_ms, rule_season season);
+/* "", "hour of day", "day of week", "hour of week". */
+const char *history_season_name(rule_season season);
+
+/* ---- anomaly ------------------------------------------------------------*/
+
+#define HISTORY_ANOMALY_DEFAULT_Z 3.0
+#define HISTORY_ANOMALY_DEFAULT_POINTS 30
+#define HISTORY_ANOMALY_DEFAULT_MIN_HISTORY 7
+
+typedef struct history_anomaly_result {
+    int judged; /* enough usable history and a finite, varying baseline   */
+    int fired;  /* the value is anomalous                                 */
+    size_t n;   /* baseline values used                                   */
+    double mean, sd, z;
+} history_anomaly_result;
+
+/*
+ * Judges value against the baseline picked from past[0..count) (oldest
+ * first): values that are not anomalous, finite, before now_ms, in
+ * [now - window_ms, now) when window_ms > 0 else the latest window_points,
+ * and of now_ms's season when seasonal. Not judged below min_history
+ * (at least 2) values, when the baseline is constant (sd 0) or when value
+ * is not finite. Fires when z = (value - mean) / sd exceeds the rule's z
+ * strictly in the rule's direction, and |value - mean| >= floor (when
+ * set). A zero z, window_points or min_history in the rule means its
+ * default.
+ */
+void history_anomaly_judge(const anomaly_rule *rule, double value,
+                           int64_t now_ms, const history_sample *past,
+                           size_t count, history_anomaly_result *out);
+
+/* "anomaly: 40 vs mean 101.2 (sd 3.1, z -19.7, n 30)". */
+void history_anomaly_reason(const anomaly_rule *rule, double value,
+                            const history_anomaly_result *r, char *buf,
+                            size_t size);
+
+/* ---- change -------------------------------------------------------------*/
+
+typedef struct history_change_result {
+    int judged;         /* a finite previous value and value              */
+    nbaq_status status; /* PASS, WARNING or FAIL                          */
+    double delta;       /* value - previous                               */
+    double pct;         /* delta / |previous| * 100; NAN when previous 0  */
+    const char *bound;  /* "fail_pct", "warn_abs"...: what fired; NULL    */
+    double threshold;   /* that bound's value                             */
+} history_change_result;
+
+/* Percent bounds are compared with |pct|, absolute ones with |delta|, at
+ * or above; FAIL bounds first. direction ABOVE ignores falls, BELOW
+ * ignores rises. A percent bound never fires when previous is 0. */
+void history_change_judge(const change_rule *rule, double value,
+                          int has_previous, double previous,
+                          history_change_result *out);
+
+/* "change: -45.0% vs previous 120 (fail_pct 40)",
+ * "change: -54 vs previous 120 (fail_abs 50)". */
+void history_change_reason(const history_change_result *r, double previous,
+                           char *buf, size_t size);
+
+/* ---- numbers, durations and times as text ------------------------------*/
+
+/* A value as measured: integers without a fraction, else up to 10
+ * significant digits ("40", "101.25", "1.5e+12"). */
+void history_format_value(double value, char *buf, size_t size);
+/* A statistic: one decimal for |x| >= 1 ("101.2"), else 3 significant
+ * digits ("0.0345"). */
+void history_format_stat(double value, char *buf, size_t size);
+
+/* "250ms", "30s", "5m", "2h", "7d", "1w" and sums ("1h30m") to ms.
+ * -1 when not a duration or not positive. */
+int history_parse_duration(const char *text, int64_t *ms);
+/* The shortest exact form: "24h", "7d", "90m", "1500ms". */
+void history_format_duration(int64_t ms, char *buf, size_t size);
+
+/* A point in time: "now", a duration back from now ("7d"), an epoch in
+ * milliseconds ("1714521600000"), or a UTC date/time "2024-05-01",
+ * "2024-05-01T10:00", "2024-05-01T10:00:00Z" ("T" or a space). -1 when
+ * not understood. */
+int history_parse_time(const char *text, int64_t now_ms, int64_t *ms);
+/* "2024-05-01T10:00:00Z" (milliseconds dropped). */
+void history_format_time(int64_t ms, char *buf, size_t size);
+
+#endif

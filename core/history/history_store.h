@@ -1,0 +1,151 @@
+/*
+ * history_store.h - inside the history store: one small vtable per database
+ * (SQLite, PostgreSQL) with prepared statements, binds and rows, so that
+ * every query of the history module is written once.
+ *
+ * SQL is written in PostgreSQL's style with numbered parameters $1..$n;
+ * the SQLite backend rewrites them to ?1..?n. Binds are 1-based, columns
+ * 0-based. A NaN double is bound as NULL and a NULL column reads as NAN.
+ */
+#ifndef NBAQ_HISTORY_STORE_H
+#define NBAQ_HISTORY_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "history.h"
+
+typedef struct store_conn store_conn; /* one backend's connection        */
+typedef struct store_stmt store_stmt; /* one backend's prepared statement */
+
+typedef struct store_backend {
+    const char *name; /* "sqlite" or "postgresql": picks migration SQL   */
+    /* Runs SQL without parameters (may hold several statements).        */
+    int (*exec)(store_conn *c, const char *sql, char *err, size_t err_size);
+    /* Prepares SQL; NULL with err on failure. Freed by finalize.        */
+    store_stmt *(*prepare)(store_conn *c, const char *sql, char *err,
+                           size_t err_size);
+    void (*bind_int64)(store_stmt *s, int index, int64_t value);
+    void (*bind_double)(store_stmt *s, int index, double value);
+    /* text is copied; NULL binds NULL.                                  */
+    void (*bind_text)(store_stmt *s, int index, const char *text);
+    /* 1: a row is ready; 0: done; -1: error (err filled). The first call
+     * after binding runs the statement.                                 */
+    int (*step)(store_stmt *s, char *err, size_t err_size);
+    int64_t (*column_int64)(store_stmt *s, int column);
+    double (*column_double)(store_stmt *s, int column);
+    /* NULL for SQL NULL; valid until the next step or reset.            */
+    const char *(*column_text)(store_stmt *s, int column);
+    /* Ends the current execution; binds may then be set again.         */
+    void (*reset)(store_stmt *s);
+    void (*finalize)(store_stmt *s);
+    /* A write transaction. exclusive: also serializes against every
+     * other writer that asks for exclusive (schema migration).         */
+    int (*begin)(store_conn *c, int exclusive, char *err, size_t err_size);
+    int (*commit)(store_conn *c, char *err, size_t err_size);
+    void (*rollback)(store_conn *c);
+    void (*close)(store_conn *c);
+} store_backend;
+
+/* Opening one backend; NULL with err (without the store's name, which the
+ * caller prefixes) on failure. */
+store_conn *store_sqlite_open(const char *path, int busy_timeout_ms, char *err,
+                              size_t err_size);
+store_conn *store_pg_open(const char *url, int connect_timeout_s,
+                          const char *password, char *err, size_t err_size);
+extern const store_backend store_sqlite_backend;
+extern const store_backend store_pg_backend;
+
+/* The statements the module reuses, prepared on first use. */
+typedef enum store_stmt_id {
+    STMT_SERIES_FIND,
+    STMT_SERIES_INSERT,
+    STMT_RUN_INSERT,
+    STMT_CHECK_INSERT,
+    STMT_VALUE_INSERT,
+    STMT_ALERT_INSERT,
+    STMT_STATE_UPSERT,
+    STMT_STATE_DELETE,
+    STMT_STATE_LOAD,
+    STMT_RECENT,
+    STMT_WINDOW,
+    STMT_BASELINE_LAST,
+    STMT_BASELINE_WINDOW,
+    STMT_SERIES_OF_MONITOR,
+    STMT_SHOW,
+    STMT_COUNT
+} store_stmt_id;
+
+typedef struct series_cache series_cache;
+
+struct history_store {
+    const store_backend *backend;
+    store_conn *conn;
+    char *name; /* for messages: path, or the URL without its password */
+    store_stmt *stmts[STMT_COUNT];
+    series_cache *series;
+    char *series_monitor; /* the monitor whose series are all cached    */
+    history_save_hook save_hook;
+    void *save_hook_arg;
+};
+
+/* The statement id, prepared once and reset, ready for binding; NULL with
+ * err ("<store>: <why>") on failure. */
+store_stmt *store_stmt_get(history_store *store, store_stmt_id id, char *err,
+                           size_t err_size);
+
+/* Fills err with "history store <name>: <fmt...>"; returns -1. */
+int store_error(const history_store *store, char *err, size_t err_size,
+                const char *fmt, ...) NBAQ_PRINTF(4, 5);
+
+/* Transactions with the store's name in errors. */
+int store_begin(history_store *store, int exclusive, char *err,
+                size_t err_size);
+int store_commit(history_store *store, char *err, size_t err_size);
+/* Rolls back and forgets series ids learned inside the transaction. */
+void store_rollback(history_store *store);
+
+/* The id of (monitor, check, metric): from the cache, the table, or (when
+ * create) a new row. 0: no such series (create 0); -1: error. */
+int64_t store_series_id(history_store *store, const char *monitor,
+                        const char *check, const char *metric, int create,
+                        char *err, size_t err_size);
+
+/* Creates or upgrades the schema in one exclusive transaction; a schema
+ * newer than this code is an error. */
+int store_migrate(history_store *store, char *err, size_t err_size);
+
+/* Series id cache (series_cache.c). */
+series_cache *series_cache_new(void);
+void series_cache_free(series_cache *cache);
+void series_cache_clear(series_cache *cache);
+/* 0 when absent. */
+int64_t series_cache_get(const series_cache *cache, const char *monitor,
+                         const char *check, const char *metric);
+int series_cache_put(series_cache *cache, const char *monitor,
+                     const char *check, const char *metric, int64_t id);
+
+/* URLs (store_url.c). */
+typedef enum store_kind { STORE_SQLITE, STORE_POSTGRESQL } store_kind;
+typedef struct store_location {
+    store_kind kind;
+    char *target;   /* SQLite: resolved path; PG: the URL as given      */
+    char *name;     /* for messages: path, or URL with "***" password   */
+    char *password; /* PG: the password as written (to scrub), or NULL  */
+} store_location;
+int store_location_parse(const char *url, const char *base_dir,
+                         store_location *out, char *err, size_t err_size);
+void store_location_free(store_location *loc);
+/* Replaces every occurrence of secret in text (a buffer of size bytes)
+ * by "***". */
+void store_scrub(char *text, size_t size, const char *secret);
+
+/* Names as stored (names.c): "PASS", "MEDIUM", "FIRING"... */
+const char *store_status_name(nbaq_status status);
+const char *store_severity_name(nbaq_severity severity);
+const char *store_alert_state_name(nbaq_alert_state state);
+
+/* Copies message into err (if any), dropping a trailing newline. */
+void store_copy_message(char *err, size_t err_size, const char *message);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * save.c - one whole run into the store, in one transaction.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "history_store.h"
+
+static const char *text_or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* Runs an insert-like statement already bound; 0 or -1 with err. */
+static int run_statement(history_store *store, store_stmt *s, char *err,
+                         size_t err_size)
+{
+    char why[512];
+    int rc = store->backend->step(s, why, sizeof why);
+    store->backend->reset(s);
+    return rc < 0 ? store_error(store, err, err_size, "%s", why) : 0;
+}
+
+static int64_t insert_run(history_store *store, const nbaq_run *run, char *err,
+                          size_t err_size)
+{
+    const store_backend *b = store->backend;
+    store_stmt *s = store_stmt_get(store, STMT_RUN_INSERT, err, err_size);
+    if (!s)
+        return -1;
+    b->bind_text(s, 1, text_or_empty(run->run_id));
+    b->bind_text(s, 2, text_or_empty(run->monitor));
+    b->bind_int64(s, 3, run->started_ms);
+    b->bind_int64(s, 4, run->finished_ms);
+    b->bind_text(s, 5, store_status_name(run->status));
+    char why[512];
+    int rc = b->step(s, why, sizeof why);
+    int64_t id = rc == 1 ? b->column_int64(s, 0) : -1;
+    b->reset(s);
+    if (rc != 1)
+        return store_error(store, err, err_size, "saving run %s: %s",
+                           text_or_empty(run->run_id),
+                           rc < 0 ? why : "no id returned");
+    return id;
+}
+
+static int insert_metric(history_store *store, const nbaq_run *run,
+                         int64_t run_pk, const nbaq_check_result *check,
+                         const nbaq_metric *m, char *err, size_t err_size)
+{
+    const store_backend *b = store->backend;
+    int64_t series = store_series_id(store, text_or_empty(run->monitor),
+                                     check->name, m->name, 1, err, err_size);
+    if (series <= 0)
+        return series == 0 ? store_error(store, err, err_size,
+                                         "series of %s/%s not created",
+                                         check->name, m->name)
+                           : -1;
+    store_stmt *s = store_stmt_get(store, STMT_VALUE_INSERT, err, err_size);
+    if (!s)
+        return -1;
+    b->bind_int64(s, 1, series);
+    b->bind_int64(s, 2, run_pk);
+    b->bind_int64(s, 3, run->started_ms);
+    b->bind_double(s, 4, m->value);
+    b->bind_text(s, 5, text_or_empty(m->unit));
+    b->bind_text(s, 6, store_status_name(m->status));
+    b->bind_text(s, 7, text_or_empty(m->reason));
+    b->bind_int64(s, 8, m->anomalous ? 1 : 0);
+    return run_statement(store, s, err, err_size);
+}
+
+static int insert_check(history_store *store, const nbaq_run *run,
+                        int64_t run_pk, const nbaq_check_result *check,
+                        size_t *rows, char *err, size_t err_size)
+{
+    const store_backend *b = store->backend;
+    store_stmt *s = store_stmt_get(store, STMT_CHECK_INSERT, err, err_size);
+    if (!s)
+        return -1;
+    b->bind_int64(s, 1, run_pk);
+    b->bind_text(s, 2, check->name);
+    b->bind_text(s, 3, text_or_empty(check->plugin));
+    b->bind_text(s, 4, store_status_name(check->status));
+    b->bind_text(s, 5, text_or_empty(check->message));
+    b->bind_text(s, 6, store_severity_name(check->severity));
+    b->bind_int64(s, 7, check->started_ms);
+    b->bind_int64(s, 8, check->duration_ms);
+    if (run_statement(store, s, err, err_size) != 0)
+        return -1;
+    for (size_t i = 0; i < check->metric_count; i++) {
+        if (insert_metric(store, run, run_pk, check, check->metrics[i], err,
+                          err_size) != 0)
+            return -1;
+        ++*rows;
+        if (store->save_hook)
+            store->save_hook(store->save_hook_arg, *rows);
+    }
+    return 0;
+}
+
+static int insert_alert(history_store *store, int64_t run_pk,
+                        const nbaq_alert *a, char *err, size_t err_size)
+{
+    const store_backend *b = store->backend;
+    store_stmt *s = store_stmt_get(store, STMT_ALERT_INSERT, err, err_size);
+    if (!s)
+        return -1;
+    b->bind_int64(s, 1, run_pk);
+    b->bind_text(s, 2, text_or_empty(a->fingerprint));
+    b->bind_text(s, 3, text_or_empty(a->check));
+    b->bind_text(s, 4, text_or_empty(a->metric));
+    b->bind_text(s, 5, text_or_empty(a->summary));
+    b->bind_text(s, 6, store_severity_name(a->severity));
+    b->bind_text(s, 7, store_alert_state_name(a->state));
+    b->bind_int64(s, 8, a->started_ms);
+    b->bind_int64(s, 9, a->ended_ms);
+    b->bind_int64(s, 10, a->silenced_until_ms);
+    b->bind_int64(s, 11, a->notify ? 1 : 0);
+    b->bind_int64(s, 12, a->failing_runs);
+    return run_statement(store, s, err, err_size);
+}
+
+static int save_state(history_store *store, const nbaq_run *run,
+                      const history_state_entry *e, char *err, size_t err_size)
+{
+    const store_backend *b = store->backend;
+    store_stmt *s = store_stmt_get(
+        store, e->value ? STMT_STATE_UPSERT : STMT_STATE_DELETE, err, err_size);
+    if (!s)
+        return -1;
+    b->bind_text(s, 1, text_or_empty(run->monitor));
+    b->bind_text(s, 2, text_or_empty(e->check));
+    b->bind_text(s, 3, text_or_empty(e->key));
+    if (e->value) {
+        b->bind_text(s, 4, e->value);
+        b->bind_int64(s, 5, run->started_ms);
+    }
+    return run_statement(store, s, err, err_size);
+}
+
+static int save_all(history_store *store, const nbaq_run *run,
+                    const history_state_entry *states, size_t state_count,
+                    char *err, size_t err_size)
+{
+    int64_t run_pk = insert_run(store, run, err, err_size);
+    if (run_pk < 0)
+        return -1;
+    size_t rows = 0;
+    for (size_t i = 0; i < run->check_count; i++) {
+        if (insert_check(store, run, run_pk, run->checks[i], &rows, err,
+                         err_size) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < run->alert_count; i++) {
+        if (insert_alert(store, run_pk, run->alerts[i], err, err_size) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < state_count; i++) {
+        if (save_state(store, run, &states[i], err, err_size) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int history_save_run(history_store *store, const nbaq_run *run,
+                     const history_state_entry *states, size_t state_count,
+                     char *err, size_t err_size)
+{
+    if (!store)
+        return 0;
+    if (store_begin(store, 0, err, err_size) != 0)
+        return -1;
+    if (save_all(store, run, states, state_count, err, err_size) != 0) {
+        store_rollback(store);
+        return -1;
+    }
+    return store_commit(store, err, err_size);
+}

@@ -1,0 +1,717 @@
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "text.h"
+#include "units.h"
+
+typedef struct opt_value {
+    int set;
+    const char *location; /* "" for defaults                              */
+    const char *text;     /* STRING, ENUM                                  */
+    int64_t integer;      /* INT, DURATION (ms), SIZE (bytes)              */
+    double number;        /* DOUBLE; INT too                               */
+    int boolean;
+    size_t count;         /* STRING_LIST, STRING_MAP, OBJECT_LIST          */
+    const char **items;   /* STRING_LIST items; STRING_MAP keys            */
+    const char **values;  /* STRING_MAP values                             */
+    nbaq_options **objects; /* OBJECT: [0]; OBJECT_LIST: count of them    */
+} opt_value;
+
+struct nbaq_options {
+    const nbaq_option_spec *specs;
+    size_t count;
+    opt_value *values;
+    const char *location; /* of the mapping; "" when from a default       */
+    const char *plugin;
+};
+
+typedef struct build_ctx {
+    arena *mem;
+    const char *owner;  /* "check 'x'"                                     */
+    const char *plugin;
+    char *err;
+    size_t err_size;
+} build_ctx;
+
+static int build_object(build_ctx *ctx, const nbaq_option_spec *specs,
+                        const ynode *mapping, const ynode *where,
+                        const char *path, int secret, nbaq_options **out);
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                             */
+
+static int fail_at(build_ctx *ctx, const ynode *node, const char *path,
+                   const char *fmt, ...) NBAQ_PRINTF(4, 5);
+
+static int fail_at(build_ctx *ctx, const ynode *node, const char *path,
+                   const char *fmt, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    char where[512];
+    if (node && node->file[0] != '<')
+        strbuf_appendf(&sb, "%s: ", ynode_location(node, where, sizeof where));
+    if (ctx->owner[0])
+        strbuf_appendf(&sb, "%s: ", ctx->owner);
+    if (path && *path)
+        strbuf_appendf(&sb, "option '%s': ", path);
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vappendf(&sb, fmt, ap);
+    va_end(ap);
+    err_set(ctx->err, ctx->err_size, "%s", strbuf_cstr(&sb));
+    strbuf_free(&sb);
+    return -1;
+}
+
+/* The value as it may appear in a message: quoted, or <secret>. */
+static const char *shown(const char *text, int secret, char *buf, size_t size)
+{
+    if (secret)
+        return "<secret>";
+    snprintf(buf, size, "'%.200s'", text);
+    return buf;
+}
+
+const char *options_type_name(nbaq_option_type type)
+{
+    switch (type) {
+    case NBAQ_OPT_STRING:
+        return "string";
+    case NBAQ_OPT_INT:
+        return "int";
+    case NBAQ_OPT_DOUBLE:
+        return "double";
+    case NBAQ_OPT_BOOL:
+        return "bool";
+    case NBAQ_OPT_DURATION:
+        return "duration";
+    case NBAQ_OPT_SIZE:
+        return "size";
+    case NBAQ_OPT_ENUM:
+        return "enum";
+    case NBAQ_OPT_STRING_LIST:
+        return "string list";
+    case NBAQ_OPT_STRING_MAP:
+        return "string map";
+    case NBAQ_OPT_OBJECT:
+        return "object";
+    case NBAQ_OPT_OBJECT_LIST:
+        return "object list";
+    }
+    return "?";
+}
+
+static size_t spec_count(const nbaq_option_spec *specs)
+{
+    size_t n = 0;
+    while (specs && specs[n].name)
+        n++;
+    return n;
+}
+
+static int is_scalar_type(nbaq_option_type type)
+{
+    return type == NBAQ_OPT_STRING || type == NBAQ_OPT_INT ||
+           type == NBAQ_OPT_DOUBLE || type == NBAQ_OPT_BOOL ||
+           type == NBAQ_OPT_DURATION || type == NBAQ_OPT_SIZE ||
+           type == NBAQ_OPT_ENUM;
+}
+
+/* ------------------------------------------------------------------ */
+/* Conversion of one value                                              */
+
+static void format_limit(nbaq_option_type type, double v, char *buf,
+                         size_t size)
+{
+    if (type == NBAQ_OPT_DURATION)
+        text_format_duration((int64_t)v, buf, size);
+    else
+        text_format_number(v, buf, size);
+}
+
+static int check_range(build_ctx *ctx, const nbaq_option_spec *spec,
+                       const ynode *node, const char *path, double v,
+                       int secret)
+{
+    if (!(spec->min < spec->max) || (v >= spec->min && v <= spec->max))
+        return 0;
+    char lo[64], hi[64], buf[256];
+    format_limit(spec->type, spec->min, lo, sizeof lo);
+    format_limit(spec->type, spec->max, hi, sizeof hi);
+    return fail_at(ctx, node, path, "%s is out of range (%s to %s)",
+                   shown(node->text, secret, buf, sizeof buf), lo, hi);
+}
+
+static int convert_enum(build_ctx *ctx, const nbaq_option_spec *spec,
+                        const ynode *node, const char *path, int secret,
+                        opt_value *out)
+{
+    size_t n = 0;
+    for (; spec->choices && spec->choices[n]; n++) {
+        if (strcmp(spec->choices[n], node->text) == 0) {
+            out->text = spec->choices[n];
+            return 0;
+        }
+    }
+    strbuf list = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        strbuf_appendf(&list, "%s%s", i ? ", " : "", spec->choices[i]);
+    const char *guess =
+        secret ? NULL
+               : text_suggest(node->text, (const char *const *)spec->choices,
+                              n);
+    char buf[256];
+    int rc = fail_at(ctx, node, path, "%s is not one of: %s%s%s%s",
+                     shown(node->text, secret, buf, sizeof buf),
+                     strbuf_cstr(&list), guess ? " (did you mean '" : "",
+                     guess ? guess : "", guess ? "'?)" : "");
+    strbuf_free(&list);
+    return rc;
+}
+
+static int convert_scalar(build_ctx *ctx, const nbaq_option_spec *spec,
+                          const ynode *node, const char *path, int secret,
+                          opt_value *out)
+{
+    char reason[256], buf[256];
+    int rc = 0;
+    if (node->kind != YNODE_SCALAR)
+        return fail_at(ctx, node, path, "expected %s, got %s",
+                       spec->type == NBAQ_OPT_STRING ? "a string"
+                                                     : "a single value",
+                       ynode_kind_name(node->kind));
+    if (node->is_null)
+        return fail_at(ctx, node, path, "has no value");
+    switch (spec->type) {
+    case NBAQ_OPT_STRING:
+        out->text = arena_strdup(ctx->mem, node->text);
+        return out->text ? 0 : fail_at(ctx, node, path, "out of memory");
+    case NBAQ_OPT_ENUM:
+        return convert_enum(ctx, spec, node, path, secret, out);
+    case NBAQ_OPT_BOOL:
+        rc = units_parse_bool(node->text, &out->boolean, reason,
+                              sizeof reason);
+        break;
+    case NBAQ_OPT_INT:
+        rc = units_parse_int(node->text, &out->integer, reason,
+                             sizeof reason);
+        out->number = (double)out->integer;
+        break;
+    case NBAQ_OPT_DURATION:
+        rc = units_parse_duration(node->text, &out->integer, reason,
+                                  sizeof reason);
+        out->number = (double)out->integer;
+        break;
+    case NBAQ_OPT_SIZE:
+        rc = units_parse_size(node->text, &out->integer, reason,
+                              sizeof reason);
+        out->number = (double)out->integer;
+        break;
+    case NBAQ_OPT_DOUBLE:
+        rc = units_parse_double(node->text, &out->number, reason,
+                                sizeof reason);
+        break;
+    default:
+        return fail_at(ctx, node, path, "not a scalar type");
+    }
+    if (rc != 0)
+        return fail_at(ctx, node, path, "%s, got %s", reason,
+                       shown(node->text, secret, buf, sizeof buf));
+    if (spec->type != NBAQ_OPT_BOOL)
+        return check_range(ctx, spec, node, path, out->number, secret);
+    return 0;
+}
+
+static int convert_string_list(build_ctx *ctx, const ynode *node,
+                               const char *path, opt_value *out)
+{
+    if (node->kind == YNODE_MAPPING)
+        return fail_at(ctx, node, path, "expected a list of strings, got %s",
+                       ynode_kind_name(node->kind));
+    size_t n = node->kind == YNODE_SCALAR ? 1 : node->count;
+    out->items = arena_alloc(ctx->mem, (n ? n : 1) * sizeof *out->items);
+    if (!out->items)
+        return fail_at(ctx, node, path, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const ynode *item = node->kind == YNODE_SCALAR ? node : node->items[i];
+        if (item->kind != YNODE_SCALAR)
+            return fail_at(ctx, item, path, "item %zu: expected a string, "
+                           "got %s", i + 1, ynode_kind_name(item->kind));
+        if (item->is_null)
+            return fail_at(ctx, item, path, "item %zu has no value", i + 1);
+        out->items[i] = arena_strdup(ctx->mem, item->text);
+    }
+    out->count = n;
+    return 0;
+}
+
+static int convert_string_map(build_ctx *ctx, const ynode *node,
+                              const char *path, opt_value *out)
+{
+    if (node->kind != YNODE_MAPPING)
+        return fail_at(ctx, node, path, "expected a mapping, got %s",
+                       ynode_kind_name(node->kind));
+    size_t n = node->count;
+    out->items = arena_alloc(ctx->mem, (n ? n : 1) * sizeof *out->items);
+    out->values = arena_alloc(ctx->mem, (n ? n : 1) * sizeof *out->values);
+    if (!out->items || !out->values)
+        return fail_at(ctx, node, path, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const ynode *value = node->pairs[i].value;
+        if (value->kind != YNODE_SCALAR)
+            return fail_at(ctx, value, path, "key '%s': expected a string, "
+                           "got %s", node->pairs[i].key->text,
+                           ynode_kind_name(value->kind));
+        out->items[i] = arena_strdup(ctx->mem, node->pairs[i].key->text);
+        out->values[i] =
+            arena_strdup(ctx->mem, value->is_null ? "" : value->text);
+    }
+    out->count = n;
+    return 0;
+}
+
+static int convert_object_list(build_ctx *ctx, const nbaq_option_spec *spec,
+                               const ynode *node, const char *path,
+                               int secret, opt_value *out)
+{
+    if (node->kind != YNODE_SEQUENCE)
+        return fail_at(ctx, node, path, "expected a list of mappings, got %s",
+                       ynode_kind_name(node->kind));
+    size_t n = node->count;
+    out->objects = arena_alloc(ctx->mem, (n ? n : 1) * sizeof *out->objects);
+    if (!out->objects)
+        return fail_at(ctx, node, path, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        char item_path[512];
+        snprintf(item_path, sizeof item_path, "%s[%zu]", path, i);
+        const ynode *item = node->items[i];
+        if (item->kind != YNODE_MAPPING)
+            return fail_at(ctx, item, item_path, "expected a mapping, got %s",
+                           ynode_kind_name(item->kind));
+        if (build_object(ctx, spec->fields, item, item, item_path, secret,
+                         &out->objects[i]) != 0)
+            return -1;
+    }
+    out->count = n;
+    return 0;
+}
+
+static int convert_value(build_ctx *ctx, const nbaq_option_spec *spec,
+                         const ynode *node, const char *path, int secret,
+                         opt_value *out)
+{
+    secret = secret || spec->secret;
+    if (is_scalar_type(spec->type))
+        return convert_scalar(ctx, spec, node, path, secret, out);
+    switch (spec->type) {
+    case NBAQ_OPT_STRING_LIST:
+        return convert_string_list(ctx, node, path, out);
+    case NBAQ_OPT_STRING_MAP:
+        return convert_string_map(ctx, node, path, out);
+    case NBAQ_OPT_OBJECT:
+        if (node->kind != YNODE_MAPPING)
+            return fail_at(ctx, node, path, "expected a mapping, got %s",
+                           ynode_kind_name(node->kind));
+        out->objects = arena_alloc(ctx->mem, sizeof *out->objects);
+        if (!out->objects)
+            return fail_at(ctx, node, path, "out of memory");
+        out->count = 1;
+        return build_object(ctx, spec->fields, node, node, path, secret,
+                            &out->objects[0]);
+    case NBAQ_OPT_OBJECT_LIST:
+        return convert_object_list(ctx, spec, node, path, secret, out);
+    default:
+        return fail_at(ctx, node, path, "unknown option type %d",
+                       (int)spec->type);
+    }
+}
+
+/* A default is the literal text for scalar types, YAML for the others. */
+static int convert_default(build_ctx *ctx, const nbaq_option_spec *spec,
+                           const char *path, int secret, opt_value *out)
+{
+    if (is_scalar_type(spec->type)) {
+        ynode node = {0};
+        node.kind = YNODE_SCALAR;
+        node.file = "<default>";
+        node.plain = 0;
+        node.text = (char *)spec->default_value;
+        return convert_scalar(ctx, spec, &node, path, secret || spec->secret,
+                              out);
+    }
+    char reason[512];
+    ydoc *doc = ydoc_load_string(spec->default_value,
+                                 strlen(spec->default_value), "<default>", 0,
+                                 reason, sizeof reason);
+    if (!doc)
+        return fail_at(ctx, NULL, path, "default: %s", reason);
+    int rc;
+    if (!doc->root)
+        rc = fail_at(ctx, NULL, path, "default is empty");
+    else
+        rc = convert_value(ctx, spec, doc->root, path, secret, out);
+    ydoc_free(doc);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects                                                              */
+
+static int reject_unknown(build_ctx *ctx, const nbaq_option_spec *specs,
+                          size_t count, const ynode *key, const char *path)
+{
+    const char **names = malloc((count ? count : 1) * sizeof *names);
+    const char *guess = NULL;
+    if (names) {
+        for (size_t i = 0; i < count; i++)
+            names[i] = specs[i].name;
+        guess = text_suggest(key->text, names, count);
+        free(names);
+    }
+    char prefix[600] = "";
+    if (path && *path)
+        snprintf(prefix, sizeof prefix, "%s.", path);
+    if (guess)
+        return fail_at(ctx, key, NULL,
+                       "unknown option '%s%s' (did you mean '%s%s'?)",
+                       prefix, key->text, prefix, guess);
+    if (count == 0 && !*prefix)
+        return fail_at(ctx, key, NULL,
+                       "unknown option '%s' (plugin '%s' takes no options)",
+                       key->text, ctx->plugin);
+    return fail_at(ctx, key, NULL, "unknown option '%s%s'", prefix,
+                   key->text);
+}
+
+static int build_object(build_ctx *ctx, const nbaq_option_spec *specs,
+                        const ynode *mapping, const ynode *where,
+                        const char *path, int secret, nbaq_options **out)
+{
+    size_t count = spec_count(specs);
+    nbaq_options *o = arena_alloc(ctx->mem, sizeof *o);
+    if (!o)
+        return fail_at(ctx, where, path, "out of memory");
+    o->specs = specs;
+    o->count = count;
+    o->plugin = ctx->plugin;
+    o->values = arena_alloc(ctx->mem, (count ? count : 1) * sizeof *o->values);
+    if (!o->values)
+        return fail_at(ctx, where, path, "out of memory");
+    char buf[512];
+    o->location = mapping ? arena_strdup(ctx->mem, ynode_location(
+                                                       mapping, buf, sizeof buf))
+                          : "";
+    if (mapping && mapping->kind != YNODE_MAPPING && !mapping->is_null)
+        return fail_at(ctx, mapping, path, "expected a mapping, got %s",
+                       ynode_kind_name(mapping->kind));
+    for (size_t i = 0; mapping && i < mapping->count; i++) {
+        const ynode *key = mapping->pairs[i].key;
+        size_t s = 0;
+        while (s < count && strcmp(specs[s].name, key->text) != 0)
+            s++;
+        if (s == count)
+            return reject_unknown(ctx, specs, count, key, path);
+        char child_path[512];
+        snprintf(child_path, sizeof child_path, "%s%s%s", path,
+                 *path ? "." : "", specs[s].name);
+        opt_value *v = &o->values[s];
+        if (convert_value(ctx, &specs[s], mapping->pairs[i].value, child_path,
+                          secret, v) != 0)
+            return -1;
+        v->set = 1;
+        v->location = arena_strdup(
+            ctx->mem, ynode_location(mapping->pairs[i].value, buf, sizeof buf));
+    }
+    for (size_t s = 0; s < count; s++) {
+        opt_value *v = &o->values[s];
+        if (v->set)
+            continue;
+        char child_path[512];
+        snprintf(child_path, sizeof child_path, "%s%s%s", path,
+                 *path ? "." : "", specs[s].name);
+        if (specs[s].default_value) {
+            if (convert_default(ctx, &specs[s], child_path, secret, v) != 0)
+                return -1;
+            v->set = 1;
+            v->location = "";
+        } else if (specs[s].required) {
+            return fail_at(ctx, where, NULL, "missing required option '%s'",
+                           child_path);
+        }
+    }
+    *out = o;
+    return 0;
+}
+
+int options_build(arena *mem, const nbaq_option_spec *specs,
+                  const ynode *mapping, const ynode *where, const char *owner,
+                  const char *plugin, nbaq_options **out, char *err,
+                  size_t err_size)
+{
+    build_ctx ctx = {mem, owner, plugin, err, err_size};
+    return build_object(&ctx, specs, mapping, where ? where : mapping, "", 0,
+                        out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Schema check                                                         */
+
+static int is_option_name(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static int check_specs(const nbaq_option_spec *specs, const char *plugin,
+                       const char *path, const char *const *reserved,
+                       int depth, char *err, size_t err_size)
+{
+    if (depth > 8)
+        return err_set(err, err_size, "bad option schema: nested too deeply "
+                       "at '%s'", path);
+    for (size_t i = 0; specs[i].name; i++) {
+        const nbaq_option_spec *s = &specs[i];
+        char name[512];
+        snprintf(name, sizeof name, "%s%s%.100s", path, *path ? "." : "",
+                 s->name);
+        if (!is_option_name(s->name))
+            return err_set(err, err_size,
+                           "bad option schema: option name '%.100s' must "
+                           "match [A-Za-z0-9_-]+", s->name);
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(specs[j].name, s->name) == 0)
+                return err_set(err, err_size,
+                               "bad option schema: option '%s' declared twice",
+                               name);
+        }
+        for (size_t r = 0; reserved && reserved[r]; r++) {
+            if (strcmp(reserved[r], s->name) == 0)
+                return err_set(err, err_size,
+                               "bad option schema: option '%s' is reserved "
+                               "(the host adds it)", name);
+        }
+        if (s->type < NBAQ_OPT_STRING || s->type > NBAQ_OPT_OBJECT_LIST)
+            return err_set(err, err_size,
+                           "bad option schema: option '%s' has unknown type "
+                           "%d", name, (int)s->type);
+        if (s->type == NBAQ_OPT_ENUM && (!s->choices || !s->choices[0]))
+            return err_set(err, err_size,
+                           "bad option schema: enum option '%s' has no "
+                           "choices", name);
+        if ((s->type == NBAQ_OPT_OBJECT || s->type == NBAQ_OPT_OBJECT_LIST)) {
+            if (!s->fields)
+                return err_set(err, err_size,
+                               "bad option schema: option '%s' has no "
+                               "fields", name);
+            if (check_specs(s->fields, plugin, name, NULL, depth + 1, err,
+                            err_size) != 0)
+                return -1;
+        }
+        if (s->required && s->default_value)
+            return err_set(err, err_size,
+                           "bad option schema: option '%s' is required and "
+                           "has a default", name);
+        if (s->default_value) {
+            arena scratch = ARENA_INIT;
+            char reason[1024];
+            build_ctx ctx = {&scratch, "", plugin, reason, sizeof reason};
+            opt_value v = {0};
+            int rc = convert_default(&ctx, s, name, 0, &v);
+            arena_free(&scratch);
+            if (rc != 0)
+                return err_set(err, err_size,
+                               "bad option schema: the default does not "
+                               "parse: %s", reason);
+        }
+    }
+    return 0;
+}
+
+int options_check_schema(const nbaq_option_spec *specs, const char *plugin,
+                         const char *const *reserved, char *err,
+                         size_t err_size)
+{
+    if (!specs)
+        return 0;
+    return check_specs(specs, plugin, "", reserved, 0, err, err_size);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                            */
+
+static void ignore_bug(const char *message)
+{
+    (void)message;
+}
+
+static options_bug_fn bug_handler = ignore_bug;
+
+void options_set_bug_handler(options_bug_fn handler)
+{
+    bug_handler = handler ? handler : ignore_bug;
+}
+
+#define TYPE_BIT(t) (1u << (t))
+
+static void report_bug(const char *fmt, ...) NBAQ_PRINTF(1, 2);
+
+static void report_bug(const char *fmt, ...)
+{
+    char message[512] = "plugin bug: ";
+    size_t used = strlen(message);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message + used, sizeof message - used, fmt, ap);
+    va_end(ap);
+    bug_handler(message);
+}
+
+static const opt_value *lookup(const nbaq_options *o, const char *name,
+                               const char *accessor, unsigned types,
+                               const nbaq_option_spec **spec_out)
+{
+    if (!o || !name) {
+        report_bug("%s() called with a NULL %s", accessor,
+                   o ? "name" : "options");
+        return NULL;
+    }
+    for (size_t i = 0; i < o->count; i++) {
+        if (strcmp(o->specs[i].name, name) != 0)
+            continue;
+        if (types && !(types & TYPE_BIT(o->specs[i].type))) {
+            report_bug("%s() used on option '%.100s' of type %s", accessor,
+                       name, options_type_name(o->specs[i].type));
+            return NULL;
+        }
+        if (spec_out)
+            *spec_out = &o->specs[i];
+        return &o->values[i];
+    }
+    report_bug("%s(): option '%.100s' is not declared by plugin '%s'",
+               accessor, name, o->plugin);
+    return NULL;
+}
+
+static int index_ok(const opt_value *v, const char *accessor,
+                    const char *name, size_t i)
+{
+    if (i < v->count)
+        return 1;
+    report_bug("%s(): index %zu out of range for option '%.100s' (%zu "
+               "items)", accessor, i, name, v->count);
+    return 0;
+}
+
+int options_is_set(const nbaq_options *o, const char *name)
+{
+    const opt_value *v = lookup(o, name, "opt_is_set", 0, NULL);
+    return v ? v->set : 0;
+}
+
+const char *options_string(const nbaq_options *o, const char *name)
+{
+    const opt_value *v =
+        lookup(o, name, "opt_string",
+               TYPE_BIT(NBAQ_OPT_STRING) | TYPE_BIT(NBAQ_OPT_ENUM), NULL);
+    return v && v->set ? v->text : NULL;
+}
+
+int64_t options_int(const nbaq_options *o, const char *name)
+{
+    const opt_value *v = lookup(o, name, "opt_int",
+                                TYPE_BIT(NBAQ_OPT_INT) |
+                                    TYPE_BIT(NBAQ_OPT_DURATION) |
+                                    TYPE_BIT(NBAQ_OPT_SIZE),
+                                NULL);
+    return v && v->set ? v->integer : 0;
+}
+
+double options_double(const nbaq_options *o, const char *name)
+{
+    const opt_value *v =
+        lookup(o, name, "opt_double",
+               TYPE_BIT(NBAQ_OPT_DOUBLE) | TYPE_BIT(NBAQ_OPT_INT), NULL);
+    return v && v->set ? v->number : 0;
+}
+
+int options_bool(const nbaq_options *o, const char *name)
+{
+    const opt_value *v =
+        lookup(o, name, "opt_bool", TYPE_BIT(NBAQ_OPT_BOOL), NULL);
+    return v && v->set ? v->boolean : 0;
+}
+
+size_t options_count(const nbaq_options *o, const char *name)
+{
+    const opt_value *v = lookup(o, name, "opt_count",
+                                TYPE_BIT(NBAQ_OPT_STRING_LIST) |
+                                    TYPE_BIT(NBAQ_OPT_STRING_MAP) |
+                                    TYPE_BIT(NBAQ_OPT_OBJECT_LIST),
+                                NULL);
+    return v && v->set ? v->count : 0;
+}
+
+const char *options_list_string(const nbaq_options *o, const char *name,
+                                size_t i)
+{
+    const opt_value *v = lookup(o, name, "opt_list_string",
+                                TYPE_BIT(NBAQ_OPT_STRING_LIST), NULL);
+    if (!v || !index_ok(v, "opt_list_string", name, i))
+        return NULL;
+    return v->items[i];
+}
+
+const char *options_map_key(const nbaq_options *o, const char *name,
+                            size_t i)
+{
+    const opt_value *v = lookup(o, name, "opt_map_key",
+                                TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
+    if (!v || !index_ok(v, "opt_map_key", name, i))
+        return NULL;
+    return v->items[i];
+}
+
+const char *options_map_value(const nbaq_options *o, const char *name,
+                              size_t i)
+{
+    const opt_value *v = lookup(o, name, "opt_map_value",
+                                TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
+    if (!v || !index_ok(v, "opt_map_value", name, i))
+        return NULL;
+    return v->values[i];
+}
+
+const nbaq_options *options_object(const nbaq_options *o, const char *name)
+{
+    const opt_value *v =
+        lookup(o, name, "opt_object", TYPE_BIT(NBAQ_OPT_OBJECT), NULL);
+    return v && v->set ? v->objects[0] : NULL;
+}
+
+const nbaq_options *options_list_object(const nbaq_options *o,
+                                        const char *name, size_t i)
+{
+    const opt_value *v = lookup(o, name, "opt_list_object",
+                                TYPE_BIT(NBAQ_OPT_OBJECT_LIST), NULL);
+    if (!v || !index_ok(v, "opt_list_object", name, i))
+        return NULL;
+    return v->objects[i];
+}
+
+const char *options_location(const nbaq_options *o, const char *name)
+{
+    if (!name)
+        return o ? o->location : "";
+    const opt_value *v = lookup(o, name, "opt_location", 0, NULL);
+    return v && v->set ? v->location : "";
+}

@@ -1,0 +1,432 @@
+#include "registry.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "strbuf.h"
+#include "text.h"
+
+#ifndef NBAQ_PLUGIN_INSTALL_DIR_FULL
+#define NBAQ_PLUGIN_INSTALL_DIR_FULL "/usr/local/lib/nbaq/plugins"
+#endif
+#ifndef NBAQ_PLUGIN_DIR_FROM_BINDIR
+#define NBAQ_PLUGIN_DIR_FROM_BINDIR "../lib/nbaq/plugins"
+#endif
+
+/* The descriptor as it was at ABI 1.0: the least a plugin must provide. */
+#define DESCRIPTOR_MIN_SIZE                                                  \
+    (offsetof(nbaq_plugin_descriptor, flags) + sizeof(uint32_t))
+
+const nbaq_option_spec registry_output_options[] = {
+    {.name = "output",
+     .type = NBAQ_OPT_STRING,
+     .default_value = "-",
+     .description = "where to write the report: - (stdout) or a file path"},
+    {.name = "output_dir",
+     .type = NBAQ_OPT_STRING,
+     .description = "a directory: writes <monitor>-<UTC timestamp>.<ext> "
+                    "and replaces <monitor>-latest.<ext>"},
+    NBAQ_OPTION_END};
+
+static const char *const reserved_output_names[] = {"output", "output_dir",
+                                                    NULL};
+
+void registry_init(registry *reg)
+{
+    memset(reg, 0, sizeof *reg);
+}
+
+static int same_dir(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return 1;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+int registry_add_dir(registry *reg, const char *dir)
+{
+    if (!dir || !*dir)
+        return 0;
+    for (size_t i = 0; i < reg->dir_count; i++) {
+        if (same_dir(reg->dirs[i], dir))
+            return 0;
+    }
+    char **dirs = realloc(reg->dirs, (reg->dir_count + 1) * sizeof *dirs);
+    if (!dirs)
+        return -1;
+    reg->dirs = dirs;
+    reg->dirs[reg->dir_count] = strdup(dir);
+    if (!reg->dirs[reg->dir_count])
+        return -1;
+    reg->dir_count++;
+    return 0;
+}
+
+int registry_add_default_dirs(registry *reg)
+{
+    const char *env = getenv("NBAQ_PLUGIN_PATH");
+    if (env) {
+        char *copy = strdup(env);
+        if (!copy)
+            return -1;
+        char *save = NULL;
+        for (char *d = strtok_r(copy, ":", &save); d;
+             d = strtok_r(NULL, ":", &save)) {
+            if (registry_add_dir(reg, d) != 0) {
+                free(copy);
+                return -1;
+            }
+        }
+        free(copy);
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        char dir[PATH_MAX + 64];
+        snprintf(dir, sizeof dir, "%s/plugins", exe);
+        if (registry_add_dir(reg, dir) != 0)
+            return -1;
+        snprintf(dir, sizeof dir, "%s/%s", exe, NBAQ_PLUGIN_DIR_FROM_BINDIR);
+        char resolved[PATH_MAX];
+        if (realpath(dir, resolved) &&
+            registry_add_dir(reg, resolved) != 0)
+            return -1;
+    }
+    return registry_add_dir(reg, NBAQ_PLUGIN_INSTALL_DIR_FULL);
+}
+
+static void plugin_free(plugin *p)
+{
+    if (!p)
+        return;
+    if (p->handle)
+        dlclose(p->handle);
+    free(p->merged_options);
+    free(p->name);
+    free(p->path);
+    free(p);
+}
+
+static int is_plugin_name(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static int check_descriptor(plugin *p, const nbaq_plugin_descriptor *raw,
+                            char *err, size_t err_size)
+{
+    uint32_t major = NBAQ_ABI_VERSION_MAJOR(raw->abi_version);
+    uint32_t minor = NBAQ_ABI_VERSION_MINOR(raw->abi_version);
+    if (major != NBAQ_ABI_MAJOR)
+        return err_set(err, err_size,
+                       "%s: built for nbaq ABI %u.%u, this host speaks ABI "
+                       "%d.%d (rebuild the plugin against this SDK)",
+                       p->path, major, minor, NBAQ_ABI_MAJOR, NBAQ_ABI_MINOR);
+    if (minor > NBAQ_ABI_MINOR)
+        return err_set(err, err_size,
+                       "%s: built against ABI %u.%u, newer than this host's "
+                       "%d.%d (upgrade nbaq-host)",
+                       p->path, major, minor, NBAQ_ABI_MAJOR, NBAQ_ABI_MINOR);
+    if (raw->struct_size < DESCRIPTOR_MIN_SIZE)
+        return err_set(err, err_size,
+                       "%s: descriptor struct_size %u is smaller than the %zu "
+                       "bytes of ABI 1.0 (use NBAQ_DESCRIPTOR_HEADER)",
+                       p->path, raw->struct_size,
+                       (size_t)DESCRIPTOR_MIN_SIZE);
+    /* Read only what the plugin's size covers. */
+    nbaq_plugin_descriptor d;
+    memset(&d, 0, sizeof d);
+    memcpy(&d, raw,
+           raw->struct_size < sizeof d ? raw->struct_size : sizeof d);
+    if (!is_plugin_name(d.name))
+        return err_set(err, err_size,
+                       "%s: descriptor name must match [a-z0-9_]+", p->path);
+    if (strcmp(d.name, p->name) != 0)
+        return err_set(err, err_size,
+                       "%s: descriptor name '%.100s' differs from the file "
+                       "name '%s' (rename the file or fix the descriptor)",
+                       p->path, d.name, p->name);
+    if (d.kind == NBAQ_KIND_CHECKER && !d.check)
+        return err_set(err, err_size, "%s: a checker without a check function",
+                       p->path);
+    if (d.kind == NBAQ_KIND_REPORTER && !d.report)
+        return err_set(err, err_size,
+                       "%s: a reporter without a report function", p->path);
+    if (d.kind != NBAQ_KIND_CHECKER && d.kind != NBAQ_KIND_REPORTER)
+        return err_set(err, err_size, "%s: unknown plugin kind %d", p->path,
+                       (int)d.kind);
+    p->kind = d.kind;
+    p->abi_version = d.abi_version;
+    p->version = d.version ? d.version : "";
+    p->description = d.description ? d.description : "";
+    p->flags = d.flags;
+    p->check = d.check;
+    p->report = d.report;
+    p->options = d.options;
+    return 0;
+}
+
+static int merge_output_options(plugin *p, char *err, size_t err_size)
+{
+    size_t own = 0;
+    while (p->options && p->options[own].name)
+        own++;
+    size_t extra = sizeof registry_output_options /
+                       sizeof registry_output_options[0] - 1;
+    p->merged_options = calloc(own + extra + 1, sizeof *p->merged_options);
+    if (!p->merged_options)
+        return err_set(err, err_size, "out of memory");
+    for (size_t i = 0; i < own; i++)
+        p->merged_options[i] = p->options[i];
+    for (size_t i = 0; i < extra; i++)
+        p->merged_options[own + i] = registry_output_options[i];
+    p->options = p->merged_options;
+    return 0;
+}
+
+/* Loads and vets one file; name is its stem. */
+static plugin *load_file(const char *name, const char *path, char *err,
+                         size_t err_size)
+{
+    plugin *p = calloc(1, sizeof *p);
+    if (!p || !(p->name = strdup(name)) || !(p->path = strdup(path))) {
+        plugin_free(p);
+        err_set(err, err_size, "out of memory");
+        return NULL;
+    }
+    dlerror();
+    p->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!p->handle) {
+        const char *why = dlerror();
+        err_set(err, err_size, "%s: not a loadable shared object: %s", path,
+                why ? why : "unknown error");
+        plugin_free(p);
+        return NULL;
+    }
+    nbaq_plugin_entry_fn entry;
+    void *symbol = dlsym(p->handle, NBAQ_PLUGIN_ENTRY_SYMBOL);
+    memcpy(&entry, &symbol, sizeof entry);
+    if (!symbol) {
+        err_set(err, err_size,
+                "%s: not an nbaq plugin: no %s symbol (use NBAQ_PLUGIN())",
+                path, NBAQ_PLUGIN_ENTRY_SYMBOL);
+        plugin_free(p);
+        return NULL;
+    }
+    const nbaq_plugin_descriptor *raw = entry();
+    if (!raw) {
+        err_set(err, err_size, "%s: %s() returned NULL", path,
+                NBAQ_PLUGIN_ENTRY_SYMBOL);
+        plugin_free(p);
+        return NULL;
+    }
+    if (check_descriptor(p, raw, err, err_size) != 0) {
+        plugin_free(p);
+        return NULL;
+    }
+    int writes_output =
+        p->kind == NBAQ_KIND_REPORTER && (p->flags & NBAQ_FLAG_WRITES_OUTPUT);
+    char reason[1024];
+    if (options_check_schema(p->options, p->name,
+                             writes_output ? reserved_output_names : NULL,
+                             reason, sizeof reason) != 0) {
+        err_set(err, err_size, "%s: plugin '%s': %s", path, p->name, reason);
+        plugin_free(p);
+        return NULL;
+    }
+    if (writes_output && merge_output_options(p, err, err_size) != 0) {
+        plugin_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static int is_regular_file(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void list_searched(const registry *reg, strbuf *sb)
+{
+    for (size_t i = 0; i < reg->dir_count; i++)
+        strbuf_appendf(sb, "%s%s", i ? ", " : "", reg->dirs[i]);
+    if (reg->dir_count == 0)
+        strbuf_append(sb, "no directories");
+}
+
+const plugin *registry_get(registry *reg, const char *name, char *err,
+                           size_t err_size)
+{
+    for (size_t i = 0; i < reg->plugin_count; i++) {
+        if (strcmp(reg->plugins[i]->name, name) == 0)
+            return reg->plugins[i];
+    }
+    char found[2][PATH_MAX];
+    size_t found_count = 0;
+    for (size_t i = 0; i < reg->dir_count && found_count < 2; i++) {
+        char path[PATH_MAX];
+        int n = snprintf(path, sizeof path, "%s/%s.so", reg->dirs[i], name);
+        if (n < 0 || (size_t)n >= sizeof path)
+            continue;
+        if (is_regular_file(path))
+            text_copy(found[found_count++], PATH_MAX, path);
+    }
+    if (found_count == 0) {
+        strbuf sb = STRBUF_INIT;
+        list_searched(reg, &sb);
+        err_set(err, err_size, "plugin '%s' not found: no %s.so in %s", name,
+                name, strbuf_cstr(&sb));
+        strbuf_free(&sb);
+        return NULL;
+    }
+    if (found_count == 2) {
+        err_set(err, err_size,
+                "plugin '%s' found in two directories: %s and %s (remove one "
+                "or change the plugin directories)",
+                name, found[0], found[1]);
+        return NULL;
+    }
+    plugin *p = load_file(name, found[0], err, err_size);
+    if (!p)
+        return NULL;
+    plugin **list =
+        realloc(reg->plugins, (reg->plugin_count + 1) * sizeof *list);
+    if (!list) {
+        plugin_free(p);
+        err_set(err, err_size, "out of memory");
+        return NULL;
+    }
+    reg->plugins = list;
+    reg->plugins[reg->plugin_count++] = p;
+    return p;
+}
+
+static int listing_compare(const void *a, const void *b)
+{
+    const plugin_listing *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->path, y->path);
+}
+
+static int list_dir(const char *dir, plugin_listing **list, size_t *count,
+                    size_t *cap)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0; /* a missing directory simply has no plugins */
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= 3 || strcmp(e->d_name + len - 3, ".so") != 0)
+            continue;
+        char path[PATH_MAX];
+        int n = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (n < 0 || (size_t)n >= sizeof path || !is_regular_file(path))
+            continue;
+        if (*count == *cap) {
+            size_t new_cap = *cap ? *cap * 2 : 16;
+            plugin_listing *grown = realloc(*list, new_cap * sizeof *grown);
+            if (!grown) {
+                closedir(d);
+                return -1;
+            }
+            *list = grown;
+            *cap = new_cap;
+        }
+        plugin_listing *item = &(*list)[(*count)++];
+        memset(item, 0, sizeof *item);
+        item->name = strndup(e->d_name, len - 3);
+        item->path = strdup(path);
+        if (!item->name || !item->path) {
+            closedir(d);
+            return -1;
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
+static void mark_duplicates(plugin_listing *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        for (size_t j = 0; j < count; j++) {
+            if (i == j || strcmp(list[i].name, list[j].name) != 0)
+                continue;
+            char why[PATH_MAX + 128];
+            snprintf(why, sizeof why, "plugin '%s' found in two "
+                     "directories: also %s", list[i].name, list[j].path);
+            free(list[i].error);
+            list[i].error = strdup(why);
+            break;
+        }
+    }
+}
+
+int registry_list_all(registry *reg, plugin_listing **out, size_t *count)
+{
+    plugin_listing *list = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < reg->dir_count; i++) {
+        if (list_dir(reg->dirs[i], &list, &n, &cap) != 0) {
+            registry_listing_free(list, n);
+            return -1;
+        }
+    }
+    if (n > 1)
+        qsort(list, n, sizeof *list, listing_compare);
+    for (size_t i = 0; i < n; i++) {
+        char err[2048];
+        list[i].loaded = load_file(list[i].name, list[i].path, err, sizeof err);
+        if (!list[i].loaded)
+            list[i].error = strdup(err);
+    }
+    mark_duplicates(list, n);
+    *out = list;
+    *count = n;
+    return 0;
+}
+
+void registry_listing_free(plugin_listing *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        plugin_free(list[i].loaded);
+        free(list[i].name);
+        free(list[i].path);
+        free(list[i].error);
+    }
+    free(list);
+}
+
+void registry_free(registry *reg)
+{
+    for (size_t i = 0; i < reg->plugin_count; i++)
+        plugin_free(reg->plugins[i]);
+    free(reg->plugins);
+    for (size_t i = 0; i < reg->dir_count; i++)
+        free(reg->dirs[i]);
+    free(reg->dirs);
+    memset(reg, 0, sizeof *reg);
+}

@@ -1,0 +1,81 @@
+/*
+ * registry.h - finding, loading and vetting plugin files.
+ *
+ * A plugin named N is the regular file N.so in one of the search
+ * directories (in order: --plugin-dir, the config's plugin_dirs,
+ * NBAQ_PLUGIN_PATH, <dir of nbaq-host>/plugins, the relocated install dir
+ * <dir of nbaq-host>/../<libdir>/nbaq/plugins, the compiled-in install
+ * dir). The same name in two directories is an error naming both files.
+ *
+ * Loading (dlopen RTLD_NOW|RTLD_LOCAL) calls nothing in the plugin but
+ * nbaq_plugin_descriptor_get(), then checks ABI major and minor, struct
+ * size, name (= file stem), kind and entry function, and the option
+ * schema (options_check_schema). Every error names the file.
+ *
+ * Ownership: the registry owns the plugins it loaded (and their dlopen
+ * handles) until registry_free(); plugin pointers stay valid until then.
+ */
+#ifndef NBAQ_CORE_REGISTRY_H
+#define NBAQ_CORE_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nbaq.h"
+
+typedef struct plugin {
+    char *name;
+    char *path;
+    void *handle;
+    nbaq_plugin_kind kind;
+    uint32_t abi_version;
+    const char *version;     /* "" when the plugin gives none             */
+    const char *description; /* "" when the plugin gives none             */
+    uint32_t flags;
+    /* The schema instances are validated against: the plugin's own, plus
+     * `output` and `output_dir` for NBAQ_FLAG_WRITES_OUTPUT reporters.   */
+    const nbaq_option_spec *options;
+    nbaq_option_spec *merged_options; /* owned; NULL when not merged      */
+    nbaq_check_fn check;
+    nbaq_report_fn report;
+} plugin;
+
+typedef struct registry {
+    char **dirs; /* search path, in order, without duplicates            */
+    size_t dir_count;
+    plugin **plugins; /* loaded                                          */
+    size_t plugin_count;
+} registry;
+
+/* One entry of --list-plugins: a loaded plugin or a broken file. */
+typedef struct plugin_listing {
+    char *name;   /* file stem                                           */
+    char *path;
+    plugin *loaded; /* NULL when broken                                  */
+    char *error;    /* why it is broken (or duplicated); NULL when fine  */
+} plugin_listing;
+
+void registry_init(registry *reg);
+/* Appends a directory to the search path (skipped when already there). */
+int registry_add_dir(registry *reg, const char *dir);
+/* Adds the directories after the command line and the config ones:
+ * NBAQ_PLUGIN_PATH, the executable's plugins/, the relocated and the
+ * compiled-in install dirs. */
+int registry_add_default_dirs(registry *reg);
+
+/* The plugin named name, loading it on first use. Returns NULL with err
+ * on any error. */
+const plugin *registry_get(registry *reg, const char *name, char *err,
+                           size_t err_size);
+
+/* Every *.so in the search path, sorted by name, broken ones with their
+ * reason. *out is malloc'd; free with registry_listing_free(). */
+int registry_list_all(registry *reg, plugin_listing **out, size_t *count);
+void registry_listing_free(plugin_listing *list, size_t count);
+
+void registry_free(registry *reg);
+
+/* The host-declared options of output-writing reporters. */
+extern const nbaq_option_spec registry_output_options[];
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * run.h - one run of a monitor: every selected check in its own process,
+ * evaluation, aggregation, history, then every reporter.
+ */
+#ifndef NBAQ_CORE_RUN_H
+#define NBAQ_CORE_RUN_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "nbaq.h"
+
+typedef struct run_summary {
+    size_t checks_run;
+    nbaq_status status;       /* worst over the checks that ran (PASS: none) */
+    size_t reporters_failed;  /* each already reported on stderr            */
+    int history_failed;       /* saving the run failed (reported)            */
+    int interrupted;          /* SIGINT or SIGTERM                            */
+} run_summary;
+
+/*
+ * Runs the enabled checks of cfg (only: NULL, or only_count names of
+ * checks to run, enabled or not), then its enabled reporters. cfg must be
+ * bound (bind.c). Returns 0 with *summary, or -1 with err when the run
+ * could not happen at all (the cache directory, the history store).
+ */
+int run_monitor(config *cfg, const char *const *only, size_t only_count,
+                run_summary *summary, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,114 @@
+#include "alertset.h"
+
+#include "alert_format.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+/* Older hosts may hand a shorter nbaq_run; alerts exist since ABI 1.0 but
+ * reading through struct_size keeps the rule of the header. */
+static int run_has_alerts(const nbaq_run *run)
+{
+    size_t needed = offsetof(nbaq_run, alert_count) + sizeof(run->alert_count);
+    return run->struct_size >= needed && run->alerts != NULL;
+}
+
+static int severity_is_valid(nbaq_severity severity)
+{
+    return (int)severity >= 0 && (int)severity < NBAQ_SEVERITY_COUNT;
+}
+
+int alertset_init(alertset *set, const nbaq_run *run, char *err,
+                  size_t err_size)
+{
+    memset(set, 0, sizeof(*set));
+    if (!run_has_alerts(run) || run->alert_count == 0)
+        return 0;
+    set->alerts = calloc(run->alert_count, sizeof(*set->alerts));
+    if (set->alerts == NULL) {
+        snprintf(err, err_size, "out of memory selecting %zu alerts",
+                 run->alert_count);
+        return -1;
+    }
+    /* Counting sort by severity keeps the host's order inside a group. */
+    for (size_t i = 0; i < run->alert_count; i++) {
+        const nbaq_alert *a = run->alerts[i];
+        if (a != NULL && a->notify && severity_is_valid(a->severity))
+            set->by_severity[a->severity]++;
+    }
+    size_t start[NBAQ_SEVERITY_COUNT];
+    size_t next = 0;
+    for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--) {
+        start[s] = next;
+        next += set->by_severity[s];
+    }
+    set->count = next;
+    for (size_t i = 0; i < run->alert_count; i++) {
+        const nbaq_alert *a = run->alerts[i];
+        if (a != NULL && a->notify && severity_is_valid(a->severity)) {
+            set->alerts[start[a->severity]++] = a;
+            set->resolved += a->state == NBAQ_ALERT_RESOLVED;
+        }
+    }
+    return 0;
+}
+
+void alertset_free(alertset *set)
+{
+    free(set->alerts);
+    memset(set, 0, sizeof(*set));
+}
+
+nbaq_severity alertset_worst(const alertset *set)
+{
+    for (int s = NBAQ_SEVERITY_COUNT - 1; s > 0; s--)
+        if (set->by_severity[s] > 0)
+            return (nbaq_severity)s;
+    return NBAQ_SEV_INFO;
+}
+
+const nbaq_alert *const *alertset_group(const alertset *set,
+                                        nbaq_severity severity, size_t *count)
+{
+    *count = 0;
+    if (set->alerts == NULL || !severity_is_valid(severity))
+        return NULL;
+    size_t offset = 0;
+    for (int s = NBAQ_SEVERITY_COUNT - 1; s > (int)severity; s--)
+        offset += set->by_severity[s];
+    *count = set->by_severity[severity];
+    return set->alerts + offset;
+}
+
+void alertset_describe(const alertset *set, char *buf, size_t size)
+{
+    size_t used = 0;
+#define DESCRIBE(...)                                                          \
+    do {                                                                       \
+        if (used < size)                                                       \
+            used += (size_t)snprintf(buf + used, size - used, __VA_ARGS__);    \
+    } while (0)
+    if (size > 0)
+        buf[0] = '\0';
+    if (set->count == 0) {
+        DESCRIBE("no alerts");
+        return;
+    }
+    DESCRIBE("%zu %s (", set->count, set->count == 1 ? "alert" : "alerts");
+    const char *separator = "";
+    for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--) {
+        if (set->by_severity[s] == 0)
+            continue;
+        if (set->count == 1)
+            DESCRIBE("%s", alert_severity_name((nbaq_severity)s));
+        else
+            DESCRIBE("%s%zu %s", separator, set->by_severity[s],
+                     alert_severity_name((nbaq_severity)s));
+        separator = ", ";
+    }
+    DESCRIBE(")");
+    if (set->resolved > 0)
+        DESCRIBE(", %zu resolved", set->resolved);
+#undef DESCRIBE
+}

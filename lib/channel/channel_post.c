@@ -1,0 +1,40 @@
+#include "channel_post.h"
+
+#include <stdio.h>
+
+/* Copies at most CHANNEL_REPLY_EXCERPT bytes of body into out, replacing
+ * anything outside printable ASCII (line breaks included) with a space. */
+static void reply_excerpt(const char *body, size_t len, char *out,
+                          size_t out_size)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && i < CHANNEL_REPLY_EXCERPT; i++) {
+        if (n + 1 >= out_size)
+            break;
+        unsigned char c = (unsigned char)body[i];
+        out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : ' ';
+    }
+    out[n] = '\0';
+}
+
+int channel_post(const nbaq_http_request *req, const char *who, int show_reply,
+                 char *err, size_t err_size)
+{
+    nbaq_http_response resp;
+    char http_err[512] = "";
+    int rc = nbaq_http_perform(req, &resp, http_err, sizeof(http_err));
+    if (rc != 0) {
+        snprintf(err, err_size, "%s: %s", who, http_err);
+    } else if (resp.status < 200 || resp.status > 299) {
+        char excerpt[CHANNEL_REPLY_EXCERPT + 1] = "";
+        if (show_reply && resp.body != NULL)
+            reply_excerpt(resp.body, resp.body_len, excerpt, sizeof(excerpt));
+        snprintf(err, err_size, "%s: receiver answered HTTP %ld (%u %s)%s%s",
+                 who, resp.status, resp.attempts,
+                 resp.attempts == 1 ? "attempt" : "attempts",
+                 excerpt[0] ? ": " : "", excerpt);
+        rc = -1;
+    }
+    nbaq_http_response_free(&resp);
+    return rc;
+}

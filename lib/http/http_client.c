@@ -1,0 +1,254 @@
+/*
+ * The client: a curl multi handle (its connection cache outlives each
+ * call) running a batch of transfers with a bound on how many are in
+ * flight, each retried on its own schedule.
+ */
+#include "http_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_PARALLEL 8
+#define POLL_SLICE_MS 1000
+
+struct nbaq_http_client {
+    CURLM *multi;
+};
+
+static void global_init_once(void)
+{
+    /* Plugins run in their own processes; curl_global_init is reference
+     * counted and safe to call before any handle exists.               */
+    static int done;
+    if (!done) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        done = 1;
+    }
+}
+
+nbaq_http_client *nbaq_http_client_new(char *err, size_t err_size)
+{
+    nbaq_http_client *client = calloc(1, sizeof *client);
+
+    global_init_once();
+    if (client == NULL) {
+        snprintf(err, err_size, "out of memory");
+        return NULL;
+    }
+    client->multi = curl_multi_init();
+    if (client->multi == NULL) {
+        free(client);
+        snprintf(err, err_size, "cannot create a curl multi handle");
+        return NULL;
+    }
+    return client;
+}
+
+void nbaq_http_client_free(nbaq_http_client *client)
+{
+    if (client == NULL)
+        return;
+    curl_multi_cleanup(client->multi);
+    free(client);
+}
+
+void nbaq_http_response_free(nbaq_http_response *resp)
+{
+    if (resp == NULL)
+        return;
+    free(resp->body);
+    memset(resp, 0, sizeof *resp);
+    resp->content_length = -1;
+}
+
+typedef struct batch {
+    nbaq_http_client *client;
+    http_transfer *transfers;
+    size_t count;
+    size_t next;      /* first transfer not yet started               */
+    size_t in_flight; /* started and not done (running or waiting)    */
+    size_t done;
+    nbaq_http_done_fn on_done;
+    void *user;
+} batch;
+
+static void finish(batch *b, http_transfer *t)
+{
+    size_t index = (size_t)(t - b->transfers);
+    http_transfer_cleanup(t);
+    b->in_flight--;
+    b->done++;
+    if (b->on_done != NULL)
+        b->on_done(b->user, index, t->resp, t->err);
+}
+
+static void start_try(batch *b, http_transfer *t)
+{
+    t->retry_at_ms = 0;
+    if (http_transfer_start_try(t, t->err, sizeof t->err) != 0 ||
+        curl_multi_add_handle(b->client->multi, t->easy) != CURLM_OK) {
+        t->resp->failure = NBAQ_HTTP_FAIL_OTHER;
+        if (t->err[0] == '\0')
+            snprintf(t->err, sizeof t->err, "cannot start a transfer");
+        finish(b, t);
+    }
+}
+
+static void start_new(batch *b, size_t max_parallel)
+{
+    while (b->in_flight < max_parallel && b->next < b->count) {
+        http_transfer *t = &b->transfers[b->next++];
+        b->in_flight++;
+        start_try(b, t);
+    }
+}
+
+/* Starts waiting retries that are due; returns ms until the next one. */
+static int64_t start_due_retries(batch *b)
+{
+    int64_t now = http_now_ms(), wait = POLL_SLICE_MS;
+
+    for (size_t i = 0; i < b->next; i++) {
+        http_transfer *t = &b->transfers[i];
+        if (t->retry_at_ms == 0)
+            continue;
+        if (t->retry_at_ms <= now)
+            start_try(b, t);
+        else if (t->retry_at_ms - now < wait)
+            wait = t->retry_at_ms - now;
+    }
+    return wait;
+}
+
+static void collect_finished(batch *b)
+{
+    CURLMsg *msg;
+    int left;
+
+    while ((msg = curl_multi_info_read(b->client->multi, &left)) != NULL) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        http_transfer *t = NULL;
+        CURLcode rc = msg->data.result;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+        curl_multi_remove_handle(b->client->multi, msg->easy_handle);
+        int64_t delay = 0;
+        if (http_transfer_end_try(t, rc, &delay) == HTTP_TRY_RETRY)
+            t->retry_at_ms = http_now_ms() + (delay > 0 ? delay : 1);
+        else
+            finish(b, t);
+    }
+}
+
+static int run_batch(batch *b, unsigned max_parallel, char *err,
+                     size_t err_size)
+{
+    size_t parallel = max_parallel ? max_parallel : DEFAULT_PARALLEL;
+
+    while (b->done < b->count) {
+        int running = 0;
+        start_new(b, parallel);
+        int64_t wait = start_due_retries(b);
+        if (curl_multi_perform(b->client->multi, &running) != CURLM_OK) {
+            snprintf(err, err_size, "curl multi interface failed");
+            return -1;
+        }
+        collect_finished(b);
+        if (b->done == b->count)
+            break;
+        if (curl_multi_poll(b->client->multi, NULL, 0, (int)wait, NULL) !=
+            CURLM_OK) {
+            snprintf(err, err_size, "curl multi interface failed");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int nbaq_http_client_perform_many(nbaq_http_client *client,
+                                  const nbaq_http_request *reqs,
+                                  nbaq_http_response *resps, size_t count,
+                                  unsigned max_parallel,
+                                  nbaq_http_done_fn on_done, void *user,
+                                  char *err, size_t err_size)
+{
+    batch b = {
+        .client = client, .count = count, .on_done = on_done, .user = user};
+    int rc = 0;
+    size_t ready = 0;
+
+    if (count == 0)
+        return 0;
+    b.transfers = calloc(count, sizeof *b.transfers);
+    if (b.transfers == NULL) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    for (; ready < count; ready++)
+        if (http_transfer_init(&b.transfers[ready], &reqs[ready], &resps[ready],
+                               err, err_size) != 0) {
+            rc = -1;
+            break;
+        }
+    if (rc == 0)
+        rc = run_batch(&b, max_parallel, err, err_size);
+    for (size_t i = 0; i < count; i++) {
+        http_transfer *t = &b.transfers[i];
+        if (t->easy != NULL)
+            curl_multi_remove_handle(client->multi, t->easy);
+        http_transfer_cleanup(t);
+    }
+    free(b.transfers);
+    return rc;
+}
+
+typedef struct single_outcome {
+    char *err;
+    size_t err_size;
+    int failed;
+} single_outcome;
+
+static void single_done(void *user, size_t index,
+                        const nbaq_http_response *resp, const char *err)
+{
+    single_outcome *o = user;
+    (void)index;
+    if (resp->failure != NBAQ_HTTP_FAIL_NONE) {
+        o->failed = 1;
+        snprintf(o->err, o->err_size, "%s", err);
+    }
+}
+
+int nbaq_http_client_perform(nbaq_http_client *client,
+                             const nbaq_http_request *req,
+                             nbaq_http_response *resp, char *err,
+                             size_t err_size)
+{
+    single_outcome o = {.err = err, .err_size = err_size};
+
+    if (nbaq_http_client_perform_many(client, req, resp, 1, 1, single_done, &o,
+                                      err, err_size) != 0) {
+        if (resp->failure == NBAQ_HTTP_FAIL_NONE)
+            resp->failure = NBAQ_HTTP_FAIL_OTHER;
+        return -1;
+    }
+    return o.failed ? -1 : 0;
+}
+
+int nbaq_http_perform(const nbaq_http_request *req, nbaq_http_response *resp,
+                      char *err, size_t err_size)
+{
+    nbaq_http_client *client = nbaq_http_client_new(err, err_size);
+    int rc;
+
+    if (client == NULL) {
+        memset(resp, 0, sizeof *resp);
+        resp->content_length = -1;
+        resp->failure = NBAQ_HTTP_FAIL_OTHER;
+        return -1;
+    }
+    rc = nbaq_http_client_perform(client, req, resp, err, err_size);
+    nbaq_http_client_free(client);
+    return rc;
+}

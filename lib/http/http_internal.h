@@ -1,0 +1,47 @@
+/*
+ * http_internal.h - one request in flight inside the client: its curl
+ * handle, its capture and its retry state. Private to lib/http.
+ */
+#ifndef NBAQ_HTTP_INTERNAL_H
+#define NBAQ_HTTP_INTERNAL_H
+
+#include "http.h"
+
+#include <curl/curl.h>
+
+typedef enum http_try_outcome {
+    HTTP_TRY_DONE = 0, /* a final response, or a failure not retried    */
+    HTTP_TRY_RETRY     /* try again after delay_ms                      */
+} http_try_outcome;
+
+typedef struct http_transfer {
+    const nbaq_http_request *req; /* the caller's                         */
+    nbaq_http_response *resp;     /* the caller's, filled as we go        */
+    CURL *easy;                   /* owned; NULL between tries            */
+    struct curl_slist *headers;   /* owned; built once                    */
+    char errbuf[CURL_ERROR_SIZE];
+    char err[1024];      /* final error text; "" when none       */
+    int in_head;         /* inside a header block                */
+    int aborted;         /* a callback asked to stop             */
+    int64_t retry_at_ms; /* when waiting for a retry             */
+} http_transfer;
+
+/* Prepares t for req/resp (headers, signing) without creating a handle.  */
+int http_transfer_init(http_transfer *t, const nbaq_http_request *req,
+                       nbaq_http_response *resp, char *err, size_t err_size);
+/* Creates and configures t->easy for the next try.                       */
+int http_transfer_start_try(http_transfer *t, char *err, size_t err_size);
+/* Judges a finished try (rc from curl); frees t->easy. On RETRY sets
+ * *delay_ms; on DONE fills resp->failure and t->err.                     */
+http_try_outcome http_transfer_end_try(http_transfer *t, CURLcode rc,
+                                       int64_t *delay_ms);
+void http_transfer_cleanup(http_transfer *t);
+
+/* Classifies a curl result into a failure kind.                          */
+nbaq_http_failure http_failure_from_curl(CURLcode rc);
+/* "scheme://host[:port]" of url into out (or "(bad URL)").               */
+void http_target_name(const char *url, char *out, size_t out_size);
+/* Milliseconds of a monotonic clock.                                     */
+int64_t http_now_ms(void);
+
+#endif /* NBAQ_HTTP_INTERNAL_H */

@@ -1,0 +1,93 @@
+"""A small HTTP endpoint on 127.0.0.1 for the lib/http and lib/objstore
+tests: it records every request and answers from a function the test
+gives. It stands in only for what a real S3 server cannot be made to do
+(wrong signatures, broken XML, endless listings, failures and retries).
+"""
+import http.server
+import socket
+import threading
+
+
+class Reply:
+    """What to answer: a status, headers and a body; or an action:
+    'drop' closes the connection without a reply, 'truncate' announces
+    more bytes than it sends, 'stall' waits (until the server stops)."""
+
+    def __init__(self, status=200, body=b"", headers=None, action=None,
+                 content_length=None):
+        self.status = status
+        self.body = body if isinstance(body, bytes) else body.encode()
+        self.headers = headers or {}
+        self.action = action
+        self.content_length = content_length
+
+
+class RecordingServer:
+    def __init__(self, respond):
+        """respond(request) -> Reply; request is a dict with method,
+        path (raw, as sent), headers (list of (name, value)), body."""
+        self.respond = respond
+        self.requests = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = {"method": self.command, "path": self.path,
+                           "headers": list(self.headers.items()),
+                           "body": body}
+                with server._lock:
+                    server.requests.append(request)
+                reply = server.respond(request)
+                if reply.action == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if reply.action == "stall":
+                    server._stop.wait(30)
+                    self.close_connection = True
+                    return
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                length = reply.content_length
+                if length is None:
+                    length = len(reply.body)
+                self.send_header("Content-Length", str(length))
+                self.end_headers()
+                self.wfile.write(reply.body)
+                if reply.action == "truncate":
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+            do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _handle
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                     Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever,
+                                        daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join(10)
+
+    def header_values(self, request, name):
+        return [v for k, v in request["headers"] if k.lower() == name.lower()]

@@ -1,0 +1,1190 @@
+/*
+ * jsonv.c - the streaming RFC 8259 validator (see jsonv.h).
+ *
+ * scan() is one function with labels rather than many small ones, on
+ * purpose: the grammar state lives in the program counter while a chunk
+ * is scanned, and is written to v->state only when the chunk ends (every
+ * `if (p == end) SUSPEND(...)`), so that the hot loops (string bodies,
+ * digits, whitespace) run on locals. A later chunk resumes at the label
+ * the state names. Nothing recurses: nesting is a bit stack.
+ */
+#include "jsonv.h"
+
+#include "jsonv_fields.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* -DJSONV_PORTABLE: a byte at a time; -DJSONV_NO_SSE2: 8 bytes at a time
+ * even where SSE2 exists (both are built by the tests).                  */
+#if !defined(JSONV_PORTABLE) && !defined(JSONV_NO_SSE2) && defined(__SSE2__)
+#include <emmintrin.h>
+#define JSONV_SSE2 1
+#elif !defined(JSONV_PORTABLE) && defined(__BYTE_ORDER__) &&                   \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#define JSONV_SWAR 1
+#endif
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Where scan() resumes. */
+enum scan_state {
+    ST_DOC_START,     /* before a document (LINES: at a line start)       */
+    ST_VALUE,         /* after ':' or before the root value               */
+    ST_ARRAY_FIRST,   /* after '['                                         */
+    ST_ARRAY_NEXT,    /* after ',' in an array                            */
+    ST_OBJECT_FIRST,  /* after '{'                                         */
+    ST_KEY,           /* after ',' in an object                           */
+    ST_COLON,         /* after a member name                              */
+    ST_AFTER_VALUE,   /* after a value inside a container                 */
+    ST_DOC_TRAILER,   /* after the document: whitespace only              */
+    ST_STRING,        /* inside a string body                             */
+    ST_ESCAPE,        /* after '\'                                         */
+    ST_HEX,           /* inside \uXXXX                                     */
+    ST_LOW_BACKSLASH, /* after a high surrogate escape: want '\'          */
+    ST_LOW_U,         /* ... then 'u'                                      */
+    ST_UTF8,          /* inside a multi-byte UTF-8 sequence               */
+    ST_NUMBER,        /* inside a number, at num_state                    */
+    ST_LITERAL,       /* inside true/false/null                            */
+    ST_FINISHED,      /* jsonv_finish() gave the verdict                  */
+    ST_ERROR          /* INVALID or FAILED                                 */
+};
+
+/* Where a number resumes. */
+enum num_state {
+    N_MINUS, /* after '-'                                                  */
+    N_ZERO,  /* after a leading 0                                         */
+    N_INT,   /* in the integer digits                                     */
+    N_DOT,   /* after '.'                                                  */
+    N_FRAC,  /* in the fraction digits                                    */
+    N_E,     /* after 'e'                                                  */
+    N_ESIGN, /* after the exponent's sign                                 */
+    N_EXP    /* in the exponent digits                                    */
+};
+
+static const char *const literal_text[] = {"true", "false", "null"};
+static const uint8_t literal_len[] = {4, 5, 4};
+
+struct jsonv_validator {
+    jsonv_options opt;
+    jsonv_result result;
+    uint8_t state;       /* enum scan_state                             */
+    uint8_t num_state;   /* enum num_state                              */
+    uint8_t is_key;      /* the string being scanned is a member name   */
+    uint8_t capture;     /* its raw bytes go to the fields module       */
+    uint8_t literal;     /* index into literal_text                     */
+    uint8_t literal_pos; /* characters of it matched                    */
+    uint8_t hex_count;   /* hex digits of \uXXXX read                   */
+    uint8_t utf8_need;   /* continuation bytes still expected           */
+    uint8_t utf8_lead;   /* lead byte of the sequence, for messages     */
+    uint8_t utf8_lo;     /* range of the next continuation byte         */
+    uint8_t utf8_hi;
+    uint32_t hex_value;      /* code unit being read                      */
+    uint32_t high_surrogate; /* waiting for its low half; 0: none         */
+    uint64_t depth;          /* open containers                           */
+    uint64_t *stack;         /* bit d: container at depth d+1 is an object */
+    size_t stack_words;
+    uint64_t offset;     /* bytes consumed before the current chunk      */
+    uint64_t line;       /* current line, from 1                         */
+    uint64_t line_start; /* offset of its first byte                     */
+    uint64_t line_cont;  /* UTF-8 continuation bytes on it so far        */
+    jsonv_fields *fields;
+    uint64_t fields_depth; /* hooks are called up to this depth          */
+};
+
+/* 1 for bytes that may stand in a string body as they are: 0x20..0x7F
+ * but '"' (0x22) and '\\' (0x5C).                                       */
+static const uint8_t string_plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x30 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x40 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x60 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x70 */
+};
+
+#define IS_DIGIT(ch) ((unsigned)(ch) - '0' < 10u)
+
+/* 0..15, or -1 for a byte that is not a hex digit. */
+static int hex_digit(unsigned c)
+{
+    if (IS_DIGIT(c))
+        return (int)(c - '0');
+    c |= 0x20;
+    return c - 'a' < 6u ? (int)(c - 'a' + 10) : -1;
+}
+
+/* The first byte at or after p that is not a digit, or end. Numbers in
+ * real data are runs of 5 to 20 digits: one vector compare covers most. */
+static inline const uint8_t *skip_digits(const uint8_t *p, const uint8_t *end)
+{
+#if defined(JSONV_SSE2)
+    const __m128i below = _mm_set1_epi8('0' - 1);
+    const __m128i above = _mm_set1_epi8('9' + 1);
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i digit =
+            _mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above));
+        unsigned other = ~(unsigned)_mm_movemask_epi8(digit) & 0xFFFFu;
+        if (other)
+            return p + __builtin_ctz(other);
+        p += 16;
+    }
+#elif defined(JSONV_SWAR)
+    const uint64_t ones = 0x0101010101010101ull;
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        uint64_t t = x ^ (ones * '0'); /* digits become 0..9 */
+        /* high bit set where t > 9; no carry crosses a byte */
+        uint64_t other =
+            (((t & (ones * 0x7F)) + ones * 0x76) | t) & (ones * 0x80);
+        if (other)
+            return p + (__builtin_ctzll(other) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && IS_DIGIT(*p))
+        p++;
+    return p;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Life cycle                                                               */
+
+jsonv_validator *jsonv_new(const jsonv_options *opt)
+{
+    jsonv_validator *v = calloc(1, sizeof *v);
+    if (!v)
+        return NULL;
+    if (opt)
+        v->opt = *opt;
+    v->stack_words = 8;
+    v->stack = calloc(v->stack_words, sizeof *v->stack);
+    if (!v->stack) {
+        free(v);
+        return NULL;
+    }
+    jsonv_reset(v);
+    return v;
+}
+
+void jsonv_free(jsonv_validator *v)
+{
+    if (!v)
+        return;
+    jsonv_fields_free(v->fields);
+    free(v->stack);
+    free(v);
+}
+
+void jsonv_reset(jsonv_validator *v)
+{
+    memset(&v->result, 0, sizeof v->result);
+    v->state = ST_DOC_START;
+    v->num_state = 0;
+    v->is_key = 0;
+    v->capture = 0;
+    v->high_surrogate = 0;
+    v->utf8_need = 0;
+    v->depth = 0;
+    v->offset = 0;
+    v->line = 1;
+    v->line_start = 0;
+    v->line_cont = 0;
+}
+
+const jsonv_result *jsonv_get_result(const jsonv_validator *v)
+{
+    return &v->result;
+}
+
+int jsonv_require(jsonv_validator *v, const char *pointer, jsonv_type type,
+                  char *err, size_t err_size)
+{
+    if (!v->fields) {
+        v->fields = jsonv_fields_new();
+        if (!v->fields) {
+            snprintf(err, err_size, "JSON Pointer '%s': out of memory",
+                     pointer);
+            return -1;
+        }
+    }
+    if (jsonv_fields_add(v->fields, pointer, type, err, err_size))
+        return -1;
+    v->fields_depth = jsonv_fields_depth(v->fields);
+    return 0;
+}
+
+static const char *const type_names[] = {
+    "any", "string", "number", "integer", "boolean", "object", "array", "null",
+};
+
+const char *jsonv_type_name(jsonv_type type)
+{
+    if ((unsigned)type >= sizeof type_names / sizeof type_names[0])
+        return "unknown";
+    return type_names[type];
+}
+
+int jsonv_type_parse(const char *name, jsonv_type *out)
+{
+    for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
+        if (strcmp(name, type_names[i]) == 0) {
+            *out = (jsonv_type)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+
+/* Records INVALID at absolute offset `at`, on the current line.          */
+static void fail_at(jsonv_validator *v, uint64_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail_at(jsonv_validator *v, uint64_t at, const char *fmt, ...)
+{
+    jsonv_result *r = &v->result;
+    r->verdict = JSONV_INVALID;
+    r->offset = at;
+    r->line = v->line;
+    r->column = at - v->line_start - v->line_cont + 1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->reason, sizeof r->reason, fmt, ap);
+    va_end(ap);
+    v->state = ST_ERROR;
+}
+
+static void fail_memory(jsonv_validator *v)
+{
+    v->result.verdict = JSONV_FAILED;
+    snprintf(v->result.reason, sizeof v->result.reason,
+             "out of memory at nesting depth %llu",
+             (unsigned long long)v->depth);
+    v->state = ST_ERROR;
+}
+
+/* "'x'", "end of line", or "byte 0xNN", for messages. */
+static const char *byte_name(unsigned c, char buf[16])
+{
+    if (c == '\n')
+        return "end of line";
+    if (c > 0x20 && c < 0x7f)
+        snprintf(buf, 16, "'%c'", (char)c);
+    else if (c == ' ')
+        return "' '";
+    else
+        snprintf(buf, 16, "byte 0x%02X", c);
+    return buf;
+}
+
+/* Why a byte cannot start a value: the mistakes people make get names. */
+static void fail_value(jsonv_validator *v, uint64_t at, unsigned c,
+                       const char *context)
+{
+    char name[16];
+    switch (c) {
+    case 'N':
+        fail_at(v, at, "NaN is not JSON");
+        return;
+    case 'I':
+        fail_at(v, at, "Infinity is not JSON");
+        return;
+    case '/':
+        fail_at(v, at, "comments are not allowed in JSON");
+        return;
+    case '\'':
+        fail_at(v, at, "strings must be in double quotes, not single");
+        return;
+    case '+':
+        fail_at(v, at, "a number may not start with '+'");
+        return;
+    case '.':
+        fail_at(v, at, "a number needs a digit before '.'");
+        return;
+    case 0xEF:
+        if (at == 0) {
+            fail_at(v, at,
+                    "byte order mark at the start (not allowed by "
+                    "RFC 8259)");
+            return;
+        }
+        break;
+    case '\n':
+        fail_at(v, at, "line ends before the document is complete");
+        return;
+    }
+    fail_at(v, at, "expected a value%s, found %s", context, byte_name(c, name));
+}
+
+/* A byte where the grammar wants one of `expected`. */
+static void fail_expected(jsonv_validator *v, uint64_t at, unsigned c,
+                          const char *expected)
+{
+    char name[16];
+    if (c == '\n' && v->opt.mode == JSONV_MODE_LINES)
+        fail_at(v, at, "line ends before the document is complete");
+    else if (c == '/')
+        fail_at(v, at, "comments are not allowed in JSON");
+    else
+        fail_at(v, at, "expected %s, found %s", expected, byte_name(c, name));
+}
+
+/* A byte that breaks a UTF-8 sequence inside a string. */
+static void fail_utf8(jsonv_validator *v, uint64_t at, unsigned c)
+{
+    if (c < 0x80 || c > 0xBF) {
+        fail_at(v, at,
+                "invalid UTF-8: truncated sequence (lead byte 0x%02X, then "
+                "byte 0x%02X)",
+                v->utf8_lead, c);
+        return;
+    }
+    switch (v->utf8_lead) {
+    case 0xE0:
+    case 0xF0:
+        fail_at(v, at, "invalid UTF-8: overlong encoding (0x%02X 0x%02X)",
+                v->utf8_lead, c);
+        return;
+    case 0xED:
+        fail_at(v, at,
+                "invalid UTF-8: encoded surrogate U+D800..U+DFFF (0xED "
+                "0x%02X)",
+                c);
+        return;
+    default: /* 0xF4 */
+        fail_at(v, at,
+                "invalid UTF-8: code point above U+10FFFF (0xF4 "
+                "0x%02X)",
+                c);
+        return;
+    }
+}
+
+/* A byte >= 0x80 that cannot start a UTF-8 sequence. */
+static void fail_utf8_lead(jsonv_validator *v, uint64_t at, unsigned c)
+{
+    if (c < 0xC0)
+        fail_at(v, at, "invalid UTF-8: unexpected continuation byte 0x%02X", c);
+    else if (c < 0xC2)
+        fail_at(v, at, "invalid UTF-8: overlong encoding (lead byte 0x%02X)",
+                c);
+    else if (c < 0xF8)
+        fail_at(v, at,
+                "invalid UTF-8: code point above U+10FFFF (lead byte 0x%02X)",
+                c);
+    else
+        fail_at(v, at, "invalid UTF-8: byte 0x%02X never appears in UTF-8", c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The bit stack                                                            */
+
+static int stack_grow(jsonv_validator *v)
+{
+    size_t words = v->stack_words * 2;
+    uint64_t *stack = realloc(v->stack, words * sizeof *stack);
+    if (!stack)
+        return -1;
+    v->stack = stack;
+    v->stack_words = words;
+    return 0;
+}
+
+/* Opens a container at depth `depth` (before the push). 0, or -1 when
+ * the depth limit is reached (INVALID) or memory is out (FAILED).       */
+static int stack_push(jsonv_validator *v, uint64_t depth, int is_object,
+                      uint64_t at)
+{
+    if (UNLIKELY(v->opt.max_depth && depth >= v->opt.max_depth)) {
+        fail_at(v, at, "nesting deeper than %llu levels (max_depth)",
+                (unsigned long long)v->opt.max_depth);
+        return -1;
+    }
+    size_t word = (size_t)(depth >> 6);
+    if (UNLIKELY(word >= v->stack_words) && stack_grow(v)) {
+        v->depth = depth;
+        fail_memory(v);
+        return -1;
+    }
+    uint64_t bit = 1ull << (depth & 63);
+    if (is_object)
+        v->stack[word] |= bit;
+    else
+        v->stack[word] &= ~bit;
+    return 0;
+}
+
+/* Is the container at depth `depth` (>= 1) an object? */
+static int stack_is_object(const jsonv_validator *v, uint64_t depth)
+{
+    uint64_t d = depth - 1;
+    return (int)((v->stack[d >> 6] >> (d & 63)) & 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The scanner                                                              */
+
+/* Absolute offset of p. */
+#define AT(ptr) (v->offset + (uint64_t)((ptr)-start))
+
+#define SUSPEND(st)                                                            \
+    do {                                                                       \
+        v->state = (st);                                                       \
+        goto suspend;                                                          \
+    } while (0)
+
+/* Inside a string, the part of a member name scanned so far is passed
+ * on before the chunk ends.                                             */
+#define SUSPEND_STRING(st)                                                     \
+    do {                                                                       \
+        if (v->capture)                                                        \
+            jsonv_fields_key_append(v->fields, cap, (size_t)(end - cap));      \
+        SUSPEND(st);                                                           \
+    } while (0)
+
+#define SUSPEND_NUMBER(ns)                                                     \
+    do {                                                                       \
+        v->num_state = (ns);                                                   \
+        SUSPEND(ST_NUMBER);                                                    \
+    } while (0)
+
+#define FAIL(...)                                                              \
+    do {                                                                       \
+        fail_at(v, AT(p), __VA_ARGS__);                                        \
+        return -1;                                                             \
+    } while (0)
+
+#define NEWLINE()                                                              \
+    do {                                                                       \
+        v->line++;                                                             \
+        v->line_start = AT(p);                                                 \
+        v->line_cont = 0;                                                      \
+    } while (0)
+
+/* Skips JSON whitespace. In LINES mode a newline is not skipped: it ends
+ * a document, so the grammar looks at it.                                */
+#define SKIP_WS()                                                              \
+    while (p < end && *p <= ' ') {                                             \
+        if (*p == ' ' || *p == '\t' || *p == '\r') {                           \
+            p++;                                                               \
+        } else if (*p == '\n' && !lines) {                                     \
+            p++;                                                               \
+            NEWLINE();                                                         \
+        } else {                                                               \
+            break;                                                             \
+        }                                                                      \
+    }
+
+/* A required-field hook, called only while the path is being followed. */
+#define TRACK(call)                                                            \
+    do {                                                                       \
+        if (UNLIKELY(track) && depth <= v->fields_depth && (call) < 0) {       \
+            fail_at(v, AT(p), "%s", reason);                                   \
+            return -1;                                                         \
+        }                                                                      \
+    } while (0)
+
+#define TRACK_VALUE(type)                                                      \
+    TRACK(jsonv_fields_value(v->fields, depth, depth && !in_obj, (type),       \
+                             reason, sizeof reason))
+
+#define PUSH(is_object)                                                        \
+    do {                                                                       \
+        if (stack_push(v, depth, (is_object), AT(p)))                          \
+            return -1;                                                         \
+        depth++;                                                               \
+        in_obj = (is_object);                                                  \
+    } while (0)
+
+#define POP()                                                                  \
+    do {                                                                       \
+        depth--;                                                               \
+        in_obj = depth ? stack_is_object(v, depth) : 0;                        \
+    } while (0)
+
+static int scan(jsonv_validator *v, const uint8_t *start, const uint8_t *end)
+{
+    const uint8_t *p = start;
+    const uint8_t *cap = start; /* where the captured name part begins */
+    const int lines = v->opt.mode == JSONV_MODE_LINES;
+    const int track = v->fields != NULL; /* required fields to follow */
+    uint64_t depth = v->depth;
+    int in_obj = depth ? stack_is_object(v, depth) : 0;
+    int is_integer;
+    unsigned c;
+    char reason[JSONV_REASON_SIZE];
+
+    switch ((enum scan_state)v->state) {
+    case ST_DOC_START:
+        goto doc_start;
+    case ST_VALUE:
+        goto value;
+    case ST_ARRAY_FIRST:
+        goto array_first;
+    case ST_ARRAY_NEXT:
+        goto array_next;
+    case ST_OBJECT_FIRST:
+        goto object_first;
+    case ST_KEY:
+        goto key;
+    case ST_COLON:
+        goto colon;
+    case ST_AFTER_VALUE:
+        goto after_value_ws;
+    case ST_DOC_TRAILER:
+        goto doc_trailer;
+    case ST_STRING:
+        goto string_body;
+    case ST_ESCAPE:
+        goto string_escape;
+    case ST_HEX:
+        goto string_hex;
+    case ST_LOW_BACKSLASH:
+        goto low_backslash;
+    case ST_LOW_U:
+        goto low_u;
+    case ST_UTF8:
+        goto utf8_continuation;
+    case ST_NUMBER:
+        goto number_resume;
+    case ST_LITERAL:
+        goto literal;
+    case ST_FINISHED:
+    case ST_ERROR:
+        return -1;
+    }
+    return -1;
+
+    /* --- documents ------------------------------------------------------ */
+doc_start:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_DOC_START);
+    if (*p == '\n') { /* LINES: a blank line */
+        p++;
+        NEWLINE();
+        goto doc_start;
+    }
+    if (v->fields)
+        jsonv_fields_document_start(v->fields);
+    goto value_dispatch;
+
+doc_complete:
+    if (v->fields &&
+        jsonv_fields_document_end(v->fields, reason, sizeof reason) < 0)
+        FAIL("%s", reason);
+    v->result.documents++;
+doc_trailer:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_DOC_TRAILER);
+    if (*p == '\n') { /* LINES: the document's line ends */
+        p++;
+        NEWLINE();
+        goto doc_start;
+    }
+    if (lines)
+        FAIL("unexpected %s after the document (one document per line)",
+             byte_name(*p, reason));
+    FAIL("unexpected %s after the end of the document", byte_name(*p, reason));
+
+    /* --- values --------------------------------------------------------- */
+value:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_VALUE);
+value_dispatch:
+    c = *p;
+    switch (c) {
+    case '"':
+        TRACK_VALUE(JSONV_TYPE_STRING);
+        p++;
+        v->is_key = 0;
+        goto string_start;
+    case '{':
+        TRACK_VALUE(JSONV_TYPE_OBJECT);
+        PUSH(1);
+        p++;
+        goto object_first;
+    case '[':
+        TRACK_VALUE(JSONV_TYPE_ARRAY);
+        PUSH(0);
+        if (UNLIKELY(track) && depth <= v->fields_depth)
+            jsonv_fields_array_start(v->fields, depth);
+        p++;
+        goto array_first;
+    case '-':
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9':
+        TRACK_VALUE(JSONV_TYPE_NUMBER);
+        goto number;
+    case 't':
+    case 'f':
+    case 'n':
+        TRACK_VALUE(c == 'n' ? JSONV_TYPE_NULL : JSONV_TYPE_BOOLEAN);
+        v->literal = c == 't' ? 0 : c == 'f' ? 1 : 2;
+        v->literal_pos = 1;
+        p++;
+        goto literal;
+    default:
+        fail_value(v, AT(p), c,
+                   depth == 0 ? ""
+                   : in_obj   ? " after ':'"
+                              : " in the array");
+        return -1;
+    }
+
+after_value:
+    if (depth == 0)
+        goto doc_complete;
+after_value_ws:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_AFTER_VALUE);
+    c = *p;
+    if (c == ',') {
+        p++;
+        if (in_obj)
+            goto key;
+        if (UNLIKELY(track) && depth <= v->fields_depth)
+            jsonv_fields_array_next(v->fields, depth);
+        goto array_next;
+    }
+    if (c == (in_obj ? '}' : ']')) {
+        p++;
+        POP();
+        goto after_value;
+    }
+    fail_expected(v, AT(p), c,
+                  in_obj ? "',' or '}' after a member"
+                         : "',' or ']' after an array element");
+    return -1;
+
+    /* --- arrays and objects --------------------------------------------- */
+array_first:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_ARRAY_FIRST);
+    if (*p == ']') {
+        p++;
+        POP();
+        goto after_value;
+    }
+    goto value_dispatch;
+
+array_next:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_ARRAY_NEXT);
+    if (*p == ']')
+        FAIL("trailing comma before ']'");
+    goto value_dispatch;
+
+object_first:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_OBJECT_FIRST);
+    if (*p == '}') {
+        p++;
+        POP();
+        goto after_value;
+    }
+    goto key_dispatch;
+
+key:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_KEY);
+    if (*p == '}')
+        FAIL("trailing comma before '}'");
+key_dispatch:
+    if (*p != '"') {
+        fail_expected(v, AT(p), *p, "a member name in double quotes");
+        return -1;
+    }
+    p++;
+    v->is_key = 1;
+    if (UNLIKELY(track) && depth <= v->fields_depth)
+        v->capture = (uint8_t)jsonv_fields_key_start(v->fields, depth);
+    goto string_start;
+
+colon:
+    SKIP_WS();
+    if (p == end)
+        SUSPEND(ST_COLON);
+    if (*p != ':') {
+        fail_expected(v, AT(p), *p, "':' after the member name");
+        return -1;
+    }
+    p++;
+    goto value;
+
+    /* --- strings -------------------------------------------------------- */
+string_start:
+    cap = p;
+string_body :
+#if defined(JSONV_SSE2)
+{
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* signed: bytes < 0x20 and bytes >= 0x80 alike */
+        __m128i special =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                      _mm_cmpeq_epi8(x, backslash)),
+                         _mm_cmplt_epi8(x, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask) {
+            p += __builtin_ctz(mask);
+            goto string_special;
+        }
+        p += 16;
+    }
+}
+#elif defined(JSONV_SWAR)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    const uint64_t highs = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        uint64_t x, quote, backslash;
+        memcpy(&x, p, 8);
+        quote = x ^ (ones * '"');
+        backslash = x ^ (ones * '\\');
+        /* exact for the lowest flagged byte, which is all we use */
+        uint64_t special =
+            (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+             ((x - ones * 0x20) & ~x) | x) &
+            highs;
+        if (special) {
+            p += __builtin_ctzll(special) >> 3;
+            goto string_special;
+        }
+        p += 8;
+    }
+}
+#endif
+    while (p < end && string_plain[*p])
+        p++;
+    if (p == end)
+        SUSPEND_STRING(ST_STRING);
+string_special: /* unused in the byte-at-a-time build */
+    __attribute__((unused));
+    c = *p;
+    if (c == '"') {
+        p++;
+        if (!v->is_key)
+            goto after_value;
+        if (v->capture) {
+            jsonv_fields_key_append(v->fields, cap, (size_t)(p - 1 - cap));
+            jsonv_fields_key_end(v->fields, depth);
+            v->capture = 0;
+        }
+        goto colon;
+    }
+    if (c == '\\') {
+        p++;
+        goto string_escape;
+    }
+    if (c < 0x20)
+        FAIL("unescaped control character U+%04X in a string", c);
+    /* c >= 0x80: a UTF-8 lead byte (Unicode 15, table 3-7) */
+    v->utf8_lead = (uint8_t)c;
+    v->utf8_lo = 0x80;
+    v->utf8_hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        v->utf8_need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        v->utf8_need = 2;
+        if (c == 0xE0)
+            v->utf8_lo = 0xA0;
+        else if (c == 0xED)
+            v->utf8_hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        v->utf8_need = 3;
+        if (c == 0xF0)
+            v->utf8_lo = 0x90;
+        else if (c == 0xF4)
+            v->utf8_hi = 0x8F;
+    } else {
+        fail_utf8_lead(v, AT(p), c);
+        return -1;
+    }
+    p++;
+utf8_continuation:
+    while (v->utf8_need) {
+        if (p == end)
+            SUSPEND_STRING(ST_UTF8);
+        c = *p;
+        if (c < v->utf8_lo || c > v->utf8_hi) {
+            fail_utf8(v, AT(p), c);
+            return -1;
+        }
+        p++;
+        v->line_cont++;
+        v->utf8_need--;
+        v->utf8_lo = 0x80;
+        v->utf8_hi = 0xBF;
+    }
+    goto string_body;
+
+string_escape:
+    if (p == end)
+        SUSPEND_STRING(ST_ESCAPE);
+    c = *p;
+    switch (c) {
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
+        p++;
+        goto string_body;
+    case 'u':
+        p++;
+        v->hex_count = 0;
+        v->hex_value = 0;
+        goto string_hex;
+    default:
+        FAIL("invalid escape: '\\' followed by %s", byte_name(c, reason));
+    }
+
+string_hex:
+    while (v->hex_count < 4) {
+        if (p == end)
+            SUSPEND_STRING(ST_HEX);
+        int digit = hex_digit(*p);
+        if (digit < 0)
+            FAIL("invalid \\u escape: %s is not a hex digit",
+                 byte_name(*p, reason));
+        v->hex_value = v->hex_value << 4 | (uint32_t)digit;
+        v->hex_count++;
+        p++;
+    }
+    if (v->high_surrogate) {
+        if (v->hex_value < 0xDC00 || v->hex_value > 0xDFFF) {
+            fail_at(v, AT(p) - 6,
+                    "unpaired surrogate \\u%04X: \\u%04X is not a low "
+                    "surrogate",
+                    (unsigned)v->high_surrogate, (unsigned)v->hex_value);
+            return -1;
+        }
+        v->high_surrogate = 0;
+        goto string_body;
+    }
+    if (v->hex_value >= 0xD800 && v->hex_value <= 0xDBFF) {
+        v->high_surrogate = v->hex_value;
+        goto low_backslash;
+    }
+    if (v->hex_value >= 0xDC00 && v->hex_value <= 0xDFFF) {
+        fail_at(v, AT(p) - 6, "unpaired low surrogate \\u%04X",
+                (unsigned)v->hex_value);
+        return -1;
+    }
+    goto string_body;
+
+low_backslash:
+    if (p == end)
+        SUSPEND_STRING(ST_LOW_BACKSLASH);
+    if (*p != '\\')
+        FAIL("unpaired surrogate \\u%04X: no \\uDC00..\\uDFFF follows",
+             (unsigned)v->high_surrogate);
+    p++;
+low_u:
+    if (p == end)
+        SUSPEND_STRING(ST_LOW_U);
+    if (*p != 'u')
+        FAIL("unpaired surrogate \\u%04X: no \\uDC00..\\uDFFF follows",
+             (unsigned)v->high_surrogate);
+    p++;
+    v->hex_count = 0;
+    v->hex_value = 0;
+    goto string_hex;
+
+    /* --- numbers: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? ---------- */
+number:
+    if (*p != '-')
+        goto num_first_digit;
+    p++;
+num_minus:
+    if (p == end)
+        SUSPEND_NUMBER(N_MINUS);
+    if (*p == 'I')
+        FAIL("-Infinity is not JSON");
+num_first_digit:
+    c = *p;
+    if (c == '0') {
+        p++;
+        goto num_zero;
+    }
+    if (c - '1' < 9u) {
+        p++;
+        goto num_int;
+    }
+    FAIL("expected a digit after '-', found %s", byte_name(c, reason));
+num_zero:
+    if (p == end)
+        SUSPEND_NUMBER(N_ZERO);
+    if (IS_DIGIT(*p))
+        FAIL("leading zero in a number");
+    goto num_after_int;
+num_int:
+    p = skip_digits(p, end);
+    if (p == end)
+        SUSPEND_NUMBER(N_INT);
+num_after_int:
+    c = *p;
+    if (c == '.') {
+        p++;
+        goto num_dot;
+    }
+    if (c == 'e' || c == 'E') {
+        p++;
+        goto num_e;
+    }
+    is_integer = 1;
+    goto num_end;
+num_dot:
+    if (p == end)
+        SUSPEND_NUMBER(N_DOT);
+    if (!IS_DIGIT(*p))
+        FAIL("expected a digit after '.', found %s", byte_name(*p, reason));
+    p++;
+num_frac:
+    p = skip_digits(p, end);
+    if (p == end)
+        SUSPEND_NUMBER(N_FRAC);
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        goto num_e;
+    }
+    is_integer = 0;
+    goto num_end;
+num_e:
+    if (p == end)
+        SUSPEND_NUMBER(N_E);
+    if (*p == '+' || *p == '-')
+        p++;
+num_exp_sign:
+    if (p == end)
+        SUSPEND_NUMBER(N_ESIGN);
+    if (!IS_DIGIT(*p))
+        FAIL("expected a digit in the exponent, found %s",
+             byte_name(*p, reason));
+    p++;
+num_exp:
+    while (p < end && IS_DIGIT(*p))
+        p++;
+    if (p == end)
+        SUSPEND_NUMBER(N_EXP);
+    is_integer = 0;
+num_end:
+    TRACK(
+        jsonv_fields_number_end(v->fields, is_integer, reason, sizeof reason));
+    goto after_value;
+
+number_resume:
+    switch ((enum num_state)v->num_state) {
+    case N_MINUS:
+        goto num_minus;
+    case N_ZERO:
+        goto num_zero;
+    case N_INT:
+        goto num_int;
+    case N_DOT:
+        goto num_dot;
+    case N_FRAC:
+        goto num_frac;
+    case N_E:
+        goto num_e;
+    case N_ESIGN:
+        goto num_exp_sign;
+    case N_EXP:
+        goto num_exp;
+    }
+    return -1;
+
+    /* --- true, false, null ---------------------------------------------- */
+literal : {
+    const char *text = literal_text[v->literal];
+    unsigned len = literal_len[v->literal];
+    unsigned pos = v->literal_pos;
+    while (pos < len) {
+        if (p == end) {
+            v->literal_pos = (uint8_t)pos;
+            SUSPEND(ST_LITERAL);
+        }
+        if (*p != (uint8_t)text[pos])
+            FAIL("invalid literal: expected '%s'", text);
+        p++;
+        pos++;
+    }
+    goto after_value;
+}
+
+suspend:
+    v->depth = depth;
+    v->offset += (uint64_t)(end - start);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Feeding and finishing                                                    */
+
+int jsonv_feed(jsonv_validator *v, const void *data, size_t len)
+{
+    if (v->state == ST_ERROR || v->state == ST_FINISHED)
+        return -1;
+    if (len == 0)
+        return 0;
+    const uint8_t *start = data;
+    return scan(v, start, start + len);
+}
+
+/* What the input was in the middle of when it ended. */
+static const char *unfinished_part(const jsonv_validator *v)
+{
+    switch ((enum scan_state)v->state) {
+    case ST_STRING:
+    case ST_ESCAPE:
+    case ST_HEX:
+    case ST_LOW_BACKSLASH:
+    case ST_LOW_U:
+    case ST_UTF8:
+        return "inside a string";
+    case ST_NUMBER:
+        if (v->depth == 0)
+            return "inside a number";
+        break;
+    case ST_LITERAL:
+        return "inside a literal";
+    case ST_ARRAY_NEXT:
+    case ST_KEY:
+        return "after ','";
+    case ST_COLON:
+        return "after a member name";
+    case ST_VALUE:
+        return "after ':'";
+    default:
+        break;
+    }
+    return v->depth && stack_is_object(v, v->depth) ? "inside an object"
+                                                    : "inside an array";
+}
+
+/* A number at the very end of a document is complete only at the end of
+ * the input: finish it as scan() would have on a delimiter.              */
+static int finish_number(jsonv_validator *v)
+{
+    uint8_t ns = v->num_state;
+    if (v->depth != 0 ||
+        !(ns == N_ZERO || ns == N_INT || ns == N_FRAC || ns == N_EXP))
+        return -1;
+    if (v->fields) {
+        char reason[JSONV_REASON_SIZE];
+        int is_integer = ns == N_ZERO || ns == N_INT;
+        if (jsonv_fields_number_end(v->fields, is_integer, reason,
+                                    sizeof reason) < 0 ||
+            jsonv_fields_document_end(v->fields, reason, sizeof reason) < 0) {
+            fail_at(v, v->offset, "%s", reason);
+            return 1;
+        }
+    }
+    v->result.documents++;
+    return 0;
+}
+
+int jsonv_finish(jsonv_validator *v)
+{
+    if (v->state == ST_ERROR)
+        return -1;
+    if (v->state == ST_FINISHED)
+        return v->result.verdict == JSONV_VALID ? 0 : -1;
+    int done;
+    switch ((enum scan_state)v->state) {
+    case ST_DOC_TRAILER:
+        done = 0;
+        break;
+    case ST_DOC_START:
+        done = v->result.documents ? 0 : 1;
+        break;
+    case ST_NUMBER:
+        done = finish_number(v);
+        if (done > 0)
+            return -1;
+        break;
+    default:
+        done = -1;
+        break;
+    }
+    if (done < 0) {
+        fail_at(v, v->offset, "unexpected end of input %s", unfinished_part(v));
+        return -1;
+    }
+    v->state = ST_FINISHED;
+    v->result.verdict = done == 0 ? JSONV_VALID : JSONV_EMPTY;
+    return done == 0 ? 0 : -1;
+}
+
+int jsonv_validate(const jsonv_options *opt, const void *data, size_t len,
+                   jsonv_result *out)
+{
+    jsonv_validator *v = jsonv_new(opt);
+    if (!v) {
+        memset(out, 0, sizeof *out);
+        out->verdict = JSONV_FAILED;
+        snprintf(out->reason, sizeof out->reason, "out of memory");
+        return -1;
+    }
+    jsonv_feed(v, data, len);
+    int rc = jsonv_finish(v);
+    *out = v->result;
+    jsonv_free(v);
+    return rc;
+}
+
+char *jsonv_describe(const jsonv_result *r, char *buf, size_t size)
+{
+    switch (r->verdict) {
+    case JSONV_INVALID:
+        snprintf(buf, size, "line %llu, column %llu (byte %llu): %s",
+                 (unsigned long long)r->line, (unsigned long long)r->column,
+                 (unsigned long long)r->offset, r->reason);
+        break;
+    case JSONV_FAILED:
+        snprintf(buf, size, "%s", r->reason);
+        break;
+    case JSONV_EMPTY:
+        snprintf(buf, size, "empty");
+        break;
+    case JSONV_VALID:
+        snprintf(buf, size, "valid");
+        break;
+    default:
+        snprintf(buf, size, "not finished");
+        break;
+    }
+    return buf;
+}

@@ -1,0 +1,122 @@
+/*
+ * objstore_internal.h - what the backends and the listing cache share.
+ * Private to lib/objstore.
+ */
+#ifndef NBAQ_OBJSTORE_INTERNAL_H
+#define NBAQ_OBJSTORE_INTERNAL_H
+
+#include "http.h"
+#include "objstore.h"
+
+typedef enum objstore_backend {
+    OBJSTORE_S3 = 1,
+    OBJSTORE_FILE
+} objstore_backend;
+
+/* Resolved credentials; all owned by the store, wiped on close.        */
+typedef struct objstore_credentials {
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token;
+    const char *source; /* "options", "environment", "profile x", "none" */
+    char source_buf[160];
+} objstore_credentials;
+
+struct nbaq_objstore {
+    objstore_backend backend;
+    nbaq_objstore_config cfg; /* numbers; strings below are the copies */
+    char *location;           /* for messages                          */
+    char *prefix;             /* listing prefix, "" for all            */
+    char *cache_dir;          /* NULL: no listing cache                */
+    char *identity;           /* what a cached listing must match      */
+
+    /* S3 */
+    char *bucket;
+    char *region;
+    char *bucket_url; /* "https://b.s3.r.amazonaws.com" or "http://h/b"  */
+    objstore_credentials creds;
+    nbaq_http_sigv4 sigv4; /* points into creds; used iff creds found   */
+    int signed_requests;
+    nbaq_http_client *http; /* created on first use                    */
+
+    /* file */
+    char *root; /* absolute directory, no trailing '/'                   */
+};
+
+/* One listing in progress: where objects go, what is counted, and the
+ * cache file being written alongside (or NULL).                         */
+typedef struct objstore_cache_writer objstore_cache_writer;
+typedef struct objstore_listing {
+    nbaq_objstore_object_fn on_object;
+    void *user;
+    nbaq_objstore_list_info *info;
+    objstore_cache_writer *cache;
+} objstore_listing;
+
+/* Passes one object on (and into the cache). Non-zero: stop listing;
+ * info->error and err are then set.                                     */
+int objstore_emit(objstore_listing *l, const nbaq_objstore_object *o, char *err,
+                  size_t err_size);
+/* Records an entry that could not be listed.                            */
+void objstore_skip(objstore_listing *l, const char *path, const char *reason);
+
+/* Fills info->error and err (printf-style), returns -1.                  */
+int objstore_fail(nbaq_objstore_list_info *info, nbaq_objstore_errkind kind,
+                  char *err, size_t err_size, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Backends. */
+int objstore_s3_open(nbaq_objstore *s, char *err, size_t err_size);
+int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
+                     size_t err_size);
+int objstore_s3_get_many(nbaq_objstore *s, const char *const *keys,
+                         size_t count, uint64_t max_bytes,
+                         const nbaq_objstore_get_callbacks *cb, char *err,
+                         size_t err_size);
+int objstore_file_open(nbaq_objstore *s, const char *path, char *err,
+                       size_t err_size);
+int objstore_file_list(nbaq_objstore *s, objstore_listing *l, char *err,
+                       size_t err_size);
+int objstore_file_get_many(nbaq_objstore *s, const char *const *keys,
+                           size_t count, uint64_t max_bytes,
+                           const nbaq_objstore_get_callbacks *cb, char *err,
+                           size_t err_size);
+
+/* Credentials: options, AWS_* environment, shared credentials file.     */
+int objstore_credentials_resolve(const nbaq_objstore_config *cfg,
+                                 objstore_credentials *out, char *err,
+                                 size_t err_size);
+void objstore_credentials_wipe(objstore_credentials *c);
+
+/* The listing cache: runs the listing through `list` unless a complete
+ * cached copy exists, in which case it replays that.                    */
+typedef int (*objstore_list_fn)(nbaq_objstore *s, objstore_listing *l,
+                                char *err, size_t err_size);
+int objstore_cache_list(nbaq_objstore *s, objstore_listing *l,
+                        objstore_list_fn list, char *err, size_t err_size);
+int objstore_cache_write_object(objstore_cache_writer *w,
+                                const nbaq_objstore_object *o);
+int objstore_cache_write_skip(objstore_cache_writer *w, const char *text);
+
+/* ListObjectsV2 page parser (expat). Objects of a page are kept until
+ * the page has parsed completely, so that a failed page passes nothing. */
+typedef struct s3_page s3_page;
+s3_page *s3_page_new(void);
+void s3_page_free(s3_page *p);
+/* Starts a page; prefix_len is where each object's name begins.          */
+int s3_page_begin(s3_page *p);
+int s3_page_feed(s3_page *p, const void *data, size_t len);
+/* Ends the page: 0, or -1 with err (malformed or truncated XML).          */
+int s3_page_end(s3_page *p, char *err, size_t err_size);
+size_t s3_page_count(const s3_page *p);
+/* Object i of the page; key/etag valid until the next begin or free.    */
+void s3_page_object(const s3_page *p, size_t i, nbaq_objstore_object *o);
+int s3_page_is_truncated(const s3_page *p);
+const char *s3_page_next_token(const s3_page *p); /* NULL: none           */
+/* Code and Message of an S3 <Error> document; "" when absent.           */
+void s3_error_parse(const char *xml, size_t len, char *code, size_t code_size,
+                    char *message, size_t message_size);
+/* "2024-01-02T03:04:05.678Z" -> epoch ms; -1 when not that form.        */
+int64_t s3_parse_time(const char *text);
+
+#endif /* NBAQ_OBJSTORE_INTERNAL_H */

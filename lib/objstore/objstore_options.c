@@ -1,0 +1,67 @@
+#include "objstore_options.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A relative directory in `url` is taken relative to the config file,
+ * whose path opt_location gives as "file:line:column". One check per
+ * process: a static buffer is enough.                                   */
+static const char *resolve_url(const nbaq_host_api *api, const nbaq_options *o,
+                               const char *url)
+{
+    static char resolved[8192];
+    const char *loc;
+    const char *colon1, *colon2;
+
+    if (url == NULL || url[0] == '/' || strstr(url, "://") != NULL)
+        return url;
+    loc = api->opt_location(o, "url");
+    colon2 = loc ? strrchr(loc, ':') : NULL;
+    colon1 = colon2 ? colon2 - 1 : NULL;
+    while (colon1 != NULL && colon1 > loc && *colon1 != ':')
+        colon1--;
+    if (colon1 == NULL || colon1 <= loc || loc[0] != '/')
+        return url;
+    const char *slash = colon1;
+    while (slash > loc && *slash != '/')
+        slash--;
+    snprintf(resolved, sizeof resolved, "%.*s/%s", (int)(slash - loc), loc,
+             url);
+    return resolved;
+}
+
+void nbaq_objstore_config_from_options(const nbaq_host_api *api,
+                                       const nbaq_ctx *ctx,
+                                       nbaq_objstore_config *cfg)
+{
+    const nbaq_options *o = api->options(ctx);
+    int64_t left = api->time_left_ms(ctx);
+
+    memset(cfg, 0, sizeof *cfg);
+    cfg->url = resolve_url(api, o, api->opt_string(o, "url"));
+    cfg->region = api->opt_string(o, "region");
+    cfg->endpoint = api->opt_string(o, "endpoint");
+    if (api->opt_is_set(o, "path_style"))
+        cfg->path_style = api->opt_bool(o, "path_style") ? 1 : -1;
+    cfg->access_key_id = api->opt_string(o, "access_key_id");
+    cfg->secret_access_key = api->opt_string(o, "secret_access_key");
+    cfg->session_token = api->opt_string(o, "session_token");
+    cfg->profile = api->opt_string(o, "profile");
+    cfg->credentials_file = api->opt_string(o, "credentials_file");
+    cfg->connect_timeout_ms = api->opt_int(o, "connect_timeout");
+    cfg->request_timeout_ms = api->opt_int(o, "request_timeout");
+    /* A request never outlives the check: the host would kill it.      */
+    if (left > 0 &&
+        (cfg->request_timeout_ms <= 0 || cfg->request_timeout_ms > left))
+        cfg->request_timeout_ms = left;
+    if (cfg->connect_timeout_ms > cfg->request_timeout_ms &&
+        cfg->request_timeout_ms > 0)
+        cfg->connect_timeout_ms = cfg->request_timeout_ms;
+    cfg->max_retries = (unsigned)api->opt_int(o, "max_retries");
+    cfg->page_size = (unsigned)api->opt_int(o, "page_size");
+    cfg->max_pages = (uint64_t)api->opt_int(o, "max_pages");
+    cfg->max_parallel = (unsigned)api->opt_int(o, "max_parallel");
+    if (!api->opt_is_set(o, "share_listing") ||
+        api->opt_bool(o, "share_listing"))
+        cfg->cache_dir = api->run_cache_dir(ctx);
+}

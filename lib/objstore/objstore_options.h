@@ -1,0 +1,113 @@
+/*
+ * objstore_options.h - the options every object-store checker declares,
+ * and their reading into an nbaq_objstore_config.
+ *
+ * A checker puts NBAQ_OBJSTORE_OPTION_SPECS at the top of its own option
+ * array, then its own options, then NBAQ_OPTION_END:
+ *
+ *     static const nbaq_option_spec options[] = {
+ *         NBAQ_OBJSTORE_OPTION_SPECS,
+ *         {.name = "max_age", .type = NBAQ_OPT_DURATION, ...},
+ *         NBAQ_OPTION_END,
+ *     };
+ *
+ * and in its check function:
+ *
+ *     nbaq_objstore_config cfg;
+ *     nbaq_objstore_config_from_options(api, ctx, &cfg);
+ *     nbaq_objstore_open(&cfg, &store, err, sizeof err);
+ */
+#ifndef NBAQ_OBJSTORE_OPTIONS_H
+#define NBAQ_OBJSTORE_OPTIONS_H
+
+#include "nbaq.h"
+#include "objstore.h"
+
+#define NBAQ_OBJSTORE_OPTION_SPECS                                             \
+    {.name = "url",                                                            \
+     .type = NBAQ_OPT_STRING,                                                  \
+     .required = 1,                                                            \
+     .description = "s3://bucket/prefix, or file:///dir or a path (relative: "  \
+                    "to the config file) for a local directory"},              \
+        {.name = "region",                                                     \
+         .type = NBAQ_OPT_STRING,                                              \
+         .description = "S3 region; default AWS_REGION, AWS_DEFAULT_REGION, "  \
+                        "us-east-1"},                                          \
+        {.name = "endpoint",                                                   \
+         .type = NBAQ_OPT_STRING,                                              \
+         .description = "S3-compatible endpoint URL, e.g. "                    \
+                        "http://127.0.0.1:9000; default AWS"},                 \
+        {.name = "path_style",                                                 \
+         .type = NBAQ_OPT_BOOL,                                                \
+         .description = "address buckets as endpoint/bucket; default: yes "    \
+                        "when endpoint is set"},                               \
+        {.name = "access_key_id",                                              \
+         .type = NBAQ_OPT_STRING,                                              \
+         .secret = 1,                                                          \
+         .description = "default AWS_ACCESS_KEY_ID, then the profile"},        \
+        {.name = "secret_access_key",                                          \
+         .type = NBAQ_OPT_STRING,                                              \
+         .secret = 1,                                                          \
+         .description = "default AWS_SECRET_ACCESS_KEY, then the profile"},    \
+        {.name = "session_token",                                              \
+         .type = NBAQ_OPT_STRING,                                              \
+         .secret = 1,                                                          \
+         .description = "default AWS_SESSION_TOKEN, then the profile"},        \
+        {.name = "profile",                                                    \
+         .type = NBAQ_OPT_STRING,                                              \
+         .description = "profile of the shared credentials file; default "     \
+                        "AWS_PROFILE, then default"},                          \
+        {.name = "credentials_file",                                           \
+         .type = NBAQ_OPT_STRING,                                              \
+         .description = "default AWS_SHARED_CREDENTIALS_FILE, then "           \
+                        "~/.aws/credentials"},                                 \
+        {.name = "connect_timeout",                                            \
+         .type = NBAQ_OPT_DURATION,                                            \
+         .default_value = "10s",                                               \
+         .min = 1,                                                             \
+         .max = 600000,                                                        \
+         .description = "per connection"},                                     \
+        {.name = "request_timeout",                                            \
+         .type = NBAQ_OPT_DURATION,                                            \
+         .default_value = "60s",                                               \
+         .min = 1,                                                             \
+         .max = 86400000,                                                      \
+         .description = "per request; never past the check's timeout"},        \
+        {.name = "max_retries",                                                \
+         .type = NBAQ_OPT_INT,                                                 \
+         .default_value = "3",                                                 \
+         .min = 0,                                                             \
+         .max = 10,                                                            \
+         .description = "retries on 5xx, 429 and timeouts, with backoff"},     \
+        {.name = "page_size",                                                  \
+         .type = NBAQ_OPT_INT,                                                 \
+         .default_value = "1000",                                              \
+         .min = 1,                                                             \
+         .max = 1000,                                                          \
+         .description = "objects per ListObjectsV2 page"},                     \
+        {.name = "max_pages",                                                  \
+         .type = NBAQ_OPT_INT,                                                 \
+         .default_value = "100000",                                            \
+         .min = 1,                                                             \
+         .max = 1e12,                                                          \
+         .description = "a listing with more pages is an error"},              \
+        {.name = "max_parallel",                                               \
+         .type = NBAQ_OPT_INT,                                                 \
+         .default_value = "8",                                                 \
+         .min = 1,                                                             \
+         .max = 64,                                                            \
+         .description = "concurrent object reads"},                            \
+    {                                                                          \
+        .name = "share_listing", .type = NBAQ_OPT_BOOL,                        \
+        .default_value = "true",                                               \
+        .description = "reuse one listing per location for the whole run"      \
+    }
+
+/* Fills cfg from the instance's root options. The strings point into the
+ * host's options, valid for the rest of the check callback. The request
+ * timeout is cut to the time the check has left. Never fails.          */
+void nbaq_objstore_config_from_options(const nbaq_host_api *api,
+                                       const nbaq_ctx *ctx,
+                                       nbaq_objstore_config *cfg);
+
+#endif /* NBAQ_OBJSTORE_OPTIONS_H */

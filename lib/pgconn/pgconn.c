@@ -1,0 +1,268 @@
+/*
+ * pgconn.c - connect, read-only transactions, queries, one-line errors.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pgconn.h"
+
+struct pgconn {
+    PGconn *pg;
+    const char *dsn;              /* borrowed, for redaction              */
+    int64_t statement_timeout_ms; /* of the open transaction, for errors */
+};
+
+#define SQLSTATE_QUERY_CANCELED "57014"
+
+/* Copies text into err as one line (newlines and tabs become single
+ * spaces, trailing blanks dropped), then removes the password. */
+static void set_error(char *err, size_t err_size, const char *dsn,
+                      const char *prefix, const char *text)
+{
+    if (err == NULL || err_size == 0)
+        return;
+    size_t o = (size_t)snprintf(err, err_size, "%s", prefix);
+    if (o >= err_size)
+        o = err_size - 1;
+    int pending_space = 0;
+    for (const char *p = text != NULL ? text : ""; *p != '\0'; p++) {
+        if (isspace((unsigned char)*p)) {
+            pending_space = o > 0;
+            continue;
+        }
+        if (pending_space && o + 1 < err_size)
+            err[o++] = ' ';
+        pending_space = 0;
+        if (o + 1 < err_size)
+            err[o++] = *p;
+    }
+    err[o] = '\0';
+    pgconn_redact(err, err_size, dsn);
+}
+
+/* libpq quotes the offending piece of a DSN it cannot parse; that piece may
+ * be part of the password, so every quoted piece is masked. */
+static void mask_quoted(const char *text, char *out)
+{
+    int inside = 0;
+    char *o = out;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '"') {
+            *o++ = '"';
+            if (!inside) {
+                *o++ = '.';
+                *o++ = '.';
+                *o++ = '.';
+            }
+            inside = !inside;
+        } else if (!inside) {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+}
+
+static int looks_like_conninfo(const char *dsn)
+{
+    return strchr(dsn, '=') != NULL ||
+           strncmp(dsn, "postgresql://", 13) == 0 ||
+           strncmp(dsn, "postgres://", 11) == 0;
+}
+
+static int check_dsn_syntax(const char *dsn, char *err, size_t err_size)
+{
+    if (!looks_like_conninfo(dsn))
+        return 0;
+    char *parse_error = NULL;
+    PQconninfoOption *parsed = PQconninfoParse(dsn, &parse_error);
+    if (parsed != NULL) {
+        PQconninfoFree(parsed);
+        return 0;
+    }
+    /* Masking adds at most 3 characters per pair of quotes. */
+    const char *text = parse_error != NULL ? parse_error : "out of memory";
+    char *masked = malloc(strlen(text) * 3 + 8);
+    if (masked != NULL)
+        mask_quoted(text, masked);
+    set_error(err, err_size, dsn, "invalid dsn: ",
+              masked != NULL ? masked : "cannot be parsed");
+    free(masked);
+    PQfreemem(parse_error);
+    return -1;
+}
+
+pgconn *pgconn_open(const pgconn_options *options, char *err,
+                    size_t err_size)
+{
+    const char *dsn = options->dsn != NULL ? options->dsn : "";
+    if (check_dsn_syntax(dsn, err, err_size) != 0)
+        return NULL;
+
+    char timeout_text[32] = "";
+    if (options->connect_timeout_ms > 0) {
+        int64_t seconds = (options->connect_timeout_ms + 999) / 1000;
+        snprintf(timeout_text, sizeof timeout_text, "%" PRId64,
+                 seconds < 2 ? (int64_t)2 : seconds);
+    }
+    /* Entries after dbname override what the expanded DSN says; an empty
+     * value is skipped by libpq. */
+    const char *keywords[] = {"dbname", "connect_timeout",
+                              "fallback_application_name", NULL};
+    const char *values[] = {dsn, timeout_text,
+                            options->application_name != NULL
+                                ? options->application_name
+                                : "nbaq",
+                            NULL};
+    PGconn *pg = PQconnectdbParams(keywords, values, 1);
+    if (pg == NULL) {
+        set_error(err, err_size, dsn, "could not connect: ", "out of memory");
+        return NULL;
+    }
+    if (PQstatus(pg) != CONNECTION_OK) {
+        set_error(err, err_size, dsn, "could not connect: ",
+                  PQerrorMessage(pg));
+        PQfinish(pg);
+        return NULL;
+    }
+    pgconn *conn = calloc(1, sizeof *conn);
+    if (conn == NULL) {
+        PQfinish(pg);
+        set_error(err, err_size, dsn, "could not connect: ", "out of memory");
+        return NULL;
+    }
+    conn->pg = pg;
+    conn->dsn = dsn;
+    return conn;
+}
+
+void pgconn_close(pgconn *conn)
+{
+    if (conn == NULL)
+        return;
+    PQfinish(conn->pg);
+    free(conn);
+}
+
+int pgconn_is_usable(const pgconn *conn)
+{
+    return conn != NULL && PQstatus(conn->pg) == CONNECTION_OK;
+}
+
+/* Runs a fixed command that returns no rows. */
+static int run_command(pgconn *conn, const char *sql, char *err,
+                       size_t err_size)
+{
+    PGresult *res = PQexec(conn->pg, sql);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok) {
+        const char *message =
+            res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                        : NULL;
+        set_error(err, err_size, conn->dsn, "",
+                  message != NULL ? message : PQerrorMessage(conn->pg));
+    }
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+int pgconn_begin_read_only(pgconn *conn, int64_t statement_timeout_ms,
+                           char *err, size_t err_size)
+{
+    if (run_command(conn,
+                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+                    err_size) != 0)
+        return -1;
+    conn->statement_timeout_ms = statement_timeout_ms;
+    if (statement_timeout_ms <= 0)
+        return 0;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET LOCAL statement_timeout = %" PRId64,
+             statement_timeout_ms);
+    if (run_command(conn, sql, err, err_size) != 0) {
+        pgconn_end(conn);
+        return -1;
+    }
+    return 0;
+}
+
+void pgconn_end(pgconn *conn)
+{
+    if (conn == NULL || PQstatus(conn->pg) != CONNECTION_OK)
+        return;
+    PQclear(PQexec(conn->pg, "ROLLBACK"));
+    conn->statement_timeout_ms = 0;
+}
+
+static void set_query_error(pgconn *conn, const PGresult *res, char *err,
+                            size_t err_size)
+{
+    if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+        set_error(err, err_size, conn->dsn, "",
+                  "the statement returned no result set (it is not a "
+                  "query)");
+        return;
+    }
+    const char *message =
+        res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *sqlstate =
+        res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (message == NULL || sqlstate == NULL) {
+        set_error(err, err_size, conn->dsn, "", PQerrorMessage(conn->pg));
+        return;
+    }
+    char text[1024];
+    if (strcmp(sqlstate, SQLSTATE_QUERY_CANCELED) == 0 &&
+        conn->statement_timeout_ms > 0)
+        snprintf(text, sizeof text, "%s (statement_timeout %" PRId64 " ms)",
+                 message, conn->statement_timeout_ms);
+    else
+        snprintf(text, sizeof text, "%s (SQLSTATE %s)", message, sqlstate);
+    set_error(err, err_size, conn->dsn, "", text);
+}
+
+PGresult *pgconn_query(pgconn *conn, const char *sql, int nparams,
+                       const char *const *params, char *err, size_t err_size)
+{
+    PGresult *res =
+        PQexecParams(conn->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        return res;
+    set_query_error(conn, res, err, err_size);
+    PQclear(res);
+    return NULL;
+}
+
+char *pgconn_quote_identifier(pgconn *conn, const char *name, char *err,
+                              size_t err_size)
+{
+    char *quoted = PQescapeIdentifier(conn->pg, name, strlen(name));
+    if (quoted == NULL)
+        set_error(err, err_size, conn->dsn, "cannot quote identifier: ",
+                  PQerrorMessage(conn->pg));
+    return quoted;
+}
+
+int pgconn_parse_number(const char *text, double *out)
+{
+    if (text == NULL)
+        return -1;
+    /* strtod also reads hex, "inf" and "nan": PostgreSQL prints numbers
+     * as [sign] digits [. digits] [e exponent] only. */
+    const char *p = text;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (!isdigit((unsigned char)*p) && *p != '.')
+        return -1;
+    if (strpbrk(text, "xX") != NULL)
+        return -1;
+    char *end = NULL;
+    double value = strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(value))
+        return -1;
+    *out = value;
+    return 0;
+}

@@ -1,0 +1,200 @@
+/* Unit tests of lib/reportview: ordering, alert grouping, trend arrows,
+ * "since when" and recommendation kinds, on runs built by hand. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "recommend.h"
+#include "reportview.h"
+
+#define DAY_MS 86400000LL
+#define T0 1777874400000LL /* 2026-05-04T06:00:00Z */
+
+static nbaq_metric metric(const char *name, double value, const char *unit,
+                          nbaq_status status)
+{
+    nbaq_metric m = {0};
+    m.name = name;
+    m.value = value;
+    m.unit = unit;
+    m.status = status;
+    m.reason = "";
+    m.change_pct = NAN;
+    m.previous_window_mean = NAN;
+    return m;
+}
+
+static nbaq_check_result check(const char *name, nbaq_status status,
+                               nbaq_severity severity)
+{
+    nbaq_check_result c = {0};
+    c.name = name;
+    c.plugin = "p";
+    c.status = status;
+    c.severity = severity;
+    c.message = "msg";
+    c.started_ms = T0;
+    return c;
+}
+
+static void test_worst_first(void **state)
+{
+    (void)state;
+    nbaq_check_result a = check("a", NBAQ_PASS, NBAQ_SEV_HIGH);
+    nbaq_check_result b = check("b", NBAQ_FAIL, NBAQ_SEV_LOW);
+    nbaq_check_result c = check("c", NBAQ_UNKNOWN, NBAQ_SEV_LOW);
+    nbaq_check_result d = check("d", NBAQ_FAIL, NBAQ_SEV_HIGH);
+    nbaq_check_result e = check("e", NBAQ_ERROR, NBAQ_SEV_INFO);
+    const nbaq_check_result *checks[] = {&a, &b, &c, &d, &e};
+    nbaq_run run = {.checks = checks, .check_count = 5};
+    const nbaq_check_result **sorted = reportview_checks_worst_first(&run);
+    assert_non_null(sorted);
+    /* ERROR > UNKNOWN > FAIL (HIGH before LOW) > PASS */
+    assert_string_equal(sorted[0]->name, "e");
+    assert_string_equal(sorted[1]->name, "c");
+    assert_string_equal(sorted[2]->name, "d");
+    assert_string_equal(sorted[3]->name, "b");
+    assert_string_equal(sorted[4]->name, "a");
+    free(sorted);
+}
+
+static void test_alerts_grouped(void **state)
+{
+    (void)state;
+    nbaq_alert low = {.check = "x",
+                      .metric = "",
+                      .severity = NBAQ_SEV_LOW,
+                      .state = NBAQ_ALERT_FIRING};
+    nbaq_alert gone = {.check = "y",
+                       .metric = "m",
+                       .severity = NBAQ_SEV_CRITICAL,
+                       .state = NBAQ_ALERT_RESOLVED};
+    nbaq_alert crit = {.check = "z",
+                       .metric = "m",
+                       .severity = NBAQ_SEV_CRITICAL,
+                       .state = NBAQ_ALERT_SILENCED};
+    nbaq_alert low2 = {.check = "w",
+                       .metric = "",
+                       .severity = NBAQ_SEV_LOW,
+                       .state = NBAQ_ALERT_NEW};
+    const nbaq_alert *alerts[] = {&low, &gone, &crit, &low2};
+    nbaq_run run = {.alerts = alerts, .alert_count = 4};
+    reportview_alerts v;
+    assert_int_equal(reportview_alerts_init(&v, &run), 0);
+    assert_int_equal(v.open_count, 3);
+    assert_int_equal(v.resolved_count, 1);
+    assert_ptr_equal(v.open[0], &crit);
+    assert_ptr_equal(v.open[1], &low);
+    assert_ptr_equal(v.open[2], &low2);
+    assert_int_equal(v.by_severity[NBAQ_SEV_LOW], 2);
+    assert_ptr_equal(reportview_alert_for(&run, "z", "m"), &crit);
+    assert_null(reportview_alert_for(&run, "y", "m")); /* resolved */
+    assert_ptr_equal(reportview_alert_for(&run, "x", NULL), &low);
+    reportview_alerts_free(&v);
+}
+
+static void test_trend_arrow(void **state)
+{
+    (void)state;
+    nbaq_metric m = metric("m", 5, "", NBAQ_PASS);
+    assert_string_equal(reportview_trend_arrow(&m), "\u00b7");
+    m.has_previous = 1;
+    m.previous = 7;
+    m.trend = NBAQ_TREND_WORSENING;
+    assert_string_equal(reportview_trend_arrow(&m), "\u2193");
+    m.previous = 5; /* no change: falls back to the window mean */
+    m.previous_window_mean = 4;
+    assert_string_equal(reportview_trend_arrow(&m), "\u2191");
+    m.trend = NBAQ_TREND_STABLE;
+    assert_string_equal(reportview_trend_arrow(&m), "\u2192");
+}
+
+static void test_time(void **state)
+{
+    (void)state;
+    char buf[REPORTVIEW_TIME_SIZE];
+    assert_string_equal(reportview_time(T0 + 999, buf, sizeof(buf)),
+                        "2026-05-04 06:00:00 UTC");
+    assert_string_equal(reportview_date(T0, buf, sizeof(buf)), "2026-05-04");
+    assert_string_equal(reportview_clock(T0, buf, sizeof(buf)), "06:00:00 UTC");
+}
+
+/* One check with a stale age, a worsening NULL rate, an anomalous count
+ * and a PASS metric that needs nothing. */
+static void test_recommendations(void **state)
+{
+    (void)state;
+    nbaq_metric age = metric("newest_age_seconds", 7200, "s", NBAQ_FAIL);
+    age.reason = "7200 > fail_above 3600";
+    nbaq_point rising[] = {{T0 - 3 * DAY_MS, 0.01},
+                           {T0 - 2 * DAY_MS, 0.02},
+                           {T0 - DAY_MS, 0.03},
+                           {T0, 0.05}};
+    nbaq_metric nulls = metric("email.null_rate", 0.05, "", NBAQ_WARNING);
+    nulls.trend = NBAQ_TREND_WORSENING;
+    nulls.history = rising;
+    nulls.history_count = 4;
+    nbaq_metric count = metric("usage_count", 2, "files", NBAQ_WARNING);
+    count.anomalous = 1;
+    nbaq_metric fine = metric("rows", 10, "", NBAQ_PASS);
+    const nbaq_metric *metrics[] = {&nulls, &count, &fine, &age};
+    nbaq_check_result c = check("landing", NBAQ_FAIL, NBAQ_SEV_HIGH);
+    c.metrics = metrics;
+    c.metric_count = 4;
+    nbaq_check_result broken = check("broken", NBAQ_ERROR, NBAQ_SEV_LOW);
+    broken.message = "connection refused";
+    nbaq_alert alert = {.check = "broken",
+                        .metric = "",
+                        .state = NBAQ_ALERT_FIRING,
+                        .started_ms = T0 - 2 * DAY_MS,
+                        .failing_runs = 3};
+    const nbaq_alert *alerts[] = {&alert};
+    const nbaq_check_result *checks[] = {&broken, &c};
+    nbaq_run run = {
+        .checks = checks, .check_count = 2, .alerts = alerts, .alert_count = 1};
+    recommendation_list list;
+    assert_int_equal(recommend_build(&list, &run, checks, 10), 0);
+    assert_int_equal(list.count, 4);
+    assert_int_equal(list.items[0].kind, REC_CHECK_ERROR);
+    assert_non_null(strstr(list.items[0].what, "connection refused"));
+    assert_string_equal(list.items[0].since,
+                        "alert open since 2026-05-02 06:00:00 UTC "
+                        "(3 failing runs)");
+    assert_non_null(strstr(list.items[0].look, "--only broken"));
+    /* FAIL before WARNING; "usage" is not the word "age". */
+    assert_int_equal(list.items[1].kind, REC_STALE);
+    assert_ptr_equal(list.items[1].metric, &age);
+    assert_string_equal(list.items[1].since,
+                        "no new data since about 2026-05-04 04:00:00 UTC");
+    assert_non_null(strstr(list.items[1].what, "(2h)"));
+    assert_int_equal(list.items[2].kind, REC_NULL_RATE);
+    assert_string_equal(list.items[2].title, "Worsening NULL rate");
+    assert_string_equal(list.items[2].since,
+                        "rising since 2026-05-01 06:00:00 UTC "
+                        "(0.01 to 0.05 over 4 runs)");
+    assert_int_equal(list.items[3].kind, REC_ANOMALY);
+    recommend_free(&list);
+
+    assert_int_equal(recommend_build(&list, &run, checks, 2), 0);
+    assert_int_equal(list.count, 2);
+    assert_int_equal(list.omitted, 2);
+    recommend_free(&list);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_worst_first),
+        cmocka_unit_test(test_alerts_grouped),
+        cmocka_unit_test(test_trend_arrow),
+        cmocka_unit_test(test_time),
+        cmocka_unit_test(test_recommendations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,141 @@
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "reportfmt.h"
+#include "reportview.h"
+
+const char *reportview_status_icon(nbaq_status status)
+{
+    switch (status) {
+    case NBAQ_PASS:
+        return "\u2705";
+    case NBAQ_WARNING:
+        return "\u26a0\ufe0f";
+    case NBAQ_FAIL:
+        return "\u274c";
+    case NBAQ_ERROR:
+        return "\U0001f6d1";
+    default:
+        return "\u2753";
+    }
+}
+
+const char *reportview_severity_icon(nbaq_severity severity)
+{
+    switch (severity) {
+    case NBAQ_SEV_CRITICAL:
+        return "\U0001f534";
+    case NBAQ_SEV_HIGH:
+        return "\U0001f7e0";
+    case NBAQ_SEV_MEDIUM:
+        return "\U0001f7e1";
+    case NBAQ_SEV_LOW:
+        return "\U0001f535";
+    default:
+        return "\u26aa";
+    }
+}
+
+const char *reportview_severity_title(nbaq_severity severity)
+{
+    switch (severity) {
+    case NBAQ_SEV_CRITICAL:
+        return "Critical";
+    case NBAQ_SEV_HIGH:
+        return "High";
+    case NBAQ_SEV_MEDIUM:
+        return "Medium";
+    case NBAQ_SEV_LOW:
+        return "Low";
+    default:
+        return "Info";
+    }
+}
+
+const char *reportview_health_text(nbaq_status status)
+{
+    switch (status) {
+    case NBAQ_PASS:
+        return "Healthy: every check passed.";
+    case NBAQ_WARNING:
+        return "Degraded: some checks need attention.";
+    case NBAQ_FAIL:
+        return "Unhealthy: some checks failed.";
+    case NBAQ_ERROR:
+        return "Incomplete: some checks could not run, so problems may be "
+               "hidden.";
+    default:
+        return "Incomplete: some checks could not judge their data.";
+    }
+}
+
+const char *reportview_trend_arrow(const nbaq_metric *m)
+{
+    double delta = NAN;
+    if (m->has_previous)
+        delta = m->value - m->previous;
+    if ((isnan(delta) || delta == 0) && !isnan(m->previous_window_mean))
+        delta = m->value - m->previous_window_mean;
+    if (m->trend == NBAQ_TREND_UNKNOWN)
+        return "\u00b7";
+    if (m->trend == NBAQ_TREND_STABLE)
+        return "\u2192";
+    if (isnan(delta))
+        return "\u00b7";
+    return delta > 0 ? "\u2191" : delta < 0 ? "\u2193" : "\u2192";
+}
+
+int reportview_status_rank(nbaq_status status)
+{
+    switch (status) {
+    case NBAQ_PASS:
+        return 0;
+    case NBAQ_WARNING:
+        return 1;
+    case NBAQ_FAIL:
+        return 2;
+    case NBAQ_UNKNOWN:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
+/* reportfmt's "2026-05-04T06:00:00.000Z" cut into its date and clock. */
+static void iso_parts(int64_t epoch_ms, char date[16], char clock[16])
+{
+    char iso[REPORTFMT_TIME_SIZE];
+    reportfmt_iso8601_utc(epoch_ms, iso, sizeof(iso));
+    const char *t = strchr(iso, 'T');
+    size_t date_len = t ? (size_t)(t - iso) : strlen(iso);
+    if (date_len > 15)
+        date_len = 15;
+    memcpy(date, iso, date_len);
+    date[date_len] = '\0';
+    snprintf(clock, 16, "%.8s", t ? t + 1 : "");
+}
+
+char *reportview_time(int64_t epoch_ms, char *buf, size_t size)
+{
+    char date[16], clock[16];
+    iso_parts(epoch_ms, date, clock);
+    snprintf(buf, size, "%s %s UTC", date, clock);
+    return buf;
+}
+
+char *reportview_date(int64_t epoch_ms, char *buf, size_t size)
+{
+    char date[16], clock[16];
+    iso_parts(epoch_ms, date, clock);
+    snprintf(buf, size, "%s", date);
+    return buf;
+}
+
+char *reportview_clock(int64_t epoch_ms, char *buf, size_t size)
+{
+    char date[16], clock[16];
+    iso_parts(epoch_ms, date, clock);
+    snprintf(buf, size, "%s UTC", clock);
+    return buf;
+}

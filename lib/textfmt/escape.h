@@ -1,0 +1,35 @@
+/*
+ * escape.h - appending untrusted text (check names, messages, metric
+ * names) to a report so that it shows as the same text and can never
+ * change the document's structure.
+ *
+ * Every function reads a NUL-terminated string (NULL appends nothing),
+ * replaces invalid UTF-8 with U+FFFD, and appends to b.
+ */
+#ifndef NBAQ_ESCAPE_H
+#define NBAQ_ESCAPE_H
+
+#include "textbuf.h"
+
+/* HTML text and attribute values: & < > " ' as character references;
+ * control characters other than tab and newline become U+FFFD.         */
+void textfmt_html(textbuf *b, const char *s);
+
+/* XML 1.0 text and attribute values: as HTML, and every character XML 1.0
+ * forbids (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF) becomes
+ * U+FFFD. Tab, LF and CR are written as &#9; &#10; &#13; so that they
+ * survive attribute-value normalisation.                                */
+void textfmt_xml(textbuf *b, const char *s);
+
+/* Markdown inline text on one line (a paragraph, a list item or a GitHub
+ * table cell): backslash-escapes \ ` * [ ] < > | ~ and # and, at a word
+ * boundary only, _ (intraword underscores are literal in CommonMark and
+ * stay readable in a terminal). Line breaks and controls become spaces. */
+void textfmt_md_text(textbuf *b, const char *s);
+
+/* Markdown code span for an identifier: `name`. A name holding a backtick
+ * gets a longer fence. in_table non-zero: | is written \| (GitHub splits
+ * table cells before it reads code spans). An empty s appends "` `".     */
+void textfmt_md_code(textbuf *b, const char *s, int in_table);
+
+#endif /* NBAQ_ESCAPE_H */

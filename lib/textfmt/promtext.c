@@ -1,0 +1,108 @@
+#include "promtext.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+static int is_alpha_(long cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+}
+
+static int is_digit(long cp)
+{
+    return cp >= '0' && cp <= '9';
+}
+
+/* colon_ok: metric names may hold ':', label names may not. */
+static void prom_name(textbuf *b, const char *s, int colon_ok)
+{
+    if (!s || !*s) {
+        textbuf_putc(b, '_');
+        return;
+    }
+    if (is_digit((unsigned char)*s))
+        textbuf_putc(b, '_');
+    for (const char *p = s; *p;) {
+        size_t len;
+        long cp = utf8_decode(p, &len);
+        int ok = is_alpha_(cp) || is_digit(cp) || (colon_ok && cp == ':');
+        textbuf_putc(b, ok ? (char)cp : '_');
+        p += len;
+    }
+}
+
+void textfmt_prom_metric_name(textbuf *b, const char *s)
+{
+    prom_name(b, s, 1);
+}
+
+void textfmt_prom_label_name(textbuf *b, const char *s)
+{
+    if (s && s[0] == '_' && s[1] == '_')
+        textbuf_putc(b, 'x');
+    prom_name(b, s, 0);
+}
+
+static void prom_escape(textbuf *b, const char *s, int quote)
+{
+    if (!s)
+        return;
+    for (const char *p = s; *p;) {
+        size_t plain = utf8_plain_run(p, "\\\"");
+        textbuf_append(b, p, plain);
+        p += plain;
+        if (!*p)
+            break;
+        size_t len;
+        long cp = utf8_decode(p, &len);
+        if (cp < 0)
+            textbuf_puts(b, UTF8_REPLACEMENT);
+        else if (cp == '\\')
+            textbuf_puts(b, "\\\\");
+        else if (cp == '\n')
+            textbuf_puts(b, "\\n");
+        else if (cp == '"' && quote)
+            textbuf_puts(b, "\\\"");
+        else
+            textbuf_append(b, p, len);
+        p += len;
+    }
+}
+
+void textfmt_prom_label_value(textbuf *b, const char *s)
+{
+    prom_escape(b, s, 1);
+}
+
+void textfmt_prom_help(textbuf *b, const char *s)
+{
+    prom_escape(b, s, 0);
+}
+
+void textfmt_prom_value(textbuf *b, double value)
+{
+    if (isnan(value)) {
+        textbuf_puts(b, "NaN");
+        return;
+    }
+    if (isinf(value)) {
+        textbuf_puts(b, value > 0 ? "+Inf" : "-Inf");
+        return;
+    }
+    char text[40];
+    if (value == floor(value) && fabs(value) < 1e15) {
+        snprintf(text, sizeof(text), "%.0f", value == 0 ? 0.0 : value);
+        textbuf_puts(b, text);
+        return;
+    }
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(text, sizeof(text), "%.*g", digits, value);
+        if (strtod(text, NULL) == value)
+            break;
+    }
+    textbuf_puts(b, text);
+}

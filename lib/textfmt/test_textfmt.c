@@ -1,0 +1,161 @@
+/* Unit tests of lib/textfmt: escaping, names, numbers. Expected strings
+ * are written out by hand from the rules in the headers. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "escape.h"
+#include "numfmt.h"
+#include "promtext.h"
+#include "textbuf.h"
+
+typedef void (*escape_fn)(textbuf *b, const char *s);
+
+static void expect(escape_fn fn, const char *in, const char *want)
+{
+    textbuf b;
+    textbuf_init(&b);
+    fn(&b, in);
+    assert_false(textbuf_failed(&b));
+    assert_string_equal(b.data ? b.data : "", want);
+    textbuf_free(&b);
+}
+
+static void md_code_table(textbuf *b, const char *s)
+{
+    textfmt_md_code(b, s, 1);
+}
+
+static void md_code_prose(textbuf *b, const char *s)
+{
+    textfmt_md_code(b, s, 0);
+}
+
+static void test_html(void **state)
+{
+    (void)state;
+    expect(textfmt_html, "<a href=\"x\">'&'</a>",
+           "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    expect(textfmt_html, "tab\tnl\nbell\x07", "tab\tnl\nbell\xEF\xBF\xBD");
+    expect(textfmt_html, "caf\xC3\xA9 \xFF", "caf\xC3\xA9 \xEF\xBF\xBD");
+    /* overlong "/" and a UTF-16 surrogate are not valid UTF-8 */
+    expect(textfmt_html, "\xC0\xAF\xED\xA0\x80",
+           "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+static void test_xml(void **state)
+{
+    (void)state;
+    expect(textfmt_xml, "a\tb\nc\rd", "a&#9;b&#10;c&#13;d");
+    expect(textfmt_xml, "\x01]]>\xEF\xBF\xBE",
+           "\xEF\xBF\xBD]]&gt;\xEF\xBF\xBD");
+}
+
+static void test_markdown(void **state)
+{
+    (void)state;
+    expect(textfmt_md_text, "a|b *c* [d](e) <f> `g` #h ~i \\j",
+           "a\\|b \\*c\\* \\[d\\](e) \\<f\\> \\`g\\` \\#h \\~i \\\\j");
+    expect(textfmt_md_text, "null_rate _x_ y_", "null_rate \\_x\\_ y\\_");
+    expect(textfmt_md_text, "two\nlines", "two lines");
+    expect(md_code_prose, "a|b", "`a|b`");
+    expect(md_code_table, "a|b", "`a\\|b`");
+    expect(md_code_table, "a\\|b", "`a\xE2\xA7\xB5\\|b`");
+    expect(md_code_prose, "x`y", "`` x`y ``");
+    expect(md_code_prose, "", "` `");
+}
+
+static void test_prometheus_names(void **state)
+{
+    (void)state;
+    expect(textfmt_prom_metric_name, "nbaq", "nbaq");
+    expect(textfmt_prom_metric_name, "a:b-c.d e", "a:b_c_d_e");
+    expect(textfmt_prom_metric_name, "9lives", "_9lives");
+    expect(textfmt_prom_metric_name, "", "_");
+    expect(textfmt_prom_metric_name, "\xC3\xA9t\xC3\xA9", "_t_");
+    expect(textfmt_prom_label_name, "a:b", "a_b");
+    expect(textfmt_prom_label_name, "__name__", "x__name__");
+    expect(textfmt_prom_label_value, "a\"b\\c\nd\te", "a\\\"b\\\\c\\nd\te");
+    expect(textfmt_prom_help, "a\"b\\c\nd", "a\"b\\\\c\\nd");
+}
+
+static void expect_prom_value(double v, const char *want)
+{
+    textbuf b;
+    textbuf_init(&b);
+    textfmt_prom_value(&b, v);
+    assert_string_equal(b.data, want);
+    textbuf_free(&b);
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    char s[TEXTFMT_NUMBER_SIZE];
+    struct {
+        double v;
+        const char *want;
+    } cases[] = {{0, "0"},
+                 {-0.0, "0"},
+                 {1500000, "1500000"},
+                 {0.0123, "0.0123"},
+                 {12.345678, "12.3457"},
+                 {1234567.891, "1234567.89"},
+                 {0.000012, "1.2e-05"},
+                 {1.5e20, "1.5e+20"},
+                 {NAN, "n/a"},
+                 {-INFINITY, "-inf"}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        textfmt_number(s, sizeof(s), cases[i].v);
+        assert_string_equal(s, cases[i].want);
+    }
+    textfmt_percent_change(s, sizeof(s), 60.78431);
+    assert_string_equal(s, "+60.8%");
+    textfmt_percent_change(s, sizeof(s), -0.04);
+    assert_string_equal(s, "0.0%");
+    textfmt_percent_change(s, sizeof(s), NAN);
+    assert_string_equal(s, "n/a");
+    textfmt_seconds(s, sizeof(s), 1250);
+    assert_string_equal(s, "1.250");
+    expect_prom_value(1500, "1500");
+    expect_prom_value(0.1, "0.1");
+    expect_prom_value(1777874404.25, "1777874404.25");
+    expect_prom_value(NAN, "NaN");
+    expect_prom_value(-INFINITY, "-Inf");
+}
+
+static void test_textbuf_grows(void **state)
+{
+    (void)state;
+    textbuf b;
+    textbuf_init(&b);
+    for (int i = 0; i < 10000; i++)
+        textbuf_printf(&b, "%05d,", i);
+    assert_false(textbuf_failed(&b));
+    assert_int_equal(b.len, 60000);
+    assert_memory_equal(b.data + 59994, "09999,", 6);
+    char big[1000];
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    textbuf_printf(&b, "%s", big);
+    assert_int_equal(b.len, 60999);
+    textbuf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html),
+        cmocka_unit_test(test_xml),
+        cmocka_unit_test(test_markdown),
+        cmocka_unit_test(test_prometheus_names),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_textbuf_grows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,91 @@
+/*
+ * db_quality.c - the `db_quality` checker: row counts, NULLs per critical
+ * column, completeness, duplicate keys, schema expectations and drift, and
+ * freshness of PostgreSQL tables, each table measured in its own read-only
+ * transaction, up to `concurrency` tables at once. See README.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbq.h"
+
+/* Config mistakes the schema cannot express; 0 or -1 with err. */
+static int check_config(const nbaq_host_api *api, nbaq_ctx *ctx,
+                        const dbq_config *config, char *err, size_t err_size)
+{
+    const nbaq_options *o = api->options(ctx);
+    if (config->table_count > DBQ_MAX_TABLES) {
+        snprintf(err, err_size,
+                 "%s: %zu tables: at most %d per check (the host keeps %d "
+                 "schemas per check); split them into several checks",
+                 api->opt_location(o, "tables"), config->table_count,
+                 DBQ_MAX_TABLES, DBQ_MAX_TABLES);
+        return -1;
+    }
+    for (size_t i = 0; i < config->table_count; i++) {
+        const dbq_table_spec *t = &config->tables[i];
+        const nbaq_options *item = api->opt_list_object(o, "tables", i);
+        if (t->max_age_ms > 0 && t->freshness_column == NULL) {
+            snprintf(err, err_size, "%s: table %s: max_age needs "
+                     "freshness_column",
+                     api->opt_location(item, "max_age"), t->name);
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(config->tables[j].name, t->name) == 0) {
+                snprintf(err, err_size,
+                         "%s: table %s is listed twice (its metrics would "
+                         "collide)",
+                         api->opt_location(item, "name"), t->name);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+/* The host's deadline as a CLOCK_MONOTONIC time; 0 when it gives none. */
+static int64_t deadline(const nbaq_host_api *api, const nbaq_ctx *ctx)
+{
+    int64_t left = api->time_left_ms(ctx);
+    return left > 0 ? dbq_now_ms() + left : 0;
+}
+
+static void db_quality_check(const nbaq_host_api *api, nbaq_ctx *ctx)
+{
+    dbq_config config;
+    char err[DBQ_ERROR_MAX];
+    if (dbq_config_read(api, ctx, &config, err, sizeof err) != 0 ||
+        check_config(api, ctx, &config, err, sizeof err) != 0) {
+        api->status_set(ctx, NBAQ_ERROR, "%s", err);
+        dbq_config_free(&config);
+        return;
+    }
+    dbq_table_result *results =
+        calloc(config.table_count + 1, sizeof *results);
+    if (results == NULL) {
+        api->status_set(ctx, NBAQ_ERROR, "out of memory");
+        dbq_config_free(&config);
+        return;
+    }
+    int connected = dbq_measure_all(&config, deadline(api, ctx), results,
+                                    err, sizeof err) == 0;
+    dbq_report(api, ctx, &config, results, connected ? NULL : err);
+    for (size_t i = 0; i < config.table_count; i++)
+        dbq_table_result_free(&results[i]);
+    free(results);
+    dbq_config_free(&config);
+}
+
+static const nbaq_plugin_descriptor descriptor = {
+    NBAQ_DESCRIPTOR_HEADER,
+    .kind = NBAQ_KIND_CHECKER,
+    .name = "db_quality",
+    .version = "1.0.0",
+    .description = "PostgreSQL tables: rows, NULLs and completeness in one "
+                   "scan, duplicate keys, schema and drift, freshness",
+    .options = dbq_option_specs,
+    .check = db_quality_check,
+};
+
+NBAQ_PLUGIN(descriptor)

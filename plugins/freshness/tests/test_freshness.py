@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""freshness inside the real nbaq-host, on a local directory (whose file
+times the test sets) and on a real s3rver (which dates objects at upload:
+only key-derived figures can agree there). Figures worked out by hand
+from objstore_fixtures (ages in hours are in its object list)."""
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+SOURCE = os.environ.get("NBAQ_SOURCE_DIR", "")
+sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
+sys.path.insert(0, os.path.join(SOURCE, "lib", "objstore", "tests"))
+import nbaq_test  # noqa: E402
+import objstore_fixtures  # noqa: E402
+
+BUCKET = f"fr-{os.getpid()}"
+
+
+def check_yaml(name, **options):
+    lines = [f"  - name: {name}", "    plugin: freshness", "    options:"]
+    for key, value in options.items():
+        lines.append(f"      {key}: {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+class FreshnessTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s3 = nbaq_test.service_env("s3rver")
+        objstore_fixtures.upload_s3(cls.s3["NBAQ_TEST_S3_ENDPOINT"], BUCKET)
+
+    def setUp(self):
+        d = nbaq_test.temp_dir(self)
+        self.root = os.path.join(d, "data")
+        objstore_fixtures.write_local(self.root)
+        self.today = datetime.datetime.now(datetime.timezone.utc).date()
+
+    def s3_options(self, **extra):
+        options = {"url": f"s3://{BUCKET}/data/",
+                   "endpoint": self.s3["NBAQ_TEST_S3_ENDPOINT"],
+                   "access_key_id": "S3RVER", "secret_access_key": "S3RVER"}
+        options.update(extra)
+        return options
+
+    def run_checks(self, checks_yaml):
+        d = nbaq_test.temp_dir(self)
+        config = nbaq_test.write_file(d, "monitor.yaml", (
+            "monitor: freshtest\nchecks:\n" + checks_yaml +
+            "reporters:\n  - plugin: json\n"
+            "    options: {output: report.json}\n"))
+        proc = nbaq_test.run_host("-c", config, cwd=d)
+        path = os.path.join(d, "report.json")
+        self.assertTrue(os.path.exists(path), proc.stderr)
+        with open(path) as f:
+            return {c["name"]: c for c in json.load(f)["checks"]}
+
+    @staticmethod
+    def metrics(check):
+        return {m["name"]: m["value"] for m in check["metrics"]}
+
+    def date(self, offset):
+        return objstore_fixtures.day(offset, self.today)
+
+    def test_newest_age_and_window_on_a_directory(self):
+        checks = self.run_checks(
+            check_yaml("stale", url=self.root, max_age="1h") +
+            check_yaml("fresh", url=self.root, max_age="3h"))
+        stale, fresh = checks["stale"], checks["fresh"]
+        m = self.metrics(stale)
+        # newest: season=2024/matches.json, 2 h old
+        self.assertGreaterEqual(m["newest_age_seconds"], 7200)
+        self.assertLess(m["newest_age_seconds"], 7200 + 60)
+        self.assertEqual(m["objects"], 15)
+        # within 24 h: ages 2..9 h (8 objects) and yesterday's event (4 h)
+        self.assertEqual(m["objects_in_window"], 9)
+        self.assertEqual(m["future_objects"], 0)
+        self.assertEqual(stale["status"], "FAIL")
+        self.assertIn("newest object is 2h 0m old (max 60m) under file://"
+                      + self.root, stale["message"])
+        self.assertEqual(fresh["status"], "PASS")
+
+    def test_late_date_partitions_same_on_s3_and_directory(self):
+        options = {"partition_by": "key_date",
+                   "partition_pattern": "date=%Y-%m-%d", "lookback": "6d"}
+        if datetime.datetime.now(datetime.timezone.utc).date() != self.today:
+            self.skipTest("the UTC day changed during the test")
+        checks = self.run_checks(
+            check_yaml("local", url=self.root, **options) +
+            check_yaml("s3", **self.s3_options(**options)))
+        late = (f"2 of 6 expected partitions late: date={self.date(-6)}, "
+                f"date={self.date(-4)}")
+        for name in ("local", "s3"):
+            with self.subTest(check=name):
+                c = checks[name]
+                m = self.metrics(c)
+                self.assertEqual(c["status"], "FAIL")
+                self.assertIn(late, c["message"])
+                self.assertEqual(m["partitions"], 4)
+                self.assertEqual(m["late_partitions"], 2)
+                self.assertEqual(m["undated_objects"], 11)
+                self.assertEqual(m["future_partitions"], 0)
+
+    def test_schedule_with_deadline_and_grace(self):
+        # Judged as of 05:00 UTC today, daily data due 6 h after the day
+        # ends: yesterday's partition is not due yet, so only the day
+        # before yesterday's window counts: 4 expected, 1 late (-4).
+        as_of = f"{self.today.isoformat()}T05:00:00Z"
+        checks = self.run_checks(check_yaml(
+            "deadline", url=self.root, partition_by="key_date",
+            partition_pattern="date=%Y-%m-%d", lookback="5d",
+            due_after="4h", grace="2h", as_of=as_of,
+            future_tolerance="30d"))
+        c = checks["deadline"]
+        self.assertIn(f"1 of 4 expected partitions late: date={self.date(-4)}",
+                      c["message"])
+
+    def test_prefix_partitions(self):
+        checks = self.run_checks(
+            check_yaml("local", url=self.root, partition_by="prefix",
+                       max_age="30h") +
+            check_yaml("s3", **self.s3_options(partition_by="prefix",
+                                               max_age="30h")))
+        local = checks["local"]
+        m = self.metrics(local)
+        self.assertEqual(local["status"], "FAIL")
+        self.assertIn("1 of 5 partitions late: season=2023", local["message"])
+        self.assertEqual(m["late_partitions"], 1)
+        # newest in season=2023 is teams.jsonl, 47 h old
+        self.assertGreaterEqual(m["age_seconds.by_prefix.season=2023"],
+                                47 * 3600)
+        self.assertLess(m["age_seconds.by_prefix.season=2023"],
+                        47 * 3600 + 60)
+        self.assertIn("age_seconds.by_prefix.v1%2E2", m)
+        s3 = self.metrics(checks["s3"])  # uploaded seconds ago: all fresh
+        self.assertEqual((s3["partitions"], s3["late_partitions"]), (5, 0))
+
+    def test_future_objects_are_reported_not_trusted(self):
+        future = os.path.join(self.root, "season=2024", "tomorrow.json")
+        with open(future, "w") as f:
+            f.write("{}")
+        t = time.time() + 86400
+        os.utime(future, (t, t))
+        checks = self.run_checks(check_yaml("f", url=self.root,
+                                            max_age="3h"))
+        c = checks["f"]
+        m = self.metrics(c)
+        self.assertEqual(c["status"], "WARNING")
+        self.assertEqual(m["future_objects"], 1)
+        self.assertEqual(m["objects"], 16)
+        self.assertLess(m["newest_age_seconds"], 7200 + 60)  # not the future
+        self.assertIn("1 objects dated in the future, not trusted, first "
+                      "season=2024/tomorrow.json", c["message"])
+
+    def test_bad_options_and_missing_directory(self):
+        checks = self.run_checks(
+            check_yaml("bad_as_of", url=self.root, as_of="noon") +
+            check_yaml("no_pattern", url=self.root, partition_by="key_date") +
+            check_yaml("bad_pattern", url=self.root, partition_by="key_date",
+                       partition_pattern="%Y-%q") +
+            check_yaml("missing", url=self.root + "-missing"))
+        for name in checks:
+            self.assertEqual(checks[name]["status"], "ERROR", name)
+        self.assertIn("as_of 'noon' is not", checks["bad_as_of"]["message"])
+        self.assertIn("needs partition_pattern",
+                      checks["no_pattern"]["message"])
+        self.assertIn("unknown directive '%q'",
+                      checks["bad_pattern"]["message"])
+        self.assertIn(f"file://{self.root}-missing: directory does not exist",
+                      checks["missing"]["message"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,196 @@
+/*
+ * object_count.c - the `object_count` checker (the issue's s3_file_count,
+ * renamed because it works on S3 and on local directories alike): number
+ * of objects, total bytes, zero-byte objects, and optionally the same per
+ * first-level prefix under the configured prefix.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nbaq.h"
+#include "objstore.h"
+#include "objstore_options.h"
+#include "prefix_tally.h"
+
+enum { NAME_MAX_LEN = 4096, ERR_MAX = 1024 };
+
+static const nbaq_option_spec object_count_options[] = {
+    NBAQ_OBJSTORE_OPTION_SPECS,
+    {.name = "by_prefix",
+     .type = NBAQ_OPT_BOOL,
+     .default_value = "false",
+     .description = "also count per first-level prefix under the prefix: "
+                    "objects.by_prefix.<part>, bytes.by_prefix.<part>"},
+    {.name = "max_prefixes",
+     .type = NBAQ_OPT_INT,
+     .default_value = "1000",
+     .min = 1,
+     .max = 100000,
+     .description = "distinct prefixes counted one by one; the rest are "
+                    "added up in objects.by_prefix_other"},
+    {.name = "suffixes",
+     .type = NBAQ_OPT_STRING_LIST,
+     .description = "count only keys ending with one of these (\".json\"); "
+                    "default every object"},
+    NBAQ_OPTION_END};
+
+typedef struct counting {
+    const nbaq_host_api *api;
+    const nbaq_options *options;
+    size_t suffix_count;
+    uint64_t objects, bytes, zero_bytes, top_level_objects, top_level_bytes;
+    int by_prefix;
+    prefix_tally tally;
+} counting;
+
+static int has_wanted_suffix(const counting *c, const char *key)
+{
+    size_t len = strlen(key);
+    if (c->suffix_count == 0)
+        return 1;
+    for (size_t i = 0; i < c->suffix_count; i++) {
+        const char *s = c->api->opt_list_string(c->options, "suffixes", i);
+        size_t n = strlen(s);
+        if (n <= len && memcmp(key + len - n, s, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int count_object(void *user, const nbaq_objstore_object *o)
+{
+    counting *c = user;
+    const char *slash;
+
+    if (!has_wanted_suffix(c, o->key))
+        return 0;
+    c->objects++;
+    c->bytes += o->size;
+    c->zero_bytes += o->size == 0;
+    if (!c->by_prefix)
+        return 0;
+    slash = strchr(o->name, '/');
+    if (slash == NULL) {
+        c->top_level_objects++;
+        c->top_level_bytes += o->size;
+    } else {
+        prefix_tally_add(&c->tally, o->name, (size_t)(slash - o->name),
+                         o->size);
+    }
+    return 0;
+}
+
+static void set_prefix_metrics(const nbaq_host_api *api, nbaq_ctx *ctx,
+                               const counting *c)
+{
+    char segment[NAME_MAX_LEN], name[NAME_MAX_LEN + 32];
+
+    for (size_t i = 0; i < c->tally.slot_count; i++) {
+        const prefix_count *p = &c->tally.slots[i];
+        if (p->part == NULL ||
+            nbaq_objstore_metric_segment(p->part, p->part_len, segment,
+                                         sizeof segment) != 0)
+            continue;
+        snprintf(name, sizeof name, "objects.by_prefix.%s", segment);
+        api->metric_set(ctx, name, (double)p->objects, "count");
+        snprintf(name, sizeof name, "bytes.by_prefix.%s", segment);
+        api->metric_set(ctx, name, (double)p->bytes, "B");
+    }
+    api->metric_set(ctx, "objects.top_level", (double)c->top_level_objects,
+                    "count");
+    api->metric_set(ctx, "bytes.top_level", (double)c->top_level_bytes, "B");
+    api->metric_set(ctx, "objects.by_prefix_other",
+                    (double)c->tally.other_objects, "count");
+    api->metric_set(ctx, "bytes.by_prefix_other", (double)c->tally.other_bytes,
+                    "B");
+    api->metric_set(ctx, "prefixes", (double)c->tally.used, "count");
+}
+
+static void human_bytes(uint64_t bytes, char *out, size_t size)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)bytes;
+    size_t u = 0;
+    while (v >= 1024 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(out, size, "%" PRIu64 " B", bytes);
+    else
+        snprintf(out, size, "%.1f %s", v, units[u]);
+}
+
+static void report(const nbaq_host_api *api, nbaq_ctx *ctx,
+                   nbaq_objstore *store, const counting *c,
+                   const nbaq_objstore_list_info *info)
+{
+    char size[32];
+
+    api->metric_set(ctx, "objects", (double)c->objects, "count");
+    api->metric_set(ctx, "bytes", (double)c->bytes, "B");
+    api->metric_set(ctx, "zero_byte_objects", (double)c->zero_bytes, "count");
+    api->metric_set(ctx, "unlisted_entries", (double)info->skipped, "count");
+    if (c->by_prefix)
+        set_prefix_metrics(api, ctx, c);
+    human_bytes(c->bytes, size, sizeof size);
+    if (info->skipped > 0)
+        api->status_set(ctx, NBAQ_WARNING,
+                        "%" PRIu64 " objects, %s under %s; %" PRIu64
+                        " entries could not be listed, first %s",
+                        c->objects, size, nbaq_objstore_location(store),
+                        info->skipped, info->first_skipped);
+    else
+        api->status_set(
+            ctx, NBAQ_PASS,
+            "%" PRIu64 " objects, %s under %s (%" PRIu64 " empty)%s",
+            c->objects, size, nbaq_objstore_location(store), c->zero_bytes,
+            info->from_cache ? ", listing shared" : "");
+}
+
+static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)
+{
+    const nbaq_options *o = api->options(ctx);
+    nbaq_objstore_config cfg;
+    nbaq_objstore *store = NULL;
+    nbaq_objstore_list_info info;
+    char err[ERR_MAX];
+    counting c = {.api = api, .options = o};
+
+    c.by_prefix = api->opt_bool(o, "by_prefix");
+    c.suffix_count = api->opt_count(o, "suffixes");
+    if (c.by_prefix &&
+        prefix_tally_init(&c.tally, (size_t)api->opt_int(o, "max_prefixes")) !=
+            0) {
+        api->status_set(ctx, NBAQ_ERROR, "out of memory");
+        return;
+    }
+    nbaq_objstore_config_from_options(api, ctx, &cfg);
+    if (nbaq_objstore_open(&cfg, &store, err, sizeof err) != 0) {
+        api->status_set(ctx, NBAQ_ERROR, "%s", err);
+    } else if (nbaq_objstore_list(store, count_object, &c, &info, err,
+                                  sizeof err) != 0) {
+        api->status_set(ctx, NBAQ_ERROR, "%s", err);
+    } else if (c.tally.failed) {
+        api->status_set(ctx, NBAQ_ERROR, "out of memory counting prefixes");
+    } else {
+        report(api, ctx, store, &c, &info);
+    }
+    nbaq_objstore_close(store);
+    if (c.by_prefix)
+        prefix_tally_free(&c.tally);
+}
+
+static const nbaq_plugin_descriptor object_count_descriptor = {
+    NBAQ_DESCRIPTOR_HEADER,
+    .kind = NBAQ_KIND_CHECKER,
+    .name = "object_count",
+    .version = "1.0.0",
+    .description = "objects, bytes and empty objects under an S3 prefix or "
+                   "a directory, optionally per first-level prefix",
+    .options = object_count_options,
+    .check = object_count_check,
+};
+
+NBAQ_PLUGIN(object_count_descriptor)

@@ -1,0 +1,136 @@
+/*
+ * sql_metric.c - the `sql_metric` checker: runs one read-only query and
+ * turns its number, or its rows of (label, number), into metrics that
+ * thresholds and history rules judge like any other. See README.md.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nbaq.h"
+#include "pgconn.h"
+#include "sqlm_values.h"
+
+enum { ERROR_MAX = 768, NAME_MAX_LEN = 1024, SUMMARY_MAX = 512 };
+
+/* Room left for the query to end cleanly before the host's deadline. */
+enum { DEADLINE_MARGIN_MS = 1000 };
+
+static const nbaq_option_spec sql_metric_options[] = {
+    {.name = "dsn",
+     .type = NBAQ_OPT_STRING,
+     .required = 1,
+     .secret = 1,
+     .description = "libpq connection string or postgresql:// URI; use "
+                    "${ENV} for the password"},
+    {.name = "query",
+     .type = NBAQ_OPT_STRING,
+     .required = 1,
+     .description = "one SELECT returning one number, or rows of (label, "
+                    "number); run read-only"},
+    {.name = "metric",
+     .type = NBAQ_OPT_STRING,
+     .required = 1,
+     .description = "metric name; with labelled rows the prefix of "
+                    "<metric>.<label>"},
+    {.name = "unit",
+     .type = NBAQ_OPT_STRING,
+     .description = "unit of the metric(s)"},
+    {.name = "connect_timeout",
+     .type = NBAQ_OPT_DURATION,
+     .default_value = "10s",
+     .min = 1000,
+     .max = 3600000,
+     .description = "give up connecting after this long (whole seconds)"},
+    {.name = "statement_timeout",
+     .type = NBAQ_OPT_DURATION,
+     .default_value = "60s",
+     .min = 1,
+     .max = 86400000,
+     .description = "the server cancels the query after this long"},
+    NBAQ_OPTION_END};
+
+/* The configured timeout, shortened to end before the host stops us. */
+static int64_t statement_timeout(const nbaq_host_api *api,
+                                 const nbaq_ctx *ctx, int64_t configured)
+{
+    int64_t left = api->time_left_ms(ctx);
+    if (left <= 0)
+        return configured;
+    left -= DEADLINE_MARGIN_MS;
+    if (left < 1)
+        left = 1;
+    return left < configured ? left : configured;
+}
+
+static void record(const nbaq_host_api *api, nbaq_ctx *ctx,
+                   const char *metric, const char *unit,
+                   const sqlm_values *values)
+{
+    char summary[SUMMARY_MAX] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < values->count; i++) {
+        const sqlm_value *v = &values->items[i];
+        char name[NAME_MAX_LEN];
+        if (v->label != NULL)
+            snprintf(name, sizeof name, "%s.%s", metric, v->label);
+        else
+            snprintf(name, sizeof name, "%s", metric);
+        api->metric_set(ctx, name, v->value, unit);
+        if (used < sizeof summary) {
+            int n = snprintf(summary + used, sizeof summary - used, "%s%s=%g",
+                             i > 0 ? ", " : "", name, v->value);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+    if (used >= sizeof summary)
+        memcpy(summary + sizeof summary - 4, "...", 4);
+    api->status_set(ctx, NBAQ_PASS, "%s", summary);
+}
+
+static void sql_metric_check(const nbaq_host_api *api, nbaq_ctx *ctx)
+{
+    const nbaq_options *o = api->options(ctx);
+    const char *metric = api->opt_string(o, "metric");
+    const char *unit = api->opt_string(o, "unit");
+    pgconn_options connect = {
+        .dsn = api->opt_string(o, "dsn"),
+        .connect_timeout_ms = api->opt_int(o, "connect_timeout"),
+        .application_name = "nbaq sql_metric"};
+    char err[ERROR_MAX];
+    pgconn *conn = pgconn_open(&connect, err, sizeof err);
+    if (conn == NULL) {
+        api->status_set(ctx, NBAQ_ERROR, "%s", err);
+        return;
+    }
+    int64_t timeout =
+        statement_timeout(api, ctx, api->opt_int(o, "statement_timeout"));
+    PGresult *res = NULL;
+    if (pgconn_begin_read_only(conn, timeout, err, sizeof err) == 0)
+        res = pgconn_query(conn, api->opt_string(o, "query"), 0, NULL, err,
+                           sizeof err);
+    sqlm_values values;
+    if (res == NULL)
+        api->status_set(ctx, NBAQ_ERROR, "query for %s: %s", metric, err);
+    else if (sqlm_values_read(res, &values, err, sizeof err) != 0)
+        api->status_set(ctx, NBAQ_ERROR, "query for %s: %s", metric, err);
+    else {
+        record(api, ctx, metric, unit, &values);
+        sqlm_values_free(&values);
+    }
+    PQclear(res);
+    pgconn_end(conn);
+    pgconn_close(conn);
+}
+
+static const nbaq_plugin_descriptor descriptor = {
+    NBAQ_DESCRIPTOR_HEADER,
+    .kind = NBAQ_KIND_CHECKER,
+    .name = "sql_metric",
+    .version = "1.0.0",
+    .description = "a read-only SQL query's number, or rows of (label, "
+                   "number), as metrics",
+    .options = sql_metric_options,
+    .check = sql_metric_check,
+};
+
+NBAQ_PLUGIN(descriptor)

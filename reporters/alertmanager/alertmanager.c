@@ -1,0 +1,312 @@
+/*
+ * alertmanager - the run's alerts POSTed to a Prometheus Alertmanager's
+ * v2 API (POST <url>/api/v2/alerts), so that its grouping, silences,
+ * inhibition and routing work across many nbaq hosts.
+ *
+ * Alertmanager knows an alert by its label set. Open alerts get endsAt =
+ * now + resolve_timeout, so that Alertmanager resolves them by itself if
+ * nbaq stops sending; resolved ones get their real end. An escalated
+ * alert's severity label changed (one level up), which makes it a new
+ * alert for Alertmanager: the previous level is resolved in the same post.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "alert_format.h"
+#include "alertset.h"
+#include "channel_headers.h"
+#include "channel_json.h"
+#include "channel_post.h"
+#include "nbaq.h"
+#include "reportfmt.h"
+#include "textbuf.h"
+
+/* Labels the plugin sets itself; `labels` may not override them. */
+static const char *const own_labels[] = {
+    "alertname", "monitor", "check", "metric", "severity", "fingerprint", NULL};
+
+static const nbaq_option_spec alertmanager_options[] = {
+    {.name = "url",
+     .type = NBAQ_OPT_STRING,
+     .required = 1,
+     .description = "Alertmanager base URL (http://alertmanager:9093); "
+                    "alerts go to <url>/api/v2/alerts",
+     .secret = 1},
+    {.name = "resolve_timeout",
+     .type = NBAQ_OPT_DURATION,
+     .default_value = "6h",
+     .description = "endsAt of open alerts is now + this: longer than the "
+                    "time between two sends of an open alert",
+     .min = 60000,
+     .max = 31536000000.0},
+    {.name = "generator_url",
+     .type = NBAQ_OPT_STRING,
+     .description = "link back to nbaq (a dashboard, a report) on every "
+                    "alert; omitted when unset"},
+    {.name = "labels",
+     .type = NBAQ_OPT_STRING_MAP,
+     .description = "extra labels on every alert (team, environment)"},
+    {.name = "headers",
+     .type = NBAQ_OPT_STRING_MAP,
+     .description = "extra request headers (Authorization for a proxy); "
+                    "never logged",
+     .secret = 1},
+    {.name = "timeout",
+     .type = NBAQ_OPT_DURATION,
+     .default_value = "10s",
+     .description = "time allowed for one attempt",
+     .min = 100,
+     .max = 600000},
+    {.name = "retries",
+     .type = NBAQ_OPT_INT,
+     .default_value = "2",
+     .description = "attempts after the first on 5xx, 429 and timeouts",
+     .min = 0,
+     .max = 10},
+    NBAQ_OPTION_END};
+
+/* Prometheus label names: [a-zA-Z_][a-zA-Z0-9_]*, and not one of ours. */
+static int label_name_is_valid(const char *name)
+{
+    if (name == NULL || name[0] == '\0' || (name[0] >= '0' && name[0] <= '9'))
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '_'))
+            return 0;
+    for (size_t i = 0; own_labels[i] != NULL; i++)
+        if (strcmp(name, own_labels[i]) == 0)
+            return 0;
+    return 1;
+}
+
+static int options_check(const nbaq_host_api *api, const nbaq_options *o,
+                         char *err, size_t err_size)
+{
+    size_t n = api->opt_count(o, "labels");
+    for (size_t i = 0; i < n; i++) {
+        const char *name = api->opt_map_key(o, "labels", i);
+        if (!label_name_is_valid(name)) {
+            snprintf(err, err_size,
+                     "%s: label '%s' is not a Prometheus label name or is "
+                     "one nbaq sets itself",
+                     api->opt_location(o, "labels"), name ? name : "");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+typedef struct post_context {
+    const nbaq_host_api *api;
+    const nbaq_options *options;
+    const nbaq_run *run;
+    int64_t now_ms;
+} post_context;
+
+static void add_time(cJSON *o, const char *name, int64_t epoch_ms)
+{
+    char buf[REPORTFMT_TIME_SIZE];
+    cJSON_AddStringToObject(o, name,
+                            reportfmt_iso8601_utc(epoch_ms, buf, sizeof(buf)));
+}
+
+static cJSON *labels_json(const post_context *pc, const nbaq_alert *a,
+                          nbaq_severity severity)
+{
+    int has_metric = a->metric != NULL && a->metric[0] != '\0';
+    char alertname[512];
+    snprintf(alertname, sizeof(alertname), "%s%s%s", a->check,
+             has_metric ? "/" : "", has_metric ? a->metric : "");
+    cJSON *labels = cJSON_CreateObject();
+    if (labels == NULL)
+        return NULL;
+    size_t n = pc->api->opt_count(pc->options, "labels");
+    for (size_t i = 0; i < n; i++)
+        channel_json_add_string(
+            labels, pc->api->opt_map_key(pc->options, "labels", i),
+            pc->api->opt_map_value(pc->options, "labels", i));
+    channel_json_add_string(labels, "alertname", alertname);
+    channel_json_add_string(labels, "monitor", pc->run->monitor);
+    channel_json_add_string(labels, "check", a->check);
+    if (has_metric)
+        channel_json_add_string(labels, "metric", a->metric);
+    cJSON_AddStringToObject(labels, "severity", alert_severity_name(severity));
+    channel_json_add_string(labels, "fingerprint", a->fingerprint);
+    return labels;
+}
+
+static cJSON *annotations_json(const post_context *pc, const nbaq_alert *a)
+{
+    char since[REPORTFMT_TIME_SIZE];
+    int has_metric = a->metric != NULL && a->metric[0] != '\0';
+    reportfmt_iso8601_utc(a->started_ms, since, sizeof(since));
+    textbuf description;
+    textbuf_init(&description);
+    textbuf_printf(&description,
+                   "%s on monitor %s, check %s%s%s: %s (since %s, failing "
+                   "%lu %s; nbaq run %s)",
+                   reportfmt_alert_state_name(a->state), pc->run->monitor,
+                   a->check, has_metric ? ", metric " : "",
+                   has_metric ? a->metric : "", a->summary, since,
+                   (unsigned long)a->failing_runs,
+                   a->failing_runs == 1 ? "run" : "runs", pc->run->run_id);
+    cJSON *annotations = NULL;
+    if (!textbuf_failed(&description))
+        annotations = cJSON_CreateObject();
+    if (annotations == NULL) {
+        textbuf_free(&description);
+        return NULL;
+    }
+    channel_json_add_string(annotations, "summary", a->summary);
+    channel_json_add_string(annotations, "description", description.data);
+    textbuf_free(&description);
+    cJSON_AddStringToObject(annotations, "nbaq_state",
+                            reportfmt_alert_state_name(a->state));
+    channel_json_add_string(annotations, "nbaq_run_id", pc->run->run_id);
+    return annotations;
+}
+
+/* One element of the posted array. ends_ms: endsAt. */
+static cJSON *alert_json(const post_context *pc, const nbaq_alert *a,
+                         nbaq_severity severity, int64_t ends_ms)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    if (!cJSON_AddItemToObject(o, "labels", labels_json(pc, a, severity)) ||
+        !cJSON_AddItemToObject(o, "annotations", annotations_json(pc, a))) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    add_time(o, "startsAt", a->started_ms);
+    /* Alertmanager refuses an end before the start. */
+    add_time(o, "endsAt", ends_ms > a->started_ms ? ends_ms : a->started_ms);
+    const char *generator = pc->api->opt_string(pc->options, "generator_url");
+    if (generator != NULL && generator[0] != '\0')
+        channel_json_add_string(o, "generatorURL", generator);
+    return o;
+}
+
+/* Adds a's entries to list: itself, and for an escalation the previous
+ * severity, resolved now. Returns 0, or -1 when memory runs out. */
+static int add_alert(cJSON *list, const post_context *pc, const nbaq_alert *a)
+{
+    int64_t resolve_timeout = pc->api->opt_int(pc->options, "resolve_timeout");
+    int64_t ends = a->state == NBAQ_ALERT_RESOLVED
+                       ? a->ended_ms
+                       : pc->now_ms + resolve_timeout;
+    if (!cJSON_AddItemToArray(list, alert_json(pc, a, a->severity, ends)))
+        return -1;
+    if (a->state == NBAQ_ALERT_ESCALATED && a->severity > NBAQ_SEV_INFO &&
+        !cJSON_AddItemToArray(list,
+                              alert_json(pc, a, a->severity - 1, pc->now_ms)))
+        return -1;
+    return 0;
+}
+
+static char *payload_build(const post_context *pc, const alertset *set)
+{
+    cJSON *list = cJSON_CreateArray();
+    if (list == NULL)
+        return NULL;
+    int ok = 1;
+    for (size_t i = 0; ok && i < set->count; i++)
+        ok = add_alert(list, pc, set->alerts[i]) == 0;
+    char *text = ok ? cJSON_PrintUnformatted(list) : NULL;
+    cJSON_Delete(list);
+    return text;
+}
+
+/* <url>/api/v2/alerts, malloc'd; NULL when memory runs out. */
+static char *endpoint_build(const char *base)
+{
+    static const char path[] = "/api/v2/alerts";
+    size_t len = strlen(base);
+    while (len > 0 && base[len - 1] == '/')
+        len--;
+    char *url = malloc(len + sizeof(path));
+    if (url != NULL) {
+        memcpy(url, base, len);
+        memcpy(url + len, path, sizeof(path));
+    }
+    return url;
+}
+
+static int alertmanager_send(const nbaq_host_api *api, nbaq_ctx *ctx,
+                             const char *body, char *err, size_t err_size)
+{
+    const nbaq_options *o = api->options(ctx);
+    const char *const own[] = {"Content-Type: application/json", NULL};
+    char **headers =
+        channel_headers_build(api, o, "headers", own, err, err_size);
+    if (headers == NULL)
+        return -1;
+    char *url = endpoint_build(api->opt_string(o, "url"));
+    int rc = -1;
+    if (url == NULL) {
+        snprintf(err, err_size, "out of memory building the request");
+    } else {
+        nbaq_http_request req = {
+            .method = "POST",
+            .url = url,
+            .headers = (const char *const *)headers,
+            .body = body,
+            .body_len = strlen(body),
+            .timeout_ms = api->opt_int(o, "timeout"),
+            .max_retries = (unsigned)api->opt_int(o, "retries"),
+        };
+        char who[160];
+        snprintf(who, sizeof(who), "alertmanager '%s'",
+                 api->instance_name(ctx));
+        /* Alertmanager explains a 400 in its reply. */
+        rc = channel_post(&req, who, 1, err, err_size);
+    }
+    free(url);
+    free(headers);
+    return rc;
+}
+
+static int alertmanager_report(const nbaq_host_api *api, nbaq_ctx *ctx,
+                               const nbaq_run *run, char *err, size_t err_size)
+{
+    const nbaq_options *o = api->options(ctx);
+    if (options_check(api, o, err, err_size) != 0)
+        return -1;
+    alertset set;
+    if (alertset_init(&set, run, err, err_size) != 0)
+        return -1;
+    int rc = 0;
+    if (set.count > 0) {
+        post_context pc = {api, o, run, alert_now_ms()};
+        char *body = payload_build(&pc, &set);
+        if (body == NULL) {
+            snprintf(err, err_size, "out of memory building the alerts");
+            rc = -1;
+        } else {
+            rc = alertmanager_send(api, ctx, body, err, err_size);
+            if (rc == 0)
+                api->log(ctx, NBAQ_LOG_INFO, "alertmanager: posted %zu alerts",
+                         set.count);
+        }
+        free(body);
+    }
+    alertset_free(&set);
+    return rc;
+}
+
+static const nbaq_plugin_descriptor alertmanager_descriptor = {
+    NBAQ_DESCRIPTOR_HEADER,
+    .kind = NBAQ_KIND_REPORTER,
+    .name = "alertmanager",
+    .version = "1.0.0",
+    .description = "post the run's alerts to a Prometheus Alertmanager "
+                   "(API v2)",
+    .options = alertmanager_options,
+    .report = alertmanager_report,
+};
+
+NBAQ_PLUGIN(alertmanager_descriptor)

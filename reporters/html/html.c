@@ -1,0 +1,731 @@
+/*
+ * html - the daily quality report as one self-contained HTML file: the
+ * sections of the markdown report, an inline SVG line chart of each
+ * metric's history, styles inline, no scripts, fonts or external
+ * resources (a Content-Security-Policy forbids them), readable on a
+ * phone. Every piece of outside text is escaped. See README.md.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "nbaq.h"
+#include "numfmt.h"
+#include "recommend.h"
+#include "reportfmt.h"
+#include "reportview.h"
+#include "textbuf.h"
+
+typedef struct html_report {
+    textbuf *b;
+    const nbaq_run *run;
+    const nbaq_check_result **checks; /* worst first */
+    const char *title;
+    size_t max_rows;
+    size_t max_recommendations;
+    size_t max_charts;
+    size_t chart_points;
+} html_report;
+
+static const char html_style[] =
+    ":root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;"
+    "--line:#d0d7de;--pass:#1a7f37;--warn:#9a6700;--fail:#cf222e;"
+    "--err:#8250df}\n"
+    "@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;"
+    "--muted:#8d96a0;--line:#30363d;--pass:#3fb950;--warn:#d29922;"
+    "--fail:#f85149;--err:#a371f7}}\n"
+    "*{box-sizing:border-box}\n"
+    "body{margin:0 auto;max-width:72rem;padding:1rem;font:15px/1.45 "
+    "system-ui,-apple-system,'Segoe UI',sans-serif;color:var(--fg);"
+    "background:var(--bg)}\n"
+    "h1{font-size:1.5rem;margin:.2rem 0 .6rem}h2{font-size:1.2rem;"
+    "margin:1.6rem 0 .6rem;border-bottom:1px solid var(--line)}"
+    "h3{font-size:1rem}\n"
+    "code{font:.9em ui-monospace,monospace;overflow-wrap:anywhere}"
+    "td code{overflow-wrap:normal}\n"
+    ".meta{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;margin:0;"
+    "color:var(--muted)}.meta div{display:flex;gap:.3rem}.meta dd{margin:0;"
+    "color:var(--fg)}\n"
+    ".scroll{overflow-x:auto;max-width:100%}\n"
+    "table{border-collapse:collapse;font-size:.9rem}th,td{padding:.3rem "
+    ".5rem;border-bottom:1px solid var(--line);text-align:left;"
+    "vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}\n"
+    ".st{white-space:nowrap;font-weight:600}.st-pass{color:var(--pass)}"
+    ".st-warning{color:var(--warn)}.st-fail{color:var(--fail)}"
+    ".st-error,.st-unknown{color:var(--err)}\n"
+    ".health{font-size:1.1rem}\n"
+    ".charts{display:grid;grid-template-columns:repeat(auto-fill,"
+    "minmax(16rem,1fr));gap:.8rem}\n"
+    "figure{margin:0;padding:.5rem;border:1px solid var(--line);"
+    "border-radius:6px}figcaption{font-size:.85rem;margin-bottom:.3rem}\n"
+    "svg{width:100%;height:auto;display:block}"
+    "svg .ln{fill:none;stroke:currentColor;stroke-width:1.5}"
+    "svg .ax{stroke:var(--line)}svg text{font-size:9px;fill:var(--muted)}\n"
+    "ol.recs li{margin-bottom:.8rem}ol.recs dl{margin:.2rem 0}"
+    "ol.recs dt{font-weight:600;float:left;margin-right:.4rem}"
+    "ol.recs dd{margin:0 0 .2rem}\n"
+    "footer{margin-top:2rem;color:var(--muted);font-size:.8rem}\n";
+
+static const char *status_class(nbaq_status s)
+{
+    switch (s) {
+    case NBAQ_PASS:
+        return "st-pass";
+    case NBAQ_WARNING:
+        return "st-warning";
+    case NBAQ_FAIL:
+        return "st-fail";
+    case NBAQ_ERROR:
+        return "st-error";
+    default:
+        return "st-unknown";
+    }
+}
+
+static void h_status(textbuf *b, nbaq_status s)
+{
+    textbuf_printf(b, "<span class=\"st %s\">%s %s</span>", status_class(s),
+                   reportview_status_icon(s), reportfmt_status_name(s));
+}
+
+static void h_number(textbuf *b, double v)
+{
+    char text[TEXTFMT_NUMBER_SIZE];
+    textfmt_number(text, sizeof(text), v);
+    textfmt_html(b, text);
+}
+
+static void h_value_unit(textbuf *b, const nbaq_metric *m)
+{
+    h_number(b, m->value);
+    if (m->unit[0]) {
+        textbuf_putc(b, ' ');
+        textfmt_html(b, m->unit);
+    }
+}
+
+static void h_code(textbuf *b, const char *s)
+{
+    textbuf_puts(b, "<code>");
+    textfmt_html(b, s);
+    textbuf_puts(b, "</code>");
+}
+
+static void h_where(textbuf *b, const char *check, const char *metric)
+{
+    h_code(b, check);
+    if (metric && metric[0]) {
+        textbuf_puts(b, " \u203a ");
+        h_code(b, metric);
+    }
+}
+
+static void h_omitted(textbuf *b, size_t omitted, const char *option)
+{
+    if (omitted > 0)
+        textbuf_printf(b,
+                       "<p>%zu more not shown (raise <code>%s</code>)."
+                       "</p>\n",
+                       omitted, option);
+}
+
+/* --- head, header and summary ------------------------------------------ */
+
+static void h_head(html_report *r)
+{
+    textbuf_puts(r->b,
+                 "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                 "<meta charset=\"utf-8\">\n"
+                 "<meta name=\"viewport\" content=\"width=device-width, "
+                 "initial-scale=1\">\n"
+                 "<meta http-equiv=\"Content-Security-Policy\" content=\""
+                 "default-src 'none'; style-src 'unsafe-inline'; img-src "
+                 "data:\">\n<link rel=\"icon\" href=\"data:,\">\n<title>");
+    textfmt_html(r->b, r->title);
+    textbuf_puts(r->b, ": ");
+    textfmt_html(r->b, r->run->monitor);
+    textbuf_printf(r->b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
+                   html_style);
+}
+
+static void h_meta_item(textbuf *b, const char *term, const char *value,
+                        int code)
+{
+    textbuf_printf(b, "<div><dt>%s</dt><dd>", term);
+    if (code)
+        h_code(b, value);
+    else
+        textfmt_html(b, value);
+    textbuf_puts(b, "</dd></div>");
+}
+
+static void h_header(html_report *r)
+{
+    const nbaq_run *run = r->run;
+    char date[REPORTVIEW_TIME_SIZE], clock[REPORTVIEW_TIME_SIZE],
+        took[REPORTFMT_TIME_SIZE];
+    reportview_date(run->started_ms, date, sizeof(date));
+    reportview_clock(run->started_ms, clock, sizeof(clock));
+    reportfmt_duration(run->finished_ms - run->started_ms, took, sizeof(took));
+    textbuf_puts(r->b, "<header id=\"header\">\n<h1>");
+    textfmt_html(r->b, r->title);
+    textbuf_puts(r->b, ": ");
+    textfmt_html(r->b, run->monitor);
+    textbuf_puts(r->b, "</h1>\n<dl class=\"meta\">");
+    h_meta_item(r->b, "Date", date, 0);
+    h_meta_item(r->b, "Time", clock, 0);
+    h_meta_item(r->b, "Took", took, 0);
+    h_meta_item(r->b, "Monitor", run->monitor, 1);
+    h_meta_item(r->b, "Run", run->run_id, 1);
+    textbuf_puts(r->b, "</dl>\n</header>\n");
+}
+
+static size_t metric_total(const nbaq_run *run)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < run->check_count; i++)
+        n += run->checks[i]->metric_count;
+    return n;
+}
+
+static const char *history_note(int history_saved)
+{
+    if (history_saved > 0)
+        return "History saved.";
+    if (history_saved == 0)
+        return "No history store configured, so no trends.";
+    return "Saving history failed: the next trends may miss this run.";
+}
+
+static void h_summary(html_report *r, const reportview_alerts *v)
+{
+    const nbaq_run *run = r->run;
+    textbuf_puts(r->b, "<section id=\"summary\">\n<h2>Executive summary</h2>"
+                       "\n<p class=\"health\"><strong>Overall health: ");
+    h_status(r->b, run->status);
+    textbuf_printf(r->b,
+                   "</strong> %s</p>\n<div class=\"scroll\"><table>"
+                   "<thead><tr><th>Status</th><th class=\"n\">Checks</th>"
+                   "</tr></thead><tbody>\n",
+                   reportview_health_text(run->status));
+    for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
+        textbuf_puts(r->b, "<tr><td>");
+        h_status(r->b, (nbaq_status)s);
+        textbuf_printf(r->b, "</td><td class=\"n\">%zu</td></tr>\n",
+                       run->status_counts[s]);
+    }
+    textbuf_printf(r->b,
+                   "</tbody></table></div>\n<p>%zu checks, %zu "
+                   "metrics, %zu open alerts, %zu resolved by this run. "
+                   "%s</p>\n</section>\n",
+                   run->check_count, metric_total(run), v->open_count,
+                   v->resolved_count, history_note(run->history_saved));
+}
+
+/* --- recent checks ----------------------------------------------------- */
+
+static void h_check_row(textbuf *b, const nbaq_check_result *c)
+{
+    char took[REPORTFMT_TIME_SIZE];
+    reportfmt_duration(c->duration_ms, took, sizeof(took));
+    textbuf_puts(b, "<tr><td>");
+    h_status(b, c->status);
+    textbuf_puts(b, "</td><td>");
+    h_code(b, c->name);
+    textbuf_puts(b, "</td><td>");
+    h_code(b, c->plugin);
+    textbuf_printf(b, "</td><td>%s</td><td class=\"n\">%s</td><td>",
+                   reportfmt_severity_name(c->severity), took);
+    textfmt_html(b, c->message);
+    textbuf_puts(b, "</td></tr>\n");
+}
+
+static void h_checks(html_report *r)
+{
+    textbuf_puts(r->b, "<section id=\"checks\">\n<h2>Recent checks</h2>\n");
+    size_t n = r->run->check_count;
+    size_t shown = n < r->max_rows ? n : r->max_rows;
+    if (n == 0)
+        textbuf_puts(r->b, "<p>No checks ran.</p>\n");
+    else
+        textbuf_puts(r->b,
+                     "<p>Worst first.</p>\n<div class=\"scroll\">"
+                     "<table><thead><tr><th>Status</th><th>Check</th>"
+                     "<th>Plugin</th><th>Severity</th><th class=\"n\">"
+                     "Duration</th><th>Message</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < shown; i++)
+        h_check_row(r->b, r->checks[i]);
+    if (n > 0)
+        textbuf_puts(r->b, "</tbody></table></div>\n");
+    h_omitted(r->b, n - shown, "max_rows");
+    textbuf_puts(r->b, "</section>\n");
+}
+
+/* --- alerts ------------------------------------------------------------ */
+
+static void h_alert_item(textbuf *b, const nbaq_alert *a)
+{
+    char since[REPORTVIEW_TIME_SIZE];
+    reportview_time(a->started_ms, since, sizeof(since));
+    textbuf_printf(b, "<li><strong>%s</strong> ",
+                   reportfmt_alert_state_name(a->state));
+    h_where(b, a->check, a->metric);
+    textbuf_puts(b, ": ");
+    textfmt_html(b, a->summary);
+    textbuf_printf(b, " (since %s, %u failing run%s", since, a->failing_runs,
+                   a->failing_runs == 1 ? "" : "s");
+    if (a->state == NBAQ_ALERT_SILENCED) {
+        char until[REPORTVIEW_TIME_SIZE];
+        reportview_time(a->silenced_until_ms, until, sizeof(until));
+        textbuf_printf(b, "; silenced until %s", until);
+    }
+    textbuf_puts(b, ")</li>\n");
+}
+
+static void h_resolved(html_report *r, const reportview_alerts *v)
+{
+    if (v->resolved_count == 0)
+        return;
+    textbuf_puts(r->b, "<h3>Resolved by this run</h3>\n<ul>\n");
+    for (size_t i = 0; i < v->resolved_count && i < r->max_rows; i++) {
+        const nbaq_alert *a = v->resolved[i];
+        char since[REPORTVIEW_TIME_SIZE], ended[REPORTVIEW_TIME_SIZE];
+        reportview_time(a->started_ms, since, sizeof(since));
+        reportview_time(a->ended_ms, ended, sizeof(ended));
+        textbuf_puts(r->b, "<li>");
+        h_where(r->b, a->check, a->metric);
+        textbuf_puts(r->b, ": ");
+        textfmt_html(r->b, a->summary);
+        textbuf_printf(r->b, " (open from %s to %s)</li>\n", since, ended);
+    }
+    textbuf_puts(r->b, "</ul>\n");
+}
+
+static void h_alerts(html_report *r, const reportview_alerts *v)
+{
+    textbuf_puts(r->b, "<section id=\"alerts\">\n<h2>Active alerts</h2>\n");
+    if (v->open_count == 0)
+        textbuf_puts(r->b, "<p>No open alerts.</p>\n");
+    size_t next = 0;
+    for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--) {
+        size_t n = v->by_severity[s];
+        if (n == 0)
+            continue;
+        textbuf_printf(r->b, "<h3>%s %s (%zu)</h3>\n<ul>\n",
+                       reportview_severity_icon((nbaq_severity)s),
+                       reportview_severity_title((nbaq_severity)s), n);
+        for (size_t i = 0; i < n; i++, next++)
+            if (i < r->max_rows)
+                h_alert_item(r->b, v->open[next]);
+        textbuf_puts(r->b, "</ul>\n");
+        h_omitted(r->b, n > r->max_rows ? n - r->max_rows : 0, "max_rows");
+    }
+    h_resolved(r, v);
+    textbuf_puts(r->b, "</section>\n");
+}
+
+/* --- metrics ----------------------------------------------------------- */
+
+static void h_metric_row(textbuf *b, const nbaq_check_result *c,
+                         const nbaq_metric *m)
+{
+    textbuf_puts(b, "<tr><td>");
+    h_status(b, m->status);
+    if (m->anomalous)
+        textbuf_puts(b, " anomalous");
+    textbuf_puts(b, "</td><td>");
+    h_where(b, c->name, m->name);
+    textbuf_puts(b, "</td><td class=\"n\">");
+    h_value_unit(b, m);
+    textbuf_puts(b, "</td><td class=\"n\">");
+    if (m->has_previous) {
+        char pct[TEXTFMT_NUMBER_SIZE];
+        textfmt_percent_change(pct, sizeof(pct), m->change_pct);
+        h_number(b, m->previous);
+        textbuf_printf(b, "</td><td class=\"n\">%s", pct);
+    } else {
+        textbuf_puts(b, "\u2013</td><td class=\"n\">\u2013");
+    }
+    textbuf_puts(b, "</td><td>");
+    textfmt_html(b, m->reason);
+    textbuf_puts(b, "</td></tr>\n");
+}
+
+typedef int (*metric_filter)(const nbaq_metric *m);
+typedef void (*metric_item_fn)(html_report *r, const nbaq_check_result *c,
+                               const nbaq_metric *m);
+
+/* Calls item for the first `limit` metrics that pass keep, worst check
+ * first; returns how many passed. */
+static size_t h_each_metric(html_report *r, metric_filter keep,
+                            metric_item_fn item, size_t limit)
+{
+    size_t matched = 0;
+    for (size_t i = 0; i < r->run->check_count; i++) {
+        const nbaq_check_result *c = r->checks[i];
+        for (size_t j = 0; j < c->metric_count; j++) {
+            if (!keep(c->metrics[j]))
+                continue;
+            if (matched++ < limit)
+                item(r, c, c->metrics[j]);
+        }
+    }
+    return matched;
+}
+
+static int any_metric(const nbaq_metric *m)
+{
+    (void)m;
+    return 1;
+}
+
+static void metric_row_item(html_report *r, const nbaq_check_result *c,
+                            const nbaq_metric *m)
+{
+    h_metric_row(r->b, c, m);
+}
+
+static void h_metrics(html_report *r)
+{
+    textbuf_puts(r->b, "<section id=\"metrics\">\n<h2>Metrics overview</h2>"
+                       "\n");
+    if (metric_total(r->run) == 0) {
+        textbuf_puts(r->b, "<p>No metrics in this run.</p>\n</section>\n");
+        return;
+    }
+    textbuf_puts(r->b,
+                 "<div class=\"scroll\"><table><thead><tr><th>Status"
+                 "</th><th>Metric</th><th class=\"n\">Value</th><th "
+                 "class=\"n\">Previous</th><th class=\"n\">Change</th><th>"
+                 "Reason</th></tr></thead><tbody>\n");
+    size_t n = h_each_metric(r, any_metric, metric_row_item, r->max_rows);
+    textbuf_puts(r->b, "</tbody></table></div>\n");
+    h_omitted(r->b, n > r->max_rows ? n - r->max_rows : 0, "max_rows");
+    textbuf_puts(r->b, "</section>\n");
+}
+
+/* --- trends and charts ------------------------------------------------- */
+
+static int has_trend(const nbaq_metric *m)
+{
+    return m->stats.count > 0;
+}
+
+static int has_chart(const nbaq_metric *m)
+{
+    return m->history_count >= 2;
+}
+
+static void trend_row_item(html_report *r, const nbaq_check_result *c,
+                           const nbaq_metric *m)
+{
+    textbuf *b = r->b;
+    char window[REPORTFMT_TIME_SIZE];
+    reportfmt_duration(m->window_ms, window, sizeof(window));
+    textbuf_puts(b, "<tr><td>");
+    h_where(b, c->name, m->name);
+    textbuf_printf(b, "</td><td>%s %s</td><td class=\"n\">",
+                   reportview_trend_arrow(m), reportfmt_trend_name(m->trend));
+    h_value_unit(b, m);
+    textbuf_printf(b, "</td><td class=\"n\">%s</td><td class=\"n\">%llu</td>",
+                   window, (unsigned long long)m->stats.count);
+    const double cells[] = {m->stats.mean,   m->stats.median,
+                            m->stats.min,    m->stats.max,
+                            m->stats.stddev, m->previous_window_mean};
+    for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+        textbuf_puts(b, "<td class=\"n\">");
+        h_number(b, cells[i]);
+        textbuf_puts(b, "</td>");
+    }
+    textbuf_puts(b, "</tr>\n");
+}
+
+/* Index of the i-th of `shown` points spread over n, the last one last. */
+static size_t sample_index(size_t i, size_t shown, size_t n)
+{
+    if (shown >= n)
+        return i;
+    return shown > 1 ? i * (n - 1) / (shown - 1) : n - 1;
+}
+
+typedef struct chart_box {
+    double x0, x1, v0, v1;
+    int64_t t0, t1;
+} chart_box;
+
+#define CHART_W 300.0
+#define CHART_H 90.0
+#define CHART_PAD 14.0
+
+static chart_box chart_bounds(const nbaq_metric *m)
+{
+    chart_box box = {0,
+                     0,
+                     INFINITY,
+                     -INFINITY,
+                     m->history[0].ts_ms,
+                     m->history[m->history_count - 1].ts_ms};
+    for (size_t i = 0; i < m->history_count; i++) {
+        double v = m->history[i].value;
+        if (!isfinite(v))
+            continue;
+        box.v0 = v < box.v0 ? v : box.v0;
+        box.v1 = v > box.v1 ? v : box.v1;
+    }
+    return box;
+}
+
+static void chart_point(const chart_box *box, const nbaq_point *p, double *x,
+                        double *y)
+{
+    double tspan = (double)(box->t1 - box->t0);
+    double vspan = box->v1 - box->v0;
+    double fx = tspan > 0 ? (double)(p->ts_ms - box->t0) / tspan : 0.5;
+    double fy = vspan > 0 ? (p->value - box->v0) / vspan : 0.5;
+    *x = CHART_PAD + fx * (CHART_W - 2 * CHART_PAD);
+    *y = CHART_H - CHART_PAD - fy * (CHART_H - 2 * CHART_PAD);
+}
+
+static void chart_line(html_report *r, const nbaq_metric *m,
+                       const chart_box *box)
+{
+    size_t n = m->history_count;
+    size_t shown = n < r->chart_points ? n : r->chart_points;
+    double x = 0, y = 0;
+    textbuf_puts(r->b, "<polyline class=\"ln\" points=\"");
+    for (size_t i = 0; i < shown; i++) {
+        const nbaq_point *p = &m->history[sample_index(i, shown, n)];
+        if (!isfinite(p->value))
+            continue;
+        chart_point(box, p, &x, &y);
+        textbuf_printf(r->b, "%s%.1f,%.1f", i ? " " : "", x, y);
+    }
+    textbuf_printf(r->b,
+                   "\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                   "fill=\"currentColor\"/>",
+                   x, y);
+}
+
+static void chart_labels(textbuf *b, const chart_box *box)
+{
+    char lo[TEXTFMT_NUMBER_SIZE], hi[TEXTFMT_NUMBER_SIZE];
+    char from[REPORTVIEW_TIME_SIZE], to[REPORTVIEW_TIME_SIZE];
+    textfmt_number(hi, sizeof(hi), box->v1);
+    textfmt_number(lo, sizeof(lo), box->v0);
+    reportview_date(box->t0, from, sizeof(from));
+    reportview_date(box->t1, to, sizeof(to));
+    textbuf_printf(b,
+                   "<line class=\"ax\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\""
+                   " y2=\"%.0f\"/>",
+                   CHART_PAD, CHART_H - CHART_PAD, CHART_W - CHART_PAD,
+                   CHART_H - CHART_PAD);
+    textbuf_printf(b,
+                   "<text x=\"2\" y=\"10\">%s</text><text x=\"2\" "
+                   "y=\"%.0f\">%s</text>",
+                   hi, CHART_H - CHART_PAD - 2, lo);
+    textbuf_printf(b,
+                   "<text x=\"%.0f\" y=\"%.0f\">%s</text><text x=\"%.0f\""
+                   " y=\"%.0f\" text-anchor=\"end\">%s</text>",
+                   CHART_PAD, CHART_H - 2, from, CHART_W - CHART_PAD,
+                   CHART_H - 2, to);
+}
+
+static void chart_item(html_report *r, const nbaq_check_result *c,
+                       const nbaq_metric *m)
+{
+    chart_box box = chart_bounds(m);
+    textbuf_printf(r->b, "<figure class=\"%s\"><figcaption>",
+                   status_class(m->status));
+    h_where(r->b, c->name, m->name);
+    textbuf_puts(r->b, " ");
+    h_status(r->b, m->status);
+    textbuf_printf(r->b,
+                   "</figcaption><svg viewBox=\"0 0 %.0f %.0f\" "
+                   "role=\"img\" aria-label=\"history of ",
+                   CHART_W, CHART_H);
+    textfmt_html(r->b, m->name);
+    textbuf_puts(r->b, "\">");
+    if (isfinite(box.v0)) {
+        chart_labels(r->b, &box);
+        chart_line(r, m, &box);
+    }
+    textbuf_puts(r->b, "</svg></figure>\n");
+}
+
+static void h_trends(html_report *r)
+{
+    textbuf_puts(r->b,
+                 "<section id=\"trends\">\n<h2>Trend analysis</h2>\n"
+                 "<p>Statistics over each metric's trend window, this run "
+                 "included; <em>before</em> is the mean of the window before "
+                 "it.</p>\n");
+    textbuf_puts(r->b,
+                 "<div class=\"scroll\"><table><thead><tr><th>Metric"
+                 "</th><th>Trend</th><th class=\"n\">Value</th><th class=\"n"
+                 "\">Window</th><th class=\"n\">Runs</th><th class=\"n\">Mean"
+                 "</th><th class=\"n\">Median</th><th class=\"n\">Min</th>"
+                 "<th class=\"n\">Max</th><th class=\"n\">Std dev</th><th "
+                 "class=\"n\">Before</th></tr></thead><tbody>\n");
+    size_t n = h_each_metric(r, has_trend, trend_row_item, r->max_rows);
+    textbuf_puts(r->b, "</tbody></table></div>\n");
+    if (n == 0)
+        textbuf_puts(r->b, "<p>No history yet: trends appear once a history "
+                           "store holds a few runs.</p>\n");
+    h_omitted(r->b, n > r->max_rows ? n - r->max_rows : 0, "max_rows");
+    textbuf_puts(r->b, "<div class=\"charts\">\n");
+    size_t charts = h_each_metric(r, has_chart, chart_item, r->max_charts);
+    textbuf_puts(r->b, "</div>\n");
+    h_omitted(r->b, charts > r->max_charts ? charts - r->max_charts : 0,
+              "max_charts");
+    textbuf_puts(r->b, "</section>\n");
+}
+
+/* --- recommendations --------------------------------------------------- */
+
+static void h_recommendation(textbuf *b, const recommendation *rec)
+{
+    textbuf_printf(b,
+                   "<li><span class=\"st %s\">%s</span> <strong>%s:"
+                   "</strong> ",
+                   status_class(rec->status),
+                   reportview_status_icon(rec->status), rec->title);
+    h_where(b, rec->check->name, rec->metric ? rec->metric->name : NULL);
+    textbuf_puts(b, " (plugin ");
+    h_code(b, rec->check->plugin);
+    textbuf_puts(b, ")\n<dl><dt>What:</dt><dd>");
+    textfmt_html(b, rec->what);
+    textbuf_puts(b, "</dd>");
+    if (rec->since[0]) {
+        textbuf_puts(b, "<dt>Since:</dt><dd>");
+        textfmt_html(b, rec->since);
+        textbuf_puts(b, "</dd>");
+    }
+    textbuf_puts(b, "<dt>Look at:</dt><dd>");
+    textfmt_html(b, rec->look);
+    textbuf_puts(b, "</dd></dl></li>\n");
+}
+
+static int h_recommendations(html_report *r)
+{
+    recommendation_list list;
+    if (recommend_build(&list, r->run, r->checks, r->max_recommendations) != 0)
+        return -1;
+    textbuf_puts(r->b, "<section id=\"recommendations\">\n<h2>"
+                       "Recommendations</h2>\n");
+    if (list.count == 0)
+        textbuf_puts(r->b, "<p>Nothing to do: no check failed, no metric is "
+                           "over a limit, anomalous or worsening.</p>\n");
+    else
+        textbuf_puts(r->b, "<ol class=\"recs\">\n");
+    for (size_t i = 0; i < list.count; i++)
+        h_recommendation(r->b, &list.items[i]);
+    if (list.count > 0)
+        textbuf_puts(r->b, "</ol>\n");
+    h_omitted(r->b, list.omitted, "max_recommendations");
+    textbuf_puts(r->b, "</section>\n");
+    recommend_free(&list);
+    return 0;
+}
+
+/* --- the report -------------------------------------------------------- */
+
+static int h_write(html_report *r)
+{
+    reportview_alerts alerts;
+    if (reportview_alerts_init(&alerts, r->run) != 0)
+        return -1;
+    h_head(r);
+    h_header(r);
+    textbuf_puts(r->b, "<main>\n");
+    h_summary(r, &alerts);
+    h_checks(r);
+    h_alerts(r, &alerts);
+    h_metrics(r);
+    h_trends(r);
+    int rc = h_recommendations(r);
+    reportview_alerts_free(&alerts);
+    textbuf_puts(r->b, "</main>\n<footer>Generated by nbaq (html reporter)."
+                       "</footer>\n</body>\n</html>\n");
+    return rc;
+}
+
+static int html_report_fn(const nbaq_host_api *api, nbaq_ctx *ctx,
+                          const nbaq_run *run, char *err, size_t err_size)
+{
+    const nbaq_options *o = api->options(ctx);
+    textbuf out;
+    textbuf_init(&out);
+    html_report r = {
+        .b = &out,
+        .run = run,
+        .checks = reportview_checks_worst_first(run),
+        .title = api->opt_string(o, "title"),
+        .max_rows = (size_t)api->opt_int(o, "max_rows"),
+        .max_recommendations = (size_t)api->opt_int(o, "max_recommendations"),
+        .max_charts = (size_t)api->opt_int(o, "max_charts"),
+        .chart_points = (size_t)api->opt_int(o, "chart_points"),
+    };
+    if (r.chart_points < 2)
+        r.chart_points = 2;
+    int rc = -1;
+    if ((run->check_count > 0 && !r.checks) || h_write(&r) != 0 ||
+        textbuf_failed(&out))
+        snprintf(err, err_size,
+                 "html: out of memory building the report of "
+                 "%zu checks",
+                 run->check_count);
+    else
+        rc = api->output_write(ctx, "html", out.data, out.len, err, err_size);
+    free(r.checks);
+    textbuf_free(&out);
+    return rc;
+}
+
+static const nbaq_option_spec html_options[] = {
+    {.name = "title",
+     .type = NBAQ_OPT_STRING,
+     .default_value = "Data quality report",
+     .description = "first words of the heading, before the monitor name"},
+    {.name = "max_rows",
+     .type = NBAQ_OPT_INT,
+     .default_value = "200",
+     .min = 1,
+     .max = 1000000,
+     .description = "rows shown per table and alerts per severity, worst "
+                    "first; the rest are counted"},
+    {.name = "max_recommendations",
+     .type = NBAQ_OPT_INT,
+     .default_value = "20",
+     .min = 0,
+     .max = 10000,
+     .description = "recommendations shown, worst first"},
+    {.name = "max_charts",
+     .type = NBAQ_OPT_INT,
+     .default_value = "24",
+     .min = 0,
+     .max = 1000,
+     .description = "history charts shown, worst check first"},
+    {.name = "chart_points",
+     .type = NBAQ_OPT_INT,
+     .default_value = "120",
+     .min = 2,
+     .max = 5000,
+     .description = "points drawn per chart at most (evenly sampled, the "
+                    "latest always)"},
+    NBAQ_OPTION_END};
+
+static const nbaq_plugin_descriptor html_descriptor = {
+    NBAQ_DESCRIPTOR_HEADER,
+    .kind = NBAQ_KIND_REPORTER,
+    .name = "html",
+    .version = "1.0.0",
+    .description = "daily quality report as one self-contained HTML file "
+                   "with history charts",
+    .options = html_options,
+    .report = html_report_fn,
+    .flags = NBAQ_FLAG_WRITES_OUTPUT,
+};
+
+NBAQ_PLUGIN(html_descriptor)

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""The json reporter on a fixed run (run_full.json), through the report
+driver of tests/reports: the exact document, worked out by hand from the
+fixture, and its validity against docs/report.schema.json."""
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "support"))
+import nbaq_test  # noqa: E402
+
+import jsonschema  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "run_full.json")
+DRIVER = os.path.join(nbaq_test.BUILD_DIR, "tests", "reports",
+                      "nbaq-report-driver")
+PLUGIN = os.path.join(nbaq_test.PLUGIN_DIR, "json.so")
+SCHEMA_PATH = os.path.join(nbaq_test.SOURCE_DIR, "docs", "report.schema.json")
+
+
+def no_history():
+    return {"previous": None, "change_pct": None, "trend": "unknown",
+            "window_ms": 0, "previous_window_mean": None,
+            "stats": {"count": 0, "min": None, "max": None, "mean": None,
+                      "median": None, "stddev": None},
+            "history": []}
+
+
+# The fixture's run as the report must show it. Times: 1700000000 s is
+# 2023-11-14T22:13:20Z; 86400000 ms is one day.
+EXPECTED = {
+    "schema_version": 1,
+    "monitor": "shop",
+    "run_id": "20231114T221320Z-0001",
+    "started_at": "2023-11-14T22:13:20.123Z",
+    "finished_at": "2023-11-14T22:13:24.373Z",
+    "duration_ms": 4250,
+    "status": "ERROR",
+    "summary": {"total": 5, "PASS": 1, "WARNING": 1, "FAIL": 1, "ERROR": 1,
+                "UNKNOWN": 1},
+    "history_saved": True,
+    "checks": [
+        {"name": "disk_root", "plugin": "exec", "status": "PASS",
+         "message": "DISK OK - free space: / 3326 MB (56%);",
+         "severity": "HIGH", "started_at": "2023-11-14T22:13:20.200Z",
+         "duration_ms": 35,
+         "metrics": [dict({"name": "/", "value": 2643, "unit": "MB",
+                           "status": "PASS", "reason": "",
+                           "anomalous": False}, **no_history())]},
+        {"name": "orders_rows", "plugin": "exec", "status": "FAIL",
+         "message": "rows = 120", "severity": "CRITICAL",
+         "started_at": "2023-11-14T22:13:20.300Z", "duration_ms": 1250,
+         "metrics": [
+             {"name": "rows", "value": 120, "unit": "", "status": "FAIL",
+              "reason": "120 < fail_below 1000", "anomalous": False,
+              "previous": 4000, "change_pct": -97, "trend": "worsening",
+              "window_ms": 604800000, "previous_window_mean": 3950.5,
+              "stats": {"count": 4, "min": 120, "max": 4100, "mean": 3030,
+                        "median": 3950, "stddev": 1941.72},
+              "history": [[1699740800123, 4100], [1699827200123, 3900],
+                          [1699913600123, 4000], [1700000000123, 120]]},
+             {"name": "null_ratio", "value": 0.25, "unit": "%",
+              "status": "WARNING", "reason": "anomaly: z=4.2",
+              "anomalous": True, "previous": 0, "change_pct": None,
+              "trend": "up", "window_ms": 86400000,
+              "previous_window_mean": None,
+              "stats": {"count": 1, "min": 0.25, "max": 0.25, "mean": 0.25,
+                        "median": 0.25, "stddev": 0},
+              "history": [[1700000000123, 0.25]]}]},
+        {"name": "inventory", "plugin": "exec", "status": "ERROR",
+         "message": "command timed out after 30s: /opt/count.sh",
+         "severity": "MEDIUM", "started_at": "2023-11-14T22:13:20.400Z",
+         "duration_ms": 30001, "metrics": []},
+        {"name": "load", "plugin": "exec", "status": "WARNING",
+         "message": "LOAD WARNING - load average: 5.10, 4.00, 3.00",
+         "severity": "LOW", "started_at": "2023-11-14T22:13:20.500Z",
+         "duration_ms": 12,
+         "metrics": [
+             dict({"name": "load1", "value": 5.1, "unit": "",
+                   "status": "PASS", "reason": "", "anomalous": False},
+                  **no_history()),
+             dict({"name": "weird", "value": None, "unit": "",
+                   "status": "PASS", "reason": "", "anomalous": False},
+                  **no_history())]},
+        {"name": "api_probe", "plugin": "exec", "status": "UNKNOWN",
+         "message": "probe said \u001b[2J hi\nthere", "severity": "INFO",
+         "started_at": "2023-11-14T22:13:20.600Z", "duration_ms": 5,
+         "metrics": []},
+    ],
+    "alerts": [
+        {"fingerprint": "shop/orders_rows/rows", "check": "orders_rows",
+         "metric": "rows", "summary": "rows 120 < fail_below 1000",
+         "severity": "CRITICAL", "state": "new",
+         "started_at": "2023-11-14T22:13:20.123Z", "ended_at": None,
+         "silenced_until": None, "notify": True, "failing_runs": 1},
+        {"fingerprint": "shop/inventory", "check": "inventory", "metric": "",
+         "summary": "command timed out", "severity": "MEDIUM",
+         "state": "resolved", "started_at": "2023-11-13T22:13:20.123Z",
+         "ended_at": "2023-11-14T22:13:20.123Z", "silenced_until": None,
+         "notify": True, "failing_runs": 0},
+        {"fingerprint": "shop/load/load1", "check": "load",
+         "metric": "load1", "summary": "load high", "severity": "LOW",
+         "state": "silenced", "started_at": "2023-11-14T21:56:40.000Z",
+         "ended_at": None, "silenced_until": "2023-11-15T22:13:20.000Z",
+         "notify": False, "failing_runs": 3},
+    ],
+}
+
+
+def validator():
+    with open(SCHEMA_PATH) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def drive(fixture_path, *sets, fail_write=None):
+    args = [DRIVER]
+    for s in sets:
+        args += ["--set", s]
+    if fail_write:
+        args += ["--fail-write", fail_write]
+    return subprocess.run(args + [PLUGIN, fixture_path], capture_output=True,
+                          timeout=60)
+
+
+class JsonReporterTest(unittest.TestCase):
+    def report(self, fixture_path=FIXTURE, *sets):
+        r = drive(fixture_path, *sets)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn(b"extension json", r.stderr)
+        self.assertTrue(r.stdout.endswith(b"}\n"))
+        return r.stdout
+
+    def fixture_variant(self, change):
+        with open(FIXTURE) as f:
+            run = json.load(f)
+        change(run)
+        path = os.path.join(nbaq_test.temp_dir(self), "run.json")
+        with open(path, "w") as f:
+            json.dump(run, f)
+        return path
+
+    def test_exact_document(self):
+        doc = json.loads(self.report())
+        self.maxDiff = None
+        self.assertEqual(doc, EXPECTED)
+        # Key order is the documented one, not just the same set.
+        self.assertEqual(list(doc), list(EXPECTED))
+        self.assertEqual(list(doc["checks"][1]["metrics"][0]),
+                         list(EXPECTED["checks"][1]["metrics"][0]))
+
+    def test_schema_accepts_the_report(self):
+        validator().validate(json.loads(self.report()))
+
+    def test_schema_rejects_what_is_not_a_report(self):
+        v = validator()
+        for breakage in (
+                lambda d: d.update(status="OK"),
+                lambda d: d.pop("alerts"),
+                lambda d: d.update(started_at="2023-11-14 22:13:20"),
+                lambda d: d["checks"][0].update(severity="medium"),
+                lambda d: d["checks"][1]["metrics"][0].update(trend="flat"),
+                lambda d: d["checks"][1]["metrics"][0]["history"].append([1]),
+                lambda d: d["alerts"][0].update(extra=1)):
+            doc = json.loads(json.dumps(EXPECTED))
+            breakage(doc)
+            with self.assertRaises(jsonschema.ValidationError):
+                v.validate(doc)
+
+    def test_compact(self):
+        out = self.report(FIXTURE, "pretty=false")
+        self.assertEqual(out.count(b"\n"), 1)
+        self.assertEqual(json.loads(out), EXPECTED)
+
+    def test_history_saved_false_and_null(self):
+        for saved, expected in ((-1, False), (0, None)):
+            path = self.fixture_variant(
+                lambda run: run.update(history_saved=saved))
+            doc = json.loads(self.report(path))
+            self.assertIs(doc["history_saved"], expected)
+            validator().validate(doc)
+
+    def test_empty_run(self):
+        path = self.fixture_variant(
+            lambda run: run.update(checks=[], alerts=[], status="PASS"))
+        doc = json.loads(self.report(path))
+        self.assertEqual(doc["checks"], [])
+        self.assertEqual(doc["alerts"], [])
+        self.assertEqual(doc["summary"], {"total": 0, "PASS": 0,
+                                          "WARNING": 0, "FAIL": 0,
+                                          "ERROR": 0, "UNKNOWN": 0})
+        validator().validate(doc)
+
+    def test_invalid_utf8_becomes_replacement_characters(self):
+        with open(FIXTURE, "rb") as f:
+            raw = f.read()
+        raw = raw.replace(b'"rows = 120"', b'"rows \xff\xfe = 120 \xc3\xa9"')
+        path = os.path.join(nbaq_test.temp_dir(self), "run.json")
+        with open(path, "wb") as f:
+            f.write(raw)
+        out = self.report(path)
+        out.decode("utf-8")  # strict: raises if the bytes are not UTF-8
+        doc = json.loads(out)
+        self.assertEqual(doc["checks"][1]["message"],
+                         "rows \ufffd\ufffd = 120 \u00e9")
+
+    def test_write_failure_is_the_reporters_error(self):
+        r = drive(FIXTURE, fail_write="/reports: No space left on device")
+        self.assertEqual(r.returncode, 1)
+        self.assertTrue(r.stderr.startswith(b"nbaq-report-driver: json: "))
+        self.assertIn(b"/reports: No space left on device", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""The text reporter on a fixed run (reporters/json/tests/run_full.json),
+through the report driver of tests/reports: the exact text, worked out by
+hand from the fixture."""
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "support"))
+import nbaq_test  # noqa: E402
+
+FIXTURE = os.path.join(nbaq_test.SOURCE_DIR, "reporters", "json", "tests",
+                       "run_full.json")
+DRIVER = os.path.join(nbaq_test.BUILD_DIR, "tests", "reports",
+                      "nbaq-report-driver")
+PLUGIN = os.path.join(nbaq_test.PLUGIN_DIR, "text.so")
+
+# Names are padded to the longest (orders_rows, 11) plus two spaces, and
+# durations right-aligned to the widest ("1.25s", 5); metrics start at
+# column 10, their history at column 12 (window statistics from two
+# values on). 30001 ms is "30s" (3 digits).
+EXPECTED = """\
+nbaq monitor shop, run 20231114T221320Z-0001
+started 2023-11-14T22:13:20.123Z, took 4.25s
+
+[PASS]    disk_root     35ms  DISK OK - free space: / 3326 MB (56%);
+          / = 2643 MB [PASS]
+[FAIL]    orders_rows  1.25s  rows = 120
+          rows = 120 [FAIL] 120 < fail_below 1000
+            previous 4000 (-97.0%), trend worsening; last 7d: count 4, \
+min 120, max 4100, mean 3030, median 3950, stddev 1941.72; \
+previous window mean 3950.5
+          null_ratio = 0.25 % [WARN] anomalous: anomaly: z=4.2
+            previous 0 (n/a), trend up
+[ERROR]   inventory      30s  command timed out after 30s: /opt/count.sh
+[WARN]    load          12ms  LOAD WARNING - load average: 5.10, 4.00, 3.00
+          load1 = 5.1 [PASS]
+          weird = inf [PASS]
+[UNKNOWN] api_probe      5ms  probe said ?[2J hi?there
+
+Alerts:
+  new       CRITICAL  orders_rows/rows: rows 120 < fail_below 1000 \
+(since 2023-11-14T22:13:20.123Z, 1 failing run, notify)
+  resolved  MEDIUM    inventory: command timed out \
+(since 2023-11-13T22:13:20.123Z, ended 2023-11-14T22:13:20.123Z, \
+0 failing runs, notify)
+  silenced  LOW       load/load1: load high \
+(since 2023-11-14T21:56:40.000Z, silenced until 2023-11-15T22:13:20.000Z, \
+3 failing runs)
+
+5 checks: 1 PASS, 1 WARNING, 1 FAIL, 1 ERROR, 1 UNKNOWN; status [ERROR]; \
+history saved
+"""
+
+
+def drive(fixture_path, *sets):
+    args = [DRIVER]
+    for s in sets:
+        args += ["--set", s]
+    return subprocess.run(args + [PLUGIN, fixture_path], capture_output=True,
+                          timeout=60)
+
+
+class TextReporterTest(unittest.TestCase):
+    def report(self, fixture_path=FIXTURE, *sets):
+        r = drive(fixture_path, *sets)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn(b"extension txt", r.stderr)
+        return r.stdout.decode()
+
+    def fixture_variant(self, change):
+        with open(FIXTURE) as f:
+            run = json.load(f)
+        change(run)
+        path = os.path.join(nbaq_test.temp_dir(self), "run.json")
+        with open(path, "w") as f:
+            json.dump(run, f)
+        return path
+
+    def test_exact_text(self):
+        self.maxDiff = None
+        self.assertEqual(self.report(FIXTURE, "color=never"), EXPECTED)
+
+    def test_auto_color_is_off_when_not_a_terminal(self):
+        # The driver's stdout is a pipe here.
+        self.assertEqual(self.report(FIXTURE), EXPECTED)
+
+    def test_color_always(self):
+        out = self.report(FIXTURE, "color=always")
+        lines = out.splitlines()
+        self.assertEqual(lines[3][:15], "\033[32m[PASS]\033[0m")
+        self.assertTrue(lines[3].startswith("\033[32m[PASS]\033[0m    disk_root"))
+        self.assertTrue(lines[5].startswith("\033[31m[FAIL]\033[0m    orders"))
+        self.assertIn("[WARN]", out)
+        self.assertIn("\033[1;31m[ERROR]\033[0m   inventory", out)
+        self.assertIn("\033[35m[UNKNOWN]\033[0m api_probe", out)
+        self.assertIn("\033[33m[WARN]\033[0m    load ", out)
+        # Without the escapes it is the plain report.
+        plain = out
+        for code in ("\033[32m", "\033[33m", "\033[31m", "\033[1;31m",
+                     "\033[35m", "\033[0m"):
+            plain = plain.replace(code, "")
+        self.assertEqual(plain, EXPECTED)
+
+    def test_history_not_saved_and_no_store(self):
+        for saved, words in ((-1, "history NOT saved"),
+                             (0, "no history store")):
+            path = self.fixture_variant(
+                lambda run: run.update(history_saved=saved))
+            last = self.report(path, "color=never").splitlines()[-1]
+            self.assertTrue(last.endswith("; status [ERROR]; " + words),
+                            last)
+
+    def test_one_check_no_alerts(self):
+        def only_disk(run):
+            run["checks"] = run["checks"][:1]
+            run["alerts"] = []
+            run["status"] = "PASS"
+        path = self.fixture_variant(only_disk)
+        self.assertEqual(
+            self.report(path, "color=never"),
+            "nbaq monitor shop, run 20231114T221320Z-0001\n"
+            "started 2023-11-14T22:13:20.123Z, took 4.25s\n"
+            "\n"
+            "[PASS]    disk_root  35ms  DISK OK - free space: / 3326 MB "
+            "(56%);\n"
+            "          / = 2643 MB [PASS]\n"
+            "\n"
+            "1 check: 1 PASS, 0 WARNING, 0 FAIL, 0 ERROR, 0 UNKNOWN; "
+            "status [PASS]; history saved\n")
+
+    def test_bad_color_is_refused(self):
+        r = drive(FIXTURE, "color=sometimes")
+        self.assertEqual(r.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()

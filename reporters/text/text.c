@@ -1,0 +1,319 @@
+/*
+ * text.c - the `text` reporter: a run summary for people, one line per
+ * check, its metrics below it, then alerts and the counts.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nbaq.h"
+#include "numfmt.h"
+#include "reportfmt.h"
+#include "textbuf.h"
+
+enum {
+    TAG_WIDTH = 10, /* "[UNKNOWN] ": metrics are indented this far     */
+    HISTORY_INDENT = 12
+};
+
+static const char *const color_choices[] = {"auto", "always", "never", NULL};
+
+static const nbaq_option_spec text_options[] = {
+    {.name = "color",
+     .type = NBAQ_OPT_ENUM,
+     .default_value = "auto",
+     .choices = color_choices,
+     .description = "ANSI colors on status tags: always, never, or auto "
+                    "(for now the same as never; see README.md)"},
+    NBAQ_OPTION_END};
+
+/* ANSI SGR code per status. */
+static const char *status_color(nbaq_status s)
+{
+    static const char *const codes[] = {"32", "33", "31", "1;31", "35"};
+    return (unsigned)s < 5 ? codes[s] : "35";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pieces                                                                    */
+
+/* Appends s with control characters (which could drive the terminal)
+ * shown as '?'. NULL appends nothing. */
+static void put_clean(textbuf *b, const char *s)
+{
+    for (; s != NULL && *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        textbuf_putc(b, c < 0x20 || c == 0x7f ? '?' : *s);
+    }
+}
+
+static void put_spaces(textbuf *b, size_t n)
+{
+    while (n-- > 0) {
+        textbuf_putc(b, ' ');
+    }
+}
+
+/* "[PASS]", colored when color is on; returns its visible width. */
+static size_t put_tag(textbuf *b, int color, nbaq_status s)
+{
+    const char *tag = reportfmt_status_tag(s);
+    if (color) {
+        textbuf_printf(b, "\033[%sm[%s]\033[0m", status_color(s), tag);
+    } else {
+        textbuf_printf(b, "[%s]", tag);
+    }
+    return strlen(tag) + 2;
+}
+
+static void put_number(textbuf *b, double value)
+{
+    char buf[TEXTFMT_NUMBER_SIZE];
+    textfmt_number(buf, sizeof buf, value);
+    textbuf_puts(b, buf);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Metrics                                                                   */
+
+/* Statistics of one value say nothing the value does not: shown from two. */
+static int has_window_stats(const nbaq_metric *m)
+{
+    return m->stats.count >= 2;
+}
+
+static int has_history(const nbaq_metric *m)
+{
+    return m->has_previous || has_window_stats(m) ||
+           m->trend != NBAQ_TREND_UNKNOWN || isfinite(m->previous_window_mean);
+}
+
+static void put_stats(textbuf *b, const nbaq_metric *m)
+{
+    static const char *const names[] = {"min", "max", "mean", "median",
+                                        "stddev"};
+    const double values[] = {m->stats.min, m->stats.max, m->stats.mean,
+                             m->stats.median, m->stats.stddev};
+    char window[REPORTFMT_TIME_SIZE];
+    textbuf_printf(b, "; last %s: count %llu",
+                   reportfmt_duration(m->window_ms, window, sizeof window),
+                   (unsigned long long)m->stats.count);
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        textbuf_printf(b, ", %s ", names[i]);
+        put_number(b, values[i]);
+    }
+}
+
+/* "previous 7200 (+1200.0%), trend worsening; last 7d: count 7, min ...;
+ * previous window mean 3640" */
+static void put_history(textbuf *b, const nbaq_metric *m)
+{
+    put_spaces(b, HISTORY_INDENT);
+    if (m->has_previous) {
+        char change[TEXTFMT_NUMBER_SIZE];
+        textfmt_percent_change(change, sizeof change, m->change_pct);
+        textbuf_puts(b, "previous ");
+        put_number(b, m->previous);
+        textbuf_printf(b, " (%s), ", change);
+    }
+    textbuf_printf(b, "trend %s", reportfmt_trend_name(m->trend));
+    if (has_window_stats(m)) {
+        put_stats(b, m);
+    }
+    if (isfinite(m->previous_window_mean)) {
+        textbuf_puts(b, "; previous window mean ");
+        put_number(b, m->previous_window_mean);
+    }
+    textbuf_putc(b, '\n');
+}
+
+/* "          used = 2643 MB [PASS] reason" */
+static void put_metric(textbuf *b, int color, const nbaq_metric *m)
+{
+    put_spaces(b, TAG_WIDTH);
+    put_clean(b, m->name);
+    textbuf_puts(b, " = ");
+    put_number(b, m->value);
+    if (m->unit != NULL && m->unit[0] != '\0') {
+        textbuf_putc(b, ' ');
+        put_clean(b, m->unit);
+    }
+    textbuf_putc(b, ' ');
+    put_tag(b, color, m->status);
+    if (m->anomalous) {
+        textbuf_puts(b, " anomalous");
+    }
+    if (m->reason != NULL && m->reason[0] != '\0') {
+        textbuf_puts(b, m->anomalous ? ": " : " ");
+        put_clean(b, m->reason);
+    }
+    textbuf_putc(b, '\n');
+    if (has_history(m)) {
+        put_history(b, m);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Checks, alerts, summary                                                   */
+
+typedef struct columns {
+    size_t name;     /* widest check name                                 */
+    size_t duration; /* widest duration                                   */
+} columns;
+
+static columns measure(const nbaq_run *run)
+{
+    columns w = {0, 0};
+    char duration[REPORTFMT_TIME_SIZE];
+    for (size_t i = 0; i < run->check_count; i++) {
+        const nbaq_check_result *c = run->checks[i];
+        size_t name = c->name ? strlen(c->name) : 0;
+        reportfmt_duration(c->duration_ms, duration, sizeof duration);
+        w.name = name > w.name ? name : w.name;
+        w.duration =
+            strlen(duration) > w.duration ? strlen(duration) : w.duration;
+    }
+    return w;
+}
+
+/* "[FAIL]    orders_landing   1.25s  message" */
+static void put_check(textbuf *b, int color, const columns *w,
+                      const nbaq_check_result *c)
+{
+    char duration[REPORTFMT_TIME_SIZE];
+    reportfmt_duration(c->duration_ms, duration, sizeof duration);
+    put_spaces(b, TAG_WIDTH - put_tag(b, color, c->status));
+    put_clean(b, c->name);
+    put_spaces(b, w->name - (c->name ? strlen(c->name) : 0) + 2 + w->duration -
+                      strlen(duration));
+    textbuf_puts(b, duration);
+    textbuf_puts(b, "  ");
+    put_clean(b, c->message);
+    textbuf_putc(b, '\n');
+    for (size_t i = 0; i < c->metric_count; i++) {
+        put_metric(b, color, c->metrics[i]);
+    }
+}
+
+/* "  new       HIGH      check/metric: summary (since ..., 3 failing runs,
+ *  notify)" */
+static void put_alert(textbuf *b, const nbaq_alert *a)
+{
+    char when[REPORTFMT_TIME_SIZE];
+    const char *state = reportfmt_alert_state_name(a->state);
+    const char *severity = reportfmt_severity_name(a->severity);
+    textbuf_printf(b, "  %-10s%-10s", state, severity);
+    put_clean(b, a->check);
+    if (a->metric != NULL && a->metric[0] != '\0') {
+        textbuf_putc(b, '/');
+        put_clean(b, a->metric);
+    }
+    textbuf_puts(b, ": ");
+    put_clean(b, a->summary);
+    textbuf_printf(b, " (since %s",
+                   reportfmt_iso8601_utc(a->started_ms, when, sizeof when));
+    if (a->ended_ms != 0) {
+        textbuf_printf(b, ", ended %s",
+                       reportfmt_iso8601_utc(a->ended_ms, when, sizeof when));
+    }
+    if (a->silenced_until_ms != 0) {
+        textbuf_printf(
+            b, ", silenced until %s",
+            reportfmt_iso8601_utc(a->silenced_until_ms, when, sizeof when));
+    }
+    textbuf_printf(
+        b, ", %lu failing run%s%s)\n", (unsigned long)a->failing_runs,
+        a->failing_runs == 1 ? "" : "s", a->notify ? ", notify" : "");
+}
+
+static void put_header(textbuf *b, const nbaq_run *run)
+{
+    char started[REPORTFMT_TIME_SIZE], took[REPORTFMT_TIME_SIZE];
+    textbuf_puts(b, "nbaq monitor ");
+    put_clean(b, run->monitor);
+    textbuf_puts(b, ", run ");
+    put_clean(b, run->run_id);
+    textbuf_printf(
+        b, "\nstarted %s, took %s\n\n",
+        reportfmt_iso8601_utc(run->started_ms, started, sizeof started),
+        reportfmt_duration(run->finished_ms - run->started_ms, took,
+                           sizeof took));
+}
+
+/* "5 checks: 2 PASS, 1 WARNING, 1 FAIL, 1 ERROR, 0 UNKNOWN; status [FAIL];
+ * history saved" */
+static void put_summary(textbuf *b, int color, const nbaq_run *run)
+{
+    static const char *const history[] = {"history NOT saved",
+                                          "no history store", "history saved"};
+    textbuf_printf(b, "%zu check%s:", run->check_count,
+                   run->check_count == 1 ? "" : "s");
+    for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
+        textbuf_printf(b, "%s %zu %s", s ? "," : "", run->status_counts[s],
+                       reportfmt_status_name((nbaq_status)s));
+    }
+    textbuf_puts(b, "; status ");
+    put_tag(b, color, run->status);
+    int saved = run->history_saved < 0 ? 0 : run->history_saved > 0 ? 2 : 1;
+    textbuf_printf(b, "; %s\n", history[saved]);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/*
+ * always: colors; never and auto: none. auto is meant to color only when
+ * the report goes to a terminal, but a reporter cannot tell: the host
+ * writes output_write()'s stdout through a descriptor of its own, and the
+ * reporter process's fd 1 is the host's stderr. Until the host API can
+ * say whether the output is a terminal, auto stays plain, so that a
+ * report redirected to a file never holds escape codes.
+ */
+static int colors_wanted(const nbaq_host_api *api, const nbaq_ctx *ctx)
+{
+    const char *mode = api->opt_string(api->options(ctx), "color");
+    return mode != NULL && strcmp(mode, "always") == 0;
+}
+
+static int text_report(const nbaq_host_api *api, nbaq_ctx *ctx,
+                       const nbaq_run *run, char *err, size_t err_size)
+{
+    int color = colors_wanted(api, ctx);
+    columns w = measure(run);
+    textbuf b;
+    textbuf_init(&b);
+    put_header(&b, run);
+    for (size_t i = 0; i < run->check_count; i++) {
+        put_check(&b, color, &w, run->checks[i]);
+    }
+    if (run->alert_count > 0) {
+        textbuf_printf(&b, "\nAlerts:\n");
+        for (size_t i = 0; i < run->alert_count; i++) {
+            put_alert(&b, run->alerts[i]);
+        }
+    }
+    textbuf_putc(&b, '\n');
+    put_summary(&b, color, run);
+    if (textbuf_failed(&b)) {
+        textbuf_free(&b);
+        snprintf(err, err_size, "out of memory building the text report");
+        return -1;
+    }
+    int rc = api->output_write(ctx, "txt", b.data, b.len, err, err_size);
+    textbuf_free(&b);
+    return rc;
+}
+
+static const nbaq_plugin_descriptor text_descriptor = {
+    NBAQ_DESCRIPTOR_HEADER,
+    .kind = NBAQ_KIND_REPORTER,
+    .name = "text",
+    .version = "1.0.0",
+    .description = "a run summary for people: checks, metrics, history, "
+                   "alerts and counts",
+    .options = text_options,
+    .report = text_report,
+    .flags = NBAQ_FLAG_WRITES_OUTPUT,
+};
+
+NBAQ_PLUGIN(text_descriptor)

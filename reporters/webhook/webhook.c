@@ -1,0 +1,213 @@
+/*
+ * webhook - the run's alerts as one documented JSON payload POSTed to any
+ * URL, with custom headers and an optional HMAC-SHA256 signature.
+ *
+ * The payload (version 1) is described in docs/alerts-channels.md.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "alert_format.h"
+#include "alertset.h"
+#include "channel_headers.h"
+#include "channel_json.h"
+#include "channel_post.h"
+#include "hmac_sha256.h"
+#include "nbaq.h"
+#include "reportfmt.h"
+
+#define WEBHOOK_PAYLOAD_VERSION 1
+
+static const nbaq_option_spec webhook_options[] = {
+    {.name = "url",
+     .type = NBAQ_OPT_STRING,
+     .required = 1,
+     .description = "http(s) URL the JSON payload is POSTed to",
+     .secret = 1},
+    {.name = "headers",
+     .type = NBAQ_OPT_STRING_MAP,
+     .description = "extra request headers (Authorization...); never logged",
+     .secret = 1},
+    {.name = "hmac_secret",
+     .type = NBAQ_OPT_STRING,
+     .description = "key of the X-Nbaq-Signature HMAC-SHA256 body signature",
+     .secret = 1},
+    {.name = "timeout",
+     .type = NBAQ_OPT_DURATION,
+     .default_value = "10s",
+     .description = "time allowed for one attempt",
+     .min = 100,
+     .max = 600000},
+    {.name = "retries",
+     .type = NBAQ_OPT_INT,
+     .default_value = "2",
+     .description = "attempts after the first on 5xx, 429 and timeouts",
+     .min = 0,
+     .max = 10},
+    NBAQ_OPTION_END};
+
+static void add_time(cJSON *obj, const char *name, int64_t epoch_ms)
+{
+    char buf[REPORTFMT_TIME_SIZE];
+    cJSON_AddStringToObject(obj, name,
+                            reportfmt_iso8601_utc(epoch_ms, buf, sizeof(buf)));
+}
+
+static cJSON *alert_json(const nbaq_alert *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL)
+        return NULL;
+    channel_json_add_string(o, "fingerprint", a->fingerprint);
+    channel_json_add_string(o, "check", a->check);
+    if (a->metric != NULL && a->metric[0] != '\0')
+        channel_json_add_string(o, "metric", a->metric);
+    else
+        cJSON_AddNullToObject(o, "metric");
+    channel_json_add_string(o, "summary", a->summary);
+    cJSON_AddStringToObject(o, "severity", alert_severity_name(a->severity));
+    cJSON_AddStringToObject(o, "state", reportfmt_alert_state_name(a->state));
+    cJSON_AddNumberToObject(o, "failing_runs", (double)a->failing_runs);
+    add_time(o, "started_at", a->started_ms);
+    if (a->state == NBAQ_ALERT_RESOLVED) {
+        add_time(o, "ended_at", a->ended_ms);
+        int64_t lasted = a->ended_ms - a->started_ms;
+        cJSON_AddNumberToObject(o, "duration_seconds",
+                                (double)(lasted > 0 ? lasted / 1000 : 0));
+    }
+    return o;
+}
+
+static cJSON *counts_json(const alertset *set)
+{
+    cJSON *counts = cJSON_CreateObject();
+    if (counts == NULL)
+        return NULL;
+    cJSON_AddNumberToObject(counts, "total", (double)set->count);
+    for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--)
+        cJSON_AddNumberToObject(counts, alert_severity_name((nbaq_severity)s),
+                                (double)set->by_severity[s]);
+    return counts;
+}
+
+static cJSON *groups_json(const alertset *set)
+{
+    cJSON *groups = cJSON_CreateArray();
+    for (int s = NBAQ_SEVERITY_COUNT - 1; groups != NULL && s >= 0; s--) {
+        size_t n;
+        const nbaq_alert *const *alerts =
+            alertset_group(set, (nbaq_severity)s, &n);
+        if (n == 0)
+            continue;
+        cJSON *group = cJSON_CreateObject();
+        cJSON *list = cJSON_CreateArray();
+        cJSON_AddItemToArray(groups, group);
+        cJSON_AddStringToObject(group, "severity",
+                                alert_severity_name((nbaq_severity)s));
+        cJSON_AddItemToObject(group, "alerts", list);
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(list, alert_json(alerts[i]));
+    }
+    return groups;
+}
+
+/* The payload as compact JSON (malloc'd; the caller frees), or NULL when
+ * memory runs out. */
+static char *payload_build(const nbaq_run *run, const alertset *set,
+                           int64_t now_ms)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    cJSON_AddNumberToObject(root, "version", WEBHOOK_PAYLOAD_VERSION);
+    channel_json_add_string(root, "monitor", run->monitor);
+    channel_json_add_string(root, "run_id", run->run_id);
+    add_time(root, "generated_at", now_ms);
+    char *text = NULL;
+    if (cJSON_AddItemToObject(root, "counts", counts_json(set)) &&
+        cJSON_AddItemToObject(root, "groups", groups_json(set)))
+        text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return text;
+}
+
+static int webhook_send(const nbaq_host_api *api, nbaq_ctx *ctx,
+                        const char *body, int64_t now_ms, char *err,
+                        size_t err_size)
+{
+    const nbaq_options *o = api->options(ctx);
+    char who[160];
+    snprintf(who, sizeof(who), "webhook '%s'", api->instance_name(ctx));
+
+    char signature[HMAC_SHA256_HEX_SIZE] = "";
+    const char *key = api->opt_string(o, "hmac_secret");
+    if (key != NULL && hmac_sha256_hex(key, strlen(key), body, strlen(body),
+                                       signature, err, err_size) != 0)
+        return -1;
+    char timestamp[64], signature_header[100];
+    snprintf(timestamp, sizeof(timestamp), "X-Nbaq-Timestamp: %" PRId64,
+             now_ms / 1000);
+    snprintf(signature_header, sizeof(signature_header),
+             "X-Nbaq-Signature: sha256=%s", signature);
+    const char *own[] = {"Content-Type: application/json",
+                         "User-Agent: nbaq-webhook/1", timestamp,
+                         key != NULL ? signature_header : NULL, NULL};
+    char **headers =
+        channel_headers_build(api, o, "headers", own, err, err_size);
+    if (headers == NULL)
+        return -1;
+    nbaq_http_request req = {
+        .method = "POST",
+        .url = api->opt_string(o, "url"),
+        .headers = (const char *const *)headers,
+        .body = body,
+        .body_len = strlen(body),
+        .timeout_ms = api->opt_int(o, "timeout"),
+        .max_retries = (unsigned)api->opt_int(o, "retries"),
+    };
+    int rc = channel_post(&req, who, 0, err, err_size);
+    free(headers);
+    return rc;
+}
+
+static int webhook_report(const nbaq_host_api *api, nbaq_ctx *ctx,
+                          const nbaq_run *run, char *err, size_t err_size)
+{
+    alertset set;
+    if (alertset_init(&set, run, err, err_size) != 0)
+        return -1;
+    if (set.count == 0) {
+        alertset_free(&set);
+        return 0;
+    }
+    int64_t now_ms = alert_now_ms();
+    char *body = payload_build(run, &set, now_ms);
+    alertset_free(&set);
+    if (body == NULL) {
+        snprintf(err, err_size, "out of memory building the webhook payload");
+        return -1;
+    }
+    int rc = webhook_send(api, ctx, body, now_ms, err, err_size);
+    if (rc == 0)
+        api->log(ctx, NBAQ_LOG_INFO, "webhook: delivered %zu bytes",
+                 strlen(body));
+    free(body);
+    return rc;
+}
+
+static const nbaq_plugin_descriptor webhook_descriptor = {
+    NBAQ_DESCRIPTOR_HEADER,
+    .kind = NBAQ_KIND_REPORTER,
+    .name = "webhook",
+    .version = "1.0.0",
+    .description = "POST the run's alerts as JSON to a URL, optionally "
+                   "signed with HMAC-SHA256",
+    .options = webhook_options,
+    .report = webhook_report,
+};
+
+NBAQ_PLUGIN(webhook_descriptor)

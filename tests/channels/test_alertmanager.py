@@ -1,0 +1,168 @@
+"""alertmanager: alerts posted to a real Prometheus Alertmanager (the
+ctest service `alertmanager`, Debian's prometheus-alertmanager) and read
+back from its /api/v2/alerts: labels, annotations, startsAt/endsAt,
+resolution, escalation, failures."""
+import datetime
+import json
+import os
+import shutil
+import tempfile
+import time
+import unittest
+import urllib.parse
+import urllib.request
+import uuid
+
+import channel_test as ct
+
+HOUR = 3600
+
+
+def parse_time(text):
+    return datetime.datetime.strptime(
+        text, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+
+
+class AlertmanagerTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.base = ct.service_env("alertmanager")[
+            "NBAQ_TEST_ALERTMANAGER_URL"]
+        cls.tmp = tempfile.mkdtemp(prefix="nbaq-am-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def setUp(self):
+        # Every test its own monitor, so that tests sharing the server
+        # never see each other's alerts.
+        self.monitor = "am_" + uuid.uuid4().hex[:12]
+
+    def write_run(self, alerts, name="run.json", run_id="r-1"):
+        run = {"monitor": self.monitor, "run_id": run_id, "started_ms": 0,
+               "finished_ms": 0, "alerts": alerts}
+        path = os.path.join(self.tmp, f"{self.monitor}-{name}")
+        with open(path, "w") as f:
+            json.dump(run, f)
+        return path
+
+    def fixture_with_own_monitor(self):
+        run = ct.load_fixture("alerts.json")
+        return self.write_run(run["alerts"], run_id=run["run_id"])
+
+    def post(self, fixture, *options, url=None):
+        return ct.run_channel("alertmanager", fixture,
+                              [f"url={url or self.base}", *options])
+
+    def active(self):
+        """Alerts of this test's monitor that Alertmanager lists, by
+        alertname and severity."""
+        query = urllib.parse.urlencode(
+            {"filter": f'monitor="{self.monitor}"'})
+        with urllib.request.urlopen(
+                f"{self.base}/api/v2/alerts?{query}", timeout=10) as r:
+            alerts = json.load(r)
+        return {(a["labels"]["alertname"], a["labels"]["severity"]): a
+                for a in alerts}
+
+    def test_open_alerts_are_listed_with_labels_and_annotations(self):
+        before = time.time()
+        result = self.post(self.fixture_with_own_monitor(),
+                           "resolve_timeout=1h", "labels=team=data",
+                           "generator_url=https://dq.example.com/runs")
+        after = time.time()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        active = self.active()
+        # The three open alerts with notify set; the resolved one (ended
+        # in the past) and the ones without notify are not there.
+        self.assertEqual(sorted(active), [
+            ("orders_landing/newest_age_seconds", "critical"),
+            ("pg_replica_lag/lag_seconds", "critical"),
+            ("schema_drift", "high"),
+        ])
+        new = active[("orders_landing/newest_age_seconds", "critical")]
+        self.assertEqual(new["labels"], {
+            "alertname": "orders_landing/newest_age_seconds",
+            "monitor": self.monitor, "check": "orders_landing",
+            "metric": "newest_age_seconds", "severity": "critical",
+            "fingerprint": "0a4f3e2d1c0b9a88", "team": "data"})
+        self.assertEqual(new["annotations"], {
+            "summary": "newest_age_seconds 93600 > fail_above 21600",
+            "description":
+                f"new on monitor {self.monitor}, check orders_landing, "
+                "metric newest_age_seconds: newest_age_seconds 93600 > "
+                "fail_above 21600 (since 2026-05-04T06:00:04.250Z, "
+                "failing 1 run; nbaq run 20260504T060000Z-7f3a)",
+            "nbaq_state": "new",
+            "nbaq_run_id": "20260504T060000Z-7f3a"})
+        self.assertEqual(parse_time(new["startsAt"]),
+                         parse_time("2026-05-04T06:00:04.250+0000"))
+        self.assertEqual(new["status"]["state"], "active")
+        self.assertEqual(new["generatorURL"], "https://dq.example.com/runs")
+        ends = parse_time(new["endsAt"])
+        self.assertGreaterEqual(ends, int(before) + HOUR)
+        self.assertLessEqual(ends, after + HOUR)
+
+        check_level = active[("schema_drift", "high")]
+        self.assertNotIn("metric", check_level["labels"])
+        self.assertEqual(check_level["labels"]["check"], "schema_drift")
+
+    def test_resolved_alert_leaves_the_list(self):
+        now_ms = int(time.time() * 1000)
+        firing = {"fingerprint": "fp-r", "check": "freshness",
+                  "metric": "age_s", "summary": "age_s 900 > 600",
+                  "severity": "HIGH", "state": "new",
+                  "started_ms": now_ms - 60000, "failing_runs": 1,
+                  "notify": True}
+        result = self.post(self.write_run([firing], "firing.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(list(self.active()), [("freshness/age_s", "high")])
+
+        resolved = dict(firing, state="resolved", ended_ms=now_ms - 1000,
+                        summary="age_s 30 <= 600")
+        result = self.post(self.write_run([resolved], "resolved.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.active(), {})
+
+    def test_escalation_replaces_the_lower_severity(self):
+        now_ms = int(time.time() * 1000)
+        medium = {"fingerprint": "fp-e", "check": "rows", "metric": "",
+                  "summary": "rows 10 < 100", "severity": "MEDIUM",
+                  "state": "new", "started_ms": now_ms - 60000,
+                  "failing_runs": 1, "notify": True}
+        self.assertEqual(
+            self.post(self.write_run([medium], "medium.json")).returncode, 0)
+        self.assertEqual(list(self.active()), [("rows", "medium")])
+
+        high = dict(medium, severity="HIGH", state="escalated",
+                    failing_runs=5)
+        result = self.post(self.write_run([high], "high.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(list(self.active()), [("rows", "high")])
+
+    def test_nothing_to_notify_posts_nothing(self):
+        quiet = ct.load_fixture("quiet.json")
+        result = self.post(self.write_run(quiet["alerts"], "quiet.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.active(), {})
+
+    def test_label_clash_is_refused(self):
+        result = self.post(self.fixture_with_own_monitor(),
+                           "labels=severity=page")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("label 'severity'", result.stderr)
+        self.assertEqual(self.active(), {})
+
+    def test_alertmanager_down(self):
+        port = ct.refused_port()
+        result = self.post(self.fixture_with_own_monitor(),
+                           url=f"http://nbaq:SECRETPW@127.0.0.1:{port}/am")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("connection refused", result.stderr)
+        self.assertIn(f"127.0.0.1:{port}", result.stderr)
+        self.assertNotIn("SECRET", result.stderr)
+
+
+if __name__ == "__main__":
+    ct.main()

@@ -1,0 +1,575 @@
+/*
+ * store_suite.c - store behaviour that SQLite and PostgreSQL share.
+ * Expected values are worked out by hand in the comments.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "history_calc.h"
+#include "history_store.h"
+#include "history_testlib.h"
+#include "store_suite.h"
+
+static history_store *open_store(const store_env *env)
+{
+    history_store *store = NULL;
+    char err[512];
+    if (history_open(env->url, NULL, NULL, &store, err, sizeof err) != 0)
+        fail_msg("open %s: %s", env->url, err);
+    return store;
+}
+
+static metric_rule anomaly_change_rule(void)
+{
+    metric_rule rule = {0};
+    rule.anomaly.enabled = 1;
+    rule.anomaly.z = 3;
+    rule.anomaly.window_points = 30;
+    rule.anomaly.min_history = 7;
+    rule.anomaly.status = NBAQ_WARNING;
+    rule.change.enabled = 1;
+    rule.change.fail_pct = (rule_bound){1, 40};
+    return rule;
+}
+
+void test_store_creates_schema_once(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    assert_int_equal(history_schema_version(), 1);
+    assert_int_equal(
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 1);
+    assert_string_equal(history_store_name(store), env->name);
+    history_close(store);
+    store = open_store(env);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 1);
+    history_close(store);
+}
+
+void test_store_previous_window_points_and_stats(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    int64_t now = TL_WED_1030;
+    /* k hours ago: 100 + k, for k = 30 .. 1 */
+    for (int k = 30; k >= 1; k--)
+        tl_save_value(store, "orders", "rows", now - k * TL_HOUR, 100 + k, 0);
+    tl_save_value(store, "orders", "other", now - TL_HOUR, 5, 0);
+
+    history_settings settings = {TL_DAY, 5};
+    history_past past = HISTORY_PAST_INIT;
+    char err[512];
+    nbaq_metric m = {0};
+    m.name = "rows";
+    m.value = 100;
+    history_verdict v;
+    metric_rule rule = {0};
+    rule.better = RULE_BETTER_HIGHER;
+    assert_int_equal(history_evaluate_metric(store, "shop", "orders", &rule,
+                                             now, &settings, &m, &past, &v, err,
+                                             sizeof err),
+                     0);
+    assert_int_equal(v.status, NBAQ_PASS);
+    assert_int_equal(m.has_previous, 1);
+    assert_true(m.previous == 101);
+    assert_true(fabs(m.change_pct - (-100.0 / 101.0)) < 1e-9);
+    /* current window (now-24h, now]: 101..123 and this 100: 24 values */
+    assert_int_equal(m.stats.count, 24);
+    assert_true(m.stats.min == 100 && m.stats.max == 123);
+    assert_true(fabs(m.stats.mean - 111.5) < 1e-9);
+    assert_true(fabs(m.stats.median - 111.5) < 1e-9);
+    assert_true(fabs(m.stats.stddev - sqrt(50.0)) < 1e-9); /* n(n+1)/12 */
+    /* previous window (now-48h, now-24h]: 124..130 */
+    assert_true(fabs(m.previous_window_mean - 127) < 1e-9);
+    assert_int_equal(m.trend, NBAQ_TREND_WORSENING); /* down, higher better */
+    assert_int_equal(m.window_ms, TL_DAY);
+    /* points: the last four earlier values and this one */
+    assert_int_equal(m.history_count, 5);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(m.history[i].ts_ms, now - (4 - i) * TL_HOUR);
+        assert_true(m.history[i].value == 104 - i);
+    }
+    assert_int_equal(m.history[4].ts_ms, now);
+    assert_true(m.history[4].value == 100);
+
+    /* a metric never seen: no previous, UNKNOWN trend, itself only */
+    nbaq_metric fresh = {0};
+    fresh.name = "new_metric";
+    fresh.value = 3;
+    assert_int_equal(history_evaluate_metric(store, "shop", "orders", NULL, now,
+                                             &settings, &fresh, &past, &v, err,
+                                             sizeof err),
+                     0);
+    assert_int_equal(fresh.has_previous, 0);
+    assert_int_equal(fresh.trend, NBAQ_TREND_UNKNOWN);
+    assert_int_equal(fresh.stats.count, 1);
+    assert_int_equal(fresh.history_count, 1);
+    history_past_free(&past);
+    history_close(store);
+}
+
+void test_store_anomaly_and_change_from_history(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    int64_t now = TL_WED_1030;
+    /* 98, 100, 102, ...: mean 100, sd sqrt(80/29) = 1.661; last 102 */
+    for (int i = 0; i < 30; i++)
+        tl_save_value(store, "orders", "rows", now - (30 - i) * TL_HOUR,
+                      98 + 2 * (i % 3), 0);
+    metric_rule rule = anomaly_change_rule();
+    history_past past = HISTORY_PAST_INIT;
+    history_verdict v;
+    char err[512];
+    tl_run *run = tl_run_new("run", now);
+    nbaq_metric *m = tl_metric(run, "orders", "rows", 40);
+    assert_int_equal(history_evaluate_metric(store, "shop", "orders", &rule,
+                                             now, NULL, m, &past, &v, err,
+                                             sizeof err),
+                     0);
+    assert_int_equal(past.baseline_count, 30);
+    assert_int_equal(m->anomalous, 1);
+    assert_int_equal(v.status, NBAQ_FAIL);
+    /* z = -60 / 1.661 = -36.1; change (40 - 102) / 102 = -60.8% */
+    assert_string_equal(v.reason,
+                        "anomaly: 40 vs mean 100.0 (sd 1.7, z -36.1, n 30); "
+                        "change: -60.8% vs previous 102 (fail_pct 40)");
+    m->status = v.status;
+    m->reason = v.reason;
+    if (history_save_run(store, &run->run, NULL, 0, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    tl_run_free(run);
+    assert_int_equal(tl_query_int(store, "SELECT COUNT(*) FROM "
+                                         "nbaq_metric_values WHERE "
+                                         "anomalous = 1 AND status = 'FAIL'"),
+                     1);
+
+    /* An hour later, 100: the anomalous 40 is left out of the baseline,
+     * but it is still the previous value for the change rule. */
+    nbaq_metric next = {0};
+    next.name = "rows";
+    next.value = 100;
+    assert_int_equal(history_evaluate_metric(store, "shop", "orders", &rule,
+                                             now + TL_HOUR, NULL, &next, &past,
+                                             &v, err, sizeof err),
+                     0);
+    assert_int_equal(past.baseline_count, 30);
+    for (size_t i = 0; i < past.baseline_count; i++)
+        assert_true(past.baseline[i].value != 40);
+    assert_int_equal(next.anomalous, 0);
+    assert_int_equal(v.status, NBAQ_FAIL);
+    assert_string_equal(v.reason,
+                        "change: +150.0% vs previous 40 (fail_pct 40)");
+    history_past_free(&past);
+    history_close(store);
+}
+
+void test_store_seasonal_baseline_in_sql(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    int64_t now = TL_WED_1030;
+    tl_run *run = NULL;
+    char err[512];
+    /* Ten days of hourly values, saved as one run per hour. */
+    for (int i = 0; i < 240; i++) {
+        int64_t ts = now - (240 - i) * TL_HOUR;
+        run = tl_run_new("season", ts);
+        tl_metric(run, "orders", "rows", (double)(i % 7));
+        if (history_save_run(store, &run->run, NULL, 0, err, sizeof err) != 0)
+            fail_msg("%s", err);
+        tl_run_free(run);
+    }
+    metric_rule rule = anomaly_change_rule();
+    rule.anomaly.window_points = 10;
+    history_past past = HISTORY_PAST_INIT;
+    const struct {
+        rule_season season;
+        int64_t window_ms;
+        size_t expected; /* worked out from the calendar */
+    } cases[] = {
+        {RULE_SEASON_HOUR_OF_DAY, 0, 10},         /* ten earlier 10h   */
+        {RULE_SEASON_DAY_OF_WEEK, 0, 10},         /* today's 0h..9h, and
+                                                     last Wednesday's  */
+        {RULE_SEASON_HOUR_OF_WEEK, 0, 1},         /* last Wed 10h only */
+        {RULE_SEASON_HOUR_OF_DAY, 3 * TL_DAY, 3}, /* 3 days: 3 of them */
+        {RULE_SEASON_NONE, 5 * TL_HOUR, 5},       /* the last 5 hours  */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        rule.anomaly.seasonal = cases[c].season;
+        rule.anomaly.window_ms = cases[c].window_ms;
+        assert_int_equal(history_load_past(store, "shop", "orders", "rows",
+                                           &rule, now, NULL, &past, err,
+                                           sizeof err),
+                         0);
+        assert_int_equal(past.baseline_count, cases[c].expected);
+        int64_t key = history_season_key(now, cases[c].season);
+        for (size_t i = 0; i < past.baseline_count; i++) {
+            assert_int_equal(
+                history_season_key(past.baseline[i].ts_ms, cases[c].season),
+                key);
+            if (i > 0)
+                assert_true(past.baseline[i - 1].ts_ms <
+                            past.baseline[i].ts_ms);
+        }
+    }
+    history_past_free(&past);
+    history_close(store);
+}
+
+void test_store_state_roundtrip(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    char err[512];
+    history_state st;
+    assert_int_equal(
+        history_state_load(store, "shop", "orders", &st, err, sizeof err), 0);
+    assert_int_equal(st.count, 0);
+    history_state_free(&st);
+
+    tl_run *run = tl_run_new("state", TL_WED_1030);
+    tl_metric(run, "orders", "rows", 1);
+    history_state_entry first[] = {
+        {"orders", "schema", "id int, total numeric"},
+        {"orders", "etag", "abc"},
+        {"customers", "schema", "id int"},
+    };
+    assert_int_equal(
+        history_save_run(store, &run->run, first, 3, err, sizeof err), 0);
+    tl_run_free(run);
+    assert_int_equal(
+        history_state_load(store, "shop", "orders", &st, err, sizeof err), 0);
+    assert_int_equal(st.count, 2);
+    assert_string_equal(history_state_find(&st, "schema"),
+                        "id int, total numeric");
+    assert_string_equal(history_state_find(&st, "etag"), "abc");
+    assert_null(history_state_find(&st, "missing"));
+    history_state_free(&st);
+
+    run = tl_run_new("state", TL_WED_1030 + TL_HOUR);
+    history_state_entry second[] = {{"orders", "schema", "id bigint"},
+                                    {"orders", "etag", NULL}};
+    assert_int_equal(
+        history_save_run(store, &run->run, second, 2, err, sizeof err), 0);
+    tl_run_free(run);
+    assert_int_equal(
+        history_state_load(store, "shop", "orders", &st, err, sizeof err), 0);
+    assert_int_equal(st.count, 1);
+    assert_string_equal(history_state_find(&st, "schema"), "id bigint");
+    history_state_free(&st);
+    assert_int_equal(
+        history_state_load(store, "shop", "customers", &st, err, sizeof err),
+        0);
+    assert_string_equal(history_state_find(&st, "schema"), "id int");
+    history_state_free(&st);
+    assert_int_equal(
+        history_state_load(store, "other", "orders", &st, err, sizeof err), 0);
+    assert_int_equal(st.count, 0);
+    history_state_free(&st);
+    history_close(store);
+}
+
+void test_store_nan_and_infinity_roundtrip(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    char err[512];
+    history_past past = HISTORY_PAST_INIT;
+    tl_save_value(store, "orders", "rows", TL_WED_1030 - 2 * TL_HOUR, INFINITY,
+                  0);
+    assert_int_equal(history_load_past(store, "shop", "orders", "rows", NULL,
+                                       TL_WED_1030, NULL, &past, err,
+                                       sizeof err),
+                     0);
+    assert_true(past.has_previous);
+    assert_true(isinf(past.previous) && past.previous > 0);
+    tl_save_value(store, "orders", "rows", TL_WED_1030 - TL_HOUR, NAN, 0);
+    assert_int_equal(history_load_past(store, "shop", "orders", "rows", NULL,
+                                       TL_WED_1030, NULL, &past, err,
+                                       sizeof err),
+                     0);
+    assert_true(past.has_previous);
+    assert_true(isnan(past.previous));
+    assert_int_equal(past.point_count, 0); /* neither value is finite */
+    history_past_free(&past);
+    history_close(store);
+}
+
+void test_store_prune(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    char err[512];
+    int64_t now = TL_WED_1030;
+    for (int d = 10; d >= 0; d--)
+        tl_save_value(store, "orders", "rows", now - d * TL_DAY, d, 0);
+    tl_run *other = tl_run_new("other", now - 10 * TL_DAY);
+    other->run.monitor = "warehouse";
+    tl_metric(other, "stock", "items", 1);
+    assert_int_equal(
+        history_save_run(store, &other->run, NULL, 0, err, sizeof err), 0);
+    tl_run_free(other);
+
+    uint64_t deleted = 99;
+    /* days 10..6 are before now - 5d; day 5 is at it and stays */
+    assert_int_equal(history_prune(store, "shop", now - 5 * TL_DAY, &deleted,
+                                   err, sizeof err),
+                     0);
+    assert_int_equal(deleted, 5);
+    assert_int_equal(tl_query_int(store, "SELECT COUNT(*) FROM nbaq_runs"),
+                     6 + 1);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_metric_values"), 7);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_check_results"), 7);
+    assert_int_equal(tl_query_int(store, "SELECT MIN(ts_ms) FROM "
+                                         "nbaq_metric_values v JOIN "
+                                         "nbaq_series s ON s.id = v.series "
+                                         "WHERE s.monitor = 'shop'"),
+                     now - 5 * TL_DAY);
+    /* every monitor */
+    assert_int_equal(
+        history_prune(store, NULL, now + 1, &deleted, err, sizeof err), 0);
+    assert_int_equal(deleted, 7);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_metric_values"), 0);
+    history_close(store);
+}
+
+void test_store_failed_save_leaves_nothing(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    char err[512];
+    tl_run *run = tl_run_new("dup", TL_WED_1030);
+    tl_metric(run, "orders", "rows", 1);
+    tl_metric(run, "orders", "bytes", 2);
+    /* a second check of the same name: its row breaks the primary key
+     * after the first check's metrics are written */
+    run->checks[1] = run->checks[0];
+    run->check_ptrs[1] = &run->checks[1];
+    run->run.check_count = 2;
+    assert_int_equal(
+        history_save_run(store, &run->run, NULL, 0, err, sizeof err), -1);
+    char prefix[600];
+    snprintf(prefix, sizeof prefix, "history store %s: ", env->name);
+    assert_memory_equal(err, prefix, strlen(prefix));
+    assert_int_equal(tl_query_int(store, "SELECT COUNT(*) FROM nbaq_runs"), 0);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_metric_values"), 0);
+    assert_int_equal(tl_query_int(store, "SELECT COUNT(*) FROM nbaq_series"),
+                     0);
+    /* the store is still usable, and forgot the rolled-back series ids */
+    run->run.check_count = 1;
+    assert_int_equal(
+        history_save_run(store, &run->run, NULL, 0, err, sizeof err), 0);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_metric_values"), 2);
+    /* the same run id twice */
+    assert_int_equal(
+        history_save_run(store, &run->run, NULL, 0, err, sizeof err), -1);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_metric_values"), 2);
+    tl_run_free(run);
+    history_close(store);
+}
+
+void test_store_newer_schema_is_refused(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    tl_exec(store, "INSERT INTO nbaq_schema_version (version, applied_ms)"
+                   " VALUES (99, 0)");
+    history_close(store);
+    char err[512];
+    assert_int_equal(
+        history_open(env->url, NULL, NULL, &store, err, sizeof err), -1);
+    assert_null(store);
+    char expected[800];
+    snprintf(expected, sizeof expected,
+             "history store %s: schema version 99 is newer than this nbaq "
+             "supports (1); upgrade nbaq",
+             env->name);
+    assert_string_equal(err, expected);
+}
+
+void test_store_alerts_and_checks_saved(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    char err[512];
+    tl_run *run = tl_run_new("alerts", TL_WED_1030);
+    tl_metric(run, "orders", "rows", 1);
+    tl_metric(run, "lag", "seconds", 2);
+    run->checks[1].status = NBAQ_FAIL;
+    run->checks[1].message = "lag 2 s";
+    nbaq_alert alert = {"shop/lag",
+                        "lag",
+                        "",
+                        "lag too high",
+                        NBAQ_SEV_HIGH,
+                        NBAQ_ALERT_NEW,
+                        TL_WED_1030,
+                        0,
+                        0,
+                        1,
+                        1};
+    const nbaq_alert *alerts[] = {&alert};
+    run->run.alerts = alerts;
+    run->run.alert_count = 1;
+    run->run.status = NBAQ_FAIL;
+    assert_int_equal(
+        history_save_run(store, &run->run, NULL, 0, err, sizeof err), 0);
+    tl_run_free(run);
+    assert_int_equal(tl_query_int(store, "SELECT COUNT(*) FROM nbaq_runs "
+                                         "WHERE status = 'FAIL'"),
+                     1);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_check_results WHERE "
+                            "check_name = 'lag' AND status = 'FAIL' AND "
+                            "message = 'lag 2 s' AND severity = 'MEDIUM'"),
+        1);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_run_alerts WHERE "
+                            "fingerprint = 'shop/lag' AND state = 'NEW' AND "
+                            "severity = 'HIGH' AND notify = 1"),
+        1);
+    history_close(store);
+}
+
+/* ---- a process killed in the middle of history_save_run ----------------*/
+
+typedef struct crash_pipes {
+    int notify; /* the child writes one byte here, mid-transaction      */
+    int hold;   /* then blocks reading this, until it is killed         */
+} crash_pipes;
+
+static void crash_hook(void *arg, size_t rows)
+{
+    crash_pipes *p = arg;
+    if (rows == 1500) {
+        char c = 'x', ignored;
+        if (write(p->notify, &c, 1) == 1) {
+            while (read(p->hold, &ignored, 1) != 0)
+                ;
+        }
+    }
+}
+
+static tl_run *big_run(const char *prefix, int64_t ts, int metrics)
+{
+    tl_run *run = tl_run_new(prefix, ts);
+    for (int i = 0; i < metrics; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "m%04d", i);
+        tl_metric(run, "orders", name, i);
+    }
+    return run;
+}
+
+static void crash_child(const store_env *env, crash_pipes *pipes)
+{
+    history_store *store = NULL;
+    char err[512];
+    if (history_open(env->url, NULL, NULL, &store, err, sizeof err) != 0)
+        _exit(3);
+    if (!env->is_pg) /* spill uncommitted pages into the WAL early */
+        store->backend->exec(store->conn, "PRAGMA cache_size = 5", err,
+                             sizeof err);
+    history_set_save_hook(store, crash_hook, pipes);
+    tl_run *run = big_run("crash", TL_WED_1030, 2000);
+    history_save_run(store, &run->run, NULL, 0, err, sizeof err);
+    _exit(4); /* never reached: killed inside the hook */
+}
+
+void test_store_killed_mid_save_keeps_run_atomic(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    char err[512];
+    tl_run *before = big_run("before", TL_WED_1030 - TL_HOUR, 10);
+    assert_int_equal(
+        history_save_run(store, &before->run, NULL, 0, err, sizeof err), 0);
+    tl_run_free(before);
+    history_close(store);
+
+    int notify[2], hold[2];
+    assert_int_equal(pipe(notify), 0);
+    assert_int_equal(pipe(hold), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        close(notify[0]);
+        close(hold[1]);
+        crash_pipes pipes = {notify[1], hold[0]};
+        crash_child(env, &pipes);
+    }
+    close(notify[1]);
+    close(hold[0]);
+    struct pollfd pfd = {notify[0], POLLIN, 0};
+    assert_int_equal(poll(&pfd, 1, 60000), 1); /* bounded wait */
+    char c;
+    assert_int_equal(read(notify[0], &c, 1), 1);
+    if (!env->is_pg) { /* the transaction really reached the disk */
+        char wal[1024];
+        snprintf(wal, sizeof wal, "%s-wal", env->url);
+        struct stat st;
+        assert_int_equal(stat(wal, &st), 0);
+        assert_true(st.st_size > 0);
+    }
+    assert_int_equal(kill(child, SIGKILL), 0);
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    close(notify[0]);
+    close(hold[1]);
+
+    store = open_store(env);
+    assert_int_equal(tl_query_int(store, "SELECT COUNT(*) FROM nbaq_runs"), 1);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_metric_values"), 10);
+    /* and the same run, not interrupted, arrives whole */
+    tl_run *run = big_run("crash", TL_WED_1030, 2000);
+    assert_int_equal(
+        history_save_run(store, &run->run, NULL, 0, err, sizeof err), 0);
+    tl_run_free(run);
+    assert_int_equal(
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_metric_values"), 2010);
+    history_close(store);
+}
+
+void test_store_two_connections_share_it(void **state)
+{
+    store_env *env = *state;
+    history_store *a = open_store(env);
+    history_store *b = open_store(env);
+    char err[512];
+    for (int i = 0; i < 5; i++) {
+        tl_save_value(a, "orders", "rows", TL_WED_1030 + i * 2 * TL_HOUR, i, 0);
+        tl_save_value(b, "orders", "rows", TL_WED_1030 + (i * 2 + 1) * TL_HOUR,
+                      i, 0);
+    }
+    history_past past = HISTORY_PAST_INIT;
+    assert_int_equal(history_load_past(a, "shop", "orders", "rows", NULL,
+                                       TL_WED_1030 + 10 * TL_HOUR, NULL, &past,
+                                       err, sizeof err),
+                     0);
+    assert_int_equal(past.window_count, 10);
+    assert_int_equal(tl_query_int(b, "SELECT COUNT(*) FROM nbaq_series"), 1);
+    history_past_free(&past);
+    history_close(a);
+    history_close(b);
+}

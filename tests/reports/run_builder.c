@@ -1,0 +1,212 @@
+#include "run_builder.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One block of the arena; blocks are chained and freed together. */
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    max_align_t data[];
+} arena_block;
+
+struct run_builder {
+    arena_block *blocks;
+    nbaq_run run;
+    nbaq_check_result **checks;
+    size_t check_cap;
+    nbaq_alert **alerts;
+    size_t alert_cap;
+    size_t metric_cap; /* of the last check's metric array */
+};
+
+#define ARENA_BLOCK_SIZE ((size_t)1 << 20)
+
+static void *arena_alloc(run_builder *rb, size_t size)
+{
+    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    arena_block *b = rb->blocks;
+    if (!b || b->size - b->used < size) {
+        size_t cap = size > ARENA_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
+        b = calloc(1, sizeof(*b) + cap);
+        if (!b)
+            return NULL;
+        b->size = cap;
+        b->next = rb->blocks;
+        rb->blocks = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+/* Grows an array of pointers (old copies stay in the arena). */
+static int grow_ptrs(run_builder *rb, void ***items, size_t count, size_t *cap)
+{
+    if (count < *cap)
+        return 0;
+    size_t next = *cap ? *cap * 2 : 8;
+    void **grown = arena_alloc(rb, next * sizeof(void *));
+    if (!grown)
+        return -1;
+    if (count)
+        memcpy(grown, *items, count * sizeof(void *));
+    *items = grown;
+    *cap = next;
+    return 0;
+}
+
+const char *run_builder_strdup(run_builder *rb, const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s) + 1;
+    char *copy = arena_alloc(rb, n);
+    if (copy)
+        memcpy(copy, s, n);
+    return copy;
+}
+
+run_builder *run_builder_new(const char *monitor, const char *run_id)
+{
+    run_builder *rb = calloc(1, sizeof(*rb));
+    if (!rb)
+        return NULL;
+    rb->run.struct_size = (uint32_t)sizeof(nbaq_run);
+    rb->run.monitor = run_builder_strdup(rb, monitor);
+    rb->run.run_id = run_builder_strdup(rb, run_id);
+    if (!rb->run.monitor || !rb->run.run_id) {
+        run_builder_free(rb);
+        return NULL;
+    }
+    return rb;
+}
+
+void run_builder_free(run_builder *rb)
+{
+    if (!rb)
+        return;
+    while (rb->blocks) {
+        arena_block *next = rb->blocks->next;
+        free(rb->blocks);
+        rb->blocks = next;
+    }
+    free(rb);
+}
+
+nbaq_run *run_builder_run(run_builder *rb)
+{
+    return &rb->run;
+}
+
+nbaq_check_result *run_builder_add_check(run_builder *rb, const char *name,
+                                         const char *plugin)
+{
+    if (grow_ptrs(rb, (void ***)&rb->checks, rb->run.check_count,
+                  &rb->check_cap) != 0)
+        return NULL;
+    nbaq_check_result *c = arena_alloc(rb, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->name = run_builder_strdup(rb, name);
+    c->plugin = run_builder_strdup(rb, plugin);
+    c->message = "";
+    c->severity = NBAQ_SEV_MEDIUM;
+    rb->checks[rb->run.check_count++] = c;
+    rb->run.checks = (const nbaq_check_result *const *)rb->checks;
+    rb->metric_cap = 0;
+    return c->name && c->plugin ? c : NULL;
+}
+
+nbaq_metric *run_builder_add_metric(run_builder *rb, const char *name,
+                                    double value, const char *unit)
+{
+    if (rb->run.check_count == 0)
+        return NULL;
+    nbaq_check_result *c = rb->checks[rb->run.check_count - 1];
+    nbaq_metric **metrics = (nbaq_metric **)c->metrics;
+    if (grow_ptrs(rb, (void ***)&metrics, c->metric_count, &rb->metric_cap) !=
+        0)
+        return NULL;
+    nbaq_metric *m = arena_alloc(rb, sizeof(*m));
+    if (!m)
+        return NULL;
+    m->name = run_builder_strdup(rb, name);
+    m->unit = run_builder_strdup(rb, unit);
+    m->value = value;
+    m->reason = "";
+    m->change_pct = NAN;
+    m->previous_window_mean = NAN;
+    metrics[c->metric_count++] = m;
+    c->metrics = (const nbaq_metric *const *)metrics;
+    return m->name && m->unit ? m : NULL;
+}
+
+int run_builder_set_history(run_builder *rb, nbaq_metric *metric,
+                            const nbaq_point *points, size_t n)
+{
+    if (n == 0) {
+        metric->history = NULL;
+        metric->history_count = 0;
+        return 0;
+    }
+    nbaq_point *copy = arena_alloc(rb, n * sizeof(*copy));
+    if (!copy)
+        return -1;
+    memcpy(copy, points, n * sizeof(*copy));
+    metric->history = copy;
+    metric->history_count = n;
+    return 0;
+}
+
+nbaq_alert *run_builder_add_alert(run_builder *rb, const char *check,
+                                  const char *metric, const char *summary)
+{
+    if (grow_ptrs(rb, (void ***)&rb->alerts, rb->run.alert_count,
+                  &rb->alert_cap) != 0)
+        return NULL;
+    nbaq_alert *a = arena_alloc(rb, sizeof(*a));
+    if (!a)
+        return NULL;
+    a->check = run_builder_strdup(rb, check);
+    a->metric = run_builder_strdup(rb, metric);
+    a->summary = run_builder_strdup(rb, summary);
+    a->fingerprint = "";
+    rb->alerts[rb->run.alert_count++] = a;
+    rb->run.alerts = (const nbaq_alert *const *)rb->alerts;
+    return a->check && a->metric && a->summary ? a : NULL;
+}
+
+int run_builder_status_rank(nbaq_status status)
+{
+    switch (status) {
+    case NBAQ_PASS:
+        return 0;
+    case NBAQ_WARNING:
+        return 1;
+    case NBAQ_FAIL:
+        return 2;
+    case NBAQ_UNKNOWN:
+        return 3;
+    case NBAQ_ERROR:
+        return 4;
+    }
+    return 4;
+}
+
+void run_builder_finish(run_builder *rb, int keep_status)
+{
+    nbaq_status worst = NBAQ_PASS;
+    memset(rb->run.status_counts, 0, sizeof(rb->run.status_counts));
+    for (size_t i = 0; i < rb->run.check_count; i++) {
+        nbaq_status s = rb->checks[i]->status;
+        if ((unsigned)s < NBAQ_STATUS_COUNT)
+            rb->run.status_counts[s]++;
+        if (run_builder_status_rank(s) > run_builder_status_rank(worst))
+            worst = s;
+    }
+    if (!keep_status)
+        rb->run.status = worst;
+}

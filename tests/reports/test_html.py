@@ -1,0 +1,169 @@
+"""The html reporter, loaded in headless Chromium: no console errors, no
+request leaves the file, the sections and charts are there, nothing
+hostile becomes markup, the page fits a phone. Screenshots are written
+to <build>/tests/reports/artifacts/."""
+import base64
+import html.parser
+import os
+import tempfile
+import unittest
+
+import report_test_support as s
+from chromium_cdp import Browser
+
+SECTIONS = ["summary", "checks", "alerts", "metrics", "trends",
+            "recommendations"]
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1,
+         "mobile": True}
+
+
+class TagCollector(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def load_page(path, viewport=PHONE, screenshot=None):
+    """Loads path; returns (browser facts, problems seen)."""
+    browser = Browser()
+    try:
+        for domain in ("Runtime", "Log", "Page", "Network"):
+            browser.call(domain + ".enable")
+        browser.call("Emulation.setDeviceMetricsOverride", viewport)
+        browser.call("Page.navigate", {"url": "file://" + path})
+        browser.wait_event("Page.loadEventFired")
+        facts = browser.evaluate("""({
+            sections: [...document.querySelectorAll('section')].map(s => s.id),
+            headings: [...document.querySelectorAll('h2')].map(h => h.textContent),
+            charts: document.querySelectorAll('figure svg polyline').length,
+            points: [...document.querySelectorAll('polyline')].map(
+                p => p.getAttribute('points').trim().split(/\\s+/).length),
+            active: document.querySelectorAll(
+                'script, img, iframe, object, embed, link[rel=stylesheet]').length,
+            text: document.body.innerText,
+            checkNames: [...document.querySelectorAll('#checks tbody tr td:nth-child(2)')]
+                .map(td => td.textContent),
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: window.innerWidth,
+            viewport: document.querySelector('meta[name=viewport]').content,
+        })""")
+        if screenshot:
+            shot = browser.call("Page.captureScreenshot",
+                                {"format": "png",
+                                 "captureBeyondViewport": True})
+            with open(screenshot, "wb") as f:
+                f.write(base64.b64decode(shot["data"]))
+        problems = []
+        for event in browser.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.consoleAPICalled" and \
+                    params.get("type") in ("error", "assert", "warning"):
+                problems.append(("console", params))
+            elif method == "Runtime.exceptionThrown":
+                problems.append(("exception", params))
+            elif method == "Log.entryAdded" and \
+                    params["entry"]["level"] in ("error", "warning"):
+                problems.append(("log", params["entry"]))
+            elif method == "Network.requestWillBeSent" and \
+                    params["request"]["url"] != "file://" + path:
+                problems.append(("request", params["request"]["url"]))
+        return facts, problems
+    finally:
+        browser.close()
+
+
+class HtmlTest(unittest.TestCase):
+    def write_report(self, name, fixture=s.BASIC, options=()):
+        data = s.report_bytes(self, "html", fixture, options)
+        path = os.path.join(os.path.abspath(s.ARGS.artifacts), name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return data, path
+
+    def test_self_contained_markup(self):
+        data, _ = self.write_report("report.html")
+        collector = TagCollector()
+        collector.feed(data.decode())
+        tags = [t for t, _ in collector.tags]
+        self.assertNotIn("script", tags)
+        for tag, attrs in collector.tags:
+            for name in ("src", "href"):
+                value = attrs.get(name)
+                self.assertTrue(value is None or value.startswith("data:"),
+                                (tag, attrs))
+        metas = [a for t, a in collector.tags if t == "meta"]
+        self.assertIn({"name": "viewport",
+                       "content": "width=device-width, initial-scale=1"},
+                      metas)
+        self.assertTrue(any(a.get("http-equiv") ==
+                            "Content-Security-Policy" for a in metas))
+
+    def test_in_chromium_on_a_phone(self):
+        run = s.load_fixture()
+        _, path = self.write_report("report.html")
+        shot = os.path.join(s.ARGS.artifacts, "report-phone.png")
+        facts, problems = load_page(path, screenshot=shot)
+        self.assertEqual(problems, [])
+        self.assertEqual(facts["sections"], SECTIONS)
+        self.assertEqual(facts["headings"],
+                         ["Executive summary", "Recent checks",
+                          "Active alerts", "Metrics overview",
+                          "Trend analysis", "Recommendations"])
+        with_history = [m for c in run["checks"] for m in c["metrics"]
+                        if len(m.get("history", [])) >= 2]
+        self.assertEqual(facts["charts"], len(with_history))
+        self.assertEqual(facts["active"], 0)
+        self.assertEqual(sorted(facts["checkNames"]),
+                         sorted(c["name"] for c in run["checks"]))
+        # Compared with the device width: on a phone the layout viewport
+        # widens to fit wide content, so innerWidth alone would not tell.
+        self.assertLessEqual(facts["scrollWidth"], PHONE["width"],
+                             "the page scrolls sideways on a phone")
+        self.assertIn("Overall health: \U0001f6d1 ERROR", facts["text"])
+        with open(shot, "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+    def test_desktop_screenshot(self):
+        _, path = self.write_report("report.html")
+        shot = os.path.join(s.ARGS.artifacts, "report-desktop.png")
+        facts, problems = load_page(
+            path, {"width": 1280, "height": 900, "deviceScaleFactor": 1,
+                   "mobile": False}, shot)
+        self.assertEqual(problems, [])
+        self.assertLessEqual(facts["scrollWidth"], 1280)
+
+    def test_hostile_text_stays_text(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fixture = s.write_hostile(tmp)
+            _, path = self.write_report("hostile.html", fixture)
+        facts, problems = load_page(
+            path, screenshot=os.path.join(s.ARGS.artifacts,
+                                          "hostile-phone.png"))
+        self.assertEqual(problems, [])
+        self.assertEqual(facts["active"], 0)
+        self.assertEqual(facts["sections"], SECTIONS)
+        self.assertIn(s.HOSTILE_CHECK, facts["checkNames"])
+        self.assertIn("</svg><img src=x onerror=1>", facts["text"])
+
+    def test_charts_are_bounded(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fixture = s.write_fixture(tmp, "big.json",
+                                      s.big_run(40, 2, 500))
+            data, path = self.write_report(
+                "big.html", fixture, ["max_charts=10", "chart_points=50",
+                                      "max_rows=30"])
+        facts, problems = load_page(path)
+        self.assertEqual(problems, [])
+        self.assertEqual(facts["charts"], 10)
+        self.assertTrue(all(n == 50 for n in facts["points"]),
+                        facts["points"])
+        self.assertIn("70 more not shown (raise max_charts).",
+                      facts["text"])
+        self.assertEqual(len(facts["checkNames"]), 30)
+
+
+if __name__ == "__main__":
+    s.main()
