@@ -82,8 +82,8 @@ static int build_metrics(aggregate_ctx *ax, const check_config *check,
     return 0;
 }
 
-nbaq_check_result *aggregate_check(aggregate_ctx *ax,
-                                   const check_config *check, const job *j)
+nbaq_check_result *aggregate_check(aggregate_ctx *ax, const check_config *check,
+                                   const job *j)
 {
     arena *mem = ax->mem;
     nbaq_check_result *r = arena_alloc(mem, sizeof *r);
@@ -113,9 +113,11 @@ nbaq_check_result *aggregate_check(aggregate_ctx *ax,
         char *message = arena_alloc(mem, len);
         if (!message)
             return NULL;
-        snprintf(message, len, "%s%s%zu metrics dropped (a check may set "
-                 "at most %d)", r->message, r->message[0] ? "; " : "",
-                 j->out.metrics_dropped, RECORD_METRICS_MAX);
+        snprintf(message, len,
+                 "%s%s%zu metrics dropped (a check may set "
+                 "at most %d)",
+                 r->message, r->message[0] ? "; " : "", j->out.metrics_dropped,
+                 RECORD_METRICS_MAX);
         r->message = message;
     }
     return r;

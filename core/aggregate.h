@@ -21,11 +21,11 @@
 
 typedef struct aggregate_ctx {
     arena *mem;
-    history_store *store;      /* NULL: no store                         */
+    history_store *store; /* NULL: no store                         */
     const char *monitor;
-    int64_t now_ms;            /* the run's start                        */
+    int64_t now_ms; /* the run's start                        */
     history_settings settings;
-    history_past **pasts;      /* malloc'd list; each past in mem        */
+    history_past **pasts; /* malloc'd list; each past in mem        */
     size_t past_count;
     size_t past_cap;
 } aggregate_ctx;
@@ -37,8 +37,8 @@ typedef struct aggregate_ctx {
  * did not end normally (crash, timeout, plugin bug) keeps no metrics.
  * Returns NULL when out of memory.
  */
-nbaq_check_result *aggregate_check(aggregate_ctx *ax,
-                                   const check_config *check, const job *j);
+nbaq_check_result *aggregate_check(aggregate_ctx *ax, const check_config *check,
+                                   const job *j);
 
 /* The run: worst status, status counts, a unique run id. */
 nbaq_run *aggregate_run(arena *mem, const char *monitor, int64_t started_ms,

@@ -17,7 +17,10 @@ typedef struct arena {
     size_t chunk_size; /* 0: the default (16 KiB)                         */
 } arena;
 
-#define ARENA_INIT {0}
+#define ARENA_INIT                                                             \
+    {                                                                          \
+        0                                                                      \
+    }
 
 /* Zeroed memory aligned for any type; NULL when out of memory. */
 void *arena_alloc(arena *a, size_t size);

@@ -38,16 +38,16 @@ int bind_config(config *cfg, registry *reg, char *err, size_t err_size)
         check_config *c = &cfg->checks[i];
         snprintf(owner, sizeof owner, "check '%.100s'", c->name);
         if (bind_instance(cfg, reg, owner, c->plugin, NBAQ_KIND_CHECKER,
-                          c->node, c->options_node, &c->plugin_ref,
-                          &c->options, err, err_size) != 0)
+                          c->node, c->options_node, &c->plugin_ref, &c->options,
+                          err, err_size) != 0)
             return -1;
     }
     for (size_t i = 0; i < cfg->reporter_count; i++) {
         reporter_config *r = &cfg->reporters[i];
         snprintf(owner, sizeof owner, "reporter '%.100s'", r->name);
         if (bind_instance(cfg, reg, owner, r->plugin, NBAQ_KIND_REPORTER,
-                          r->node, r->options_node, &r->plugin_ref,
-                          &r->options, err, err_size) != 0)
+                          r->node, r->options_node, &r->plugin_ref, &r->options,
+                          err, err_size) != 0)
             return -1;
     }
     return 0;

@@ -61,16 +61,15 @@ static int parse_history(config *cfg, const ynode *node, char *err,
         return -1;
     h->configured = 1;
     h->node = node;
-    h->location =
-        arena_strdup(&cfg->mem, ynode_location(node, location, sizeof location));
+    h->location = arena_strdup(&cfg->mem,
+                               ynode_location(node, location, sizeof location));
     for (size_t i = 0; i < node->count; i++) {
         const char *key = node->pairs[i].key->text;
         const ynode *v = node->pairs[i].value;
         int64_t n = 0;
         int rc = 0;
         if (strcmp(key, "url") == 0)
-            rc = yread_string(&cfg->mem, v, where, key, &h->url, err,
-                              err_size);
+            rc = yread_string(&cfg->mem, v, where, key, &h->url, err, err_size);
         else if (strcmp(key, "retention") == 0)
             rc = yread_duration(v, where, key, 3600000, &h->retention_ms, err,
                                 err_size);
@@ -93,9 +92,9 @@ static int parse_history(config *cfg, const ynode *node, char *err,
 static int parse_check(config *cfg, const ynode *node, size_t index,
                        check_config *c, char *err, size_t err_size)
 {
-    static const char *const keys[] = {
-        "name",    "plugin",  "description", "severity",   "timeout",
-        "enabled", "options", "thresholds",  NULL};
+    static const char *const keys[] = {"name",     "plugin",     "description",
+                                       "severity", "timeout",    "enabled",
+                                       "options",  "thresholds", NULL};
     char where[200];
     snprintf(where, sizeof where, "check #%zu", index + 1);
     if (node->kind != YNODE_MAPPING)
@@ -131,16 +130,16 @@ static int parse_check(config *cfg, const ynode *node, size_t index,
                      err_size) != 0)
         return -1;
     if ((v = ynode_get(node, "severity"))) {
-        static const char *const sev[] = {"info", "low", "medium", "high",
-                                          "critical", NULL};
+        static const char *const sev[] = {"info", "low",      "medium",
+                                          "high", "critical", NULL};
         int choice;
         if (yread_choice(v, where, "severity", sev, &choice, err, err_size))
             return -1;
         c->severity = (nbaq_severity)choice;
     }
     if ((v = ynode_get(node, "timeout")) &&
-        yread_duration(v, where, "timeout", 1, &c->timeout_ms, err,
-                       err_size) != 0)
+        yread_duration(v, where, "timeout", 1, &c->timeout_ms, err, err_size) !=
+            0)
         return -1;
     if ((v = ynode_get(node, "enabled")) &&
         yread_bool(v, where, "enabled", &c->enabled, err, err_size) != 0)
@@ -148,8 +147,8 @@ static int parse_check(config *cfg, const ynode *node, size_t index,
     if ((v = ynode_get(node, "options")) && !v->is_null)
         c->options_node = v;
     if ((v = ynode_get(node, "thresholds")) && !v->is_null &&
-        thresholds_parse(&cfg->mem, v, c->name, &c->rules, &c->rule_count,
-                         err, err_size) != 0)
+        thresholds_parse(&cfg->mem, v, c->name, &c->rules, &c->rule_count, err,
+                         err_size) != 0)
         return -1;
     return 0;
 }
@@ -179,7 +178,8 @@ static int parse_checks(config *cfg, const ynode *node, char *err,
             return yread_fail(ynode_get(c->node, "name"), "checks", err,
                               err_size,
                               "duplicate check name '%s' (first defined at "
-                              "%s)", c->name, first);
+                              "%s)",
+                              c->name, first);
         }
         cfg->check_count = i + 1;
     }
@@ -221,8 +221,8 @@ static int parse_reporter(config *cfg, const ynode *node, size_t index,
     r->enabled = 1;
     const ynode *v;
     if ((v = ynode_get(node, "timeout")) &&
-        yread_duration(v, where, "timeout", 1, &r->timeout_ms, err,
-                       err_size) != 0)
+        yread_duration(v, where, "timeout", 1, &r->timeout_ms, err, err_size) !=
+            0)
         return -1;
     if ((v = ynode_get(node, "enabled")) &&
         yread_bool(v, where, "enabled", &r->enabled, err, err_size) != 0)
@@ -271,12 +271,11 @@ static unsigned online_cpus(void)
 }
 
 /* Top-level scalars first (timeout is the checks' default), then lists. */
-static int parse_top(config *cfg, const ynode *root, char *err,
-                     size_t err_size)
+static int parse_top(config *cfg, const ynode *root, char *err, size_t err_size)
 {
-    static const char *const keys[] = {
-        "monitor", "plugin_dirs", "workers",   "timeout",
-        "history", "checks",      "reporters", "alerts", NULL};
+    static const char *const keys[] = {"monitor",   "plugin_dirs", "workers",
+                                       "timeout",   "history",     "checks",
+                                       "reporters", "alerts",      NULL};
     static const char where[] = "top level";
     if (yread_check_keys(root, keys, "at the top level", err, err_size) != 0)
         return -1;
@@ -312,15 +311,20 @@ static int parse_top(config *cfg, const ynode *root, char *err,
     return 0;
 }
 
-static int set_dir(config *cfg, const char *path, char *err, size_t err_size)
+/* Locations name the file by its absolute path, so that plugins can
+ * resolve paths relative to the config (opt_location) from any cwd. */
+static int set_paths(config *cfg, const char *path, char *err, size_t err_size)
 {
     char *resolved = realpath(path, NULL);
     if (!resolved)
         return err_set(err, err_size, "%s: cannot open: %s", path,
                        strerror(errno));
+    cfg->absolute_path = arena_strdup(&cfg->mem, resolved);
     cfg->dir = arena_strdup(&cfg->mem, dirname(resolved));
     free(resolved);
-    return cfg->dir ? 0 : err_set(err, err_size, "out of memory");
+    return cfg->dir && cfg->absolute_path
+               ? 0
+               : err_set(err, err_size, "out of memory");
 }
 
 config *config_load(const char *path, char *err, size_t err_size)
@@ -337,9 +341,9 @@ config *config_load(const char *path, char *err, size_t err_size)
     cfg->history.retention_ms = 0;
     cfg->history.trend_window_ms = HISTORY_DEFAULT_TREND_WINDOW_MS;
     cfg->history.report_points = HISTORY_DEFAULT_REPORT_POINTS;
-    if (set_dir(cfg, path, err, err_size) != 0)
+    if (set_paths(cfg, path, err, err_size) != 0)
         goto fail;
-    cfg->doc = ydoc_load_file(path, 1, err, err_size);
+    cfg->doc = ydoc_load_file(cfg->absolute_path, 1, err, err_size);
     if (!cfg->doc)
         goto fail;
     if (!cfg->doc->root) {

@@ -26,50 +26,51 @@ struct plugin;
 typedef struct check_config {
     char *name;
     char *plugin;
-    char *description;   /* "" when not given                             */
+    char *description; /* "" when not given                             */
     nbaq_severity severity;
-    int64_t timeout_ms;  /* the check's, or the config's default          */
+    int64_t timeout_ms; /* the check's, or the config's default          */
     int enabled;
-    const ynode *node;   /* the list entry, for messages                  */
+    const ynode *node; /* the list entry, for messages                  */
     const ynode *options_node; /* NULL when no `options:`                 */
-    metric_rule *rules;  /* thresholds, in config order                   */
+    metric_rule *rules; /* thresholds, in config order                   */
     size_t rule_count;
-    nbaq_options *options;     /* bind.c */
+    nbaq_options *options;           /* bind.c */
     const struct plugin *plugin_ref; /* bind.c */
 } check_config;
 
 typedef struct reporter_config {
-    char *name;          /* defaults to the plugin's name                 */
+    char *name; /* defaults to the plugin's name                 */
     char *plugin;
     int64_t timeout_ms;
     int enabled;
     const ynode *node;
     const ynode *options_node;
-    nbaq_options *options;     /* bind.c */
+    nbaq_options *options;           /* bind.c */
     const struct plugin *plugin_ref; /* bind.c */
 } reporter_config;
 
 /* The `history:` section, kept for the history store (core/history/). */
 typedef struct history_config {
-    int configured;         /* the section is present                    */
-    char *url;              /* as written (env substituted); see docs     */
-    const char *location;   /* "file:line:col" of the section             */
-    int64_t retention_ms;   /* 0 (the default): keep every run            */
-    int64_t trend_window_ms;/* default 24h                                */
-    uint32_t report_points; /* default 48                                 */
-    const ynode *node;      /* the whole section                          */
+    int configured;          /* the section is present                    */
+    char *url;               /* as written (env substituted); see docs     */
+    const char *location;    /* "file:line:col" of the section             */
+    int64_t retention_ms;    /* 0 (the default): keep every run            */
+    int64_t trend_window_ms; /* default 24h                                */
+    uint32_t report_points;  /* default 48                                 */
+    const ynode *node;       /* the whole section                          */
 } history_config;
 
 typedef struct config {
     arena mem;
     ydoc *doc;
-    char *path;             /* as given on the command line               */
-    char *dir;              /* absolute directory of the config file      */
-    char *monitor;          /* default "nbaq"                             */
-    char **plugin_dirs;     /* absolute; relative ones joined to dir      */
+    char *path;          /* as given on the command line               */
+    char *absolute_path; /* resolved; locations in messages use it     */
+    char *dir;           /* absolute directory of the config file      */
+    char *monitor;       /* default "nbaq"                             */
+    char **plugin_dirs;  /* absolute; relative ones joined to dir      */
     size_t plugin_dir_count;
-    unsigned workers;       /* default: online CPUs                       */
-    int64_t timeout_ms;     /* default per-check timeout (60s)            */
+    unsigned workers;   /* default: online CPUs                       */
+    int64_t timeout_ms; /* default per-check timeout (60s)            */
     history_config history;
     /* Reserved for alert rules: accepted and kept unvalidated, for the
      * alert manager to read. NULL when absent.                           */

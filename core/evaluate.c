@@ -71,8 +71,7 @@ static void append_reason(arena *mem, nbaq_metric *m, const char *reason)
 }
 
 void evaluate_metric(arena *mem, const metric_rule *rule,
-                     const history_past *past, int64_t now_ms,
-                     nbaq_metric *m)
+                     const history_past *past, int64_t now_ms, nbaq_metric *m)
 {
     m->status = NBAQ_PASS;
     m->reason = "";
@@ -119,8 +118,8 @@ void evaluate_check_status(arena *mem, nbaq_status plugin_status,
             continue;
         if (sb.len > 0)
             strbuf_append(&sb, "; ");
-        if (m->status == NBAQ_UNKNOWN && strcmp(m->reason,
-                                                "not a finite number") == 0)
+        if (m->status == NBAQ_UNKNOWN &&
+            strcmp(m->reason, "not a finite number") == 0)
             strbuf_appendf(&sb, "%s: %s", m->name, m->reason);
         else
             strbuf_append(&sb, m->reason);

@@ -38,8 +38,7 @@ const metric_rule *evaluate_find_rule(const metric_rule *rules, size_t count,
  * worse and append their reason, "; "-separated.
  */
 void evaluate_metric(arena *mem, const metric_rule *rule,
-                     const history_past *past, int64_t now_ms,
-                     nbaq_metric *m);
+                     const history_past *past, int64_t now_ms, nbaq_metric *m);
 
 /* The check's status and message from the plugin's and the metrics'.
  * The message is allocated in mem. */

@@ -58,8 +58,8 @@ static const nbaq_options *api_options(const nbaq_ctx *ctx)
     return ctx->options;
 }
 
-static void api_log(const nbaq_ctx *ctx, nbaq_log_level level,
-                    const char *fmt, ...)
+static void api_log(const nbaq_ctx *ctx, nbaq_log_level level, const char *fmt,
+                    ...)
 {
     need_ctx(ctx, "log");
     if (!fmt)
@@ -89,8 +89,8 @@ static void api_metric_set(nbaq_ctx *ctx, const char *name, double value,
     record_write_metric(name, value, unit);
 }
 
-static void api_status_set(nbaq_ctx *ctx, nbaq_status status,
-                           const char *fmt, ...)
+static void api_status_set(nbaq_ctx *ctx, nbaq_status status, const char *fmt,
+                           ...)
 {
     need_ctx(ctx, "status_set");
     if (!status_is_valid((int)status))
@@ -136,8 +136,7 @@ static void api_state_set(nbaq_ctx *ctx, const char *key, const char *value)
     if (!value)
         bugf("state_set() called with a NULL value for key '%.100s'", key);
     if (strlen(value) > RECORD_STATE_VALUE_MAX)
-        bugf("state_set() value for key '%.100s' is larger than 64 KiB",
-             key);
+        bugf("state_set() value for key '%.100s' is larger than 64 KiB", key);
     record_write_state(key, value);
 }
 

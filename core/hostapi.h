@@ -20,7 +20,7 @@
  * the parent's data, valid in the child for its whole life. */
 struct nbaq_ctx {
     nbaq_plugin_kind kind;
-    uint32_t flags;          /* the descriptor's NBAQ_FLAG_*             */
+    uint32_t flags; /* the descriptor's NBAQ_FLAG_*             */
     const char *instance;
     const char *plugin;
     const char *monitor;
@@ -29,8 +29,8 @@ struct nbaq_ctx {
     const nbaq_options *options;
     const history_state *state; /* saved by earlier runs; may be NULL  */
     int64_t run_started_ms;
-    int64_t deadline_ms;     /* clock_mono_ms(); set in the child        */
-    int stdout_fd;           /* the host's stdout; set in the child      */
+    int64_t deadline_ms; /* clock_mono_ms(); set in the child        */
+    int stdout_fd;       /* the host's stdout; set in the child      */
 };
 
 const nbaq_host_api *hostapi_table(void);

@@ -23,8 +23,7 @@ static void print_limits(const nbaq_option_spec *s, FILE *out)
     fprintf(out, ", min %s, max %s", lo, hi);
 }
 
-static void print_options(const nbaq_option_spec *specs, int indent,
-                          FILE *out)
+static void print_options(const nbaq_option_spec *specs, int indent, FILE *out)
 {
     for (size_t i = 0; specs && specs[i].name; i++) {
         const nbaq_option_spec *s = &specs[i];
@@ -39,8 +38,8 @@ static void print_options(const nbaq_option_spec *specs, int indent,
             fputs(", required", out);
         else if (s->default_value && s->secret)
             fputs(", default <secret>", out);
-        else if (s->default_value && (!s->default_value[0] ||
-                                      strpbrk(s->default_value, " ,()")))
+        else if (s->default_value &&
+                 (!s->default_value[0] || strpbrk(s->default_value, " ,()")))
             fprintf(out, ", default \"%s\"", s->default_value);
         else if (s->default_value)
             fprintf(out, ", default %s", s->default_value);

@@ -58,9 +58,9 @@ typedef struct session {
 
 typedef struct subcommand {
     const char *name;
-    const char *usage;   /* one line for --help                          */
-    int needs_config;    /* -c is required                              */
-    int binds_plugins;   /* load the config's plugins and validate options */
+    const char *usage; /* one line for --help                          */
+    int needs_config;  /* -c is required                              */
+    int binds_plugins; /* load the config's plugins and validate options */
     /* Returns the exit code. argv[0] is the subcommand's name.          */
     int (*run)(session *s, int argc, char **argv);
 } subcommand;
@@ -76,8 +76,8 @@ static int command_history(session *s, int argc, char **argv);
 static const subcommand subcommands[] = {
     {"run", "run            run every enabled check once (the default)", 1, 1,
      command_run},
-    {"history", "history ...    query the history store (history --help)", 1,
-     0, command_history},
+    {"history", "history ...    query the history store (history --help)", 1, 0,
+     command_history},
 };
 
 #define SUBCOMMAND_COUNT (sizeof subcommands / sizeof subcommands[0])
@@ -167,8 +167,7 @@ static int parse_cli(int argc, char **argv, cli *c)
             break;
         case OPT_ONLY:
             if (!text_is_name(optarg))
-                return usage_error("--only: '%s' is not a check name",
-                                   optarg);
+                return usage_error("--only: '%s' is not a check name", optarg);
             if (push(&c->only, &c->only_count, optarg) != 0)
                 return EXIT_ERROR;
             break;
@@ -281,8 +280,10 @@ static rule_better better_of(void *arg, const char *check, const char *metric)
 static int command_history(session *s, int argc, char **argv)
 {
     if (!s->cfg->history.configured) {
-        log_msg(NBAQ_LOG_ERROR, NULL, "%s: no 'history' section: there is "
-                "no history to query", s->cfg->path);
+        log_msg(NBAQ_LOG_ERROR, NULL,
+                "%s: no 'history' section: there is "
+                "no history to query",
+                s->cfg->path);
         return EXIT_CONFIG;
     }
     history_cli_env env = {.url = s->cfg->history.url,
@@ -393,8 +394,7 @@ int main(int argc, char **argv)
             log_set_level(NBAQ_LOG_INFO);
         else if (c.verbose >= 2)
             log_set_level(NBAQ_LOG_DEBUG);
-        if (!c.config_path && !c.list_plugins && c.argc == 0 &&
-            !c.check_config)
+        if (!c.config_path && !c.list_plugins && c.argc == 0 && !c.check_config)
             rc = usage_error("%s", "missing -c FILE (the monitor "
                                    "configuration)");
         else {

@@ -15,9 +15,9 @@ typedef struct opt_value {
     int64_t integer;      /* INT, DURATION (ms), SIZE (bytes)              */
     double number;        /* DOUBLE; INT too                               */
     int boolean;
-    size_t count;         /* STRING_LIST, STRING_MAP, OBJECT_LIST          */
-    const char **items;   /* STRING_LIST items; STRING_MAP keys            */
-    const char **values;  /* STRING_MAP values                             */
+    size_t count;           /* STRING_LIST, STRING_MAP, OBJECT_LIST          */
+    const char **items;     /* STRING_LIST items; STRING_MAP keys            */
+    const char **values;    /* STRING_MAP values                             */
     nbaq_options **objects; /* OBJECT: [0]; OBJECT_LIST: count of them    */
 } opt_value;
 
@@ -31,7 +31,7 @@ struct nbaq_options {
 
 typedef struct build_ctx {
     arena *mem;
-    const char *owner;  /* "check 'x'"                                     */
+    const char *owner; /* "check 'x'"                                     */
     const char *plugin;
     char *err;
     size_t err_size;
@@ -161,9 +161,9 @@ static int convert_enum(build_ctx *ctx, const nbaq_option_spec *spec,
     for (size_t i = 0; i < n; i++)
         strbuf_appendf(&list, "%s%s", i ? ", " : "", spec->choices[i]);
     const char *guess =
-        secret ? NULL
-               : text_suggest(node->text, (const char *const *)spec->choices,
-                              n);
+        secret
+            ? NULL
+            : text_suggest(node->text, (const char *const *)spec->choices, n);
     char buf[256];
     int rc = fail_at(ctx, node, path, "%s is not one of: %s%s%s%s",
                      shown(node->text, secret, buf, sizeof buf),
@@ -193,12 +193,10 @@ static int convert_scalar(build_ctx *ctx, const nbaq_option_spec *spec,
     case NBAQ_OPT_ENUM:
         return convert_enum(ctx, spec, node, path, secret, out);
     case NBAQ_OPT_BOOL:
-        rc = units_parse_bool(node->text, &out->boolean, reason,
-                              sizeof reason);
+        rc = units_parse_bool(node->text, &out->boolean, reason, sizeof reason);
         break;
     case NBAQ_OPT_INT:
-        rc = units_parse_int(node->text, &out->integer, reason,
-                             sizeof reason);
+        rc = units_parse_int(node->text, &out->integer, reason, sizeof reason);
         out->number = (double)out->integer;
         break;
     case NBAQ_OPT_DURATION:
@@ -207,13 +205,12 @@ static int convert_scalar(build_ctx *ctx, const nbaq_option_spec *spec,
         out->number = (double)out->integer;
         break;
     case NBAQ_OPT_SIZE:
-        rc = units_parse_size(node->text, &out->integer, reason,
-                              sizeof reason);
+        rc = units_parse_size(node->text, &out->integer, reason, sizeof reason);
         out->number = (double)out->integer;
         break;
     case NBAQ_OPT_DOUBLE:
-        rc = units_parse_double(node->text, &out->number, reason,
-                                sizeof reason);
+        rc =
+            units_parse_double(node->text, &out->number, reason, sizeof reason);
         break;
     default:
         return fail_at(ctx, node, path, "not a scalar type");
@@ -239,8 +236,10 @@ static int convert_string_list(build_ctx *ctx, const ynode *node,
     for (size_t i = 0; i < n; i++) {
         const ynode *item = node->kind == YNODE_SCALAR ? node : node->items[i];
         if (item->kind != YNODE_SCALAR)
-            return fail_at(ctx, item, path, "item %zu: expected a string, "
-                           "got %s", i + 1, ynode_kind_name(item->kind));
+            return fail_at(ctx, item, path,
+                           "item %zu: expected a string, "
+                           "got %s",
+                           i + 1, ynode_kind_name(item->kind));
         if (item->is_null)
             return fail_at(ctx, item, path, "item %zu has no value", i + 1);
         out->items[i] = arena_strdup(ctx->mem, item->text);
@@ -263,8 +262,10 @@ static int convert_string_map(build_ctx *ctx, const ynode *node,
     for (size_t i = 0; i < n; i++) {
         const ynode *value = node->pairs[i].value;
         if (value->kind != YNODE_SCALAR)
-            return fail_at(ctx, value, path, "key '%s': expected a string, "
-                           "got %s", node->pairs[i].key->text,
+            return fail_at(ctx, value, path,
+                           "key '%s': expected a string, "
+                           "got %s",
+                           node->pairs[i].key->text,
                            ynode_kind_name(value->kind));
         out->items[i] = arena_strdup(ctx->mem, node->pairs[i].key->text);
         out->values[i] =
@@ -275,8 +276,8 @@ static int convert_string_map(build_ctx *ctx, const ynode *node,
 }
 
 static int convert_object_list(build_ctx *ctx, const nbaq_option_spec *spec,
-                               const ynode *node, const char *path,
-                               int secret, opt_value *out)
+                               const ynode *node, const char *path, int secret,
+                               opt_value *out)
 {
     if (node->kind != YNODE_SEQUENCE)
         return fail_at(ctx, node, path, "expected a list of mappings, got %s",
@@ -344,9 +345,9 @@ static int convert_default(build_ctx *ctx, const nbaq_option_spec *spec,
                               out);
     }
     char reason[512];
-    ydoc *doc = ydoc_load_string(spec->default_value,
-                                 strlen(spec->default_value), "<default>", 0,
-                                 reason, sizeof reason);
+    ydoc *doc =
+        ydoc_load_string(spec->default_value, strlen(spec->default_value),
+                         "<default>", 0, reason, sizeof reason);
     if (!doc)
         return fail_at(ctx, NULL, path, "default: %s", reason);
     int rc;
@@ -377,14 +378,13 @@ static int reject_unknown(build_ctx *ctx, const nbaq_option_spec *specs,
         snprintf(prefix, sizeof prefix, "%s.", path);
     if (guess)
         return fail_at(ctx, key, NULL,
-                       "unknown option '%s%s' (did you mean '%s%s'?)",
-                       prefix, key->text, prefix, guess);
+                       "unknown option '%s%s' (did you mean '%s%s'?)", prefix,
+                       key->text, prefix, guess);
     if (count == 0 && !*prefix)
         return fail_at(ctx, key, NULL,
                        "unknown option '%s' (plugin '%s' takes no options)",
                        key->text, ctx->plugin);
-    return fail_at(ctx, key, NULL, "unknown option '%s%s'", prefix,
-                   key->text);
+    return fail_at(ctx, key, NULL, "unknown option '%s%s'", prefix, key->text);
 }
 
 static int build_object(build_ctx *ctx, const nbaq_option_spec *specs,
@@ -402,9 +402,10 @@ static int build_object(build_ctx *ctx, const nbaq_option_spec *specs,
     if (!o->values)
         return fail_at(ctx, where, path, "out of memory");
     char buf[512];
-    o->location = mapping ? arena_strdup(ctx->mem, ynode_location(
-                                                       mapping, buf, sizeof buf))
-                          : "";
+    o->location =
+        mapping
+            ? arena_strdup(ctx->mem, ynode_location(mapping, buf, sizeof buf))
+            : "";
     if (mapping && mapping->kind != YNODE_MAPPING && !mapping->is_null)
         return fail_at(ctx, mapping, path, "expected a mapping, got %s",
                        ynode_kind_name(mapping->kind));
@@ -473,12 +474,14 @@ static int is_option_name(const char *s)
 }
 
 static int check_specs(const nbaq_option_spec *specs, const char *plugin,
-                       const char *path, const char *const *reserved,
-                       int depth, char *err, size_t err_size)
+                       const char *path, const char *const *reserved, int depth,
+                       char *err, size_t err_size)
 {
     if (depth > 8)
-        return err_set(err, err_size, "bad option schema: nested too deeply "
-                       "at '%s'", path);
+        return err_set(err, err_size,
+                       "bad option schema: nested too deeply "
+                       "at '%s'",
+                       path);
     for (size_t i = 0; specs[i].name; i++) {
         const nbaq_option_spec *s = &specs[i];
         char name[512];
@@ -487,7 +490,8 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
         if (!is_option_name(s->name))
             return err_set(err, err_size,
                            "bad option schema: option name '%.100s' must "
-                           "match [A-Za-z0-9_-]+", s->name);
+                           "match [A-Za-z0-9_-]+",
+                           s->name);
         for (size_t j = 0; j < i; j++) {
             if (strcmp(specs[j].name, s->name) == 0)
                 return err_set(err, err_size,
@@ -498,21 +502,25 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
             if (strcmp(reserved[r], s->name) == 0)
                 return err_set(err, err_size,
                                "bad option schema: option '%s' is reserved "
-                               "(the host adds it)", name);
+                               "(the host adds it)",
+                               name);
         }
         if (s->type < NBAQ_OPT_STRING || s->type > NBAQ_OPT_OBJECT_LIST)
             return err_set(err, err_size,
                            "bad option schema: option '%s' has unknown type "
-                           "%d", name, (int)s->type);
+                           "%d",
+                           name, (int)s->type);
         if (s->type == NBAQ_OPT_ENUM && (!s->choices || !s->choices[0]))
             return err_set(err, err_size,
                            "bad option schema: enum option '%s' has no "
-                           "choices", name);
+                           "choices",
+                           name);
         if ((s->type == NBAQ_OPT_OBJECT || s->type == NBAQ_OPT_OBJECT_LIST)) {
             if (!s->fields)
                 return err_set(err, err_size,
                                "bad option schema: option '%s' has no "
-                               "fields", name);
+                               "fields",
+                               name);
             if (check_specs(s->fields, plugin, name, NULL, depth + 1, err,
                             err_size) != 0)
                 return -1;
@@ -520,7 +528,8 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
         if (s->required && s->default_value)
             return err_set(err, err_size,
                            "bad option schema: option '%s' is required and "
-                           "has a default", name);
+                           "has a default",
+                           name);
         if (s->default_value) {
             arena scratch = ARENA_INIT;
             char reason[1024];
@@ -531,7 +540,8 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
             if (rc != 0)
                 return err_set(err, err_size,
                                "bad option schema: the default does not "
-                               "parse: %s", reason);
+                               "parse: %s",
+                               reason);
         }
     }
     return 0;
@@ -597,18 +607,19 @@ static const opt_value *lookup(const nbaq_options *o, const char *name,
             *spec_out = &o->specs[i];
         return &o->values[i];
     }
-    report_bug("%s(): option '%.100s' is not declared by plugin '%s'",
-               accessor, name, o->plugin);
+    report_bug("%s(): option '%.100s' is not declared by plugin '%s'", accessor,
+               name, o->plugin);
     return NULL;
 }
 
-static int index_ok(const opt_value *v, const char *accessor,
-                    const char *name, size_t i)
+static int index_ok(const opt_value *v, const char *accessor, const char *name,
+                    size_t i)
 {
     if (i < v->count)
         return 1;
     report_bug("%s(): index %zu out of range for option '%.100s' (%zu "
-               "items)", accessor, i, name, v->count);
+               "items)",
+               accessor, i, name, v->count);
     return 0;
 }
 
@@ -628,11 +639,11 @@ const char *options_string(const nbaq_options *o, const char *name)
 
 int64_t options_int(const nbaq_options *o, const char *name)
 {
-    const opt_value *v = lookup(o, name, "opt_int",
-                                TYPE_BIT(NBAQ_OPT_INT) |
-                                    TYPE_BIT(NBAQ_OPT_DURATION) |
-                                    TYPE_BIT(NBAQ_OPT_SIZE),
-                                NULL);
+    const opt_value *v =
+        lookup(o, name, "opt_int",
+               TYPE_BIT(NBAQ_OPT_INT) | TYPE_BIT(NBAQ_OPT_DURATION) |
+                   TYPE_BIT(NBAQ_OPT_SIZE),
+               NULL);
     return v && v->set ? v->integer : 0;
 }
 
@@ -653,11 +664,11 @@ int options_bool(const nbaq_options *o, const char *name)
 
 size_t options_count(const nbaq_options *o, const char *name)
 {
-    const opt_value *v = lookup(o, name, "opt_count",
-                                TYPE_BIT(NBAQ_OPT_STRING_LIST) |
-                                    TYPE_BIT(NBAQ_OPT_STRING_MAP) |
-                                    TYPE_BIT(NBAQ_OPT_OBJECT_LIST),
-                                NULL);
+    const opt_value *v =
+        lookup(o, name, "opt_count",
+               TYPE_BIT(NBAQ_OPT_STRING_LIST) | TYPE_BIT(NBAQ_OPT_STRING_MAP) |
+                   TYPE_BIT(NBAQ_OPT_OBJECT_LIST),
+               NULL);
     return v && v->set ? v->count : 0;
 }
 
@@ -671,21 +682,19 @@ const char *options_list_string(const nbaq_options *o, const char *name,
     return v->items[i];
 }
 
-const char *options_map_key(const nbaq_options *o, const char *name,
-                            size_t i)
+const char *options_map_key(const nbaq_options *o, const char *name, size_t i)
 {
-    const opt_value *v = lookup(o, name, "opt_map_key",
-                                TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
+    const opt_value *v =
+        lookup(o, name, "opt_map_key", TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
     if (!v || !index_ok(v, "opt_map_key", name, i))
         return NULL;
     return v->items[i];
 }
 
-const char *options_map_value(const nbaq_options *o, const char *name,
-                              size_t i)
+const char *options_map_value(const nbaq_options *o, const char *name, size_t i)
 {
-    const opt_value *v = lookup(o, name, "opt_map_value",
-                                TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
+    const opt_value *v =
+        lookup(o, name, "opt_map_value", TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
     if (!v || !index_ok(v, "opt_map_value", name, i))
         return NULL;
     return v->values[i];
@@ -698,8 +707,8 @@ const nbaq_options *options_object(const nbaq_options *o, const char *name)
     return v && v->set ? v->objects[0] : NULL;
 }
 
-const nbaq_options *options_list_object(const nbaq_options *o,
-                                        const char *name, size_t i)
+const nbaq_options *options_list_object(const nbaq_options *o, const char *name,
+                                        size_t i)
 {
     const opt_value *v = lookup(o, name, "opt_list_object",
                                 TYPE_BIT(NBAQ_OPT_OBJECT_LIST), NULL);

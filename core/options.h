@@ -69,13 +69,12 @@ int options_bool(const nbaq_options *o, const char *name);
 size_t options_count(const nbaq_options *o, const char *name);
 const char *options_list_string(const nbaq_options *o, const char *name,
                                 size_t i);
-const char *options_map_key(const nbaq_options *o, const char *name,
-                            size_t i);
+const char *options_map_key(const nbaq_options *o, const char *name, size_t i);
 const char *options_map_value(const nbaq_options *o, const char *name,
                               size_t i);
 const nbaq_options *options_object(const nbaq_options *o, const char *name);
-const nbaq_options *options_list_object(const nbaq_options *o,
-                                        const char *name, size_t i);
+const nbaq_options *options_list_object(const nbaq_options *o, const char *name,
+                                        size_t i);
 const char *options_location(const nbaq_options *o, const char *name);
 
 #endif

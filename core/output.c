@@ -47,8 +47,8 @@ static void sync_parent_dir(const char *path)
     }
 }
 
-int output_write_file(const char *path, const void *data, size_t len,
-                      char *err, size_t err_size)
+int output_write_file(const char *path, const void *data, size_t len, char *err,
+                      size_t err_size)
 {
     char temp[PATH_MAX];
     int n = snprintf(temp, sizeof temp, "%s.tmp-XXXXXX", path);
@@ -107,15 +107,13 @@ static int write_to_dir(const output_target *t, const char *extension,
         return err_set(err, err_size, "%s: output directory: %s", dir,
                        strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return err_set(err, err_size, "%s: output_dir is not a directory",
-                       dir);
+        return err_set(err, err_size, "%s: output_dir is not a directory", dir);
     clock_format_compact(t->run_started_ms, stamp, sizeof stamp);
     snprintf(path, sizeof path, "%s/%s-%s.%s", dir, t->monitor, stamp,
              extension);
     if (output_write_file(path, data, len, err, err_size) != 0)
         return -1;
-    snprintf(path, sizeof path, "%s/%s-latest.%s", dir, t->monitor,
-             extension);
+    snprintf(path, sizeof path, "%s/%s-latest.%s", dir, t->monitor, extension);
     return output_write_file(path, data, len, err, err_size);
 }
 

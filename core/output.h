@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 /* Replaces path with data atomically. The directory must exist. */
-int output_write_file(const char *path, const void *data, size_t len,
-                      char *err, size_t err_size);
+int output_write_file(const char *path, const void *data, size_t len, char *err,
+                      size_t err_size);
 
 /* Writes all of data to fd (retrying short writes); name is for errors. */
 int output_write_fd(int fd, const char *name, const void *data, size_t len,
@@ -28,7 +28,7 @@ int output_write_fd(int fd, const char *name, const void *data, size_t len,
  * base_dir (the config file's directory).
  */
 typedef struct output_target {
-    const char *output;     /* NULL: "-"                                   */
+    const char *output; /* NULL: "-"                                   */
     int output_explicit;
     const char *output_dir; /* NULL: none                                  */
     const char *base_dir;

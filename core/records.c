@@ -70,8 +70,8 @@ static size_t put_string(unsigned char *dst, const char *s, size_t max)
 
 void record_write_metric(const char *name, double value, const char *unit)
 {
-    unsigned char payload[sizeof(double) + RECORD_NAME_MAX + RECORD_UNIT_MAX +
-                          2];
+    unsigned char
+        payload[sizeof(double) + RECORD_NAME_MAX + RECORD_UNIT_MAX + 2];
     size_t len = 0;
     memcpy(payload, &value, sizeof value);
     len += sizeof value;

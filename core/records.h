@@ -16,11 +16,11 @@
 #include "nbaq.h"
 
 /* Limits, applied by both ends. */
-#define RECORD_MESSAGE_MAX 4096     /* status message, bytes              */
-#define RECORD_NAME_MAX 255         /* metric name, bytes                 */
-#define RECORD_UNIT_MAX 31          /* metric unit, bytes                 */
-#define RECORD_METRICS_MAX 1000     /* distinct metrics per check         */
-#define RECORD_STATE_MAX 64         /* state keys per check               */
+#define RECORD_MESSAGE_MAX 4096 /* status message, bytes              */
+#define RECORD_NAME_MAX 255     /* metric name, bytes                 */
+#define RECORD_UNIT_MAX 31      /* metric unit, bytes                 */
+#define RECORD_METRICS_MAX 1000 /* distinct metrics per check         */
+#define RECORD_STATE_MAX 64     /* state keys per check               */
 #define RECORD_STATE_KEY_MAX 128
 #define RECORD_STATE_VALUE_MAX 65536
 #define RECORD_PAYLOAD_MAX (RECORD_STATE_VALUE_MAX + RECORD_STATE_KEY_MAX + 8)
@@ -53,8 +53,8 @@ typedef struct record_reader {
     unsigned char *buf; /* malloc'd                                       */
     size_t len;
     size_t cap;
-    size_t pos;         /* start of the first record not handed out      */
-    size_t total;       /* bytes received so far                         */
+    size_t pos;   /* start of the first record not handed out      */
+    size_t total; /* bytes received so far                         */
 } record_reader;
 
 typedef struct record {

@@ -23,7 +23,7 @@
 #endif
 
 /* The descriptor as it was at ABI 1.0: the least a plugin must provide. */
-#define DESCRIPTOR_MIN_SIZE                                                  \
+#define DESCRIPTOR_MIN_SIZE                                                    \
     (offsetof(nbaq_plugin_descriptor, flags) + sizeof(uint32_t))
 
 const nbaq_option_spec registry_output_options[] = {
@@ -103,8 +103,7 @@ int registry_add_default_dirs(registry *reg)
             return -1;
         snprintf(dir, sizeof dir, "%s/%s", exe, NBAQ_PLUGIN_DIR_FROM_BINDIR);
         char resolved[PATH_MAX];
-        if (realpath(dir, resolved) &&
-            registry_add_dir(reg, resolved) != 0)
+        if (realpath(dir, resolved) && registry_add_dir(reg, resolved) != 0)
             return -1;
     }
     return registry_add_dir(reg, NBAQ_PLUGIN_INSTALL_DIR_FULL);
@@ -153,13 +152,11 @@ static int check_descriptor(plugin *p, const nbaq_plugin_descriptor *raw,
         return err_set(err, err_size,
                        "%s: descriptor struct_size %u is smaller than the %zu "
                        "bytes of ABI 1.0 (use NBAQ_DESCRIPTOR_HEADER)",
-                       p->path, raw->struct_size,
-                       (size_t)DESCRIPTOR_MIN_SIZE);
+                       p->path, raw->struct_size, (size_t)DESCRIPTOR_MIN_SIZE);
     /* Read only what the plugin's size covers. */
     nbaq_plugin_descriptor d;
     memset(&d, 0, sizeof d);
-    memcpy(&d, raw,
-           raw->struct_size < sizeof d ? raw->struct_size : sizeof d);
+    memcpy(&d, raw, raw->struct_size < sizeof d ? raw->struct_size : sizeof d);
     if (!is_plugin_name(d.name))
         return err_set(err, err_size,
                        "%s: descriptor name must match [a-z0-9_]+", p->path);
@@ -193,8 +190,8 @@ static int merge_output_options(plugin *p, char *err, size_t err_size)
     size_t own = 0;
     while (p->options && p->options[own].name)
         own++;
-    size_t extra = sizeof registry_output_options /
-                       sizeof registry_output_options[0] - 1;
+    size_t extra =
+        sizeof registry_output_options / sizeof registry_output_options[0] - 1;
     p->merged_options = calloc(own + extra + 1, sizeof *p->merged_options);
     if (!p->merged_options)
         return err_set(err, err_size, "out of memory");
@@ -376,8 +373,10 @@ static void mark_duplicates(plugin_listing *list, size_t count)
             if (i == j || strcmp(list[i].name, list[j].name) != 0)
                 continue;
             char why[PATH_MAX + 128];
-            snprintf(why, sizeof why, "plugin '%s' found in two "
-                     "directories: also %s", list[i].name, list[j].path);
+            snprintf(why, sizeof why,
+                     "plugin '%s' found in two "
+                     "directories: also %s",
+                     list[i].name, list[j].path);
             free(list[i].error);
             list[i].error = strdup(why);
             break;

@@ -49,7 +49,7 @@ typedef struct registry {
 
 /* One entry of --list-plugins: a loaded plugin or a broken file. */
 typedef struct plugin_listing {
-    char *name;   /* file stem                                           */
+    char *name; /* file stem                                           */
     char *path;
     plugin *loaded; /* NULL when broken                                  */
     char *error;    /* why it is broken (or duplicated); NULL when fine  */

@@ -39,14 +39,14 @@ typedef struct rule_bound {
 /* z-score of the value against its own past (YAML key `anomaly`). */
 typedef struct anomaly_rule {
     int enabled;
-    double z;              /* default 3                                      */
-    uint32_t window_points;/* baseline: last N values (default 30) ...      */
-    int64_t window_ms;     /* ... or, when > 0, values of the last window   */
-    uint32_t min_history;  /* no judgement below this many points (7)       */
+    double z;               /* default 3                                      */
+    uint32_t window_points; /* baseline: last N values (default 30) ...      */
+    int64_t window_ms;      /* ... or, when > 0, values of the last window   */
+    uint32_t min_history;   /* no judgement below this many points (7)       */
     rule_direction direction;
-    rule_bound floor;      /* |value - mean| below this never fires          */
+    rule_bound floor; /* |value - mean| below this never fires          */
     rule_season seasonal;
-    nbaq_status status;    /* status when it fires (default WARNING)        */
+    nbaq_status status; /* status when it fires (default WARNING)        */
 } anomaly_rule;
 
 /* Change against the previous value (YAML key `change`). */
@@ -58,8 +58,8 @@ typedef struct change_rule {
 } change_rule;
 
 typedef struct metric_rule {
-    char *pattern;     /* metric name, or an fnmatch(3) glob: "objects.*"   */
-    char *location;    /* "file:line:col" of the rule, for messages         */
+    char *pattern;  /* metric name, or an fnmatch(3) glob: "objects.*"   */
+    char *location; /* "file:line:col" of the rule, for messages         */
     rule_bound warn_above, fail_above; /* status when value > bound         */
     rule_bound warn_below, fail_below; /* status when value < bound         */
     rule_better better;

@@ -25,8 +25,8 @@ typedef struct instance_job {
     const check_config *check; /* checks                                 */
     history_store *store;
     const char *monitor;
-    history_state state;       /* loaded before the fork, freed after     */
-    const nbaq_run *run;       /* reporters                               */
+    history_state state; /* loaded before the fork, freed after     */
+    const nbaq_run *run; /* reporters                               */
     char label[128];
 } instance_job;
 
@@ -43,8 +43,8 @@ static void check_before_fork(job *j)
     char err[512];
     if (!ij->store)
         return;
-    if (history_state_load(ij->store, ij->monitor, ij->check->name,
-                           &ij->state, err, sizeof err) != 0)
+    if (history_state_load(ij->store, ij->monitor, ij->check->name, &ij->state,
+                           err, sizeof err) != 0)
         log_msg(NBAQ_LOG_WARN, j->label, "cannot load its state: %s", err);
     ij->ctx.state = &ij->state;
 }
@@ -244,16 +244,18 @@ static size_t run_reporters(config *cfg, const nbaq_run *run,
     return failed;
 }
 
-static int make_cache_dir(const config *cfg, char *dir, size_t size,
-                          char *err, size_t err_size)
+static int make_cache_dir(const config *cfg, char *dir, size_t size, char *err,
+                          size_t err_size)
 {
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp)
         tmp = "/tmp";
     snprintf(dir, size, "%s/nbaq-%s-XXXXXX", tmp, cfg->monitor);
     if (!mkdtemp(dir))
-        return err_set(err, err_size, "cannot create the run cache directory "
-                       "in %s: %s", tmp, strerror(errno));
+        return err_set(err, err_size,
+                       "cannot create the run cache directory "
+                       "in %s: %s",
+                       tmp, strerror(errno));
     return 0;
 }
 
@@ -270,10 +272,10 @@ static history_state_entry *state_entries(const check_batch *batch,
         return NULL;
     for (size_t i = 0, k = 0; i < batch->count; i++) {
         for (size_t s = 0; s < batch->states[i].count; s++)
-            entries[k++] = (history_state_entry){
-                .check = batch->results[i]->name,
-                .key = batch->states[i].items[s].key,
-                .value = batch->states[i].items[s].value};
+            entries[k++] =
+                (history_state_entry){.check = batch->results[i]->name,
+                                      .key = batch->states[i].items[s].key,
+                                      .value = batch->states[i].items[s].value};
     }
     return entries;
 }
@@ -309,8 +311,8 @@ static void save_history(const config *cfg, history_store *store,
     if (cfg->history.retention_ms > 0) {
         uint64_t deleted = 0;
         if (history_prune(store, run->monitor,
-                          run->started_ms - cfg->history.retention_ms,
-                          &deleted, err, sizeof err) != 0)
+                          run->started_ms - cfg->history.retention_ms, &deleted,
+                          err, sizeof err) != 0)
             log_msg(NBAQ_LOG_WARN, NULL, "history not pruned: %s", err);
         else if (deleted > 0)
             log_msg(NBAQ_LOG_INFO, NULL, "history: %llu old runs pruned",
@@ -345,12 +347,12 @@ int run_monitor(config *cfg, const char *const *only, size_t only_count,
     int open_failed;
     history_store *store = open_history(cfg, &open_failed);
     arena mem = ARENA_INIT;
-    aggregate_ctx ax = {.mem = &mem,
-                        .store = store,
-                        .monitor = cfg->monitor,
-                        .now_ms = clock_wall_ms(),
-                        .settings = {cfg->history.trend_window_ms,
-                                     cfg->history.report_points}};
+    aggregate_ctx ax = {
+        .mem = &mem,
+        .store = store,
+        .monitor = cfg->monitor,
+        .now_ms = clock_wall_ms(),
+        .settings = {cfg->history.trend_window_ms, cfg->history.report_points}};
     check_batch batch = {0};
     int rc = run_checks(cfg, only, only_count, cache_dir, &ax, &batch, err,
                         err_size);

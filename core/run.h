@@ -12,10 +12,10 @@
 
 typedef struct run_summary {
     size_t checks_run;
-    nbaq_status status;       /* worst over the checks that ran (PASS: none) */
-    size_t reporters_failed;  /* each already reported on stderr            */
-    int history_failed;       /* saving the run failed (reported)            */
-    int interrupted;          /* SIGINT or SIGTERM                            */
+    nbaq_status status;      /* worst over the checks that ran (PASS: none) */
+    size_t reporters_failed; /* each already reported on stderr            */
+    int history_failed;      /* saving the run failed (reported)            */
+    int interrupted;         /* SIGINT or SIGTERM                            */
 } run_summary;
 
 /*

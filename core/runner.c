@@ -75,7 +75,11 @@ static void reset_child_signals(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;
     sigemptyset(&sa.sa_mask);
-    const int defaults[] = {SIGCHLD, SIGINT, SIGTERM, SIGPIPE, SIGHUP};
+    /* Crash signals too: a sanitizer build of the host installs its own
+     * handlers, which would turn a plugin's crash into "exited with code
+     * 1"; a crash must read the same in every build. */
+    const int defaults[] = {SIGCHLD, SIGINT, SIGTERM, SIGPIPE, SIGHUP,
+                            SIGSEGV, SIGBUS, SIGFPE,  SIGILL};
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         sigaction(defaults[i], &sa, NULL);
     sigset_t none;
@@ -205,8 +209,7 @@ static void take_state(job_outcome *out, const record *r)
         set_bug(out, "protocol violation: state value too long");
         return;
     }
-    if (!kvlist_get(&out->state, key) &&
-        out->state.count >= RECORD_STATE_MAX) {
+    if (!kvlist_get(&out->state, key) && out->state.count >= RECORD_STATE_MAX) {
         set_bug(out, "plugin bug: more than 64 state keys");
         return;
     }
@@ -380,14 +383,14 @@ static void wait_for_events(job **running, size_t n)
     int64_t next_deadline = -1;
     for (size_t i = 0; i < n; i++) {
         if (running[i]->fd >= 0)
-            fds[count++] = (struct pollfd){.fd = running[i]->fd,
-                                           .events = POLLIN};
+            fds[count++] =
+                (struct pollfd){.fd = running[i]->fd, .events = POLLIN};
         if (next_deadline < 0 || running[i]->deadline_ms < next_deadline)
             next_deadline = running[i]->deadline_ms;
     }
     int timeout = -1;
     if (next_deadline >= 0)
-        timeout = next_deadline <= now ? 0
+        timeout = next_deadline <= now          ? 0
                   : next_deadline - now > 60000 ? 60000
                                                 : (int)(next_deadline - now);
     if (poll(fds, count, timeout) < 0)

@@ -36,21 +36,21 @@ typedef struct job_outcome {
     int status_set;
     nbaq_status status;
     char *message;
-    int done;              /* the plugin's function returned             */
-    char *bug;             /* "plugin bug: ..." or a protocol violation  */
+    int done;  /* the plugin's function returned             */
+    char *bug; /* "plugin bug: ..." or a protocol violation  */
     raw_metric *metrics;
     size_t metric_count;
     size_t metric_cap;
-    size_t metrics_dropped;/* past RECORD_METRICS_MAX                     */
-    kvlist state;          /* state_set records                          */
+    size_t metrics_dropped; /* past RECORD_METRICS_MAX                     */
+    kvlist state;           /* state_set records                          */
     int timed_out;
     int interrupted;
-    int exited;            /* exit_code valid                            */
+    int exited; /* exit_code valid                            */
     int exit_code;
-    int signaled;          /* signal_number valid                        */
+    int signaled; /* signal_number valid                        */
     int signal_number;
-    int start_failed;      /* fork or pipe failed; message says why      */
-    int64_t started_ms;    /* wall clock                                 */
+    int start_failed;   /* fork or pipe failed; message says why      */
+    int64_t started_ms; /* wall clock                                 */
     int64_t duration_ms;
 } job_outcome;
 
@@ -59,7 +59,7 @@ typedef struct job_outcome {
 typedef void (*job_child_fn)(void *arg, int stdout_fd, int64_t deadline_ms);
 
 typedef struct job {
-    const char *label;   /* "check 'x'", for messages                     */
+    const char *label; /* "check 'x'", for messages                     */
     int64_t timeout_ms;
     job_child_fn child_main;
     void *arg;

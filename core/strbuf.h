@@ -21,7 +21,10 @@ typedef struct strbuf {
     int failed; /* an allocation failed                                 */
 } strbuf;
 
-#define STRBUF_INIT {0}
+#define STRBUF_INIT                                                            \
+    {                                                                          \
+        0                                                                      \
+    }
 
 void strbuf_append(strbuf *sb, const char *text);
 void strbuf_append_len(strbuf *sb, const char *text, size_t len);

@@ -7,8 +7,7 @@
 #include "units.h"
 #include "yread.h"
 
-static const char *const direction_names[] = {"both", "above", "below",
-                                              NULL};
+static const char *const direction_names[] = {"both", "above", "below", NULL};
 
 void anomaly_rule_defaults(anomaly_rule *rule)
 {
@@ -45,8 +44,8 @@ static int read_non_negative(const ynode *node, const char *where,
 }
 
 /* window: a number of points ("30") or a duration ("7d"). */
-static int read_window(const ynode *node, const char *where,
-                       anomaly_rule *rule, char *err, size_t err_size)
+static int read_window(const ynode *node, const char *where, anomaly_rule *rule,
+                       char *err, size_t err_size)
 {
     int64_t points;
     char reason[128];
@@ -55,7 +54,8 @@ static int read_window(const ynode *node, const char *where,
         if (points < 2 || points > 100000)
             return yread_fail(node, where, err, err_size,
                               "'window' must be between 2 and 100000 "
-                              "points, got %lld", (long long)points);
+                              "points, got %lld",
+                              (long long)points);
         rule->window_points = (uint32_t)points;
         rule->window_ms = 0;
         return 0;
@@ -72,8 +72,8 @@ static int read_window(const ynode *node, const char *where,
 static int parse_anomaly(const ynode *node, const char *where,
                          anomaly_rule *rule, char *err, size_t err_size)
 {
-    static const char *const keys[] = {"z",         "window",   "min_history",
-                                       "direction", "floor",    "seasonal",
+    static const char *const keys[] = {"z",         "window", "min_history",
+                                       "direction", "floor",  "seasonal",
                                        "status",    NULL};
     static const char *const seasons[] = {"none", "hour_of_day", "day_of_week",
                                           "hour_of_week", NULL};
@@ -105,16 +105,16 @@ static int parse_anomaly(const ynode *node, const char *where,
         } else if (strcmp(key, "window") == 0) {
             rc = read_window(v, where, rule, err, err_size);
         } else if (strcmp(key, "min_history") == 0) {
-            rc = yread_int(v, where, "anomaly.min_history", 2, 100000, &n,
-                           err, err_size);
+            rc = yread_int(v, where, "anomaly.min_history", 2, 100000, &n, err,
+                           err_size);
             rule->min_history = (uint32_t)n;
         } else if (strcmp(key, "direction") == 0) {
             rc = yread_choice(v, where, "anomaly.direction", direction_names,
                               &choice, err, err_size);
             rule->direction = (rule_direction)choice;
         } else if (strcmp(key, "floor") == 0) {
-            rc = read_non_negative(v, where, "anomaly.floor", &rule->floor,
-                                   err, err_size);
+            rc = read_non_negative(v, where, "anomaly.floor", &rule->floor, err,
+                                   err_size);
         } else if (strcmp(key, "seasonal") == 0) {
             rc = yread_choice(v, where, "anomaly.seasonal", seasons, &choice,
                               err, err_size);
@@ -130,10 +130,10 @@ static int parse_anomaly(const ynode *node, const char *where,
     return 0;
 }
 
-static int parse_change(const ynode *node, const char *where,
-                        change_rule *rule, char *err, size_t err_size)
+static int parse_change(const ynode *node, const char *where, change_rule *rule,
+                        char *err, size_t err_size)
 {
-    static const char *const keys[] = {"warn_pct", "fail_pct", "warn_abs",
+    static const char *const keys[] = {"warn_pct", "fail_pct",  "warn_abs",
                                        "fail_abs", "direction", NULL};
     char sub[400];
     snprintf(sub, sizeof sub, "in the change rule %s", where);
@@ -179,9 +179,9 @@ static int parse_rule(arena *mem, const ynode *key, const ynode *node,
                       const char *check, metric_rule *rule, char *err,
                       size_t err_size)
 {
-    static const char *const keys[] = {
-        "warn_below", "fail_below", "warn_above", "fail_above",
-        "better",     "anomaly",    "change",     NULL};
+    static const char *const keys[] = {"warn_below", "fail_below", "warn_above",
+                                       "fail_above", "better",     "anomaly",
+                                       "change",     NULL};
     static const char *const better_names[] = {"higher", "lower", NULL};
     char where[300], location[512];
     snprintf(where, sizeof where, "threshold '%.100s' of check '%.100s'",
@@ -209,8 +209,8 @@ static int parse_rule(arena *mem, const ynode *key, const ynode *node,
         else if (strcmp(k, "fail_above") == 0)
             rc = read_bound(v, where, k, &rule->fail_above, err, err_size);
         else if (strcmp(k, "better") == 0) {
-            rc = yread_choice(v, where, k, better_names, &choice, err,
-                              err_size);
+            rc =
+                yread_choice(v, where, k, better_names, &choice, err, err_size);
             rule->better = choice == 0 ? RULE_BETTER_HIGHER : RULE_BETTER_LOWER;
         } else if (strcmp(k, "anomaly") == 0)
             rc = parse_anomaly(v, where, &rule->anomaly, err, err_size);

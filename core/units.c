@@ -18,7 +18,8 @@ static const char duration_hint[] =
 static int read_unsigned_decimal(const char **p, double *value)
 {
     const char *s = *p;
-    if (!isdigit((unsigned char)*s) && !(*s == '.' && isdigit((unsigned char)s[1])))
+    if (!isdigit((unsigned char)*s) &&
+        !(*s == '.' && isdigit((unsigned char)s[1])))
         return -1;
     char *end = NULL;
     errno = 0;
@@ -51,8 +52,8 @@ int units_parse_duration(const char *text, int64_t *ms, char *err,
     static const struct {
         const char *name;
         double ms;
-    } units[] = {{"ms", 1},         {"s", 1000},        {"m", 60000},
-                 {"h", 3600000},    {"d", 86400000},    {"w", 604800000}};
+    } units[] = {{"ms", 1},      {"s", 1000},     {"m", 60000},
+                 {"h", 3600000}, {"d", 86400000}, {"w", 604800000}};
     const char *p = text;
     double total = 0;
     if (strcmp(text, "0") == 0) {
@@ -130,8 +131,7 @@ int units_parse_size(const char *text, int64_t *bytes, char *err,
     if (total > 9.0e18)
         return err_set(err, err_size, "size too large");
     if (total != floor(total))
-        return err_set(err, err_size, "%s (not a whole number of bytes)",
-                       hint);
+        return err_set(err, err_size, "%s (not a whole number of bytes)", hint);
     *bytes = (int64_t)total;
     return 0;
 }
@@ -179,8 +179,7 @@ int units_parse_double(const char *text, double *value, char *err,
     return 0;
 }
 
-int units_parse_bool(const char *text, int *value, char *err,
-                     size_t err_size)
+int units_parse_bool(const char *text, int *value, char *err, size_t err_size)
 {
     static const char *const truthy[] = {"true", "yes", "on"};
     static const char *const falsy[] = {"false", "no", "off"};

@@ -26,7 +26,6 @@ int units_parse_int(const char *text, int64_t *value, char *err,
 int units_parse_double(const char *text, double *value, char *err,
                        size_t err_size);
 /* true/false, yes/no, on/off (any case). */
-int units_parse_bool(const char *text, int *value, char *err,
-                     size_t err_size);
+int units_parse_bool(const char *text, int *value, char *err, size_t err_size);
 
 #endif

@@ -134,8 +134,8 @@ static int convert_scalar(converter *cv, yaml_node_t *node, ynode *out)
     if (memchr(raw, '\0', raw_len))
         return convert_error(cv, node, "NUL byte in a scalar");
     out->plain = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-    if (out->plain && (raw_len == 0 || strcmp(raw, "~") == 0 ||
-                       strcasecmp(raw, "null") == 0))
+    if (out->plain &&
+        (raw_len == 0 || strcmp(raw, "~") == 0 || strcasecmp(raw, "null") == 0))
         out->is_null = 1;
     if (!cv->substitute_env || !strchr(raw, '$')) {
         out->text = arena_strndup(&cv->doc->mem, raw, raw_len);
@@ -178,8 +178,7 @@ static int convert_mapping(converter *cv, yaml_node_t *node, ynode *out,
         return convert_error(cv, node, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yaml_node_t *key = yaml_document_get_node(cv->source, start[i].key);
-        yaml_node_t *value =
-            yaml_document_get_node(cv->source, start[i].value);
+        yaml_node_t *value = yaml_document_get_node(cv->source, start[i].value);
         if (key->type != YAML_SCALAR_NODE)
             return convert_error(cv, key, "a mapping key must be a scalar");
         ynode *k = convert_node(cv, key, depth + 1);
@@ -320,8 +319,8 @@ ydoc *ydoc_load_file(const char *path, int substitute_env, char *err,
         strbuf_free(&sb);
         return NULL;
     }
-    ydoc *doc = ydoc_load_string(strbuf_cstr(&sb), sb.len, path,
-                                 substitute_env, err, err_size);
+    ydoc *doc = ydoc_load_string(strbuf_cstr(&sb), sb.len, path, substitute_env,
+                                 err, err_size);
     strbuf_free(&sb);
     return doc;
 }

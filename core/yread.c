@@ -8,8 +8,8 @@
 #include "text.h"
 #include "units.h"
 
-int yread_fail(const ynode *node, const char *where, char *err,
-               size_t err_size, const char *fmt, ...)
+int yread_fail(const ynode *node, const char *where, char *err, size_t err_size,
+               const char *fmt, ...)
 {
     char location[512];
     char message[1024];
@@ -89,13 +89,13 @@ int yread_name(arena *mem, const ynode *node, const char *where,
         return -1;
     if (!text_is_name(*out))
         return yread_fail(node, where, err, err_size,
-                          "'%s' must match [A-Za-z0-9_.-]+, got '%.100s'",
-                          key, node->text);
+                          "'%s' must match [A-Za-z0-9_.-]+, got '%.100s'", key,
+                          node->text);
     return 0;
 }
 
-int yread_bool(const ynode *node, const char *where, const char *key,
-               int *out, char *err, size_t err_size)
+int yread_bool(const ynode *node, const char *where, const char *key, int *out,
+               char *err, size_t err_size)
 {
     char reason[128];
     if (need_scalar(node, where, key, "true or false", err, err_size) != 0)

@@ -24,8 +24,8 @@ int yread_check_keys(const ynode *mapping, const char *const *allowed,
                      const char *where, char *err, size_t err_size);
 
 /* Fails with "file:line:column: <where>: <message>". */
-int yread_fail(const ynode *node, const char *where, char *err,
-               size_t err_size, const char *fmt, ...) NBAQ_PRINTF(5, 6);
+int yread_fail(const ynode *node, const char *where, char *err, size_t err_size,
+               const char *fmt, ...) NBAQ_PRINTF(5, 6);
 
 /* A non-null scalar as a string, copied into mem. */
 int yread_string(arena *mem, const ynode *node, const char *where,
@@ -33,8 +33,8 @@ int yread_string(arena *mem, const ynode *node, const char *where,
 /* A name matching [A-Za-z0-9_.-]+. */
 int yread_name(arena *mem, const ynode *node, const char *where,
                const char *key, char **out, char *err, size_t err_size);
-int yread_bool(const ynode *node, const char *where, const char *key,
-               int *out, char *err, size_t err_size);
+int yread_bool(const ynode *node, const char *where, const char *key, int *out,
+               char *err, size_t err_size);
 int yread_int(const ynode *node, const char *where, const char *key,
               int64_t min, int64_t max, int64_t *out, char *err,
               size_t err_size);

@@ -70,9 +70,15 @@ cat >"$work/monitor.yaml" <<YAML
 monitor: bench
 checks:
 $checks
+reporters:
+  - plugin: json
+    options: {output: $work/report.json}
 YAML
 for run in 1 2 3; do
     /usr/bin/time -f "wall %e s, max RSS %M KB (host or its largest check)" \
         "$build/nbaq-host" -q -c "$work/monitor.yaml" >/dev/null 2>"$work/time.txt" || true
     echo "run $run: $(tail -n 1 "$work/time.txt")"
+    python3 -c 'import json,sys
+for c in json.load(open(sys.argv[1]))["checks"]:
+    print("   ", c["name"], c["status"], str(c["duration_ms"]) + " ms", c["message"][:110])' "$work/report.json"
 done

@@ -173,7 +173,7 @@ static void show_row_table(cli_table *t, store_stmt *s, const store_backend *b)
                            b->column_text(s, 3),
                            b->column_int64(s, 5) ? "yes" : "no",
                            b->column_text(s, 4)};
-    cli_table_add(t, cells);
+    history_table_add(t, cells);
 }
 
 static int print_json(cJSON *root, FILE *out, char *err, size_t err_size)
@@ -198,15 +198,15 @@ static int show_values(cli_context *c, const cli_options *o, int64_t series,
     static const char *const header[] = {"TIME",   "VALUE",     "UNIT",
                                          "STATUS", "ANOMALOUS", "REASON"};
     cli_table table;
-    cli_table_init(&table, header, 6);
+    history_table_init(&table, header, 6);
     size_t count = 0;
     int rc = 0;
     if (series > 0) {
         store_stmt *s =
-            store_stmt_get(c->store, STMT_SHOW, c->err, c->err_size);
+            history_store_stmt_get(c->store, STMT_SHOW, c->err, c->err_size);
         if (!s) {
             cJSON_Delete(root);
-            cli_table_free(&table);
+            history_table_free(&table);
             return HISTORY_EXIT_STORE;
         }
         b->bind_int64(s, 1, series);
@@ -222,9 +222,9 @@ static int show_values(cli_context *c, const cli_options *o, int64_t series,
         }
         b->reset(s);
         if (rc < 0) {
-            store_error(c->store, c->err, c->err_size, "%s", why);
+            history_store_error(c->store, c->err, c->err_size, "%s", why);
             cJSON_Delete(root);
-            cli_table_free(&table);
+            history_table_free(&table);
             return HISTORY_EXIT_STORE;
         }
     }
@@ -232,7 +232,7 @@ static int show_values(cli_context *c, const cli_options *o, int64_t series,
     history_format_time(since, from, sizeof from);
     history_format_time(until, to, sizeof to);
     if (o->json) {
-        cli_table_free(&table);
+        history_table_free(&table);
         cJSON_AddStringToObject(root, "monitor", c->monitor);
         cJSON_AddStringToObject(root, "check", o->check);
         cJSON_AddStringToObject(root, "metric", o->metric);
@@ -244,8 +244,8 @@ static int show_values(cli_context *c, const cli_options *o, int64_t series,
     fprintf(c->out, "%s / %s / %s: %zu value%s from %s to %s\n", c->monitor,
             o->check, o->metric, count, count == 1 ? "" : "s", from, to);
     if (count > 0)
-        cli_table_print(&table, c->out);
-    cli_table_free(&table);
+        history_table_print(&table, c->out);
+    history_table_free(&table);
     return HISTORY_EXIT_OK;
 }
 
@@ -265,8 +265,8 @@ static int cmd_show(cli_context *c, const cli_options *o)
     if (since > until)
         return usage_error(c->err, c->err_size, "%s",
                            "--since is after --until");
-    int64_t series = store_series_id(c->store, c->monitor, o->check, o->metric,
-                                     0, c->err, c->err_size);
+    int64_t series = history_store_series_id(c->store, c->monitor, o->check,
+                                             o->metric, 0, c->err, c->err_size);
     if (series < 0)
         return HISTORY_EXIT_STORE;
     return show_values(c, o, series, since, until);
@@ -296,8 +296,8 @@ static int list_series(cli_context *c, const char *check, series_row **out,
     const store_backend *b = c->store->backend;
     *out = NULL;
     *count = 0;
-    store_stmt *s =
-        store_stmt_get(c->store, STMT_SERIES_OF_MONITOR, c->err, c->err_size);
+    store_stmt *s = history_store_stmt_get(c->store, STMT_SERIES_OF_MONITOR,
+                                           c->err, c->err_size);
     if (!s)
         return -1;
     b->bind_text(s, 1, c->monitor);
@@ -331,8 +331,8 @@ static int list_series(cli_context *c, const char *check, series_row **out,
         series_rows_free(*out, *count);
         *out = NULL;
         *count = 0;
-        return store_error(c->store, c->err, c->err_size, "%s",
-                           rc == -2 ? "out of memory" : why);
+        return history_store_error(c->store, c->err, c->err_size, "%s",
+                                   rc == -2 ? "out of memory" : why);
     }
     return 0;
 }
@@ -348,7 +348,8 @@ static int compute_trend(cli_context *c, const series_row *row, int64_t until,
                          int64_t window_ms, series_trend *t)
 {
     const store_backend *b = c->store->backend;
-    store_stmt *s = store_stmt_get(c->store, STMT_WINDOW, c->err, c->err_size);
+    store_stmt *s =
+        history_store_stmt_get(c->store, STMT_WINDOW, c->err, c->err_size);
     if (!s)
         return -1;
     b->bind_int64(s, 1, row->id);
@@ -375,8 +376,8 @@ static int compute_trend(cli_context *c, const series_row *row, int64_t until,
     b->reset(s);
     if (rc < 0) {
         free(values);
-        return store_error(c->store, c->err, c->err_size, "%s",
-                           rc == -2 ? "out of memory" : why);
+        return history_store_error(c->store, c->err, c->err_size, "%s",
+                                   rc == -2 ? "out of memory" : why);
     }
     history_stats_compute(values, split, &t->previous);
     history_stats_compute(values + split, count - split, &t->current);
@@ -451,7 +452,7 @@ static void trend_row(cli_table *table, const series_row *row,
                            known ? sd : "-",
                            t->previous.count ? prev : "-",
                            history_trend_name(t->trend)};
-    cli_table_add(table, cells);
+    history_table_add(table, cells);
 }
 
 static int report_trends(cli_context *c, const cli_options *o,
@@ -462,14 +463,14 @@ static int report_trends(cli_context *c, const cli_options *o,
         "CHECK", "METRIC", "COUNT",  "LAST",      "MIN",  "MAX",
         "MEAN",  "MEDIAN", "STDDEV", "PREV MEAN", "TREND"};
     cli_table table;
-    cli_table_init(&table, header, 11);
+    history_table_init(&table, header, 11);
     cJSON *root = cJSON_CreateObject();
     cJSON *metrics = cJSON_AddArrayToObject(root, "metrics");
     size_t shown = 0;
     for (size_t i = 0; i < count; i++) {
         series_trend t;
         if (compute_trend(c, &rows[i], until, window_ms, &t) != 0) {
-            cli_table_free(&table);
+            history_table_free(&table);
             cJSON_Delete(root);
             return HISTORY_EXIT_STORE;
         }
@@ -485,7 +486,7 @@ static int report_trends(cli_context *c, const cli_options *o,
     history_format_duration(window_ms, window, sizeof window);
     history_format_time(until, end, sizeof end);
     if (o->json) {
-        cli_table_free(&table);
+        history_table_free(&table);
         cJSON_AddStringToObject(root, "monitor", c->monitor);
         cJSON_AddStringToObject(root, "window", window);
         cJSON_AddNumberToObject(root, "window_ms", (double)window_ms);
@@ -498,8 +499,8 @@ static int report_trends(cli_context *c, const cli_options *o,
             "before\n",
             c->monitor, shown, shown == 1 ? "" : "s", window, end, window);
     if (shown > 0)
-        cli_table_print(&table, c->out);
-    cli_table_free(&table);
+        history_table_print(&table, c->out);
+    history_table_free(&table);
     return HISTORY_EXIT_OK;
 }
 

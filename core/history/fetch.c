@@ -49,11 +49,11 @@ static int read_samples(history_store *store, store_stmt *s, sample_list *out,
                                  b->column_int64(s, 2) != 0};
         if (sample_append(out, &sample) != 0) {
             b->reset(s);
-            return store_error(store, err, err_size, "out of memory");
+            return history_store_error(store, err, err_size, "out of memory");
         }
     }
     b->reset(s);
-    return rc < 0 ? store_error(store, err, err_size, "%s", why) : 0;
+    return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
 }
 
 static int64_t trend_window(const history_settings *settings)
@@ -73,7 +73,7 @@ static int load_recent(history_store *store, int64_t series, int64_t now_ms,
                        size_t points, history_past *past, char *err,
                        size_t err_size)
 {
-    store_stmt *s = store_stmt_get(store, STMT_RECENT, err, err_size);
+    store_stmt *s = history_store_stmt_get(store, STMT_RECENT, err, err_size);
     if (!s)
         return -1;
     store->backend->bind_int64(s, 1, series);
@@ -93,7 +93,7 @@ static int load_recent(history_store *store, int64_t series, int64_t now_ms,
         past->points = calloc(points, sizeof *past->points);
         if (!past->points) {
             free(recent.items);
-            return store_error(store, err, err_size, "out of memory");
+            return history_store_error(store, err, err_size, "out of memory");
         }
         past->point_capacity = points;
         /* recent is newest first; keep the finite ones, oldest first,
@@ -114,7 +114,7 @@ static int load_window(history_store *store, int64_t series, int64_t now_ms,
                        int64_t window_ms, history_past *past, char *err,
                        size_t err_size)
 {
-    store_stmt *s = store_stmt_get(store, STMT_WINDOW, err, err_size);
+    store_stmt *s = history_store_stmt_get(store, STMT_WINDOW, err, err_size);
     if (!s)
         return -1;
     store->backend->bind_int64(s, 1, series);
@@ -137,7 +137,7 @@ static int load_baseline(history_store *store, int64_t series,
     store_stmt *s;
     int windowed = rule->window_ms > 0;
     if (windowed) {
-        s = store_stmt_get(store, STMT_BASELINE_WINDOW, err, err_size);
+        s = history_store_stmt_get(store, STMT_BASELINE_WINDOW, err, err_size);
         if (!s)
             return -1;
         b->bind_int64(s, 1, series);
@@ -148,7 +148,7 @@ static int load_baseline(history_store *store, int64_t series,
         b->bind_int64(s, 6, f.modulus);
         b->bind_int64(s, 7, key);
     } else {
-        s = store_stmt_get(store, STMT_BASELINE_LAST, err, err_size);
+        s = history_store_stmt_get(store, STMT_BASELINE_LAST, err, err_size);
         if (!s)
             return -1;
         b->bind_int64(s, 1, series);
@@ -191,8 +191,8 @@ int history_load_past(history_store *store, const char *monitor,
     if (!store)
         return 0;
     size_t points = report_points(settings);
-    int64_t series =
-        store_series_id(store, monitor, check, metric, 0, err, err_size);
+    int64_t series = history_store_series_id(store, monitor, check, metric, 0,
+                                             err, err_size);
     if (series < 0)
         return -1;
     if (series == 0) {

@@ -300,8 +300,9 @@ int history_cli_main(int argc, char **argv, const history_cli_env *env,
 /* ------------------------------------------------------------------------ */
 /* For tests only                                                           */
 
-/* Called inside history_save_run's transaction after each metric value is
- * written, with the count so far. Lets a test kill the process mid-run. */
+/* Called inside history_save_run's transaction each time a batch of
+ * metric values (1 to 64) has been written, with the count so far. Lets a
+ * test kill the process in the middle of a run. */
 typedef void (*history_save_hook)(void *arg, size_t rows_written);
 void history_set_save_hook(history_store *store, history_save_hook hook,
                            void *arg);

@@ -16,10 +16,14 @@ typedef struct schema_migration {
     const char *pg_sql;
 } schema_migration;
 
-extern const schema_migration schema_migrations[];
-extern const size_t schema_migration_count;
+extern const schema_migration history_schema_migrations[];
+extern const size_t history_schema_migration_count;
 
-/* SQL of statement id, in $n style. */
-const char *schema_statement_sql(store_stmt_id id);
+/* SQL of statement id, in $n style, in a new string (free it); NULL when
+ * out of memory. */
+char *history_schema_statement_sql(store_stmt_id id);
+
+/* Columns of one metric value row, in the order of the insert. */
+#define SCHEMA_VALUE_COLUMNS 8
 
 #endif

@@ -49,12 +49,13 @@ typedef struct store_backend {
 
 /* Opening one backend; NULL with err (without the store's name, which the
  * caller prefixes) on failure. */
-store_conn *store_sqlite_open(const char *path, int busy_timeout_ms, char *err,
-                              size_t err_size);
-store_conn *store_pg_open(const char *url, int connect_timeout_s,
-                          const char *password, char *err, size_t err_size);
-extern const store_backend store_sqlite_backend;
-extern const store_backend store_pg_backend;
+store_conn *history_store_sqlite_open(const char *path, int busy_timeout_ms,
+                                      char *err, size_t err_size);
+store_conn *history_store_pg_open(const char *url, int connect_timeout_s,
+                                  const char *password, char *err,
+                                  size_t err_size);
+extern const store_backend history_store_sqlite_backend;
+extern const store_backend history_store_pg_backend;
 
 /* The statements the module reuses, prepared on first use. */
 typedef enum store_stmt_id {
@@ -62,7 +63,10 @@ typedef enum store_stmt_id {
     STMT_SERIES_INSERT,
     STMT_RUN_INSERT,
     STMT_CHECK_INSERT,
-    STMT_VALUE_INSERT,
+    STMT_VALUE_INSERT_1, /* metric values, 1, 4, 16 or 64 rows at once */
+    STMT_VALUE_INSERT_4,
+    STMT_VALUE_INSERT_16,
+    STMT_VALUE_INSERT_64,
     STMT_ALERT_INSERT,
     STMT_STATE_UPSERT,
     STMT_STATE_DELETE,
@@ -91,39 +95,39 @@ struct history_store {
 
 /* The statement id, prepared once and reset, ready for binding; NULL with
  * err ("<store>: <why>") on failure. */
-store_stmt *store_stmt_get(history_store *store, store_stmt_id id, char *err,
-                           size_t err_size);
+store_stmt *history_store_stmt_get(history_store *store, store_stmt_id id,
+                                   char *err, size_t err_size);
 
 /* Fills err with "history store <name>: <fmt...>"; returns -1. */
-int store_error(const history_store *store, char *err, size_t err_size,
-                const char *fmt, ...) NBAQ_PRINTF(4, 5);
+int history_store_error(const history_store *store, char *err, size_t err_size,
+                        const char *fmt, ...) NBAQ_PRINTF(4, 5);
 
 /* Transactions with the store's name in errors. */
-int store_begin(history_store *store, int exclusive, char *err,
-                size_t err_size);
-int store_commit(history_store *store, char *err, size_t err_size);
+int history_store_begin(history_store *store, int exclusive, char *err,
+                        size_t err_size);
+int history_store_commit(history_store *store, char *err, size_t err_size);
 /* Rolls back and forgets series ids learned inside the transaction. */
-void store_rollback(history_store *store);
+void history_store_rollback(history_store *store);
 
 /* The id of (monitor, check, metric): from the cache, the table, or (when
  * create) a new row. 0: no such series (create 0); -1: error. */
-int64_t store_series_id(history_store *store, const char *monitor,
-                        const char *check, const char *metric, int create,
-                        char *err, size_t err_size);
+int64_t history_store_series_id(history_store *store, const char *monitor,
+                                const char *check, const char *metric,
+                                int create, char *err, size_t err_size);
 
 /* Creates or upgrades the schema in one exclusive transaction; a schema
  * newer than this code is an error. */
-int store_migrate(history_store *store, char *err, size_t err_size);
+int history_store_migrate(history_store *store, char *err, size_t err_size);
 
 /* Series id cache (series_cache.c). */
-series_cache *series_cache_new(void);
-void series_cache_free(series_cache *cache);
-void series_cache_clear(series_cache *cache);
+series_cache *history_series_cache_new(void);
+void history_series_cache_free(series_cache *cache);
+void history_series_cache_clear(series_cache *cache);
 /* 0 when absent. */
-int64_t series_cache_get(const series_cache *cache, const char *monitor,
-                         const char *check, const char *metric);
-int series_cache_put(series_cache *cache, const char *monitor,
-                     const char *check, const char *metric, int64_t id);
+int64_t history_series_cache_get(const series_cache *cache, const char *monitor,
+                                 const char *check, const char *metric);
+int history_series_cache_put(series_cache *cache, const char *monitor,
+                             const char *check, const char *metric, int64_t id);
 
 /* URLs (store_url.c). */
 typedef enum store_kind { STORE_SQLITE, STORE_POSTGRESQL } store_kind;
@@ -133,19 +137,21 @@ typedef struct store_location {
     char *name;     /* for messages: path, or URL with "***" password   */
     char *password; /* PG: the password as written (to scrub), or NULL  */
 } store_location;
-int store_location_parse(const char *url, const char *base_dir,
-                         store_location *out, char *err, size_t err_size);
-void store_location_free(store_location *loc);
+int history_store_location_parse(const char *url, const char *base_dir,
+                                 store_location *out, char *err,
+                                 size_t err_size);
+void history_store_location_free(store_location *loc);
 /* Replaces every occurrence of secret in text (a buffer of size bytes)
  * by "***". */
-void store_scrub(char *text, size_t size, const char *secret);
+void history_store_scrub(char *text, size_t size, const char *secret);
 
 /* Names as stored (names.c): "PASS", "MEDIUM", "FIRING"... */
-const char *store_status_name(nbaq_status status);
-const char *store_severity_name(nbaq_severity severity);
-const char *store_alert_state_name(nbaq_alert_state state);
+const char *history_store_status_name(nbaq_status status);
+const char *history_store_severity_name(nbaq_severity severity);
+const char *history_store_alert_state_name(nbaq_alert_state state);
 
 /* Copies message into err (if any), dropping a trailing newline. */
-void store_copy_message(char *err, size_t err_size, const char *message);
+void history_store_copy_message(char *err, size_t err_size,
+                                const char *message);
 
 #endif

@@ -6,14 +6,14 @@
 
 #include "history_table.h"
 
-void cli_table_init(cli_table *t, const char *const *header, size_t columns)
+void history_table_init(cli_table *t, const char *const *header, size_t columns)
 {
     memset(t, 0, sizeof *t);
     t->columns = columns;
-    cli_table_add(t, header);
+    history_table_add(t, header);
 }
 
-void cli_table_add(cli_table *t, const char *const *cells)
+void history_table_add(cli_table *t, const char *const *cells)
 {
     if (t->failed)
         return;
@@ -40,7 +40,7 @@ void cli_table_add(cli_table *t, const char *const *cells)
     t->rows++;
 }
 
-int cli_table_print(const cli_table *t, FILE *out)
+int history_table_print(const cli_table *t, FILE *out)
 {
     if (t->failed)
         return -1;
@@ -71,7 +71,7 @@ int cli_table_print(const cli_table *t, FILE *out)
     return 0;
 }
 
-void cli_table_free(cli_table *t)
+void history_table_free(cli_table *t)
 {
     for (size_t i = 0; i < t->rows * t->columns; i++)
         free(t->cells[i]);

@@ -17,11 +17,12 @@ typedef struct cli_table {
 } cli_table;
 
 /* header: `columns` names; copied. */
-void cli_table_init(cli_table *t, const char *const *header, size_t columns);
+void history_table_init(cli_table *t, const char *const *header,
+                        size_t columns);
 /* Appends one row of `columns` strings (NULL: ""); copied. */
-void cli_table_add(cli_table *t, const char *const *cells);
+void history_table_add(cli_table *t, const char *const *cells);
 /* -1 when an allocation failed earlier. */
-int cli_table_print(const cli_table *t, FILE *out);
-void cli_table_free(cli_table *t);
+int history_table_print(const cli_table *t, FILE *out);
+void history_table_free(cli_table *t);
 
 #endif

@@ -3,21 +3,21 @@
  */
 #include "history_store.h"
 
-const char *store_status_name(nbaq_status status)
+const char *history_store_status_name(nbaq_status status)
 {
     static const char *const names[] = {"PASS", "WARNING", "FAIL", "ERROR",
                                         "UNKNOWN"};
     return (unsigned)status < 5 ? names[status] : "UNKNOWN";
 }
 
-const char *store_severity_name(nbaq_severity severity)
+const char *history_store_severity_name(nbaq_severity severity)
 {
     static const char *const names[] = {"INFO", "LOW", "MEDIUM", "HIGH",
                                         "CRITICAL"};
     return (unsigned)severity < 5 ? names[severity] : "MEDIUM";
 }
 
-const char *store_alert_state_name(nbaq_alert_state state)
+const char *history_store_alert_state_name(nbaq_alert_state state)
 {
     static const char *const names[] = {"NEW",      "FIRING",   "ESCALATED",
                                         "RESOLVED", "SILENCED", "FLAPPING"};

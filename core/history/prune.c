@@ -25,7 +25,7 @@ static int run_once(history_store *store, const char *sql, int64_t before_ms,
     char why[512];
     store_stmt *s = b->prepare(store->conn, sql, why, sizeof why);
     if (!s)
-        return store_error(store, err, err_size, "pruning: %s", why);
+        return history_store_error(store, err, err_size, "pruning: %s", why);
     b->bind_int64(s, 1, before_ms);
     if (monitor)
         b->bind_text(s, 2, monitor);
@@ -33,7 +33,9 @@ static int run_once(history_store *store, const char *sql, int64_t before_ms,
     if (rc == 1 && count)
         *count = b->column_int64(s, 0);
     b->finalize(s);
-    return rc < 0 ? store_error(store, err, err_size, "pruning: %s", why) : 0;
+    return rc < 0
+               ? history_store_error(store, err, err_size, "pruning: %s", why)
+               : 0;
 }
 
 static int prune_all(history_store *store, const char *monitor,
@@ -62,14 +64,14 @@ int history_prune(history_store *store, const char *monitor, int64_t before_ms,
         *runs_deleted = 0;
     if (!store)
         return 0;
-    if (store_begin(store, 0, err, err_size) != 0)
+    if (history_store_begin(store, 0, err, err_size) != 0)
         return -1;
     int64_t runs = 0;
     if (prune_all(store, monitor, before_ms, &runs, err, err_size) != 0) {
-        store_rollback(store);
+        history_store_rollback(store);
         return -1;
     }
-    if (store_commit(store, err, err_size) != 0)
+    if (history_store_commit(store, err, err_size) != 0)
         return -1;
     if (runs_deleted)
         *runs_deleted = (uint64_t)runs;

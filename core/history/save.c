@@ -2,8 +2,10 @@
  * save.c - one whole run into the store, in one transaction.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "history_schema.h"
 #include "history_store.h"
 
 static const char *text_or_empty(const char *s)
@@ -18,83 +20,130 @@ static int run_statement(history_store *store, store_stmt *s, char *err,
     char why[512];
     int rc = store->backend->step(s, why, sizeof why);
     store->backend->reset(s);
-    return rc < 0 ? store_error(store, err, err_size, "%s", why) : 0;
+    return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
 }
 
 static int64_t insert_run(history_store *store, const nbaq_run *run, char *err,
                           size_t err_size)
 {
     const store_backend *b = store->backend;
-    store_stmt *s = store_stmt_get(store, STMT_RUN_INSERT, err, err_size);
+    store_stmt *s =
+        history_store_stmt_get(store, STMT_RUN_INSERT, err, err_size);
     if (!s)
         return -1;
     b->bind_text(s, 1, text_or_empty(run->run_id));
     b->bind_text(s, 2, text_or_empty(run->monitor));
     b->bind_int64(s, 3, run->started_ms);
     b->bind_int64(s, 4, run->finished_ms);
-    b->bind_text(s, 5, store_status_name(run->status));
+    b->bind_text(s, 5, history_store_status_name(run->status));
     char why[512];
     int rc = b->step(s, why, sizeof why);
     int64_t id = rc == 1 ? b->column_int64(s, 0) : -1;
     b->reset(s);
     if (rc != 1)
-        return store_error(store, err, err_size, "saving run %s: %s",
-                           text_or_empty(run->run_id),
-                           rc < 0 ? why : "no id returned");
+        return history_store_error(store, err, err_size, "saving run %s: %s",
+                                   text_or_empty(run->run_id),
+                                   rc < 0 ? why : "no id returned");
     return id;
 }
 
-static int insert_metric(history_store *store, const nbaq_run *run,
-                         int64_t run_pk, const nbaq_check_result *check,
-                         const nbaq_metric *m, char *err, size_t err_size)
+/* One metric value to write, its series resolved. */
+typedef struct value_row {
+    int64_t series;
+    const nbaq_metric *metric;
+} value_row;
+
+static void bind_value(history_store *store, store_stmt *s, int first,
+                       const nbaq_run *run, int64_t run_pk,
+                       const value_row *row)
 {
     const store_backend *b = store->backend;
-    int64_t series = store_series_id(store, text_or_empty(run->monitor),
-                                     check->name, m->name, 1, err, err_size);
-    if (series <= 0)
-        return series == 0 ? store_error(store, err, err_size,
-                                         "series of %s/%s not created",
-                                         check->name, m->name)
-                           : -1;
-    store_stmt *s = store_stmt_get(store, STMT_VALUE_INSERT, err, err_size);
-    if (!s)
-        return -1;
-    b->bind_int64(s, 1, series);
-    b->bind_int64(s, 2, run_pk);
-    b->bind_int64(s, 3, run->started_ms);
-    b->bind_double(s, 4, m->value);
-    b->bind_text(s, 5, text_or_empty(m->unit));
-    b->bind_text(s, 6, store_status_name(m->status));
-    b->bind_text(s, 7, text_or_empty(m->reason));
-    b->bind_int64(s, 8, m->anomalous ? 1 : 0);
-    return run_statement(store, s, err, err_size);
+    const nbaq_metric *m = row->metric;
+    b->bind_int64(s, first, row->series);
+    b->bind_int64(s, first + 1, run_pk);
+    b->bind_int64(s, first + 2, run->started_ms);
+    b->bind_double(s, first + 3, m->value);
+    b->bind_text(s, first + 4, text_or_empty(m->unit));
+    b->bind_text(s, first + 5, history_store_status_name(m->status));
+    b->bind_text(s, first + 6, text_or_empty(m->reason));
+    b->bind_int64(s, first + 7, m->anomalous ? 1 : 0);
 }
 
-static int insert_check(history_store *store, const nbaq_run *run,
-                        int64_t run_pk, const nbaq_check_result *check,
-                        size_t *rows, char *err, size_t err_size)
+/* Writes rows with as few statements as it can: batches of 64, 16, 4
+ * and 1 rows, each a statement prepared once. */
+static int insert_values(history_store *store, const nbaq_run *run,
+                         int64_t run_pk, const value_row *rows, size_t count,
+                         char *err, size_t err_size)
+{
+    static const struct {
+        size_t rows;
+        store_stmt_id id;
+    } batches[] = {{64, STMT_VALUE_INSERT_64},
+                   {16, STMT_VALUE_INSERT_16},
+                   {4, STMT_VALUE_INSERT_4},
+                   {1, STMT_VALUE_INSERT_1}};
+    size_t done = 0;
+    for (size_t k = 0; k < sizeof batches / sizeof batches[0]; k++) {
+        while (count - done >= batches[k].rows) {
+            store_stmt *s =
+                history_store_stmt_get(store, batches[k].id, err, err_size);
+            if (!s)
+                return -1;
+            for (size_t r = 0; r < batches[k].rows; r++)
+                bind_value(store, s, (int)(r * SCHEMA_VALUE_COLUMNS) + 1, run,
+                           run_pk, &rows[done + r]);
+            if (run_statement(store, s, err, err_size) != 0)
+                return -1;
+            done += batches[k].rows;
+            if (store->save_hook)
+                store->save_hook(store->save_hook_arg, done);
+        }
+    }
+    return 0;
+}
+
+static int insert_check(history_store *store, int64_t run_pk,
+                        const nbaq_check_result *check, char *err,
+                        size_t err_size)
 {
     const store_backend *b = store->backend;
-    store_stmt *s = store_stmt_get(store, STMT_CHECK_INSERT, err, err_size);
+    store_stmt *s =
+        history_store_stmt_get(store, STMT_CHECK_INSERT, err, err_size);
     if (!s)
         return -1;
     b->bind_int64(s, 1, run_pk);
     b->bind_text(s, 2, check->name);
     b->bind_text(s, 3, text_or_empty(check->plugin));
-    b->bind_text(s, 4, store_status_name(check->status));
+    b->bind_text(s, 4, history_store_status_name(check->status));
     b->bind_text(s, 5, text_or_empty(check->message));
-    b->bind_text(s, 6, store_severity_name(check->severity));
+    b->bind_text(s, 6, history_store_severity_name(check->severity));
     b->bind_int64(s, 7, check->started_ms);
     b->bind_int64(s, 8, check->duration_ms);
-    if (run_statement(store, s, err, err_size) != 0)
-        return -1;
-    for (size_t i = 0; i < check->metric_count; i++) {
-        if (insert_metric(store, run, run_pk, check, check->metrics[i], err,
-                          err_size) != 0)
+    return run_statement(store, s, err, err_size);
+}
+
+/* Every check's row, and the series of each of its metrics into rows. */
+static int insert_checks(history_store *store, const nbaq_run *run,
+                         int64_t run_pk, value_row *rows, size_t *count,
+                         char *err, size_t err_size)
+{
+    const char *monitor = text_or_empty(run->monitor);
+    for (size_t i = 0; i < run->check_count; i++) {
+        const nbaq_check_result *check = run->checks[i];
+        if (insert_check(store, run_pk, check, err, err_size) != 0)
             return -1;
-        ++*rows;
-        if (store->save_hook)
-            store->save_hook(store->save_hook_arg, *rows);
+        for (size_t j = 0; j < check->metric_count; j++) {
+            const nbaq_metric *m = check->metrics[j];
+            int64_t series = history_store_series_id(
+                store, monitor, check->name, m->name, 1, err, err_size);
+            if (series == 0)
+                history_store_error(store, err, err_size,
+                                    "series %s/%s not created", check->name,
+                                    m->name);
+            if (series <= 0)
+                return -1;
+            rows[(*count)++] = (value_row){series, m};
+        }
     }
     return 0;
 }
@@ -103,7 +152,8 @@ static int insert_alert(history_store *store, int64_t run_pk,
                         const nbaq_alert *a, char *err, size_t err_size)
 {
     const store_backend *b = store->backend;
-    store_stmt *s = store_stmt_get(store, STMT_ALERT_INSERT, err, err_size);
+    store_stmt *s =
+        history_store_stmt_get(store, STMT_ALERT_INSERT, err, err_size);
     if (!s)
         return -1;
     b->bind_int64(s, 1, run_pk);
@@ -111,8 +161,8 @@ static int insert_alert(history_store *store, int64_t run_pk,
     b->bind_text(s, 3, text_or_empty(a->check));
     b->bind_text(s, 4, text_or_empty(a->metric));
     b->bind_text(s, 5, text_or_empty(a->summary));
-    b->bind_text(s, 6, store_severity_name(a->severity));
-    b->bind_text(s, 7, store_alert_state_name(a->state));
+    b->bind_text(s, 6, history_store_severity_name(a->severity));
+    b->bind_text(s, 7, history_store_alert_state_name(a->state));
     b->bind_int64(s, 8, a->started_ms);
     b->bind_int64(s, 9, a->ended_ms);
     b->bind_int64(s, 10, a->silenced_until_ms);
@@ -125,7 +175,7 @@ static int save_state(history_store *store, const nbaq_run *run,
                       const history_state_entry *e, char *err, size_t err_size)
 {
     const store_backend *b = store->backend;
-    store_stmt *s = store_stmt_get(
+    store_stmt *s = history_store_stmt_get(
         store, e->value ? STMT_STATE_UPSERT : STMT_STATE_DELETE, err, err_size);
     if (!s)
         return -1;
@@ -139,6 +189,14 @@ static int save_state(history_store *store, const nbaq_run *run,
     return run_statement(store, s, err, err_size);
 }
 
+static size_t metric_count(const nbaq_run *run)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < run->check_count; i++)
+        n += run->checks[i]->metric_count;
+    return n;
+}
+
 static int save_all(history_store *store, const nbaq_run *run,
                     const history_state_entry *states, size_t state_count,
                     char *err, size_t err_size)
@@ -146,12 +204,16 @@ static int save_all(history_store *store, const nbaq_run *run,
     int64_t run_pk = insert_run(store, run, err, err_size);
     if (run_pk < 0)
         return -1;
-    size_t rows = 0;
-    for (size_t i = 0; i < run->check_count; i++) {
-        if (insert_check(store, run, run_pk, run->checks[i], &rows, err,
-                         err_size) != 0)
-            return -1;
-    }
+    size_t total = metric_count(run), count = 0;
+    value_row *rows = malloc((total ? total : 1) * sizeof *rows);
+    if (!rows)
+        return history_store_error(store, err, err_size, "out of memory");
+    int rc = insert_checks(store, run, run_pk, rows, &count, err, err_size);
+    if (rc == 0)
+        rc = insert_values(store, run, run_pk, rows, count, err, err_size);
+    free(rows);
+    if (rc != 0)
+        return -1;
     for (size_t i = 0; i < run->alert_count; i++) {
         if (insert_alert(store, run_pk, run->alerts[i], err, err_size) != 0)
             return -1;
@@ -169,11 +231,11 @@ int history_save_run(history_store *store, const nbaq_run *run,
 {
     if (!store)
         return 0;
-    if (store_begin(store, 0, err, err_size) != 0)
+    if (history_store_begin(store, 0, err, err_size) != 0)
         return -1;
     if (save_all(store, run, states, state_count, err, err_size) != 0) {
-        store_rollback(store);
+        history_store_rollback(store);
         return -1;
     }
-    return store_commit(store, err, err_size);
+    return history_store_commit(store, err, err_size);
 }

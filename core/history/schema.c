@@ -1,12 +1,19 @@
 /*
  * schema.c - tables, indexes and statements of the history store.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "history_schema.h"
 
 /* Version 1: runs, checks, metric series and values, check state, and the
  * alerts as each run saw them. Alert lifecycle tables come in a later
  * migration. The series index covers value and anomalous, so that every
- * history query reads one contiguous stretch of it and never the table. */
+ * history query reads one contiguous stretch of it and never the table.
+ * nbaq_metric_values, the one big table, declares no foreign keys: the
+ * store writes series and run ids it has just read or created, and
+ * PostgreSQL's per-row key checks would double the cost of an insert. */
 static const char schema_v1_sqlite[] =
     "CREATE TABLE nbaq_runs ("
     " id INTEGER PRIMARY KEY,"
@@ -34,8 +41,8 @@ static const char schema_v1_sqlite[] =
     " metric TEXT NOT NULL,"
     " UNIQUE (monitor, check_name, metric));"
     "CREATE TABLE nbaq_metric_values ("
-    " series INTEGER NOT NULL REFERENCES nbaq_series (id),"
-    " run INTEGER NOT NULL REFERENCES nbaq_runs (id),"
+    " series INTEGER NOT NULL,"
+    " run INTEGER NOT NULL,"
     " ts_ms INTEGER NOT NULL,"
     " value REAL,"
     " unit TEXT NOT NULL,"
@@ -94,8 +101,8 @@ static const char schema_v1_pg[] =
     " metric TEXT NOT NULL,"
     " UNIQUE (monitor, check_name, metric));"
     "CREATE TABLE nbaq_metric_values ("
-    " series BIGINT NOT NULL REFERENCES nbaq_series (id),"
-    " run BIGINT NOT NULL REFERENCES nbaq_runs (id),"
+    " series BIGINT NOT NULL,"
+    " run BIGINT NOT NULL,"
     " ts_ms BIGINT NOT NULL,"
     " value DOUBLE PRECISION,"
     " unit TEXT NOT NULL,"
@@ -127,11 +134,11 @@ static const char schema_v1_pg[] =
     " failing_runs BIGINT NOT NULL);"
     "CREATE INDEX nbaq_run_alerts_run ON nbaq_run_alerts (run);";
 
-const schema_migration schema_migrations[] = {
+const schema_migration history_schema_migrations[] = {
     {1, schema_v1_sqlite, schema_v1_pg},
 };
-const size_t schema_migration_count =
-    sizeof schema_migrations / sizeof schema_migrations[0];
+const size_t history_schema_migration_count =
+    sizeof history_schema_migrations / sizeof history_schema_migrations[0];
 
 #define VALUE_COLUMNS "ts_ms, value, anomalous"
 
@@ -149,10 +156,6 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_CHECK_INSERT] =
         "INSERT INTO nbaq_check_results (run, check_name, plugin, status,"
         " message, severity, started_ms, duration_ms)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    [STMT_VALUE_INSERT] =
-        "INSERT INTO nbaq_metric_values (series, run, ts_ms, value, unit,"
-        " status, reason, anomalous)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     [STMT_ALERT_INSERT] =
         "INSERT INTO nbaq_run_alerts (run, fingerprint, check_name, metric,"
@@ -192,7 +195,41 @@ static const char *const statement_sql[STMT_COUNT] = {
                   " ORDER BY ts_ms",
 };
 
-const char *schema_statement_sql(store_stmt_id id)
+/* INSERT of `rows` metric values: one round trip for many rows. */
+static char *values_insert_sql(size_t rows)
 {
-    return id < STMT_COUNT ? statement_sql[id] : NULL;
+    static const char head[] =
+        "INSERT INTO nbaq_metric_values (series, run, ts_ms, value, unit,"
+        " status, reason, anomalous) VALUES ";
+    size_t size = sizeof head + rows * SCHEMA_VALUE_COLUMNS * 8;
+    char *sql = malloc(size);
+    if (!sql)
+        return NULL;
+    size_t used = (size_t)snprintf(sql, size, "%s", head);
+    for (size_t r = 0; r < rows; r++) {
+        used += (size_t)snprintf(sql + used, size - used, "%s(", r ? "," : "");
+        for (size_t c = 0; c < SCHEMA_VALUE_COLUMNS; c++)
+            used += (size_t)snprintf(sql + used, size - used, "%s$%zu",
+                                     c ? "," : "",
+                                     r * SCHEMA_VALUE_COLUMNS + c + 1);
+        used += (size_t)snprintf(sql + used, size - used, ")");
+    }
+    return sql;
+}
+
+char *history_schema_statement_sql(store_stmt_id id)
+{
+    switch (id) {
+    case STMT_VALUE_INSERT_1:
+        return values_insert_sql(1);
+    case STMT_VALUE_INSERT_4:
+        return values_insert_sql(4);
+    case STMT_VALUE_INSERT_16:
+        return values_insert_sql(16);
+    case STMT_VALUE_INSERT_64:
+        return values_insert_sql(64);
+    default:
+        return id < STMT_COUNT && statement_sql[id] ? strdup(statement_sql[id])
+                                                    : NULL;
+    }
 }

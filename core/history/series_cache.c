@@ -50,12 +50,12 @@ static int key_equals(const char *key, const char *monitor, const char *check,
     return 1;
 }
 
-series_cache *series_cache_new(void)
+series_cache *history_series_cache_new(void)
 {
     return calloc(1, sizeof(series_cache));
 }
 
-void series_cache_clear(series_cache *cache)
+void history_series_cache_clear(series_cache *cache)
 {
     if (!cache)
         return;
@@ -66,9 +66,9 @@ void series_cache_clear(series_cache *cache)
     cache->capacity = cache->used = 0;
 }
 
-void series_cache_free(series_cache *cache)
+void history_series_cache_free(series_cache *cache)
 {
-    series_cache_clear(cache);
+    history_series_cache_clear(cache);
     free(cache);
 }
 
@@ -82,8 +82,8 @@ static series_slot *find_slot(series_slot *slots, size_t capacity,
     return &slots[i];
 }
 
-int64_t series_cache_get(const series_cache *cache, const char *monitor,
-                         const char *check, const char *metric)
+int64_t history_series_cache_get(const series_cache *cache, const char *monitor,
+                                 const char *check, const char *metric)
 {
     if (!cache || cache->capacity == 0)
         return 0;
@@ -120,8 +120,8 @@ static int grow(series_cache *cache)
     return 0;
 }
 
-int series_cache_put(series_cache *cache, const char *monitor,
-                     const char *check, const char *metric, int64_t id)
+int history_series_cache_put(series_cache *cache, const char *monitor,
+                             const char *check, const char *metric, int64_t id)
 {
     if (!cache)
         return -1;

@@ -61,7 +61,8 @@ int history_state_load(history_store *store, const char *monitor,
     if (!store)
         return 0;
     const store_backend *b = store->backend;
-    store_stmt *s = store_stmt_get(store, STMT_STATE_LOAD, err, err_size);
+    store_stmt *s =
+        history_store_stmt_get(store, STMT_STATE_LOAD, err, err_size);
     if (!s)
         return -1;
     b->bind_text(s, 1, monitor);
@@ -79,8 +80,9 @@ int history_state_load(history_store *store, const char *monitor,
     b->reset(s);
     if (rc < 0) {
         history_state_free(state);
-        return store_error(store, err, err_size, "loading state of %s: %s",
-                           check, rc == -2 ? "out of memory" : why);
+        return history_store_error(store, err, err_size,
+                                   "loading state of %s: %s", check,
+                                   rc == -2 ? "out of memory" : why);
     }
     return 0;
 }

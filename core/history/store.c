@@ -13,11 +13,12 @@
 
 int history_schema_version(void)
 {
-    return schema_migrations[schema_migration_count - 1].version;
+    return history_schema_migrations[history_schema_migration_count - 1]
+        .version;
 }
 
-int store_error(const history_store *store, char *err, size_t err_size,
-                const char *fmt, ...)
+int history_store_error(const history_store *store, char *err, size_t err_size,
+                        const char *fmt, ...)
 {
     if (!err || err_size == 0)
         return -1;
@@ -31,15 +32,18 @@ int store_error(const history_store *store, char *err, size_t err_size,
     return -1;
 }
 
-store_stmt *store_stmt_get(history_store *store, store_stmt_id id, char *err,
-                           size_t err_size)
+store_stmt *history_store_stmt_get(history_store *store, store_stmt_id id,
+                                   char *err, size_t err_size)
 {
     if (!store->stmts[id]) {
-        char why[512];
-        store->stmts[id] = store->backend->prepare(
-            store->conn, schema_statement_sql(id), why, sizeof why);
+        char why[512] = "out of memory";
+        char *sql = history_schema_statement_sql(id);
+        if (sql)
+            store->stmts[id] =
+                store->backend->prepare(store->conn, sql, why, sizeof why);
+        free(sql);
         if (!store->stmts[id]) {
-            store_error(store, err, err_size, "%s", why);
+            history_store_error(store, err, err_size, "%s", why);
             return NULL;
         }
     } else {
@@ -48,25 +52,26 @@ store_stmt *store_stmt_get(history_store *store, store_stmt_id id, char *err,
     return store->stmts[id];
 }
 
-int store_begin(history_store *store, int exclusive, char *err, size_t err_size)
+int history_store_begin(history_store *store, int exclusive, char *err,
+                        size_t err_size)
 {
     char why[512];
     if (store->backend->begin(store->conn, exclusive, why, sizeof why) != 0)
-        return store_error(store, err, err_size, "%s", why);
+        return history_store_error(store, err, err_size, "%s", why);
     return 0;
 }
 
-int store_commit(history_store *store, char *err, size_t err_size)
+int history_store_commit(history_store *store, char *err, size_t err_size)
 {
     char why[512];
     if (store->backend->commit(store->conn, why, sizeof why) != 0) {
-        store_rollback(store);
-        return store_error(store, err, err_size, "%s", why);
+        history_store_rollback(store);
+        return history_store_error(store, err, err_size, "%s", why);
     }
     return 0;
 }
 
-void store_rollback(history_store *store)
+void history_store_rollback(history_store *store)
 {
     /* Reset every statement first: SQLite cannot roll back while one is
      * still reading. */
@@ -75,7 +80,7 @@ void store_rollback(history_store *store)
             store->backend->reset(store->stmts[i]);
     }
     store->backend->rollback(store->conn);
-    series_cache_clear(store->series);
+    history_series_cache_clear(store->series);
     free(store->series_monitor);
     store->series_monitor = NULL;
 }
@@ -89,14 +94,14 @@ static int64_t step_id(history_store *store, store_stmt *s, char *err,
     int rc = store->backend->step(s, why, sizeof why);
     int64_t id = rc == 1 ? store->backend->column_int64(s, 0) : 0;
     store->backend->reset(s);
-    return rc < 0 ? store_error(store, err, err_size, "%s", why) : id;
+    return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : id;
 }
 
 static int64_t series_statement(history_store *store, store_stmt_id id,
                                 const char *monitor, const char *check,
                                 const char *metric, char *err, size_t err_size)
 {
-    store_stmt *s = store_stmt_get(store, id, err, err_size);
+    store_stmt *s = history_store_stmt_get(store, id, err, err_size);
     if (!s)
         return -1;
     store->backend->bind_text(s, 1, monitor);
@@ -114,16 +119,16 @@ static int preload_series(history_store *store, const char *monitor, char *err,
         return 0;
     const store_backend *b = store->backend;
     store_stmt *s =
-        store_stmt_get(store, STMT_SERIES_OF_MONITOR, err, err_size);
+        history_store_stmt_get(store, STMT_SERIES_OF_MONITOR, err, err_size);
     if (!s)
         return -1;
     b->bind_text(s, 1, monitor);
     char why[512];
     int rc;
     while ((rc = b->step(s, why, sizeof why)) == 1) {
-        if (series_cache_put(store->series, monitor, b->column_text(s, 1),
-                             b->column_text(s, 2),
-                             b->column_int64(s, 0)) != 0) {
+        if (history_series_cache_put(store->series, monitor,
+                                     b->column_text(s, 1), b->column_text(s, 2),
+                                     b->column_int64(s, 0)) != 0) {
             snprintf(why, sizeof why, "out of memory");
             rc = -1;
             break;
@@ -131,22 +136,23 @@ static int preload_series(history_store *store, const char *monitor, char *err,
     }
     b->reset(s);
     if (rc < 0)
-        return store_error(store, err, err_size, "%s", why);
+        return history_store_error(store, err, err_size, "%s", why);
     free(store->series_monitor);
     store->series_monitor = strdup(monitor);
     return 0;
 }
 
-int64_t store_series_id(history_store *store, const char *monitor,
-                        const char *check, const char *metric, int create,
-                        char *err, size_t err_size)
+int64_t history_store_series_id(history_store *store, const char *monitor,
+                                const char *check, const char *metric,
+                                int create, char *err, size_t err_size)
 {
-    int64_t id = series_cache_get(store->series, monitor, check, metric);
+    int64_t id =
+        history_series_cache_get(store->series, monitor, check, metric);
     if (id > 0)
         return id;
     if (preload_series(store, monitor, err, err_size) != 0)
         return -1;
-    id = series_cache_get(store->series, monitor, check, metric);
+    id = history_series_cache_get(store->series, monitor, check, metric);
     if (id > 0)
         return id;
     /* New since the preload, perhaps written by another host: ask. */
@@ -157,7 +163,7 @@ int64_t store_series_id(history_store *store, const char *monitor,
         id = series_statement(store, STMT_SERIES_FIND, monitor, check, metric,
                               err, err_size);
     if (id > 0)
-        series_cache_put(store->series, monitor, check, metric, id);
+        history_series_cache_put(store->series, monitor, check, metric, id);
     return id;
 }
 
@@ -179,20 +185,20 @@ static int current_version(history_store *store, int *version, char *err,
                 " version INTEGER PRIMARY KEY,"
                 " applied_ms BIGINT NOT NULL)",
                 why, sizeof why) != 0)
-        return store_error(store, err, err_size, "%s", why);
+        return history_store_error(store, err, err_size, "%s", why);
     store_stmt *s = b->prepare(store->conn,
                                "SELECT COALESCE(MAX(version), 0) FROM"
                                " nbaq_schema_version",
                                why, sizeof why);
     if (!s)
-        return store_error(store, err, err_size, "%s", why);
+        return history_store_error(store, err, err_size, "%s", why);
     int rc = b->step(s, why, sizeof why);
     if (rc == 1)
         *version = (int)b->column_int64(s, 0);
     b->finalize(s);
     if (rc != 1)
-        return store_error(store, err, err_size, "%s",
-                           rc < 0 ? why : "no schema version");
+        return history_store_error(store, err, err_size, "%s",
+                                   rc < 0 ? why : "no schema version");
     return 0;
 }
 
@@ -200,50 +206,52 @@ static int apply_migration(history_store *store, const schema_migration *m,
                            char *err, size_t err_size)
 {
     const store_backend *b = store->backend;
-    const char *sql = b == &store_pg_backend ? m->pg_sql : m->sqlite_sql;
+    const char *sql =
+        b == &history_store_pg_backend ? m->pg_sql : m->sqlite_sql;
     char why[512];
     if (b->exec(store->conn, sql, why, sizeof why) != 0)
-        return store_error(store, err, err_size,
-                           "migrating to schema version %d: %s", m->version,
-                           why);
+        return history_store_error(store, err, err_size,
+                                   "migrating to schema version %d: %s",
+                                   m->version, why);
     store_stmt *s = b->prepare(store->conn,
                                "INSERT INTO nbaq_schema_version"
                                " (version, applied_ms) VALUES ($1, $2)",
                                why, sizeof why);
     if (!s)
-        return store_error(store, err, err_size, "%s", why);
+        return history_store_error(store, err, err_size, "%s", why);
     b->bind_int64(s, 1, m->version);
     b->bind_int64(s, 2, now_ms());
     int rc = b->step(s, why, sizeof why);
     b->finalize(s);
-    return rc < 0 ? store_error(store, err, err_size, "%s", why) : 0;
+    return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
 }
 
-int store_migrate(history_store *store, char *err, size_t err_size)
+int history_store_migrate(history_store *store, char *err, size_t err_size)
 {
-    if (store_begin(store, 1, err, err_size) != 0)
+    if (history_store_begin(store, 1, err, err_size) != 0)
         return -1;
     int version = 0;
     if (current_version(store, &version, err, err_size) != 0) {
-        store_rollback(store);
+        history_store_rollback(store);
         return -1;
     }
     if (version > history_schema_version()) {
-        store_rollback(store);
-        return store_error(store, err, err_size,
-                           "schema version %d is newer than this nbaq "
-                           "supports (%d); upgrade nbaq",
-                           version, history_schema_version());
+        history_store_rollback(store);
+        return history_store_error(store, err, err_size,
+                                   "schema version %d is newer than this nbaq "
+                                   "supports (%d); upgrade nbaq",
+                                   version, history_schema_version());
     }
-    for (size_t i = 0; i < schema_migration_count; i++) {
-        if (schema_migrations[i].version <= version)
+    for (size_t i = 0; i < history_schema_migration_count; i++) {
+        if (history_schema_migrations[i].version <= version)
             continue;
-        if (apply_migration(store, &schema_migrations[i], err, err_size) != 0) {
-            store_rollback(store);
+        if (apply_migration(store, &history_schema_migrations[i], err,
+                            err_size) != 0) {
+            history_store_rollback(store);
             return -1;
         }
     }
-    return store_commit(store, err, err_size);
+    return history_store_commit(store, err, err_size);
 }
 
 static int connect_store(history_store *store, const store_location *loc,
@@ -258,15 +266,16 @@ static int connect_store(history_store *store, const store_location *loc,
                       : 10;
     char why[512];
     if (loc->kind == STORE_SQLITE) {
-        store->backend = &store_sqlite_backend;
-        store->conn = store_sqlite_open(loc->target, busy, why, sizeof why);
-    } else {
-        store->backend = &store_pg_backend;
+        store->backend = &history_store_sqlite_backend;
         store->conn =
-            store_pg_open(loc->target, timeout, loc->password, why, sizeof why);
+            history_store_sqlite_open(loc->target, busy, why, sizeof why);
+    } else {
+        store->backend = &history_store_pg_backend;
+        store->conn = history_store_pg_open(loc->target, timeout, loc->password,
+                                            why, sizeof why);
     }
     if (!store->conn)
-        return store_error(store, err, err_size, "%s", why);
+        return history_store_error(store, err, err_size, "%s", why);
     return 0;
 }
 
@@ -276,20 +285,20 @@ int history_open(const char *url, const char *base_dir,
 {
     *out = NULL;
     store_location loc;
-    if (store_location_parse(url, base_dir, &loc, err, err_size) != 0)
+    if (history_store_location_parse(url, base_dir, &loc, err, err_size) != 0)
         return -1;
     history_store *store = calloc(1, sizeof *store);
-    if (!store || !(store->series = series_cache_new())) {
+    if (!store || !(store->series = history_series_cache_new())) {
         free(store);
-        store_location_free(&loc);
+        history_store_location_free(&loc);
         snprintf(err, err_size, "history store: out of memory");
         return -1;
     }
     store->name = loc.name;
     loc.name = NULL;
     int rc = connect_store(store, &loc, options, err, err_size);
-    store_location_free(&loc);
-    if (rc != 0 || store_migrate(store, err, err_size) != 0) {
+    history_store_location_free(&loc);
+    if (rc != 0 || history_store_migrate(store, err, err_size) != 0) {
         history_close(store);
         return -1;
     }
@@ -307,7 +316,7 @@ void history_close(history_store *store)
     }
     if (store->conn)
         store->backend->close(store->conn);
-    series_cache_free(store->series);
+    history_series_cache_free(store->series);
     free(store->series_monitor);
     free(store->name);
     free(store);

@@ -33,8 +33,8 @@ struct store_stmt {
 static void conn_error(store_conn *c, const char *message, char *err,
                        size_t err_size)
 {
-    store_copy_message(err, err_size, message);
-    store_scrub(err, err_size, c->password);
+    history_store_copy_message(err, err_size, message);
+    history_store_scrub(err, err_size, c->password);
 }
 
 /* Highest $n in sql. */
@@ -79,7 +79,7 @@ static store_stmt *pg_prepare(store_conn *c, const char *sql, char *err,
     if (!s || !params) {
         free(s);
         free(params);
-        store_copy_message(err, err_size, "out of memory");
+        history_store_copy_message(err, err_size, "out of memory");
         return NULL;
     }
     s->conn = c;
@@ -223,7 +223,7 @@ static void pg_close(store_conn *c)
     free(c);
 }
 
-const store_backend store_pg_backend = {
+const store_backend history_store_pg_backend = {
     .name = "postgresql",
     .exec = pg_exec,
     .prepare = pg_prepare,
@@ -242,13 +242,14 @@ const store_backend store_pg_backend = {
     .close = pg_close,
 };
 
-store_conn *store_pg_open(const char *url, int connect_timeout_s,
-                          const char *password, char *err, size_t err_size)
+store_conn *history_store_pg_open(const char *url, int connect_timeout_s,
+                                  const char *password, char *err,
+                                  size_t err_size)
 {
     store_conn *c = calloc(1, sizeof *c);
     if (!c || (password && !(c->password = strdup(password)))) {
         free(c);
-        store_copy_message(err, err_size, "out of memory");
+        history_store_copy_message(err, err_size, "out of memory");
         return NULL;
     }
     char timeout[16];

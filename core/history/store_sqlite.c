@@ -26,7 +26,7 @@ struct store_stmt {
 
 static void db_error(sqlite3 *db, char *err, size_t err_size)
 {
-    store_copy_message(err, err_size, sqlite3_errmsg(db));
+    history_store_copy_message(err, err_size, sqlite3_errmsg(db));
 }
 
 static int sqlite_exec(store_conn *c, const char *sql, char *err,
@@ -60,7 +60,7 @@ static store_stmt *sqlite_prepare(store_conn *c, const char *sql, char *err,
     if (!text || !s) {
         free(text);
         free(s);
-        store_copy_message(err, err_size, "out of memory");
+        history_store_copy_message(err, err_size, "out of memory");
         return NULL;
     }
     s->db = c->db;
@@ -165,7 +165,7 @@ static void sqlite_close(store_conn *c)
     }
 }
 
-const store_backend store_sqlite_backend = {
+const store_backend history_store_sqlite_backend = {
     .name = "sqlite",
     .exec = sqlite_exec,
     .prepare = sqlite_prepare,
@@ -189,7 +189,7 @@ static int check_directory(const char *path, char *err, size_t err_size)
 {
     char *copy = strdup(path);
     if (!copy) {
-        store_copy_message(err, err_size, "out of memory");
+        history_store_copy_message(err, err_size, "out of memory");
         return -1;
     }
     const char *dir = dirname(copy);
@@ -225,14 +225,14 @@ static int configure(store_conn *c, int busy_timeout_ms, char *err,
     return 0;
 }
 
-store_conn *store_sqlite_open(const char *path, int busy_timeout_ms, char *err,
-                              size_t err_size)
+store_conn *history_store_sqlite_open(const char *path, int busy_timeout_ms,
+                                      char *err, size_t err_size)
 {
     if (check_directory(path, err, err_size) != 0)
         return NULL;
     store_conn *c = calloc(1, sizeof *c);
     if (!c) {
-        store_copy_message(err, err_size, "out of memory");
+        history_store_copy_message(err, err_size, "out of memory");
         return NULL;
     }
     int rc = sqlite3_open_v2(
@@ -242,7 +242,7 @@ store_conn *store_sqlite_open(const char *path, int busy_timeout_ms, char *err,
         if (c->db)
             db_error(c->db, err, err_size);
         else
-            store_copy_message(err, err_size, "out of memory");
+            history_store_copy_message(err, err_size, "out of memory");
         sqlite_close(c);
         return NULL;
     }

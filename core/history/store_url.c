@@ -105,8 +105,9 @@ static int parse_pg(const char *url, store_location *out)
     return 0;
 }
 
-int store_location_parse(const char *url, const char *base_dir,
-                         store_location *out, char *err, size_t err_size)
+int history_store_location_parse(const char *url, const char *base_dir,
+                                 store_location *out, char *err,
+                                 size_t err_size)
 {
     memset(out, 0, sizeof *out);
     if (!url || !*url) {
@@ -137,14 +138,14 @@ int store_location_parse(const char *url, const char *base_dir,
         failed = !out->target || !out->name;
     }
     if (failed) {
-        store_location_free(out);
+        history_store_location_free(out);
         snprintf(err, err_size, "history store: out of memory");
         return -1;
     }
     return 0;
 }
 
-void store_location_free(store_location *loc)
+void history_store_location_free(store_location *loc)
 {
     free(loc->target);
     free(loc->name);
@@ -152,7 +153,7 @@ void store_location_free(store_location *loc)
     memset(loc, 0, sizeof *loc);
 }
 
-void store_scrub(char *text, size_t size, const char *secret)
+void history_store_scrub(char *text, size_t size, const char *secret)
 {
     if (!text || !secret || !*secret || size == 0)
         return;
@@ -179,7 +180,7 @@ void store_scrub(char *text, size_t size, const char *secret)
     free(scrubbed);
 }
 
-void store_copy_message(char *err, size_t err_size, const char *message)
+void history_store_copy_message(char *err, size_t err_size, const char *message)
 {
     if (!err || err_size == 0)
         return;

@@ -5,8 +5,11 @@
  *   s3://bucket[/prefix]   AWS S3 and S3-compatible servers (MinIO, Ceph,
  *                          s3rver): ListObjectsV2 and GET over libcurl,
  *                          signed with SigV4 (lib/http).
- *   file:///dir[/prefix]   a local directory tree; keys are paths relative
- *   /dir[/prefix]          to the root directory, with '/' between parts.
+ *   file:///dir, /dir      a local directory tree; keys are paths relative
+ *   dir                    to the directory, with '/' between parts, and
+ *                          the listing prefix is "". A relative path is
+ *                          taken from the working directory (the options
+ *                          helper first resolves it against the config).
  *
  * The model, in one paragraph
  *   nbaq_objstore_open() copies a configuration into an opaque store.
@@ -77,7 +80,7 @@ const char *nbaq_objstore_errkind_name(nbaq_objstore_errkind kind);
 
 /* Configuration. Zero/NULL fields take the default in brackets. */
 typedef struct nbaq_objstore_config {
-    const char *url; /* required: s3://bucket[/prefix], file:///dir, /dir  */
+    const char *url; /* required: s3://bucket[/prefix], file:///dir, dir   */
 
     /* --- S3 only -------------------------------------------------------- */
     const char *region;   /* [AWS_REGION, AWS_DEFAULT_REGION, us-east-1]   */

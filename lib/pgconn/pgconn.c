@@ -68,8 +68,7 @@ static void mask_quoted(const char *text, char *out)
 
 static int looks_like_conninfo(const char *dsn)
 {
-    return strchr(dsn, '=') != NULL ||
-           strncmp(dsn, "postgresql://", 13) == 0 ||
+    return strchr(dsn, '=') != NULL || strncmp(dsn, "postgresql://", 13) == 0 ||
            strncmp(dsn, "postgres://", 11) == 0;
 }
 
@@ -88,15 +87,14 @@ static int check_dsn_syntax(const char *dsn, char *err, size_t err_size)
     char *masked = malloc(strlen(text) * 3 + 8);
     if (masked != NULL)
         mask_quoted(text, masked);
-    set_error(err, err_size, dsn, "invalid dsn: ",
-              masked != NULL ? masked : "cannot be parsed");
+    set_error(err, err_size, dsn,
+              "invalid dsn: ", masked != NULL ? masked : "cannot be parsed");
     free(masked);
     PQfreemem(parse_error);
     return -1;
 }
 
-pgconn *pgconn_open(const pgconn_options *options, char *err,
-                    size_t err_size)
+pgconn *pgconn_open(const pgconn_options *options, char *err, size_t err_size)
 {
     const char *dsn = options->dsn != NULL ? options->dsn : "";
     if (check_dsn_syntax(dsn, err, err_size) != 0)
@@ -112,19 +110,18 @@ pgconn *pgconn_open(const pgconn_options *options, char *err,
      * value is skipped by libpq. */
     const char *keywords[] = {"dbname", "connect_timeout",
                               "fallback_application_name", NULL};
-    const char *values[] = {dsn, timeout_text,
-                            options->application_name != NULL
-                                ? options->application_name
-                                : "nbaq",
-                            NULL};
+    const char *values[] = {
+        dsn, timeout_text,
+        options->application_name != NULL ? options->application_name : "nbaq",
+        NULL};
     PGconn *pg = PQconnectdbParams(keywords, values, 1);
     if (pg == NULL) {
         set_error(err, err_size, dsn, "could not connect: ", "out of memory");
         return NULL;
     }
     if (PQstatus(pg) != CONNECTION_OK) {
-        set_error(err, err_size, dsn, "could not connect: ",
-                  PQerrorMessage(pg));
+        set_error(err, err_size, dsn,
+                  "could not connect: ", PQerrorMessage(pg));
         PQfinish(pg);
         return NULL;
     }
@@ -172,9 +169,8 @@ static int run_command(pgconn *conn, const char *sql, char *err,
 int pgconn_begin_read_only(pgconn *conn, int64_t statement_timeout_ms,
                            char *err, size_t err_size)
 {
-    if (run_command(conn,
-                    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
-                    err_size) != 0)
+    if (run_command(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                    err, err_size) != 0)
         return -1;
     conn->statement_timeout_ms = statement_timeout_ms;
     if (statement_timeout_ms <= 0)
@@ -241,8 +237,8 @@ char *pgconn_quote_identifier(pgconn *conn, const char *name, char *err,
 {
     char *quoted = PQescapeIdentifier(conn->pg, name, strlen(name));
     if (quoted == NULL)
-        set_error(err, err_size, conn->dsn, "cannot quote identifier: ",
-                  PQerrorMessage(conn->pg));
+        set_error(err, err_size, conn->dsn,
+                  "cannot quote identifier: ", PQerrorMessage(conn->pg));
     return quoted;
 }
 

@@ -41,8 +41,7 @@ typedef struct pgconn_options {
  * NULL with a one-line reason in err ("could not connect: ...", "invalid
  * dsn: ...") that contains no password.
  */
-pgconn *pgconn_open(const pgconn_options *options, char *err,
-                    size_t err_size);
+pgconn *pgconn_open(const pgconn_options *options, char *err, size_t err_size);
 
 /* Closes and frees; NULL is allowed. */
 void pgconn_close(pgconn *conn);

@@ -27,7 +27,8 @@ static int check_config(const nbaq_host_api *api, nbaq_ctx *ctx,
         const dbq_table_spec *t = &config->tables[i];
         const nbaq_options *item = api->opt_list_object(o, "tables", i);
         if (t->max_age_ms > 0 && t->freshness_column == NULL) {
-            snprintf(err, err_size, "%s: table %s: max_age needs "
+            snprintf(err, err_size,
+                     "%s: table %s: max_age needs "
                      "freshness_column",
                      api->opt_location(item, "max_age"), t->name);
             return -1;
@@ -61,15 +62,14 @@ static void db_quality_check(const nbaq_host_api *api, nbaq_ctx *ctx)
         dbq_config_free(&config);
         return;
     }
-    dbq_table_result *results =
-        calloc(config.table_count + 1, sizeof *results);
+    dbq_table_result *results = calloc(config.table_count + 1, sizeof *results);
     if (results == NULL) {
         api->status_set(ctx, NBAQ_ERROR, "out of memory");
         dbq_config_free(&config);
         return;
     }
-    int connected = dbq_measure_all(&config, deadline(api, ctx), results,
-                                    err, sizeof err) == 0;
+    int connected = dbq_measure_all(&config, deadline(api, ctx), results, err,
+                                    sizeof err) == 0;
     dbq_report(api, ctx, &config, results, connected ? NULL : err);
     for (size_t i = 0; i < config.table_count; i++)
         dbq_table_result_free(&results[i]);

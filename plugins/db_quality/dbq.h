@@ -75,8 +75,8 @@ extern const nbaq_option_spec dbq_option_specs[];
 
 /* Reads the validated options; previous schemas come from state_get.
  * Returns 0, or -1 with err (out of memory). */
-int dbq_config_read(const nbaq_host_api *api, nbaq_ctx *ctx,
-                    dbq_config *config, char *err, size_t err_size);
+int dbq_config_read(const nbaq_host_api *api, nbaq_ctx *ctx, dbq_config *config,
+                    char *err, size_t err_size);
 
 /* "schema:<table>" (a hash for very long names): the state key of a
  * table's schema; at most DBQ_STATE_KEY_MAX bytes. */
@@ -104,16 +104,16 @@ typedef struct dbq_table_result {
     size_t expected_type_count; /* entries of expected_base_types          */
 
     int has_counts;
-    int64_t rows;           /* rows scanned (the sample when sampling)     */
-    int64_t *null_counts;   /* per critical column                         */
-    int64_t complete_rows;  /* rows with every critical column non-NULL   */
+    int64_t rows;          /* rows scanned (the sample when sampling)     */
+    int64_t *null_counts;  /* per critical column                         */
+    int64_t complete_rows; /* rows with every critical column non-NULL   */
 
     int has_duplicates;
     int64_t duplicate_rows; /* rows beyond the first of each repeated key  */
     int64_t duplicate_keys; /* distinct key values that repeat             */
 
     int has_freshness;
-    int freshness_known;    /* a non-NULL max() exists                     */
+    int freshness_known; /* a non-NULL max() exists                     */
     double freshness_age_s;
 } dbq_table_result;
 
@@ -139,11 +139,11 @@ extern const char dbq_sql_columns[];
  * (format_type of to_regtype), NULL when unknown. */
 void dbq_sql_types(textbuf *sql, size_t count);
 
-/* The one scan: count(*), then count(*) - count(c) per critical column,
- * then (if any critical) the rows with none NULL, then (with_freshness) the
- * age in seconds of max(freshness column). */
-void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec,
-                  const dbq_quoted *q, int with_freshness);
+/* The one scan: count(*), then the NULLs of each critical column, then (if
+ * any critical) the rows with some critical column NULL, then
+ * (with_freshness) the age in seconds of max(freshness column). */
+void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec, const dbq_quoted *q,
+                  int with_freshness);
 
 /* Rows beyond the first of each repeated key, and the repeated keys. */
 void dbq_sql_duplicates(textbuf *sql, const dbq_table_spec *spec,

@@ -104,16 +104,15 @@ static int quote_list(pgconn *conn, const char **names, size_t count,
     return 0;
 }
 
-static int quote_all(pgconn *conn, const dbq_table_spec *spec,
-                     dbq_quoted *q, dbq_table_result *r)
+static int quote_all(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
+                     dbq_table_result *r)
 {
     q->table = quote_table_name(conn, spec->name, r);
     if (q->table == NULL)
         return -1;
     if (quote_list(conn, spec->critical_columns, spec->critical_count,
                    &q->critical, r) != 0 ||
-        quote_list(conn, spec->key_columns, spec->key_count, &q->keys, r) !=
-            0)
+        quote_list(conn, spec->key_columns, spec->key_count, &q->keys, r) != 0)
         return -1;
     if (spec->freshness_column != NULL) {
         q->freshness = quote(conn, spec->freshness_column, r);
@@ -126,16 +125,16 @@ static int quote_all(pgconn *conn, const dbq_table_spec *spec,
 /* Runs sql (built in a textbuf that may have failed); NULL on error with
  * the table's error set to "<step>: <reason>". */
 static PGresult *query(pgconn *conn, const textbuf *sql, int nparams,
-                       const char *const *params, const char *step,
-                       int one_row, dbq_table_result *r)
+                       const char *const *params, const char *step, int one_row,
+                       dbq_table_result *r)
 {
     if (textbuf_failed(sql)) {
         fail(r, "%s: out of memory", step);
         return NULL;
     }
     char err[DBQ_ERROR_MAX - 64];
-    PGresult *res = pgconn_query(conn, sql->data, nparams, params, err,
-                                 sizeof err);
+    PGresult *res =
+        pgconn_query(conn, sql->data, nparams, params, err, sizeof err);
     if (res == NULL) {
         fail(r, "%s: %s", step, err);
         return NULL;
@@ -149,8 +148,7 @@ static PGresult *query(pgconn *conn, const textbuf *sql, int nparams,
     return res;
 }
 
-static int read_columns(pgconn *conn, const dbq_quoted *q,
-                        dbq_table_result *r)
+static int read_columns(pgconn *conn, const dbq_quoted *q, dbq_table_result *r)
 {
     textbuf sql;
     textbuf_init(&sql);
@@ -213,8 +211,8 @@ static int resolve_expected_types(pgconn *conn, const dbq_table_spec *spec,
     textbuf sql;
     textbuf_init(&sql);
     dbq_sql_types(&sql, count);
-    PGresult *res = query(conn, &sql, (int)count, params,
-                          "resolving expected types", 1, r);
+    PGresult *res =
+        query(conn, &sql, (int)count, params, "resolving expected types", 1, r);
     textbuf_free(&sql);
     if (res == NULL)
         goto done;
@@ -241,8 +239,7 @@ static const dbq_column *find_column(const dbq_table_result *r,
 }
 
 /* Every column the queries will name must exist: say which does not. */
-static int check_named_columns(const dbq_table_spec *spec,
-                               dbq_table_result *r)
+static int check_named_columns(const dbq_table_spec *spec, dbq_table_result *r)
 {
     for (size_t i = 0; i < spec->critical_count; i++)
         if (find_column(r, spec->critical_columns[i]) == NULL) {
@@ -279,14 +276,14 @@ static int mark_composites(const dbq_table_spec *spec, dbq_quoted *q,
     return 0;
 }
 
-static int read_freshness(const PGresult *res, int column,
-                          dbq_table_result *r, const char *step)
+static int read_freshness(const PGresult *res, int column, dbq_table_result *r,
+                          const char *step)
 {
     r->has_freshness = 1;
     if (PQgetisnull(res, 0, column))
         return 0;
-    if (pgconn_parse_number(PQgetvalue(res, 0, column),
-                            &r->freshness_age_s) != 0) {
+    if (pgconn_parse_number(PQgetvalue(res, 0, column), &r->freshness_age_s) !=
+        0) {
         fail(r, "%s: not a number: \"%s\"", step, PQgetvalue(res, 0, column));
         r->has_freshness = 0;
         return -1;
@@ -314,8 +311,10 @@ static int run_scan(pgconn *conn, const dbq_table_spec *spec,
     int col = 1;
     for (size_t i = 0; ok && i < spec->critical_count; i++)
         ok = parse_count(PQgetvalue(res, 0, col++), &r->null_counts[i]) == 0;
+    int64_t incomplete = 0;
     if (ok && spec->critical_count > 0)
-        ok = parse_count(PQgetvalue(res, 0, col++), &r->complete_rows) == 0;
+        ok = parse_count(PQgetvalue(res, 0, col++), &incomplete) == 0;
+    r->complete_rows = r->rows - incomplete;
     if (!ok) {
         fail(r, "%s: unexpected result", step);
         PQclear(res);
@@ -405,9 +404,8 @@ void dbq_table_result_free(dbq_table_result *r)
         free(r->columns[i].base_type);
     }
     free(r->columns);
-    for (size_t i = 0; r->expected_base_types != NULL &&
-                       i < r->expected_type_count;
-         i++)
+    for (size_t i = 0;
+         r->expected_base_types != NULL && i < r->expected_type_count; i++)
         free(r->expected_base_types[i]);
     free(r->expected_base_types);
     free(r->null_counts);

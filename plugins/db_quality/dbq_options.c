@@ -145,12 +145,11 @@ static int read_expected(const nbaq_host_api *api, const nbaq_options *o,
     if (t->expected_columns == NULL)
         return -1;
     for (size_t i = 0; i < t->expected_count; i++) {
-        const nbaq_options *c =
-            api->opt_list_object(o, "expected_columns", i);
+        const nbaq_options *c = api->opt_list_object(o, "expected_columns", i);
         dbq_expected_column *e = &t->expected_columns[i];
         e->name = api->opt_string(c, "name");
-        e->type = api->opt_is_set(c, "type") ? api->opt_string(c, "type")
-                                              : NULL;
+        e->type =
+            api->opt_is_set(c, "type") ? api->opt_string(c, "type") : NULL;
         e->nullable = api->opt_is_set(c, "nullable")
                           ? api->opt_bool(c, "nullable") != 0
                           : -1;
@@ -184,16 +183,16 @@ static int read_table(const nbaq_host_api *api, nbaq_ctx *ctx,
     const char *method = api->opt_string(o, "sample_method");
     t->sample_bernoulli = method != NULL && strcmp(method, "bernoulli") == 0;
     t->freshness_column = optional_string(api, o, "freshness_column");
-    t->max_age_ms = api->opt_is_set(o, "max_age") ? api->opt_int(o, "max_age")
-                                                  : 0;
+    t->max_age_ms =
+        api->opt_is_set(o, "max_age") ? api->opt_int(o, "max_age") : 0;
     char key[1024];
     dbq_state_key(t->name, key, sizeof key);
     t->previous_schema = api->state_get(ctx, key);
     return 0;
 }
 
-int dbq_config_read(const nbaq_host_api *api, nbaq_ctx *ctx,
-                    dbq_config *config, char *err, size_t err_size)
+int dbq_config_read(const nbaq_host_api *api, nbaq_ctx *ctx, dbq_config *config,
+                    char *err, size_t err_size)
 {
     const nbaq_options *o = api->options(ctx);
     memset(config, 0, sizeof *config);
@@ -220,8 +219,7 @@ int dbq_config_read(const nbaq_host_api *api, nbaq_ctx *ctx,
 
 void dbq_config_free(dbq_config *config)
 {
-    for (size_t i = 0; config->tables != NULL && i < config->table_count;
-         i++) {
+    for (size_t i = 0; config->tables != NULL && i < config->table_count; i++) {
         free(config->tables[i].critical_columns);
         free(config->tables[i].key_columns);
         free(config->tables[i].expected_columns);

@@ -66,8 +66,7 @@ static pgconn *connect_worker(const dbq_config *config, char *err,
                               size_t err_size)
 {
     pgconn_options options = {.dsn = config->dsn,
-                              .connect_timeout_ms =
-                                  config->connect_timeout_ms,
+                              .connect_timeout_ms = config->connect_timeout_ms,
                               .application_name = "nbaq db_quality"};
     return pgconn_open(&options, err, err_size);
 }
@@ -117,8 +116,7 @@ int dbq_measure_all(const dbq_config *config, int64_t deadline_ms,
     pgconn *first = connect_worker(config, err, err_size);
     if (first == NULL)
         return -1;
-    pool p = {.config = config, .deadline_ms = deadline_ms,
-              .results = results};
+    pool p = {.config = config, .deadline_ms = deadline_ms, .results = results};
     pthread_mutex_init(&p.lock, NULL);
 
     size_t count = config->concurrency > 0 ? (size_t)config->concurrency : 1;

@@ -62,8 +62,8 @@ static void report_schema(report *rep, const dbq_table_spec *s,
     if (s->expected_count > 0) {
         dbq_schema_findings f;
         dbq_schema_check(s, r, &f);
-        metric(rep, s->name, NULL, "schema.missing_columns",
-               (double)f.missing, "columns");
+        metric(rep, s->name, NULL, "schema.missing_columns", (double)f.missing,
+               "columns");
         metric(rep, s->name, NULL, "schema.type_mismatches",
                (double)f.type_mismatches, "columns");
         metric(rep, s->name, NULL, "schema.nullability_mismatches",
@@ -182,8 +182,8 @@ static void report_table(report *rep, const dbq_table_spec *s,
     if (r->has_counts)
         report_counts(rep, s, r);
     if (r->has_duplicates) {
-        metric(rep, s->name, NULL, "duplicate_keys",
-               (double)r->duplicate_rows, "rows");
+        metric(rep, s->name, NULL, "duplicate_keys", (double)r->duplicate_rows,
+               "rows");
         metric(rep, s->name, NULL, "duplicate_key_values",
                (double)r->duplicate_keys, "keys");
     }

@@ -37,8 +37,7 @@ static void type_modifier(const char *type, char *out, size_t size)
     size_t o = 0;
     const char *open = strchr(type, '(');
     const char *close = open != NULL ? strchr(open, ')') : NULL;
-    for (const char *p = open; close != NULL && p <= close && o + 1 < size;
-         p++)
+    for (const char *p = open; close != NULL && p <= close && o + 1 < size; p++)
         if (*p != ' ')
             out[o++] = *p;
     out[o] = '\0';
@@ -57,9 +56,8 @@ static int types_match(const char *expected_type, const char *expected_base,
     return strcmp(want, have) == 0;
 }
 
-static void finding(dbq_schema_findings *f, int64_t *counter,
-                    const char *fmt, const char *a, const char *b,
-                    const char *c)
+static void finding(dbq_schema_findings *f, int64_t *counter, const char *fmt,
+                    const char *a, const char *b, const char *c)
 {
     (*counter)++;
     if (f->detail.len > 0)
@@ -72,31 +70,28 @@ static const char *nullability(int nullable)
     return nullable ? "nullable" : "NOT NULL";
 }
 
-void dbq_schema_check(const dbq_table_spec *spec,
-                      const dbq_table_result *r, dbq_schema_findings *f)
+void dbq_schema_check(const dbq_table_spec *spec, const dbq_table_result *r,
+                      dbq_schema_findings *f)
 {
     memset(f, 0, sizeof *f);
     textbuf_init(&f->detail);
     for (size_t i = 0; i < spec->expected_count; i++) {
         const dbq_expected_column *e = &spec->expected_columns[i];
-        const dbq_column *c = find_column(r->columns, r->column_count,
-                                          e->name);
+        const dbq_column *c = find_column(r->columns, r->column_count, e->name);
         if (c == NULL) {
-            finding(f, &f->missing, "missing column \"%s\"%s%s", e->name,
-                    "", "");
+            finding(f, &f->missing, "missing column \"%s\"%s%s", e->name, "",
+                    "");
             continue;
         }
-        const char *base = r->expected_base_types != NULL
-                               ? r->expected_base_types[i]
-                               : NULL;
+        const char *base =
+            r->expected_base_types != NULL ? r->expected_base_types[i] : NULL;
         if (e->type != NULL && base == NULL)
             finding(f, &f->type_mismatches,
-                    "column \"%s\": expected type \"%s\" is unknown%s",
-                    e->name, e->type, "");
+                    "column \"%s\": expected type \"%s\" is unknown%s", e->name,
+                    e->type, "");
         else if (e->type != NULL && !types_match(e->type, base, c))
-            finding(f, &f->type_mismatches,
-                    "column \"%s\" is %s, expected %s", e->name, c->type,
-                    e->type);
+            finding(f, &f->type_mismatches, "column \"%s\" is %s, expected %s",
+                    e->name, c->type, e->type);
         if (e->nullable >= 0 && e->nullable != c->nullable)
             finding(f, &f->nullability_mismatches,
                     "column \"%s\" is %s, expected %s", e->name,
@@ -226,16 +221,14 @@ int64_t dbq_schema_drift(const char *previous, const dbq_table_result *r,
             change(detail, &count, "column \"%s\" added (%s)%s", now->name,
                    now->type, "");
         else if (strcmp(was->type, now->type) != 0)
-            change(detail, &count, "column \"%s\" retyped %s -> %s",
-                   now->name, was->type, now->type);
+            change(detail, &count, "column \"%s\" retyped %s -> %s", now->name,
+                   was->type, now->type);
         else if (was->nullable != now->nullable)
-            change(detail, &count, "column \"%s\" changed %s -> %s",
-                   now->name, nullability(was->nullable),
-                   nullability(now->nullable));
+            change(detail, &count, "column \"%s\" changed %s -> %s", now->name,
+                   nullability(was->nullable), nullability(now->nullable));
     }
     for (size_t i = 0; i < old.count; i++)
-        if (find_column(r->columns, r->column_count, old.items[i].name) ==
-            NULL)
+        if (find_column(r->columns, r->column_count, old.items[i].name) == NULL)
             change(detail, &count, "column \"%s\" dropped%s%s",
                    old.items[i].name, "", "");
     column_list_free(&old);

@@ -51,29 +51,38 @@ static void append_list(textbuf *sql, char *const *names, size_t count)
 
 static void append_freshness_age(textbuf *sql, const dbq_quoted *q)
 {
-    textbuf_printf(sql,
-                   "EXTRACT(EPOCH FROM now() - max(%s)::timestamptz)",
+    textbuf_printf(sql, "EXTRACT(EPOCH FROM now() - max(%s)::timestamptz)",
                    q->freshness);
 }
 
-void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec,
-                  const dbq_quoted *q, int with_freshness)
+/* "c IS NULL", or for a composite (or domain) column "num_nulls(c) = 1":
+ * "c IS NULL" is also true for a row value whose fields are all NULL, which
+ * count(c) would count as a value. */
+static void append_is_null(textbuf *sql, const dbq_quoted *q, size_t i)
 {
+    int composite = q->critical_composite != NULL && q->critical_composite[i];
+    textbuf_printf(sql, composite ? "num_nulls(%s) = 1" : "%s IS NULL",
+                   q->critical[i]);
+}
+
+void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec, const dbq_quoted *q,
+                  int with_freshness)
+{
+    /* count(*) FILTER (WHERE c IS NULL) calls the aggregate only for the
+     * NULL rows, unlike count(*) - count(c): measured faster (see
+     * docs/performance.md). */
     textbuf_puts(sql, "SELECT count(*)");
-    for (size_t i = 0; i < spec->critical_count; i++)
-        textbuf_printf(sql, ", count(*) - count(%s)", q->critical[i]);
+    for (size_t i = 0; i < spec->critical_count; i++) {
+        textbuf_puts(sql, ", count(*) FILTER (WHERE ");
+        append_is_null(sql, q, i);
+        textbuf_puts(sql, ")");
+    }
     if (spec->critical_count > 0) {
-        /* Rows where every critical column is non-NULL the way count(c)
-         * sees it. "c IS NOT NULL" is cheapest but, for a composite (or a
-         * domain), is false when any field is NULL; num_nulls(c) tests the
-         * value itself. */
         textbuf_puts(sql, ", count(*) FILTER (WHERE ");
         for (size_t i = 0; i < spec->critical_count; i++) {
-            int composite = q->critical_composite != NULL &&
-                            q->critical_composite[i];
-            textbuf_printf(sql, composite ? "%snum_nulls(%s) = 0"
-                                          : "%s%s IS NOT NULL",
-                           i > 0 ? " AND " : "", q->critical[i]);
+            if (i > 0)
+                textbuf_puts(sql, " OR ");
+            append_is_null(sql, q, i);
         }
         textbuf_puts(sql, ")");
     }

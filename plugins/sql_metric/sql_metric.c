@@ -50,8 +50,8 @@ static const nbaq_option_spec sql_metric_options[] = {
     NBAQ_OPTION_END};
 
 /* The configured timeout, shortened to end before the host stops us. */
-static int64_t statement_timeout(const nbaq_host_api *api,
-                                 const nbaq_ctx *ctx, int64_t configured)
+static int64_t statement_timeout(const nbaq_host_api *api, const nbaq_ctx *ctx,
+                                 int64_t configured)
 {
     int64_t left = api->time_left_ms(ctx);
     if (left <= 0)
@@ -62,9 +62,8 @@ static int64_t statement_timeout(const nbaq_host_api *api,
     return left < configured ? left : configured;
 }
 
-static void record(const nbaq_host_api *api, nbaq_ctx *ctx,
-                   const char *metric, const char *unit,
-                   const sqlm_values *values)
+static void record(const nbaq_host_api *api, nbaq_ctx *ctx, const char *metric,
+                   const char *unit, const sqlm_values *values)
 {
     char summary[SUMMARY_MAX] = "";
     size_t used = 0;
@@ -92,10 +91,10 @@ static void sql_metric_check(const nbaq_host_api *api, nbaq_ctx *ctx)
     const nbaq_options *o = api->options(ctx);
     const char *metric = api->opt_string(o, "metric");
     const char *unit = api->opt_string(o, "unit");
-    pgconn_options connect = {
-        .dsn = api->opt_string(o, "dsn"),
-        .connect_timeout_ms = api->opt_int(o, "connect_timeout"),
-        .application_name = "nbaq sql_metric"};
+    pgconn_options connect = {.dsn = api->opt_string(o, "dsn"),
+                              .connect_timeout_ms =
+                                  api->opt_int(o, "connect_timeout"),
+                              .application_name = "nbaq sql_metric"};
     char err[ERROR_MAX];
     pgconn *conn = pgconn_open(&connect, err, sizeof err);
     if (conn == NULL) {

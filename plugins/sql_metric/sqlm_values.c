@@ -12,8 +12,8 @@
 
 enum { QUOTED_MAX = 40 };
 
-static int read_number(const PGresult *res, int row, int column,
-                       double *out, char *err, size_t err_size)
+static int read_number(const PGresult *res, int row, int column, double *out,
+                       char *err, size_t err_size)
 {
     const char *name = PQfname(res, column);
     if (PQgetisnull(res, row, column)) {
@@ -24,16 +24,16 @@ static int read_number(const PGresult *res, int row, int column,
     const char *text = PQgetvalue(res, row, column);
     if (pgconn_parse_number(text, out) != 0) {
         snprintf(err, err_size,
-                 "row %d, column \"%s\": \"%.*s%s\" is not a number",
-                 row + 1, name, QUOTED_MAX, text,
+                 "row %d, column \"%s\": \"%.*s%s\" is not a number", row + 1,
+                 name, QUOTED_MAX, text,
                  strlen(text) > QUOTED_MAX ? "..." : "");
         return -1;
     }
     return 0;
 }
 
-static int read_label(const PGresult *res, int row, sqlm_values *out,
-                      char *err, size_t err_size)
+static int read_label(const PGresult *res, int row, sqlm_values *out, char *err,
+                      size_t err_size)
 {
     if (PQgetisnull(res, row, 0) || PQgetvalue(res, row, 0)[0] == '\0') {
         snprintf(err, err_size, "row %d: the label (column \"%s\") is %s",
@@ -98,8 +98,7 @@ int sqlm_values_read(const PGresult *res, sqlm_values *out, char *err,
             goto failed;
         out->count++;
         if (read_number(res, row, labelled ? 1 : 0,
-                        &out->items[out->count - 1].value, err,
-                        err_size) != 0)
+                        &out->items[out->count - 1].value, err, err_size) != 0)
             goto failed;
     }
     return 0;

@@ -92,34 +92,33 @@ static void test_defaults(void **state)
 static void test_every_key(void **state)
 {
     (void)state;
-    config *cfg = load_ok(
-        "monitor: nba-pipeline\n"
-        "plugin_dirs: [../build/plugins, /abs/dir]\n"
-        "workers: 4\n"
-        "timeout: 90s\n"
-        "history:\n"
-        "  url: history.db\n"
-        "  retention: 90d\n"
-        "  trend_window: 12h\n"
-        "  report_points: 200\n"
-        "checks:\n"
-        "  - name: disk_root\n"
-        "    plugin: exec\n"
-        "    description: Root filesystem\n"
-        "    severity: high\n"
-        "    timeout: 10s\n"
-        "    enabled: false\n"
-        "    options: {command: [df]}\n"
-        "  - name: other\n"
-        "    plugin: exec\n"
-        "reporters:\n"
-        "  - plugin: text\n"
-        "  - name: file\n"
-        "    plugin: json\n"
-        "    timeout: 5s\n"
-        "    options: {output: r.json}\n"
-        "alerts:\n"
-        "  anything: [goes, here]\n");
+    config *cfg = load_ok("monitor: nba-pipeline\n"
+                          "plugin_dirs: [../build/plugins, /abs/dir]\n"
+                          "workers: 4\n"
+                          "timeout: 90s\n"
+                          "history:\n"
+                          "  url: history.db\n"
+                          "  retention: 90d\n"
+                          "  trend_window: 12h\n"
+                          "  report_points: 200\n"
+                          "checks:\n"
+                          "  - name: disk_root\n"
+                          "    plugin: exec\n"
+                          "    description: Root filesystem\n"
+                          "    severity: high\n"
+                          "    timeout: 10s\n"
+                          "    enabled: false\n"
+                          "    options: {command: [df]}\n"
+                          "  - name: other\n"
+                          "    plugin: exec\n"
+                          "reporters:\n"
+                          "  - plugin: text\n"
+                          "  - name: file\n"
+                          "    plugin: json\n"
+                          "    timeout: 5s\n"
+                          "    options: {output: r.json}\n"
+                          "alerts:\n"
+                          "  anything: [goes, here]\n");
     assert_string_equal(cfg->monitor, "nba-pipeline");
     assert_int_equal(cfg->plugin_dir_count, 2);
     char expected[600];
@@ -165,8 +164,7 @@ static void test_yaml_syntax_error(void **state)
 static void test_unknown_keys(void **state)
 {
     (void)state;
-    expect_error("checks:\n  - name: x\n    plugin: p\n    timout: 5s\n",
-                 "4:5",
+    expect_error("checks:\n  - name: x\n    plugin: p\n    timout: 5s\n", "4:5",
                  "unknown key 'timout' in check 'x' (did you mean "
                  "'timeout'?)");
     expect_error("monitr: x\n", "1:1",
@@ -194,12 +192,12 @@ static void test_wrong_types(void **state)
     expect_error("checks:\n  - name: x\n    plugin: p\n    enabled: maybe\n",
                  "4:14", "'enabled' expected true or false, got 'maybe'");
     expect_error("checks:\n  - name: x\n    plugin: p\n    severity: hi\n",
-                 "4:15", "'severity' must be one of info, low, medium, high, "
+                 "4:15",
+                 "'severity' must be one of info, low, medium, high, "
                  "critical");
     expect_error("monitor: 'my monitor'\n", "1:10",
                  "must match [A-Za-z0-9_.-]+");
-    expect_error("checks:\n  - just a string\n", "2:5",
-                 "expected a mapping");
+    expect_error("checks:\n  - just a string\n", "2:5", "expected a mapping");
 }
 
 static void test_missing_required(void **state)
@@ -220,8 +218,7 @@ static void test_duplicates(void **state)
     (void)state;
     char needle[600];
     snprintf(needle, sizeof needle,
-             "duplicate check name 'a' (first defined at %s/m.yaml:2:5)",
-             dir);
+             "duplicate check name 'a' (first defined at %s/m.yaml:2:5)", dir);
     expect_error("checks:\n  - name: a\n    plugin: p\n"
                  "  - name: a\n    plugin: q\n",
                  "4:11", needle);
@@ -244,8 +241,7 @@ static void test_environment(void **state)
     (void)state;
     expect_error("monitor: ${NBAQ_UNIT_UNSET_VAR}\n", "1:10",
                  "environment variable 'NBAQ_UNIT_UNSET_VAR' is not set");
-    expect_error("monitor: ${NBAQ_UNIT_UNSET_VAR\n", "1:10",
-                 "unterminated");
+    expect_error("monitor: ${NBAQ_UNIT_UNSET_VAR\n", "1:10", "unterminated");
     expect_error("monitor: ${1BAD}\n", "1:10", "bad variable reference");
     config *cfg = load_ok("monitor: ${NBAQ_UNIT_UNSET_VAR:-fallback}\n"
                           "checks:\n"
@@ -346,8 +342,7 @@ static void test_threshold_errors(void **state)
     snprintf(yaml, sizeof yaml, "%s      m: {change: {direction: both}}\n",
              head);
     expect_error(yaml, "5:19", "sets none of warn_pct");
-    snprintf(yaml, sizeof yaml, "%s      m: {change: {warn_pct: -5}}\n",
-             head);
+    snprintf(yaml, sizeof yaml, "%s      m: {change: {warn_pct: -5}}\n", head);
     expect_error(yaml, "5:30", "must not be negative");
     snprintf(yaml, sizeof yaml, "%s      m: [1]\n", head);
     expect_error(yaml, "5:10", "expected a mapping");

@@ -36,8 +36,7 @@ static metric_rule bounds(double warn_below, double fail_below,
     return r;
 }
 
-static nbaq_metric eval(const metric_rule *rule, const char *name,
-                        double value)
+static nbaq_metric eval(const metric_rule *rule, const char *name, double value)
 {
     nbaq_metric m = {0};
     m.name = name;
@@ -106,8 +105,7 @@ static void test_rule_lookup(void **state)
     rules[2].pattern = "obj?cts.size";
     rules[3].pattern = "[ab]*";
     /* An exact name wins over a glob written earlier. */
-    assert_ptr_equal(evaluate_find_rule(rules, 4, "objects.count"),
-                     &rules[1]);
+    assert_ptr_equal(evaluate_find_rule(rules, 4, "objects.count"), &rules[1]);
     /* Among globs, the first in config order. */
     assert_ptr_equal(evaluate_find_rule(rules, 4, "objects.size"), &rules[0]);
     assert_ptr_equal(evaluate_find_rule(rules, 4, "abc"), &rules[3]);
@@ -135,9 +133,10 @@ static void test_check_status(void **state)
 {
     (void)state;
     nbaq_metric a = {.name = "a", .status = NBAQ_PASS, .reason = ""};
-    nbaq_metric b = {.name = "b", .status = NBAQ_FAIL,
-                     .reason = "b=1 above fail_above 0"};
-    nbaq_metric c = {.name = "c", .status = NBAQ_WARNING,
+    nbaq_metric b = {
+        .name = "b", .status = NBAQ_FAIL, .reason = "b=1 above fail_above 0"};
+    nbaq_metric c = {.name = "c",
+                     .status = NBAQ_WARNING,
                      .reason = "c=5 below warn_below 6"};
     const nbaq_metric *metrics[] = {&a, &b, &c};
     nbaq_status status;
@@ -156,8 +155,8 @@ static void test_check_status(void **state)
     evaluate_check_status(&mem, NBAQ_PASS, "", metrics + 2, 1, &status,
                           &message);
     assert_string_equal(message, "c=5 below warn_below 6");
-    nbaq_metric n = {.name = "n", .status = NBAQ_UNKNOWN,
-                     .reason = "not a finite number"};
+    nbaq_metric n = {
+        .name = "n", .status = NBAQ_UNKNOWN, .reason = "not a finite number"};
     const nbaq_metric *with_nan[] = {&b, &n};
     evaluate_check_status(&mem, NBAQ_PASS, "ok", with_nan, 2, &status,
                           &message);

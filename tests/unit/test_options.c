@@ -16,7 +16,10 @@ static const char *const colors[] = {"red", "green", "blue", NULL};
 static const nbaq_option_spec server_fields[] = {
     {.name = "user", .type = NBAQ_OPT_STRING, .required = 1},
     {.name = "password", .type = NBAQ_OPT_STRING, .secret = 1},
-    {.name = "port", .type = NBAQ_OPT_INT, .default_value = "5432", .min = 1,
+    {.name = "port",
+     .type = NBAQ_OPT_INT,
+     .default_value = "5432",
+     .min = 1,
      .max = 65535},
     NBAQ_OPTION_END};
 
@@ -30,19 +33,22 @@ static const nbaq_option_spec specs[] = {
     {.name = "i", .type = NBAQ_OPT_INT, .min = 1, .max = 10},
     {.name = "d", .type = NBAQ_OPT_DOUBLE, .min = -1, .max = 1},
     {.name = "b", .type = NBAQ_OPT_BOOL},
-    {.name = "dur", .type = NBAQ_OPT_DURATION, .default_value = "30s",
-     .min = 1000, .max = 3600000},
+    {.name = "dur",
+     .type = NBAQ_OPT_DURATION,
+     .default_value = "30s",
+     .min = 1000,
+     .max = 3600000},
     {.name = "sz", .type = NBAQ_OPT_SIZE, .default_value = "1K"},
     {.name = "e", .type = NBAQ_OPT_ENUM, .choices = colors},
     {.name = "sl", .type = NBAQ_OPT_STRING_LIST},
-    {.name = "sl_default", .type = NBAQ_OPT_STRING_LIST,
+    {.name = "sl_default",
+     .type = NBAQ_OPT_STRING_LIST,
      .default_value = "[x, y]"},
     {.name = "sm", .type = NBAQ_OPT_STRING_MAP},
     {.name = "server", .type = NBAQ_OPT_OBJECT, .fields = server_fields},
     {.name = "tables", .type = NBAQ_OPT_OBJECT_LIST, .fields = table_fields},
     {.name = "token", .type = NBAQ_OPT_STRING, .secret = 1},
-    {.name = "level", .type = NBAQ_OPT_ENUM, .choices = colors,
-     .secret = 1},
+    {.name = "level", .type = NBAQ_OPT_ENUM, .choices = colors, .secret = 1},
     {.name = "pin", .type = NBAQ_OPT_INT, .secret = 1},
     NBAQ_OPTION_END};
 
@@ -84,8 +90,8 @@ static int build(const nbaq_option_spec *schema, const char *yaml,
     doc = ydoc_load_string(yaml, strlen(yaml), "c.yaml", 1, yerr, sizeof yerr);
     if (!doc)
         fail_msg("bad test YAML: %s", yerr);
-    return options_build(&mem, schema, doc->root, doc->root, "check 'x'",
-                         "p", out, err, err_size);
+    return options_build(&mem, schema, doc->root, doc->root, "check 'x'", "p",
+                         out, err, err_size);
 }
 
 static nbaq_options *build_ok(const char *yaml)
@@ -150,8 +156,8 @@ static void test_every_type(void **state)
     const nbaq_options *t2 = options_list_object(o, "tables", 1);
     assert_string_equal(options_string(t2, "name"), "t2");
     assert_true(options_double(t2, "weight") == 3.0);
-    assert_true(options_double(options_list_object(o, "tables", 0),
-                               "weight") == 1.5);
+    assert_true(options_double(options_list_object(o, "tables", 0), "weight") ==
+                1.5);
     assert_int_equal(options_is_set(o, "token"), 0);
     assert_null(options_string(o, "token"));
     assert_int_equal(options_count(o, "tables"), 2);
@@ -183,23 +189,25 @@ static void test_unset_options(void **state)
 static void test_type_errors(void **state)
 {
     (void)state;
-    expect_error(specs, "i: x\n", "c.yaml:1:4: check 'x': option 'i': "
-                                  "expected an integer, got 'x'");
+    expect_error(specs, "i: x\n",
+                 "c.yaml:1:4: check 'x': option 'i': "
+                 "expected an integer, got 'x'");
     expect_error(specs, "i: 1.5\n", "expected an integer, got '1.5'");
     expect_error(specs, "d: abc\n", "option 'd': expected a number");
     expect_error(specs, "b: maybe\n", "expected true or false, got 'maybe'");
     expect_error(specs, "dur: 5\n", "option 'dur': expected a duration");
     expect_error(specs, "sz: big\n", "option 'sz': expected a size");
-    expect_error(specs, "s: [a]\n", "option 's': expected a string, got a list");
+    expect_error(specs, "s: [a]\n",
+                 "option 's': expected a string, got a list");
     expect_error(specs, "sl: {a: b}\n", "expected a list of strings");
     expect_error(specs, "sl: [a, [b]]\n", "item 2: expected a string");
     expect_error(specs, "sm: [a]\n", "option 'sm': expected a mapping");
     expect_error(specs, "sm: {a: [1]}\n", "key 'a': expected a string");
     expect_error(specs, "server: 5\n", "option 'server': expected a mapping");
-    expect_error(specs, "tables: {name: a}\n",
-                 "expected a list of mappings");
-    expect_error(specs, "tables: [a]\n", "option 'tables[0]': expected a "
-                                         "mapping, got a scalar");
+    expect_error(specs, "tables: {name: a}\n", "expected a list of mappings");
+    expect_error(specs, "tables: [a]\n",
+                 "option 'tables[0]': expected a "
+                 "mapping, got a scalar");
     expect_error(specs, "i:\n", "option 'i': has no value");
     expect_error(specs, "[1, 2]\n", "expected a mapping, got a list");
 }
@@ -207,8 +215,9 @@ static void test_type_errors(void **state)
 static void test_limits_and_choices(void **state)
 {
     (void)state;
-    expect_error(specs, "i: 11\n", "option 'i': '11' is out of range (1 to "
-                                   "10)");
+    expect_error(specs, "i: 11\n",
+                 "option 'i': '11' is out of range (1 to "
+                 "10)");
     expect_error(specs, "i: 0\n", "out of range (1 to 10)");
     build_ok("i: 10\n");
     build_ok("i: 1\n");
@@ -253,14 +262,13 @@ static void test_secrets_never_printed(void **state)
     assert_non_null(strstr(err, "option 'pin': expected an integer, got "
                                 "<secret>"));
     assert_null(strstr(err, "s3cr3t"));
-    assert_int_equal(build(specs, "level: s3cr3t-level\n", &o, err,
-                           sizeof err),
+    assert_int_equal(build(specs, "level: s3cr3t-level\n", &o, err, sizeof err),
                      -1);
     assert_non_null(strstr(err, "<secret> is not one of"));
     assert_null(strstr(err, "s3cr3t"));
     assert_null(strstr(err, "did you mean"));
-    assert_int_equal(build(specs, "server: {user: a, password: [s3cr3t]}\n",
-                           &o, err, sizeof err),
+    assert_int_equal(build(specs, "server: {user: a, password: [s3cr3t]}\n", &o,
+                           err, sizeof err),
                      -1);
     assert_null(strstr(err, "s3cr3t"));
     o = build_ok("token: s3cr3t\n");
@@ -302,23 +310,25 @@ static void test_schema_check(void **state)
     assert_int_equal(
         options_check_schema(bad_default, "p", NULL, err, sizeof err), -1);
     assert_non_null(strstr(err, "the default does not parse: option 't'"));
-    static const nbaq_option_spec out_of_range[] = {
-        {.name = "n", .type = NBAQ_OPT_INT, .default_value = "99", .min = 1,
-         .max = 10},
-        NBAQ_OPTION_END};
+    static const nbaq_option_spec out_of_range[] = {{.name = "n",
+                                                     .type = NBAQ_OPT_INT,
+                                                     .default_value = "99",
+                                                     .min = 1,
+                                                     .max = 10},
+                                                    NBAQ_OPTION_END};
     assert_int_equal(
         options_check_schema(out_of_range, "p", NULL, err, sizeof err), -1);
     static const nbaq_option_spec enum_without_choices[] = {
         {.name = "e", .type = NBAQ_OPT_ENUM}, NBAQ_OPTION_END};
-    assert_int_equal(options_check_schema(enum_without_choices, "p", NULL, err,
-                                          sizeof err),
-                     -1);
+    assert_int_equal(
+        options_check_schema(enum_without_choices, "p", NULL, err, sizeof err),
+        -1);
     assert_non_null(strstr(err, "has no choices"));
     static const nbaq_option_spec object_without_fields[] = {
         {.name = "o", .type = NBAQ_OPT_OBJECT}, NBAQ_OPTION_END};
-    assert_int_equal(options_check_schema(object_without_fields, "p", NULL,
-                                          err, sizeof err),
-                     -1);
+    assert_int_equal(
+        options_check_schema(object_without_fields, "p", NULL, err, sizeof err),
+        -1);
     assert_non_null(strstr(err, "has no fields"));
     static const nbaq_option_spec twice[] = {
         {.name = "a", .type = NBAQ_OPT_INT},
@@ -329,28 +339,26 @@ static void test_schema_check(void **state)
     assert_non_null(strstr(err, "declared twice"));
     static const nbaq_option_spec bad_type[] = {
         {.name = "a", .type = (nbaq_option_type)99}, NBAQ_OPTION_END};
-    assert_int_equal(
-        options_check_schema(bad_type, "p", NULL, err, sizeof err), -1);
-    static const nbaq_option_spec required_default[] = {
-        {.name = "a", .type = NBAQ_OPT_INT, .required = 1,
-         .default_value = "1"},
-        NBAQ_OPTION_END};
-    assert_int_equal(options_check_schema(required_default, "p", NULL, err,
-                                          sizeof err),
+    assert_int_equal(options_check_schema(bad_type, "p", NULL, err, sizeof err),
                      -1);
+    static const nbaq_option_spec required_default[] = {{.name = "a",
+                                                         .type = NBAQ_OPT_INT,
+                                                         .required = 1,
+                                                         .default_value = "1"},
+                                                        NBAQ_OPTION_END};
+    assert_int_equal(
+        options_check_schema(required_default, "p", NULL, err, sizeof err), -1);
     static const nbaq_option_spec takes_output[] = {
         {.name = "output", .type = NBAQ_OPT_STRING}, NBAQ_OPTION_END};
     const char *const reserved[] = {"output", "output_dir", NULL};
     assert_int_equal(
-        options_check_schema(takes_output, "p", reserved, err, sizeof err),
-        -1);
+        options_check_schema(takes_output, "p", reserved, err, sizeof err), -1);
     assert_non_null(strstr(err, "reserved"));
     static const nbaq_option_spec bad_list_default[] = {
         {.name = "l", .type = NBAQ_OPT_STRING_LIST, .default_value = "{a: b}"},
         NBAQ_OPTION_END};
-    assert_int_equal(options_check_schema(bad_list_default, "p", NULL, err,
-                                          sizeof err),
-                     -1);
+    assert_int_equal(
+        options_check_schema(bad_list_default, "p", NULL, err, sizeof err), -1);
 }
 
 static void test_output_options(void **state)
@@ -359,9 +367,8 @@ static void test_output_options(void **state)
     /* The host's own options: "-" is a literal default, not YAML. */
     nbaq_options *o = NULL;
     char err[512];
-    assert_int_equal(build(registry_output_options, "{}\n", &o, err,
-                           sizeof err),
-                     0);
+    assert_int_equal(
+        build(registry_output_options, "{}\n", &o, err, sizeof err), 0);
     assert_string_equal(options_string(o, "output"), "-");
     assert_null(options_string(o, "output_dir"));
 }
@@ -371,11 +378,16 @@ static void test_output_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_every_type),          T(test_lone_scalar_list),
-        T(test_unset_options),       T(test_type_errors),
-        T(test_limits_and_choices),  T(test_unknown_and_required),
-        T(test_secrets_never_printed), T(test_plugin_bugs),
-        T(test_schema_check),        T(test_output_options),
+        T(test_every_type),
+        T(test_lone_scalar_list),
+        T(test_unset_options),
+        T(test_type_errors),
+        T(test_limits_and_choices),
+        T(test_unknown_and_required),
+        T(test_secrets_never_printed),
+        T(test_plugin_bugs),
+        T(test_schema_check),
+        T(test_output_options),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -60,7 +60,8 @@ static void test_output_dir(void **state)
                        .output_dir = "reports",
                        .base_dir = dir,
                        .monitor = "mon",
-                       .run_started_ms = 1738324800123LL, /* 2025-01-31 12:00:00.123 */
+                       .run_started_ms =
+                           1738324800123LL, /* 2025-01-31 12:00:00.123 */
                        .stdout_fd = -1};
     /* A missing directory is an error naming it. */
     assert_int_equal(output_write_report(&t, "json", "{}", 2, err, sizeof err),
@@ -94,9 +95,8 @@ static void test_stdout(void **state)
     char err[256], buf[64];
     assert_int_equal(pipe(fds), 0);
     output_target t = {.output = "-", .stdout_fd = fds[1]};
-    assert_int_equal(output_write_report(&t, "txt", "hello", 5, err,
-                                         sizeof err),
-                     0);
+    assert_int_equal(
+        output_write_report(&t, "txt", "hello", 5, err, sizeof err), 0);
     close(fds[1]);
     ssize_t n = read(fds[0], buf, sizeof buf);
     close(fds[0]);

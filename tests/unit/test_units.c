@@ -88,9 +88,8 @@ static void test_numbers(void **state)
     assert_int_equal(i, 7);
     assert_int_equal(units_parse_int("4.2", &i, err, sizeof err), -1);
     assert_int_equal(units_parse_int("12a", &i, err, sizeof err), -1);
-    assert_int_equal(units_parse_int("99999999999999999999", &i, err,
-                                     sizeof err),
-                     -1);
+    assert_int_equal(
+        units_parse_int("99999999999999999999", &i, err, sizeof err), -1);
     assert_non_null(strstr(err, "out of range"));
     assert_int_equal(units_parse_double("1e6", &d, err, sizeof err), 0);
     assert_true(d == 1e6);

@@ -61,6 +61,26 @@ class ListingTest(unittest.TestCase):
                 if line.startswith("O\t")]
         self.assertEqual(keys, sorted(keys))
 
+    def test_reading_files(self):
+        with tempfile.TemporaryDirectory() as d:
+            objstore_fixtures.write_local(os.path.join(d, "data"))
+            lines = self.run_probe(
+                "--max-bytes", "30", "get", f"file://{d}/data",
+                "odd keys/\u00e9t\u00e9.json", "season=2024/empty.json",
+                "season=2023/matches.json", "missing.json", "../data/README.txt")
+        rows = [line.split("\t") for line in lines]
+        self.assertEqual([r[:5] for r in rows], [
+            ["R", "0", "ok", "15", "15"],
+            ["R", "1", "ok", "0", "0"],
+            ["R", "2", "too large", "0", "39"],
+            ["R", "3", "not found", "0", "-1"],
+            ["R", "4", "config", "0", "-1"]])
+        self.assertEqual(rows[2][6], f"file://{d}/data/season=2023/"
+                                     "matches.json: 39 bytes, over the cap "
+                                     "of 30")
+        self.assertEqual(rows[3][6], f"file://{d}/data/missing.json: No "
+                                     "such file or directory")
+
     def test_pages_follow_continuation_tokens(self):
         lines = self.run_probe("--page-size", "4", "list",
                                f"s3://{BUCKET}/data/")

@@ -38,8 +38,7 @@ PGconn *pgtest_connect(void)
 {
     PGconn *conn = PQconnectdb(pgtest_url());
     if (PQstatus(conn) != CONNECTION_OK)
-        fail_msg("cannot connect to the test server: %s",
-                 PQerrorMessage(conn));
+        fail_msg("cannot connect to the test server: %s", PQerrorMessage(conn));
     PQclear(PQexec(conn, "SET client_min_messages = warning"));
     return conn;
 }

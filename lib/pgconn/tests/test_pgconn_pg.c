@@ -30,10 +30,11 @@ static void test_read_only_transaction(void **state)
     pgconn *conn = open_ok(pgtest_url());
     char err[512] = "";
     assert_int_equal(pgconn_begin_read_only(conn, 10000, err, sizeof err), 0);
-    PGresult *res = pgconn_query(
-        conn, "SELECT current_setting('transaction_read_only'), "
-              "current_setting('statement_timeout'), $1::int + 1",
-        1, (const char *[]){"41"}, err, sizeof err);
+    PGresult *res =
+        pgconn_query(conn,
+                     "SELECT current_setting('transaction_read_only'), "
+                     "current_setting('statement_timeout'), $1::int + 1",
+                     1, (const char *[]){"41"}, err, sizeof err);
     assert_non_null(res);
     assert_string_equal(PQgetvalue(res, 0, 0), "on");
     assert_string_equal(PQgetvalue(res, 0, 1), "10s");
@@ -49,8 +50,8 @@ static void test_read_only_transaction(void **state)
 
     /* The next transaction starts clean after the failed statement. */
     assert_int_equal(pgconn_begin_read_only(conn, 0, err, sizeof err), 0);
-    res = pgconn_query(conn, "SELECT to_regclass('pgconn_must_not_exist')",
-                       0, NULL, err, sizeof err);
+    res = pgconn_query(conn, "SELECT to_regclass('pgconn_must_not_exist')", 0,
+                       NULL, err, sizeof err);
     assert_non_null(res);
     assert_true(PQgetisnull(res, 0, 0));
     PQclear(res);
@@ -149,8 +150,7 @@ static void test_quote_identifier(void **state)
     (void)state;
     pgconn *conn = open_ok(pgtest_url());
     char err[256];
-    char *q = pgconn_quote_identifier(conn, "x; DROP TABLE y", err,
-                                      sizeof err);
+    char *q = pgconn_quote_identifier(conn, "x; DROP TABLE y", err, sizeof err);
     assert_string_equal(q, "\"x; DROP TABLE y\"");
     PQfreemem(q);
     q = pgconn_quote_identifier(conn, "we\"ird", err, sizeof err);

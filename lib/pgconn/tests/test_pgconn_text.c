@@ -22,8 +22,8 @@ static void test_keyword_form(void **state)
     (void)state;
     redacted("host=db user=u password=s3cr3t dbname=x",
              "auth for s3cr3t failed", "auth for *** failed");
-    redacted("host=db password = 'a b\\'c' user=u",
-             "got a b'c and a b\\'c", "got *** and ***");
+    redacted("host=db password = 'a b\\'c' user=u", "got a b'c and a b\\'c",
+             "got *** and ***");
 }
 
 static void test_uri_forms(void **state)
@@ -67,8 +67,8 @@ static void test_parse_number(void **state)
     assert_true(v == 0.25);
     assert_int_equal(pgconn_parse_number("12345678901234567890", &v), 0);
     assert_true(v == 12345678901234567890.0);
-    const char *bad[] = {"", "abc", "1x", "0x10", "NaN", "Infinity",
-                         "-Infinity", "1 ", " 1", "t", "1e999"};
+    const char *bad[] = {"",          "abc", "1x", "0x10", "NaN",  "Infinity",
+                         "-Infinity", "1 ",  " 1", "t",    "1e999"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         v = 7;
         assert_int_equal(pgconn_parse_number(bad[i], &v), -1);

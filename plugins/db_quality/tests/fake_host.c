@@ -112,8 +112,8 @@ static void status_set(nbaq_ctx *ctx, nbaq_status s, const char *fmt, ...)
     va_end(ap);
 }
 
-static void log_line(const nbaq_ctx *ctx, nbaq_log_level level,
-                     const char *fmt, ...)
+static void log_line(const nbaq_ctx *ctx, nbaq_log_level level, const char *fmt,
+                     ...)
 {
     (void)ctx;
     (void)level;

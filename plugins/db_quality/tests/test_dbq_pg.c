@@ -231,7 +231,8 @@ static void test_injection_in_names_drops_nothing(void **state)
     dbq_table_spec tables[] = {
         {.name = "x; DROP TABLE dbq_c.victim"},
         {.name = "dbq_c.victim; DROP TABLE dbq_c.victim"},
-        {.name = "dbq_c.victim", .critical_columns = evil_column,
+        {.name = "dbq_c.victim",
+         .critical_columns = evil_column,
          .critical_count = 1},
     };
     dbq_config config = config_for(tables, 3);
@@ -299,8 +300,7 @@ static void test_schema_expectations_and_drift(void **state)
     assert_int_equal(fake_status(), NBAQ_FAIL);
     assert_true(fake_metric("dbq_c.typed.schema.missing_columns") == 1);
     assert_true(fake_metric("dbq_c.typed.schema.type_mismatches") == 1);
-    assert_true(fake_metric("dbq_c.typed.schema.nullability_mismatches") ==
-                0);
+    assert_true(fake_metric("dbq_c.typed.schema.nullability_mismatches") == 0);
     assert_true(fake_metric("dbq_c.typed.schema.unexpected_columns") == 1);
     assert_true(fake_metric("dbq_c.typed.schema.drift") == 0);
     assert_contains(fake_message(),

@@ -42,23 +42,24 @@ static void scan_without_freshness(textbuf *sql, const dbq_table_spec *spec,
 static void test_scan_sql(void **state)
 {
     (void)state;
-    dbq_table_spec spec = {.name = "s.t",
-                           .critical_columns = critical,
-                           .critical_count = 2};
+    dbq_table_spec spec = {
+        .name = "s.t", .critical_columns = critical, .critical_count = 2};
     int composite[] = {0, 1};
-    dbq_quoted q = {.table = "\"s\".\"t\"", .critical = critical_q,
-                    .freshness = "\"ts\""};
+    dbq_quoted q = {
+        .table = "\"s\".\"t\"", .critical = critical_q, .freshness = "\"ts\""};
     assert_sql(scan_without_freshness, &spec, &q,
-               "SELECT count(*), count(*) - count(\"a\"), count(*) - "
-               "count(\"b c\"), count(*) FILTER (WHERE \"a\" IS NOT NULL "
-               "AND \"b c\" IS NOT NULL) FROM \"s\".\"t\"");
+               "SELECT count(*), count(*) FILTER (WHERE \"a\" IS NULL), "
+               "count(*) FILTER (WHERE \"b c\" IS NULL), count(*) FILTER "
+               "(WHERE \"a\" IS NULL OR \"b c\" IS NULL) FROM "
+               "\"s\".\"t\"");
     spec.filter = "day > now() - interval '1 day' -- recent";
     q.critical_composite = composite;
     spec.sample_percent = 12.5;
     assert_sql(scan_with_freshness, &spec, &q,
-               "SELECT count(*), count(*) - count(\"a\"), count(*) - "
-               "count(\"b c\"), count(*) FILTER (WHERE \"a\" IS NOT NULL "
-               "AND num_nulls(\"b c\") = 0), EXTRACT(EPOCH FROM now() - "
+               "SELECT count(*), count(*) FILTER (WHERE \"a\" IS NULL), "
+               "count(*) FILTER (WHERE num_nulls(\"b c\") = 1), count(*) "
+               "FILTER (WHERE \"a\" IS NULL OR num_nulls(\"b c\") = 1), "
+               "EXTRACT(EPOCH FROM now() - "
                "max(\"ts\")::timestamptz) FROM \"s\".\"t\" TABLESAMPLE "
                "SYSTEM (12.5) WHERE (\nday > now() - interval '1 day' -- "
                "recent\n)");
@@ -119,16 +120,17 @@ static void test_schema_check(void **state)
         col("extra", "text", "text", 1),
     };
     dbq_expected_column expected[] = {
-        {"id", "int", 0},             /* matches                        */
-        {"name", "varchar(30)", -1},  /* modifier differs               */
-        {"price", "numeric", 0},      /* base matches; nullable differs */
-        {"gone", NULL, -1},           /* missing                        */
-        {"extra", "bogus_type", -1},  /* unknown type                   */
+        {"id", "int", 0},            /* matches                        */
+        {"name", "varchar(30)", -1}, /* modifier differs               */
+        {"price", "numeric", 0},     /* base matches; nullable differs */
+        {"gone", NULL, -1},          /* missing                        */
+        {"extra", "bogus_type", -1}, /* unknown type                   */
     };
     char *bases[] = {"integer", "character varying", "numeric", NULL, NULL};
-    dbq_table_spec spec = {.name = "t", .expected_columns = expected,
-                           .expected_count = 5};
-    dbq_table_result r = {.columns = columns, .column_count = 4,
+    dbq_table_spec spec = {
+        .name = "t", .expected_columns = expected, .expected_count = 5};
+    dbq_table_result r = {.columns = columns,
+                          .column_count = 4,
                           .expected_base_types = bases,
                           .expected_type_count = 5};
     dbq_schema_findings f;

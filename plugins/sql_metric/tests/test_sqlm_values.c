@@ -57,8 +57,7 @@ static void test_one_number(void **state)
     assert_null(v.items[0].label);
     assert_true(v.items[0].value == 7);
     sqlm_values_free(&v);
-    assert_int_equal(read_query("SELECT 2.5::numeric / 2", &v, err,
-                                sizeof err),
+    assert_int_equal(read_query("SELECT 2.5::numeric / 2", &v, err, sizeof err),
                      0);
     assert_true(v.items[0].value == 1.25);
     sqlm_values_free(&v);

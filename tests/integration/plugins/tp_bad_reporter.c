@@ -8,10 +8,12 @@
 
 static const char *const modes[] = {"crash", "fail", "hang", "print", NULL};
 
-static const nbaq_option_spec options[] = {
-    {.name = "mode", .type = NBAQ_OPT_ENUM, .choices = modes, .required = 1,
-     .description = "how to fail"},
-    NBAQ_OPTION_END};
+static const nbaq_option_spec options[] = {{.name = "mode",
+                                            .type = NBAQ_OPT_ENUM,
+                                            .choices = modes,
+                                            .required = 1,
+                                            .description = "how to fail"},
+                                           NBAQ_OPTION_END};
 
 static int report(const nbaq_host_api *api, nbaq_ctx *ctx, const nbaq_run *run,
                   char *err, size_t err_size)

@@ -7,25 +7,40 @@
 
 #include "nbaq.h"
 
-static const char *const statuses[] = {"pass", "warning", "fail", "error",
-                                       "unknown", NULL};
+static const char *const statuses[] = {"pass",  "warning", "fail",
+                                       "error", "unknown", NULL};
 
 static const nbaq_option_spec options[] = {
-    {.name = "metrics", .type = NBAQ_OPT_STRING_MAP,
+    {.name = "metrics",
+     .type = NBAQ_OPT_STRING_MAP,
      .description = "metric name to value"},
-    {.name = "unit", .type = NBAQ_OPT_STRING, .default_value = "",
+    {.name = "unit",
+     .type = NBAQ_OPT_STRING,
+     .default_value = "",
      .description = "unit of every metric"},
-    {.name = "status", .type = NBAQ_OPT_ENUM, .choices = statuses,
-     .default_value = "pass", .description = "the status to set"},
-    {.name = "message", .type = NBAQ_OPT_STRING, .default_value = "healthy",
+    {.name = "status",
+     .type = NBAQ_OPT_ENUM,
+     .choices = statuses,
+     .default_value = "pass",
+     .description = "the status to set"},
+    {.name = "message",
+     .type = NBAQ_OPT_STRING,
+     .default_value = "healthy",
      .description = "the message to set"},
-    {.name = "sleep", .type = NBAQ_OPT_DURATION, .default_value = "0",
+    {.name = "sleep",
+     .type = NBAQ_OPT_DURATION,
+     .default_value = "0",
      .description = "sleep this long first"},
-    {.name = "print", .type = NBAQ_OPT_BOOL, .default_value = "false",
+    {.name = "print",
+     .type = NBAQ_OPT_BOOL,
+     .default_value = "false",
      .description = "print junk on stdout (must not reach the report)"},
-    {.name = "count_runs", .type = NBAQ_OPT_BOOL, .default_value = "false",
+    {.name = "count_runs",
+     .type = NBAQ_OPT_BOOL,
+     .default_value = "false",
      .description = "metric `runs`: 1 + the `runs` saved in the state"},
-    {.name = "cache_file", .type = NBAQ_OPT_STRING,
+    {.name = "cache_file",
+     .type = NBAQ_OPT_STRING,
      .description = "create this file in the run cache directory and set "
                     "metric `cache_files` to the files found there"},
     NBAQ_OPTION_END};
@@ -33,9 +48,8 @@ static const nbaq_option_spec options[] = {
 static nbaq_status parse_status(const char *s)
 {
     for (int i = 0; statuses[i]; i++) {
-        static const nbaq_status values[] = {NBAQ_PASS, NBAQ_WARNING,
-                                             NBAQ_FAIL, NBAQ_ERROR,
-                                             NBAQ_UNKNOWN};
+        static const nbaq_status values[] = {NBAQ_PASS, NBAQ_WARNING, NBAQ_FAIL,
+                                             NBAQ_ERROR, NBAQ_UNKNOWN};
         if (s[0] == statuses[i][0] && s[1] == statuses[i][1])
             return values[i];
     }

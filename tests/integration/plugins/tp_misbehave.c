@@ -9,18 +9,26 @@
 #include "nbaq.h"
 
 static const char *const modes[] = {
-    "segfault",  "hang",        "hang_group", "exit",      "exit_after_status",
-    "no_status", "undeclared",  "wrong_type", "bad_index", "bad_status",
+    "segfault",  "hang",         "hang_group", "exit",      "exit_after_status",
+    "no_status", "undeclared",   "wrong_type", "bad_index", "bad_status",
     "flood",     "long_message", NULL};
 
 static const nbaq_option_spec options[] = {
-    {.name = "mode", .type = NBAQ_OPT_ENUM, .choices = modes, .required = 1,
+    {.name = "mode",
+     .type = NBAQ_OPT_ENUM,
+     .choices = modes,
+     .required = 1,
      .description = "how to misbehave"},
-    {.name = "code", .type = NBAQ_OPT_INT, .default_value = "0",
+    {.name = "code",
+     .type = NBAQ_OPT_INT,
+     .default_value = "0",
      .description = "exit code for mode exit"},
-    {.name = "pidfile", .type = NBAQ_OPT_STRING,
+    {.name = "pidfile",
+     .type = NBAQ_OPT_STRING,
      .description = "hang_group: write the grandchild's pid here"},
-    {.name = "list", .type = NBAQ_OPT_STRING_LIST, .default_value = "[a]",
+    {.name = "list",
+     .type = NBAQ_OPT_STRING_LIST,
+     .default_value = "[a]",
      .description = "a list, for bad_index"},
     NBAQ_OPTION_END};
 

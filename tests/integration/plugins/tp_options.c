@@ -9,8 +9,11 @@ static const char *const colors[] = {"red", "green", NULL};
 
 static const nbaq_option_spec server_fields[] = {
     {.name = "user", .type = NBAQ_OPT_STRING, .required = 1},
-    {.name = "port", .type = NBAQ_OPT_INT, .default_value = "5432",
-     .min = 1, .max = 65535},
+    {.name = "port",
+     .type = NBAQ_OPT_INT,
+     .default_value = "5432",
+     .min = 1,
+     .max = 65535},
     NBAQ_OPTION_END};
 
 static const nbaq_option_spec table_fields[] = {
@@ -19,23 +22,37 @@ static const nbaq_option_spec table_fields[] = {
     NBAQ_OPTION_END};
 
 static const nbaq_option_spec options[] = {
-    {.name = "s", .type = NBAQ_OPT_STRING, .default_value = "dflt",
+    {.name = "s",
+     .type = NBAQ_OPT_STRING,
+     .default_value = "dflt",
      .description = "a string"},
-    {.name = "i", .type = NBAQ_OPT_INT, .min = 1, .max = 10,
+    {.name = "i",
+     .type = NBAQ_OPT_INT,
+     .min = 1,
+     .max = 10,
      .description = "an int from 1 to 10"},
     {.name = "d", .type = NBAQ_OPT_DOUBLE, .description = "a double"},
     {.name = "b", .type = NBAQ_OPT_BOOL, .default_value = "false"},
-    {.name = "dur", .type = NBAQ_OPT_DURATION, .default_value = "30s",
-     .min = 1000, .max = 3600000, .description = "1s to 1h"},
+    {.name = "dur",
+     .type = NBAQ_OPT_DURATION,
+     .default_value = "30s",
+     .min = 1000,
+     .max = 3600000,
+     .description = "1s to 1h"},
     {.name = "sz", .type = NBAQ_OPT_SIZE, .default_value = "1K"},
-    {.name = "e", .type = NBAQ_OPT_ENUM, .choices = colors,
+    {.name = "e",
+     .type = NBAQ_OPT_ENUM,
+     .choices = colors,
      .default_value = "red"},
     {.name = "sl", .type = NBAQ_OPT_STRING_LIST},
     {.name = "sm", .type = NBAQ_OPT_STRING_MAP},
     {.name = "server", .type = NBAQ_OPT_OBJECT, .fields = server_fields},
     {.name = "tables", .type = NBAQ_OPT_OBJECT_LIST, .fields = table_fields},
-    {.name = "token", .type = NBAQ_OPT_STRING, .secret = 1,
-     .default_value = "default-token-value", .description = "a secret"},
+    {.name = "token",
+     .type = NBAQ_OPT_STRING,
+     .secret = 1,
+     .default_value = "default-token-value",
+     .description = "a secret"},
     NBAQ_OPTION_END};
 
 static void check(const nbaq_host_api *api, nbaq_ctx *ctx)
@@ -43,7 +60,7 @@ static void check(const nbaq_host_api *api, nbaq_ctx *ctx)
     const nbaq_options *o = api->options(ctx);
     char msg[4000];
     size_t used = 0;
-#define ADD(...)                                                             \
+#define ADD(...)                                                               \
     used += (size_t)snprintf(msg + used, sizeof msg - used, __VA_ARGS__)
     ADD("s=%s", api->opt_string(o, "s"));
     ADD(" i=%lld set=%d", (long long)api->opt_int(o, "i"),

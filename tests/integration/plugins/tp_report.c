@@ -1,8 +1,8 @@
 /* tp_report: a reporter for the host's own tests, independent of the
  * real report formats. One line per fact, tab-separated:
- *   run     <monitor> <status> <checks> <PASS> <WARNING> <FAIL> <ERROR> <UNKNOWN> <history_saved>
- *   check   <name> <plugin> <status> <severity> <message>
- *   metric  <check> <name> <value> <unit> <status> <reason>
+ *   run     <monitor> <status> <checks> <PASS> <WARNING> <FAIL> <ERROR>
+ * <UNKNOWN> <history_saved> check   <name> <plugin> <status> <severity>
+ * <message> metric  <check> <name> <value> <unit> <status> <reason>
  */
 #include <stdio.h>
 #include <stdlib.h>

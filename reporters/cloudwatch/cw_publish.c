@@ -1,0 +1,188 @@
+#include "cw_publish.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_BACKOFF_MS 10000
+#define REPLY_CAPTURE (64 * 1024)
+#define EXCERPT_MAX 200
+
+static const char *const request_headers[] = {
+    "Content-Type: application/x-www-form-urlencoded; charset=utf-8", NULL};
+
+int cw_publisher_open(cw_publisher *p, const cw_config *cfg,
+                      const cw_credentials *creds, char *err, size_t err_size)
+{
+    memset(p, 0, sizeof *p);
+    p->cfg = cfg;
+    p->sigv4 = (nbaq_http_sigv4){.access_key_id = creds->access_key_id,
+                                 .secret_access_key = creds->secret_access_key,
+                                 .session_token = creds->session_token,
+                                 .region = cfg->region,
+                                 .service = "monitoring"};
+    p->secrets[0] = creds->secret_access_key;
+    p->secrets[1] = creds->session_token;
+    p->client = nbaq_http_client_new(err, err_size);
+    return p->client != NULL ? 0 : -1;
+}
+
+void cw_publisher_close(cw_publisher *p)
+{
+    nbaq_http_client_free(p->client);
+    p->client = NULL;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec left = {.tv_sec = ms / 1000,
+                            .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&left, &left) != 0 && errno == EINTR)
+        ;
+}
+
+/* The text between <tag> and </tag> in body, or NULL; *len its length. */
+static const char *xml_element(const char *body, const char *tag,
+                               size_t *len)
+{
+    char open[32], close[32];
+    snprintf(open, sizeof open, "<%s>", tag);
+    snprintf(close, sizeof close, "</%s>", tag);
+    const char *start = body != NULL ? strstr(body, open) : NULL;
+    if (start == NULL)
+        return NULL;
+    start += strlen(open);
+    const char *end = strstr(start, close);
+    if (end == NULL)
+        return NULL;
+    *len = (size_t)(end - start);
+    return start;
+}
+
+/* Copies text into out: secrets replaced by "***", then anything outside
+ * printable ASCII by a space, then cut to EXCERPT_MAX characters.        */
+static void safe_excerpt(const cw_publisher *p, const char *text, size_t len,
+                         char *out, size_t out_size)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < out_size && n < EXCERPT_MAX;) {
+        size_t skip = 0;
+        for (size_t s = 0; p->secrets[s] != NULL && skip == 0; s++) {
+            size_t slen = strlen(p->secrets[s]);
+            if (slen > 0 && slen <= len - i &&
+                memcmp(text + i, p->secrets[s], slen) == 0)
+                skip = slen;
+        }
+        if (skip > 0) {
+            for (const char *r = "***"; *r && n + 1 < out_size; r++)
+                out[n++] = *r;
+            i += skip;
+            continue;
+        }
+        unsigned char c = (unsigned char)text[i++];
+        out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : ' ';
+    }
+    out[n] = '\0';
+}
+
+static void error_code(const nbaq_http_response *resp, char *code,
+                       size_t code_size)
+{
+    size_t len = 0;
+    const char *text = xml_element(resp->body, "Code", &len);
+    size_t n = 0;
+    for (size_t i = 0; text != NULL && i < len && n + 1 < code_size; i++)
+        if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                   "0123456789._-:",
+                   text[i]) != NULL)
+            code[n++] = text[i];
+    code[n] = '\0';
+}
+
+static int is_throttling(const nbaq_http_response *resp)
+{
+    char code[64];
+    if (resp->status != 400)
+        return 0;
+    error_code(resp, code, sizeof code);
+    return strcmp(code, "Throttling") == 0 ||
+           strcmp(code, "ThrottlingException") == 0 ||
+           strcmp(code, "RequestLimitExceeded") == 0;
+}
+
+static void describe_refusal(const cw_publisher *p,
+                             const nbaq_http_response *resp, unsigned tries,
+                             const char *what, char *err, size_t err_size)
+{
+    char code[64], message[EXCERPT_MAX + 1] = "";
+    size_t len = 0;
+    const char *text = xml_element(resp->body, "Message", &len);
+
+    error_code(resp, code, sizeof code);
+    if (text != NULL)
+        safe_excerpt(p, text, len, message, sizeof message);
+    snprintf(err, err_size, "%s to %s: HTTP %ld%s%s after %u %s%s%s", what,
+             p->cfg->target, resp->status, code[0] ? " " : "", code, tries,
+             tries == 1 ? "attempt" : "attempts", message[0] ? ": " : "",
+             message);
+}
+
+static int64_t backoff_ms(const cw_config *cfg, unsigned throttled)
+{
+    int64_t delay = cfg->retry_delay_ms > 0 ? cfg->retry_delay_ms : 250;
+    for (unsigned i = 1; i < throttled && delay < MAX_BACKOFF_MS; i++)
+        delay *= 2;
+    return delay < MAX_BACKOFF_MS ? delay : MAX_BACKOFF_MS;
+}
+
+int cw_publisher_send(cw_publisher *p, const char *body, size_t len,
+                      size_t count, char *err, size_t err_size)
+{
+    const cw_config *cfg = p->cfg;
+    unsigned budget = cfg->retries, tries = 0, throttled = 0;
+    char what[640], http_err[768];
+    int rc = -1;
+
+    p->requests++;
+    snprintf(what, sizeof what, "PutMetricData request %zu (%zu metric data)",
+             p->requests, count);
+    for (;;) {
+        nbaq_http_response resp;
+        nbaq_http_request req = {.method = "POST",
+                                 .url = cfg->url,
+                                 .headers = request_headers,
+                                 .body = body,
+                                 .body_len = len,
+                                 .sigv4 = &p->sigv4,
+                                 .timeout_ms = cfg->timeout_ms,
+                                 .max_retries = budget,
+                                 .retry_base_ms = cfg->retry_delay_ms,
+                                 .max_capture = REPLY_CAPTURE,
+                                 .what = cfg->target};
+        int sent = nbaq_http_client_perform(p->client, &req, &resp, http_err,
+                                            sizeof http_err);
+        unsigned retried = resp.attempts > 0 ? resp.attempts - 1 : 0;
+        tries += resp.attempts;
+        budget = retried < budget ? budget - retried : 0;
+        if (sent != 0) {
+            snprintf(err, err_size, "%s: %s", what, http_err);
+            p->give_up = 1;
+        } else if (resp.status >= 200 && resp.status <= 299) {
+            rc = 0;
+        } else if (is_throttling(&resp) && budget > 0) {
+            budget--;
+            nbaq_http_response_free(&resp);
+            sleep_ms(backoff_ms(cfg, ++throttled));
+            continue;
+        } else {
+            describe_refusal(p, &resp, tries, what, err, err_size);
+            p->give_up = resp.status == 401 || resp.status == 403;
+        }
+        nbaq_http_response_free(&resp);
+        break;
+    }
+    if (rc != 0)
+        p->failed++;
+    return rc;
+}
