@@ -28,6 +28,9 @@
  *      verdict.reason to M->reason (joined by "; ") when it is not "".
  *      M->history points into `past`: keep `past` until the run has been
  *      saved and reported, then history_past_free(&past).
+ *      history_evaluate_metric is history_load_past, history_apply_rules
+ *      and history_annotate in a row; a host that merges the verdict
+ *      itself may make those three calls instead (core/aggregate.c does).
  *
  *   4. After alerts are computed and before the reporters run (so that
  *      run->history_saved is known to them):
@@ -191,8 +194,8 @@ void history_annotate(nbaq_metric *metric, history_past *past,
                       const history_settings *settings);
 
 /*
- * history_load_past + history_apply_rules + history_annotate, the one call
- * evaluate.c makes per metric. With store NULL the metric's history
+ * history_load_past + history_apply_rules + history_annotate for one
+ * metric. With store NULL the metric's history
  * fields say "no history" (has_previous 0, trend UNKNOWN, stats.count 0,
  * history_count 0) and the verdict is PASS. When reading fails, -1 and err
  * are returned, the rules are not applied (PASS) and the annotations use

@@ -52,8 +52,10 @@ static int add_datum(api_run *r, const char *check, const cw_datum *d,
         goto oom;
     return 0;
 oom:
-    snprintf(err, err_size, "out of memory encoding metric '%s' of check "
-             "'%.200s'", d->name, check);
+    snprintf(err, err_size,
+             "out of memory encoding metric '%s' of check "
+             "'%.200s'",
+             d->name, check);
     return -1;
 }
 
@@ -93,13 +95,16 @@ static int judge(const api_run *r, const cw_tally *tally, int stopped,
         return 0;
     }
     if (stopped)
-        snprintf(err, err_size, "%s (stopped: %zu metric data published "
-                 "before, the rest not sent)", r->first_error,
-                 r->data_published);
+        snprintf(err, err_size,
+                 "%s (stopped: %zu metric data published "
+                 "before, the rest not sent)",
+                 r->first_error, r->data_published);
     else
-        snprintf(err, err_size, "%s (%zu of %zu requests failed; %zu of "
-                 "%zu metric data published)", r->first_error, p->failed,
-                 p->requests, r->data_published, tally->data);
+        snprintf(err, err_size,
+                 "%s (%zu of %zu requests failed; %zu of "
+                 "%zu metric data published)",
+                 r->first_error, p->failed, p->requests, r->data_published,
+                 tally->data);
     return -1;
 }
 

@@ -164,7 +164,9 @@ static int read_dimensions(cw_config *cfg, char *err, size_t err_size)
                      name ? name : "", what, problem);
             return fail(cfg, "dimensions", err, err_size, why);
         }
-        cfg->dimensions[cfg->dimension_count++] = (cw_dimension){name, value};
+        char *copy = cfg->extra_names[i];
+        memcpy(copy, name, strlen(name) + 1); /* checked: <= CW_NAME_MAX */
+        cfg->dimensions[cfg->dimension_count++] = (cw_dimension){copy, value};
     }
     return 0;
 }
@@ -231,8 +233,9 @@ static int read_region(cw_config *cfg, char *err, size_t err_size)
         source = "AWS_DEFAULT_REGION";
     }
     if (!given(region)) {
-        snprintf(err, err_size, "no AWS region: set the option region, "
-                                "AWS_REGION or AWS_DEFAULT_REGION");
+        snprintf(err, err_size,
+                 "no AWS region: set the option region, "
+                 "AWS_REGION or AWS_DEFAULT_REGION");
         return -1;
     }
     size_t len = strlen(region);
@@ -279,8 +282,8 @@ static const char *describe_endpoint(CURLU *u, cw_config *cfg)
     if (problem == NULL) {
         curl_url_get(u, CURLUPART_PORT, &port, 0);
         snprintf(cfg->url, sizeof cfg->url, "%s", url);
-        snprintf(cfg->target, sizeof cfg->target, "%s://%s%s%s", scheme,
-                 host, port ? ":" : "", port ? port : "");
+        snprintf(cfg->target, sizeof cfg->target, "%s://%s%s%s", scheme, host,
+                 port ? ":" : "", port ? port : "");
     }
     curl_free(scheme);
     curl_free(host);
@@ -350,9 +353,8 @@ static int read_api(cw_config *cfg, char *err, size_t err_size)
     return 0;
 }
 
-int cw_config_read(const nbaq_host_api *api, nbaq_ctx *ctx,
-                   const nbaq_run *run, cw_config *cfg, char *err,
-                   size_t err_size)
+int cw_config_read(const nbaq_host_api *api, nbaq_ctx *ctx, const nbaq_run *run,
+                   cw_config *cfg, char *err, size_t err_size)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->api = api;

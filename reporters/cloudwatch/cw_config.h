@@ -16,7 +16,7 @@
 #include "nbaq.h"
 
 /* PutMetricData limits (the API's, and the margin kept under them).      */
-#define CW_MAX_DIMENSIONS 30      /* per metric datum                     */
+#define CW_MAX_DIMENSIONS 30 /* per metric datum                     */
 #define CW_MAX_DATA_PER_REQUEST 1000
 #define CW_MAX_REQUEST_BYTES 1000000 /* the API takes 1 MB; kept below   */
 /* EMF: metric definitions per MetricDirective.                           */
@@ -45,6 +45,8 @@ typedef struct cw_config {
      * value of Check is set per check (NULL here).                       */
     cw_dimension dimensions[CW_MAX_DIMENSIONS];
     size_t dimension_count;
+    /* Copies of the option's names: a host need not keep map keys. */
+    char extra_names[CW_MAX_EXTRA_DIMENSIONS][CW_NAME_MAX + 1];
 
     /* format: api */
     char region[64];
@@ -61,9 +63,8 @@ extern const nbaq_option_spec cw_option_specs[];
 
 /* Reads and checks the options. 0, or -1 with err naming the option and
  * where it was written.                                                 */
-int cw_config_read(const nbaq_host_api *api, nbaq_ctx *ctx,
-                   const nbaq_run *run, cw_config *cfg, char *err,
-                   size_t err_size);
+int cw_config_read(const nbaq_host_api *api, nbaq_ctx *ctx, const nbaq_run *run,
+                   cw_config *cfg, char *err, size_t err_size);
 
 /* The CloudWatch unit for a metric's nbaq unit: the `units` option
  * first, then the built-in mapping. Static or host-owned string.         */

@@ -98,8 +98,7 @@ static int take_setting(profile_entry *e, char *line)
 
 /* Reads section [profile] of path into e. -1 with errno when the file
  * cannot be read (or memory runs out: ENOMEM).                           */
-static int read_profile(const char *path, const char *profile,
-                        profile_entry *e)
+static int read_profile(const char *path, const char *profile, profile_entry *e)
 {
     FILE *f = fopen(path, "r");
     char *line = NULL;
@@ -200,25 +199,25 @@ static int from_profile(const cw_credential_options *o, cw_credentials *out,
     return rc;
 }
 
-int cw_credentials_resolve(const cw_credential_options *o,
-                           cw_credentials *out, char *err, size_t err_size)
+int cw_credentials_resolve(const cw_credential_options *o, cw_credentials *out,
+                           char *err, size_t err_size)
 {
     const char *env_id = getenv("AWS_ACCESS_KEY_ID");
     const char *env_secret = getenv("AWS_SECRET_ACCESS_KEY");
 
     memset(out, 0, sizeof *out);
     if (given(o->access_key_id) != given(o->secret_access_key)) {
-        snprintf(err, err_size, "access_key_id and secret_access_key must "
-                                "be given together");
+        snprintf(err, err_size,
+                 "access_key_id and secret_access_key must "
+                 "be given together");
         return -1;
     }
     if (given(o->access_key_id))
         return keep(out, o->access_key_id, o->secret_access_key,
                     o->session_token, "options", err, err_size);
     if (given(env_id) != given(env_secret)) {
-        snprintf(err, err_size,
-                 "%s is set but %s is not", given(env_id) ? "AWS_ACCESS_KEY_ID"
-                 : "AWS_SECRET_ACCESS_KEY",
+        snprintf(err, err_size, "%s is set but %s is not",
+                 given(env_id) ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
                  given(env_id) ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
         return -1;
     }

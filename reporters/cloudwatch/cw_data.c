@@ -54,8 +54,8 @@ static void reserve_names(cw_check_data *cd, const cw_config *cfg)
 }
 
 int cw_check_data_fill(cw_check_data *cd, const cw_config *cfg,
-                       const nbaq_check_result *c, cw_tally *tally,
-                       char *err, size_t err_size)
+                       const nbaq_check_result *c, cw_tally *tally, char *err,
+                       size_t err_size)
 {
     size_t want = c->metric_count + 1;
     size_t reserved = cfg->dimension_count + 2;

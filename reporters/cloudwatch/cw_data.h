@@ -45,8 +45,8 @@ void cw_check_data_free(cw_check_data *cd);
 
 /* Fills cd for check c and adds to *tally. 0, or -1 (out of memory). */
 int cw_check_data_fill(cw_check_data *cd, const cw_config *cfg,
-                       const nbaq_check_result *c, cw_tally *tally,
-                       char *err, size_t err_size);
+                       const nbaq_check_result *c, cw_tally *tally, char *err,
+                       size_t err_size);
 
 /* Non-zero when CloudWatch takes v (finite, |v| within 2^-360..2^360 or
  * zero); otherwise counts it in *tally.                                  */

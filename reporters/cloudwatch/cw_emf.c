@@ -34,8 +34,9 @@ static void json_string(textbuf *b, const char *s)
 static void write_directive(textbuf *b, const cw_config *cfg,
                             const cw_check_data *cd, size_t from, size_t to)
 {
-    textbuf_printf(b, "{\"_aws\":{\"Timestamp\":%" PRId64
-                      ",\"CloudWatchMetrics\":[{\"Namespace\":",
+    textbuf_printf(b,
+                   "{\"_aws\":{\"Timestamp\":%" PRId64
+                   ",\"CloudWatchMetrics\":[{\"Namespace\":",
                    cfg->timestamp_ms);
     json_string(b, cfg->namespace_name);
     textbuf_puts(b, ",\"Dimensions\":[[");
@@ -49,8 +50,8 @@ static void write_directive(textbuf *b, const cw_config *cfg,
         json_string(b, cd->data[k].name);
         textbuf_puts(b, ",\"Unit\":");
         json_string(b, cd->data[k].unit);
-        textbuf_puts(b, cfg->high_resolution ? ",\"StorageResolution\":1}"
-                                             : "}");
+        textbuf_puts(b,
+                     cfg->high_resolution ? ",\"StorageResolution\":1}" : "}");
     }
     textbuf_puts(b, "]}]}");
 }
@@ -86,8 +87,7 @@ int cw_report_emf(const cw_config *cfg, const nbaq_run *run, cw_tally *tally,
     cw_check_data_init(&cd);
     textbuf_init(&out);
     for (size_t i = 0; rc == 0 && i < run->check_count; i++) {
-        rc = cw_check_data_fill(&cd, cfg, run->checks[i], tally, err,
-                                err_size);
+        rc = cw_check_data_fill(&cd, cfg, run->checks[i], tally, err, err_size);
         for (size_t from = 0; rc == 0 && from < cd.count;
              from += CW_EMF_MAX_METRICS, lines++) {
             size_t to = from + CW_EMF_MAX_METRICS;

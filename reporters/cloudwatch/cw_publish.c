@@ -43,8 +43,7 @@ static void sleep_ms(int64_t ms)
 }
 
 /* The text between <tag> and </tag> in body, or NULL; *len its length. */
-static const char *xml_element(const char *body, const char *tag,
-                               size_t *len)
+static const char *xml_element(const char *body, const char *tag, size_t *len)
 {
     char open[32], close[32];
     snprintf(open, sizeof open, "<%s>", tag);

@@ -38,8 +38,7 @@ typedef struct cw_publisher {
 
 /* 0, or -1 with err filled (curl could not be set up). */
 int cw_publisher_open(cw_publisher *p, const cw_config *cfg,
-                      const cw_credentials *creds, char *err,
-                      size_t err_size);
+                      const cw_credentials *creds, char *err, size_t err_size);
 void cw_publisher_close(cw_publisher *p);
 
 /* Sends one request body holding count data. 0 when CloudWatch accepted

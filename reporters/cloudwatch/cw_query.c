@@ -61,8 +61,8 @@ void cw_query_start(cw_query_batch *b, const cw_config *cfg)
     put_field(&b->body, "Namespace", cfg->namespace_name);
 }
 
-int cw_query_prepare(cw_query_batch *b, const cw_config *cfg,
-                     const char *check, const cw_datum *d)
+int cw_query_prepare(cw_query_batch *b, const cw_config *cfg, const char *check,
+                     const cw_datum *d)
 {
     textbuf *t = &b->datum;
     size_t member = b->count + 1;
@@ -94,8 +94,7 @@ int cw_query_prepare(cw_query_batch *b, const cw_config *cfg,
     snprintf(key, sizeof key, "MetricData.member.%zu.Timestamp", member);
     put_field(t, key, b->timestamp);
     if (cfg->high_resolution)
-        textbuf_printf(t, "&MetricData.member.%zu.StorageResolution=1",
-                       member);
+        textbuf_printf(t, "&MetricData.member.%zu.StorageResolution=1", member);
     return textbuf_failed(t) ? -1 : 0;
 }
 

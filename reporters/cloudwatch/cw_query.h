@@ -30,11 +30,11 @@
 
 typedef struct cw_query_batch {
     textbuf body;
-    size_t count;      /* data in the body                                */
-    size_t max_count;  /* batch_size                                      */
-    size_t max_bytes;  /* CW_MAX_REQUEST_BYTES                            */
-    textbuf datum;     /* the next datum, encoded                          */
-    textbuf number;    /* scratch for one value                           */
+    size_t count;     /* data in the body                                */
+    size_t max_count; /* batch_size                                      */
+    size_t max_bytes; /* CW_MAX_REQUEST_BYTES                            */
+    textbuf datum;    /* the next datum, encoded                          */
+    textbuf number;   /* scratch for one value                           */
     char timestamp[32];
 } cw_query_batch;
 
@@ -47,8 +47,8 @@ void cw_query_start(cw_query_batch *b, const cw_config *cfg);
 /* Encodes datum d of a check (check: the Check dimension's value) as the
  * next member; then cw_query_fits() tells whether it may be appended.
  * -1 when memory ran out.                                               */
-int cw_query_prepare(cw_query_batch *b, const cw_config *cfg,
-                     const char *check, const cw_datum *d);
+int cw_query_prepare(cw_query_batch *b, const cw_config *cfg, const char *check,
+                     const cw_datum *d);
 int cw_query_fits(const cw_query_batch *b);
 /* Appends the prepared datum. -1 when memory ran out.                    */
 int cw_query_append(cw_query_batch *b);

@@ -4,17 +4,34 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const cloudwatch_units[] = {
-    "Seconds",          "Microseconds",     "Milliseconds",
-    "Bytes",            "Kilobytes",        "Megabytes",
-    "Gigabytes",        "Terabytes",        "Bits",
-    "Kilobits",         "Megabits",         "Gigabits",
-    "Terabits",         "Percent",          "Count",
-    "Bytes/Second",     "Kilobytes/Second", "Megabytes/Second",
-    "Gigabytes/Second", "Terabytes/Second", "Bits/Second",
-    "Kilobits/Second",  "Megabits/Second",  "Gigabits/Second",
-    "Terabits/Second",  "Count/Second",     "None",
-    NULL};
+static const char *const cloudwatch_units[] = {"Seconds",
+                                               "Microseconds",
+                                               "Milliseconds",
+                                               "Bytes",
+                                               "Kilobytes",
+                                               "Megabytes",
+                                               "Gigabytes",
+                                               "Terabytes",
+                                               "Bits",
+                                               "Kilobits",
+                                               "Megabits",
+                                               "Gigabits",
+                                               "Terabits",
+                                               "Percent",
+                                               "Count",
+                                               "Bytes/Second",
+                                               "Kilobytes/Second",
+                                               "Megabytes/Second",
+                                               "Gigabytes/Second",
+                                               "Terabytes/Second",
+                                               "Bits/Second",
+                                               "Kilobits/Second",
+                                               "Megabits/Second",
+                                               "Gigabits/Second",
+                                               "Terabits/Second",
+                                               "Count/Second",
+                                               "None",
+                                               NULL};
 
 /* Abbreviations, compared exactly: "MB" is not "mb" (millibits?) and
  * "B" (bytes) is not "b".                                               */
@@ -24,43 +41,67 @@ typedef struct unit_alias {
 } unit_alias;
 
 static const unit_alias abbreviations[] = {
-    {"s", "Seconds"},         {"sec", "Seconds"},
-    {"ms", "Milliseconds"},   {"us", "Microseconds"},
+    {"s", "Seconds"},
+    {"sec", "Seconds"},
+    {"ms", "Milliseconds"},
+    {"us", "Microseconds"},
     {"\xC2\xB5s", "Microseconds"}, /* µs */
-    {"B", "Bytes"},           {"KB", "Kilobytes"},
-    {"kB", "Kilobytes"},      {"KiB", "Kilobytes"},
-    {"MB", "Megabytes"},      {"MiB", "Megabytes"},
-    {"GB", "Gigabytes"},      {"GiB", "Gigabytes"},
-    {"TB", "Terabytes"},      {"TiB", "Terabytes"},
-    {"bit", "Bits"},          {"kbit", "Kilobits"},
-    {"Kbit", "Kilobits"},     {"Mbit", "Megabits"},
-    {"Gbit", "Gigabits"},     {"Tbit", "Terabits"},
-    {"B/s", "Bytes/Second"},  {"KB/s", "Kilobytes/Second"},
-    {"kB/s", "Kilobytes/Second"}, {"KiB/s", "Kilobytes/Second"},
-    {"MB/s", "Megabytes/Second"}, {"MiB/s", "Megabytes/Second"},
-    {"GB/s", "Gigabytes/Second"}, {"GiB/s", "Gigabytes/Second"},
-    {"TB/s", "Terabytes/Second"}, {"TiB/s", "Terabytes/Second"},
-    {"bit/s", "Bits/Second"}, {"bps", "Bits/Second"},
-    {"kbit/s", "Kilobits/Second"}, {"Kbit/s", "Kilobits/Second"},
-    {"kbps", "Kilobits/Second"},   {"Mbit/s", "Megabits/Second"},
-    {"Mbps", "Megabits/Second"},   {"Gbit/s", "Gigabits/Second"},
-    {"Gbps", "Gigabits/Second"},   {"Tbit/s", "Terabits/Second"},
-    {"Tbps", "Terabits/Second"},   {"%", "Percent"},
-    {"/s", "Count/Second"},        {NULL, NULL}};
+    {"B", "Bytes"},
+    {"KB", "Kilobytes"},
+    {"kB", "Kilobytes"},
+    {"KiB", "Kilobytes"},
+    {"MB", "Megabytes"},
+    {"MiB", "Megabytes"},
+    {"GB", "Gigabytes"},
+    {"GiB", "Gigabytes"},
+    {"TB", "Terabytes"},
+    {"TiB", "Terabytes"},
+    {"bit", "Bits"},
+    {"kbit", "Kilobits"},
+    {"Kbit", "Kilobits"},
+    {"Mbit", "Megabits"},
+    {"Gbit", "Gigabits"},
+    {"Tbit", "Terabits"},
+    {"B/s", "Bytes/Second"},
+    {"KB/s", "Kilobytes/Second"},
+    {"kB/s", "Kilobytes/Second"},
+    {"KiB/s", "Kilobytes/Second"},
+    {"MB/s", "Megabytes/Second"},
+    {"MiB/s", "Megabytes/Second"},
+    {"GB/s", "Gigabytes/Second"},
+    {"GiB/s", "Gigabytes/Second"},
+    {"TB/s", "Terabytes/Second"},
+    {"TiB/s", "Terabytes/Second"},
+    {"bit/s", "Bits/Second"},
+    {"bps", "Bits/Second"},
+    {"kbit/s", "Kilobits/Second"},
+    {"Kbit/s", "Kilobits/Second"},
+    {"kbps", "Kilobits/Second"},
+    {"Mbit/s", "Megabits/Second"},
+    {"Mbps", "Megabits/Second"},
+    {"Gbit/s", "Gigabits/Second"},
+    {"Gbps", "Gigabits/Second"},
+    {"Tbit/s", "Terabits/Second"},
+    {"Tbps", "Terabits/Second"},
+    {"%", "Percent"},
+    {"/s", "Count/Second"},
+    {NULL, NULL}};
 
 /* Words, compared in any case.                                          */
-static const unit_alias words[] = {
-    {"second", "Seconds"},           {"secs", "Seconds"},
-    {"millisecond", "Milliseconds"}, {"microsecond", "Microseconds"},
-    {"byte", "Bytes"},                {"percent", "Percent"},
-    {"pct", "Percent"},              {NULL, NULL}};
+static const unit_alias words[] = {{"second", "Seconds"},
+                                   {"secs", "Seconds"},
+                                   {"millisecond", "Milliseconds"},
+                                   {"microsecond", "Microseconds"},
+                                   {"byte", "Bytes"},
+                                   {"percent", "Percent"},
+                                   {"pct", "Percent"},
+                                   {NULL, NULL}};
 
 /* Things counted: "rows" is Count, "rows/s" is Count/Second.             */
 static const char *const counted[] = {
-    "count",   "rows",     "objects", "files",      "items",
-    "records", "events",   "keys",    "columns",    "lines",
-    "errors",  "messages", "requests", "partitions", "ops",
-    NULL};
+    "count",    "rows",       "objects", "files", "items",  "records",
+    "events",   "keys",       "columns", "lines", "errors", "messages",
+    "requests", "partitions", "ops",     NULL};
 
 const char *cw_unit_canonical(const char *name)
 {

@@ -24,10 +24,16 @@ def url_for(user, password=None):
     return f"postgresql://{auth}@{rest}"
 
 
+def psql_binary():
+    bindir = nbaq_test.service_env("postgres").get("NBAQ_TEST_PG_BINDIR", "")
+    path = os.path.join(bindir, "psql")
+    return path if bindir and os.access(path, os.X_OK) else "psql"
+
+
 def psql(sql, url=None):
     """Runs SQL; returns stdout (unaligned, tuples only). Fails loudly."""
     out = subprocess.run(
-        ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+        [psql_binary(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
          "-d", url or admin_url(), "-c", sql],
         capture_output=True, text=True, timeout=60)
     if out.returncode != 0:
@@ -36,7 +42,8 @@ def psql(sql, url=None):
 
 
 def can_connect(url):
-    out = subprocess.run(["psql", "-X", "-q", "-d", url, "-c", "SELECT 1"],
+    out = subprocess.run([psql_binary(), "-X", "-q", "-d", url,
+                          "-c", "SELECT 1"],
                          capture_output=True, text=True, timeout=30,
                          env=dict(os.environ, PGCONNECT_TIMEOUT="5"))
     return out.returncode == 0

@@ -38,8 +38,8 @@ static int report(const nbaq_plugin_descriptor *d, const nbaq_run *run,
             stub_host_free(host);
             return 2;
         }
-    int rc = d->report(stub_host_api(), stub_host_ctx(host), run, err,
-                       sizeof err);
+    int rc =
+        d->report(stub_host_api(), stub_host_ctx(host), run, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "cloudwatch-run: %s: %s\n", d->name,
                 err[0] ? err : "(no reason given)");

@@ -24,9 +24,8 @@ static void sanitize_replaces_each_code_point(void **state)
     char out[CW_NAME_MAX + 1];
     (void)state;
     /* é (2 bytes), tab, 漢 (3 bytes), newline: one _ each */
-    assert_int_equal(cw_sanitize("caf\xC3\xA9\t\xE6\xBC\xA2\n", CW_TEXT_NAME,
-                                 out),
-                     1);
+    assert_int_equal(
+        cw_sanitize("caf\xC3\xA9\t\xE6\xBC\xA2\n", CW_TEXT_NAME, out), 1);
     assert_string_equal(out, "caf____");
     /* three invalid bytes: three '_' */
     cw_sanitize("x\xFF\xFE\xC3", CW_TEXT_NAME, out);
