@@ -94,7 +94,8 @@ static int parse_check(config *cfg, const ynode *node, size_t index,
 {
     static const char *const keys[] = {"name",     "plugin",     "description",
                                        "severity", "timeout",    "enabled",
-                                       "options",  "thresholds", NULL};
+                                       "options",  "thresholds", "interval",
+                                       NULL};
     char where[200];
     snprintf(where, sizeof where, "check #%zu", index + 1);
     if (node->kind != YNODE_MAPPING)
@@ -143,6 +144,10 @@ static int parse_check(config *cfg, const ynode *node, size_t index,
         return -1;
     if ((v = ynode_get(node, "enabled")) &&
         yread_bool(v, where, "enabled", &c->enabled, err, err_size) != 0)
+        return -1;
+    if ((v = ynode_get(node, "interval")) && /* --daemon (docs/daemon.md) */
+        yread_duration(v, where, "interval", DAEMON_MIN_INTERVAL_MS,
+                       &c->interval_ms, err, err_size) != 0)
         return -1;
     if ((v = ynode_get(node, "options")) && !v->is_null)
         c->options_node = v;
@@ -275,7 +280,8 @@ static int parse_top(config *cfg, const ynode *root, char *err, size_t err_size)
 {
     static const char *const keys[] = {"monitor",   "plugin_dirs", "workers",
                                        "timeout",   "history",     "checks",
-                                       "reporters", "alerts",      NULL};
+                                       "reporters", "alerts",      "daemon",
+                                       NULL};
     static const char where[] = "top level";
     if (yread_check_keys(root, keys, "at the top level", err, err_size) != 0)
         return -1;
@@ -300,13 +306,19 @@ static int parse_top(config *cfg, const ynode *root, char *err, size_t err_size)
     if ((v = ynode_get(root, "history")) && !v->is_null &&
         parse_history(cfg, v, err, err_size) != 0)
         return -1;
-    if ((v = ynode_get(root, "alerts")) && !v->is_null)
-        cfg->alerts = v;
+    if ((v = ynode_get(root, "daemon")) && !v->is_null &&
+        daemon_config_parse(&cfg->mem, v, cfg->dir, &cfg->daemon, err,
+                            err_size) != 0)
+        return -1;
     if ((v = ynode_get(root, "checks")) &&
         parse_checks(cfg, v, err, err_size) != 0)
         return -1;
     if ((v = ynode_get(root, "reporters")) &&
         parse_reporters(cfg, v, err, err_size) != 0)
+        return -1;
+    /* After checks and reporters: routes name them. */
+    if ((v = ynode_get(root, "alerts")) && !v->is_null &&
+        alerts_config_parse(cfg, v, err, err_size) != 0)
         return -1;
     return 0;
 }
@@ -341,6 +353,8 @@ config *config_load(const char *path, char *err, size_t err_size)
     cfg->history.retention_ms = 0;
     cfg->history.trend_window_ms = HISTORY_DEFAULT_TREND_WINDOW_MS;
     cfg->history.report_points = HISTORY_DEFAULT_REPORT_POINTS;
+    alerts_config_defaults(&cfg->alerts);
+    daemon_config_defaults(&cfg->daemon);
     if (set_paths(cfg, path, err, err_size) != 0)
         goto fail;
     cfg->doc = ydoc_load_file(cfg->absolute_path, 1, err, err_size);

@@ -16,7 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alerts/alerts_config.h"
 #include "arena.h"
+#include "daemon/daemon_config.h"
 #include "nbaq.h"
 #include "rules.h"
 #include "ydoc.h"
@@ -29,6 +31,7 @@ typedef struct check_config {
     char *description; /* "" when not given                             */
     nbaq_severity severity;
     int64_t timeout_ms; /* the check's, or the config's default          */
+    int64_t interval_ms; /* --daemon: the check's `interval`; 0: daemon's */
     int enabled;
     const ynode *node; /* the list entry, for messages                  */
     const ynode *options_node; /* NULL when no `options:`                 */
@@ -72,9 +75,8 @@ typedef struct config {
     unsigned workers;   /* default: online CPUs                       */
     int64_t timeout_ms; /* default per-check timeout (60s)            */
     history_config history;
-    /* Reserved for alert rules: accepted and kept unvalidated, for the
-     * alert manager to read. NULL when absent.                           */
-    const ynode *alerts;
+    daemon_config daemon; /* the `daemon:` section (daemon/)           */
+    alerts_config alerts; /* the `alerts:` section (alerts/)           */
     check_config *checks;
     size_t check_count;
     reporter_config *reporters;

@@ -3,6 +3,8 @@
  *   0 all PASS, 1 worst WARNING, 2 worst FAIL, 3 any ERROR or UNKNOWN (or a
  *   reporter or the history store failed), 64 usage error, 78 configuration
  *   error (including plugins the config uses that do not load).
+ *   --daemon: 0 stopped by SIGTERM/SIGINT once running checks finished, 3
+ *   a second signal interrupted them or the daemon could not start.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,8 +12,10 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "alerts/alerts_cli.h"
 #include "bind.h"
 #include "config.h"
+#include "daemon/daemon.h"
 #include "evaluate.h"
 #include "history.h"
 #include "listing.h"
@@ -44,6 +48,7 @@ typedef struct cli {
     size_t plugin_dir_count;
     int verbose;
     int quiet;
+    int daemon; /* --daemon (core/daemon/) */
     int argc; /* what follows the options: a subcommand and its args */
     char **argv;
 } cli;
@@ -67,6 +72,7 @@ typedef struct subcommand {
 
 static int command_run(session *s, int argc, char **argv);
 static int command_history(session *s, int argc, char **argv);
+static int command_alerts(session *s, int argc, char **argv);
 
 /*
  * Subcommands: `nbaq-host [options] <name> [args...]`. Without a name, the
@@ -78,6 +84,9 @@ static const subcommand subcommands[] = {
      command_run},
     {"history", "history ...    query the history store (history --help)", 1, 0,
      command_history},
+    {"alerts", "alerts ...     list, silence and unsilence alerts (alerts "
+               "--help)",
+     1, 0, command_alerts},
 };
 
 #define SUBCOMMAND_COUNT (sizeof subcommands / sizeof subcommands[0])
@@ -95,6 +104,8 @@ static void print_help(FILE *out)
           "      --list-plugins    list every plugin found, with its "
           "options\n"
           "      --only NAME       run only this check (repeatable)\n"
+          "      --daemon          run each check on its interval, serve the\n"
+          "                        dashboard, /api and /metrics over HTTP\n"
           "      --plugin-dir DIR  search DIR for plugins first "
           "(repeatable)\n"
           "  -v, --verbose         more messages (-v info, -vv debug)\n"
@@ -135,7 +146,8 @@ enum {
     OPT_LIST_PLUGINS,
     OPT_ONLY,
     OPT_PLUGIN_DIR,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_DAEMON
 };
 
 /* Returns -1 to go on, or an exit code. */
@@ -147,6 +159,7 @@ static int parse_cli(int argc, char **argv, cli *c)
         {"list-plugins", no_argument, NULL, OPT_LIST_PLUGINS},
         {"only", required_argument, NULL, OPT_ONLY},
         {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+        {"daemon", no_argument, NULL, OPT_DAEMON},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -174,6 +187,9 @@ static int parse_cli(int argc, char **argv, cli *c)
         case OPT_PLUGIN_DIR:
             if (push(&c->plugin_dirs, &c->plugin_dir_count, optarg) != 0)
                 return EXIT_ERROR;
+            break;
+        case OPT_DAEMON:
+            c->daemon = 1;
             break;
         case 'v':
             c->verbose++;
@@ -261,7 +277,7 @@ static int command_run(session *s, int argc, char **argv)
     log_peak_rss();
     int code = exit_code_for(summary.status);
     if (summary.reporters_failed > 0 || summary.history_failed ||
-        summary.interrupted)
+        summary.alerts_failed || summary.interrupted)
         code = EXIT_ERROR;
     log_msg(NBAQ_LOG_INFO, NULL, "%zu checks, worst %s, exit code %d",
             summary.checks_run, status_name(summary.status), code);
@@ -298,6 +314,68 @@ static int command_history(session *s, int argc, char **argv)
     return rc;
 }
 
+/* The alert lifecycle lives in the history store (docs/alerts.md). */
+static int command_alerts(session *s, int argc, char **argv)
+{
+    if (!s->cfg->history.configured) {
+        log_msg(NBAQ_LOG_ERROR, NULL,
+                "%s: no 'history' section: alerts are kept in the "
+                "history store",
+                s->cfg->path);
+        return EXIT_CONFIG;
+    }
+    char err[2048] = "";
+    int rc = alerts_cli_main(argc, argv, s->cfg, stdout, err, sizeof err);
+    if (rc != 0 && err[0])
+        fprintf(stderr, "nbaq-host: %s\n", err);
+    return rc;
+}
+
+/* ---- --daemon (core/daemon/) ------------------------------------- */
+
+static int setup_registry(session *s);
+
+/* Loads and binds the config again, for the daemon's SIGHUP. */
+static int load_for_daemon(void *arg, config **cfg_out, registry **reg_out,
+                           char *err, size_t err_size)
+{
+    session s = {.cli = arg};
+    registry *reg = malloc(sizeof *reg);
+    s.cfg = config_load(s.cli->config_path, err, err_size);
+    if (!reg || !s.cfg) {
+        if (!reg)
+            err_set(err, err_size, "out of memory");
+        free(reg);
+        config_free(s.cfg);
+        return -1;
+    }
+    int rc = setup_registry(&s);
+    if (rc != 0)
+        err_set(err, err_size, "cannot set up the plugin search path");
+    else
+        rc = bind_config(s.cfg, &s.reg, err, err_size);
+    if (rc != 0) {
+        registry_free(&s.reg);
+        config_free(s.cfg);
+        free(reg);
+        return -1;
+    }
+    *reg = s.reg;
+    *reg_out = reg;
+    *cfg_out = s.cfg;
+    return 0;
+}
+
+static int command_daemon(session *s)
+{
+    daemon_host host = {.cfg = s->cfg,
+                        .reg = &s->reg,
+                        .load = load_for_daemon,
+                        .load_arg = (void *)s->cli,
+                        .version = NBAQ_VERSION};
+    return daemon_run(&host) == DAEMON_STOPPED ? EXIT_PASS : EXIT_ERROR;
+}
+
 static const subcommand *find_subcommand(const cli *c)
 {
     if (c->argc == 0)
@@ -329,10 +407,6 @@ static int load_config(session *s)
         log_msg(NBAQ_LOG_ERROR, NULL, "%s", err);
         return EXIT_CONFIG;
     }
-    if (s->cfg->alerts)
-        log_msg(NBAQ_LOG_WARN, NULL,
-                "%s: 'alerts' is reserved and not acted upon by this build",
-                s->cfg->path);
     return -1;
 }
 
@@ -360,6 +434,9 @@ static int dispatch(session *s, const cli *c)
     const subcommand *sub = find_subcommand(c);
     if (!sub)
         return usage_error("unknown command '%s'", c->argv[0]);
+    if (c->daemon && (c->argc > 0 || c->only_count > 0))
+        return usage_error("%s", "--daemon runs every enabled check: it "
+                                 "takes no command and no --only");
     if ((sub->needs_config || c->check_config) && !c->config_path)
         return usage_error("%s", "missing -c FILE (the monitor "
                                  "configuration)");
@@ -376,6 +453,8 @@ static int dispatch(session *s, const cli *c)
                s->cfg->path, s->cfg->check_count, s->cfg->reporter_count);
         return EXIT_PASS;
     }
+    if (c->daemon)
+        return command_daemon(s);
     static char default_name[] = "run";
     static char *default_argv[] = {default_name, NULL};
     if (c->argc == 0)

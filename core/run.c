@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "alerts/alerts.h"
 #include "clock.h"
 #include "history.h"
 #include "kvlist.h"
@@ -27,6 +28,7 @@ typedef struct instance_job {
     const char *monitor;
     history_state state; /* loaded before the fork, freed after     */
     const nbaq_run *run; /* reporters                               */
+    long channel;        /* reporters: alerts channel, or -1        */
     char label[128];
 } instance_job;
 
@@ -34,6 +36,7 @@ typedef struct instance_job {
 typedef struct check_batch {
     size_t count;
     nbaq_check_result **results; /* in the run's arena                    */
+    alerts_check_input *inputs;  /* in the run's arena: for the alerts    */
     kvlist *states;              /* malloc'd: each check's new state      */
 } check_batch;
 
@@ -138,10 +141,12 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
     job *jobs = calloc(n ? n : 1, sizeof *jobs);
     instance_job *args = calloc(n ? n : 1, sizeof *args);
     batch->results = arena_alloc(mem, (n ? n : 1) * sizeof *batch->results);
+    batch->inputs = arena_alloc(mem, (n ? n : 1) * sizeof *batch->inputs);
     batch->states = calloc(n ? n : 1, sizeof *batch->states);
     batch->count = n;
     int rc = 0;
-    if (!jobs || !args || !batch->results || !batch->states) {
+    if (!jobs || !args || !batch->results || !batch->inputs ||
+        !batch->states) {
         rc = err_set(err, err_size, "out of memory");
         goto done;
     }
@@ -172,6 +177,14 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
             break;
         }
         log_check(batch->results[k]);
+        /* The plugin's own status, without its metrics': the alert of
+         * the check's condition "status" (core/alerts/). */
+        char buf[RECORD_MESSAGE_MAX + 256];
+        const char *own;
+        alerts_check_input *in = &batch->inputs[k];
+        job_conclude(&jobs[k], &in->own_status, &own, buf, sizeof buf);
+        in->result = batch->results[k];
+        in->own_message = arena_strdup(mem, own);
         batch->states[k] = jobs[k].out.state;
         jobs[k].out.state = (kvlist){0};
     }
@@ -185,13 +198,25 @@ done:
     return rc;
 }
 
-/* Runs every enabled reporter; returns how many failed. */
-static size_t run_reporters(config *cfg, const nbaq_run *run,
-                            const char *cache_dir)
+/* Is reporter i of the group being run: the alerts channels, or the
+ * other reporters? */
+static int in_group(const config *cfg, const alerts_run *ar, size_t i,
+                    int channels)
+{
+    return cfg->reporters[i].enabled &&
+           (alerts_channel_of(ar, i) >= 0) == channels;
+}
+
+/* Runs the enabled reporters of one group, in config order; a channel
+ * gets its own view of the alerts and its outcome is recorded in the
+ * outbox. Returns how many failed. */
+static size_t run_reporter_group(config *cfg, const nbaq_run *run,
+                                 const char *cache_dir, alerts_run *ar,
+                                 int channels)
 {
     size_t n = 0, failed = 0;
     for (size_t i = 0; i < cfg->reporter_count; i++)
-        n += cfg->reporters[i].enabled ? 1 : 0;
+        n += in_group(cfg, ar, i, channels);
     if (n == 0)
         return 0;
     job *jobs = calloc(n, sizeof *jobs);
@@ -204,11 +229,18 @@ static size_t run_reporters(config *cfg, const nbaq_run *run,
     }
     for (size_t i = 0, k = 0; i < cfg->reporter_count; i++) {
         reporter_config *r = &cfg->reporters[i];
-        if (!r->enabled)
+        if (!in_group(cfg, ar, i, channels))
             continue;
         instance_job *ij = &args[k];
         ij->plugin = r->plugin_ref;
-        ij->run = run;
+        ij->channel = alerts_channel_of(ar, i);
+        ij->run = channels ? alerts_channel_view(ar, ij->channel, run) : run;
+        if (!ij->run) {
+            log_msg(NBAQ_LOG_ERROR, NULL, "reporters not run: out of memory");
+            free(jobs);
+            free(args);
+            return n;
+        }
         fill_ctx(&ij->ctx, cfg, r->plugin_ref, r->name, r->options, cache_dir,
                  run->started_ms);
         snprintf(ij->label, sizeof ij->label, "reporter '%.100s'", r->name);
@@ -228,6 +260,9 @@ static size_t run_reporters(config *cfg, const nbaq_run *run,
         const char *message;
         char buf[RECORD_MESSAGE_MAX + 256];
         job_conclude(&jobs[k], &status, &message, buf, sizeof buf);
+        if (channels)
+            alerts_channel_done(ar, args[k].channel, status == NBAQ_PASS,
+                                message);
         if (status != NBAQ_PASS) {
             log_msg(NBAQ_LOG_ERROR, NULL, "%s failed: %s", jobs[k].label,
                     message);
@@ -242,6 +277,18 @@ static size_t run_reporters(config *cfg, const nbaq_run *run,
     free(jobs);
     free(args);
     return failed;
+}
+
+/* The channels first, so that the reports written after them show a
+ * channel that could not deliver (a "channel:<name>" entry); then the
+ * other reporters. Returns how many failed. */
+static size_t run_reporters(config *cfg, nbaq_run *run, const char *cache_dir,
+                            alerts_run *ar, arena *mem)
+{
+    size_t failed = run_reporter_group(cfg, run, cache_dir, ar, 1);
+    if (alerts_add_failures(ar, run, mem) < 0)
+        log_msg(NBAQ_LOG_ERROR, NULL, "alerts: out of memory");
+    return failed + run_reporter_group(cfg, run, cache_dir, ar, 0);
 }
 
 static int make_cache_dir(const config *cfg, char *dir, size_t size, char *err,
@@ -340,6 +387,15 @@ static history_store *open_history(const config *cfg, int *failed)
 int run_monitor(config *cfg, const char *const *only, size_t only_count,
                 run_summary *summary, char *err, size_t err_size)
 {
+    return run_monitor_observed(cfg, only, only_count, NULL, NULL, summary,
+                                err, err_size);
+}
+
+int run_monitor_observed(config *cfg, const char *const *only,
+                         size_t only_count, run_observer observe,
+                         void *observe_arg, run_summary *summary, char *err,
+                         size_t err_size)
+{
     memset(summary, 0, sizeof *summary);
     char cache_dir[4096];
     if (make_cache_dir(cfg, cache_dir, sizeof cache_dir, err, err_size))
@@ -354,6 +410,7 @@ int run_monitor(config *cfg, const char *const *only, size_t only_count,
         .now_ms = clock_wall_ms(),
         .settings = {cfg->history.trend_window_ms, cfg->history.report_points}};
     check_batch batch = {0};
+    alerts_run alerts = {0};
     int rc = run_checks(cfg, only, only_count, cache_dir, &ax, &batch, err,
                         err_size);
     nbaq_run *run = NULL;
@@ -367,10 +424,24 @@ int run_monitor(config *cfg, const char *const *only, size_t only_count,
         summary->checks_run = batch.count;
         summary->status = run->status;
         summary->interrupted = runner_interrupted();
-        save_history(cfg, store, open_failed, run, &batch, summary);
-        if (!summary->interrupted)
-            summary->reporters_failed = run_reporters(cfg, run, cache_dir);
+        /* An interrupted run says nothing about the checks: no alert
+         * changes state for it. */
+        alerts_params ap = {cfg,         store,       open_failed,
+                            batch.inputs, batch.count, only_count == 0};
+        if (!summary->interrupted &&
+            alerts_process(&alerts, &ap, run, err, err_size) != 0)
+            rc = -1;
+        summary->alerts_failed = alerts.failed;
     }
+    if (rc == 0) {
+        save_history(cfg, store, open_failed, run, &batch, summary);
+        if (observe)
+            observe(observe_arg, run);
+        if (!summary->interrupted)
+            summary->reporters_failed =
+                run_reporters(cfg, run, cache_dir, &alerts, &mem);
+    }
+    alerts_run_free(&alerts);
     batch_free(&batch);
     aggregate_free(&ax);
     arena_free(&mem);

@@ -15,6 +15,7 @@ typedef struct run_summary {
     nbaq_status status;      /* worst over the checks that ran (PASS: none) */
     size_t reporters_failed; /* each already reported on stderr            */
     int history_failed;      /* saving the run failed (reported)            */
+    int alerts_failed;       /* the alert lifecycle was not saved (logged)  */
     int interrupted;         /* SIGINT or SIGTERM                            */
 } run_summary;
 
@@ -26,5 +27,16 @@ typedef struct run_summary {
  */
 int run_monitor(config *cfg, const char *const *only, size_t only_count,
                 run_summary *summary, char *err, size_t err_size);
+
+/* Called once the run is evaluated and its history saved, before the
+ * reporters run. run is read-only and valid during the call only. */
+typedef void (*run_observer)(void *arg, const nbaq_run *run);
+
+/* run_monitor, handing the run to observe(observe_arg, run) (observe may
+ * be NULL). --daemon uses it to publish each round (core/daemon/). */
+int run_monitor_observed(config *cfg, const char *const *only,
+                         size_t only_count, run_observer observe,
+                         void *observe_arg, run_summary *summary, char *err,
+                         size_t err_size);
 
 #endif

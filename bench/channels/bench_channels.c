@@ -14,28 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "plugin_load.h"
+#include "report_measure.h"
 #include "run_builder.h"
 #include "stub_host.h"
 
 #define T0 1777874400000LL
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long peak_rss_kb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
 
 static run_builder *synthetic_run(size_t alerts)
 {
@@ -85,9 +70,9 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t alerts = strtoul(argv[2], NULL, 10);
-    double t0 = now_ms();
+    double t0 = measure_now_ms();
     run_builder *rb = synthetic_run(alerts);
-    double t1 = now_ms();
+    double t1 = measure_now_ms();
     stub_host *host = rb ? stub_host_new(d, d->name, "bench_monitor") : NULL;
     for (int i = 3; host != NULL && i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--set") != 0 ||
@@ -101,17 +86,13 @@ int main(int argc, char **argv)
         fputs("nbaq-bench-channels: out of memory\n", stderr);
         return 2;
     }
-    long rss_before = peak_rss_kb();
-    double t2 = now_ms();
-    int rc = d->report(stub_host_api(), stub_host_ctx(host),
-                       run_builder_run(rb), err, sizeof(err));
-    double t3 = now_ms();
+    report_measurement m = measure_report(d, host, rb, err, sizeof(err));
     printf("%-13s alerts %6zu  build %8.1f ms  report %8.1f ms  "
            "peak RSS %6ld -> %6ld KiB%s%s\n",
-           d->name, alerts, t1 - t0, t3 - t2, rss_before, peak_rss_kb(),
-           rc != 0 ? "  FAILED: " : "", rc != 0 ? err : "");
+           d->name, alerts, t1 - t0, m.report_ms, m.rss_before_kb,
+           m.rss_after_kb, m.rc != 0 ? "  FAILED: " : "", m.rc != 0 ? err : "");
     stub_host_free(host);
     run_builder_free(rb);
     plugin_close(handle);
-    return rc != 0;
+    return m.rc != 0;
 }

@@ -12,28 +12,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "plugin_load.h"
+#include "report_measure.h"
 #include "run_builder.h"
 #include "stub_host.h"
 
 #define T0 1777874400000LL
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long peak_rss_kb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
 
 static int add_metrics(run_builder *rb, nbaq_status status, size_t metrics,
                        nbaq_point *points, size_t n_points)
@@ -125,7 +110,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "nbaq-bench-reports: %s\n", err);
         return 2;
     }
-    double t0 = now_ms();
+    double t0 = measure_now_ms();
     run_builder *rb = synthetic_run(checks, metrics, n_points);
     stub_host *host = rb ? stub_host_new(d, d->name, "bench") : NULL;
     if (!host) {
@@ -134,22 +119,18 @@ int main(int argc, char **argv)
         return 2;
     }
     stub_host_set_output(host, "/dev/null");
-    double t1 = now_ms();
-    long rss_before = peak_rss_kb();
-    int rc = d->report(stub_host_api(), stub_host_ctx(host),
-                       run_builder_run(rb), err, sizeof(err));
-    double t2 = now_ms();
-    long rss_after = peak_rss_kb();
-    if (rc != 0)
+    double t1 = measure_now_ms();
+    report_measurement m = measure_report(d, host, rb, err, sizeof(err));
+    if (m.rc != 0)
         fprintf(stderr, "nbaq-bench-reports: %s: %s\n", d->name, err);
     printf("%-10s checks=%zu metrics=%zu points=%zu build_ms=%.0f "
            "report_ms=%.1f output_bytes=%zu peak_rss_kb before=%ld "
            "after=%ld growth=%ld\n",
-           d->name, checks, metrics, n_points, t1 - t0, t2 - t1,
-           stub_host_bytes_written(host), rss_before, rss_after,
-           rss_after - rss_before);
+           d->name, checks, metrics, n_points, t1 - t0, m.report_ms,
+           stub_host_bytes_written(host), m.rss_before_kb, m.rss_after_kb,
+           m.rss_after_kb - m.rss_before_kb);
     stub_host_free(host);
     run_builder_free(rb);
     plugin_close(handle);
-    return rc == 0 ? 0 : 1;
+    return m.rc == 0 ? 0 : 1;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts_schema.h"
 #include "history_schema.h"
 
 /* Version 1: runs, checks, metric series and values, check state, and the
@@ -136,6 +137,8 @@ static const char schema_v1_pg[] =
 
 const schema_migration history_schema_migrations[] = {
     {1, schema_v1_sqlite, schema_v1_pg},
+    /* Version 2: the alert lifecycle (core/history/alerts_schema.c). */
+    {2, history_alerts_schema_v2_sqlite, history_alerts_schema_v2_pg},
 };
 const size_t history_schema_migration_count =
     sizeof history_schema_migrations / sizeof history_schema_migrations[0];

@@ -3,26 +3,6 @@
 #include <stdio.h>
 #include <time.h>
 
-static const char *const severity_names[NBAQ_SEVERITY_COUNT] = {
-    "info", "low", "medium", "high", "critical"};
-static const char *const severity_titles[NBAQ_SEVERITY_COUNT] = {
-    "Info", "Low", "Medium", "High", "Critical"};
-
-static int severity_in_range(nbaq_severity severity)
-{
-    return (int)severity >= 0 && (int)severity < NBAQ_SEVERITY_COUNT;
-}
-
-const char *alert_severity_name(nbaq_severity severity)
-{
-    return severity_in_range(severity) ? severity_names[severity] : "unknown";
-}
-
-const char *alert_severity_title(nbaq_severity severity)
-{
-    return severity_in_range(severity) ? severity_titles[severity] : "Unknown";
-}
-
 void alert_format_rfc5322(int64_t epoch_ms, char *buf, size_t size)
 {
     /* Fixed English names: strftime would follow the locale. */

@@ -1,8 +1,7 @@
 /*
  * alert_format.h - what notification channels print beyond lib/reportfmt
- * (which names states and formats ISO 8601 times and durations for every
- * reporter): lowercase severities, the convention of Alertmanager labels
- * and webhook payloads, headings, and mail dates.
+ * (which names statuses, severities and states, and formats ISO 8601 times
+ * and durations for every reporter): mail dates, and the clock.
  */
 #ifndef NBAQ_ALERT_FORMAT_H
 #define NBAQ_ALERT_FORMAT_H
@@ -11,12 +10,6 @@
 #include <stdint.h>
 
 #include "nbaq.h"
-
-/* "critical", "high", "medium", "low", "info"; "unknown" when out of range.
- * Static strings. */
-const char *alert_severity_name(nbaq_severity severity);
-/* "Critical", "High", ... for headings. Static strings. */
-const char *alert_severity_title(nbaq_severity severity);
 
 /* Room for any date alert_format_rfc5322 writes, NUL included. */
 #define ALERT_RFC5322_SIZE 40

@@ -1,6 +1,6 @@
 #include "alertset.h"
 
-#include "alert_format.h"
+#include "reportfmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,10 +101,10 @@ void alertset_describe(const alertset *set, char *buf, size_t size)
         if (set->by_severity[s] == 0)
             continue;
         if (set->count == 1)
-            DESCRIBE("%s", alert_severity_name((nbaq_severity)s));
+            DESCRIBE("%s", reportfmt_severity_label((nbaq_severity)s));
         else
             DESCRIBE("%s%zu %s", separator, set->by_severity[s],
-                     alert_severity_name((nbaq_severity)s));
+                     reportfmt_severity_label((nbaq_severity)s));
         separator = ", ";
     }
     DESCRIBE(")");

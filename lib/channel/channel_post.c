@@ -1,6 +1,7 @@
 #include "channel_post.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Copies at most CHANNEL_REPLY_EXCERPT bytes of body into out, replacing
  * anything outside printable ASCII (line breaks included) with a space. */
@@ -37,4 +38,30 @@ int channel_post(const nbaq_http_request *req, const char *who, int show_reply,
     }
     nbaq_http_response_free(&resp);
     return rc;
+}
+
+void channel_who(const nbaq_host_api *api, const nbaq_ctx *ctx,
+                 const char *kind, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s '%s'", kind, api->instance_name(ctx));
+}
+
+int channel_post_body(const nbaq_host_api *api, nbaq_ctx *ctx, const char *kind,
+                      const char *url, const char *const *headers,
+                      const char *body, int show_reply, char *err,
+                      size_t err_size)
+{
+    const nbaq_options *o = api->options(ctx);
+    nbaq_http_request req = {
+        .method = "POST",
+        .url = url,
+        .headers = headers,
+        .body = body,
+        .body_len = strlen(body),
+        .timeout_ms = api->opt_int(o, "timeout"),
+        .max_retries = (unsigned)api->opt_int(o, "retries"),
+    };
+    char who[CHANNEL_WHO_SIZE];
+    channel_who(api, ctx, kind, who, sizeof(who));
+    return channel_post(&req, who, show_reply, err, err_size);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "http.h"
+#include "nbaq.h"
 
 /* How much of a receiver's error reply goes into the reason. */
 #define CHANNEL_REPLY_EXCERPT 200
@@ -26,5 +27,42 @@
  */
 int channel_post(const nbaq_http_request *req, const char *who, int show_reply,
                  char *err, size_t err_size);
+
+/* The options of an HTTP channel's POST, for its option table: timeout
+ * (one attempt, default 10s) and retries (default 2).                   */
+// clang-format off
+#define CHANNEL_HTTP_OPTIONS                                                   \
+    {.name = "timeout",                                                        \
+     .type = NBAQ_OPT_DURATION,                                                \
+     .default_value = "10s",                                                   \
+     .description = "time allowed for one attempt",                            \
+     .min = 100,                                                               \
+     .max = 600000},                                                           \
+    {.name = "retries",                                                        \
+     .type = NBAQ_OPT_INT,                                                     \
+     .default_value = "2",                                                     \
+     .description = "attempts after the first on 5xx, 429 and timeouts",       \
+     .min = 0,                                                                 \
+     .max = 10}
+// clang-format on
+
+/* Room for channel_who's text, NUL included. */
+#define CHANNEL_WHO_SIZE 160
+
+/* "webhook 'ops'": the channel's kind and the instance's name, for the
+ * start of its error messages. */
+void channel_who(const nbaq_host_api *api, const nbaq_ctx *ctx,
+                 const char *kind, char *buf, size_t size);
+
+/*
+ * POSTs body (JSON, or anything headers announce) to url with headers
+ * (NULL-terminated; read during the call only), as channel_post does,
+ * with the timeout and retries of the instance's CHANNEL_HTTP_OPTIONS.
+ * kind names the channel in err ("slack").
+ */
+int channel_post_body(const nbaq_host_api *api, nbaq_ctx *ctx, const char *kind,
+                      const char *url, const char *const *headers,
+                      const char *body, int show_reply, char *err,
+                      size_t err_size);
 
 #endif /* NBAQ_CHANNEL_POST_H */

@@ -9,12 +9,13 @@
  * reporter fills one nbaq_http_request and calls nbaq_http_perform().
  *
  * Retries: a try that ends in HTTP 5xx or 429, a timeout, or a connection
- * dropped mid-way (reset, empty reply) is tried again up to max_retries
- * times, after retry_base_ms, then twice that, and so on (capped at 10 s;
- * a 429/503 Retry-After of at most 30 s is honoured instead). Refused
- * connections, DNS and TLS failures are not retried: they do not heal in
- * seconds. A try whose body was already passed to a sink is never
- * retried, so a sink sees each byte once.
+ * dropped mid-way (reset, empty reply) - or in a response the caller's
+ * retry_if judges retryable (CloudWatch throttles with HTTP 400) - is
+ * tried again up to max_retries times, after retry_base_ms, then twice
+ * that, and so on (capped at 10 s; a Retry-After of at most 30 s is
+ * honoured instead). Refused connections, DNS and TLS failures are not
+ * retried: they do not heal in seconds. A try whose body was already
+ * passed to a sink is never retried, so a sink sees each byte once.
  *
  * Secrets: error messages name the target by req->what, or else by
  * scheme://host[:port] only, because paths and queries of webhook URLs
@@ -55,6 +56,13 @@ typedef int (*nbaq_http_head_fn)(void *user, long status,
 /* Body bytes of a 2xx response, in order. Return non-zero to stop.      */
 typedef int (*nbaq_http_sink_fn)(void *user, const void *data, size_t len);
 
+struct nbaq_http_response;
+/* Called when a response has arrived whole that lib/http would not retry
+ * by itself (any status but 5xx and 429), while retries are left; resp
+ * holds its status and captured body. Return non-zero to try again.     */
+typedef int (*nbaq_http_retry_fn)(void *user,
+                                  const struct nbaq_http_response *resp);
+
 typedef struct nbaq_http_request {
     const char *method;         /* NULL: GET, or POST when body is set    */
     const char *url;            /* the whole URL, already encoded         */
@@ -70,9 +78,10 @@ typedef struct nbaq_http_request {
     const char *what;   /* names the target in errors; NULL: scheme://host */
     /* Streaming: with sink set, the body of a 2xx response goes to sink
      * and is not captured; other responses are captured as usual.       */
-    nbaq_http_head_fn on_head; /* may be NULL                            */
-    nbaq_http_sink_fn sink;    /* may be NULL                            */
-    void *user;                /* passed to on_head and sink             */
+    nbaq_http_head_fn on_head;   /* may be NULL                          */
+    nbaq_http_sink_fn sink;      /* may be NULL                          */
+    nbaq_http_retry_fn retry_if; /* may be NULL                          */
+    void *user;                  /* passed to on_head, sink and retry_if */
 } nbaq_http_request;
 
 typedef enum nbaq_http_failure {
@@ -96,6 +105,8 @@ typedef struct nbaq_http_response {
     uint64_t sunk_bytes;    /* bytes passed to the sink                   */
     unsigned attempts;      /* tries made                                 */
     double retry_after_s;   /* Retry-After of the last response; 0: none  */
+    int64_t retry_wait_ms;  /* time spent waiting between tries, as it
+                               elapsed (monotonic clock)                  */
 } nbaq_http_response;
 
 typedef struct nbaq_http_client nbaq_http_client;

@@ -85,6 +85,8 @@ static void finish(batch *b, http_transfer *t)
 
 static void start_try(batch *b, http_transfer *t)
 {
+    if (t->retry_at_ms != 0)
+        t->resp->retry_wait_ms += http_now_ms() - t->waiting_since_ms;
     t->retry_at_ms = 0;
     if (http_transfer_start_try(t, t->err, sizeof t->err) != 0 ||
         curl_multi_add_handle(b->client->multi, t->easy) != CURLM_OK) {
@@ -104,19 +106,27 @@ static void start_new(batch *b, size_t max_parallel)
     }
 }
 
-/* Starts waiting retries that are due; returns ms until the next one. */
-static int64_t start_due_retries(batch *b)
+static void start_due_retries(batch *b)
+{
+    int64_t now = http_now_ms();
+
+    for (size_t i = 0; i < b->next; i++) {
+        http_transfer *t = &b->transfers[i];
+        if (t->retry_at_ms != 0 && t->retry_at_ms <= now)
+            start_try(b, t);
+    }
+}
+
+/* How long the batch may sleep in curl: until the next retry is due, at
+ * most POLL_SLICE_MS; 0 when one is due now.                           */
+static int64_t ms_to_next_retry(const batch *b)
 {
     int64_t now = http_now_ms(), wait = POLL_SLICE_MS;
 
     for (size_t i = 0; i < b->next; i++) {
-        http_transfer *t = &b->transfers[i];
-        if (t->retry_at_ms == 0)
-            continue;
-        if (t->retry_at_ms <= now)
-            start_try(b, t);
-        else if (t->retry_at_ms - now < wait)
-            wait = t->retry_at_ms - now;
+        const http_transfer *t = &b->transfers[i];
+        if (t->retry_at_ms != 0 && t->retry_at_ms - now < wait)
+            wait = t->retry_at_ms > now ? t->retry_at_ms - now : 0;
     }
     return wait;
 }
@@ -134,9 +144,10 @@ static void collect_finished(batch *b)
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
         curl_multi_remove_handle(b->client->multi, msg->easy_handle);
         int64_t delay = 0;
-        if (http_transfer_end_try(t, rc, &delay) == HTTP_TRY_RETRY)
-            t->retry_at_ms = http_now_ms() + (delay > 0 ? delay : 1);
-        else
+        if (http_transfer_end_try(t, rc, &delay) == HTTP_TRY_RETRY) {
+            t->waiting_since_ms = http_now_ms();
+            t->retry_at_ms = t->waiting_since_ms + (delay > 0 ? delay : 1);
+        } else
             finish(b, t);
     }
 }
@@ -149,7 +160,7 @@ static int run_batch(batch *b, unsigned max_parallel, char *err,
     while (b->done < b->count) {
         int running = 0;
         start_new(b, parallel);
-        int64_t wait = start_due_retries(b);
+        start_due_retries(b);
         if (curl_multi_perform(b->client->multi, &running) != CURLM_OK) {
             snprintf(err, err_size, "curl multi interface failed");
             return -1;
@@ -157,6 +168,8 @@ static int run_batch(batch *b, unsigned max_parallel, char *err,
         collect_finished(b);
         if (b->done == b->count)
             break;
+        /* After collect_finished(), which schedules new retries.      */
+        int64_t wait = ms_to_next_retry(b);
         if (curl_multi_poll(b->client->multi, NULL, 0, (int)wait, NULL) !=
             CURLM_OK) {
             snprintf(err, err_size, "curl multi interface failed");

@@ -20,10 +20,11 @@ typedef struct http_transfer {
     CURL *easy;                   /* owned; NULL between tries            */
     struct curl_slist *headers;   /* owned; built once                    */
     char errbuf[CURL_ERROR_SIZE];
-    char err[1024];      /* final error text; "" when none       */
-    int in_head;         /* inside a header block                */
-    int aborted;         /* a callback asked to stop             */
-    int64_t retry_at_ms; /* when waiting for a retry             */
+    char err[1024];           /* final error text; "" when none        */
+    int in_head;              /* inside a header block                 */
+    int aborted;              /* a callback asked to stop              */
+    int64_t retry_at_ms;      /* waiting: when to try again; else 0    */
+    int64_t waiting_since_ms; /* waiting: since when                   */
 } http_transfer;
 
 /* Prepares t for req/resp (headers, signing) without creating a handle.  */

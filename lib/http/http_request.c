@@ -336,6 +336,16 @@ static int64_t backoff_ms(const http_transfer *t)
     return delay < MAX_BACKOFF_MS ? delay : MAX_BACKOFF_MS;
 }
 
+static int response_is_retryable(const http_transfer *t)
+{
+    long status = t->resp->status;
+
+    if (status >= 500 || status == 429)
+        return 1;
+    return t->req->retry_if != NULL &&
+           t->req->retry_if(t->req->user, t->resp) != 0;
+}
+
 static int failure_is_retryable(nbaq_http_failure f)
 {
     return f == NBAQ_HTTP_FAIL_TIMEOUT || f == NBAQ_HTTP_FAIL_NETWORK;
@@ -373,8 +383,7 @@ http_try_outcome http_transfer_end_try(http_transfer *t, CURLcode rc,
     if (t->aborted)
         f = NBAQ_HTTP_FAIL_ABORTED;
     if (f == NBAQ_HTTP_FAIL_NONE) {
-        long status = t->resp->status;
-        if (may_retry && (status >= 500 || status == 429)) {
+        if (may_retry && response_is_retryable(t)) {
             *delay_ms = backoff_ms(t);
             return HTTP_TRY_RETRY;
         }

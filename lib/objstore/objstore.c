@@ -131,7 +131,7 @@ void nbaq_objstore_close(nbaq_objstore *s)
     if (s == NULL)
         return;
     nbaq_http_client_free(s->http);
-    objstore_credentials_wipe(&s->creds);
+    nbaq_aws_credentials_wipe(&s->creds);
     free(s->location);
     free(s->prefix);
     free(s->cache_dir);

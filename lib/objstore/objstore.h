@@ -86,7 +86,7 @@ typedef struct nbaq_objstore_config {
     const char *region;   /* [AWS_REGION, AWS_DEFAULT_REGION, us-east-1]   */
     const char *endpoint; /* "http://127.0.0.1:4568" [AWS for the region]  */
     int path_style;       /* 1: endpoint/bucket/key; -1: bucket.endpoint/key;
-                             [0]: path style iff endpoint is set                 */
+                             [0]: path style iff endpoint is set            */
     /* Credentials, first found wins: these three fields; AWS_ACCESS_KEY_ID,
      * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; the profile (profile field,
      * else AWS_PROFILE, else "default") of the shared credentials file

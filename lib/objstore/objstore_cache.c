@@ -109,16 +109,6 @@ int objstore_cache_write_skip(objstore_cache_writer *w, const char *text)
     return w->failed ? -1 : 0;
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 /* Splits line at tabs into at most max fields; returns the count.       */
 static size_t split_tabs(char *line, char **fields, size_t max)
 {
@@ -246,8 +236,9 @@ int objstore_cache_list(nbaq_objstore *s, objstore_listing *l,
     char base[4096], path[4150], lock_path[4150];
     int lock_fd, rc = 0;
 
-    snprintf(base, sizeof base, "%s/objstore-%016llx", s->cache_dir,
-             (unsigned long long)fnv1a(s->identity));
+    snprintf(
+        base, sizeof base, "%s/objstore-%016llx", s->cache_dir,
+        (unsigned long long)objstore_fnv1a(s->identity, strlen(s->identity)));
     snprintf(path, sizeof path, "%s.list", base);
     snprintf(lock_path, sizeof lock_path, "%s.lock", base);
     lock_fd = open(lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);

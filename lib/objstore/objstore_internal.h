@@ -5,6 +5,7 @@
 #ifndef NBAQ_OBJSTORE_INTERNAL_H
 #define NBAQ_OBJSTORE_INTERNAL_H
 
+#include "awscreds.h"
 #include "http.h"
 #include "objstore.h"
 
@@ -12,15 +13,6 @@ typedef enum objstore_backend {
     OBJSTORE_S3 = 1,
     OBJSTORE_FILE
 } objstore_backend;
-
-/* Resolved credentials; all owned by the store, wiped on close.        */
-typedef struct objstore_credentials {
-    char *access_key_id;
-    char *secret_access_key;
-    char *session_token;
-    const char *source; /* "options", "environment", "profile x", "none" */
-    char source_buf[160];
-} objstore_credentials;
 
 struct nbaq_objstore {
     objstore_backend backend;
@@ -34,8 +26,8 @@ struct nbaq_objstore {
     char *bucket;
     char *region;
     char *bucket_url; /* "https://b.s3.r.amazonaws.com" or "http://h/b"  */
-    objstore_credentials creds;
-    nbaq_http_sigv4 sigv4; /* points into creds; used iff creds found   */
+    nbaq_aws_credentials creds; /* owned, wiped on close; none: unsigned */
+    nbaq_http_sigv4 sigv4;      /* points into creds; used iff found     */
     int signed_requests;
     nbaq_http_client *http; /* created on first use                    */
 
@@ -60,6 +52,9 @@ int objstore_emit(objstore_listing *l, const nbaq_objstore_object *o, char *err,
 /* Records an entry that could not be listed.                            */
 void objstore_skip(objstore_listing *l, const char *path, const char *reason);
 
+/* 64-bit FNV-1a of data[0..len): cache file names, identities, tables. */
+uint64_t objstore_fnv1a(const void *data, size_t len);
+
 /* Fills info->error and err (printf-style), returns -1.                  */
 int objstore_fail(nbaq_objstore_list_info *info, nbaq_objstore_errkind kind,
                   char *err, size_t err_size, const char *fmt, ...)
@@ -81,12 +76,6 @@ int objstore_file_get_many(nbaq_objstore *s, const char *const *keys,
                            size_t count, uint64_t max_bytes,
                            const nbaq_objstore_get_callbacks *cb, char *err,
                            size_t err_size);
-
-/* Credentials: options, AWS_* environment, shared credentials file.     */
-int objstore_credentials_resolve(const nbaq_objstore_config *cfg,
-                                 objstore_credentials *out, char *err,
-                                 size_t err_size);
-void objstore_credentials_wipe(objstore_credentials *c);
 
 /* The listing cache: runs the listing through `list` unless a complete
  * cached copy exists, in which case it replays that.                    */

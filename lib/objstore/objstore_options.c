@@ -65,3 +65,19 @@ void nbaq_objstore_config_from_options(const nbaq_host_api *api,
         api->opt_bool(o, "share_listing"))
         cfg->cache_dir = api->run_cache_dir(ctx);
 }
+
+int nbaq_objstore_key_has_suffix(const nbaq_host_api *api,
+                                 const nbaq_options *o, const char *name,
+                                 const char *key)
+{
+    size_t n = api->opt_count(o, name);
+    size_t len = strlen(key);
+
+    for (size_t i = 0; i < n; i++) {
+        const char *suffix = api->opt_list_string(o, name, i);
+        size_t sl = strlen(suffix);
+        if (sl <= len && memcmp(key + len - sl, suffix, sl) == 0)
+            return 1;
+    }
+    return 0;
+}

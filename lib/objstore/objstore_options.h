@@ -27,7 +27,7 @@
     {.name = "url",                                                            \
      .type = NBAQ_OPT_STRING,                                                  \
      .required = 1,                                                            \
-     .description = "s3://bucket/prefix, or file:///dir or a path (relative: "  \
+     .description = "s3://bucket/prefix, or file:///dir or a path (relative: " \
                     "to the config file) for a local directory"},              \
         {.name = "region",                                                     \
          .type = NBAQ_OPT_STRING,                                              \
@@ -109,5 +109,12 @@
 void nbaq_objstore_config_from_options(const nbaq_host_api *api,
                                        const nbaq_ctx *ctx,
                                        nbaq_objstore_config *cfg);
+
+/* Whether key ends with one of the strings of the checker's own
+ * STRING_LIST option `name` (such as "suffixes": [".json", ".jsonl"]);
+ * 0 when the list is empty or unset.                                   */
+int nbaq_objstore_key_has_suffix(const nbaq_host_api *api,
+                                 const nbaq_options *o, const char *name,
+                                 const char *key);
 
 #endif /* NBAQ_OBJSTORE_OPTIONS_H */

@@ -17,25 +17,24 @@ static int nonempty(const char *s)
     return s != NULL && s[0] != '\0';
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; s != NULL && *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 static const char *region_of(const nbaq_objstore_config *cfg)
 {
-    if (nonempty(cfg->region))
-        return cfg->region;
-    if (nonempty(getenv("AWS_REGION")))
-        return getenv("AWS_REGION");
-    if (nonempty(getenv("AWS_DEFAULT_REGION")))
-        return getenv("AWS_DEFAULT_REGION");
-    return "us-east-1";
+    const char *region = nbaq_aws_region(cfg->region, NULL);
+    return region != NULL ? region : "us-east-1";
+}
+
+/* Credentials are optional: none found means unsigned requests.        */
+static int resolve_credentials(nbaq_objstore *s, char *err, size_t err_size)
+{
+    const nbaq_objstore_config *cfg = &s->cfg;
+    nbaq_aws_credential_options sources = {
+        .access_key_id = cfg->access_key_id,
+        .secret_access_key = cfg->secret_access_key,
+        .session_token = cfg->session_token,
+        .profile = cfg->profile,
+        .credentials_file = cfg->credentials_file};
+
+    return nbaq_aws_credentials_resolve(&sources, &s->creds, 0, err, err_size);
 }
 
 /* bucket_url for a custom endpoint: path style, or the bucket as the
@@ -101,8 +100,9 @@ static int describe(nbaq_objstore *s)
     snprintf(s->location, n, "s3://%s/%s", s->bucket, s->prefix);
     /* The key id is folded into a hash: a listing made with one set of
      * keys is not replayed to a check configured with another.          */
-    snprintf(s->identity, m, "s3 %s %s %016llx", s->bucket_url, s->prefix,
-             (unsigned long long)fnv1a(id));
+    snprintf(
+        s->identity, m, "s3 %s %s %016llx", s->bucket_url, s->prefix,
+        (unsigned long long)objstore_fnv1a(id, id != NULL ? strlen(id) : 0));
     return 0;
 }
 
@@ -122,7 +122,7 @@ int objstore_s3_open(nbaq_objstore *s, char *err, size_t err_size)
     } else if (aws_bucket_url(s, path_style) != 0) {
         goto oom;
     }
-    if (objstore_credentials_resolve(cfg, &s->creds, err, err_size) != 0)
+    if (resolve_credentials(s, err, err_size) != 0)
         return -1;
     s->signed_requests = s->creds.access_key_id != NULL;
     s->sigv4 =

@@ -18,30 +18,40 @@ struct pgconn {
 
 #define SQLSTATE_QUERY_CANCELED "57014"
 
-/* Copies text into err as one line (newlines and tabs become single
- * spaces, trailing blanks dropped), then removes the password. */
+/* Writes prefix and text into err as one line (runs of blanks, newlines
+ * and tabs in text become one space; a line break ends a sentence), with the
+ * password of dsn removed from text (dsn NULL: text holds nothing from the
+ * DSN). The prefix is ours and is not searched, so that a very short password
+ * cannot garble it. */
 static void set_error(char *err, size_t err_size, const char *dsn,
                       const char *prefix, const char *text)
 {
     if (err == NULL || err_size == 0)
         return;
-    size_t o = (size_t)snprintf(err, err_size, "%s", prefix);
-    if (o >= err_size)
-        o = err_size - 1;
-    int pending_space = 0;
+    char line[1024];
+    size_t o = 0;
+    int pending_space = 0, pending_break = 0;
     for (const char *p = text != NULL ? text : ""; *p != '\0'; p++) {
         if (isspace((unsigned char)*p)) {
             pending_space = o > 0;
+            pending_break |= o > 0 && *p == '\n';
             continue;
         }
-        if (pending_space && o + 1 < err_size)
-            err[o++] = ' ';
-        pending_space = 0;
-        if (o + 1 < err_size)
-            err[o++] = *p;
+        /* libpq's second line ("Is the server running...") reads as a new
+         * sentence. */
+        if (pending_break && isalnum((unsigned char)line[o - 1]) &&
+            o + 1 < sizeof line)
+            line[o++] = '.';
+        if (pending_space && o + 1 < sizeof line)
+            line[o++] = ' ';
+        pending_space = pending_break = 0;
+        if (o + 1 < sizeof line)
+            line[o++] = *p;
     }
-    err[o] = '\0';
-    pgconn_redact(err, err_size, dsn);
+    line[o] = '\0';
+    if (dsn != NULL)
+        pgconn_redact(line, sizeof line, dsn);
+    snprintf(err, err_size, "%s%s", prefix, line);
 }
 
 /* libpq quotes the offending piece of a DSN it cannot parse; that piece may
@@ -87,7 +97,9 @@ static int check_dsn_syntax(const char *dsn, char *err, size_t err_size)
     char *masked = malloc(strlen(text) * 3 + 8);
     if (masked != NULL)
         mask_quoted(text, masked);
-    set_error(err, err_size, dsn,
+    /* libpq quotes every piece of the DSN it shows, and those are masked:
+     * nothing of the DSN is left to redact. */
+    set_error(err, err_size, NULL,
               "invalid dsn: ", masked != NULL ? masked : "cannot be parsed");
     free(masked);
     PQfreemem(parse_error);

@@ -24,11 +24,32 @@ const char *reportfmt_status_tag(nbaq_status status)
     return name_at(tags, 5, (unsigned)status, "UNKNOWN");
 }
 
+int reportfmt_status_rank(nbaq_status status)
+{
+    /* Indexed by nbaq_status: PASS, WARNING, FAIL, ERROR, UNKNOWN. */
+    static const int ranks[] = {0, 1, 2, 4, 3};
+    return (unsigned)status < 5 ? ranks[status] : 4;
+}
+
 const char *reportfmt_severity_name(nbaq_severity severity)
 {
     static const char *const names[] = {"INFO", "LOW", "MEDIUM", "HIGH",
                                         "CRITICAL"};
     return name_at(names, 5, (unsigned)severity, "UNKNOWN");
+}
+
+const char *reportfmt_severity_label(nbaq_severity severity)
+{
+    static const char *const labels[] = {"info", "low", "medium", "high",
+                                         "critical"};
+    return name_at(labels, 5, (unsigned)severity, "unknown");
+}
+
+const char *reportfmt_severity_title(nbaq_severity severity)
+{
+    static const char *const titles[] = {"Info", "Low", "Medium", "High",
+                                         "Critical"};
+    return name_at(titles, 5, (unsigned)severity, "Unknown");
 }
 
 const char *reportfmt_trend_name(nbaq_trend trend)

@@ -22,6 +22,16 @@ static void test_names(void **state)
     assert_string_equal(reportfmt_severity_name(NBAQ_SEV_INFO), "INFO");
     assert_string_equal(reportfmt_severity_name(NBAQ_SEV_CRITICAL), "CRITICAL");
     assert_string_equal(reportfmt_severity_name((nbaq_severity)-1), "UNKNOWN");
+    /* Moved here from tests/channels/test_alertset.c with the names. */
+    assert_string_equal(reportfmt_severity_label(NBAQ_SEV_CRITICAL),
+                        "critical");
+    assert_string_equal(reportfmt_severity_label(NBAQ_SEV_INFO), "info");
+    assert_string_equal(reportfmt_severity_label((nbaq_severity)7), "unknown");
+    assert_string_equal(reportfmt_severity_title(NBAQ_SEV_HIGH), "High");
+    assert_string_equal(reportfmt_severity_title((nbaq_severity)-1), "Unknown");
+    assert_string_equal(reportfmt_severity_title(NBAQ_SEV_CRITICAL),
+                        "Critical");
+    assert_string_equal(reportfmt_severity_title(NBAQ_SEV_INFO), "Info");
     assert_string_equal(reportfmt_trend_name(NBAQ_TREND_UNKNOWN), "unknown");
     assert_string_equal(reportfmt_trend_name(NBAQ_TREND_WORSENING),
                         "worsening");
@@ -31,6 +41,19 @@ static void test_names(void **state)
                         "flapping");
     assert_string_equal(reportfmt_alert_state_name((nbaq_alert_state)6),
                         "unknown");
+}
+
+/* The order of nbaq.h: ERROR and UNKNOWN rank above FAIL. */
+static void test_status_rank(void **state)
+{
+    (void)state;
+    assert_int_equal(reportfmt_status_rank(NBAQ_PASS), 0);
+    assert_int_equal(reportfmt_status_rank(NBAQ_WARNING), 1);
+    assert_int_equal(reportfmt_status_rank(NBAQ_FAIL), 2);
+    assert_int_equal(reportfmt_status_rank(NBAQ_UNKNOWN), 3);
+    assert_int_equal(reportfmt_status_rank(NBAQ_ERROR), 4);
+    assert_int_equal(reportfmt_status_rank((nbaq_status)99), 4);
+    assert_int_equal(reportfmt_status_rank((nbaq_status)-1), 4);
 }
 
 static void test_iso8601(void **state)
@@ -79,6 +102,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_status_rank),
         cmocka_unit_test(test_iso8601),
         cmocka_unit_test(test_duration),
     };

@@ -299,15 +299,14 @@ static void add(builder *bd, recommendation_kind kind,
 
 static void add_check(builder *bd, const nbaq_check_result *c)
 {
-    int rank_check = reportview_status_rank(c->status);
+    int rank_check = reportfmt_status_rank(c->status);
     if (c->status == NBAQ_ERROR || c->status == NBAQ_UNKNOWN)
         add(bd, REC_CHECK_ERROR, c, NULL);
     size_t named = 0;
     for (int rank = 4; rank >= 0; rank--) {
         for (size_t i = 0; i < c->metric_count; i++) {
             const nbaq_metric *m = c->metrics[i];
-            if (reportview_status_rank(m->status) != rank ||
-                !needs_attention(m))
+            if (reportfmt_status_rank(m->status) != rank || !needs_attention(m))
                 continue;
             add(bd, metric_kind(m), c, m);
             named += m->status != NBAQ_PASS;

@@ -43,6 +43,17 @@ static nbaq_check_result check(const char *name, nbaq_status status,
     return c;
 }
 
+static nbaq_alert alert(const char *check, const char *metric,
+                        nbaq_severity severity, nbaq_alert_state state)
+{
+    nbaq_alert a = {0};
+    a.check = check;
+    a.metric = metric;
+    a.severity = severity;
+    a.state = state;
+    return a;
+}
+
 static void test_worst_first(void **state)
 {
     (void)state;
@@ -67,22 +78,10 @@ static void test_worst_first(void **state)
 static void test_alerts_grouped(void **state)
 {
     (void)state;
-    nbaq_alert low = {.check = "x",
-                      .metric = "",
-                      .severity = NBAQ_SEV_LOW,
-                      .state = NBAQ_ALERT_FIRING};
-    nbaq_alert gone = {.check = "y",
-                       .metric = "m",
-                       .severity = NBAQ_SEV_CRITICAL,
-                       .state = NBAQ_ALERT_RESOLVED};
-    nbaq_alert crit = {.check = "z",
-                       .metric = "m",
-                       .severity = NBAQ_SEV_CRITICAL,
-                       .state = NBAQ_ALERT_SILENCED};
-    nbaq_alert low2 = {.check = "w",
-                       .metric = "",
-                       .severity = NBAQ_SEV_LOW,
-                       .state = NBAQ_ALERT_NEW};
+    nbaq_alert low = alert("x", "", NBAQ_SEV_LOW, NBAQ_ALERT_FIRING);
+    nbaq_alert gone = alert("y", "m", NBAQ_SEV_CRITICAL, NBAQ_ALERT_RESOLVED);
+    nbaq_alert crit = alert("z", "m", NBAQ_SEV_CRITICAL, NBAQ_ALERT_SILENCED);
+    nbaq_alert low2 = alert("w", "", NBAQ_SEV_LOW, NBAQ_ALERT_NEW);
     const nbaq_alert *alerts[] = {&low, &gone, &crit, &low2};
     nbaq_run run = {.alerts = alerts, .alert_count = 4};
     reportview_alerts v;
@@ -93,6 +92,17 @@ static void test_alerts_grouped(void **state)
     assert_ptr_equal(v.open[1], &low);
     assert_ptr_equal(v.open[2], &low2);
     assert_int_equal(v.by_severity[NBAQ_SEV_LOW], 2);
+    size_t n;
+    const nbaq_alert *const *group =
+        reportview_alerts_group(&v, NBAQ_SEV_LOW, &n);
+    assert_int_equal(n, 2);
+    assert_ptr_equal(group[0], &low);
+    assert_ptr_equal(group[1], &low2);
+    group = reportview_alerts_group(&v, NBAQ_SEV_CRITICAL, &n);
+    assert_int_equal(n, 1);
+    assert_ptr_equal(group[0], &crit);
+    reportview_alerts_group(&v, NBAQ_SEV_MEDIUM, &n);
+    assert_int_equal(n, 0);
     assert_ptr_equal(reportview_alert_for(&run, "z", "m"), &crit);
     assert_null(reportview_alert_for(&run, "y", "m")); /* resolved */
     assert_ptr_equal(reportview_alert_for(&run, "x", NULL), &low);
@@ -125,6 +135,67 @@ static void test_time(void **state)
     assert_string_equal(reportview_clock(T0, buf, sizeof(buf)), "06:00:00 UTC");
 }
 
+static void test_alert_texts(void **state)
+{
+    (void)state;
+    nbaq_alert a = alert("c", "m", NBAQ_SEV_HIGH, NBAQ_ALERT_SILENCED);
+    a.started_ms = T0 - DAY_MS;
+    a.failing_runs = 1;
+    a.silenced_until_ms = T0 + DAY_MS + 500;
+    textbuf b;
+    textbuf_init(&b);
+    reportview_alert_since(&b, &a);
+    a.state = NBAQ_ALERT_RESOLVED;
+    a.ended_ms = T0;
+    reportview_alert_span(&b, &a);
+    assert_false(textbuf_failed(&b));
+    assert_string_equal(b.data, " (since 2026-05-03 06:00:00 UTC, 1 failing "
+                                "run; silenced until 2026-05-05 06:00:00 UTC)"
+                                " (open from 2026-05-03 06:00:00 UTC to "
+                                "2026-05-04 06:00:00 UTC)");
+    textbuf_free(&b);
+}
+
+static void count_item(void *state, const nbaq_check_result *c,
+                       const nbaq_metric *m)
+{
+    (void)c;
+    textbuf_puts(state, m->name);
+}
+
+/* Metrics in the order of the checks given, filtered, at most limit. */
+static void test_each_metric(void **state)
+{
+    (void)state;
+    nbaq_metric a = metric("a", 1, "", NBAQ_PASS);
+    nbaq_metric b = metric("b", 2, "", NBAQ_PASS);
+    nbaq_metric c = metric("c", 3, "", NBAQ_PASS);
+    b.stats.count = 4;
+    c.stats.count = 2;
+    const nbaq_metric *first[] = {&a, &b};
+    const nbaq_metric *second[] = {&c};
+    nbaq_check_result one = check("one", NBAQ_PASS, NBAQ_SEV_LOW);
+    nbaq_check_result two = check("two", NBAQ_FAIL, NBAQ_SEV_LOW);
+    one.metrics = first;
+    one.metric_count = 2;
+    two.metrics = second;
+    two.metric_count = 1;
+    const nbaq_check_result *checks[] = {&one, &two};
+    const nbaq_check_result *worst[] = {&two, &one};
+    nbaq_run run = {.checks = checks, .check_count = 2};
+    assert_int_equal(reportview_metric_total(&run), 3);
+    textbuf names;
+    textbuf_init(&names);
+    assert_int_equal(
+        reportview_each_metric(&run, worst, NULL, count_item, &names, 2), 3);
+    assert_int_equal(reportview_each_metric(&run, checks, reportview_has_stats,
+                                            count_item, &names, 5),
+                     2);
+    assert_false(textbuf_failed(&names));
+    assert_string_equal(names.data, "cabc");
+    textbuf_free(&names);
+}
+
 /* One check with a stale age, a worsening NULL rate, an anomalous count
  * and a PASS metric that needs nothing. */
 static void test_recommendations(void **state)
@@ -149,12 +220,10 @@ static void test_recommendations(void **state)
     c.metric_count = 4;
     nbaq_check_result broken = check("broken", NBAQ_ERROR, NBAQ_SEV_LOW);
     broken.message = "connection refused";
-    nbaq_alert alert = {.check = "broken",
-                        .metric = "",
-                        .state = NBAQ_ALERT_FIRING,
-                        .started_ms = T0 - 2 * DAY_MS,
-                        .failing_runs = 3};
-    const nbaq_alert *alerts[] = {&alert};
+    nbaq_alert open = alert("broken", "", NBAQ_SEV_INFO, NBAQ_ALERT_FIRING);
+    open.started_ms = T0 - 2 * DAY_MS;
+    open.failing_runs = 3;
+    const nbaq_alert *alerts[] = {&open};
     const nbaq_check_result *checks[] = {&broken, &c};
     nbaq_run run = {
         .checks = checks, .check_count = 2, .alerts = alerts, .alert_count = 1};
@@ -194,6 +263,8 @@ int main(void)
         cmocka_unit_test(test_alerts_grouped),
         cmocka_unit_test(test_trend_arrow),
         cmocka_unit_test(test_time),
+        cmocka_unit_test(test_alert_texts),
+        cmocka_unit_test(test_each_metric),
         cmocka_unit_test(test_recommendations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

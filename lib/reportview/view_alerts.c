@@ -68,3 +68,37 @@ const nbaq_alert *reportview_alert_for(const nbaq_run *run, const char *check,
     }
     return NULL;
 }
+
+const nbaq_alert *const *reportview_alerts_group(const reportview_alerts *v,
+                                                 nbaq_severity severity,
+                                                 size_t *count)
+{
+    int wanted = clamp_severity(severity);
+    size_t offset = 0;
+    for (int s = NBAQ_SEVERITY_COUNT - 1; s > wanted; s--)
+        offset += v->by_severity[s];
+    *count = v->by_severity[wanted];
+    return v->open + offset;
+}
+
+void reportview_alert_since(textbuf *b, const nbaq_alert *a)
+{
+    char since[REPORTVIEW_TIME_SIZE];
+    reportview_time(a->started_ms, since, sizeof(since));
+    textbuf_printf(b, " (since %s, %u failing run%s", since, a->failing_runs,
+                   a->failing_runs == 1 ? "" : "s");
+    if (a->state == NBAQ_ALERT_SILENCED) {
+        char until[REPORTVIEW_TIME_SIZE];
+        reportview_time(a->silenced_until_ms, until, sizeof(until));
+        textbuf_printf(b, "; silenced until %s", until);
+    }
+    textbuf_putc(b, ')');
+}
+
+void reportview_alert_span(textbuf *b, const nbaq_alert *a)
+{
+    char since[REPORTVIEW_TIME_SIZE], ended[REPORTVIEW_TIME_SIZE];
+    reportview_time(a->started_ms, since, sizeof(since));
+    reportview_time(a->ended_ms, ended, sizeof(ended));
+    textbuf_printf(b, " (open from %s to %s)", since, ended);
+}

@@ -37,22 +37,6 @@ const char *reportview_severity_icon(nbaq_severity severity)
     }
 }
 
-const char *reportview_severity_title(nbaq_severity severity)
-{
-    switch (severity) {
-    case NBAQ_SEV_CRITICAL:
-        return "Critical";
-    case NBAQ_SEV_HIGH:
-        return "High";
-    case NBAQ_SEV_MEDIUM:
-        return "Medium";
-    case NBAQ_SEV_LOW:
-        return "Low";
-    default:
-        return "Info";
-    }
-}
-
 const char *reportview_health_text(nbaq_status status)
 {
     switch (status) {
@@ -86,20 +70,13 @@ const char *reportview_trend_arrow(const nbaq_metric *m)
     return delta > 0 ? "\u2191" : delta < 0 ? "\u2193" : "\u2192";
 }
 
-int reportview_status_rank(nbaq_status status)
+const char *reportview_history_note(int history_saved)
 {
-    switch (status) {
-    case NBAQ_PASS:
-        return 0;
-    case NBAQ_WARNING:
-        return 1;
-    case NBAQ_FAIL:
-        return 2;
-    case NBAQ_UNKNOWN:
-        return 3;
-    default:
-        return 4;
-    }
+    if (history_saved > 0)
+        return "History saved.";
+    if (history_saved == 0)
+        return "No history store configured, so no trends.";
+    return "Saving history failed: the next trends may miss this run.";
 }
 
 /* reportfmt's "2026-05-04T06:00:00.000Z" cut into its date and clock. */
@@ -138,4 +115,12 @@ char *reportview_clock(int64_t epoch_ms, char *buf, size_t size)
     iso_parts(epoch_ms, date, clock);
     snprintf(buf, size, "%s UTC", clock);
     return buf;
+}
+
+void reportview_run_times_of(const nbaq_run *run, reportview_run_times *t)
+{
+    reportview_date(run->started_ms, t->date, sizeof(t->date));
+    reportview_clock(run->started_ms, t->clock, sizeof(t->clock));
+    reportfmt_duration(run->finished_ms - run->started_ms, t->took,
+                       sizeof(t->took));
 }

@@ -4,15 +4,16 @@
 
 #include "utf8.h"
 
-/* Calls emit for each code point; invalid bytes arrive as -1. */
-typedef void (*cp_emit_fn)(textbuf *b, long cp, const char *bytes, size_t len);
+/* The characters HTML and XML replace with references. */
+#define MARKUP_SPECIALS "&<>\"'"
 
-static void each_code_point(textbuf *b, const char *s, cp_emit_fn emit)
+void textfmt_escape_each(textbuf *b, const char *s, const char *specials,
+                         textfmt_emit_fn emit)
 {
     if (!s)
         return;
     while (*s) {
-        size_t plain = utf8_plain_run(s, "&<>\"'");
+        size_t plain = utf8_plain_run(s, specials);
         textbuf_append(b, s, plain);
         s += plain;
         if (!*s)
@@ -22,6 +23,28 @@ static void each_code_point(textbuf *b, const char *s, cp_emit_fn emit)
         emit(b, cp, s, len);
         s += len;
     }
+}
+
+static void replace_invalid_emit(textbuf *b, long cp, const char *bytes,
+                                 size_t len)
+{
+    if (cp < 0)
+        textbuf_puts(b, UTF8_REPLACEMENT);
+    else
+        textbuf_append(b, bytes, len);
+}
+
+const char *textfmt_utf8_valid(textbuf *scratch, const char *s)
+{
+    size_t len;
+    const char *p = s;
+    while (*p && utf8_decode(p, &len) >= 0)
+        p += len;
+    if (!*p)
+        return s;
+    textbuf_append(scratch, s, (size_t)(p - s));
+    textfmt_escape_each(scratch, p, "", replace_invalid_emit);
+    return textbuf_failed(scratch) ? NULL : scratch->data;
 }
 
 static void html_emit(textbuf *b, long cp, const char *bytes, size_t len)
@@ -57,7 +80,7 @@ static void html_emit(textbuf *b, long cp, const char *bytes, size_t len)
 
 void textfmt_html(textbuf *b, const char *s)
 {
-    each_code_point(b, s, html_emit);
+    textfmt_escape_each(b, s, MARKUP_SPECIALS, html_emit);
 }
 
 static void xml_emit(textbuf *b, long cp, const char *bytes, size_t len)
@@ -83,7 +106,7 @@ static void xml_emit(textbuf *b, long cp, const char *bytes, size_t len)
 
 void textfmt_xml(textbuf *b, const char *s)
 {
-    each_code_point(b, s, xml_emit);
+    textfmt_escape_each(b, s, MARKUP_SPECIALS, xml_emit);
 }
 
 static int is_word_byte(char c)

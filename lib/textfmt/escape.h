@@ -11,6 +11,24 @@
 
 #include "textbuf.h"
 
+/* Called for each code point an escaper looks at: cp is -1 for a byte
+ * that is not valid UTF-8; bytes and len are its bytes in the source.  */
+typedef void (*textfmt_emit_fn)(textbuf *b, long cp, const char *bytes,
+                                size_t len);
+
+/* The loop of the escapers here and in promtext.h: appends s (NULL:
+ * nothing) to b, each run of printable ASCII holding no byte of specials
+ * as it is, every other code point through emit.                       */
+void textfmt_escape_each(textbuf *b, const char *s, const char *specials,
+                         textfmt_emit_fn emit);
+
+/* s when it is valid UTF-8 throughout; else a copy in scratch (the
+ * caller's, initialised; it owns the copy) with each invalid byte
+ * replaced by U+FFFD, or NULL when memory runs out. For JSON strings:
+ * cJSON copies bytes as they are, and a strict reader refuses stray
+ * ones.                                                                */
+const char *textfmt_utf8_valid(textbuf *scratch, const char *s);
+
 /* HTML text and attribute values: & < > " ' as character references;
  * control characters other than tab and newline become U+FFFD.         */
 void textfmt_html(textbuf *b, const char *s);

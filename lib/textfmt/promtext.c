@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "utf8.h"
 
 static int is_alpha_(long cp)
@@ -47,40 +48,34 @@ void textfmt_prom_label_name(textbuf *b, const char *s)
     prom_name(b, s, 0);
 }
 
-static void prom_escape(textbuf *b, const char *s, int quote)
+static void help_emit(textbuf *b, long cp, const char *bytes, size_t len)
 {
-    if (!s)
-        return;
-    for (const char *p = s; *p;) {
-        size_t plain = utf8_plain_run(p, "\\\"");
-        textbuf_append(b, p, plain);
-        p += plain;
-        if (!*p)
-            break;
-        size_t len;
-        long cp = utf8_decode(p, &len);
-        if (cp < 0)
-            textbuf_puts(b, UTF8_REPLACEMENT);
-        else if (cp == '\\')
-            textbuf_puts(b, "\\\\");
-        else if (cp == '\n')
-            textbuf_puts(b, "\\n");
-        else if (cp == '"' && quote)
-            textbuf_puts(b, "\\\"");
-        else
-            textbuf_append(b, p, len);
-        p += len;
-    }
+    if (cp < 0)
+        textbuf_puts(b, UTF8_REPLACEMENT);
+    else if (cp == '\\')
+        textbuf_puts(b, "\\\\");
+    else if (cp == '\n')
+        textbuf_puts(b, "\\n");
+    else
+        textbuf_append(b, bytes, len);
+}
+
+static void label_value_emit(textbuf *b, long cp, const char *bytes, size_t len)
+{
+    if (cp == '"')
+        textbuf_puts(b, "\\\"");
+    else
+        help_emit(b, cp, bytes, len);
 }
 
 void textfmt_prom_label_value(textbuf *b, const char *s)
 {
-    prom_escape(b, s, 1);
+    textfmt_escape_each(b, s, "\\\"", label_value_emit);
 }
 
 void textfmt_prom_help(textbuf *b, const char *s)
 {
-    prom_escape(b, s, 0);
+    textfmt_escape_each(b, s, "\\", help_emit);
 }
 
 void textfmt_prom_value(textbuf *b, double value)

@@ -56,6 +56,23 @@ static void test_xml(void **state)
            "\xEF\xBF\xBD]]&gt;\xEF\xBF\xBD");
 }
 
+static void test_utf8_valid(void **state)
+{
+    (void)state;
+    textbuf scratch;
+    textbuf_init(&scratch);
+    const char *fine = "caf\xC3\xA9\tok\n", *empty = "";
+    assert_ptr_equal(textfmt_utf8_valid(&scratch, fine), fine);
+    assert_ptr_equal(textfmt_utf8_valid(&scratch, empty), empty);
+    assert_int_equal(scratch.len, 0);
+    /* a stray continuation byte, a cut 3-byte sequence; controls stay */
+    assert_string_equal(textfmt_utf8_valid(&scratch, "a\x80"
+                                                     "b\x01\xE2\x82"),
+                        "a\xEF\xBF\xBD"
+                        "b\x01\xEF\xBF\xBD\xEF\xBF\xBD");
+    textbuf_free(&scratch);
+}
+
 static void test_markdown(void **state)
 {
     (void)state;
@@ -152,6 +169,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_xml),
+        cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_prometheus_names),
         cmocka_unit_test(test_numbers),

@@ -15,6 +15,11 @@ static int check_config(const nbaq_host_api *api, nbaq_ctx *ctx,
                         const dbq_config *config, char *err, size_t err_size)
 {
     const nbaq_options *o = api->options(ctx);
+    if (config->table_count == 0) {
+        snprintf(err, err_size, "%s: tables is empty: nothing to measure",
+                 api->opt_location(o, "tables"));
+        return -1;
+    }
     if (config->table_count > DBQ_MAX_TABLES) {
         snprintf(err, err_size,
                  "%s: %zu tables: at most %d per check (the host keeps %d "

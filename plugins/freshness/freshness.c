@@ -15,6 +15,7 @@
 #include "nbaq.h"
 #include "objstore.h"
 #include "objstore_options.h"
+#include "objstore_prefix_table.h"
 #include "partitions.h"
 
 enum { ERR_MAX = 1024, NAMES_MAX = 600, NAME_MAX_LEN = 4096 };
@@ -107,8 +108,8 @@ typedef struct scan {
     int64_t now_ms, window_ms, future_ms;
     partitioning by;
     key_pattern pattern;
-    period_set periods;  /* key_date: periods seen (not in the future)  */
-    prefix_map prefixes; /* prefix: newest object per prefix            */
+    period_set periods; /* key_date: periods seen (not in the future)  */
+    nbaq_objstore_prefix_table prefixes; /* prefix: newest object of each   */
     uint64_t objects, in_window, future, undated, future_partitions;
     int64_t newest_ms; /* newest trusted; INT64_MIN: none            */
     char first_future[300];
@@ -148,6 +149,18 @@ static void scan_key_date(scan *s, const nbaq_objstore_object *o)
         period_set_add(&s->periods, start);
 }
 
+/* mtime_ms INT64_MIN: untrusted (dated in the future).                 */
+static void scan_prefix(scan *s, const char *part, size_t len, int64_t mtime_ms)
+{
+    nbaq_objstore_prefix_stats *p =
+        nbaq_objstore_prefix_table_entry(&s->prefixes, part, len);
+    if (p == NULL)
+        return; /* over max_partitions: reported as such */
+    p->objects++;
+    if (mtime_ms > p->newest_ms)
+        p->newest_ms = mtime_ms;
+}
+
 static int scan_object(void *user, const nbaq_objstore_object *o)
 {
     scan *s = user;
@@ -167,8 +180,8 @@ static int scan_object(void *user, const nbaq_objstore_object *o)
     } else if (s->by == PARTITION_PREFIX) {
         const char *slash = strchr(o->name, '/');
         if (slash != NULL)
-            prefix_map_add(&s->prefixes, o->name, (size_t)(slash - o->name),
-                           trusted ? o->mtime_ms : INT64_MIN);
+            scan_prefix(s, o->name, (size_t)(slash - o->name),
+                        trusted ? o->mtime_ms : INT64_MIN);
     }
     return 0;
 }
@@ -267,7 +280,7 @@ static void judge_prefixes(const nbaq_host_api *api, nbaq_ctx *ctx,
                       : 0;
 
     for (size_t i = 0; i < s->prefixes.slot_count; i++) {
-        const prefix_newest *p = &s->prefixes.slots[i];
+        const nbaq_objstore_prefix_stats *p = &s->prefixes.slots[i];
         if (p->part == NULL)
             continue;
         int stale = p->newest_ms == INT64_MIN ||
@@ -290,7 +303,7 @@ static void judge_prefixes(const nbaq_host_api *api, nbaq_ctx *ctx,
         judge(j, NBAQ_FAIL, "%zu of %zu partitions late: %s%s", late.count,
               s->prefixes.used, late.text,
               strlen(late.text) + 30 > sizeof late.text ? ", ..." : "");
-    if (s->prefixes.overflow)
+    if (s->prefixes.full || s->prefixes.failed)
         judge(j, NBAQ_WARNING, "more than %zu partitions; the rest not judged",
               s->prefixes.limit);
 }
@@ -402,10 +415,14 @@ static int setup(const nbaq_host_api *api, nbaq_ctx *ctx, scan *s, char *err,
         }
         if (key_pattern_compile(&s->pattern, pattern, err, err_size) != 0)
             return -1;
-        return period_set_init(&s->periods, limit);
     }
-    if (s->by == PARTITION_PREFIX)
-        return prefix_map_init(&s->prefixes, limit);
+    if ((s->by == PARTITION_KEY_DATE &&
+         period_set_init(&s->periods, limit) != 0) ||
+        (s->by == PARTITION_PREFIX &&
+         nbaq_objstore_prefix_table_init(&s->prefixes, limit) != 0)) {
+        snprintf(err, err_size, "out of memory for %zu partitions", limit);
+        return -1;
+    }
     return 0;
 }
 
@@ -434,7 +451,7 @@ static void freshness_check(const nbaq_host_api *api, nbaq_ctx *ctx)
 out:
     nbaq_objstore_close(store);
     period_set_free(&s.periods);
-    prefix_map_free(&s.prefixes);
+    nbaq_objstore_prefix_table_free(&s.prefixes);
 }
 
 static const nbaq_plugin_descriptor freshness_descriptor = {

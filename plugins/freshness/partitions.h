@@ -1,7 +1,8 @@
 /*
- * partitions.h - the two ways freshness splits a listing into partitions:
- *   by a date in the key (key_date_*: "date=%Y-%m-%d", "%Y/%m/%d/%H"),
- *   by first-level prefix (prefix_newest_*: the newest object of each).
+ * partitions.h - partitions by a date in the key (partition_by: key_date,
+ * "date=%Y-%m-%d", "%Y/%m/%d/%H"): the key pattern and the set of periods
+ * seen. (Partitions by first-level prefix are lib/objstore's
+ * objstore_prefix_table.h.)
  */
 #ifndef FRESHNESS_PARTITIONS_H
 #define FRESHNESS_PARTITIONS_H
@@ -40,25 +41,5 @@ int period_set_init(period_set *s, size_t limit);
 void period_set_free(period_set *s);
 void period_set_add(period_set *s, int64_t start_ms);
 int period_set_has(const period_set *s, int64_t start_ms);
-
-/* Newest object per first-level prefix, for at most limit prefixes.   */
-typedef struct prefix_newest {
-    char *part; /* NULL: empty slot                              */
-    size_t part_len;
-    int64_t newest_ms; /* newest trusted mtime; INT64_MIN: none yet     */
-    uint64_t objects;
-} prefix_newest;
-
-typedef struct prefix_map {
-    prefix_newest *slots;
-    size_t slot_count, used, limit;
-    int overflow;
-} prefix_map;
-
-int prefix_map_init(prefix_map *m, size_t limit);
-void prefix_map_free(prefix_map *m);
-/* Records an object of part; mtime_ms INT64_MIN: untrusted (future).   */
-void prefix_map_add(prefix_map *m, const char *part, size_t len,
-                    int64_t mtime_ms);
 
 #endif

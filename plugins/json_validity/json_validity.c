@@ -252,23 +252,11 @@ static int read_settings(validity_run *run, char *err, size_t err_size)
 /* ------------------------------------------------------------------------ */
 /* Listing and sampling                                                     */
 
-static int has_wanted_suffix(const validity_run *run, const char *key)
-{
-    size_t n = run->api->opt_count(run->options, "suffixes");
-    size_t len = strlen(key);
-    for (size_t i = 0; i < n; i++) {
-        const char *s = run->api->opt_list_string(run->options, "suffixes", i);
-        size_t sl = strlen(s);
-        if (sl <= len && memcmp(key + len - sl, s, sl) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static int offer_object(void *user, const nbaq_objstore_object *object)
 {
     validity_run *run = user;
-    if (!has_wanted_suffix(run, object->key))
+    if (!nbaq_objstore_key_has_suffix(run->api, run->options, "suffixes",
+                                      object->key))
         return 0;
     if (run->s.oversized == 2 && object->size > run->s.max_bytes) {
         run->listed_oversized++;

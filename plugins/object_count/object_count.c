@@ -11,7 +11,7 @@
 #include "nbaq.h"
 #include "objstore.h"
 #include "objstore_options.h"
-#include "prefix_tally.h"
+#include "objstore_prefix_table.h"
 
 enum { NAME_MAX_LEN = 4096, ERR_MAX = 1024 };
 
@@ -41,29 +41,17 @@ typedef struct counting {
     size_t suffix_count;
     uint64_t objects, bytes, zero_bytes, top_level_objects, top_level_bytes;
     int by_prefix;
-    prefix_tally tally;
+    nbaq_objstore_prefix_table prefixes;
+    uint64_t other_objects, other_bytes; /* prefixes beyond max_prefixes */
 } counting;
-
-static int has_wanted_suffix(const counting *c, const char *key)
-{
-    size_t len = strlen(key);
-    if (c->suffix_count == 0)
-        return 1;
-    for (size_t i = 0; i < c->suffix_count; i++) {
-        const char *s = c->api->opt_list_string(c->options, "suffixes", i);
-        size_t n = strlen(s);
-        if (n <= len && memcmp(key + len - n, s, n) == 0)
-            return 1;
-    }
-    return 0;
-}
 
 static int count_object(void *user, const nbaq_objstore_object *o)
 {
     counting *c = user;
     const char *slash;
 
-    if (!has_wanted_suffix(c, o->key))
+    if (c->suffix_count > 0 &&
+        !nbaq_objstore_key_has_suffix(c->api, c->options, "suffixes", o->key))
         return 0;
     c->objects++;
     c->bytes += o->size;
@@ -75,8 +63,15 @@ static int count_object(void *user, const nbaq_objstore_object *o)
         c->top_level_objects++;
         c->top_level_bytes += o->size;
     } else {
-        prefix_tally_add(&c->tally, o->name, (size_t)(slash - o->name),
-                         o->size);
+        nbaq_objstore_prefix_stats *p = nbaq_objstore_prefix_table_entry(
+            &c->prefixes, o->name, (size_t)(slash - o->name));
+        if (p != NULL) {
+            p->objects++;
+            p->bytes += o->size;
+        } else {
+            c->other_objects++;
+            c->other_bytes += o->size;
+        }
     }
     return 0;
 }
@@ -86,8 +81,8 @@ static void set_prefix_metrics(const nbaq_host_api *api, nbaq_ctx *ctx,
 {
     char segment[NAME_MAX_LEN], name[NAME_MAX_LEN + 32];
 
-    for (size_t i = 0; i < c->tally.slot_count; i++) {
-        const prefix_count *p = &c->tally.slots[i];
+    for (size_t i = 0; i < c->prefixes.slot_count; i++) {
+        const nbaq_objstore_prefix_stats *p = &c->prefixes.slots[i];
         if (p->part == NULL ||
             nbaq_objstore_metric_segment(p->part, p->part_len, segment,
                                          sizeof segment) != 0)
@@ -100,11 +95,10 @@ static void set_prefix_metrics(const nbaq_host_api *api, nbaq_ctx *ctx,
     api->metric_set(ctx, "objects.top_level", (double)c->top_level_objects,
                     "count");
     api->metric_set(ctx, "bytes.top_level", (double)c->top_level_bytes, "B");
-    api->metric_set(ctx, "objects.by_prefix_other",
-                    (double)c->tally.other_objects, "count");
-    api->metric_set(ctx, "bytes.by_prefix_other", (double)c->tally.other_bytes,
-                    "B");
-    api->metric_set(ctx, "prefixes", (double)c->tally.used, "count");
+    api->metric_set(ctx, "objects.by_prefix_other", (double)c->other_objects,
+                    "count");
+    api->metric_set(ctx, "bytes.by_prefix_other", (double)c->other_bytes, "B");
+    api->metric_set(ctx, "prefixes", (double)c->prefixes.used, "count");
 }
 
 static void human_bytes(uint64_t bytes, char *out, size_t size)
@@ -161,8 +155,8 @@ static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)
     c.by_prefix = api->opt_bool(o, "by_prefix");
     c.suffix_count = api->opt_count(o, "suffixes");
     if (c.by_prefix &&
-        prefix_tally_init(&c.tally, (size_t)api->opt_int(o, "max_prefixes")) !=
-            0) {
+        nbaq_objstore_prefix_table_init(
+            &c.prefixes, (size_t)api->opt_int(o, "max_prefixes")) != 0) {
         api->status_set(ctx, NBAQ_ERROR, "out of memory");
         return;
     }
@@ -172,14 +166,14 @@ static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)
     } else if (nbaq_objstore_list(store, count_object, &c, &info, err,
                                   sizeof err) != 0) {
         api->status_set(ctx, NBAQ_ERROR, "%s", err);
-    } else if (c.tally.failed) {
+    } else if (c.prefixes.failed) {
         api->status_set(ctx, NBAQ_ERROR, "out of memory counting prefixes");
     } else {
         report(api, ctx, store, &c, &info);
     }
     nbaq_objstore_close(store);
     if (c.by_prefix)
-        prefix_tally_free(&c.tally);
+        nbaq_objstore_prefix_table_free(&c.prefixes);
 }
 
 static const nbaq_plugin_descriptor object_count_descriptor = {

@@ -15,11 +15,11 @@
 
 #include <cJSON.h>
 
-#include "alert_format.h"
 #include "alertset.h"
 #include "channel_headers.h"
 #include "channel_json.h"
 #include "channel_post.h"
+#include "channel_report.h"
 #include "nbaq.h"
 #include "reportfmt.h"
 #include "textbuf.h"
@@ -54,18 +54,7 @@ static const nbaq_option_spec alertmanager_options[] = {
      .description = "extra request headers (Authorization for a proxy); "
                     "never logged",
      .secret = 1},
-    {.name = "timeout",
-     .type = NBAQ_OPT_DURATION,
-     .default_value = "10s",
-     .description = "time allowed for one attempt",
-     .min = 100,
-     .max = 600000},
-    {.name = "retries",
-     .type = NBAQ_OPT_INT,
-     .default_value = "2",
-     .description = "attempts after the first on 5xx, 429 and timeouts",
-     .min = 0,
-     .max = 10},
+    CHANNEL_HTTP_OPTIONS,
     NBAQ_OPTION_END};
 
 /* Prometheus label names: [a-zA-Z_][a-zA-Z0-9_]*, and not one of ours. */
@@ -107,13 +96,6 @@ typedef struct post_context {
     int64_t now_ms;
 } post_context;
 
-static void add_time(cJSON *o, const char *name, int64_t epoch_ms)
-{
-    char buf[REPORTFMT_TIME_SIZE];
-    cJSON_AddStringToObject(o, name,
-                            reportfmt_iso8601_utc(epoch_ms, buf, sizeof(buf)));
-}
-
 static cJSON *labels_json(const post_context *pc, const nbaq_alert *a,
                           nbaq_severity severity)
 {
@@ -134,7 +116,8 @@ static cJSON *labels_json(const post_context *pc, const nbaq_alert *a,
     channel_json_add_string(labels, "check", a->check);
     if (has_metric)
         channel_json_add_string(labels, "metric", a->metric);
-    cJSON_AddStringToObject(labels, "severity", alert_severity_name(severity));
+    cJSON_AddStringToObject(labels, "severity",
+                            reportfmt_severity_label(severity));
     channel_json_add_string(labels, "fingerprint", a->fingerprint);
     return labels;
 }
@@ -182,9 +165,10 @@ static cJSON *alert_json(const post_context *pc, const nbaq_alert *a,
         cJSON_Delete(o);
         return NULL;
     }
-    add_time(o, "startsAt", a->started_ms);
+    channel_json_add_time(o, "startsAt", a->started_ms);
     /* Alertmanager refuses an end before the start. */
-    add_time(o, "endsAt", ends_ms > a->started_ms ? ends_ms : a->started_ms);
+    channel_json_add_time(o, "endsAt",
+                          ends_ms > a->started_ms ? ends_ms : a->started_ms);
     const char *generator = pc->api->opt_string(pc->options, "generator_url");
     if (generator != NULL && generator[0] != '\0')
         channel_json_add_string(o, "generatorURL", generator);
@@ -208,14 +192,17 @@ static int add_alert(cJSON *list, const post_context *pc, const nbaq_alert *a)
     return 0;
 }
 
-static char *payload_build(const post_context *pc, const alertset *set)
+static char *payload_build(const nbaq_host_api *api, nbaq_ctx *ctx,
+                           const nbaq_run *run, const alertset *set,
+                           int64_t now_ms)
 {
+    post_context pc = {api, api->options(ctx), run, now_ms};
     cJSON *list = cJSON_CreateArray();
     if (list == NULL)
         return NULL;
     int ok = 1;
     for (size_t i = 0; ok && i < set->count; i++)
-        ok = add_alert(list, pc, set->alerts[i]) == 0;
+        ok = add_alert(list, &pc, set->alerts[i]) == 0;
     char *text = ok ? cJSON_PrintUnformatted(list) : NULL;
     cJSON_Delete(list);
     return text;
@@ -237,8 +224,10 @@ static char *endpoint_build(const char *base)
 }
 
 static int alertmanager_send(const nbaq_host_api *api, nbaq_ctx *ctx,
-                             const char *body, char *err, size_t err_size)
+                             const char *body, size_t alerts, int64_t now_ms,
+                             char *err, size_t err_size)
 {
+    (void)now_ms;
     const nbaq_options *o = api->options(ctx);
     const char *const own[] = {"Content-Type: application/json", NULL};
     char **headers =
@@ -250,52 +239,28 @@ static int alertmanager_send(const nbaq_host_api *api, nbaq_ctx *ctx,
     if (url == NULL) {
         snprintf(err, err_size, "out of memory building the request");
     } else {
-        nbaq_http_request req = {
-            .method = "POST",
-            .url = url,
-            .headers = (const char *const *)headers,
-            .body = body,
-            .body_len = strlen(body),
-            .timeout_ms = api->opt_int(o, "timeout"),
-            .max_retries = (unsigned)api->opt_int(o, "retries"),
-        };
-        char who[160];
-        snprintf(who, sizeof(who), "alertmanager '%s'",
-                 api->instance_name(ctx));
         /* Alertmanager explains a 400 in its reply. */
-        rc = channel_post(&req, who, 1, err, err_size);
+        rc = channel_post_body(api, ctx, "alertmanager", url,
+                               (const char *const *)headers, body, 1, err,
+                               err_size);
     }
     free(url);
     free(headers);
+    if (rc == 0)
+        api->log(ctx, NBAQ_LOG_INFO, "alertmanager: posted %zu alerts", alerts);
     return rc;
 }
+
+static const channel_poster alertmanager_poster = {
+    .payload = "alerts", .build = payload_build, .send = alertmanager_send};
 
 static int alertmanager_report(const nbaq_host_api *api, nbaq_ctx *ctx,
                                const nbaq_run *run, char *err, size_t err_size)
 {
-    const nbaq_options *o = api->options(ctx);
-    if (options_check(api, o, err, err_size) != 0)
+    if (options_check(api, api->options(ctx), err, err_size) != 0)
         return -1;
-    alertset set;
-    if (alertset_init(&set, run, err, err_size) != 0)
-        return -1;
-    int rc = 0;
-    if (set.count > 0) {
-        post_context pc = {api, o, run, alert_now_ms()};
-        char *body = payload_build(&pc, &set);
-        if (body == NULL) {
-            snprintf(err, err_size, "out of memory building the alerts");
-            rc = -1;
-        } else {
-            rc = alertmanager_send(api, ctx, body, err, err_size);
-            if (rc == 0)
-                api->log(ctx, NBAQ_LOG_INFO, "alertmanager: posted %zu alerts",
-                         set.count);
-        }
-        free(body);
-    }
-    alertset_free(&set);
-    return rc;
+    return channel_post_report(api, ctx, run, &alertmanager_poster, err,
+                               err_size);
 }
 
 static const nbaq_plugin_descriptor alertmanager_descriptor = {

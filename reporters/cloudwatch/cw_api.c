@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cw_credentials.h"
+#include "awscreds.h"
 #include "cw_publish.h"
 #include "cw_query.h"
 #include "cw_report.h"
@@ -113,22 +113,22 @@ int cw_report_api(const cw_config *cfg, const nbaq_run *run, cw_tally *tally,
 {
     const nbaq_host_api *api = cfg->api;
     const nbaq_options *o = cfg->options;
-    cw_credential_options sources = {
+    nbaq_aws_credential_options sources = {
         .access_key_id = api->opt_string(o, "access_key_id"),
         .secret_access_key = api->opt_string(o, "secret_access_key"),
         .session_token = api->opt_string(o, "session_token"),
         .profile = api->opt_string(o, "profile"),
         .credentials_file = api->opt_string(o, "credentials_file")};
-    cw_credentials creds;
+    nbaq_aws_credentials creds;
     api_run r = {.cfg = cfg};
     int rc;
 
-    if (cw_credentials_resolve(&sources, &creds, err, err_size) != 0)
+    if (nbaq_aws_credentials_resolve(&sources, &creds, 1, err, err_size) != 0)
         return -1;
     api->log(cfg->ctx, NBAQ_LOG_DEBUG, "signing with credentials from %s",
              creds.source);
     if (cw_publisher_open(&r.publisher, cfg, &creds, err, err_size) != 0) {
-        cw_credentials_wipe(&creds);
+        nbaq_aws_credentials_wipe(&creds);
         return -1;
     }
     cw_query_init(&r.batch, cfg);
@@ -137,6 +137,6 @@ int cw_report_api(const cw_config *cfg, const nbaq_run *run, cw_tally *tally,
         rc = judge(&r, tally, rc == 1, err, err_size);
     cw_query_free(&r.batch);
     cw_publisher_close(&r.publisher);
-    cw_credentials_wipe(&creds);
+    nbaq_aws_credentials_wipe(&creds);
     return rc;
 }

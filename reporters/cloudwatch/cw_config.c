@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 
+#include "awscreds.h"
 #include "cw_units.h"
 
 static const char *const format_choices[] = {"api", "emf", NULL};
@@ -221,18 +222,11 @@ static int status_metric_clashes(const cw_config *cfg)
 
 static int read_region(cw_config *cfg, char *err, size_t err_size)
 {
-    const char *region = cfg->api->opt_string(cfg->options, "region");
-    const char *source = "region";
+    const char *from_env = NULL;
+    const char *region = nbaq_aws_region(
+        cfg->api->opt_string(cfg->options, "region"), &from_env);
 
-    if (!given(region)) {
-        region = getenv("AWS_REGION");
-        source = "AWS_REGION";
-    }
-    if (!given(region)) {
-        region = getenv("AWS_DEFAULT_REGION");
-        source = "AWS_DEFAULT_REGION";
-    }
-    if (!given(region)) {
+    if (region == NULL) {
         snprintf(err, err_size,
                  "no AWS region: set the option region, "
                  "AWS_REGION or AWS_DEFAULT_REGION");
@@ -243,9 +237,9 @@ static int read_region(cw_config *cfg, char *err, size_t err_size)
              strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") == len;
     if (!ok) {
         const char *why = "is not a region name (like eu-west-1)";
-        if (strcmp(source, "region") == 0)
+        if (from_env == NULL)
             return fail(cfg, "region", err, err_size, why);
-        snprintf(err, err_size, "%s %s", source, why);
+        snprintf(err, err_size, "%s %s", from_env, why);
         return -1;
     }
     memcpy(cfg->region, region, len + 1);

@@ -1,11 +1,8 @@
 #include "cw_publish.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#define MAX_BACKOFF_MS 10000
 #define REPLY_CAPTURE (64 * 1024)
 #define EXCERPT_MAX 200
 
@@ -13,7 +10,8 @@ static const char *const request_headers[] = {
     "Content-Type: application/x-www-form-urlencoded; charset=utf-8", NULL};
 
 int cw_publisher_open(cw_publisher *p, const cw_config *cfg,
-                      const cw_credentials *creds, char *err, size_t err_size)
+                      const nbaq_aws_credentials *creds, char *err,
+                      size_t err_size)
 {
     memset(p, 0, sizeof *p);
     p->cfg = cfg;
@@ -32,14 +30,6 @@ void cw_publisher_close(cw_publisher *p)
 {
     nbaq_http_client_free(p->client);
     p->client = NULL;
-}
-
-static void sleep_ms(int64_t ms)
-{
-    struct timespec left = {.tv_sec = ms / 1000,
-                            .tv_nsec = (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&left, &left) != 0 && errno == EINTR)
-        ;
 }
 
 /* The text between <tag> and </tag> in body, or NULL; *len its length. */
@@ -99,9 +89,11 @@ static void error_code(const nbaq_http_response *resp, char *code,
     code[n] = '\0';
 }
 
-static int is_throttling(const nbaq_http_response *resp)
+/* lib/http's retry_if: CloudWatch throttles with HTTP 400.             */
+static int is_throttling(void *user, const nbaq_http_response *resp)
 {
     char code[64];
+    (void)user;
     if (resp->status != 400)
         return 0;
     error_code(resp, code, sizeof code);
@@ -111,9 +103,10 @@ static int is_throttling(const nbaq_http_response *resp)
 }
 
 static void describe_refusal(const cw_publisher *p,
-                             const nbaq_http_response *resp, unsigned tries,
-                             const char *what, char *err, size_t err_size)
+                             const nbaq_http_response *resp, const char *what,
+                             char *err, size_t err_size)
 {
+    unsigned tries = resp->attempts;
     char code[64], message[EXCERPT_MAX + 1] = "";
     size_t len = 0;
     const char *text = xml_element(resp->body, "Message", &len);
@@ -127,60 +120,40 @@ static void describe_refusal(const cw_publisher *p,
              message);
 }
 
-static int64_t backoff_ms(const cw_config *cfg, unsigned throttled)
-{
-    int64_t delay = cfg->retry_delay_ms > 0 ? cfg->retry_delay_ms : 250;
-    for (unsigned i = 1; i < throttled && delay < MAX_BACKOFF_MS; i++)
-        delay *= 2;
-    return delay < MAX_BACKOFF_MS ? delay : MAX_BACKOFF_MS;
-}
-
 int cw_publisher_send(cw_publisher *p, const char *body, size_t len,
                       size_t count, char *err, size_t err_size)
 {
     const cw_config *cfg = p->cfg;
-    unsigned budget = cfg->retries, tries = 0, throttled = 0;
     char what[640], http_err[768];
+    nbaq_http_response resp;
+    nbaq_http_request req = {.method = "POST",
+                             .url = cfg->url,
+                             .headers = request_headers,
+                             .body = body,
+                             .body_len = len,
+                             .sigv4 = &p->sigv4,
+                             .timeout_ms = cfg->timeout_ms,
+                             .max_retries = cfg->retries,
+                             .retry_base_ms = cfg->retry_delay_ms,
+                             .max_capture = REPLY_CAPTURE,
+                             .what = cfg->target,
+                             .retry_if = is_throttling};
     int rc = -1;
 
     p->requests++;
     snprintf(what, sizeof what, "PutMetricData request %zu (%zu metric data)",
              p->requests, count);
-    for (;;) {
-        nbaq_http_response resp;
-        nbaq_http_request req = {.method = "POST",
-                                 .url = cfg->url,
-                                 .headers = request_headers,
-                                 .body = body,
-                                 .body_len = len,
-                                 .sigv4 = &p->sigv4,
-                                 .timeout_ms = cfg->timeout_ms,
-                                 .max_retries = budget,
-                                 .retry_base_ms = cfg->retry_delay_ms,
-                                 .max_capture = REPLY_CAPTURE,
-                                 .what = cfg->target};
-        int sent = nbaq_http_client_perform(p->client, &req, &resp, http_err,
-                                            sizeof http_err);
-        unsigned retried = resp.attempts > 0 ? resp.attempts - 1 : 0;
-        tries += resp.attempts;
-        budget = retried < budget ? budget - retried : 0;
-        if (sent != 0) {
-            snprintf(err, err_size, "%s: %s", what, http_err);
-            p->give_up = 1;
-        } else if (resp.status >= 200 && resp.status <= 299) {
-            rc = 0;
-        } else if (is_throttling(&resp) && budget > 0) {
-            budget--;
-            nbaq_http_response_free(&resp);
-            sleep_ms(backoff_ms(cfg, ++throttled));
-            continue;
-        } else {
-            describe_refusal(p, &resp, tries, what, err, err_size);
-            p->give_up = resp.status == 401 || resp.status == 403;
-        }
-        nbaq_http_response_free(&resp);
-        break;
+    if (nbaq_http_client_perform(p->client, &req, &resp, http_err,
+                                 sizeof http_err) != 0) {
+        snprintf(err, err_size, "%s: %s", what, http_err);
+        p->give_up = 1;
+    } else if (resp.status >= 200 && resp.status <= 299) {
+        rc = 0;
+    } else {
+        describe_refusal(p, &resp, what, err, err_size);
+        p->give_up = resp.status == 401 || resp.status == 403;
     }
+    nbaq_http_response_free(&resp);
     if (rc != 0)
         p->failed++;
     return rc;

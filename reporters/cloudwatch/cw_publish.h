@@ -2,12 +2,13 @@
  * cw_publish.h - sending PutMetricData requests and judging the answers.
  *
  * Each request is a form-encoded POST to cfg->url, signed with AWS
- * Signature Version 4 for service "monitoring" by lib/http. A request is
- * tried again, at most cfg->retries times in all, when CloudWatch
- * throttles it (HTTP 400 with code Throttling, ThrottlingException or
- * RequestLimitExceeded) - after cfg->retry_delay_ms, doubled each time,
- * at most 10 s - and, inside lib/http, on HTTP 5xx and 429, timeouts and
- * dropped connections.
+ * Signature Version 4 for service "monitoring" by lib/http. lib/http
+ * tries it again, at most cfg->retries times in all, after
+ * cfg->retry_delay_ms, doubled each time, at most 10 s: on HTTP 5xx and
+ * 429, timeouts and dropped connections, and when CloudWatch throttles it
+ * (HTTP 400 with code Throttling, ThrottlingException or
+ * RequestLimitExceeded, which this module tells lib/http through
+ * retry_if).
  *
  * A refused request is described by CloudWatch's error code and message
  * (printable ASCII, at most 200 characters, with any credential that the
@@ -22,8 +23,8 @@
 
 #include <stddef.h>
 
+#include "awscreds.h"
 #include "cw_config.h"
-#include "cw_credentials.h"
 #include "http.h"
 
 typedef struct cw_publisher {
@@ -38,7 +39,8 @@ typedef struct cw_publisher {
 
 /* 0, or -1 with err filled (curl could not be set up). */
 int cw_publisher_open(cw_publisher *p, const cw_config *cfg,
-                      const cw_credentials *creds, char *err, size_t err_size);
+                      const nbaq_aws_credentials *creds, char *err,
+                      size_t err_size);
 void cw_publisher_close(cw_publisher *p);
 
 /* Sends one request body holding count data. 0 when CloudWatch accepted

@@ -18,6 +18,7 @@
 
 #include "alert_format.h"
 #include "alertset.h"
+#include "channel_post.h"
 #include "channel_text.h"
 #include "nbaq.h"
 #include "reportfmt.h"
@@ -569,9 +570,9 @@ static int email_deliver(const nbaq_host_api *api, nbaq_ctx *ctx,
     }
     if (rc == 0) {
         char envelope_from[sizeof(from.address) + 2];
-        char who[160];
+        char who[CHANNEL_WHO_SIZE];
         snprintf(envelope_from, sizeof(envelope_from), "<%s>", from.address);
-        snprintf(who, sizeof(who), "email '%s'", api->instance_name(ctx));
+        channel_who(api, ctx, "email", who, sizeof(who));
         smtp_job job = {api,          o,          envelope_from, recipients,
                         message.data, message.len};
         rc = smtp_send(&job, who, err, err_size);

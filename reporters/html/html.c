@@ -6,9 +6,6 @@
  * phone. Every piece of outside text is escaped. See README.md.
  */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "escape.h"
 #include "nbaq.h"
@@ -16,18 +13,15 @@
 #include "recommend.h"
 #include "reportfmt.h"
 #include "reportview.h"
+#include "reportview_report.h"
 #include "textbuf.h"
 
-typedef struct html_report {
+/* The trend section's charts. */
+typedef struct html_charts {
     textbuf *b;
-    const nbaq_run *run;
-    const nbaq_check_result **checks; /* worst first */
-    const char *title;
-    size_t max_rows;
-    size_t max_recommendations;
     size_t max_charts;
-    size_t chart_points;
-} html_report;
+    size_t chart_points; /* drawn per chart at most, 2 or more */
+} html_charts;
 
 static const char html_style[] =
     ":root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;"
@@ -90,22 +84,6 @@ static void h_status(textbuf *b, nbaq_status s)
                    reportview_status_icon(s), reportfmt_status_name(s));
 }
 
-static void h_number(textbuf *b, double v)
-{
-    char text[TEXTFMT_NUMBER_SIZE];
-    textfmt_number(text, sizeof(text), v);
-    textfmt_html(b, text);
-}
-
-static void h_value_unit(textbuf *b, const nbaq_metric *m)
-{
-    h_number(b, m->value);
-    if (m->unit[0]) {
-        textbuf_putc(b, ' ');
-        textfmt_html(b, m->unit);
-    }
-}
-
 static void h_code(textbuf *b, const char *s)
 {
     textbuf_puts(b, "<code>");
@@ -133,7 +111,7 @@ static void h_omitted(textbuf *b, size_t omitted, const char *option)
 
 /* --- head, header and summary ------------------------------------------ */
 
-static void h_head(html_report *r)
+static void h_head(const reportview_report *r)
 {
     textbuf_puts(r->b,
                  "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -161,45 +139,25 @@ static void h_meta_item(textbuf *b, const char *term, const char *value,
     textbuf_puts(b, "</dd></div>");
 }
 
-static void h_header(html_report *r)
+static void h_header(const reportview_report *r)
 {
     const nbaq_run *run = r->run;
-    char date[REPORTVIEW_TIME_SIZE], clock[REPORTVIEW_TIME_SIZE],
-        took[REPORTFMT_TIME_SIZE];
-    reportview_date(run->started_ms, date, sizeof(date));
-    reportview_clock(run->started_ms, clock, sizeof(clock));
-    reportfmt_duration(run->finished_ms - run->started_ms, took, sizeof(took));
+    reportview_run_times t;
+    reportview_run_times_of(run, &t);
     textbuf_puts(r->b, "<header id=\"header\">\n<h1>");
     textfmt_html(r->b, r->title);
     textbuf_puts(r->b, ": ");
     textfmt_html(r->b, run->monitor);
     textbuf_puts(r->b, "</h1>\n<dl class=\"meta\">");
-    h_meta_item(r->b, "Date", date, 0);
-    h_meta_item(r->b, "Time", clock, 0);
-    h_meta_item(r->b, "Took", took, 0);
+    h_meta_item(r->b, "Date", t.date, 0);
+    h_meta_item(r->b, "Time", t.clock, 0);
+    h_meta_item(r->b, "Took", t.took, 0);
     h_meta_item(r->b, "Monitor", run->monitor, 1);
     h_meta_item(r->b, "Run", run->run_id, 1);
     textbuf_puts(r->b, "</dl>\n</header>\n");
 }
 
-static size_t metric_total(const nbaq_run *run)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < run->check_count; i++)
-        n += run->checks[i]->metric_count;
-    return n;
-}
-
-static const char *history_note(int history_saved)
-{
-    if (history_saved > 0)
-        return "History saved.";
-    if (history_saved == 0)
-        return "No history store configured, so no trends.";
-    return "Saving history failed: the next trends may miss this run.";
-}
-
-static void h_summary(html_report *r, const reportview_alerts *v)
+static void h_summary(const reportview_report *r)
 {
     const nbaq_run *run = r->run;
     textbuf_puts(r->b, "<section id=\"summary\">\n<h2>Executive summary</h2>"
@@ -220,8 +178,9 @@ static void h_summary(html_report *r, const reportview_alerts *v)
                    "</tbody></table></div>\n<p>%zu checks, %zu "
                    "metrics, %zu open alerts, %zu resolved by this run. "
                    "%s</p>\n</section>\n",
-                   run->check_count, metric_total(run), v->open_count,
-                   v->resolved_count, history_note(run->history_saved));
+                   run->check_count, reportview_metric_total(run),
+                   r->alerts.open_count, r->alerts.resolved_count,
+                   reportview_history_note(run->history_saved));
 }
 
 /* --- recent checks ----------------------------------------------------- */
@@ -242,7 +201,7 @@ static void h_check_row(textbuf *b, const nbaq_check_result *c)
     textbuf_puts(b, "</td></tr>\n");
 }
 
-static void h_checks(html_report *r)
+static void h_checks(const reportview_report *r)
 {
     textbuf_puts(r->b, "<section id=\"checks\">\n<h2>Recent checks</h2>\n");
     size_t n = r->run->check_count;
@@ -265,72 +224,67 @@ static void h_checks(html_report *r)
 
 /* --- alerts ------------------------------------------------------------ */
 
-static void h_alert_item(textbuf *b, const nbaq_alert *a)
+/* "<code>check</code> › <code>metric</code>: summary". */
+static void h_alert_text(textbuf *b, const nbaq_alert *a)
 {
-    char since[REPORTVIEW_TIME_SIZE];
-    reportview_time(a->started_ms, since, sizeof(since));
-    textbuf_printf(b, "<li><strong>%s</strong> ",
-                   reportfmt_alert_state_name(a->state));
     h_where(b, a->check, a->metric);
     textbuf_puts(b, ": ");
     textfmt_html(b, a->summary);
-    textbuf_printf(b, " (since %s, %u failing run%s", since, a->failing_runs,
-                   a->failing_runs == 1 ? "" : "s");
-    if (a->state == NBAQ_ALERT_SILENCED) {
-        char until[REPORTVIEW_TIME_SIZE];
-        reportview_time(a->silenced_until_ms, until, sizeof(until));
-        textbuf_printf(b, "; silenced until %s", until);
-    }
-    textbuf_puts(b, ")</li>\n");
 }
 
-static void h_resolved(html_report *r, const reportview_alerts *v)
+static void h_alert_heading(textbuf *b, nbaq_severity severity, size_t n)
 {
+    textbuf_printf(b, "<h3>%s %s (%zu)</h3>\n<ul>\n",
+                   reportview_severity_icon(severity),
+                   reportfmt_severity_title(severity), n);
+}
+
+static void h_alert_item(textbuf *b, const nbaq_alert *a)
+{
+    textbuf_printf(b, "<li><strong>%s</strong> ",
+                   reportfmt_alert_state_name(a->state));
+    h_alert_text(b, a);
+    reportview_alert_since(b, a);
+    textbuf_puts(b, "</li>\n");
+}
+
+static void h_resolved(const reportview_report *r)
+{
+    const reportview_alerts *v = &r->alerts;
     if (v->resolved_count == 0)
         return;
     textbuf_puts(r->b, "<h3>Resolved by this run</h3>\n<ul>\n");
     for (size_t i = 0; i < v->resolved_count && i < r->max_rows; i++) {
-        const nbaq_alert *a = v->resolved[i];
-        char since[REPORTVIEW_TIME_SIZE], ended[REPORTVIEW_TIME_SIZE];
-        reportview_time(a->started_ms, since, sizeof(since));
-        reportview_time(a->ended_ms, ended, sizeof(ended));
         textbuf_puts(r->b, "<li>");
-        h_where(r->b, a->check, a->metric);
-        textbuf_puts(r->b, ": ");
-        textfmt_html(r->b, a->summary);
-        textbuf_printf(r->b, " (open from %s to %s)</li>\n", since, ended);
+        h_alert_text(r->b, v->resolved[i]);
+        reportview_alert_span(r->b, v->resolved[i]);
+        textbuf_puts(r->b, "</li>\n");
     }
     textbuf_puts(r->b, "</ul>\n");
 }
 
-static void h_alerts(html_report *r, const reportview_alerts *v)
+static void h_alerts(const reportview_report *r)
 {
+    static const reportview_alert_markup markup = {
+        .heading = h_alert_heading,
+        .item = h_alert_item,
+        .end = "</ul>\n",
+        .omitted = h_omitted,
+    };
     textbuf_puts(r->b, "<section id=\"alerts\">\n<h2>Active alerts</h2>\n");
-    if (v->open_count == 0)
+    if (r->alerts.open_count == 0)
         textbuf_puts(r->b, "<p>No open alerts.</p>\n");
-    size_t next = 0;
-    for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--) {
-        size_t n = v->by_severity[s];
-        if (n == 0)
-            continue;
-        textbuf_printf(r->b, "<h3>%s %s (%zu)</h3>\n<ul>\n",
-                       reportview_severity_icon((nbaq_severity)s),
-                       reportview_severity_title((nbaq_severity)s), n);
-        for (size_t i = 0; i < n; i++, next++)
-            if (i < r->max_rows)
-                h_alert_item(r->b, v->open[next]);
-        textbuf_puts(r->b, "</ul>\n");
-        h_omitted(r->b, n > r->max_rows ? n - r->max_rows : 0, "max_rows");
-    }
-    h_resolved(r, v);
+    reportview_alert_groups(r, &markup);
+    h_resolved(r);
     textbuf_puts(r->b, "</section>\n");
 }
 
 /* --- metrics ----------------------------------------------------------- */
 
-static void h_metric_row(textbuf *b, const nbaq_check_result *c,
+static void h_metric_row(void *out, const nbaq_check_result *c,
                          const nbaq_metric *m)
 {
+    textbuf *b = out;
     textbuf_puts(b, "<tr><td>");
     h_status(b, m->status);
     if (m->anomalous)
@@ -338,12 +292,12 @@ static void h_metric_row(textbuf *b, const nbaq_check_result *c,
     textbuf_puts(b, "</td><td>");
     h_where(b, c->name, m->name);
     textbuf_puts(b, "</td><td class=\"n\">");
-    h_value_unit(b, m);
+    reportview_value_unit(b, m, textfmt_html);
     textbuf_puts(b, "</td><td class=\"n\">");
     if (m->has_previous) {
         char pct[TEXTFMT_NUMBER_SIZE];
         textfmt_percent_change(pct, sizeof(pct), m->change_pct);
-        h_number(b, m->previous);
+        reportview_number(b, m->previous);
         textbuf_printf(b, "</td><td class=\"n\">%s", pct);
     } else {
         textbuf_puts(b, "\u2013</td><td class=\"n\">\u2013");
@@ -353,45 +307,11 @@ static void h_metric_row(textbuf *b, const nbaq_check_result *c,
     textbuf_puts(b, "</td></tr>\n");
 }
 
-typedef int (*metric_filter)(const nbaq_metric *m);
-typedef void (*metric_item_fn)(html_report *r, const nbaq_check_result *c,
-                               const nbaq_metric *m);
-
-/* Calls item for the first `limit` metrics that pass keep, worst check
- * first; returns how many passed. */
-static size_t h_each_metric(html_report *r, metric_filter keep,
-                            metric_item_fn item, size_t limit)
-{
-    size_t matched = 0;
-    for (size_t i = 0; i < r->run->check_count; i++) {
-        const nbaq_check_result *c = r->checks[i];
-        for (size_t j = 0; j < c->metric_count; j++) {
-            if (!keep(c->metrics[j]))
-                continue;
-            if (matched++ < limit)
-                item(r, c, c->metrics[j]);
-        }
-    }
-    return matched;
-}
-
-static int any_metric(const nbaq_metric *m)
-{
-    (void)m;
-    return 1;
-}
-
-static void metric_row_item(html_report *r, const nbaq_check_result *c,
-                            const nbaq_metric *m)
-{
-    h_metric_row(r->b, c, m);
-}
-
-static void h_metrics(html_report *r)
+static void h_metrics(const reportview_report *r)
 {
     textbuf_puts(r->b, "<section id=\"metrics\">\n<h2>Metrics overview</h2>"
                        "\n");
-    if (metric_total(r->run) == 0) {
+    if (reportview_metric_total(r->run) == 0) {
         textbuf_puts(r->b, "<p>No metrics in this run.</p>\n</section>\n");
         return;
     }
@@ -400,7 +320,8 @@ static void h_metrics(html_report *r)
                  "</th><th>Metric</th><th class=\"n\">Value</th><th "
                  "class=\"n\">Previous</th><th class=\"n\">Change</th><th>"
                  "Reason</th></tr></thead><tbody>\n");
-    size_t n = h_each_metric(r, any_metric, metric_row_item, r->max_rows);
+    size_t n = reportview_each_metric(r->run, r->checks, NULL, h_metric_row,
+                                      r->b, r->max_rows);
     textbuf_puts(r->b, "</tbody></table></div>\n");
     h_omitted(r->b, n > r->max_rows ? n - r->max_rows : 0, "max_rows");
     textbuf_puts(r->b, "</section>\n");
@@ -408,37 +329,20 @@ static void h_metrics(html_report *r)
 
 /* --- trends and charts ------------------------------------------------- */
 
-static int has_trend(const nbaq_metric *m)
+static void h_trend_row(void *out, const nbaq_check_result *c,
+                        const nbaq_metric *m)
 {
-    return m->stats.count > 0;
-}
-
-static int has_chart(const nbaq_metric *m)
-{
-    return m->history_count >= 2;
-}
-
-static void trend_row_item(html_report *r, const nbaq_check_result *c,
-                           const nbaq_metric *m)
-{
-    textbuf *b = r->b;
+    textbuf *b = out;
     char window[REPORTFMT_TIME_SIZE];
     reportfmt_duration(m->window_ms, window, sizeof(window));
     textbuf_puts(b, "<tr><td>");
     h_where(b, c->name, m->name);
     textbuf_printf(b, "</td><td>%s %s</td><td class=\"n\">",
                    reportview_trend_arrow(m), reportfmt_trend_name(m->trend));
-    h_value_unit(b, m);
+    reportview_value_unit(b, m, textfmt_html);
     textbuf_printf(b, "</td><td class=\"n\">%s</td><td class=\"n\">%llu</td>",
                    window, (unsigned long long)m->stats.count);
-    const double cells[] = {m->stats.mean,   m->stats.median,
-                            m->stats.min,    m->stats.max,
-                            m->stats.stddev, m->previous_window_mean};
-    for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
-        textbuf_puts(b, "<td class=\"n\">");
-        h_number(b, cells[i]);
-        textbuf_puts(b, "</td>");
-    }
+    reportview_stats_cells(b, m, "<td class=\"n\">", "</td>");
     textbuf_puts(b, "</tr>\n");
 }
 
@@ -488,21 +392,22 @@ static void chart_point(const chart_box *box, const nbaq_point *p, double *x,
     *y = CHART_H - CHART_PAD - fy * (CHART_H - 2 * CHART_PAD);
 }
 
-static void chart_line(html_report *r, const nbaq_metric *m,
+static void chart_line(const html_charts *charts, const nbaq_metric *m,
                        const chart_box *box)
 {
+    textbuf *b = charts->b;
     size_t n = m->history_count;
-    size_t shown = n < r->chart_points ? n : r->chart_points;
+    size_t shown = n < charts->chart_points ? n : charts->chart_points;
     double x = 0, y = 0;
-    textbuf_puts(r->b, "<polyline class=\"ln\" points=\"");
+    textbuf_puts(b, "<polyline class=\"ln\" points=\"");
     for (size_t i = 0; i < shown; i++) {
         const nbaq_point *p = &m->history[sample_index(i, shown, n)];
         if (!isfinite(p->value))
             continue;
         chart_point(box, p, &x, &y);
-        textbuf_printf(r->b, "%s%.1f,%.1f", i ? " " : "", x, y);
+        textbuf_printf(b, "%s%.1f,%.1f", i ? " " : "", x, y);
     }
-    textbuf_printf(r->b,
+    textbuf_printf(b,
                    "\"/><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
                    "fill=\"currentColor\"/>",
                    x, y);
@@ -532,29 +437,31 @@ static void chart_labels(textbuf *b, const chart_box *box)
                    CHART_H - 2, to);
 }
 
-static void chart_item(html_report *r, const nbaq_check_result *c,
+static void chart_item(void *state, const nbaq_check_result *c,
                        const nbaq_metric *m)
 {
+    const html_charts *charts = state;
+    textbuf *b = charts->b;
     chart_box box = chart_bounds(m);
-    textbuf_printf(r->b, "<figure class=\"%s\"><figcaption>",
+    textbuf_printf(b, "<figure class=\"%s\"><figcaption>",
                    status_class(m->status));
-    h_where(r->b, c->name, m->name);
-    textbuf_puts(r->b, " ");
-    h_status(r->b, m->status);
-    textbuf_printf(r->b,
+    h_where(b, c->name, m->name);
+    textbuf_puts(b, " ");
+    h_status(b, m->status);
+    textbuf_printf(b,
                    "</figcaption><svg viewBox=\"0 0 %.0f %.0f\" "
                    "role=\"img\" aria-label=\"history of ",
                    CHART_W, CHART_H);
-    textfmt_html(r->b, m->name);
-    textbuf_puts(r->b, "\">");
+    textfmt_html(b, m->name);
+    textbuf_puts(b, "\">");
     if (isfinite(box.v0)) {
-        chart_labels(r->b, &box);
-        chart_line(r, m, &box);
+        chart_labels(b, &box);
+        chart_line(charts, m, &box);
     }
-    textbuf_puts(r->b, "</svg></figure>\n");
+    textbuf_puts(b, "</svg></figure>\n");
 }
 
-static void h_trends(html_report *r)
+static void h_trends(const reportview_report *r)
 {
     textbuf_puts(r->b,
                  "<section id=\"trends\">\n<h2>Trend analysis</h2>\n"
@@ -568,16 +475,26 @@ static void h_trends(html_report *r)
                  "</th><th class=\"n\">Median</th><th class=\"n\">Min</th>"
                  "<th class=\"n\">Max</th><th class=\"n\">Std dev</th><th "
                  "class=\"n\">Before</th></tr></thead><tbody>\n");
-    size_t n = h_each_metric(r, has_trend, trend_row_item, r->max_rows);
+    size_t n = reportview_each_metric(r->run, r->checks, reportview_has_stats,
+                                      h_trend_row, r->b, r->max_rows);
     textbuf_puts(r->b, "</tbody></table></div>\n");
     if (n == 0)
         textbuf_puts(r->b, "<p>No history yet: trends appear once a history "
                            "store holds a few runs.</p>\n");
     h_omitted(r->b, n > r->max_rows ? n - r->max_rows : 0, "max_rows");
+    html_charts charts = {
+        .b = r->b,
+        .max_charts = (size_t)r->api->opt_int(r->options, "max_charts"),
+        .chart_points = (size_t)r->api->opt_int(r->options, "chart_points"),
+    };
+    if (charts.chart_points < 2)
+        charts.chart_points = 2;
     textbuf_puts(r->b, "<div class=\"charts\">\n");
-    size_t charts = h_each_metric(r, has_chart, chart_item, r->max_charts);
+    size_t drawn =
+        reportview_each_metric(r->run, r->checks, reportview_has_line,
+                               chart_item, &charts, charts.max_charts);
     textbuf_puts(r->b, "</div>\n");
-    h_omitted(r->b, charts > r->max_charts ? charts - r->max_charts : 0,
+    h_omitted(r->b, drawn > charts.max_charts ? drawn - charts.max_charts : 0,
               "max_charts");
     textbuf_puts(r->b, "</section>\n");
 }
@@ -607,7 +524,7 @@ static void h_recommendation(textbuf *b, const recommendation *rec)
     textbuf_puts(b, "</dd></dl></li>\n");
 }
 
-static int h_recommendations(html_report *r)
+static int h_recommendations(const reportview_report *r)
 {
     recommendation_list list;
     if (recommend_build(&list, r->run, r->checks, r->max_recommendations) != 0)
@@ -631,76 +548,33 @@ static int h_recommendations(html_report *r)
 
 /* --- the report -------------------------------------------------------- */
 
-static int h_write(html_report *r)
+static int h_write(const reportview_report *r)
 {
-    reportview_alerts alerts;
-    if (reportview_alerts_init(&alerts, r->run) != 0)
-        return -1;
     h_head(r);
     h_header(r);
     textbuf_puts(r->b, "<main>\n");
-    h_summary(r, &alerts);
+    h_summary(r);
     h_checks(r);
-    h_alerts(r, &alerts);
+    h_alerts(r);
     h_metrics(r);
     h_trends(r);
     int rc = h_recommendations(r);
-    reportview_alerts_free(&alerts);
     textbuf_puts(r->b, "</main>\n<footer>Generated by nbaq (html reporter)."
                        "</footer>\n</body>\n</html>\n");
     return rc;
 }
 
+static const reportview_format html_format = {
+    .name = "html", .extension = "html", .write = h_write};
+
 static int html_report_fn(const nbaq_host_api *api, nbaq_ctx *ctx,
                           const nbaq_run *run, char *err, size_t err_size)
 {
-    const nbaq_options *o = api->options(ctx);
-    textbuf out;
-    textbuf_init(&out);
-    html_report r = {
-        .b = &out,
-        .run = run,
-        .checks = reportview_checks_worst_first(run),
-        .title = api->opt_string(o, "title"),
-        .max_rows = (size_t)api->opt_int(o, "max_rows"),
-        .max_recommendations = (size_t)api->opt_int(o, "max_recommendations"),
-        .max_charts = (size_t)api->opt_int(o, "max_charts"),
-        .chart_points = (size_t)api->opt_int(o, "chart_points"),
-    };
-    if (r.chart_points < 2)
-        r.chart_points = 2;
-    int rc = -1;
-    if ((run->check_count > 0 && !r.checks) || h_write(&r) != 0 ||
-        textbuf_failed(&out))
-        snprintf(err, err_size,
-                 "html: out of memory building the report of "
-                 "%zu checks",
-                 run->check_count);
-    else
-        rc = api->output_write(ctx, "html", out.data, out.len, err, err_size);
-    free(r.checks);
-    textbuf_free(&out);
-    return rc;
+    return reportview_report_write(api, ctx, run, &html_format, err, err_size);
 }
 
 static const nbaq_option_spec html_options[] = {
-    {.name = "title",
-     .type = NBAQ_OPT_STRING,
-     .default_value = "Data quality report",
-     .description = "first words of the heading, before the monitor name"},
-    {.name = "max_rows",
-     .type = NBAQ_OPT_INT,
-     .default_value = "200",
-     .min = 1,
-     .max = 1000000,
-     .description = "rows shown per table and alerts per severity, worst "
-                    "first; the rest are counted"},
-    {.name = "max_recommendations",
-     .type = NBAQ_OPT_INT,
-     .default_value = "20",
-     .min = 0,
-     .max = 10000,
-     .description = "recommendations shown, worst first"},
+    REPORTVIEW_OPTIONS,
     {.name = "max_charts",
      .type = NBAQ_OPT_INT,
      .default_value = "24",

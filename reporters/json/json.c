@@ -9,8 +9,8 @@
 
 #include "nbaq.h"
 #include "reportfmt.h"
+#include "escape.h"
 #include "textbuf.h"
-#include "utf8.h"
 
 #define REPORT_SCHEMA_VERSION 1
 
@@ -28,27 +28,11 @@ static const nbaq_option_spec json_options[] = {
  * the document stays valid whatever a plugin printed. */
 static cJSON *text_json(const char *s)
 {
-    const char *p = s ? s : "";
-    size_t step = 0;
-    while (*p != '\0' && utf8_decode(p, &step) >= 0) {
-        p += step;
-    }
-    if (*p == '\0') {
-        return cJSON_CreateString(s ? s : "");
-    }
-    textbuf clean;
-    textbuf_init(&clean);
-    textbuf_append(&clean, s, (size_t)(p - s));
-    for (; *p != '\0'; p += step) {
-        if (utf8_decode(p, &step) < 0) {
-            textbuf_puts(&clean, UTF8_REPLACEMENT);
-        } else {
-            textbuf_append(&clean, p, step);
-        }
-    }
-    cJSON *item =
-        textbuf_failed(&clean) ? NULL : cJSON_CreateString(clean.data);
-    textbuf_free(&clean);
+    textbuf scratch;
+    textbuf_init(&scratch);
+    const char *valid = textfmt_utf8_valid(&scratch, s ? s : "");
+    cJSON *item = valid ? cJSON_CreateString(valid) : NULL;
+    textbuf_free(&scratch);
     return item;
 }
 

@@ -4,48 +4,19 @@
  * severity, metrics overview, trend analysis, recommendations. Statuses
  * show as an emoji and a word. See README.md.
  */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "escape.h"
 #include "nbaq.h"
 #include "numfmt.h"
 #include "recommend.h"
 #include "reportfmt.h"
 #include "reportview.h"
+#include "reportview_report.h"
 #include "textbuf.h"
-
-typedef struct md_report {
-    textbuf *b;
-    const nbaq_run *run;
-    const nbaq_check_result **checks; /* worst first */
-    const char *title;
-    size_t max_rows;
-    size_t max_recommendations;
-} md_report;
 
 static void md_status(textbuf *b, nbaq_status s)
 {
     textbuf_printf(b, "%s %s", reportview_status_icon(s),
                    reportfmt_status_name(s));
-}
-
-static void md_number(textbuf *b, double v)
-{
-    char text[TEXTFMT_NUMBER_SIZE];
-    textfmt_number(text, sizeof(text), v);
-    textbuf_puts(b, text);
-}
-
-static void md_value_unit(textbuf *b, const nbaq_metric *m)
-{
-    md_number(b, m->value);
-    if (m->unit[0]) {
-        textbuf_putc(b, ' ');
-        textfmt_md_text(b, m->unit);
-    }
 }
 
 /* "`check` › `metric`"; metric NULL or "": the check alone. */
@@ -77,14 +48,11 @@ static void md_omitted(textbuf *b, size_t omitted, const char *option)
 
 /* --- header and summary ------------------------------------------------ */
 
-static void md_header(md_report *r)
+static void md_header(const reportview_report *r)
 {
     const nbaq_run *run = r->run;
-    char date[REPORTVIEW_TIME_SIZE], clock[REPORTVIEW_TIME_SIZE],
-        took[REPORTFMT_TIME_SIZE];
-    reportview_date(run->started_ms, date, sizeof(date));
-    reportview_clock(run->started_ms, clock, sizeof(clock));
-    reportfmt_duration(run->finished_ms - run->started_ms, took, sizeof(took));
+    reportview_run_times t;
+    reportview_run_times_of(run, &t);
     textbuf_puts(r->b, "# ");
     textfmt_md_text(r->b, r->title);
     textbuf_puts(r->b, ": ");
@@ -92,19 +60,11 @@ static void md_header(md_report *r)
     textbuf_printf(r->b,
                    "\n\n- **Date:** %s\n- **Time:** %s (took %s)\n"
                    "- **Monitor:** ",
-                   date, clock, took);
+                   t.date, t.clock, t.took);
     textfmt_md_code(r->b, run->monitor, 0);
     textbuf_puts(r->b, "\n- **Run:** ");
     textfmt_md_code(r->b, run->run_id, 0);
     textbuf_puts(r->b, "\n");
-}
-
-static size_t metric_total(const nbaq_run *run)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < run->check_count; i++)
-        n += run->checks[i]->metric_count;
-    return n;
 }
 
 static void md_alert_counts(textbuf *b, const reportview_alerts *v)
@@ -124,19 +84,17 @@ static void md_alert_counts(textbuf *b, const reportview_alerts *v)
     textbuf_printf(b, ", %zu resolved by this run", v->resolved_count);
 }
 
-static const char *history_note(int history_saved)
+static void md_history_note(textbuf *b, int history_saved)
 {
-    if (history_saved > 0)
-        return "History saved.";
-    if (history_saved == 0)
-        return "No history store configured, so no trends.";
-    return "\u26a0\ufe0f Saving history failed: the next trends may miss "
-           "this run.";
+    if (history_saved < 0)
+        textbuf_puts(b, "\u26a0\ufe0f ");
+    textbuf_puts(b, reportview_history_note(history_saved));
 }
 
-static void md_summary(md_report *r, const reportview_alerts *v)
+static void md_summary(const reportview_report *r)
 {
     const nbaq_run *run = r->run;
+    size_t metrics = reportview_metric_total(run);
     textbuf_puts(r->b, "\n## Executive summary\n\n**Overall health: ");
     md_status(r->b, run->status);
     textbuf_printf(r->b, ".** %s\n\n| Status | Checks |\n| --- | ---: |\n",
@@ -147,10 +105,12 @@ static void md_summary(md_report *r, const reportview_alerts *v)
         textbuf_printf(r->b, " | %zu |\n", run->status_counts[s]);
     }
     textbuf_printf(r->b, "\n%zu check%s, %zu metric%s, ", run->check_count,
-                   run->check_count == 1 ? "" : "s", metric_total(run),
-                   metric_total(run) == 1 ? "" : "s");
-    md_alert_counts(r->b, v);
-    textbuf_printf(r->b, ". %s\n", history_note(run->history_saved));
+                   run->check_count == 1 ? "" : "s", metrics,
+                   metrics == 1 ? "" : "s");
+    md_alert_counts(r->b, &r->alerts);
+    textbuf_puts(r->b, ". ");
+    md_history_note(r->b, run->history_saved);
+    textbuf_putc(r->b, '\n');
 }
 
 /* --- recent checks ----------------------------------------------------- */
@@ -171,7 +131,7 @@ static void md_check_row(textbuf *b, const nbaq_check_result *c)
     textbuf_puts(b, " |\n");
 }
 
-static void md_checks(md_report *r)
+static void md_checks(const reportview_report *r)
 {
     textbuf_puts(r->b, "\n## Recent checks\n\n");
     if (r->run->check_count == 0) {
@@ -191,54 +151,50 @@ static void md_checks(md_report *r)
 
 /* --- alerts ------------------------------------------------------------ */
 
-static void md_alert_item(textbuf *b, const nbaq_alert *a)
+/* "`check` › `metric`: summary", the start of an alert's line. */
+static void md_alert_text(textbuf *b, const nbaq_alert *a)
 {
-    char since[REPORTVIEW_TIME_SIZE];
-    reportview_time(a->started_ms, since, sizeof(since));
-    textbuf_printf(b, "- **%s** ", reportfmt_alert_state_name(a->state));
     md_where(b, a->check, a->metric, 0);
     textbuf_puts(b, ": ");
     textfmt_md_text(b, a->summary);
-    textbuf_printf(b, " (since %s, %u failing run%s", since, a->failing_runs,
-                   a->failing_runs == 1 ? "" : "s");
-    if (a->state == NBAQ_ALERT_SILENCED) {
-        char until[REPORTVIEW_TIME_SIZE];
-        reportview_time(a->silenced_until_ms, until, sizeof(until));
-        textbuf_printf(b, "; silenced until %s", until);
-    }
-    textbuf_puts(b, ")\n");
+}
+
+static void md_alert_heading(textbuf *b, nbaq_severity severity, size_t n)
+{
+    textbuf_printf(b, "\n### %s %s (%zu)\n\n",
+                   reportview_severity_icon(severity),
+                   reportfmt_severity_title(severity), n);
+}
+
+static void md_alert_item(textbuf *b, const nbaq_alert *a)
+{
+    textbuf_printf(b, "- **%s** ", reportfmt_alert_state_name(a->state));
+    md_alert_text(b, a);
+    reportview_alert_since(b, a);
+    textbuf_putc(b, '\n');
 }
 
 static void md_resolved_item(textbuf *b, const nbaq_alert *a)
 {
-    char since[REPORTVIEW_TIME_SIZE], ended[REPORTVIEW_TIME_SIZE];
-    reportview_time(a->started_ms, since, sizeof(since));
-    reportview_time(a->ended_ms, ended, sizeof(ended));
     textbuf_puts(b, "- ");
-    md_where(b, a->check, a->metric, 0);
-    textbuf_puts(b, ": ");
-    textfmt_md_text(b, a->summary);
-    textbuf_printf(b, " (open from %s to %s)\n", since, ended);
+    md_alert_text(b, a);
+    reportview_alert_span(b, a);
+    textbuf_putc(b, '\n');
 }
 
-static void md_alerts(md_report *r, const reportview_alerts *v)
+static void md_alerts(const reportview_report *r)
 {
+    static const reportview_alert_markup markup = {
+        .heading = md_alert_heading,
+        .item = md_alert_item,
+        .end = "",
+        .omitted = md_omitted,
+    };
+    const reportview_alerts *v = &r->alerts;
     textbuf_puts(r->b, "\n## Active alerts\n");
     if (v->open_count == 0)
         textbuf_puts(r->b, "\nNo open alerts.\n");
-    size_t next = 0;
-    for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--) {
-        size_t n = v->by_severity[s];
-        if (n == 0)
-            continue;
-        textbuf_printf(r->b, "\n### %s %s (%zu)\n\n",
-                       reportview_severity_icon((nbaq_severity)s),
-                       reportview_severity_title((nbaq_severity)s), n);
-        for (size_t i = 0; i < n; i++, next++)
-            if (i < r->max_rows)
-                md_alert_item(r->b, v->open[next]);
-        md_omitted(r->b, n > r->max_rows ? n - r->max_rows : 0, "max_rows");
-    }
+    reportview_alert_groups(r, &markup);
     if (v->resolved_count == 0)
         return;
     textbuf_puts(r->b, "\n### Resolved by this run\n\n");
@@ -257,13 +213,14 @@ static void md_previous_cells(textbuf *b, const nbaq_metric *m)
     }
     textfmt_percent_change(pct, sizeof(pct), m->change_pct);
     textbuf_puts(b, " | ");
-    md_number(b, m->previous);
+    reportview_number(b, m->previous);
     textbuf_printf(b, " | %s |", pct);
 }
 
-static void md_metric_row(textbuf *b, const nbaq_check_result *c,
+static void md_metric_row(void *out, const nbaq_check_result *c,
                           const nbaq_metric *m)
 {
+    textbuf *b = out;
     textbuf_puts(b, "| ");
     md_status(b, m->status);
     if (m->anomalous)
@@ -271,83 +228,55 @@ static void md_metric_row(textbuf *b, const nbaq_check_result *c,
     textbuf_puts(b, " | ");
     md_metric_where(b, c, m);
     textbuf_puts(b, " | ");
-    md_value_unit(b, m);
+    reportview_value_unit(b, m, textfmt_md_text);
     md_previous_cells(b, m);
     textbuf_puts(b, " ");
     textfmt_md_text(b, m->reason);
     textbuf_puts(b, " |\n");
 }
 
-/* Calls row for each metric of the checks, worst check first, that
- * passes keep; stops after max_rows rows and returns how many matched. */
-typedef int (*metric_filter)(const nbaq_metric *m);
-typedef void (*metric_row_fn)(textbuf *b, const nbaq_check_result *c,
-                              const nbaq_metric *m);
-
-static size_t md_metric_rows(md_report *r, metric_filter keep,
-                             metric_row_fn row)
+/* Rows for the metrics keep picks (NULL: all), worst check first, at
+ * most max_rows; returns how many keep picked. */
+static size_t md_metric_rows(const reportview_report *r,
+                             reportview_metric_filter keep,
+                             reportview_metric_fn row)
 {
-    size_t matched = 0;
-    for (size_t i = 0; i < r->run->check_count; i++) {
-        const nbaq_check_result *c = r->checks[i];
-        for (size_t j = 0; j < c->metric_count; j++) {
-            if (!keep(c->metrics[j]))
-                continue;
-            if (matched++ < r->max_rows)
-                row(r->b, c, c->metrics[j]);
-        }
-    }
-    return matched;
+    return reportview_each_metric(r->run, r->checks, keep, row, r->b,
+                                  r->max_rows);
 }
 
-static int any_metric(const nbaq_metric *m)
-{
-    (void)m;
-    return 1;
-}
-
-static void md_metrics(md_report *r)
+static void md_metrics(const reportview_report *r)
 {
     textbuf_puts(r->b, "\n## Metrics overview\n\n");
-    if (metric_total(r->run) == 0) {
+    if (reportview_metric_total(r->run) == 0) {
         textbuf_puts(r->b, "No metrics in this run.\n");
         return;
     }
     textbuf_puts(r->b, "| Status | Metric | Value | Previous | Change | "
                        "Reason |\n| --- | --- | ---: | ---: | ---: | --- |\n");
-    size_t n = md_metric_rows(r, any_metric, md_metric_row);
+    size_t n = md_metric_rows(r, NULL, md_metric_row);
     md_omitted(r->b, n > r->max_rows ? n - r->max_rows : 0, "max_rows");
 }
 
-static int has_trend(const nbaq_metric *m)
-{
-    return m->stats.count > 0;
-}
-
-static void md_trend_row(textbuf *b, const nbaq_check_result *c,
+static void md_trend_row(void *out, const nbaq_check_result *c,
                          const nbaq_metric *m)
 {
+    textbuf *b = out;
     char window[REPORTFMT_TIME_SIZE];
     reportfmt_duration(m->window_ms, window, sizeof(window));
     textbuf_puts(b, "| ");
     md_metric_where(b, c, m);
     textbuf_printf(b, " | %s %s | ", reportview_trend_arrow(m),
                    reportfmt_trend_name(m->trend));
-    md_value_unit(b, m);
+    reportview_value_unit(b, m, textfmt_md_text);
     textbuf_printf(b, " | %s | %llu | ", window,
                    (unsigned long long)m->stats.count);
-    const double cells[] = {m->stats.mean,   m->stats.median,
-                            m->stats.min,    m->stats.max,
-                            m->stats.stddev, m->previous_window_mean};
-    for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
-        md_number(b, cells[i]);
-        textbuf_puts(b, " | ");
-    }
+    reportview_stats_cells(b, m, "", " | ");
     b->len--; /* the last cell ends the row without its trailing space */
     textbuf_puts(b, "\n");
 }
 
-static void md_trends(md_report *r)
+static void md_trends(const reportview_report *r)
 {
     textbuf_puts(r->b, "\n## Trend analysis\n\n");
     textbuf_puts(r->b,
@@ -359,7 +288,7 @@ static void md_trends(md_report *r)
                  "---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
                  "---: |\n");
     size_t before = r->b->len;
-    size_t n = md_metric_rows(r, has_trend, md_trend_row);
+    size_t n = md_metric_rows(r, reportview_has_stats, md_trend_row);
     if (n == 0 && !textbuf_failed(r->b)) {
         r->b->len = before;
         textbuf_puts(r->b, "No history yet: trends appear once a history "
@@ -389,7 +318,7 @@ static void md_recommendation(textbuf *b, size_t number,
     textbuf_putc(b, '\n');
 }
 
-static int md_recommendations(md_report *r)
+static int md_recommendations(const reportview_report *r)
 {
     recommendation_list list;
     if (recommend_build(&list, r->run, r->checks, r->max_recommendations) != 0)
@@ -407,71 +336,31 @@ static int md_recommendations(md_report *r)
 
 /* --- the report -------------------------------------------------------- */
 
-static int md_write(md_report *r)
+static int md_write(const reportview_report *r)
 {
-    reportview_alerts alerts;
-    if (reportview_alerts_init(&alerts, r->run) != 0)
-        return -1;
     md_header(r);
-    md_summary(r, &alerts);
+    md_summary(r);
     md_checks(r);
-    md_alerts(r, &alerts);
+    md_alerts(r);
     md_metrics(r);
     md_trends(r);
     int rc = md_recommendations(r);
-    reportview_alerts_free(&alerts);
     textbuf_puts(r->b, "\n---\nGenerated by nbaq (markdown reporter).\n");
     return rc;
 }
 
+static const reportview_format markdown_format = {
+    .name = "markdown", .extension = "md", .write = md_write};
+
 static int markdown_report(const nbaq_host_api *api, nbaq_ctx *ctx,
                            const nbaq_run *run, char *err, size_t err_size)
 {
-    const nbaq_options *o = api->options(ctx);
-    textbuf out;
-    textbuf_init(&out);
-    md_report r = {
-        .b = &out,
-        .run = run,
-        .checks = reportview_checks_worst_first(run),
-        .title = api->opt_string(o, "title"),
-        .max_rows = (size_t)api->opt_int(o, "max_rows"),
-        .max_recommendations = (size_t)api->opt_int(o, "max_recommendations"),
-    };
-    int rc = -1;
-    if ((run->check_count > 0 && !r.checks) || md_write(&r) != 0 ||
-        textbuf_failed(&out))
-        snprintf(err, err_size,
-                 "markdown: out of memory building the report "
-                 "of %zu checks",
-                 run->check_count);
-    else
-        rc = api->output_write(ctx, "md", out.data, out.len, err, err_size);
-    free(r.checks);
-    textbuf_free(&out);
-    return rc;
+    return reportview_report_write(api, ctx, run, &markdown_format, err,
+                                   err_size);
 }
 
-static const nbaq_option_spec markdown_options[] = {
-    {.name = "title",
-     .type = NBAQ_OPT_STRING,
-     .default_value = "Data quality report",
-     .description = "first words of the heading, before the monitor name"},
-    {.name = "max_rows",
-     .type = NBAQ_OPT_INT,
-     .default_value = "200",
-     .min = 1,
-     .max = 1000000,
-     .description = "rows shown per table and alerts per severity, worst "
-                    "first; the rest are counted"},
-    {.name = "max_recommendations",
-     .type = NBAQ_OPT_INT,
-     .default_value = "20",
-     .min = 0,
-     .max = 10000,
-     .description = "recommendations shown, worst first; the rest are "
-                    "counted"},
-    NBAQ_OPTION_END};
+static const nbaq_option_spec markdown_options[] = {REPORTVIEW_OPTIONS,
+                                                    NBAQ_OPTION_END};
 
 static const nbaq_plugin_descriptor markdown_descriptor = {
     NBAQ_DESCRIPTOR_HEADER,

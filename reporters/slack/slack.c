@@ -12,9 +12,9 @@
 
 #include <cJSON.h>
 
-#include "alert_format.h"
 #include "alertset.h"
 #include "channel_post.h"
+#include "channel_report.h"
 #include "channel_text.h"
 #include "nbaq.h"
 #include "reportfmt.h"
@@ -35,18 +35,7 @@ static const nbaq_option_spec slack_options[] = {
      .required = 1,
      .description = "Slack incoming-webhook URL (https://hooks.slack.com/...)",
      .secret = 1},
-    {.name = "timeout",
-     .type = NBAQ_OPT_DURATION,
-     .default_value = "10s",
-     .description = "time allowed for one attempt",
-     .min = 100,
-     .max = 600000},
-    {.name = "retries",
-     .type = NBAQ_OPT_INT,
-     .default_value = "2",
-     .description = "attempts after the first on 5xx, 429 and timeouts",
-     .min = 0,
-     .max = 10},
+    CHANNEL_HTTP_OPTIONS,
     NBAQ_OPTION_END};
 
 /* Slack reads &, < and > as markup in every text object. */
@@ -117,7 +106,7 @@ static void append_alert_line(textbuf *b, const nbaq_alert *a)
 static void group_text(textbuf *b, nbaq_severity severity,
                        const nbaq_alert *const *alerts, size_t n)
 {
-    textbuf_printf(b, "*%s (%zu)*", alert_severity_title(severity), n);
+    textbuf_printf(b, "*%s (%zu)*", reportfmt_severity_title(severity), n);
     for (size_t i = 0; i < n; i++) {
         textbuf line;
         textbuf_init(&line);
@@ -203,8 +192,13 @@ static void headline(const nbaq_run *run, const alertset *set, textbuf *b)
     textbuf_printf(b, ": %s", described);
 }
 
-static char *payload_build(const nbaq_run *run, const alertset *set)
+static char *payload_build(const nbaq_host_api *api, nbaq_ctx *ctx,
+                           const nbaq_run *run, const alertset *set,
+                           int64_t now_ms)
 {
+    (void)api;
+    (void)ctx;
+    (void)now_ms;
     textbuf title, fallback;
     textbuf_init(&title);
     textbuf_init(&fallback);
@@ -232,40 +226,27 @@ static char *payload_build(const nbaq_run *run, const alertset *set)
     return text;
 }
 
+static int slack_send(const nbaq_host_api *api, nbaq_ctx *ctx, const char *body,
+                      size_t alerts, int64_t now_ms, char *err, size_t err_size)
+{
+    (void)now_ms;
+    const char *const headers[] = {"Content-Type: application/json", NULL};
+    const char *url = api->opt_string(api->options(ctx), "webhook_url");
+    /* Slack answers errors with a short code ("invalid_payload"). */
+    int rc = channel_post_body(api, ctx, "slack", url, headers, body, 1, err,
+                               err_size);
+    if (rc == 0)
+        api->log(ctx, NBAQ_LOG_INFO, "slack: delivered %zu alerts", alerts);
+    return rc;
+}
+
+static const channel_poster slack_poster = {
+    .payload = "Slack message", .build = payload_build, .send = slack_send};
+
 static int slack_report(const nbaq_host_api *api, nbaq_ctx *ctx,
                         const nbaq_run *run, char *err, size_t err_size)
 {
-    alertset set;
-    if (alertset_init(&set, run, err, err_size) != 0)
-        return -1;
-    char *body = set.count > 0 ? payload_build(run, &set) : NULL;
-    size_t count = set.count;
-    alertset_free(&set);
-    if (count == 0)
-        return 0;
-    if (body == NULL) {
-        snprintf(err, err_size, "out of memory building the Slack message");
-        return -1;
-    }
-    const nbaq_options *o = api->options(ctx);
-    const char *const headers[] = {"Content-Type: application/json", NULL};
-    nbaq_http_request req = {
-        .method = "POST",
-        .url = api->opt_string(o, "webhook_url"),
-        .headers = headers,
-        .body = body,
-        .body_len = strlen(body),
-        .timeout_ms = api->opt_int(o, "timeout"),
-        .max_retries = (unsigned)api->opt_int(o, "retries"),
-    };
-    char who[160];
-    snprintf(who, sizeof(who), "slack '%s'", api->instance_name(ctx));
-    /* Slack answers errors with a short code ("invalid_payload"). */
-    int rc = channel_post(&req, who, 1, err, err_size);
-    if (rc == 0)
-        api->log(ctx, NBAQ_LOG_INFO, "slack: delivered %zu alerts", count);
-    free(body);
-    return rc;
+    return channel_post_report(api, ctx, run, &slack_poster, err, err_size);
 }
 
 static const nbaq_plugin_descriptor slack_descriptor = {

@@ -11,11 +11,11 @@
 
 #include <cJSON.h>
 
-#include "alert_format.h"
 #include "alertset.h"
 #include "channel_headers.h"
 #include "channel_json.h"
 #include "channel_post.h"
+#include "channel_report.h"
 #include "hmac_sha256.h"
 #include "nbaq.h"
 #include "reportfmt.h"
@@ -36,26 +36,8 @@ static const nbaq_option_spec webhook_options[] = {
      .type = NBAQ_OPT_STRING,
      .description = "key of the X-Nbaq-Signature HMAC-SHA256 body signature",
      .secret = 1},
-    {.name = "timeout",
-     .type = NBAQ_OPT_DURATION,
-     .default_value = "10s",
-     .description = "time allowed for one attempt",
-     .min = 100,
-     .max = 600000},
-    {.name = "retries",
-     .type = NBAQ_OPT_INT,
-     .default_value = "2",
-     .description = "attempts after the first on 5xx, 429 and timeouts",
-     .min = 0,
-     .max = 10},
+    CHANNEL_HTTP_OPTIONS,
     NBAQ_OPTION_END};
-
-static void add_time(cJSON *obj, const char *name, int64_t epoch_ms)
-{
-    char buf[REPORTFMT_TIME_SIZE];
-    cJSON_AddStringToObject(obj, name,
-                            reportfmt_iso8601_utc(epoch_ms, buf, sizeof(buf)));
-}
 
 static cJSON *alert_json(const nbaq_alert *a)
 {
@@ -69,12 +51,13 @@ static cJSON *alert_json(const nbaq_alert *a)
     else
         cJSON_AddNullToObject(o, "metric");
     channel_json_add_string(o, "summary", a->summary);
-    cJSON_AddStringToObject(o, "severity", alert_severity_name(a->severity));
+    cJSON_AddStringToObject(o, "severity",
+                            reportfmt_severity_label(a->severity));
     cJSON_AddStringToObject(o, "state", reportfmt_alert_state_name(a->state));
     cJSON_AddNumberToObject(o, "failing_runs", (double)a->failing_runs);
-    add_time(o, "started_at", a->started_ms);
+    channel_json_add_time(o, "started_at", a->started_ms);
     if (a->state == NBAQ_ALERT_RESOLVED) {
-        add_time(o, "ended_at", a->ended_ms);
+        channel_json_add_time(o, "ended_at", a->ended_ms);
         int64_t lasted = a->ended_ms - a->started_ms;
         cJSON_AddNumberToObject(o, "duration_seconds",
                                 (double)(lasted > 0 ? lasted / 1000 : 0));
@@ -89,7 +72,8 @@ static cJSON *counts_json(const alertset *set)
         return NULL;
     cJSON_AddNumberToObject(counts, "total", (double)set->count);
     for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--)
-        cJSON_AddNumberToObject(counts, alert_severity_name((nbaq_severity)s),
+        cJSON_AddNumberToObject(counts,
+                                reportfmt_severity_label((nbaq_severity)s),
                                 (double)set->by_severity[s]);
     return counts;
 }
@@ -107,7 +91,7 @@ static cJSON *groups_json(const alertset *set)
         cJSON *list = cJSON_CreateArray();
         cJSON_AddItemToArray(groups, group);
         cJSON_AddStringToObject(group, "severity",
-                                alert_severity_name((nbaq_severity)s));
+                                reportfmt_severity_label((nbaq_severity)s));
         cJSON_AddItemToObject(group, "alerts", list);
         for (size_t i = 0; i < n; i++)
             cJSON_AddItemToArray(list, alert_json(alerts[i]));
@@ -117,16 +101,19 @@ static cJSON *groups_json(const alertset *set)
 
 /* The payload as compact JSON (malloc'd; the caller frees), or NULL when
  * memory runs out. */
-static char *payload_build(const nbaq_run *run, const alertset *set,
+static char *payload_build(const nbaq_host_api *api, nbaq_ctx *ctx,
+                           const nbaq_run *run, const alertset *set,
                            int64_t now_ms)
 {
+    (void)api;
+    (void)ctx;
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
     cJSON_AddNumberToObject(root, "version", WEBHOOK_PAYLOAD_VERSION);
     channel_json_add_string(root, "monitor", run->monitor);
     channel_json_add_string(root, "run_id", run->run_id);
-    add_time(root, "generated_at", now_ms);
+    channel_json_add_time(root, "generated_at", now_ms);
     char *text = NULL;
     if (cJSON_AddItemToObject(root, "counts", counts_json(set)) &&
         cJSON_AddItemToObject(root, "groups", groups_json(set)))
@@ -136,13 +123,11 @@ static char *payload_build(const nbaq_run *run, const alertset *set,
 }
 
 static int webhook_send(const nbaq_host_api *api, nbaq_ctx *ctx,
-                        const char *body, int64_t now_ms, char *err,
-                        size_t err_size)
+                        const char *body, size_t alerts, int64_t now_ms,
+                        char *err, size_t err_size)
 {
+    (void)alerts;
     const nbaq_options *o = api->options(ctx);
-    char who[160];
-    snprintf(who, sizeof(who), "webhook '%s'", api->instance_name(ctx));
-
     char signature[HMAC_SHA256_HEX_SIZE] = "";
     const char *key = api->opt_string(o, "hmac_secret");
     if (key != NULL && hmac_sha256_hex(key, strlen(key), body, strlen(body),
@@ -160,43 +145,23 @@ static int webhook_send(const nbaq_host_api *api, nbaq_ctx *ctx,
         channel_headers_build(api, o, "headers", own, err, err_size);
     if (headers == NULL)
         return -1;
-    nbaq_http_request req = {
-        .method = "POST",
-        .url = api->opt_string(o, "url"),
-        .headers = (const char *const *)headers,
-        .body = body,
-        .body_len = strlen(body),
-        .timeout_ms = api->opt_int(o, "timeout"),
-        .max_retries = (unsigned)api->opt_int(o, "retries"),
-    };
-    int rc = channel_post(&req, who, 0, err, err_size);
+    int rc =
+        channel_post_body(api, ctx, "webhook", api->opt_string(o, "url"),
+                          (const char *const *)headers, body, 0, err, err_size);
     free(headers);
+    if (rc == 0)
+        api->log(ctx, NBAQ_LOG_INFO, "webhook: delivered %zu bytes",
+                 strlen(body));
     return rc;
 }
+
+static const channel_poster webhook_poster = {
+    .payload = "webhook payload", .build = payload_build, .send = webhook_send};
 
 static int webhook_report(const nbaq_host_api *api, nbaq_ctx *ctx,
                           const nbaq_run *run, char *err, size_t err_size)
 {
-    alertset set;
-    if (alertset_init(&set, run, err, err_size) != 0)
-        return -1;
-    if (set.count == 0) {
-        alertset_free(&set);
-        return 0;
-    }
-    int64_t now_ms = alert_now_ms();
-    char *body = payload_build(run, &set, now_ms);
-    alertset_free(&set);
-    if (body == NULL) {
-        snprintf(err, err_size, "out of memory building the webhook payload");
-        return -1;
-    }
-    int rc = webhook_send(api, ctx, body, now_ms, err, err_size);
-    if (rc == 0)
-        api->log(ctx, NBAQ_LOG_INFO, "webhook: delivered %zu bytes",
-                 strlen(body));
-    free(body);
-    return rc;
+    return channel_post_report(api, ctx, run, &webhook_poster, err, err_size);
 }
 
 static const nbaq_plugin_descriptor webhook_descriptor = {

@@ -147,3 +147,14 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+class HttpChannelTests:
+    """Tests every HTTP channel (webhook, slack) passes, mixed into a
+    TestCase whose send(url, *options, fixture=...) runs its plugin."""
+
+    def test_nothing_to_notify_sends_nothing(self):
+        with Receiver() as receiver:
+            result = self.send(receiver.url("/hook"), fixture="quiet.json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(receiver.requests, [])

@@ -120,16 +120,6 @@ static void out_of_range_severity_is_skipped(void **state)
     alertset_free(&set);
 }
 
-static void names(void **state)
-{
-    (void)state;
-    assert_string_equal(alert_severity_name(NBAQ_SEV_CRITICAL), "critical");
-    assert_string_equal(alert_severity_name(NBAQ_SEV_INFO), "info");
-    assert_string_equal(alert_severity_name((nbaq_severity)7), "unknown");
-    assert_string_equal(alert_severity_title(NBAQ_SEV_HIGH), "High");
-    assert_string_equal(alert_severity_title((nbaq_severity)-1), "Unknown");
-}
-
 static void times(void **state)
 {
     (void)state;
@@ -147,7 +137,6 @@ int main(void)
         cmocka_unit_test(groups_by_severity_most_severe_first),
         cmocka_unit_test(nothing_to_notify_is_an_empty_set),
         cmocka_unit_test(out_of_range_severity_is_skipped),
-        cmocka_unit_test(names),
         cmocka_unit_test(times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

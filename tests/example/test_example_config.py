@@ -27,10 +27,12 @@ class ExampleConfigTest(unittest.TestCase):
         return os.path.join(d, "monitor.yaml")
 
     def test_check_config_passes(self):
-        proc = nbaq_test.run_host("-c", os.path.join(CONFIG_DIR,
-                                                     "monitor.yaml"),
-                                  "--check-config")
-        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        for name in ("monitor.yaml", "database.yaml"):
+            proc = nbaq_test.run_host("-c", os.path.join(CONFIG_DIR, name),
+                                      "--check-config")
+            self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+            self.assertIn(f"configuration OK: {CONFIG_DIR}/{name}",
+                          proc.stdout)
 
     def test_run_writes_a_valid_report(self):
         config = self.copy_example()
@@ -51,11 +53,30 @@ class ExampleConfigTest(unittest.TestCase):
         jsonschema.Draft202012Validator(schema).validate(report)
 
         checks = {c["name"]: c for c in report["checks"]}
-        self.assertEqual(sorted(checks), ["disk_root", "load", "orders_rows"])
-        for check in checks.values():
-            self.assertEqual(check["plugin"], "exec")
-            self.assertIn(check["status"], ("PASS", "WARNING", "FAIL"),
-                          check["message"])
+        self.assertEqual(sorted(checks),
+                         ["disk_root", "load", "orders_rows", "scrapes_count",
+                          "scrapes_fresh", "scrapes_json"])
+        for name in ("disk_root", "load", "orders_rows"):
+            self.assertEqual(checks[name]["plugin"], "exec")
+            self.assertIn(checks[name]["status"], ("PASS", "WARNING", "FAIL"),
+                          checks[name]["message"])
+        # config/example/data/scrapes: 11 box scores (6 in season=2024, 5 in
+        # season=2025, one of them empty and one with a trailing comma) and
+        # one rosters.jsonl, counted by hand.
+        count = {m["name"]: m["value"] for m in
+                 checks["scrapes_count"]["metrics"]}
+        self.assertEqual(count["objects"], 12)
+        self.assertEqual(count["zero_byte_objects"], 1)
+        self.assertEqual(count["objects.by_prefix.boxscores"], 11)
+        self.assertEqual(count["objects.by_prefix.rosters"], 1)
+        self.assertEqual(checks["scrapes_count"]["status"], "WARNING")
+        js = {m["name"]: m["value"] for m in
+              checks["scrapes_json"]["metrics"]}
+        self.assertEqual((js["sampled"], js["valid"], js["invalid"],
+                          js["empty"]), (11, 9, 1, 1))
+        self.assertEqual(checks["scrapes_json"]["status"], "FAIL")
+        self.assertIn("game-0022504.json", checks["scrapes_json"]["message"])
+        self.assertEqual(checks["scrapes_fresh"]["status"], "PASS")
         # config/example/data/orders.csv has 12 data rows.
         rows = checks["orders_rows"]
         self.assertEqual(rows["status"], "PASS")

@@ -61,6 +61,31 @@ def run_reporter(name, fixture=BASIC, options=(), output=None,
         return proc, data
 
 
+def drive(driver, plugin_path, fixture_path, sets=(), fail_write=None):
+    """Runs nbaq-report-driver once, the report on its stdout; returns the
+    CompletedProcess (bytes). For tests outside this folder, which find
+    the driver and the plugin themselves."""
+    argv = [driver]
+    for s in sets:
+        argv += ["--set", s]
+    if fail_write:
+        argv += ["--fail-write", fail_write]
+    return subprocess.run(argv + [plugin_path, fixture_path],
+                          capture_output=True, timeout=60)
+
+
+def fixture_variant(directory, fixture_path, change):
+    """Writes directory/run.json: the JSON fixture at fixture_path after
+    change(run); returns its path."""
+    with open(fixture_path) as f:
+        run = json.load(f)
+    change(run)
+    path = os.path.join(directory, "run.json")
+    with open(path, "w") as f:
+        json.dump(run, f)
+    return path
+
+
 def report_bytes(test, name, fixture=BASIC, options=()):
     """The report, asserting the driver succeeded."""
     proc, data = run_reporter(name, fixture, options)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reportfmt.h"
+
 /* One block of the arena; blocks are chained and freed together. */
 typedef struct arena_block {
     struct arena_block *next;
@@ -58,6 +60,19 @@ static int grow_ptrs(run_builder *rb, void ***items, size_t count, size_t *cap)
     return 0;
 }
 
+/* Appends a new zeroed item of size bytes to an array of pointers; NULL
+ * when memory runs out. */
+static void *append_item(run_builder *rb, void ***items, size_t *count,
+                         size_t *cap, size_t size)
+{
+    if (grow_ptrs(rb, items, *count, cap) != 0)
+        return NULL;
+    void *item = arena_alloc(rb, size);
+    if (item)
+        (*items)[(*count)++] = item;
+    return item;
+}
+
 const char *run_builder_strdup(run_builder *rb, const char *s)
 {
     if (!s)
@@ -104,17 +119,15 @@ nbaq_run *run_builder_run(run_builder *rb)
 nbaq_check_result *run_builder_add_check(run_builder *rb, const char *name,
                                          const char *plugin)
 {
-    if (grow_ptrs(rb, (void ***)&rb->checks, rb->run.check_count,
-                  &rb->check_cap) != 0)
-        return NULL;
-    nbaq_check_result *c = arena_alloc(rb, sizeof(*c));
+    nbaq_check_result *c =
+        append_item(rb, (void ***)&rb->checks, &rb->run.check_count,
+                    &rb->check_cap, sizeof(*c));
     if (!c)
         return NULL;
     c->name = run_builder_strdup(rb, name);
     c->plugin = run_builder_strdup(rb, plugin);
     c->message = "";
     c->severity = NBAQ_SEV_MEDIUM;
-    rb->checks[rb->run.check_count++] = c;
     rb->run.checks = (const nbaq_check_result *const *)rb->checks;
     rb->metric_cap = 0;
     return c->name && c->plugin ? c : NULL;
@@ -127,10 +140,8 @@ nbaq_metric *run_builder_add_metric(run_builder *rb, const char *name,
         return NULL;
     nbaq_check_result *c = rb->checks[rb->run.check_count - 1];
     nbaq_metric **metrics = (nbaq_metric **)c->metrics;
-    if (grow_ptrs(rb, (void ***)&metrics, c->metric_count, &rb->metric_cap) !=
-        0)
-        return NULL;
-    nbaq_metric *m = arena_alloc(rb, sizeof(*m));
+    nbaq_metric *m = append_item(rb, (void ***)&metrics, &c->metric_count,
+                                 &rb->metric_cap, sizeof(*m));
     if (!m)
         return NULL;
     m->name = run_builder_strdup(rb, name);
@@ -139,7 +150,6 @@ nbaq_metric *run_builder_add_metric(run_builder *rb, const char *name,
     m->reason = "";
     m->change_pct = NAN;
     m->previous_window_mean = NAN;
-    metrics[c->metric_count++] = m;
     c->metrics = (const nbaq_metric *const *)metrics;
     return m->name && m->unit ? m : NULL;
 }
@@ -164,36 +174,16 @@ int run_builder_set_history(run_builder *rb, nbaq_metric *metric,
 nbaq_alert *run_builder_add_alert(run_builder *rb, const char *check,
                                   const char *metric, const char *summary)
 {
-    if (grow_ptrs(rb, (void ***)&rb->alerts, rb->run.alert_count,
-                  &rb->alert_cap) != 0)
-        return NULL;
-    nbaq_alert *a = arena_alloc(rb, sizeof(*a));
+    nbaq_alert *a = append_item(rb, (void ***)&rb->alerts, &rb->run.alert_count,
+                                &rb->alert_cap, sizeof(*a));
     if (!a)
         return NULL;
     a->check = run_builder_strdup(rb, check);
     a->metric = run_builder_strdup(rb, metric);
     a->summary = run_builder_strdup(rb, summary);
     a->fingerprint = "";
-    rb->alerts[rb->run.alert_count++] = a;
     rb->run.alerts = (const nbaq_alert *const *)rb->alerts;
     return a->check && a->metric && a->summary ? a : NULL;
-}
-
-int run_builder_status_rank(nbaq_status status)
-{
-    switch (status) {
-    case NBAQ_PASS:
-        return 0;
-    case NBAQ_WARNING:
-        return 1;
-    case NBAQ_FAIL:
-        return 2;
-    case NBAQ_UNKNOWN:
-        return 3;
-    case NBAQ_ERROR:
-        return 4;
-    }
-    return 4;
 }
 
 void run_builder_finish(run_builder *rb, int keep_status)
@@ -204,7 +194,7 @@ void run_builder_finish(run_builder *rb, int keep_status)
         nbaq_status s = rb->checks[i]->status;
         if ((unsigned)s < NBAQ_STATUS_COUNT)
             rb->run.status_counts[s]++;
-        if (run_builder_status_rank(s) > run_builder_status_rank(worst))
+        if (reportfmt_status_rank(s) > reportfmt_status_rank(worst))
             worst = s;
     }
     if (!keep_status)

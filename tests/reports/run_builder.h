@@ -43,7 +43,4 @@ nbaq_alert *run_builder_add_alert(run_builder *rb, const char *check,
  * status as the worst check (PASS < WARNING < FAIL < UNKNOWN < ERROR).  */
 void run_builder_finish(run_builder *rb, int keep_status);
 
-/* Rank of a status in the "worst" order of nbaq.h: PASS 0 .. ERROR 4. */
-int run_builder_status_rank(nbaq_status status);
-
 #endif /* NBAQ_RUN_BUILDER_H */

@@ -8,9 +8,12 @@
  *     --sigv4 REGION:SERVICE   credentials from NBAQ_PROBE_ACCESS_KEY,
  *                              NBAQ_PROBE_SECRET_KEY, NBAQ_PROBE_TOKEN
  *     --retries N  --timeout-ms N  --capture N  --what TEXT
+ *     --retry-base-ms N        first backoff (default 50)
+ *     --retry-if-body TEXT     also retry a response whose body holds TEXT
  *
- * Prints "status=N failure=NAME attempts=N body_len=N truncated=N", then
- * "error=TEXT" and "body=TEXT". Exit 0 when a response arrived, else 1.
+ * Prints "status=N failure=NAME attempts=N body_len=N truncated=N
+ * retry_wait_ms=N", then "error=TEXT" and "body=TEXT". Exit 0 when a
+ * response arrived, else 1.
  */
 #include "http.h"
 
@@ -19,6 +22,11 @@
 #include <string.h>
 
 #define MAX_HEADERS 32
+
+static int body_holds(void *user, const nbaq_http_response *resp)
+{
+    return resp->body != NULL && strstr(resp->body, user) != NULL;
+}
 
 int main(int argc, char **argv)
 {
@@ -52,6 +60,11 @@ int main(int argc, char **argv)
             req.max_capture = (size_t)atoll(v);
         } else if (strcmp(k, "what") == 0) {
             req.what = v;
+        } else if (strcmp(k, "retry-base-ms") == 0) {
+            req.retry_base_ms = atoll(v);
+        } else if (strcmp(k, "retry-if-body") == 0) {
+            req.retry_if = body_holds;
+            req.user = (void *)v;
         } else {
             fprintf(stderr, "http_probe: unknown option %s\n", argv[i]);
             return 64;
@@ -64,14 +77,16 @@ int main(int argc, char **argv)
     req.method = argv[i];
     req.url = argv[i + 1];
     req.headers = headers;
-    req.retry_base_ms = 50;
+    if (req.retry_base_ms == 0)
+        req.retry_base_ms = 50;
 
     nbaq_http_response resp;
     char err[1024] = "";
     int rc = nbaq_http_perform(&req, &resp, err, sizeof err);
-    printf("status=%ld failure=%s attempts=%u body_len=%zu truncated=%d\n",
+    printf("status=%ld failure=%s attempts=%u body_len=%zu truncated=%d "
+           "retry_wait_ms=%lld\n",
            resp.status, nbaq_http_failure_name(resp.failure), resp.attempts,
-           resp.body_len, resp.body_truncated);
+           resp.body_len, resp.body_truncated, (long long)resp.retry_wait_ms);
     printf("error=%s\n", err);
     printf("body=%s\n", resp.body ? resp.body : "");
     nbaq_http_response_free(&resp);

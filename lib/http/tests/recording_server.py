@@ -1,11 +1,18 @@
-"""A small HTTP endpoint on 127.0.0.1 for the lib/http and lib/objstore
-tests: it records every request and answers from a function the test
-gives. It stands in only for what a real S3 server cannot be made to do
-(wrong signatures, broken XML, endless listings, failures and retries).
+"""A small HTTP endpoint on 127.0.0.1 for the lib/http, lib/objstore and
+cloudwatch tests: it records every request and answers from a function
+the test gives (or, ScriptedServer, from a list of replies). It stands in
+only for what a real server cannot be made to do (wrong signatures,
+broken XML, endless listings, failures and retries) and for CloudWatch's
+query API, which has no local server.
 """
+import collections
 import http.server
 import socket
 import threading
+import time
+
+# One request as the server received it: headers a list of (name, value).
+Request = collections.namedtuple("Request", "method path headers body")
 
 
 class Reply:
@@ -24,8 +31,8 @@ class Reply:
 
 class RecordingServer:
     def __init__(self, respond):
-        """respond(request) -> Reply; request is a dict with method,
-        path (raw, as sent), headers (list of (name, value)), body."""
+        """respond(request) -> Reply; request is a Request (path raw, as
+        sent)."""
         self.respond = respond
         self.requests = []
         self._lock = threading.Lock()
@@ -34,6 +41,7 @@ class RecordingServer:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls
 
             def log_message(self, *args):
                 pass
@@ -41,9 +49,8 @@ class RecordingServer:
             def _handle(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                request = {"method": self.command, "path": self.path,
-                           "headers": list(self.headers.items()),
-                           "body": body}
+                request = Request(self.command, self.path,
+                                  list(self.headers.items()), body)
                 with server._lock:
                     server.requests.append(request)
                 reply = server.respond(request)
@@ -90,4 +97,24 @@ class RecordingServer:
         self._thread.join(10)
 
     def header_values(self, request, name):
-        return [v for k, v in request["headers"] if k.lower() == name.lower()]
+        return [v for k, v in request.headers if k.lower() == name.lower()]
+
+
+class ScriptedServer(RecordingServer):
+    """Answers from a script of (status, body) pairs, in order, then with
+    `then`; every reply carries `headers`. Records when each request
+    arrived (time.monotonic()) in arrivals."""
+
+    def __init__(self, script=(), then=(200, b"done"), headers=None):
+        self.script = list(script)
+        self.then = then
+        self.reply_headers = headers or {}
+        self.arrivals = []
+        self._script_lock = threading.Lock()
+        super().__init__(self._answer)
+
+    def _answer(self, request):
+        with self._script_lock:
+            self.arrivals.append(time.monotonic())
+            status, body = self.script.pop(0) if self.script else self.then
+        return Reply(status, body, headers=self.reply_headers)

@@ -30,15 +30,15 @@ EMPTY_SHA = ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852"
 
 def botocore_authorization(request, port, region, service, token=None):
     """Authorization botocore computes for a request the server saw."""
-    dates = [v for k, v in request["headers"] if k.lower() == "x-amz-date"]
+    dates = [v for k, v in request.headers if k.lower() == "x-amz-date"]
     when = datetime.datetime.strptime(dates[0], "%Y%m%dT%H%M%SZ")
     headers = {"host": f"127.0.0.1:{port}"}
-    for name, value in request["headers"]:
+    for name, value in request.headers:
         if name.lower() in ("content-type", "x-amz-security-token"):
             headers[name] = value
-    aws_request = AWSRequest(method=request["method"],
-                             url=f"http://127.0.0.1:{port}{request['path']}",
-                             headers=headers, data=request["body"])
+    aws_request = AWSRequest(method=request.method,
+                             url=f"http://127.0.0.1:{port}{request.path}",
+                             headers=headers, data=request.body)
     signer_class = (botocore.auth.S3SigV4Auth if service == "s3"
                     else botocore.auth.SigV4Auth)
     signer = signer_class(Credentials(ACCESS_KEY, SECRET_KEY, token),
@@ -103,7 +103,7 @@ class SigV4Test(unittest.TestCase):
                 with self.subTest(method=method, path=path):
                     request = self.run_probe(server, method, path, region,
                                              service, body, headers, token)
-                    self.assertEqual(request["path"], path)
+                    self.assertEqual(request.path, path)
                     auth = self.assert_same_signature(server, request, region,
                                                       service, token)
                     self.assertIn(f"Credential={ACCESS_KEY}/20240102/"
@@ -130,7 +130,7 @@ class SigV4Test(unittest.TestCase):
                    b'</ListBucketResult>')
 
         def respond(request):
-            if "list-type=2" in request["path"]:
+            if "list-type=2" in request.path:
                 return Reply(200, listing)
             return Reply(200, b"{}")
         keys = ["dir/x y+z&w/été.json", "a~b/c=d;e,f@g$h.json", "plain"]
@@ -150,10 +150,10 @@ class SigV4Test(unittest.TestCase):
             self.assertEqual(out.stdout.count("\tok\t2\t2\t"), 3, out.stdout)
             self.assertEqual(len(server.requests), 4)
             self.assertEqual(
-                server.requests[0]["path"],
+                server.requests[0].path,
                 "/bkt/?list-type=2&max-keys=1000&prefix=dir%2Fsub%20x%2B"
                 "%26%C3%A9%2F")
-            paths = sorted(r["path"] for r in server.requests[1:])
+            paths = sorted(r.path for r in server.requests[1:])
             self.assertEqual(paths, sorted([
                 "/bkt/dir/x%20y%2Bz%26w/%C3%A9t%C3%A9.json",
                 "/bkt/a~b/c%3Dd%3Be%2Cf%40g%24h.json", "/bkt/plain"]))

@@ -1,7 +1,7 @@
 /*
  * Units of lib/objstore that need no server: metric segment names, the
- * ListObjectsV2 page parser, timestamps, credentials order, the file
- * backend's order and its report of an unreadable directory.
+ * ListObjectsV2 page parser, timestamps and the bounded per-prefix table.
+ * (The credential chain is lib/awscreds's, tested there.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "objstore_internal.h"
+#include "objstore_prefix_table.h"
 
 static void test_metric_segment(void **state)
 {
@@ -103,72 +103,40 @@ static void test_page_parser(void **state)
     s3_page_free(p);
 }
 
-static void test_credentials_order(void **state)
+static void test_prefix_table(void **state)
 {
-    char dir[] = "/tmp/nbaq-cred-XXXXXX", path[128], err[256];
-    objstore_credentials c;
-    nbaq_objstore_config cfg = {0};
-    FILE *f;
+    nbaq_objstore_prefix_table t;
+    nbaq_objstore_prefix_stats *a, *b;
+    size_t kept = 0;
     (void)state;
 
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/credentials", dir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("[default]\naws_access_key_id = DEFKEY\naws_secret_access_key = "
-          "defsecret\n[other]\naws_access_key_id=OTHERKEY\n"
-          "aws_secret_access_key=othersecret\naws_session_token = tok\n",
-          f);
-    fclose(f);
-    cfg.credentials_file = path;
-    unsetenv("AWS_PROFILE");
-    unsetenv("AWS_SESSION_TOKEN");
-
-    setenv("AWS_ACCESS_KEY_ID", "ENVKEY", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
-    cfg.access_key_id = "OPTKEY";
-    cfg.secret_access_key = "optsecret";
-    assert_int_equal(objstore_credentials_resolve(&cfg, &c, err, sizeof err),
-                     0);
-    assert_string_equal(c.access_key_id, "OPTKEY");
-    assert_string_equal(c.source, "options");
-    objstore_credentials_wipe(&c);
-
-    cfg.access_key_id = cfg.secret_access_key = NULL;
-    assert_int_equal(objstore_credentials_resolve(&cfg, &c, err, sizeof err),
-                     0);
-    assert_string_equal(c.access_key_id, "ENVKEY");
-    assert_string_equal(c.source, "environment");
-    objstore_credentials_wipe(&c);
-
-    unsetenv("AWS_ACCESS_KEY_ID");
-    assert_int_equal(objstore_credentials_resolve(&cfg, &c, err, sizeof err),
-                     0);
-    assert_string_equal(c.access_key_id, "DEFKEY");
-    assert_string_equal(c.source, "profile default");
-    objstore_credentials_wipe(&c);
-
-    cfg.profile = "other";
-    assert_int_equal(objstore_credentials_resolve(&cfg, &c, err, sizeof err),
-                     0);
-    assert_string_equal(c.secret_access_key, "othersecret");
-    assert_string_equal(c.session_token, "tok");
-    objstore_credentials_wipe(&c);
-
-    cfg.profile = "missing";
-    assert_int_equal(objstore_credentials_resolve(&cfg, &c, err, sizeof err),
-                     -1);
-    assert_non_null(strstr(err, "has no profile [missing]"));
-
-    cfg.profile = NULL;
-    cfg.access_key_id = "ONLYKEY";
-    assert_int_equal(objstore_credentials_resolve(&cfg, &c, err, sizeof err),
-                     -1);
-    assert_string_equal(err, "access_key_id and secret_access_key must be "
-                             "given together");
-    unsetenv("AWS_SECRET_ACCESS_KEY");
-    remove(path);
-    rmdir(dir);
+    assert_int_equal(nbaq_objstore_prefix_table_init(&t, 2), 0);
+    a = nbaq_objstore_prefix_table_entry(&t, "season=2024/x", 11);
+    assert_non_null(a);
+    assert_string_equal(a->part, "season=2024");
+    assert_int_equal(a->objects, 0);
+    assert_true(a->newest_ms == INT64_MIN);
+    a->objects++;
+    /* the same part again, from another buffer: the same entry */
+    assert_ptr_equal(nbaq_objstore_prefix_table_entry(&t, "season=2024", 11),
+                     a);
+    /* parts are bytes: one that is a prefix of another is distinct */
+    b = nbaq_objstore_prefix_table_entry(&t, "season", 6);
+    assert_non_null(b);
+    assert_ptr_not_equal(a, b);
+    assert_int_equal(t.used, 2);
+    assert_false(t.full);
+    /* a third part: over the limit, refused; known parts still found */
+    assert_null(nbaq_objstore_prefix_table_entry(&t, "v1.2", 4));
+    assert_true(t.full);
+    assert_false(t.failed);
+    assert_ptr_equal(nbaq_objstore_prefix_table_entry(&t, "season", 6), b);
+    for (size_t i = 0; i < t.slot_count; i++)
+        kept += t.slots[i].part != NULL;
+    assert_int_equal(kept, 2);
+    assert_int_equal(a->objects, 1);
+    nbaq_objstore_prefix_table_free(&t);
+    assert_null(t.slots);
 }
 
 int main(void)
@@ -177,7 +145,7 @@ int main(void)
         cmocka_unit_test(test_metric_segment),
         cmocka_unit_test(test_parse_time),
         cmocka_unit_test(test_page_parser),
-        cmocka_unit_test(test_credentials_order),
+        cmocka_unit_test(test_prefix_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,7 +56,7 @@ class S3EdgeTest(unittest.TestCase):
 
         def respond(req):
             token = None
-            for part in req["path"].split("?", 1)[1].split("&"):
+            for part in req.path.split("?", 1)[1].split("&"):
                 if part.startswith("continuation-token="):
                     token = part.split("=", 1)[1]
             return Reply(200, pages[token])
@@ -167,7 +167,7 @@ class S3EdgeTest(unittest.TestCase):
 
     def test_object_over_the_cap(self):
         def respond(req):
-            if req["path"].endswith("/big"):
+            if req.path.endswith("/big"):
                 return Reply(200, b"x" * 5000)
             return Reply(200, b"y" * 10)
         with RecordingServer(respond) as server:

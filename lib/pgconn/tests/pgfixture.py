@@ -49,15 +49,22 @@ def can_connect(url):
     return out.returncode == 0
 
 
-def require_password(role, password):
-    """Creates `role` with a scram password and makes the server ask it for
+# The one role that must give a password, shared with the C tests
+# (lib/pgconn/tests/pgtest.h) so that tests running at once write identical
+# pg_hba.conf lines.
+PW_ROLE = "nbaq_test_pw"
+PASSWORD = "Corr3ct-H0rse-B4ttery"
+
+
+def require_password():
+    """Creates PW_ROLE with PASSWORD (scram) and makes the server ask it for
     that password on TCP: a line for the role on top of pg_hba.conf (the
     fixture trusts everyone else), then a reload, waited for."""
-    psql(f"""DO $$BEGIN
-               IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}')
-               THEN CREATE ROLE {role} LOGIN; END IF; END$$;
+    role = PW_ROLE
+    psql(f"""DO $$BEGIN CREATE ROLE {role} LOGIN;
+             EXCEPTION WHEN duplicate_object THEN NULL; END$$;
              SET password_encryption = 'scram-sha-256';
-             ALTER ROLE {role} PASSWORD '{password}'""")
+             ALTER ROLE {role} PASSWORD '{PASSWORD}'""")
     hba_file = psql("SHOW hba_file")
     line = f"host all {role} 127.0.0.1/32 scram-sha-256\n"
     with open(hba_file) as f:

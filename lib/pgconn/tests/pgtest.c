@@ -61,8 +61,14 @@ void pgtest_value(PGconn *conn, const char *sql, char *out, size_t size)
     PQclear(res);
 }
 
-void pgtest_require_password(PGconn *conn, const char *role)
+void pgtest_require_password(PGconn *conn)
 {
+    const char *role = PGTEST_PW_ROLE;
+    pgtest_exec(conn, "DO $$BEGIN CREATE ROLE " PGTEST_PW_ROLE " LOGIN; "
+                      "EXCEPTION WHEN duplicate_object THEN NULL; END$$");
+    pgtest_exec(conn,
+                "SET password_encryption = 'scram-sha-256'; "
+                "ALTER ROLE " PGTEST_PW_ROLE " PASSWORD '" PGTEST_PASSWORD "'");
     char hba_file[1024];
     pgtest_value(conn, "SHOW hba_file", hba_file, sizeof hba_file);
     FILE *f = fopen(hba_file, "r");

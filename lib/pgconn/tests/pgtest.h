@@ -22,11 +22,22 @@ void pgtest_exec(PGconn *conn, const char *sql);
 void pgtest_value(PGconn *conn, const char *sql, char *out, size_t size);
 
 /*
- * Makes the server ask `role` for a scram-sha-256 password on TCP, by
- * putting a line for that role at the top of the server's pg_hba.conf and
- * reloading (the fixture trusts everyone else). Idempotent.
+ * The one role of the test server that must give a password. Every test
+ * that needs one (C and Python: lib/pgconn/tests/pgfixture.py) uses this
+ * same role, password and pg_hba.conf line, so that tests running at once
+ * write identical lines (their tests also share the ctest RESOURCE_LOCK
+ * nbaq_pg_hba).
  */
-void pgtest_require_password(PGconn *conn, const char *role);
+#define PGTEST_PW_ROLE "nbaq_test_pw"
+#define PGTEST_PASSWORD "Corr3ct-H0rse-B4ttery"
+
+/*
+ * Creates PGTEST_PW_ROLE with PGTEST_PASSWORD (scram-sha-256) and makes
+ * the server ask it for that password on TCP, by putting a line for it at
+ * the top of the server's pg_hba.conf and reloading (the fixture trusts
+ * everyone else). Idempotent.
+ */
+void pgtest_require_password(PGconn *conn);
 
 /* A URL for the test database as `user` with `password` (NULL: none). */
 void pgtest_url_for(const char *user, const char *password, char *out,

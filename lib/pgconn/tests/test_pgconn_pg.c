@@ -10,8 +10,8 @@
 #include "pgconn.h"
 #include "pgtest.h"
 
-#define ROLE "nbaq_pgconn_pw"
-#define PASSWORD "Corr3ct-H0rse"
+#define ROLE PGTEST_PW_ROLE
+#define PASSWORD PGTEST_PASSWORD
 #define WRONG_PASSWORD "Wr0ng-Batt3ry"
 
 static pgconn *open_ok(const char *dsn)
@@ -100,12 +100,7 @@ static void test_wrong_password(void **state)
 {
     (void)state;
     PGconn *admin = pgtest_connect();
-    pgtest_exec(admin, "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles "
-                       "WHERE rolname = '" ROLE "') THEN CREATE ROLE " ROLE
-                       " LOGIN; END IF; END$$");
-    pgtest_exec(admin, "SET password_encryption = 'scram-sha-256'; "
-                       "ALTER ROLE " ROLE " PASSWORD '" PASSWORD "'");
-    pgtest_require_password(admin, ROLE);
+    pgtest_require_password(admin);
     PQfinish(admin);
 
     char url[600], err[512] = "";

@@ -12,8 +12,8 @@ import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
 
 READER = "nbaq_dbq_py_reader"
-PW_ROLE = "nbaq_dbq_py_pw"
-PASSWORD = "Tr0ub4dor-and-3"
+PW_ROLE = pgfixture.PW_ROLE
+PASSWORD = pgfixture.PASSWORD
 
 # dbq_py.orders, 20 rows, id 1..20:
 #   customer NULL when id % 4 = 0: ids 4 8 12 16 20        -> 5 (25 %)
@@ -199,8 +199,37 @@ reporters:
                       "500 ms)", check["message"])
         self.assertEqual(self.value(m, "dbq_py.victim.rows"), 3)
 
+    def test_statement_ends_before_the_check_timeout(self):
+        # statement_timeout 5m, but the check may run only 3s: the query is
+        # cancelled by the server a second before the host would stop the
+        # check, so the table is named with the reason.
+        d = nbaq_test.temp_dir(self)
+        path = nbaq_test.write_file(d, "monitor.yaml", """monitor: dbq_deadline
+timeout: 3s
+checks:
+  - name: tables
+    plugin: db_quality
+    options:
+      dsn: "${NBAQ_DBQ_DSN}"
+      statement_timeout: 5m
+      tables:
+        - name: dbq_py.orders
+          filter: pg_sleep(10) IS NOT NULL
+reporters:
+  - plugin: json
+    options:
+      output: report.json
+""")
+        proc = nbaq_test.run_host(
+            "-c", path, env={"NBAQ_DBQ_DSN": pgfixture.url_for(READER)})
+        with open(os.path.join(d, "report.json")) as f:
+            check = json.load(f)["checks"][0]
+        self.assertEqual(check["status"], "ERROR")
+        self.assertIn("dbq_py.orders: counting rows and NULLs: canceling "
+                      "statement due to statement timeout", check["message"])
+
     def test_wrong_password_is_never_shown(self):
-        pgfixture.require_password(PW_ROLE, PASSWORD)
+        pgfixture.require_password()
         wrong = "N0t-" + PASSWORD
         proc, check, m = self.run_check(
             "        - name: dbq_py.orders\n",

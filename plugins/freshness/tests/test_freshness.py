@@ -4,34 +4,26 @@ times the test sets) and on a real s3rver (which dates objects at upload:
 only key-derived figures can agree there). Figures worked out by hand
 from objstore_fixtures (ages in hours are in its object list)."""
 import datetime
-import json
 import os
-import subprocess
 import sys
 import time
 import unittest
 
 SOURCE = os.environ.get("NBAQ_SOURCE_DIR", "")
-sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
 sys.path.insert(0, os.path.join(SOURCE, "lib", "objstore", "tests"))
-import nbaq_test  # noqa: E402
+import checker_case  # noqa: E402
 import objstore_fixtures  # noqa: E402
+from checker_case import nbaq_test  # noqa: E402
 
 BUCKET = f"fr-{os.getpid()}"
 
 
 def check_yaml(name, **options):
-    lines = [f"  - name: {name}", "    plugin: freshness", "    options:"]
-    for key, value in options.items():
-        lines.append(f"      {key}: {json.dumps(value)}")
-    return "\n".join(lines) + "\n"
+    return checker_case.check_yaml("freshness", name, options)
 
 
-class FreshnessTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.s3 = nbaq_test.service_env("s3rver")
-        objstore_fixtures.upload_s3(cls.s3["NBAQ_TEST_S3_ENDPOINT"], BUCKET)
+class FreshnessTest(checker_case.FixtureBucketCase):
+    bucket = BUCKET
 
     def setUp(self):
         d = nbaq_test.temp_dir(self)
@@ -39,28 +31,8 @@ class FreshnessTest(unittest.TestCase):
         objstore_fixtures.write_local(self.root)
         self.today = datetime.datetime.now(datetime.timezone.utc).date()
 
-    def s3_options(self, **extra):
-        options = {"url": f"s3://{BUCKET}/data/",
-                   "endpoint": self.s3["NBAQ_TEST_S3_ENDPOINT"],
-                   "access_key_id": "S3RVER", "secret_access_key": "S3RVER"}
-        options.update(extra)
-        return options
-
     def run_checks(self, checks_yaml):
-        d = nbaq_test.temp_dir(self)
-        config = nbaq_test.write_file(d, "monitor.yaml", (
-            "monitor: freshtest\nchecks:\n" + checks_yaml +
-            "reporters:\n  - plugin: json\n"
-            "    options: {output: report.json}\n"))
-        proc = nbaq_test.run_host("-c", config, cwd=d)
-        path = os.path.join(d, "report.json")
-        self.assertTrue(os.path.exists(path), proc.stderr)
-        with open(path) as f:
-            return {c["name"]: c for c in json.load(f)["checks"]}
-
-    @staticmethod
-    def metrics(check):
-        return {m["name"]: m["value"] for m in check["metrics"]}
+        return checker_case.run_checks(self, "freshtest", checks_yaml)[1]
 
     def date(self, offset):
         return objstore_fixtures.day(offset, self.today)

@@ -11,15 +11,15 @@ reference_sample(), a separate Python implementation of the same seeded
 reservoir (splitmix64, xoshiro256**, algorithm R).
 """
 import gzip
-import json
 import os
 import sys
 import unittest
 import urllib.request
 
 SOURCE = os.environ.get("NBAQ_SOURCE_DIR", "")
-sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
-import nbaq_test  # noqa: E402
+sys.path.insert(0, os.path.join(SOURCE, "lib", "objstore", "tests"))
+import checker_case  # noqa: E402
+from checker_case import nbaq_test  # noqa: E402
 
 CAP = 1024  # max_object_bytes: 1K in the configs below
 
@@ -108,10 +108,7 @@ def reference_sample(keys, k, seed):
 
 
 def check_yaml(name, options):
-    lines = [f"  - name: {name}", "    plugin: json_validity", "    options:"]
-    for key, value in options.items():
-        lines.append(f"      {key}: {json.dumps(value)}")
-    return "\n".join(lines) + "\n"
+    return checker_case.check_yaml("json_validity", name, options)
 
 
 class JsonValidityCases:
@@ -122,27 +119,14 @@ class JsonValidityCases:
         raise NotImplementedError
 
     def run_checks(self, checks_yaml, *args):
-        d = nbaq_test.temp_dir(self)
-        config = nbaq_test.write_file(d, "monitor.yaml", (
-            "monitor: jvtest\nchecks:\n" + checks_yaml +
-            "reporters:\n  - plugin: json\n"
-            "    options: {output: report.json}\n"))
-        proc = nbaq_test.run_host("-c", config, *args, cwd=d)
-        path = os.path.join(d, "report.json")
-        self.assertTrue(os.path.exists(path),
-                        f"no report; host stderr:\n{proc.stderr}")
-        with open(path) as f:
-            report = json.load(f)
-        return proc, {c["name"]: c for c in report["checks"]}
+        return checker_case.run_checks(self, "jvtest", checks_yaml, *args)
 
     def run_one(self, *args, **options):
         proc, checks = self.run_checks(check_yaml("jv", self.options(**options)),
                                        *args)
         return proc, checks["jv"]
 
-    @staticmethod
-    def metrics(check):
-        return {m["name"]: m["value"] for m in check["metrics"]}
+    metrics = staticmethod(checker_case.metrics)
 
     def assert_counts(self, check, **expected):
         got = self.metrics(check)
@@ -315,11 +299,9 @@ class S3rver(JsonValidityCases, unittest.TestCase):
             assert response.status == 200, (url, response.status)
 
     def options(self, prefix="data", **extra):
-        return {"url": f"s3://{self.bucket}/{prefix}/",
-                "endpoint": self.s3["NBAQ_TEST_S3_ENDPOINT"],
-                "access_key_id": self.s3["NBAQ_TEST_S3_ACCESS_KEY"],
-                "secret_access_key": self.s3["NBAQ_TEST_S3_SECRET_KEY"],
-                "max_object_bytes": "1K", **extra}
+        return checker_case.s3_options(self.s3,
+                                       f"s3://{self.bucket}/{prefix}/",
+                                       max_object_bytes="1K", **extra)
 
 
 if __name__ == "__main__":

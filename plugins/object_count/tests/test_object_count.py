@@ -3,41 +3,25 @@
 `s3rver`) and on a local directory holding the same objects: the same
 figures from both, worked out by hand in objstore_fixtures.EXPECTED.
 Then the failures a user meets, each an ERROR naming the bucket or path."""
-import json
 import os
-import subprocess
 import sys
 import unittest
 
 SOURCE = os.environ.get("NBAQ_SOURCE_DIR", "")
-sys.path.insert(0, os.path.join(SOURCE, "tests", "support"))
 sys.path.insert(0, os.path.join(SOURCE, "lib", "objstore", "tests"))
-import nbaq_test  # noqa: E402
+import checker_case  # noqa: E402
 import objstore_fixtures  # noqa: E402
+from checker_case import nbaq_test  # noqa: E402
 
 BUCKET = f"oc-{os.getpid()}"
 
 
 def check_yaml(name, **options):
-    lines = [f"  - name: {name}", "    plugin: object_count", "    options:"]
-    for key, value in options.items():
-        lines.append(f"      {key}: {json.dumps(value)}")
-    return "\n".join(lines) + "\n"
+    return checker_case.check_yaml("object_count", name, options)
 
 
-class ObjectCountTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.s3 = nbaq_test.service_env("s3rver")
-        objstore_fixtures.upload_s3(cls.s3["NBAQ_TEST_S3_ENDPOINT"], BUCKET)
-
-    def s3_options(self, **extra):
-        options = {"url": f"s3://{BUCKET}/data/",
-                   "endpoint": self.s3["NBAQ_TEST_S3_ENDPOINT"],
-                   "access_key_id": self.s3["NBAQ_TEST_S3_ACCESS_KEY"],
-                   "secret_access_key": self.s3["NBAQ_TEST_S3_SECRET_KEY"]}
-        options.update(extra)
-        return options
+class ObjectCountTest(checker_case.FixtureBucketCase):
+    bucket = BUCKET
 
     def local_dir(self):
         d = nbaq_test.temp_dir(self)
@@ -45,28 +29,13 @@ class ObjectCountTest(unittest.TestCase):
         return os.path.join(d, "data")
 
     def run_checks(self, checks_yaml, as_user=None, workdir=None, cwd=None):
-        d = workdir or nbaq_test.temp_dir(self)
-        config = nbaq_test.write_file(d, "monitor.yaml", (
-            "monitor: objtest\nchecks:\n" + checks_yaml +
-            "reporters:\n  - plugin: json\n"
-            "    options: {output: report.json}\n"))
         prefix = []
         if as_user is not None:
             prefix = ["setpriv", f"--reuid={as_user}", f"--regid={as_user}",
                       "--clear-groups"]
-        proc = subprocess.run(prefix + [nbaq_test.HOST, "-c", config],
-                              capture_output=True, text=True, timeout=120,
-                              cwd=cwd or d)
-        path = os.path.join(d, "report.json")
-        self.assertTrue(os.path.exists(path),
-                        f"no report; host stderr:\n{proc.stderr}")
-        with open(path) as f:
-            report = json.load(f)
-        return proc, {c["name"]: c for c in report["checks"]}
-
-    @staticmethod
-    def metrics(check):
-        return {m["name"]: m["value"] for m in check["metrics"]}
+        return checker_case.run_checks(self, "objtest", checks_yaml,
+                                       workdir=workdir, cwd=cwd,
+                                       argv_prefix=prefix)
 
     def assert_fixture_figures(self, check):
         e = objstore_fixtures.EXPECTED

@@ -10,8 +10,8 @@ sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
 import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
 
-PW_ROLE = "nbaq_sqlm_py_pw"
-PASSWORD = "C0rrect-st4ple"
+PW_ROLE = pgfixture.PW_ROLE
+PASSWORD = pgfixture.PASSWORD
 
 
 class SqlMetricTest(unittest.TestCase):
@@ -127,7 +127,7 @@ reporters:
                          "statement timeout (statement_timeout 300 ms)")
 
     def test_wrong_password_is_never_shown(self):
-        pgfixture.require_password(PW_ROLE, PASSWORD)
+        pgfixture.require_password()
         wrong = "N0t-" + PASSWORD
         proc, check, m = self.run_check(
             "SELECT 1", dsn=pgfixture.url_for(PW_ROLE, wrong))

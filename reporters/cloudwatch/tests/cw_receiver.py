@@ -6,22 +6,23 @@ PutMetricDataResponse. The checks of what it received are independent of
 the reporter: the SigV4 signature is recomputed with botocore (Debian's
 python3-botocore), the form body is parsed with urllib.parse.
 """
-import collections
 import datetime
-import http.server
+import os
 import re
-import threading
+import sys
 import urllib.parse
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "lib", "http", "tests"))
+from recording_server import ScriptedServer  # noqa: E402
+
 OK_BODY = (b'<PutMetricDataResponse xmlns="http://monitoring.amazonaws.com/'
            b'doc/2010-08-01/"><ResponseMetadata><RequestId>1</RequestId>'
            b'</ResponseMetadata></PutMetricDataResponse>')
-
-Request = collections.namedtuple("Request", "method path headers body")
 
 
 def error_body(code, message, kind="Sender"):
@@ -30,51 +31,14 @@ def error_body(code, message, kind="Sender"):
             "</ErrorResponse>").encode()
 
 
-class Receiver:
-    """Use as a context manager; url is the endpoint to give the plugin."""
+class Receiver(ScriptedServer):
+    """Use as a context manager; url is the endpoint to give the plugin.
+    requests holds recording_server.Request tuples."""
 
     def __init__(self, script=()):
-        self.requests = []
-        self.script = list(script)
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length)
-                headers = [(k, v) for k, v in self.headers.items()]
-                with receiver.lock:
-                    receiver.requests.append(
-                        Request(self.command, self.path, headers, body))
-                    status, reply = (receiver.script.pop(0) if receiver.script
-                                     else (200, OK_BODY))
-                self.send_response(status)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                                      Handler)
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=10)
+        super().__init__(script, then=(200, OK_BODY),
+                         headers={"Content-Type": "text/xml"})
+        self.url += "/"
 
 
 def header_map(request):

@@ -4,13 +4,15 @@ driver of tests/reports: the exact document, worked out by hand from the
 fixture, and its validity against docs/report.schema.json."""
 import json
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
                                 "tests", "support"))
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "reports"))
 import nbaq_test  # noqa: E402
+import report_test_support  # noqa: E402
 
 import jsonschema  # noqa: E402
 
@@ -119,13 +121,8 @@ def validator():
 
 
 def drive(fixture_path, *sets, fail_write=None):
-    args = [DRIVER]
-    for s in sets:
-        args += ["--set", s]
-    if fail_write:
-        args += ["--fail-write", fail_write]
-    return subprocess.run(args + [PLUGIN, fixture_path], capture_output=True,
-                          timeout=60)
+    return report_test_support.drive(DRIVER, PLUGIN, fixture_path, sets,
+                                     fail_write)
 
 
 class JsonReporterTest(unittest.TestCase):
@@ -137,13 +134,8 @@ class JsonReporterTest(unittest.TestCase):
         return r.stdout
 
     def fixture_variant(self, change):
-        with open(FIXTURE) as f:
-            run = json.load(f)
-        change(run)
-        path = os.path.join(nbaq_test.temp_dir(self), "run.json")
-        with open(path, "w") as f:
-            json.dump(run, f)
-        return path
+        return report_test_support.fixture_variant(nbaq_test.temp_dir(self),
+                                                   FIXTURE, change)
 
     def test_exact_document(self):
         doc = json.loads(self.report())

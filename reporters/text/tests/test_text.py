@@ -2,15 +2,16 @@
 """The text reporter on a fixed run (reporters/json/tests/run_full.json),
 through the report driver of tests/reports: the exact text, worked out by
 hand from the fixture."""
-import json
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
                                 "tests", "support"))
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "reports"))
 import nbaq_test  # noqa: E402
+import report_test_support  # noqa: E402
 
 FIXTURE = os.path.join(nbaq_test.SOURCE_DIR, "reporters", "json", "tests",
                        "run_full.json")
@@ -57,11 +58,7 @@ history saved
 
 
 def drive(fixture_path, *sets):
-    args = [DRIVER]
-    for s in sets:
-        args += ["--set", s]
-    return subprocess.run(args + [PLUGIN, fixture_path], capture_output=True,
-                          timeout=60)
+    return report_test_support.drive(DRIVER, PLUGIN, fixture_path, sets)
 
 
 class TextReporterTest(unittest.TestCase):
@@ -72,13 +69,8 @@ class TextReporterTest(unittest.TestCase):
         return r.stdout.decode()
 
     def fixture_variant(self, change):
-        with open(FIXTURE) as f:
-            run = json.load(f)
-        change(run)
-        path = os.path.join(nbaq_test.temp_dir(self), "run.json")
-        with open(path, "w") as f:
-            json.dump(run, f)
-        return path
+        return report_test_support.fixture_variant(nbaq_test.temp_dir(self),
+                                                   FIXTURE, change)
 
     def test_exact_text(self):
         self.maxDiff = None

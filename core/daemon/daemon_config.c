@@ -1,0 +1,203 @@
+#include "daemon_config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "yread.h"
+
+#define TOKEN_MAX 4096
+#define MAX_CONNECTIONS_LIMIT 10000
+#define HISTORY_POINTS_MIN 10
+#define HISTORY_POINTS_MAX 100000
+
+static const char where[] = "daemon";
+
+void daemon_config_defaults(daemon_config *d)
+{
+    memset(d, 0, sizeof *d);
+    d->location = "";
+    d->listen = DAEMON_DEFAULT_LISTEN;
+    d->interval_ms = DAEMON_DEFAULT_INTERVAL_MS;
+    d->jitter = DAEMON_DEFAULT_JITTER;
+    d->max_connections = DAEMON_DEFAULT_MAX_CONNECTIONS;
+    d->history_points = DAEMON_DEFAULT_HISTORY_POINTS;
+    d->refresh_ms = DAEMON_DEFAULT_REFRESH_MS;
+}
+
+int daemon_listen_split(const char *listen, char *host, size_t host_size,
+                        unsigned *port, char *err, size_t err_size)
+{
+    const char *colon;
+    const char *host_start = listen;
+    size_t host_len;
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (!close || close[1] != ':')
+            return err_set(err, err_size,
+                           "expected [address]:port for an IPv6 address");
+        host_start = listen + 1;
+        host_len = (size_t)(close - host_start);
+        colon = close + 1;
+    } else {
+        colon = strrchr(listen, ':');
+        if (!colon)
+            return err_set(err, err_size, "expected host:port");
+        host_len = (size_t)(colon - listen);
+        if (memchr(listen, ':', host_len))
+            return err_set(err, err_size,
+                           "write an IPv6 address in brackets: [::1]:9464");
+    }
+    if (host_len >= host_size)
+        return err_set(err, err_size, "the host is too long");
+    const char *p = colon + 1;
+    char *end;
+    errno = 0;
+    long value = strtol(p, &end, 10);
+    if (!*p || *end || errno || value < 0 || value > 65535)
+        return err_set(err, err_size, "the port must be a number 0 to 65535");
+    memcpy(host, host_start, host_len);
+    host[host_len] = '\0';
+    *port = (unsigned)value;
+    return 0;
+}
+
+/* Visible ASCII only: the token travels in an HTTP header. The message
+ * never shows the value. */
+static int check_token(const ynode *node, const char *key, const char *token,
+                       char *err, size_t err_size)
+{
+    size_t len = strlen(token);
+    if (len == 0)
+        return yread_fail(node, where, err, err_size, "'%s' is empty", key);
+    if (len > TOKEN_MAX)
+        return yread_fail(node, where, err, err_size,
+                          "'%s' is longer than %d bytes", key, TOKEN_MAX);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)token[i];
+        if (c < 0x21 || c > 0x7e)
+            return yread_fail(node, where, err, err_size,
+                              "'%s' may hold visible ASCII characters only "
+                              "(no spaces); the value is not shown",
+                              key);
+    }
+    return 0;
+}
+
+static int read_token_file(arena *mem, const ynode *node, const char *dir,
+                           char **out, char *err, size_t err_size)
+{
+    char *path;
+    if (yread_string(mem, node, where, "token_file", &path, err, err_size))
+        return -1;
+    if (path[0] != '/') {
+        size_t len = strlen(dir) + strlen(path) + 2;
+        char *joined = arena_alloc(mem, len);
+        if (!joined)
+            return yread_fail(node, where, err, err_size, "out of memory");
+        snprintf(joined, len, "%s/%s", dir, path);
+        path = joined;
+    }
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return yread_fail(node, where, err, err_size,
+                          "'token_file' %s: cannot open: %s", path,
+                          strerror(errno));
+    char buf[TOKEN_MAX + 2];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    int too_long = n > TOKEN_MAX;
+    fclose(f);
+    if (too_long)
+        return yread_fail(node, where, err, err_size,
+                          "'token_file' %s: longer than %d bytes", path,
+                          TOKEN_MAX);
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
+                     buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+        buf[--n] = '\0';
+    *out = arena_strdup(mem, buf);
+    memset(buf, 0, sizeof buf);
+    if (!*out)
+        return yread_fail(node, where, err, err_size, "out of memory");
+    return check_token(node, "token_file", *out, err, err_size);
+}
+
+static int parse_key(arena *mem, const char *key, const ynode *v,
+                     const char *dir, daemon_config *d, char *err,
+                     size_t err_size)
+{
+    int64_t n;
+    if (strcmp(key, "listen") == 0) {
+        char host[256], reason[128];
+        unsigned port;
+        if (yread_string(mem, v, where, key, &d->listen, err, err_size))
+            return -1;
+        if (daemon_listen_split(d->listen, host, sizeof host, &port, reason,
+                                sizeof reason) != 0)
+            return yread_fail(v, where, err, err_size, "'listen' %s, got '%s'",
+                              reason, d->listen);
+        return 0;
+    }
+    if (strcmp(key, "token") == 0)
+        return yread_string(mem, v, where, key, &d->token, err, err_size) ||
+               check_token(v, key, d->token, err, err_size);
+    if (strcmp(key, "token_file") == 0)
+        return read_token_file(mem, v, dir, &d->token, err, err_size);
+    if (strcmp(key, "interval") == 0)
+        return yread_duration(v, where, key, DAEMON_MIN_INTERVAL_MS,
+                              &d->interval_ms, err, err_size);
+    if (strcmp(key, "refresh") == 0)
+        return yread_duration(v, where, key, 1000, &d->refresh_ms, err,
+                              err_size);
+    if (strcmp(key, "jitter") == 0) {
+        if (yread_double(v, where, key, &d->jitter, err, err_size))
+            return -1;
+        if (d->jitter < 0 || d->jitter > DAEMON_MAX_JITTER)
+            return yread_fail(v, where, err, err_size,
+                              "'jitter' is a fraction of the interval from 0 "
+                              "to %g, got '%s'",
+                              DAEMON_MAX_JITTER, v->text);
+        return 0;
+    }
+    if (strcmp(key, "max_connections") == 0) {
+        if (yread_int(v, where, key, 1, MAX_CONNECTIONS_LIMIT, &n, err,
+                      err_size))
+            return -1;
+        d->max_connections = (unsigned)n;
+        return 0;
+    }
+    if (strcmp(key, "history_points") == 0) {
+        if (yread_int(v, where, key, HISTORY_POINTS_MIN, HISTORY_POINTS_MAX,
+                      &n, err, err_size))
+            return -1;
+        d->history_points = (unsigned)n;
+        return 0;
+    }
+    return 0;
+}
+
+int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
+                        daemon_config *d, char *err, size_t err_size)
+{
+    static const char *const keys[] = {
+        "listen",          "token",          "token_file", "interval",
+        "jitter",          "max_connections", "history_points",
+        "refresh",         NULL};
+    if (yread_check_keys(node, keys, "in daemon", err, err_size) != 0)
+        return -1;
+    if (ynode_get(node, "token") && ynode_get(node, "token_file"))
+        return yread_fail(ynode_get(node, "token_file"), where, err, err_size,
+                          "give 'token' or 'token_file', not both");
+    char location[512];
+    d->configured = 1;
+    d->location =
+        arena_strdup(mem, ynode_location(node, location, sizeof location));
+    for (size_t i = 0; i < node->count; i++) {
+        if (parse_key(mem, node->pairs[i].key->text, node->pairs[i].value,
+                      config_dir, d, err, err_size) != 0)
+            return -1;
+    }
+    return 0;
+}

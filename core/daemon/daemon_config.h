@@ -1,0 +1,58 @@
+/*
+ * daemon_config.h - the `daemon:` section of the config, read by
+ * config_load() with every other key and used only by `nbaq-host
+ * --daemon` (docs/daemon.md). The per-check `interval` lives in
+ * check_config.
+ *
+ * Ownership: strings are allocated in the config's arena and live until
+ * config_free().
+ */
+#ifndef NBAQ_CORE_DAEMON_CONFIG_H
+#define NBAQ_CORE_DAEMON_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ydoc.h"
+
+#define DAEMON_DEFAULT_LISTEN "127.0.0.1:9464"
+#define DAEMON_DEFAULT_INTERVAL_MS (5 * 60 * 1000LL)
+#define DAEMON_DEFAULT_JITTER 0.1
+#define DAEMON_MAX_JITTER 0.5
+#define DAEMON_DEFAULT_MAX_CONNECTIONS 64u
+#define DAEMON_DEFAULT_HISTORY_POINTS 500u
+#define DAEMON_DEFAULT_REFRESH_MS 10000LL
+#define DAEMON_MIN_INTERVAL_MS 1000LL
+
+typedef struct daemon_config {
+    int configured;           /* the section is present                  */
+    const char *location;     /* "file:line:col" of the section, or ""   */
+    char *listen;             /* "host:port"; default DAEMON_DEFAULT_LISTEN */
+    char *token;              /* bearer token; NULL: none. A secret: never
+                                 printed, logged or put in a message     */
+    int64_t interval_ms;      /* checks without their own `interval`     */
+    double jitter;            /* 0 .. 0.5, a fraction of the interval     */
+    unsigned max_connections; /* open HTTP connections at once            */
+    unsigned history_points;  /* most points one /api/history answer has  */
+    int64_t refresh_ms;       /* how often the dashboard reloads          */
+} daemon_config;
+
+/* The defaults, as if the section were absent. */
+void daemon_config_defaults(daemon_config *d);
+
+/*
+ * Reads the `daemon:` mapping into d (which holds the defaults). Unknown
+ * keys are errors with a suggestion. `token_file` is read here (relative
+ * to config_dir); its content, like `token`, never appears in a message.
+ * Returns 0, or -1 with err "file:line:col: daemon: ...".
+ */
+int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
+                        daemon_config *d, char *err, size_t err_size);
+
+/* Splits "host:port", "[v6]:port" or ":port" (all addresses). host gets
+ * "" for ":port". Returns 0, or -1 with err naming what is wrong. */
+int daemon_listen_split(const char *listen, char *host, size_t host_size,
+                        unsigned *port, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,565 @@
+#include "http.h"
+
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "assets.h"
+#include "clock.h"
+#include "history_api.h"
+#include "log.h"
+#include "render.h"
+#include "strbuf.h"
+#include "text.h"
+
+/* Bounds on what a client may send and hold. */
+#define REQUEST_MEMORY_LIMIT (32u * 1024u) /* request line + headers   */
+#define PATH_MAX_BYTES 1024u               /* longer: 404               */
+#define IDLE_TIMEOUT_S 10u
+#define LISTEN_BACKLOG 128u
+
+/* Response codes counted for nbaq_daemon_http_requests_total. */
+static const unsigned counted_codes[] = {200, 400, 401, 404, 405,
+                                         413, 500, 503, 0};
+#define CODE_SLOTS (sizeof counted_codes / sizeof counted_codes[0])
+
+struct http_server {
+    struct MHD_Daemon *mhd;
+    snapshot_hub *hub;
+    history_api history;
+    struct MHD_Response *assets[8]; /* daemon_assets, made once        */
+    uint64_t answered[CODE_SLOTS];  /* by counted_codes; last: others  */
+    char last_error[512];           /* libmicrohttpd's last message    */
+};
+
+/* One request: its raw URI, as sent, before any decoding. */
+typedef struct request {
+    char *raw;
+    int too_long;
+    int answered;
+} request;
+
+int http_token_equal(const char *given, const char *expected)
+{
+    size_t n = strlen(given), m = strlen(expected);
+    volatile unsigned char diff = (unsigned char)(n != m);
+    for (size_t i = 0; i < m; i++) {
+        unsigned char g = i < n ? (unsigned char)given[i] : 0;
+        diff |= (unsigned char)(g ^ (unsigned char)expected[i]);
+    }
+    return diff == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Responses                                                            */
+
+static void count(http_server *s, unsigned code)
+{
+    size_t i = 0;
+    while (counted_codes[i] && counted_codes[i] != code)
+        i++;
+    s->answered[i]++;
+}
+
+static void common_headers(struct MHD_Response *r, const char *type)
+{
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
+static enum MHD_Result answer(http_server *s, struct MHD_Connection *c,
+                            unsigned code, struct MHD_Response *r)
+{
+    if (!r)
+        return MHD_NO;
+    count(s, code);
+    enum MHD_Result ok = MHD_queue_response(c, code, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static void free_text(void *text)
+{
+    free(text);
+}
+
+/* A JSON answer built for this request (text malloc'd, taken over). */
+static enum MHD_Result send_json(http_server *s, struct MHD_Connection *c,
+                                 unsigned code, char *text)
+{
+    if (!text)
+        return MHD_NO;
+    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(
+        strlen(text), text, free_text);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    common_headers(r, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return answer(s, c, code, r);
+}
+
+static enum MHD_Result send_error(http_server *s, struct MHD_Connection *c,
+                                  unsigned code, const char *message)
+{
+    strbuf body = STRBUF_INIT;
+    strbuf_appendf(&body, "{\"error\":\"%s\"}", message); /* plain ASCII */
+    return send_json(s, c, code, body.failed ? NULL : strbuf_take(&body));
+}
+
+static void release_snapshot(void *snap)
+{
+    snapshot_unref(snap);
+}
+
+/* text lives in snap: the response holds a reference until it is sent. */
+static enum MHD_Result send_snapshot_text(http_server *s,
+                                          struct MHD_Connection *c,
+                                          snapshot *snap, const char *text,
+                                          size_t len, const char *type)
+{
+    snapshot_ref(snap);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer_with_free_callback_cls(
+            len, (void *)text, release_snapshot, snap);
+    if (!r) {
+        snapshot_unref(snap);
+        return MHD_NO;
+    }
+    common_headers(r, type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return answer(s, c, 200, r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Routes                                                               */
+
+static enum MHD_Result serve_asset(http_server *s, struct MHD_Connection *c,
+                                   size_t i)
+{
+    count(s, 200);
+    return MHD_queue_response(c, 200, s->assets[i]);
+}
+
+static enum MHD_Result serve_health(http_server *s, struct MHD_Connection *c,
+                                    const snapshot *snap)
+{
+    if (snap->stopping)
+        return send_json(s, c, 503, strdup("{\"status\":\"stopping\"}"));
+    return send_json(s, c, 200, strdup("{\"status\":\"ok\"}"));
+}
+
+typedef struct metrics_body {
+    snapshot *snap;
+    char *tail;
+} metrics_body;
+
+static void release_metrics(void *arg)
+{
+    metrics_body *body = arg;
+    snapshot_unref(body->snap);
+    free(body->tail);
+    free(body);
+}
+
+static void memory_figures(long long *rss, long long *max_rss)
+{
+    *rss = *max_rss = -1;
+    long pages_total, pages_resident;
+    FILE *f = fopen("/proc/self/statm", "re");
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages_total, &pages_resident) == 2)
+            *rss = (long long)pages_resident * sysconf(_SC_PAGESIZE);
+        fclose(f);
+    }
+    struct rusage usage;
+    if (getrusage(RUSAGE_SELF, &usage) == 0)
+        *max_rss = (long long)usage.ru_maxrss * 1024;
+}
+
+static void http_figures(http_server *s, strbuf *out, const char *monitor)
+{
+    prom_family(out, "nbaq_daemon_http_requests_total", "counter",
+                "HTTP requests answered, by status code (\"other\": any "
+                "code not listed).");
+    for (size_t i = 0; i < CODE_SLOTS; i++) {
+        strbuf_appendf(out, "nbaq_daemon_http_requests_total{monitor=\"");
+        prom_label_value(out, monitor);
+        if (counted_codes[i])
+            strbuf_appendf(out, "\",code=\"%u\"} ", counted_codes[i]);
+        else
+            strbuf_append(out, "\",code=\"other\"} ");
+        prom_number(out, (double)s->answered[i]);
+        strbuf_append_char(out, '\n');
+    }
+}
+
+static enum MHD_Result serve_metrics(http_server *s, struct MHD_Connection *c,
+                                     snapshot *snap)
+{
+    health_figures h = {.monitor = snap->monitor,
+                        .started_ms = snap->started_ms,
+                        .now_ms = clock_wall_ms()};
+    memory_figures(&h.rss_bytes, &h.max_rss_bytes);
+    strbuf tail = STRBUF_INIT;
+    render_health(&tail, &h);
+    count(s, 200); /* this answer counts in its own figures */
+    http_figures(s, &tail, snap->monitor);
+    metrics_body *body = malloc(sizeof *body);
+    if (!body || tail.failed) {
+        free(body);
+        strbuf_free(&tail);
+        return MHD_NO;
+    }
+    body->snap = snapshot_ref(snap);
+    body->tail = strbuf_take(&tail);
+    struct MHD_IoVec iov[2] = {{snap->metrics_text, snap->metrics_len},
+                               {body->tail, strlen(body->tail)}};
+    struct MHD_Response *r =
+        MHD_create_response_from_iovec(iov, 2, release_metrics, body);
+    if (!r) {
+        release_metrics(body);
+        return MHD_NO;
+    }
+    common_headers(r, "text/plain; version=0.0.4; charset=utf-8");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result ok = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static const char *arg(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result serve_history(http_server *s, struct MHD_Connection *c,
+                                     const snapshot *snap)
+{
+    history_query q = {.check = arg(c, "check"),
+                       .metric = arg(c, "metric"),
+                       .since = arg(c, "since"),
+                       .until = arg(c, "until"),
+                       .points = arg(c, "points")};
+    int status = 500;
+    char *text = history_api_answer(&s->history, snap, &q, clock_wall_ms(),
+                                    &status);
+    return send_json(s, c, (unsigned)status, text);
+}
+
+static int authorized(struct MHD_Connection *c, const snapshot *snap)
+{
+    if (!snap->token)
+        return 1;
+    const char *h =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return 0;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    return http_token_equal(h, snap->token);
+}
+
+static enum MHD_Result unauthorized(http_server *s, struct MHD_Connection *c)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        sizeof "{\"error\":\"unauthorized\"}" - 1,
+        (void *)"{\"error\":\"unauthorized\"}", MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    common_headers(r, "application/json");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                            "Bearer realm=\"nbaq\"");
+    return answer(s, c, 401, r);
+}
+
+/* The protected routes; 0 when path is none of them. */
+static enum MHD_Result serve_api(http_server *s, struct MHD_Connection *c,
+                                 const char *path, snapshot *snap, int *found)
+{
+    *found = 1;
+    int status = strcmp(path, "/api/status") == 0;
+    int history = strcmp(path, "/api/history") == 0;
+    int metrics = strcmp(path, "/metrics") == 0;
+    if (!status && !history && !metrics) {
+        *found = 0;
+        return MHD_NO;
+    }
+    if (!authorized(c, snap))
+        return unauthorized(s, c);
+    if (status)
+        return send_snapshot_text(s, c, snap, snap->status_json,
+                                  snap->status_len, "application/json");
+    if (history)
+        return serve_history(s, c, snap);
+    return serve_metrics(s, c, snap);
+}
+
+static enum MHD_Result route(http_server *s, struct MHD_Connection *c,
+                             const char *path, snapshot *snap)
+{
+    for (size_t i = 0; i < daemon_asset_count; i++) {
+        if (strcmp(path, daemon_assets[i].path) == 0)
+            return serve_asset(s, c, i);
+    }
+    if (strcmp(path, "/healthz") == 0)
+        return serve_health(s, c, snap);
+    int found;
+    enum MHD_Result ok = serve_api(s, c, path, snap, &found);
+    if (found)
+        return ok;
+    return send_error(s, c, 404, "not found");
+}
+
+/* Printable ASCII only, for log lines: a path is the client's text. */
+static void printable(char *dst, size_t size, const char *src)
+{
+    size_t k = 0;
+    for (; *src && k + 1 < size; src++)
+        dst[k++] = (*src >= 0x20 && *src < 0x7f) ? *src : '?';
+    dst[k] = '\0';
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **req_cls)
+{
+    (void)url;
+    (void)version;
+    (void)upload;
+    http_server *s = cls;
+    request *req = *req_cls;
+    if (!req)
+        return MHD_NO; /* out of memory in on_uri */
+    if (req->answered) {
+        *upload_size = 0; /* a body nobody asked for: dropped */
+        return MHD_YES;
+    }
+    req->answered = 1;
+    char path[PATH_MAX_BYTES + 1] = "";
+    if (!req->too_long) {
+        size_t len = strcspn(req->raw, "?#");
+        memcpy(path, req->raw, len);
+        path[len] = '\0';
+    }
+    char shown[128];
+    printable(shown, sizeof shown, path[0] ? path : "(too long)");
+    log_msg(NBAQ_LOG_DEBUG, NULL, "http: %s %s", method, shown);
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        struct MHD_Response *r = MHD_create_response_from_buffer(
+            sizeof "{\"error\":\"method not allowed\"}" - 1,
+            (void *)"{\"error\":\"method not allowed\"}",
+            MHD_RESPMEM_PERSISTENT);
+        if (r) {
+            common_headers(r, "application/json");
+            MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        }
+        return answer(s, c, 405, r);
+    }
+    if (req->too_long)
+        return send_error(s, c, 404, "not found");
+    snapshot *snap = snapshot_hub_acquire(s->hub);
+    if (!snap)
+        return send_error(s, c, 503, "starting");
+    enum MHD_Result ok = route(s, c, path, snap);
+    snapshot_unref(snap);
+    return ok;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    request *req = calloc(1, sizeof *req);
+    if (!req)
+        return NULL;
+    size_t len = strcspn(uri, "?#");
+    req->too_long = len > PATH_MAX_BYTES;
+    req->raw = strndup(uri, PATH_MAX_BYTES + 1);
+    if (!req->raw) {
+        free(req);
+        return NULL;
+    }
+    return req;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)c;
+    (void)why;
+    request *req = *req_cls;
+    if (req) {
+        free(req->raw);
+        free(req);
+    }
+    *req_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    http_server *s = cls;
+    vsnprintf(s->last_error, sizeof s->last_error, fmt, ap);
+    size_t len = strlen(s->last_error);
+    while (len > 0 && (s->last_error[len - 1] == '\n' ||
+                       s->last_error[len - 1] == '\r'))
+        s->last_error[--len] = '\0';
+    log_msg(NBAQ_LOG_DEBUG, NULL, "http: %s", s->last_error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Start and stop                                                       */
+
+static int make_assets(http_server *s, char *err, size_t err_size)
+{
+    if (daemon_asset_count > sizeof s->assets / sizeof s->assets[0])
+        return err_set(err, err_size, "too many dashboard assets");
+    for (size_t i = 0; i < daemon_asset_count; i++) {
+        struct MHD_Response *r = MHD_create_response_from_buffer(
+            daemon_assets[i].size, (void *)daemon_assets[i].data,
+            MHD_RESPMEM_PERSISTENT);
+        if (!r)
+            return err_set(err, err_size, "out of memory");
+        common_headers(r, daemon_assets[i].content_type);
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+        MHD_add_response_header(
+            r, "Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; "
+            "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'");
+        s->assets[i] = r;
+    }
+    return 0;
+}
+
+static int resolve(const char *listen, struct addrinfo **out, char *err,
+                   size_t err_size)
+{
+    char host[256], reason[128], port_text[16];
+    unsigned port;
+    if (daemon_listen_split(listen, host, sizeof host, &port, reason,
+                            sizeof reason) != 0)
+        return err_set(err, err_size, "daemon.listen '%s': %s", listen,
+                       reason);
+    snprintf(port_text, sizeof port_text, "%u", port);
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    int rc = getaddrinfo(host[0] ? host : NULL, port_text, &hints, out);
+    if (rc != 0)
+        return err_set(err, err_size, "daemon.listen '%s': %s", listen,
+                       gai_strerror(rc));
+    return 0;
+}
+
+static void describe_bound(struct MHD_Daemon *mhd, const struct addrinfo *ai,
+                           char *bound, size_t size)
+{
+    char host[NI_MAXHOST] = "?";
+    getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, NULL, 0,
+                NI_NUMERICHOST);
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info ? info->port : 0;
+    if (ai->ai_family == AF_INET6)
+        snprintf(bound, size, "[%s]:%u", host, port);
+    else
+        snprintf(bound, size, "%s:%u", host, port);
+}
+
+int http_start(const daemon_config *dc, snapshot_hub *hub, http_server **out,
+               char *bound, size_t bound_size, char *err, size_t err_size)
+{
+    *out = NULL;
+    if (!MHD_is_feature_supported(MHD_FEATURE_EPOLL))
+        return err_set(err, err_size,
+                       "this libmicrohttpd has no epoll support");
+    http_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return err_set(err, err_size, "out of memory");
+    s->hub = hub;
+    struct addrinfo *ai = NULL;
+    if (make_assets(s, err, err_size) != 0 ||
+        resolve(dc->listen, &ai, err, err_size) != 0) {
+        http_stop(s);
+        return -1;
+    }
+    unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)dc->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)REQUEST_MEMORY_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned int)LISTEN_BACKLOG, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_STRICT_FOR_CLIENT,
+        (int)1, MHD_OPTION_END);
+    if (!s->mhd) {
+        err_set(err, err_size, "cannot listen on %s%s%s", dc->listen,
+                s->last_error[0] ? ": " : "", s->last_error);
+        freeaddrinfo(ai);
+        http_stop(s);
+        return -1;
+    }
+    describe_bound(s->mhd, ai, bound, bound_size);
+    freeaddrinfo(ai);
+    *out = s;
+    return 0;
+}
+
+int http_fd(const http_server *s)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+    return info ? info->epoll_fd : -1;
+}
+
+int64_t http_timeout_ms(http_server *s)
+{
+    MHD_UNSIGNED_LONG_LONG timeout;
+    if (MHD_get_timeout(s->mhd, &timeout) != MHD_YES)
+        return -1;
+    return timeout > INT32_MAX ? INT32_MAX : (int64_t)timeout;
+}
+
+void http_run(http_server *s)
+{
+    MHD_run(s->mhd);
+}
+
+void http_before_fork(http_server *s)
+{
+    history_api_close(&s->history);
+}
+
+void http_stop(http_server *s)
+{
+    if (!s)
+        return;
+    if (s->mhd)
+        MHD_stop_daemon(s->mhd);
+    for (size_t i = 0; i < sizeof s->assets / sizeof s->assets[0]; i++) {
+        if (s->assets[i])
+            MHD_destroy_response(s->assets[i]);
+    }
+    history_api_close(&s->history);
+    free(s);
+}

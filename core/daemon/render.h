@@ -1,0 +1,44 @@
+/*
+ * render.h - the texts a snapshot serves: /api/status (JSON) and the
+ * per-round part of /metrics (Prometheus text format 0.0.4), plus the
+ * per-request part of /metrics (uptime, memory). docs/daemon.md lists
+ * every field and series.
+ *
+ * Ownership: render_status and render_metrics return malloc'd text the
+ * caller frees (NULL when out of memory).
+ */
+#ifndef NBAQ_DAEMON_RENDER_H
+#define NBAQ_DAEMON_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board.h"
+#include "config.h"
+#include "snapshot.h"
+#include "strbuf.h"
+
+char *render_status(const board *b, const daemon_stats *st, const config *cfg,
+                    int64_t now_ms, size_t *len);
+char *render_metrics(const board *b, const daemon_stats *st,
+                     const config *cfg, size_t *len);
+
+/* Figures that change between two snapshots, rendered per request. */
+typedef struct health_figures {
+    const char *monitor;
+    int64_t started_ms;
+    int64_t now_ms;
+    long long rss_bytes;     /* -1: unknown                              */
+    long long max_rss_bytes; /* -1: unknown                              */
+} health_figures;
+void render_health(strbuf *out, const health_figures *h);
+
+/* Prometheus text pieces. */
+void prom_family(strbuf *out, const char *name, const char *type,
+                 const char *help);
+/* A label value: \ " and newline escaped. */
+void prom_label_value(strbuf *out, const char *text);
+/* A sample value: shortest text that reads back the same; NaN, +Inf. */
+void prom_number(strbuf *out, double value);
+
+#endif

@@ -1,0 +1,386 @@
+/* Units of --daemon: the schedule, board, rendering, text helpers and the
+ * `daemon:` config section. Expected values are worked out by hand in
+ * the comments. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../unit/unit_support.h"
+#include "board.h"
+#include "config.h"
+#include "http.h"
+#include "render.h"
+#include "round.h"
+#include "schedule.h"
+#include "utf8.h"
+
+/* ---- schedule --------------------------------------------------------- */
+
+static void sync_one(schedule *s, const char *name, int64_t interval,
+                     int64_t now)
+{
+    const char *names[] = {name};
+    int64_t intervals[] = {interval};
+    assert_int_equal(schedule_sync(s, names, intervals, 1, s->jitter, now), 0);
+}
+
+static void test_schedule_without_jitter(void **state)
+{
+    (void)state;
+    schedule s;
+    schedule_init(&s, 42);
+    const char *names[] = {"a", "b"};
+    int64_t intervals[] = {1000, 3000};
+    assert_int_equal(schedule_sync(&s, names, intervals, 2, 0.0, 10000), 0);
+    /* New checks are due at once (no jitter). */
+    size_t idx[4];
+    assert_int_equal(schedule_due(&s, 10000, idx, 4), 2);
+    schedule_started(&s, 0, 10000);
+    schedule_started(&s, 1, 10000);
+    /* Running: never due, whatever the time. */
+    assert_int_equal(schedule_due(&s, 99999, idx, 4), 0);
+    assert_int_equal(schedule_next_due(&s), INT64_MAX);
+    schedule_finished(&s, 0);
+    schedule_finished(&s, 1);
+    /* Next slots: 10000 + 1000 and 10000 + 3000. */
+    assert_int_equal(s.entries[0].due_ms, 11000);
+    assert_int_equal(s.entries[1].due_ms, 13000);
+    assert_int_equal(schedule_next_due(&s), 11000);
+    assert_int_equal(schedule_due(&s, 10999, idx, 4), 0);
+    assert_int_equal(schedule_due(&s, 13000, idx, 4), 2);
+    assert_int_equal(idx[0], 0); /* earliest first */
+    assert_int_equal(idx[1], 1);
+    assert_int_equal(schedule_due(&s, 13000, idx, 1), 1);
+    assert_int_equal(idx[0], 0);
+    /* Started late, at 13500: slots 11000..13000 are behind; the next is
+     * 14000. */
+    schedule_started(&s, 0, 13500);
+    assert_int_equal(s.entries[0].slot_ms, 14000);
+    schedule_free(&s);
+}
+
+static void test_schedule_jitter_bounds(void **state)
+{
+    (void)state;
+    schedule s;
+    schedule_init(&s, 7);
+    s.jitter = 0.1;
+    sync_one(&s, "a", 10000, 0);
+    /* Every due time: slot + [0, 10% of 10 s). */
+    for (int i = 0; i < 200; i++) {
+        int64_t slot = s.entries[0].slot_ms;
+        int64_t due = s.entries[0].due_ms;
+        assert_true(due >= slot && due < slot + 1000);
+        schedule_started(&s, 0, due);
+        schedule_finished(&s, 0);
+        assert_int_equal(s.entries[0].slot_ms, slot + 10000);
+    }
+    schedule_free(&s);
+}
+
+static void test_schedule_sync_keeps_and_drops(void **state)
+{
+    (void)state;
+    schedule s;
+    schedule_init(&s, 1);
+    const char *names[] = {"a", "b"};
+    int64_t intervals[] = {1000, 2000};
+    assert_int_equal(schedule_sync(&s, names, intervals, 2, 0.0, 0), 0);
+    schedule_started(&s, 0, 0); /* a: running, next slot 1000 */
+    /* Reload: a stays (interval now 5 s), b goes, c comes at 500. */
+    const char *names2[] = {"c", "a"};
+    int64_t intervals2[] = {4000, 5000};
+    assert_int_equal(schedule_sync(&s, names2, intervals2, 2, 0.0, 500), 0);
+    assert_int_equal(s.count, 2);
+    assert_int_equal(schedule_find(&s, "b"), -1);
+    long a = schedule_find(&s, "a");
+    assert_true(a >= 0);
+    assert_true(s.entries[a].running);
+    /* Last slot 0, new interval: next slot 0 + 5000. */
+    assert_int_equal(s.entries[a].slot_ms, 5000);
+    long c = schedule_find(&s, "c");
+    assert_int_equal(s.entries[c].due_ms, 500);
+    schedule_free(&s);
+}
+
+/* ---- text helpers ----------------------------------------------------- */
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_true(utf8_is_valid("plain, é, 漢, 😀"));
+    assert_false(utf8_is_valid("\xff"));
+    assert_false(utf8_is_valid("\xc0\xaf"));         /* overlong '/' */
+    assert_false(utf8_is_valid("\xed\xa0\x80"));     /* a surrogate */
+    assert_false(utf8_is_valid("\xf4\x90\x80\x80")); /* past U+10FFFF */
+    char *clean = utf8_clean("a\xff" "b\xe2\x82");
+    assert_string_equal(clean, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd");
+    free(clean);
+}
+
+static void test_prometheus_text(void **state)
+{
+    (void)state;
+    strbuf b = STRBUF_INIT;
+    prom_label_value(&b, "a\"b\\c\nd");
+    assert_string_equal(strbuf_cstr(&b), "a\\\"b\\\\c\\nd");
+    strbuf_free(&b);
+    const double values[] = {42, 0.1, -1.5e-7, NAN, INFINITY, -INFINITY};
+    const char *texts[] = {"42", "0.1", "-1.5e-07", "NaN", "+Inf", "-Inf"};
+    for (size_t i = 0; i < 6; i++) {
+        strbuf v = STRBUF_INIT;
+        prom_number(&v, values[i]);
+        assert_string_equal(strbuf_cstr(&v), texts[i]);
+        strbuf_free(&v);
+    }
+    /* 0.1 + 0.2 needs 17 digits to read back the same. */
+    strbuf v = STRBUF_INIT;
+    prom_number(&v, 0.1 + 0.2);
+    assert_string_equal(strbuf_cstr(&v), "0.30000000000000004");
+    strbuf_free(&v);
+}
+
+static void test_token_equal(void **state)
+{
+    (void)state;
+    assert_true(http_token_equal("s3cret-token", "s3cret-token"));
+    assert_false(http_token_equal("s3cret-tokem", "s3cret-token"));
+    assert_false(http_token_equal("s3cret", "s3cret-token"));
+    assert_false(http_token_equal("s3cret-token-longer", "s3cret-token"));
+    assert_false(http_token_equal("", "s3cret-token"));
+}
+
+static void test_listen_split(void **state)
+{
+    (void)state;
+    char host[64], err[128];
+    unsigned port;
+    assert_int_equal(daemon_listen_split("127.0.0.1:9464", host, sizeof host,
+                                         &port, err, sizeof err),
+                     0);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 9464);
+    assert_int_equal(daemon_listen_split("[::1]:80", host, sizeof host, &port,
+                                         err, sizeof err),
+                     0);
+    assert_string_equal(host, "::1");
+    assert_int_equal(port, 80);
+    assert_int_equal(
+        daemon_listen_split(":0", host, sizeof host, &port, err, sizeof err),
+        0);
+    assert_string_equal(host, "");
+    assert_int_equal(daemon_listen_split("::1:80", host, sizeof host, &port,
+                                         err, sizeof err),
+                     -1);
+    assert_int_equal(daemon_listen_split("host:99999", host, sizeof host,
+                                         &port, err, sizeof err),
+                     -1);
+    assert_int_equal(
+        daemon_listen_split("host", host, sizeof host, &port, err, sizeof err),
+        -1);
+}
+
+/* ---- config ----------------------------------------------------------- */
+
+static config *load(const char *dir, const char *text, char *err,
+                    size_t err_size)
+{
+    char *path = write_temp_file(dir, "m.yaml", text);
+    config *cfg = config_load(path, err, err_size);
+    free(path);
+    return cfg;
+}
+
+static void test_config_section(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char err[1024];
+    free(write_temp_file(dir, "token.txt", "from-a-file\n"));
+    config *cfg = load(dir,
+                       "daemon:\n  listen: 0.0.0.0:8080\n  interval: 30s\n"
+                       "  jitter: 0.25\n  max_connections: 5\n"
+                       "  history_points: 50\n  refresh: 5s\n"
+                       "  token_file: token.txt\n"
+                       "checks:\n  - {name: a, plugin: exec, interval: 2m}\n"
+                       "  - {name: b, plugin: exec}\n",
+                       err, sizeof err);
+    assert_non_null(cfg);
+    assert_string_equal(cfg->daemon.listen, "0.0.0.0:8080");
+    assert_int_equal(cfg->daemon.interval_ms, 30000);
+    assert_true(cfg->daemon.jitter == 0.25);
+    assert_int_equal(cfg->daemon.max_connections, 5);
+    assert_int_equal(cfg->daemon.history_points, 50);
+    assert_int_equal(cfg->daemon.refresh_ms, 5000);
+    assert_string_equal(cfg->daemon.token, "from-a-file");
+    assert_int_equal(board_interval_of(cfg, &cfg->checks[0]), 120000);
+    assert_int_equal(board_interval_of(cfg, &cfg->checks[1]), 30000);
+    config_free(cfg);
+
+    cfg = load(dir, "checks: []\n", err, sizeof err);
+    assert_non_null(cfg); /* defaults without the section */
+    assert_string_equal(cfg->daemon.listen, "127.0.0.1:9464");
+    assert_null(cfg->daemon.token);
+    assert_int_equal(cfg->daemon.interval_ms, 300000);
+    config_free(cfg);
+
+    const char *bad[][2] = {
+        {"daemon: {listn: x}\n", "did you mean 'listen'?"},
+        {"daemon: {jitter: 0.9}\n", "'jitter' is a fraction"},
+        {"daemon: {token: a, token_file: b}\n", "not both"},
+        {"daemon: {token_file: missing.txt}\n", "missing.txt: cannot open"},
+        {"daemon: {max_connections: 0}\n", "max_connections"},
+        {"checks:\n  - {name: a, plugin: exec, interval: 0}\n",
+         "'interval' must be at least 1s"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cfg = load(dir, bad[i][0], err, sizeof err);
+        assert_null(cfg);
+        if (!strstr(err, bad[i][1]))
+            fail_msg("%s: got '%s'", bad[i][0], err);
+    }
+    remove_temp_dir(dir);
+}
+
+/* ---- board and rendering ---------------------------------------------- */
+
+static const char round_json[] =
+    "{\"checks\":[{\"name\":\"a\",\"plugin\":\"exec\",\"status\":\"FAIL\","
+    "\"message\":\"too few\",\"severity\":\"HIGH\",\"started_ms\":1000,"
+    "\"duration_ms\":250,\"metrics\":[{\"name\":\"rows\",\"value\":3,"
+    "\"unit\":\"rows\",\"status\":\"FAIL\",\"reason\":\"x\","
+    "\"anomalous\":false},{\"name\":\"lag\",\"value\":\"+Inf\",\"unit\":"
+    "\"s\",\"status\":\"UNKNOWN\",\"reason\":\"\",\"anomalous\":true}]}],"
+    "\"alerts\":[{\"fingerprint\":\"f1\",\"check\":\"a\",\"metric\":\"rows\","
+    "\"summary\":\"s\",\"severity\":\"HIGH\",\"state\":\"NEW\"},"
+    "{\"fingerprint\":\"f2\",\"check\":\"a\",\"metric\":\"\",\"summary\":"
+    "\"s\",\"severity\":\"LOW\",\"state\":\"RESOLVED\"}]}";
+
+static config *two_checks(char *dir)
+{
+    char err[512];
+    config *cfg = load(dir,
+                       "monitor: m\ndaemon: {interval: 1m}\nchecks:\n"
+                       "  - {name: a, plugin: exec, severity: high}\n"
+                       "  - {name: b, plugin: exec, interval: 5s}\n"
+                       "  - {name: c, plugin: exec, enabled: false}\n",
+                       err, sizeof err);
+    assert_non_null(cfg);
+    return cfg;
+}
+
+static void test_board_and_status(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    config *cfg = two_checks(dir);
+    board b;
+    assert_int_equal(board_init(&b), 0);
+    assert_int_equal(board_sync(&b, cfg), 0);
+    assert_int_equal(b.count, 2); /* c is disabled */
+    cJSON *round = cJSON_Parse(round_json);
+    const char *names[] = {"a"};
+    board_apply(&b, names, 1, round);
+    cJSON_Delete(round);
+    /* f2 is RESOLVED: not kept. */
+    assert_int_equal(cJSON_GetArraySize(b.alerts), 1);
+
+    daemon_stats st = {.version = "9.9", .config_path = "/x.yaml"};
+    size_t len;
+    char *text = render_status(&b, &st, cfg, 5000, &len);
+    cJSON *doc = cJSON_Parse(text);
+    assert_non_null(doc);
+    assert_string_equal(cJSON_GetObjectItem(doc, "status")->valuestring,
+                        "FAIL");
+    cJSON *checks = cJSON_GetObjectItem(doc, "checks");
+    cJSON *a = cJSON_GetArrayItem(checks, 0);
+    cJSON *bb = cJSON_GetArrayItem(checks, 1);
+    assert_string_equal(cJSON_GetObjectItem(a, "message")->valuestring,
+                        "too few");
+    assert_int_equal(cJSON_GetObjectItem(a, "interval_ms")->valueint, 60000);
+    assert_int_equal(cJSON_GetObjectItem(a, "last_run_ms")->valueint, 1000);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItem(a, "metrics")), 2);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(bb, "status")));
+    assert_int_equal(cJSON_GetObjectItem(bb, "interval_ms")->valueint, 5000);
+    cJSON *counts = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "alerts"),
+                                        "counts");
+    assert_int_equal(cJSON_GetObjectItem(counts, "HIGH")->valueint, 1);
+    assert_int_equal(cJSON_GetObjectItem(counts, "LOW")->valueint, 0);
+    cJSON_Delete(doc);
+    free(text);
+
+    text = render_metrics(&b, &st, cfg, &len);
+    assert_non_null(strstr(text, "nbaq_check_status{monitor=\"m\",check=\"a\","
+                                 "plugin=\"exec\",severity=\"HIGH\"} 2\n"));
+    assert_non_null(strstr(text, "nbaq_metric_value{monitor=\"m\",check=\"a\","
+                                 "metric=\"lag\",unit=\"s\"} +Inf\n"));
+    assert_non_null(strstr(text, "nbaq_metric_anomalous{monitor=\"m\","
+                                 "check=\"a\",metric=\"lag\"} 1\n"));
+    assert_non_null(strstr(text, "nbaq_alerts_open{monitor=\"m\","
+                                 "severity=\"HIGH\"} 1\n"));
+    assert_null(strstr(text, "check=\"b\",plugin")); /* b has not run */
+    free(text);
+
+    /* A reload without a: its result and alert go; b stays. */
+    config *cfg2 = load(dir, "checks:\n  - {name: b, plugin: exec}\n",
+                        (char[256]){0}, 256);
+    assert_int_equal(board_sync(&b, cfg2), 0);
+    assert_int_equal(b.count, 1);
+    assert_int_equal(cJSON_GetArraySize(b.alerts), 0);
+    config_free(cfg2);
+    board_free(&b);
+    config_free(cfg);
+    remove_temp_dir(dir);
+}
+
+static void test_round_encoding(void **state)
+{
+    (void)state;
+    nbaq_metric m = {.name = "bad\xffname", .value = NAN, .unit = "",
+                     .status = NBAQ_UNKNOWN, .reason = "not a finite number"};
+    const nbaq_metric *metrics[] = {&m};
+    nbaq_check_result c = {.name = "a", .plugin = "exec",
+                           .status = NBAQ_UNKNOWN, .message = "m",
+                           .severity = NBAQ_SEV_LOW, .started_ms = 7,
+                           .duration_ms = 3, .metrics = metrics,
+                           .metric_count = 1};
+    const nbaq_check_result *checks[] = {&c};
+    nbaq_run run = {.run_id = "r", .checks = checks, .check_count = 1};
+    cJSON *doc = round_encode_run(&run);
+    cJSON *mj = cJSON_GetArrayItem(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc,
+                                                                   "checks"),
+                                               0),
+                            "metrics"),
+        0);
+    assert_string_equal(cJSON_GetObjectItem(mj, "name")->valuestring,
+                        "bad\xef\xbf\xbdname");
+    assert_string_equal(cJSON_GetObjectItem(mj, "value")->valuestring, "NaN");
+    cJSON_Delete(doc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schedule_without_jitter),
+        cmocka_unit_test(test_schedule_jitter_bounds),
+        cmocka_unit_test(test_schedule_sync_keeps_and_drops),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_prometheus_text),
+        cmocka_unit_test(test_token_equal),
+        cmocka_unit_test(test_listen_split),
+        cmocka_unit_test(test_config_section),
+        cmocka_unit_test(test_board_and_status),
+        cmocka_unit_test(test_round_encoding),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

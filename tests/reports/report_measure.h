@@ -1,0 +1,33 @@
+/*
+ * report_measure.h - time and peak memory of one report() call, for the
+ * reporter benchmarks (bench/reports, bench/channels).
+ */
+#ifndef NBAQ_REPORT_MEASURE_H
+#define NBAQ_REPORT_MEASURE_H
+
+#include <stddef.h>
+
+#include "nbaq.h"
+#include "run_builder.h"
+#include "stub_host.h"
+
+/* Milliseconds on the monotonic clock. */
+double measure_now_ms(void);
+
+/* Peak resident memory of this process so far (ru_maxrss), in KiB. */
+long measure_peak_rss_kb(void);
+
+typedef struct report_measurement {
+    int rc;             /* what report() returned                     */
+    double report_ms;   /* wall time of the call                      */
+    long rss_before_kb; /* peak resident memory before and after it  */
+    long rss_after_kb;
+} report_measurement;
+
+/* Calls the reporter's report() once on rb's run with the stub host;
+ * err receives its reason when it fails. */
+report_measurement measure_report(const nbaq_plugin_descriptor *d,
+                                  stub_host *host, run_builder *rb, char *err,
+                                  size_t err_size);
+
+#endif /* NBAQ_REPORT_MEASURE_H */
