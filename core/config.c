@@ -92,10 +92,9 @@ static int parse_history(config *cfg, const ynode *node, char *err,
 static int parse_check(config *cfg, const ynode *node, size_t index,
                        check_config *c, char *err, size_t err_size)
 {
-    static const char *const keys[] = {"name",     "plugin",     "description",
-                                       "severity", "timeout",    "enabled",
-                                       "options",  "thresholds", "interval",
-                                       NULL};
+    static const char *const keys[] = {
+        "name",    "plugin",  "description", "severity", "timeout",
+        "enabled", "options", "thresholds",  "interval", NULL};
     char where[200];
     snprintf(where, sizeof where, "check #%zu", index + 1);
     if (node->kind != YNODE_MAPPING)
@@ -278,10 +277,9 @@ static unsigned online_cpus(void)
 /* Top-level scalars first (timeout is the checks' default), then lists. */
 static int parse_top(config *cfg, const ynode *root, char *err, size_t err_size)
 {
-    static const char *const keys[] = {"monitor",   "plugin_dirs", "workers",
-                                       "timeout",   "history",     "checks",
-                                       "reporters", "alerts",      "daemon",
-                                       NULL};
+    static const char *const keys[] = {
+        "monitor", "plugin_dirs", "workers", "timeout", "history",
+        "checks",  "reporters",   "alerts",  "daemon",  NULL};
     static const char where[] = "top level";
     if (yread_check_keys(root, keys, "at the top level", err, err_size) != 0)
         return -1;

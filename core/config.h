@@ -30,7 +30,7 @@ typedef struct check_config {
     char *plugin;
     char *description; /* "" when not given                             */
     nbaq_severity severity;
-    int64_t timeout_ms; /* the check's, or the config's default          */
+    int64_t timeout_ms;  /* the check's, or the config's default          */
     int64_t interval_ms; /* --daemon: the check's `interval`; 0: daemon's */
     int enabled;
     const ynode *node; /* the list entry, for messages                  */

@@ -49,7 +49,7 @@ typedef struct cli {
     int verbose;
     int quiet;
     int daemon; /* --daemon (core/daemon/) */
-    int argc; /* what follows the options: a subcommand and its args */
+    int argc;   /* what follows the options: a subcommand and its args */
     char **argv;
 } cli;
 
@@ -84,9 +84,8 @@ static const subcommand subcommands[] = {
      command_run},
     {"history", "history ...    query the history store (history --help)", 1, 0,
      command_history},
-    {"alerts", "alerts ...     list, silence and unsilence alerts (alerts "
-               "--help)",
-     1, 0, command_alerts},
+    {"alerts", "alerts ...     list and silence alerts (alerts --help)", 1, 0,
+     command_alerts},
 };
 
 #define SUBCOMMAND_COUNT (sizeof subcommands / sizeof subcommands[0])
@@ -407,6 +406,7 @@ static int load_config(session *s)
         log_msg(NBAQ_LOG_ERROR, NULL, "%s", err);
         return EXIT_CONFIG;
     }
+    alerts_config_warn(s->cfg);
     return -1;
 }
 

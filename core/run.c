@@ -145,8 +145,7 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
     batch->states = calloc(n ? n : 1, sizeof *batch->states);
     batch->count = n;
     int rc = 0;
-    if (!jobs || !args || !batch->results || !batch->inputs ||
-        !batch->states) {
+    if (!jobs || !args || !batch->results || !batch->inputs || !batch->states) {
         rc = err_set(err, err_size, "out of memory");
         goto done;
     }
@@ -387,8 +386,8 @@ static history_store *open_history(const config *cfg, int *failed)
 int run_monitor(config *cfg, const char *const *only, size_t only_count,
                 run_summary *summary, char *err, size_t err_size)
 {
-    return run_monitor_observed(cfg, only, only_count, NULL, NULL, summary,
-                                err, err_size);
+    return run_monitor_observed(cfg, only, only_count, NULL, NULL, summary, err,
+                                err_size);
 }
 
 int run_monitor_observed(config *cfg, const char *const *only,
@@ -426,8 +425,12 @@ int run_monitor_observed(config *cfg, const char *const *only,
         summary->interrupted = runner_interrupted();
         /* An interrupted run says nothing about the checks: no alert
          * changes state for it. */
-        alerts_params ap = {cfg,         store,       open_failed,
-                            batch.inputs, batch.count, only_count == 0};
+        alerts_params ap = {.cfg = cfg,
+                            .store = store,
+                            .store_failed = open_failed,
+                            .checks = batch.inputs,
+                            .check_count = batch.count,
+                            .full_run = only_count == 0};
         if (!summary->interrupted &&
             alerts_process(&alerts, &ap, run, err, err_size) != 0)
             rc = -1;

@@ -2,12 +2,12 @@
 # Time and peak memory of the cloudwatch reporter on a synthetic run of
 # CHECKS checks (default 10,000) with 3 metrics each, in both formats:
 #   emf: nbaq-report-driver, output to /dev/null;
-#   api: cloudwatch-run against a receiver on 127.0.0.1 that reads each
-#        request and answers 200 (it checks nothing: speed only);
-#   base: cloudwatch-run refused at its options, after loading the run:
-#        the memory of the run itself, to subtract.
-# The programs are built with the plugin (reporters/cloudwatch):
-#   cmake --build build --target cloudwatch cloudwatch-run nbaq-report-driver
+#   api: nbaq-report-driver --writes any against a receiver on 127.0.0.1
+#        that reads each request and answers 200 (it checks nothing:
+#        speed only);
+#   base: the same refused at its options, after loading the run: the
+#        memory of the run itself, to subtract.
+#   cmake --build build --target cloudwatch nbaq-report-driver
 #   bench/cloudwatch/run.sh [BUILD_DIR] [CHECKS]
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -59,9 +59,8 @@ measure() {
     /usr/bin/time -f "$label checks=$checks wall_s=%e peak_rss_kb=%M" "$@" \
         2>&1 >/dev/null | grep -E "^$label |info: "
 }
-measure base "$build/reporters/cloudwatch/cloudwatch-run" \
-    --set namespace=AWS/refused "$plugin" "$tmp/run.json" || true
-measure emf "$build/tests/reports/nbaq-report-driver" -o /dev/null \
-    --set format=emf "$plugin" "$tmp/run.json"
-measure api "$build/reporters/cloudwatch/cloudwatch-run" "${creds[@]}" \
-    "$plugin" "$tmp/run.json"
+driver=$build/tests/reports/nbaq-report-driver
+measure base "$driver" --writes any --set namespace=AWS/refused \
+    "$plugin" "$tmp/run.json" || true
+measure emf "$driver" -o /dev/null --set format=emf "$plugin" "$tmp/run.json"
+measure api "$driver" --writes any "${creds[@]}" "$plugin" "$tmp/run.json"

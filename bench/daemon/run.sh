@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Load benchmark of nbaq-host --daemon. Usage:
-#   bench/daemon/run.sh [build-dir] [checks] [requests] [concurrency]
+#   bench/daemon/run.sh [build-dir] [checks] [requests] [concurrency] [rounds]
 # Starts the daemon on 127.0.0.1 with CHECKS exec checks (5 metrics each,
 # every 1 s, history in SQLite), then, while they run, sends REQUESTS
-# requests with ab (apache2-utils) to /metrics and to /api/status, three
-# rounds each (-l: answers differ in length, as the figures change), and prints ab's figures with the daemon's RSS (VmRSS)
-# before and after every round. Fails when a request failed.
+# requests with ab (apache2-utils) to /metrics and to /api/status, ROUNDS
+# (default 3) times each (ab -l: answers differ in length as the figures
+# change), and prints ab's figures with the daemon's RSS (VmRSS) before and
+# after every round. Fails when a request failed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
 checks=${2:-20}
 requests=${3:-10000}
 concurrency=${4:-8}
+rounds=${5:-3}
 command -v ab >/dev/null || { echo "ab missing: apt-get install apache2-utils" >&2; exit 1; }
 cmake --build "$build" --target bench_daemon >/dev/null
 host=$(realpath "$build/nbaq-host")
@@ -56,7 +58,7 @@ echo "nbaq-host --daemon, $checks checks every 1 s (5 metrics each), ab -n $requ
 printf '%-12s %5s %10s %9s %9s %9s %8s %11s %11s\n' path round req/s "mean ms" "p50 ms" \
     "p99 ms" failed "RSS before" "RSS after"
 for path in /metrics /api/status; do
-    for round in 1 2 3; do
+    for round in $(seq 1 "$rounds"); do
         before=$(rss)
         out=$(ab -q -l -n "$requests" -c "$concurrency" "http://127.0.0.1:$port$path")
         after=$(rss)
@@ -66,7 +68,6 @@ for path in /metrics /api/status; do
         p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
         failed=$(awk '/^Failed requests/ {print $3}' <<<"$out")
         non2xx=$(awk '/^Non-2xx responses/ {print $3}' <<<"$out")
-        size=$(awk '/^Document Length/ {print $3}' <<<"$out")
         printf '%-12s %5s %10s %9s %9s %9s %8s %8s KiB %8s KiB\n' "$path" "$round" "$rps" \
             "$mean" "$p50" "$p99" "$failed" "$before" "$after"
         if [ "$failed" != 0 ] || [ -n "$non2xx" ]; then
@@ -74,7 +75,7 @@ for path in /metrics /api/status; do
             exit 1
         fi
     done
-    echo "  ($path: $size bytes per answer)"
+    echo "  ($path: $(curl -s "http://127.0.0.1:$port$path" | wc -c) bytes per answer)"
 done
 rounds=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^nbaq_daemon_rounds_total/ {print $2}')
 echo "rounds of checks finished meanwhile: $rounds"

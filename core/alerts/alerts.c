@@ -128,7 +128,8 @@ static int apply_results(run_state *rs)
     }
     for (size_t i = 0; i < rs->set.count; i++) {
         tracked *t = &rs->set.items[i];
-        int ran = input_of(rs->params, t->row.check) != NULL;
+        /* A row this run touched had a result (or its check is gone). */
+        int ran = t->touched || input_of(rs->params, t->row.check) != NULL;
         t->shown = t->event == LIFECYCLE_RESOLVED || (t->row.open && ran);
         if (t->shown)
             t->silenced_until_ms =

@@ -162,14 +162,6 @@ static int parse_until(cli_env *env, const char *text, int64_t *until)
     return ALERTS_EXIT_OK;
 }
 
-static int store_error(cli_env *env, const char *what)
-{
-    size_t len = strlen(env->err);
-    if (what && len + 2 < env->err_size)
-        snprintf(env->err + len, env->err_size - len, " (%s)", what);
-    return ALERTS_EXIT_STORE;
-}
-
 /* A fingerprint nobody tracks may be a typo: say so, but keep the
  * silence, for an alert that opens later. */
 static void note_unknown_fingerprint(cli_env *env, const char *fingerprint)
@@ -208,7 +200,7 @@ static int cli_silence(cli_env *env, const cli_args *a)
     int64_t id;
     if (history_silence_add(env->store, env->cfg->monitor, &s, &id, env->err,
                             env->err_size) != 0)
-        return store_error(env, NULL);
+        return ALERTS_EXIT_STORE;
     char when[64];
     history_format_time(until, when, sizeof when);
     if (a->fingerprint)
@@ -235,7 +227,7 @@ static int cli_unsilence(cli_env *env, const cli_args *a)
     if (history_silence_end(env->store, env->cfg->monitor, a->id,
                             a->fingerprint, a->check, env->now_ms, &ended,
                             env->err, env->err_size) != 0)
-        return store_error(env, NULL);
+        return ALERTS_EXIT_STORE;
     fprintf(env->out, "%" PRIu64 " active silence%s ended\n", ended,
             ended == 1 ? "" : "s");
     return ALERTS_EXIT_OK;

@@ -3,7 +3,7 @@
  * silences and the outbox, read from the history store, and silencing
  * and unsilencing from the command line (docs/alerts.md):
  *
- *   alerts [list] [--all] [--json]
+ *   alerts [list] [--all] [--check NAME] [--json]
  *   alerts silence (FINGERPRINT | --check NAME) --until TIME [--comment T]
  *   alerts ack ...            the same as silence
  *   alerts unsilence (FINGERPRINT | --check NAME | --id N)
@@ -24,7 +24,7 @@
 
 /* argv[0] is "alerts". cfg must have a history section. Writes results
  * to out; returns an exit code, with a one-line message in err when it
- * is not ALERTS_EXIT_OK. now_ms 0: the clock. */
+ * is not ALERTS_EXIT_OK. */
 int alerts_cli_main(int argc, char **argv, const config *cfg, FILE *out,
                     char *err, size_t err_size);
 

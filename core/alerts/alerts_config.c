@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "log.h"
 #include "text.h"
 #include "yread.h"
 
@@ -403,4 +404,32 @@ int alerts_config_parse(config *cfg, const ynode *node, char *err,
                    err, err_size) != 0)
         return -1;
     return 0;
+}
+
+static void warn_disabled(const config *cfg, const char *where,
+                          const char *channel)
+{
+    for (size_t i = 0; i < cfg->reporter_count; i++) {
+        if (strcmp(cfg->reporters[i].name, channel) == 0 &&
+            !cfg->reporters[i].enabled)
+            log_msg(NBAQ_LOG_WARN, NULL,
+                    "%s: %s: reporter '%s' is disabled: nothing is sent "
+                    "to it",
+                    cfg->path, where, channel);
+    }
+}
+
+void alerts_config_warn(const config *cfg)
+{
+    const alerts_config *ac = &cfg->alerts;
+    char where[64];
+    for (size_t i = 0; i < ac->route_count; i++) {
+        snprintf(where, sizeof where, "alerts.routes[%zu]", i + 1);
+        warn_disabled(cfg, where, ac->routes[i].channel);
+    }
+    for (size_t i = 0; i < ac->level_count; i++) {
+        snprintf(where, sizeof where, "alerts.levels[%zu]", i + 1);
+        for (size_t c = 0; c < ac->levels[i].channel_count; c++)
+            warn_disabled(cfg, where, ac->levels[i].channels[c]);
+    }
 }

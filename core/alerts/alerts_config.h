@@ -76,6 +76,10 @@ void alerts_config_defaults(alerts_config *ac);
 int alerts_config_parse(struct config *cfg, const ynode *node, char *err,
                         size_t err_size);
 
+/* Logs a warning for each route or level channel that names a disabled
+ * reporter: nothing is sent there. */
+void alerts_config_warn(const struct config *cfg);
+
 /* The repeat interval in force: the smaller of a and b, where 0 stands
  * for "never". */
 int64_t alerts_repeat_min(int64_t a, int64_t b);

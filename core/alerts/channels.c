@@ -121,7 +121,8 @@ void channels_sort(alerts_run *ar)
 {
     for (size_t i = 0; i < ar->channel_count; i++) {
         alerts_channel *c = &ar->channels[i];
-        qsort(c->sends, c->send_count, sizeof *c->sends, compare_sends);
+        if (c->send_count > 1)
+            qsort(c->sends, c->send_count, sizeof *c->sends, compare_sends);
         c->sorted = c->send_count;
     }
 }

@@ -22,6 +22,8 @@
 
 #define MAX_POLL_WAIT_MS 60000
 #define ROUND_GRACE_MS 60000
+#define PUBLISH_GAP_MS 100
+#define INTERRUPT_REPEAT_MS 200
 
 typedef struct daemon_state {
     const daemon_host *host;
@@ -40,6 +42,9 @@ typedef struct daemon_state {
     size_t round_cap;
     size_t checks_running;
     int stop_requests; /* 1: finish running rounds; 2: interrupt them   */
+    int dirty;         /* rounds changed the board since publish()      */
+    int64_t interrupted_mono_ms; /* the last SIGTERM sent to the rounds  */
+    int64_t published_mono_ms;
     char bound[320];
 } daemon_state;
 
@@ -65,6 +70,17 @@ static void publish(daemon_state *d)
         return;
     }
     snapshot_hub_publish(&d->hub, s);
+    d->dirty = 0;
+    d->published_mono_ms = clock_mono_ms();
+}
+
+/* Rounds of many checks may end every few milliseconds: the snapshot is
+ * rendered at most every PUBLISH_GAP_MS for them (a reload or a stop is
+ * published at once). */
+static void publish_if_due(daemon_state *d)
+{
+    if (d->dirty && clock_mono_ms() - d->published_mono_ms >= PUBLISH_GAP_MS)
+        publish(d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -104,8 +120,8 @@ static int keep_round(daemon_state *d, const round_proc *r)
 
 /* A round that outlives every timeout it holds is stuck: past this it is
  * killed, so that its checks can run again. */
-static int64_t round_time_limit(const daemon_state *d,
-                                const char *const *names, size_t n)
+static int64_t round_time_limit(const daemon_state *d, const char *const *names,
+                                size_t n)
 {
     int64_t limit = ROUND_GRACE_MS;
     for (size_t i = 0; i < n; i++) {
@@ -113,24 +129,26 @@ static int64_t round_time_limit(const daemon_state *d,
         limit += c ? c->timeout_ms : d->cfg->timeout_ms;
     }
     for (size_t i = 0; i < d->cfg->reporter_count; i++)
-        limit += d->cfg->reporters[i].enabled ? d->cfg->reporters[i].timeout_ms
-                                              : 0;
+        limit +=
+            d->cfg->reporters[i].enabled ? d->cfg->reporters[i].timeout_ms : 0;
     return limit;
 }
 
-static void start_due(daemon_state *d)
+/* Starts the next round that is due; returns how many checks it took
+ * (0: none is due, or no worker is free). */
+static size_t start_round(daemon_state *d)
 {
     size_t workers = d->cfg->workers ? d->cfg->workers : 1;
     if (d->checks_running >= workers || d->sched.count == 0)
-        return;
+        return 0;
     size_t slots = workers - d->checks_running;
     if (slots > d->sched.count)
         slots = d->sched.count;
     size_t *idx = malloc(slots * sizeof *idx);
     const char **names = malloc(slots * sizeof *names);
-    size_t n = idx && names ? schedule_due(&d->sched, clock_mono_ms(), idx,
-                                           slots)
-                            : 0;
+    size_t n = idx && names
+                   ? schedule_due_round(&d->sched, clock_mono_ms(), idx, slots)
+                   : 0;
     for (size_t i = 0; i < n; i++)
         names[i] = d->sched.entries[idx[i]].name;
     char err[512];
@@ -142,7 +160,7 @@ static void start_due(daemon_state *d)
         mark_running(d, names, n, 1); /* this slot is lost... */
         board_fail(&d->board, names, n, err, clock_wall_ms(), 0);
         mark_running(d, names, n, 0); /* ...the next one will do */
-        publish(d);
+        d->dirty = 1;
     } else if (n > 0) {
         r.started_mono_ms = clock_mono_ms();
         r.deadline_mono_ms = r.started_mono_ms + round_time_limit(d, names, n);
@@ -159,11 +177,18 @@ static void start_due(daemon_state *d)
                     n == 1 ? "" : "s", (int)r.pid);
             mark_running(d, names, n, 1);
             d->checks_running += n;
-            publish(d);
+            d->dirty = 1;
         }
     }
     free(idx);
     free(names);
+    return n;
+}
+
+static void start_due(daemon_state *d)
+{
+    while (start_round(d) > 0)
+        ;
 }
 
 static void finish_round(daemon_state *d, size_t i)
@@ -192,7 +217,7 @@ static void finish_round(daemon_state *d, size_t i)
             (int)r->pid, (long long)duration);
     round_free(r);
     d->rounds[i] = d->rounds[--d->round_count];
-    publish(d);
+    d->dirty = 1;
 }
 
 static void kill_stuck_rounds(daemon_state *d)
@@ -285,8 +310,7 @@ static void release_generation(config *cfg, registry *reg)
 
 static void reload(daemon_state *d)
 {
-    log_msg(NBAQ_LOG_INFO, NULL, "SIGHUP: reloading %s",
-            d->stats.config_path);
+    log_msg(NBAQ_LOG_INFO, NULL, "SIGHUP: reloading %s", d->stats.config_path);
     notify_send("RELOADING=1");
     config *cfg = NULL;
     registry *reg = NULL;
@@ -325,6 +349,19 @@ static void reload(daemon_state *d)
 /* ------------------------------------------------------------------ */
 /* Signals                                                              */
 
+/*
+ * A round process heeds SIGTERM only while its checks or reporters run
+ * (round.h): one sent while it still opens its store would be lost. So
+ * once asked to interrupt, the daemon repeats the signal every
+ * INTERRUPT_REPEAT_MS until the rounds are gone.
+ */
+static void interrupt_rounds(daemon_state *d)
+{
+    for (size_t i = 0; i < d->round_count; i++)
+        kill(-d->rounds[i].pid, SIGTERM);
+    d->interrupted_mono_ms = clock_mono_ms();
+}
+
 static void request_stop(daemon_state *d, int signo)
 {
     d->stop_requests++;
@@ -339,8 +376,7 @@ static void request_stop(daemon_state *d, int signo)
         log_msg(NBAQ_LOG_WARN, NULL,
                 "SIG%s again: interrupting the running checks",
                 sigabbrev_np(signo));
-        for (size_t i = 0; i < d->round_count; i++)
-            kill(-d->rounds[i].pid, SIGTERM);
+        interrupt_rounds(d);
     }
 }
 
@@ -400,6 +436,13 @@ static int poll_timeout(daemon_state *d)
         if (!d->rounds[i].killed && left < wait)
             wait = left < 0 ? 0 : left;
     }
+    if (d->stop_requests > 1 && wait > INTERRUPT_REPEAT_MS)
+        wait = INTERRUPT_REPEAT_MS;
+    if (d->dirty) {
+        int64_t left = d->published_mono_ms + PUBLISH_GAP_MS - now;
+        if (left < wait)
+            wait = left < 0 ? 0 : left;
+    }
     int64_t http = http_timeout_ms(d->http);
     if (http >= 0 && http < wait)
         wait = http;
@@ -443,7 +486,11 @@ static int run_loop(daemon_state *d)
                 round_read(&d->rounds[i]);
         }
         kill_stuck_rounds(d);
+        if (d->stop_requests > 1 &&
+            clock_mono_ms() - d->interrupted_mono_ms >= INTERRUPT_REPEAT_MS)
+            interrupt_rounds(d);
         reap(d);
+        publish_if_due(d);
     }
     free(fds);
     return 0;
@@ -487,7 +534,8 @@ static int start(daemon_state *d)
 daemon_result daemon_run(const daemon_host *host)
 {
     notify_init();
-    daemon_state d = {.host = host, .cfg = host->cfg, .reg = host->reg, .sigfd = -1};
+    daemon_state d = {
+        .host = host, .cfg = host->cfg, .reg = host->reg, .sigfd = -1};
     char err[512];
     snapshot_hub_init(&d.hub);
     schedule_init(&d.sched, 0);

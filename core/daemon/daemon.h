@@ -40,9 +40,9 @@ typedef struct daemon_host {
 } daemon_host;
 
 typedef enum daemon_result {
-    DAEMON_STOPPED = 0,  /* a signal, after the running rounds finished   */
-    DAEMON_INTERRUPTED,  /* a second signal interrupted running checks    */
-    DAEMON_START_FAILED  /* could not listen or set up signals (logged)   */
+    DAEMON_STOPPED = 0, /* a signal, after the running rounds finished   */
+    DAEMON_INTERRUPTED, /* a second signal interrupted running checks    */
+    DAEMON_START_FAILED /* could not listen or set up signals (logged)   */
 } daemon_result;
 
 /* Runs until SIGTERM or SIGINT. */

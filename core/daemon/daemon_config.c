@@ -169,8 +169,8 @@ static int parse_key(arena *mem, const char *key, const ynode *v,
         return 0;
     }
     if (strcmp(key, "history_points") == 0) {
-        if (yread_int(v, where, key, HISTORY_POINTS_MIN, HISTORY_POINTS_MAX,
-                      &n, err, err_size))
+        if (yread_int(v, where, key, HISTORY_POINTS_MIN, HISTORY_POINTS_MAX, &n,
+                      err, err_size))
             return -1;
         d->history_points = (unsigned)n;
         return 0;
@@ -182,9 +182,8 @@ int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
                         daemon_config *d, char *err, size_t err_size)
 {
     static const char *const keys[] = {
-        "listen",          "token",          "token_file", "interval",
-        "jitter",          "max_connections", "history_points",
-        "refresh",         NULL};
+        "listen",          "token",          "token_file", "interval", "jitter",
+        "max_connections", "history_points", "refresh",    NULL};
     if (yread_check_keys(node, keys, "in daemon", err, err_size) != 0)
         return -1;
     if (ynode_get(node, "token") && ynode_get(node, "token_file"))

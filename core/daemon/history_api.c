@@ -31,8 +31,7 @@ static int same(const char *a, const char *b)
 static int ensure_store(history_api *h, const snapshot *s, char *err,
                         size_t err_size)
 {
-    if (h->store && same(h->url, s->history_url) &&
-        same(h->dir, s->config_dir))
+    if (h->store && same(h->url, s->history_url) && same(h->dir, s->config_dir))
         return 0;
     history_api_close(h);
     history_open_options options = {.busy_timeout_ms = STORE_BUSY_TIMEOUT_MS};
@@ -94,7 +93,8 @@ static int parse_query(const history_query *q, const snapshot *s,
     if (q->points) {
         char *end;
         long n = strtol(q->points, &end, 10);
-        if (!*q->points || *end || n < 2 || (unsigned long)n > s->history_points)
+        if (!*q->points || *end || n < 2 ||
+            (unsigned long)n > s->history_points)
             return err_set(why, why_size,
                            "'points' must be a number from 2 to %u",
                            s->history_points);

@@ -25,6 +25,7 @@
 #define PATH_MAX_BYTES 1024u               /* longer: 404               */
 #define IDLE_TIMEOUT_S 10u
 #define LISTEN_BACKLOG 128u
+#define MHD_LIMIT_MARGIN 8u /* never reached: see on_accept()      */
 
 /* Response codes counted for nbaq_daemon_http_requests_total. */
 static const unsigned counted_codes[] = {200, 400, 401, 404, 405,
@@ -38,6 +39,9 @@ struct http_server {
     struct MHD_Response *assets[8]; /* daemon_assets, made once        */
     uint64_t answered[CODE_SLOTS];  /* by counted_codes; last: others  */
     char last_error[512];           /* libmicrohttpd's last message    */
+    unsigned max_connections;
+    unsigned open_connections;
+    uint64_t refused_connections;
 };
 
 /* One request: its raw URI, as sent, before any decoding. */
@@ -78,7 +82,7 @@ static void common_headers(struct MHD_Response *r, const char *type)
 }
 
 static enum MHD_Result answer(http_server *s, struct MHD_Connection *c,
-                            unsigned code, struct MHD_Response *r)
+                              unsigned code, struct MHD_Response *r)
 {
     if (!r)
         return MHD_NO;
@@ -203,6 +207,21 @@ static void http_figures(http_server *s, strbuf *out, const char *monitor)
         prom_number(out, (double)s->answered[i]);
         strbuf_append_char(out, '\n');
     }
+    prom_family(out, "nbaq_daemon_http_connections_refused_total", "counter",
+                "Connections closed at once: daemon.max_connections were "
+                "open.");
+    strbuf_append(out, "nbaq_daemon_http_connections_refused_total{monitor=\"");
+    prom_label_value(out, monitor);
+    strbuf_append(out, "\"} ");
+    prom_number(out, (double)s->refused_connections);
+    strbuf_append_char(out, '\n');
+    prom_family(out, "nbaq_daemon_http_connections_open", "gauge",
+                "HTTP connections open now, this one included.");
+    strbuf_append(out, "nbaq_daemon_http_connections_open{monitor=\"");
+    prom_label_value(out, monitor);
+    strbuf_append(out, "\"} ");
+    prom_number(out, (double)s->open_connections);
+    strbuf_append_char(out, '\n');
 }
 
 static enum MHD_Result serve_metrics(http_server *s, struct MHD_Connection *c,
@@ -253,8 +272,8 @@ static enum MHD_Result serve_history(http_server *s, struct MHD_Connection *c,
                        .until = arg(c, "until"),
                        .points = arg(c, "points")};
     int status = 500;
-    char *text = history_api_answer(&s->history, snap, &q, clock_wall_ms(),
-                                    &status);
+    char *text =
+        history_api_answer(&s->history, snap, &q, clock_wall_ms(), &status);
     return send_json(s, c, (unsigned)status, text);
 }
 
@@ -411,13 +430,43 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     *req_cls = NULL;
 }
 
+/*
+ * The connection limit is ours, not libmicrohttpd's: at its own limit,
+ * libmicrohttpd 0.9.75 in external epoll mode can stop accepting for good
+ * (connections then wait in the backlog forever). A connection past
+ * daemon.max_connections is closed at once instead.
+ */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
+                                 socklen_t len)
+{
+    (void)addr;
+    (void)len;
+    http_server *s = cls;
+    if (s->open_connections < s->max_connections)
+        return MHD_YES;
+    s->refused_connections++;
+    return MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
+                          enum MHD_ConnectionNotificationCode what)
+{
+    (void)c;
+    (void)ctx;
+    http_server *s = cls;
+    if (what == MHD_CONNECTION_NOTIFY_STARTED)
+        s->open_connections++;
+    else if (s->open_connections > 0)
+        s->open_connections--;
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     http_server *s = cls;
     vsnprintf(s->last_error, sizeof s->last_error, fmt, ap);
     size_t len = strlen(s->last_error);
-    while (len > 0 && (s->last_error[len - 1] == '\n' ||
-                       s->last_error[len - 1] == '\r'))
+    while (len > 0 &&
+           (s->last_error[len - 1] == '\n' || s->last_error[len - 1] == '\r'))
         s->last_error[--len] = '\0';
     log_msg(NBAQ_LOG_DEBUG, NULL, "http: %s", s->last_error);
 }
@@ -454,8 +503,7 @@ static int resolve(const char *listen, struct addrinfo **out, char *err,
     unsigned port;
     if (daemon_listen_split(listen, host, sizeof host, &port, reason,
                             sizeof reason) != 0)
-        return err_set(err, err_size, "daemon.listen '%s': %s", listen,
-                       reason);
+        return err_set(err, err_size, "daemon.listen '%s': %s", listen, reason);
     snprintf(port_text, sizeof port_text, "%u", port);
     struct addrinfo hints = {.ai_family = AF_UNSPEC,
                              .ai_socktype = SOCK_STREAM,
@@ -502,16 +550,18 @@ int http_start(const daemon_config *dc, snapshot_hub *hub, http_server **out,
     unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    s->max_connections = dc->max_connections;
     s->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-        ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)dc->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)REQUEST_MEMORY_LIMIT, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned int)LISTEN_BACKLOG, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_STRICT_FOR_CLIENT,
-        (int)1, MHD_OPTION_END);
+        flags, 0, on_accept, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned int)dc->max_connections + MHD_LIMIT_MARGIN,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_MEMORY_LIMIT,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)LISTEN_BACKLOG,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_END);
     if (!s->mhd) {
         err_set(err, err_size, "cannot listen on %s%s%s", dc->listen,
                 s->last_error[0] ? ": " : "", s->last_error);

@@ -20,8 +20,8 @@
 
 char *render_status(const board *b, const daemon_stats *st, const config *cfg,
                     int64_t now_ms, size_t *len);
-char *render_metrics(const board *b, const daemon_stats *st,
-                     const config *cfg, size_t *len);
+char *render_metrics(const board *b, const daemon_stats *st, const config *cfg,
+                     size_t *len);
 
 /* Figures that change between two snapshots, rendered per request. */
 typedef struct health_figures {

@@ -9,8 +9,7 @@
 void prom_family(strbuf *out, const char *name, const char *type,
                  const char *help)
 {
-    strbuf_appendf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
-                   type);
+    strbuf_appendf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 void prom_label_value(strbuf *out, const char *text)
@@ -88,8 +87,7 @@ static void series_end(strbuf *out, double value)
 
 static void check_family(strbuf *out, const board *b, const char *monitor,
                          const char *name, const char *type, const char *help,
-                         int need_result,
-                         double (*value)(const board_check *c))
+                         int need_result, double (*value)(const board_check *c))
 {
     prom_family(out, name, type, help);
     for (size_t i = 0; i < b->count; i++) {
@@ -210,8 +208,8 @@ static void metric_family(strbuf *out, const board *b, const char *monitor,
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         const cJSON *m;
-        cJSON_ArrayForEach(m,
-                           cJSON_GetObjectItemCaseSensitive(c->result, "metrics"))
+        cJSON_ArrayForEach(
+            m, cJSON_GetObjectItemCaseSensitive(c->result, "metrics"))
         {
             series_start(out, name, monitor, c->name);
             strbuf_append(out, ",metric=\"");
@@ -268,16 +266,15 @@ static void daemon_figures(strbuf *out, const daemon_stats *st,
     gauge(out, monitor, "nbaq_daemon_rounds_total", "counter",
           "Rounds of checks finished since the start.", (double)st->rounds);
     gauge(out, monitor, "nbaq_daemon_round_failures_total", "counter",
-          "Rounds whose process failed as a whole.",
-          (double)st->rounds_failed);
+          "Rounds whose process failed as a whole.", (double)st->rounds_failed);
     gauge(out, monitor, "nbaq_daemon_rounds_running", "gauge",
           "Rounds running now.", (double)st->rounds_running);
     if (st->last_round_finished_ms > 0) {
-        gauge(out, monitor, "nbaq_daemon_last_round_duration_seconds",
-              "gauge", "Wall-clock length of the last finished round.",
+        gauge(out, monitor, "nbaq_daemon_last_round_duration_seconds", "gauge",
+              "Wall-clock length of the last finished round.",
               (double)st->last_round_duration_ms / 1000.0);
-        gauge(out, monitor, "nbaq_daemon_last_round_timestamp_seconds",
-              "gauge", "When the last round finished, seconds since the epoch.",
+        gauge(out, monitor, "nbaq_daemon_last_round_timestamp_seconds", "gauge",
+              "When the last round finished, seconds since the epoch.",
               (double)st->last_round_finished_ms / 1000.0);
     }
     prom_family(out, "nbaq_daemon_config_reloads_total", "counter",
@@ -293,8 +290,8 @@ static void daemon_figures(strbuf *out, const daemon_stats *st,
           st->last_reload_ms > 0 && !st->last_reload_ok ? 0 : 1);
 }
 
-char *render_metrics(const board *b, const daemon_stats *st,
-                     const config *cfg, size_t *len)
+char *render_metrics(const board *b, const daemon_stats *st, const config *cfg,
+                     size_t *len)
 {
     strbuf out = STRBUF_INIT;
     const char *m = cfg->monitor;
@@ -344,7 +341,7 @@ void render_health(strbuf *out, const health_figures *h)
               "run in their own processes).",
               (double)h->rss_bytes);
     if (h->max_rss_bytes >= 0)
-        gauge(out, h->monitor, "nbaq_daemon_max_resident_memory_bytes",
-              "gauge", "Peak resident memory of the daemon process.",
+        gauge(out, h->monitor, "nbaq_daemon_max_resident_memory_bytes", "gauge",
+              "Peak resident memory of the daemon process.",
               (double)h->max_rss_bytes);
 }

@@ -31,8 +31,7 @@ static cJSON *check_object(const board_check *c)
     cJSON_AddStringToObject(o, "severity", severity_name(c->severity));
     cJSON_AddNumberToObject(o, "interval_ms", (double)c->interval_ms);
     cJSON_AddBoolToObject(o, "running", c->running);
-    add_ms_or_null(o, "running_since_ms",
-                   c->running ? c->running_since_ms : 0);
+    add_ms_or_null(o, "running_since_ms", c->running ? c->running_since_ms : 0);
     add_ms_or_null(o, "next_run_ms", c->running ? 0 : c->next_run_ms);
     cJSON_AddNumberToObject(o, "runs", (double)c->runs);
     if (!c->result) {

@@ -287,8 +287,7 @@ static int describe_exit(const round_proc *r, char *err, size_t err_size)
                        "the round process was killed by signal %d (%s)",
                        WTERMSIG(st), strsignal(WTERMSIG(st)));
     if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-        return err_set(err, err_size,
-                       "the round process exited with code %d",
+        return err_set(err, err_size, "the round process exited with code %d",
                        WEXITSTATUS(st));
     return 0;
 }
@@ -308,8 +307,8 @@ cJSON *round_result(round_proc *r, char *err, size_t err_size)
     cJSON *doc = r->output.len
                      ? cJSON_ParseWithLength(r->output.data, r->output.len)
                      : NULL;
-    const cJSON *error = doc ? cJSON_GetObjectItemCaseSensitive(doc, "error")
-                             : NULL;
+    const cJSON *error =
+        doc ? cJSON_GetObjectItemCaseSensitive(doc, "error") : NULL;
     if (cJSON_IsString(error)) {
         err_set(err, err_size, "%s", error->valuestring);
         cJSON_Delete(doc);

@@ -13,8 +13,10 @@
  *
  * Signals in the round process: SIGINT, SIGHUP and SIGTERM are ignored,
  * except that while checks or reporters run, the runner's own handler
- * turns SIGINT/SIGTERM into "kill the running jobs" (the daemon sends
- * SIGTERM to force a stop). The round process leads its own process
+ * turns SIGINT/SIGTERM into "kill the running jobs" (to force a stop the
+ * daemon sends SIGTERM, again and again until the round ends, so that one
+ * arriving before the checks start is not lost). The round process leads
+ * its own process
  * group, so a Ctrl-C on the terminal reaches the daemon only.
  */
 #ifndef NBAQ_DAEMON_ROUND_H

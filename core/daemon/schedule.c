@@ -114,6 +114,17 @@ size_t schedule_due(const schedule *s, int64_t now_ms, size_t *idx, size_t max)
     return count;
 }
 
+size_t schedule_due_round(const schedule *s, int64_t now_ms, size_t *idx,
+                          size_t max)
+{
+    size_t n = schedule_due(s, now_ms, idx, max);
+    size_t same = n ? 1 : 0;
+    while (same < n &&
+           s->entries[idx[same]].due_ms == s->entries[idx[0]].due_ms)
+        same++;
+    return same;
+}
+
 void schedule_started(schedule *s, size_t i, int64_t now_ms)
 {
     schedule_entry *e = &s->entries[i];
@@ -121,8 +132,8 @@ void schedule_started(schedule *s, size_t i, int64_t now_ms)
     e->running_since_ms = now_ms;
     e->slot_ms += e->interval_ms;
     if (e->slot_ms <= now_ms) /* skip the slots this start was late for */
-        e->slot_ms += ((now_ms - e->slot_ms) / e->interval_ms + 1) *
-                      e->interval_ms;
+        e->slot_ms +=
+            ((now_ms - e->slot_ms) / e->interval_ms + 1) * e->interval_ms;
     e->due_ms = e->slot_ms + jitter_for(s, e->interval_ms);
 }
 

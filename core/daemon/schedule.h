@@ -33,8 +33,8 @@ typedef struct schedule_entry {
 typedef struct schedule {
     schedule_entry *entries;
     size_t count;
-    double jitter;     /* 0 .. 0.5                                        */
-    uint64_t rng;      /* xorshift64 state; never 0                       */
+    double jitter; /* 0 .. 0.5                                        */
+    uint64_t rng;  /* xorshift64 state; never 0                       */
 } schedule;
 
 /* An empty schedule; seed 0 picks one from getrandom(). */
@@ -58,8 +58,15 @@ long schedule_find(const schedule *s, const char *name);
 
 /* Fills idx with up to max entries that are due at now and not running,
  * the earliest first; returns how many. */
-size_t schedule_due(const schedule *s, int64_t now_ms, size_t *idx,
-                    size_t max);
+size_t schedule_due(const schedule *s, int64_t now_ms, size_t *idx, size_t max);
+
+/* The next round: like schedule_due, but only the entries due at the
+ * same instant as the earliest one (with jitter that is most often one
+ * entry; with jitter 0, every check of the same slot). Entries due later
+ * form their own rounds, so that no check waits for a slow check it
+ * merely fell due together with while both were late. */
+size_t schedule_due_round(const schedule *s, int64_t now_ms, size_t *idx,
+                          size_t max);
 
 /* Entry i starts a run now: running, and its next slot and due time. */
 void schedule_started(schedule *s, size_t i, int64_t now_ms);

@@ -33,8 +33,7 @@ snapshot *snapshot_build(const board *b, const daemon_stats *st,
         return NULL;
     atomic_init(&s->refs, 1);
     s->generated_ms = clock_wall_ms();
-    s->status_json = render_status(b, st, cfg, s->generated_ms,
-                                   &s->status_len);
+    s->status_json = render_status(b, st, cfg, s->generated_ms, &s->status_len);
     s->metrics_text = render_metrics(b, st, cfg, &s->metrics_len);
     s->monitor = strdup(cfg->monitor);
     s->token = dup_or_null(cfg->daemon.token);

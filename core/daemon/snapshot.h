@@ -47,9 +47,9 @@ typedef struct snapshot {
     char *metrics_text; /* /metrics without the per-request figures     */
     size_t metrics_len;
     char *monitor;
-    char *token;        /* NULL: no token needed                          */
-    char *history_url;  /* NULL: no history store                         */
-    char *config_dir;   /* relative store paths resolve here              */
+    char *token;       /* NULL: no token needed                          */
+    char *history_url; /* NULL: no history store                         */
+    char *config_dir;  /* relative store paths resolve here              */
     unsigned history_points;
     int64_t started_ms; /* the daemon's start (uptime)                    */
     int stopping;

@@ -11,6 +11,7 @@
 
 #include "history_alerts.h"
 #include "history_store.h"
+#include "status.h"
 
 static store_stmt *prepare(history_store *store, const char *sql, char *err,
                            size_t err_size)
@@ -48,36 +49,22 @@ static const char *text_or_empty(const char *s)
     return s ? s : "";
 }
 
-int history_severity_parse(const char *name)
-{
-    for (int i = 0; i < NBAQ_SEVERITY_COUNT; i++) {
-        if (name && strcmp(name, history_store_severity_name(i)) == 0)
-            return i;
-    }
-    return -1;
-}
-
-int history_alert_state_parse(const char *name)
-{
-    for (int i = NBAQ_ALERT_NEW; i <= NBAQ_ALERT_FLAPPING; i++) {
-        if (name && strcmp(name, history_store_alert_state_name(i)) == 0)
-            return i;
-    }
-    return -1;
-}
-
+/* A name the store wrote (status.h), back to its value; MEDIUM for an
+ * unknown severity, FIRING for an unknown state. */
 static nbaq_severity severity_column(history_store *store, store_stmt *s,
                                      int column)
 {
-    int v = history_severity_parse(store->backend->column_text(s, column));
-    return v < 0 ? NBAQ_SEV_MEDIUM : (nbaq_severity)v;
+    const char *text = store->backend->column_text(s, column);
+    nbaq_severity v;
+    return text && severity_parse(text, &v) == 0 ? v : NBAQ_SEV_MEDIUM;
 }
 
 static nbaq_alert_state state_column(history_store *store, store_stmt *s,
                                      int column)
 {
-    int v = history_alert_state_parse(store->backend->column_text(s, column));
-    return v < 0 ? NBAQ_ALERT_FIRING : (nbaq_alert_state)v;
+    const char *text = store->backend->column_text(s, column);
+    nbaq_alert_state v;
+    return text && alert_state_parse(text, &v) == 0 ? v : NBAQ_ALERT_FIRING;
 }
 
 /* Grows *rows by one zeroed element; NULL when out of memory. */
@@ -190,32 +177,94 @@ int history_alerts_load(history_store *store, const char *monitor,
     return 0;
 }
 
-static void bind_alert(history_store *store, store_stmt *s, const char *monitor,
-                       const history_alert *a)
+#define ALERT_PARAMS 21 /* per row of the upsert: monitor + 20 columns */
+#define SAVE_BATCH 64   /* rows per statement: one round trip for many  */
+
+/* Binds row a as the `row`-th VALUES tuple of an upsert. */
+static void bind_alert(history_store *store, store_stmt *s, size_t row,
+                       const char *monitor, const history_alert *a)
 {
     const store_backend *b = store->backend;
-    b->bind_text(s, 1, monitor);
-    b->bind_text(s, 2, text_or_empty(a->fingerprint));
-    b->bind_text(s, 3, text_or_empty(a->check));
-    b->bind_text(s, 4, text_or_empty(a->metric));
-    b->bind_int64(s, 5, a->open ? 1 : 0);
-    b->bind_int64(s, 6, a->episode);
-    b->bind_text(s, 7, history_store_severity_name(a->severity));
-    b->bind_int64(s, 8, a->escalated ? 1 : 0);
-    b->bind_text(s, 9, history_store_alert_state_name(a->state));
-    b->bind_text(s, 10, text_or_empty(a->summary));
-    b->bind_int64(s, 11, a->started_ms);
-    b->bind_int64(s, 12, a->ended_ms);
-    b->bind_int64(s, 13, a->fail_since_ms);
-    b->bind_int64(s, 14, a->pass_since_ms);
-    b->bind_int64(s, 15, a->failing_runs);
-    b->bind_int64(s, 16, a->passing_runs);
+    int p = (int)(row * ALERT_PARAMS);
+    b->bind_text(s, p + 1, monitor);
+    b->bind_text(s, p + 2, text_or_empty(a->fingerprint));
+    b->bind_text(s, p + 3, text_or_empty(a->check));
+    b->bind_text(s, p + 4, text_or_empty(a->metric));
+    b->bind_int64(s, p + 5, a->open ? 1 : 0);
+    b->bind_int64(s, p + 6, a->episode);
+    b->bind_text(s, p + 7, severity_name(a->severity));
+    b->bind_int64(s, p + 8, a->escalated ? 1 : 0);
+    b->bind_text(s, p + 9, alert_state_name(a->state));
+    b->bind_text(s, p + 10, text_or_empty(a->summary));
+    b->bind_int64(s, p + 11, a->started_ms);
+    b->bind_int64(s, p + 12, a->ended_ms);
+    b->bind_int64(s, p + 13, a->fail_since_ms);
+    b->bind_int64(s, p + 14, a->pass_since_ms);
+    b->bind_int64(s, p + 15, a->failing_runs);
+    b->bind_int64(s, p + 16, a->passing_runs);
     /* At most 63 bits are kept: the value fits a signed BIGINT. */
-    b->bind_int64(s, 17, (int64_t)(a->results & INT64_MAX));
-    b->bind_int64(s, 18, a->result_count);
-    b->bind_int64(s, 19, a->flapping ? 1 : 0);
-    b->bind_text(s, 20, text_or_empty(a->notified));
-    b->bind_int64(s, 21, a->updated_ms);
+    b->bind_int64(s, p + 17, (int64_t)(a->results & INT64_MAX));
+    b->bind_int64(s, p + 18, a->result_count);
+    b->bind_int64(s, p + 19, a->flapping ? 1 : 0);
+    b->bind_text(s, p + 20, text_or_empty(a->notified));
+    b->bind_int64(s, p + 21, a->updated_ms);
+}
+
+/* The upsert of `rows` rows; NULL when out of memory. */
+static char *upsert_sql(size_t rows)
+{
+    static const char head[] =
+        "INSERT INTO nbaq_alerts (monitor, " ALERT_COLUMNS ") VALUES ";
+    static const char tail[] =
+        " ON CONFLICT (monitor, fingerprint) DO UPDATE SET"
+        " check_name = excluded.check_name, metric = excluded.metric,"
+        " is_open = excluded.is_open, episode = excluded.episode,"
+        " severity = excluded.severity, escalated = excluded.escalated,"
+        " state = excluded.state, summary = excluded.summary,"
+        " started_ms = excluded.started_ms, ended_ms = excluded.ended_ms,"
+        " fail_since_ms = excluded.fail_since_ms,"
+        " pass_since_ms = excluded.pass_since_ms,"
+        " failing_runs = excluded.failing_runs,"
+        " passing_runs = excluded.passing_runs, results = excluded.results,"
+        " result_count = excluded.result_count,"
+        " flapping = excluded.flapping, notified = excluded.notified,"
+        " updated_ms = excluded.updated_ms";
+    size_t size = sizeof head + sizeof tail + rows * ALERT_PARAMS * 8;
+    char *sql = malloc(size);
+    if (!sql)
+        return NULL;
+    size_t used = (size_t)snprintf(sql, size, "%s", head);
+    for (size_t r = 0; r < rows; r++) {
+        used += (size_t)snprintf(sql + used, size - used, "%s(", r ? "," : "");
+        for (size_t c = 0; c < ALERT_PARAMS; c++)
+            used += (size_t)snprintf(sql + used, size - used, "%s$%zu",
+                                     c ? "," : "", r * ALERT_PARAMS + c + 1);
+        used += (size_t)snprintf(sql + used, size - used, ")");
+    }
+    snprintf(sql + used, size - used, "%s", tail);
+    return sql;
+}
+
+/* Upserts rows[0..count) with statements of `batch` rows each (count is
+ * a multiple of batch). */
+static int save_batches(history_store *store, const char *monitor,
+                        const history_alert *rows, size_t count, size_t batch,
+                        char *err, size_t err_size)
+{
+    char *sql = upsert_sql(batch);
+    store_stmt *s = sql ? prepare(store, sql, err, err_size) : NULL;
+    free(sql);
+    if (!s)
+        return sql ? -1
+                   : history_store_error(store, err, err_size, "out of memory");
+    int rc = 0;
+    for (size_t done = 0; rc == 0 && done < count; done += batch) {
+        for (size_t r = 0; r < batch; r++)
+            bind_alert(store, s, r, monitor, &rows[done + r]);
+        rc = run_bound(store, s, NULL, err, err_size);
+    }
+    store->backend->finalize(s);
+    return rc;
 }
 
 int history_alerts_save(history_store *store, const char *monitor,
@@ -224,30 +273,48 @@ int history_alerts_save(history_store *store, const char *monitor,
 {
     if (!store || count == 0)
         return 0;
-    store_stmt *s = prepare(
-        store,
-        "INSERT INTO nbaq_alerts (monitor, " ALERT_COLUMNS ") VALUES ($1,"
-        " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-        " $17, $18, $19, $20, $21) ON CONFLICT (monitor, fingerprint) DO"
-        " UPDATE SET check_name = excluded.check_name,"
-        " metric = excluded.metric, is_open = excluded.is_open,"
-        " episode = excluded.episode, severity = excluded.severity,"
-        " escalated = excluded.escalated, state = excluded.state,"
-        " summary = excluded.summary, started_ms = excluded.started_ms,"
-        " ended_ms = excluded.ended_ms,"
-        " fail_since_ms = excluded.fail_since_ms,"
-        " pass_since_ms = excluded.pass_since_ms,"
-        " failing_runs = excluded.failing_runs,"
-        " passing_runs = excluded.passing_runs, results = excluded.results,"
-        " result_count = excluded.result_count,"
-        " flapping = excluded.flapping, notified = excluded.notified,"
-        " updated_ms = excluded.updated_ms",
-        err, err_size);
-    if (!s)
+    size_t whole = count - count % SAVE_BATCH;
+    if (whole && save_batches(store, monitor, rows, whole, SAVE_BATCH, err,
+                              err_size) != 0)
         return -1;
+    if (whole == count)
+        return 0;
+    return save_batches(store, monitor, rows + whole, count - whole, 1, err,
+                        err_size);
+}
+
+/* "DELETE ... WHERE monitor = $1 AND fingerprint IN ($2..$<rows+1>)". */
+static char *delete_sql(size_t rows)
+{
+    size_t size = 120 + rows * 8;
+    char *sql = malloc(size);
+    if (!sql)
+        return NULL;
+    size_t used = (size_t)snprintf(sql, size,
+                                   "DELETE FROM nbaq_alerts WHERE monitor = $1"
+                                   " AND fingerprint IN (");
+    for (size_t i = 0; i < rows; i++)
+        used += (size_t)snprintf(sql + used, size - used, "%s$%zu",
+                                 i ? ", " : "", i + 2);
+    snprintf(sql + used, size - used, ")");
+    return sql;
+}
+
+static int delete_batches(history_store *store, const char *monitor,
+                          const char *const *fingerprints, size_t count,
+                          size_t batch, char *err, size_t err_size)
+{
+    char *sql = delete_sql(batch);
+    store_stmt *s = sql ? prepare(store, sql, err, err_size) : NULL;
+    free(sql);
+    if (!s)
+        return sql ? -1
+                   : history_store_error(store, err, err_size, "out of memory");
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < count; i++) {
-        bind_alert(store, s, monitor, &rows[i]);
+    for (size_t done = 0; rc == 0 && done < count; done += batch) {
+        store->backend->bind_text(s, 1, monitor);
+        for (size_t i = 0; i < batch; i++)
+            store->backend->bind_text(s, (int)i + 2, fingerprints[done + i]);
         rc = run_bound(store, s, NULL, err, err_size);
     }
     store->backend->finalize(s);
@@ -260,20 +327,14 @@ int history_alerts_delete(history_store *store, const char *monitor,
 {
     if (!store || count == 0)
         return 0;
-    store_stmt *s = prepare(store,
-                            "DELETE FROM nbaq_alerts WHERE monitor = $1"
-                            " AND fingerprint = $2",
-                            err, err_size);
-    if (!s)
+    size_t whole = count - count % SAVE_BATCH;
+    if (whole && delete_batches(store, monitor, fingerprints, whole, SAVE_BATCH,
+                                err, err_size) != 0)
         return -1;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < count; i++) {
-        store->backend->bind_text(s, 1, monitor);
-        store->backend->bind_text(s, 2, fingerprints[i]);
-        rc = run_bound(store, s, NULL, err, err_size);
-    }
-    store->backend->finalize(s);
-    return rc;
+    if (whole == count)
+        return 0;
+    return delete_batches(store, monitor, fingerprints + whole, count - whole,
+                          1, err, err_size);
 }
 
 void history_alerts_free(history_alert *rows, size_t count)
@@ -462,8 +523,8 @@ static void bind_outbox(history_store *store, store_stmt *s,
     b->bind_text(s, 9, text_or_empty(row->check));
     b->bind_text(s, 10, text_or_empty(row->metric));
     b->bind_text(s, 11, text_or_empty(row->summary));
-    b->bind_text(s, 12, history_store_severity_name(row->severity));
-    b->bind_text(s, 13, history_store_alert_state_name(row->state));
+    b->bind_text(s, 12, severity_name(row->severity));
+    b->bind_text(s, 13, alert_state_name(row->state));
     b->bind_int64(s, 14, row->started_ms);
     b->bind_int64(s, 15, row->ended_ms);
     b->bind_int64(s, 16, row->failing_runs);

@@ -14,6 +14,7 @@
 #include "history_table.h"
 #include "history_calc.h"
 #include "history_store.h"
+#include "text.h"
 
 static const char usage_text[] =
     "usage: nbaq-host -c FILE history COMMAND [OPTIONS]\n"
@@ -483,7 +484,7 @@ static int report_trends(cli_context *c, const cli_options *o,
             trend_row(&table, &rows[i], &t);
     }
     char window[32], end[32];
-    history_format_duration(window_ms, window, sizeof window);
+    text_format_duration_unit(window_ms, window, sizeof window);
     history_format_time(until, end, sizeof end);
     if (o->json) {
         history_table_free(&table);

@@ -154,8 +154,4 @@ int history_outbox_prune(history_store *store, const char *monitor,
                          size_t err_size);
 void history_outbox_free(history_outbox_row *rows, size_t count);
 
-/* Names as stored, back to values; -1 when unknown. */
-int history_severity_parse(const char *name);
-int history_alert_state_parse(const char *name);
-
 #endif

@@ -111,18 +111,20 @@ void history_change_reason(const history_change_result *r, double previous,
 
 /* ---- numbers, durations and times as text ------------------------------*/
 
-/* A value as measured: integers without a fraction, else up to 10
- * significant digits ("40", "101.25", "1.5e+12"). */
+/* A value as measured: integers without a fraction, else up to
+ * HISTORY_VALUE_DIGITS significant digits ("40", "101.25", "1.5e+12"),
+ * so that a reason shows the value the rule saw. */
+#define HISTORY_VALUE_DIGITS 10
 void history_format_value(double value, char *buf, size_t size);
 /* A statistic: one decimal for |x| >= 1 ("101.2"), else 3 significant
  * digits ("0.0345"). */
 void history_format_stat(double value, char *buf, size_t size);
 
-/* "250ms", "30s", "5m", "2h", "7d", "1w" and sums ("1h30m") to ms.
- * -1 when not a duration or not positive. */
+/* A duration as a config writes it (units_parse_duration: "250ms",
+ * "30s", "5m", "2h", "7d", "1w", sums such as "1h30m") to ms. -1 when not
+ * a duration or not positive. A duration for output:
+ * text_format_duration_unit() ("90m", "1w"). */
 int history_parse_duration(const char *text, int64_t *ms);
-/* The shortest exact form: "24h", "7d", "90m", "1500ms". */
-void history_format_duration(int64_t ms, char *buf, size_t size);
 
 /* A point in time: "now", a duration back from now ("7d"), an epoch in
  * milliseconds ("1714521600000"), or a UTC date/time "2024-05-01",

@@ -145,10 +145,8 @@ void history_store_location_free(store_location *loc);
  * by "***". */
 void history_store_scrub(char *text, size_t size, const char *secret);
 
-/* Names as stored (names.c): "PASS", "MEDIUM", "FIRING"... */
-const char *history_store_status_name(nbaq_status status);
-const char *history_store_severity_name(nbaq_severity severity);
-const char *history_store_alert_state_name(nbaq_alert_state state);
+/* Statuses, severities and alert states are stored by their names in
+ * status.h (core/base): "PASS", "MEDIUM", "FIRING"... */
 
 /* Copies message into err (if any), dropping a trailing newline. */
 void history_store_copy_message(char *err, size_t err_size,

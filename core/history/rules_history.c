@@ -8,19 +8,12 @@
 #include <string.h>
 
 #include "history_calc.h"
-
-/* PASS < WARNING < FAIL < UNKNOWN < ERROR (nbaq.h). */
-static int status_rank(nbaq_status s)
-{
-    static const int rank[] = {0, 1, 2, 4, 3};
-    return (unsigned)s < 5 ? rank[s] : 4;
-}
+#include "status.h"
 
 static void verdict_add(history_verdict *v, nbaq_status status,
                         const char *reason)
 {
-    if (status_rank(status) > status_rank(v->status))
-        v->status = status;
+    v->status = status_worst(v->status, status);
     size_t used = strlen(v->reason);
     snprintf(v->reason + used, sizeof v->reason - used, "%s%s",
              used ? "; " : "", reason);

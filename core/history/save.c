@@ -7,6 +7,7 @@
 
 #include "history_schema.h"
 #include "history_store.h"
+#include "status.h"
 
 static const char *text_or_empty(const char *s)
 {
@@ -35,7 +36,7 @@ static int64_t insert_run(history_store *store, const nbaq_run *run, char *err,
     b->bind_text(s, 2, text_or_empty(run->monitor));
     b->bind_int64(s, 3, run->started_ms);
     b->bind_int64(s, 4, run->finished_ms);
-    b->bind_text(s, 5, history_store_status_name(run->status));
+    b->bind_text(s, 5, status_name(run->status));
     char why[512];
     int rc = b->step(s, why, sizeof why);
     int64_t id = rc == 1 ? b->column_int64(s, 0) : -1;
@@ -64,7 +65,7 @@ static void bind_value(history_store *store, store_stmt *s, int first,
     b->bind_int64(s, first + 2, run->started_ms);
     b->bind_double(s, first + 3, m->value);
     b->bind_text(s, first + 4, text_or_empty(m->unit));
-    b->bind_text(s, first + 5, history_store_status_name(m->status));
+    b->bind_text(s, first + 5, status_name(m->status));
     b->bind_text(s, first + 6, text_or_empty(m->reason));
     b->bind_int64(s, first + 7, m->anomalous ? 1 : 0);
 }
@@ -114,9 +115,9 @@ static int insert_check(history_store *store, int64_t run_pk,
     b->bind_int64(s, 1, run_pk);
     b->bind_text(s, 2, check->name);
     b->bind_text(s, 3, text_or_empty(check->plugin));
-    b->bind_text(s, 4, history_store_status_name(check->status));
+    b->bind_text(s, 4, status_name(check->status));
     b->bind_text(s, 5, text_or_empty(check->message));
-    b->bind_text(s, 6, history_store_severity_name(check->severity));
+    b->bind_text(s, 6, severity_name(check->severity));
     b->bind_int64(s, 7, check->started_ms);
     b->bind_int64(s, 8, check->duration_ms);
     return run_statement(store, s, err, err_size);
@@ -161,8 +162,8 @@ static int insert_alert(history_store *store, int64_t run_pk,
     b->bind_text(s, 3, text_or_empty(a->check));
     b->bind_text(s, 4, text_or_empty(a->metric));
     b->bind_text(s, 5, text_or_empty(a->summary));
-    b->bind_text(s, 6, history_store_severity_name(a->severity));
-    b->bind_text(s, 7, history_store_alert_state_name(a->state));
+    b->bind_text(s, 6, severity_name(a->severity));
+    b->bind_text(s, 7, alert_state_name(a->state));
     b->bind_int64(s, 8, a->started_ms);
     b->bind_int64(s, 9, a->ended_ms);
     b->bind_int64(s, 10, a->silenced_until_ms);

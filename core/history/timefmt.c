@@ -2,7 +2,6 @@
  * timefmt.c - numbers, durations and points in time as text, for reasons,
  * the command line and its output.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -12,13 +11,12 @@
 #include <time.h>
 
 #include "history_calc.h"
+#include "text.h"
+#include "units.h"
 
 void history_format_value(double value, char *buf, size_t size)
 {
-    if (isfinite(value) && value == floor(value) && fabs(value) < 1e15)
-        snprintf(buf, size, "%.0f", value);
-    else
-        snprintf(buf, size, "%.10g", value);
+    text_format_number_digits(value, HISTORY_VALUE_DIGITS, buf, size);
 }
 
 void history_format_stat(double value, char *buf, size_t size)
@@ -31,68 +29,13 @@ void history_format_stat(double value, char *buf, size_t size)
         snprintf(buf, size, "%.3g", value);
 }
 
-static const struct {
-    const char *suffix;
-    int64_t ms;
-} duration_units[] = {
-    {"ms", 1},      {"s", 1000},     {"m", 60000},
-    {"h", 3600000}, {"d", 86400000}, {"w", 604800000},
-};
-
-static int64_t unit_ms(const char *suffix, size_t len)
-{
-    for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0];
-         i++) {
-        if (strlen(duration_units[i].suffix) == len &&
-            strncmp(duration_units[i].suffix, suffix, len) == 0)
-            return duration_units[i].ms;
-    }
-    return 0;
-}
-
 int history_parse_duration(const char *text, int64_t *ms)
 {
-    if (!text || !*text)
+    int64_t value;
+    if (!text || units_parse_duration(text, &value, NULL, 0) != 0 || value <= 0)
         return -1;
-    int64_t total = 0;
-    const char *p = text;
-    while (*p) {
-        if (!isdigit((unsigned char)*p))
-            return -1;
-        errno = 0;
-        char *end;
-        unsigned long long number = strtoull(p, &end, 10);
-        const char *suffix = end;
-        while (isalpha((unsigned char)*end))
-            end++;
-        int64_t unit = unit_ms(suffix, (size_t)(end - suffix));
-        if (errno || unit == 0 ||
-            number > (unsigned long long)INT64_MAX / (unsigned long long)unit)
-            return -1;
-        int64_t part = (int64_t)number * unit;
-        if (total > INT64_MAX - part)
-            return -1;
-        total += part;
-        p = end;
-    }
-    if (total <= 0)
-        return -1;
-    *ms = total;
+    *ms = value;
     return 0;
-}
-
-void history_format_duration(int64_t ms, char *buf, size_t size)
-{
-    for (size_t i = sizeof duration_units / sizeof duration_units[0]; i > 0;
-         i--) {
-        int64_t unit = duration_units[i - 1].ms;
-        if (ms > 0 && ms % unit == 0) {
-            snprintf(buf, size, "%" PRId64 "%s", ms / unit,
-                     duration_units[i - 1].suffix);
-            return;
-        }
-    }
-    snprintf(buf, size, "%" PRId64 "ms", ms);
 }
 
 /* "YYYY-MM-DD[( |T)HH:MM[:SS]][Z]" in UTC. */

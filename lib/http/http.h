@@ -82,6 +82,10 @@ typedef struct nbaq_http_request {
     nbaq_http_sink_fn sink;      /* may be NULL                          */
     nbaq_http_retry_fn retry_if; /* may be NULL                          */
     void *user;                  /* passed to on_head, sink and retry_if */
+    /* PEM file of the CAs to trust for https:// instead of the system's
+     * bundle (CURLOPT_CAINFO), for a server with a private CA; NULL or
+     * "": the system's. Read during the call only.                      */
+    const char *ca_file;
 } nbaq_http_request;
 
 typedef enum nbaq_http_failure {

@@ -307,6 +307,8 @@ int http_transfer_start_try(http_transfer *t, char *err, size_t err_size)
     rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
     rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    if (req->ca_file != NULL && req->ca_file[0] != '\0')
+        rc |= curl_easy_setopt(e, CURLOPT_CAINFO, req->ca_file);
     rc |= set_method_and_body(t);
     rc |= set_signing(t);
     if (rc != 0) {

@@ -92,7 +92,11 @@ int nbaq_objstore_open(const nbaq_objstore_config *cfg, nbaq_objstore **out,
     s->cfg = *cfg;
     apply_defaults(&s->cfg);
     s->cache_dir = dup_or_null(cfg->cache_dir);
-    if (url == NULL || url[0] == '\0') {
+    s->ca_file = dup_or_null(cfg->ca_file);
+    if (cfg->ca_file != NULL && cfg->ca_file[0] != '\0' && s->ca_file == NULL) {
+        snprintf(err, err_size, "out of memory");
+        rc = -1;
+    } else if (url == NULL || url[0] == '\0') {
         snprintf(err, err_size,
                  "no url given (s3://bucket/prefix or a "
                  "directory)");
@@ -122,6 +126,7 @@ int nbaq_objstore_open(const nbaq_objstore_config *cfg, nbaq_objstore **out,
     s->cfg.access_key_id = s->cfg.secret_access_key = NULL;
     s->cfg.session_token = s->cfg.profile = s->cfg.credentials_file = NULL;
     s->cfg.cache_dir = s->cache_dir;
+    s->cfg.ca_file = s->ca_file;
     *out = s;
     return 0;
 }
@@ -139,6 +144,7 @@ void nbaq_objstore_close(nbaq_objstore *s)
     free(s->bucket);
     free(s->region);
     free(s->bucket_url);
+    free(s->ca_file);
     free(s->root);
     free(s);
 }

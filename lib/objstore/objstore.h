@@ -97,6 +97,9 @@ typedef struct nbaq_objstore_config {
     const char *session_token;
     const char *profile;
     const char *credentials_file;
+    /* PEM file of the CAs to trust for an https:// endpoint with a private
+     * CA, instead of the system's bundle [NULL: the system's].         */
+    const char *ca_file;
     int64_t connect_timeout_ms; /* per connection [10000]                  */
     int64_t request_timeout_ms; /* per request, whole transfer [60000]     */
     unsigned max_retries;       /* retries after the first try [0]; 5xx,

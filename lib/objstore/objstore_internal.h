@@ -26,6 +26,7 @@ struct nbaq_objstore {
     char *bucket;
     char *region;
     char *bucket_url; /* "https://b.s3.r.amazonaws.com" or "http://h/b"  */
+    char *ca_file;    /* CAs to trust instead of the system's; or NULL   */
     nbaq_aws_credentials creds; /* owned, wiped on close; none: unsigned */
     nbaq_http_sigv4 sigv4;      /* points into creds; used iff found     */
     int signed_requests;

@@ -3,31 +3,30 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A relative directory in `url` is taken relative to the config file,
- * whose path opt_location gives as "file:line:column". One check per
- * process: a static buffer is enough.                                   */
-static const char *resolve_url(const nbaq_host_api *api, const nbaq_options *o,
-                               const char *url)
+/* A relative path in `url` or `ca_file` is taken relative to the config
+ * file, whose path opt_location gives as "file:line:column". The result
+ * is `value` itself or written into buf.                               */
+static const char *config_relative(const nbaq_host_api *api,
+                                   const nbaq_options *o, const char *name,
+                                   const char *value, char *buf, size_t size)
 {
-    static char resolved[8192];
     const char *loc;
     const char *colon1, *colon2;
 
-    if (url == NULL || url[0] == '/' || strstr(url, "://") != NULL)
-        return url;
-    loc = api->opt_location(o, "url");
+    if (value == NULL || value[0] == '/' || strstr(value, "://") != NULL)
+        return value;
+    loc = api->opt_location(o, name);
     colon2 = loc ? strrchr(loc, ':') : NULL;
     colon1 = colon2 ? colon2 - 1 : NULL;
     while (colon1 != NULL && colon1 > loc && *colon1 != ':')
         colon1--;
     if (colon1 == NULL || colon1 <= loc || loc[0] != '/')
-        return url;
+        return value;
     const char *slash = colon1;
     while (slash > loc && *slash != '/')
         slash--;
-    snprintf(resolved, sizeof resolved, "%.*s/%s", (int)(slash - loc), loc,
-             url);
-    return resolved;
+    snprintf(buf, size, "%.*s/%s", (int)(slash - loc), loc, value);
+    return buf;
 }
 
 void nbaq_objstore_config_from_options(const nbaq_host_api *api,
@@ -37,8 +36,12 @@ void nbaq_objstore_config_from_options(const nbaq_host_api *api,
     const nbaq_options *o = api->options(ctx);
     int64_t left = api->time_left_ms(ctx);
 
+    /* One check per process: static buffers are enough.               */
+    static char url[8192], ca_file[8192];
+
     memset(cfg, 0, sizeof *cfg);
-    cfg->url = resolve_url(api, o, api->opt_string(o, "url"));
+    cfg->url = config_relative(api, o, "url", api->opt_string(o, "url"), url,
+                               sizeof url);
     cfg->region = api->opt_string(o, "region");
     cfg->endpoint = api->opt_string(o, "endpoint");
     if (api->opt_is_set(o, "path_style"))
@@ -48,6 +51,9 @@ void nbaq_objstore_config_from_options(const nbaq_host_api *api,
     cfg->session_token = api->opt_string(o, "session_token");
     cfg->profile = api->opt_string(o, "profile");
     cfg->credentials_file = api->opt_string(o, "credentials_file");
+    cfg->ca_file =
+        config_relative(api, o, "ca_file", api->opt_string(o, "ca_file"),
+                        ca_file, sizeof ca_file);
     cfg->connect_timeout_ms = api->opt_int(o, "connect_timeout");
     cfg->request_timeout_ms = api->opt_int(o, "request_timeout");
     /* A request never outlives the check: the host would kill it.      */

@@ -61,6 +61,11 @@
          .type = NBAQ_OPT_STRING,                                              \
          .description = "default AWS_SHARED_CREDENTIALS_FILE, then "           \
                         "~/.aws/credentials"},                                 \
+        {.name = "ca_file",                                                    \
+         .type = NBAQ_OPT_STRING,                                              \
+         .description = "PEM file of the CAs to trust for an https endpoint "  \
+                        "(relative: to the config file); default the "         \
+                        "system's"},                                           \
         {.name = "connect_timeout",                                            \
          .type = NBAQ_OPT_DURATION,                                            \
          .default_value = "10s",                                               \

@@ -91,18 +91,21 @@ static int describe(nbaq_objstore *s)
 {
     size_t n = strlen(s->bucket) + strlen(s->prefix) + 8;
     const char *id = s->creds.access_key_id;
-    size_t m = strlen(s->bucket_url) + strlen(s->prefix) + 48;
+    const char *ca = s->ca_file;
+    size_t m = strlen(s->bucket_url) + strlen(s->prefix) + 72;
 
     s->location = malloc(n);
     s->identity = malloc(m);
     if (s->location == NULL || s->identity == NULL)
         return -1;
     snprintf(s->location, n, "s3://%s/%s", s->bucket, s->prefix);
-    /* The key id is folded into a hash: a listing made with one set of
-     * keys is not replayed to a check configured with another.          */
+    /* The key id and the CA file are folded into hashes: a listing made
+     * with one set of keys, or trusting one CA, is not replayed to a
+     * check configured with another.                                   */
     snprintf(
-        s->identity, m, "s3 %s %s %016llx", s->bucket_url, s->prefix,
-        (unsigned long long)objstore_fnv1a(id, id != NULL ? strlen(id) : 0));
+        s->identity, m, "s3 %s %s %016llx %016llx", s->bucket_url, s->prefix,
+        (unsigned long long)objstore_fnv1a(id, id != NULL ? strlen(id) : 0),
+        (unsigned long long)objstore_fnv1a(ca, ca != NULL ? strlen(ca) : 0));
     return 0;
 }
 
@@ -155,6 +158,7 @@ static void base_request(const nbaq_objstore *s, nbaq_http_request *req)
     req->max_retries = s->cfg.max_retries;
     req->retry_base_ms = RETRY_BASE_MS;
     req->max_capture = ERROR_CAPTURE;
+    req->ca_file = s->ca_file;
 }
 
 static nbaq_objstore_errkind kind_of_failure(nbaq_http_failure f)

@@ -164,6 +164,27 @@ static void test_textbuf_grows(void **state)
     textbuf_free(&b);
 }
 
+static void test_textbuf_clear_and_fail(void **state)
+{
+    (void)state;
+    textbuf b;
+    textbuf_init(&b);
+    textbuf_clear(&b); /* nothing allocated yet */
+    assert_int_equal(b.len, 0);
+    textbuf_puts(&b, "first");
+    textbuf_fail(&b);
+    textbuf_puts(&b, " more");
+    assert_true(textbuf_failed(&b));
+    assert_int_equal(b.len, 5); /* appends after a failure do nothing */
+    textbuf_clear(&b);
+    assert_false(textbuf_failed(&b));
+    assert_int_equal(b.len, 0);
+    assert_string_equal(b.data, "");
+    textbuf_puts(&b, "second");
+    assert_string_equal(b.data, "second");
+    textbuf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_prometheus_names),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_textbuf_grows),
+        cmocka_unit_test(test_textbuf_clear_and_fail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

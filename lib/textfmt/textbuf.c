@@ -15,9 +15,22 @@ void textbuf_free(textbuf *b)
     memset(b, 0, sizeof(*b));
 }
 
+void textbuf_clear(textbuf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
 int textbuf_failed(const textbuf *b)
 {
     return b->failed;
+}
+
+void textbuf_fail(textbuf *b)
+{
+    b->failed = 1;
 }
 
 /* Makes room for extra bytes plus a NUL; 0 or -1 (and failed set). */

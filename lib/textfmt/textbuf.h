@@ -27,6 +27,9 @@ typedef struct textbuf {
 
 void textbuf_init(textbuf *b);
 void textbuf_free(textbuf *b);
+/* Empties the buffer and forgets a failure, keeping its memory for the
+ * next text. */
+void textbuf_clear(textbuf *b);
 
 void textbuf_append(textbuf *b, const char *s, size_t n);
 void textbuf_puts(textbuf *b, const char *s);
@@ -37,5 +40,8 @@ void textbuf_vprintf(textbuf *b, const char *fmt, va_list ap);
 
 /* Non-zero once an append has failed. */
 int textbuf_failed(const textbuf *b);
+/* Marks the buffer failed, for a writer whose own step failed (a value
+ * that cannot be encoded): later appends do nothing, as above. */
+void textbuf_fail(textbuf *b);
 
 #endif /* NBAQ_TEXTBUF_H */

@@ -165,9 +165,8 @@ static int read_dimensions(cw_config *cfg, char *err, size_t err_size)
                      name ? name : "", what, problem);
             return fail(cfg, "dimensions", err, err_size, why);
         }
-        char *copy = cfg->extra_names[i];
-        memcpy(copy, name, strlen(name) + 1); /* checked: <= CW_NAME_MAX */
-        cfg->dimensions[cfg->dimension_count++] = (cw_dimension){copy, value};
+        /* The host keeps option names for the whole callback (nbaq.h). */
+        cfg->dimensions[cfg->dimension_count++] = (cw_dimension){name, value};
     }
     return 0;
 }

@@ -45,8 +45,6 @@ typedef struct cw_config {
      * value of Check is set per check (NULL here).                       */
     cw_dimension dimensions[CW_MAX_DIMENSIONS];
     size_t dimension_count;
-    /* Copies of the option's names: a host need not keep map keys. */
-    char extra_names[CW_MAX_EXTRA_DIMENSIONS][CW_NAME_MAX + 1];
 
     /* format: api */
     char region[64];

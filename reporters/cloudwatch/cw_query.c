@@ -10,20 +10,12 @@
 /* A dimension value of 1024 characters, each encoded as %XX.             */
 #define ENCODED_MAX (3 * CW_DIM_VALUE_MAX + 1)
 
-static void clear(textbuf *b)
-{
-    b->len = 0;
-    b->failed = 0;
-    if (b->data != NULL)
-        b->data[0] = '\0';
-}
-
 static void put_encoded(textbuf *b, const char *s)
 {
     char encoded[ENCODED_MAX];
     long n = nbaq_http_uri_encode(s, strlen(s), 0, encoded, sizeof encoded);
     if (n < 0) {
-        b->failed = 1; /* longer than any checked or sanitized text     */
+        textbuf_fail(b); /* longer than any checked or sanitized text   */
         return;
     }
     textbuf_append(b, encoded, (size_t)n);
@@ -55,7 +47,7 @@ void cw_query_free(cw_query_batch *b)
 
 void cw_query_start(cw_query_batch *b, const cw_config *cfg)
 {
-    clear(&b->body);
+    textbuf_clear(&b->body);
     b->count = 0;
     textbuf_puts(&b->body, "Action=PutMetricData&Version=2010-08-01");
     put_field(&b->body, "Namespace", cfg->namespace_name);
@@ -68,7 +60,7 @@ int cw_query_prepare(cw_query_batch *b, const cw_config *cfg, const char *check,
     size_t member = b->count + 1;
     char key[96];
 
-    clear(t);
+    textbuf_clear(t);
     snprintf(key, sizeof key, "MetricData.member.%zu.MetricName", member);
     put_field(t, key, d->name);
     for (size_t j = 0; j < cfg->dimension_count; j++) {
@@ -83,12 +75,12 @@ int cw_query_prepare(cw_query_batch *b, const cw_config *cfg, const char *check,
         put_field(t, key, dim->value != NULL ? dim->value : check);
     }
     textbuf_printf(t, "&MetricData.member.%zu.Value=", member);
-    clear(&b->number);
+    textbuf_clear(&b->number);
     textfmt_prom_value(&b->number, d->value);
     if (!textbuf_failed(&b->number) && b->number.len > 0)
         put_encoded(t, b->number.data);
     else
-        t->failed = 1;
+        textbuf_fail(t);
     snprintf(key, sizeof key, "MetricData.member.%zu.Unit", member);
     put_field(t, key, d->unit);
     snprintf(key, sizeof key, "MetricData.member.%zu.Timestamp", member);

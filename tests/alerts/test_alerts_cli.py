@@ -188,6 +188,16 @@ class AlertsCliTest(unittest.TestCase):
         self.assertEqual(self.alerts("outbox").stdout,
                          "cli_test: 0 notifications waiting\n")
 
+    def test_shipped_example_policy_is_valid(self):
+        path = os.path.join(nbaq_test.SOURCE_DIR, "config",
+                            "alerts-example.yaml")
+        result = nbaq_test.run_host("--plugin-dir", nbaq_test.PLUGIN_DIR,
+                                    "-c", path, "--check-config")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, f"configuration OK: {path} "
+                                        "(2 checks, 4 reporters)\n")
+        self.assertEqual(result.stderr, "")
+
     def test_without_history_section(self):
         path = nbaq_test.write_file(self.dir, "bare.yaml",
                                     "monitor: bare\nchecks: []\n")

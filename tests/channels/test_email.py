@@ -5,10 +5,8 @@ import email
 import email.policy
 import email.utils
 import logging
-import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
@@ -17,6 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 import channel_test as ct
+import tls_certs  # tests/support, on the path through channel_test
 
 # aiosmtpd logs the handshakes the tests make fail on purpose.
 logging.getLogger("mail.log").setLevel(logging.CRITICAL)
@@ -132,14 +131,7 @@ class EmailTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nbaq-email-")
-        cls.cert = os.path.join(cls.tmp, "cert.pem")
-        cls.key = os.path.join(cls.tmp, "key.pem")
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-             "-keyout", cls.key, "-out", cls.cert, "-days", "1",
-             "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1"],
-            check=True, capture_output=True)
+        cls.cert, cls.key = tls_certs.self_signed(cls.tmp, "server")
 
     @classmethod
     def tearDownClass(cls):

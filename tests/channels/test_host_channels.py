@@ -1,8 +1,8 @@
 """The four channels inside the real nbaq-host: listed with their options,
-validated by the host, run as reporters, and silent when a run has no
-alert to notify. The alert lifecycle (core/) decides what a channel
-sends; the test of a failing check's notification runs once the host
-produces alerts."""
+validated by the host, run as reporters, silent when a run has no alert
+to notify, and notified once each of a failing check. The alert
+lifecycle (core/alerts/) decides what a channel sends; tests/alerts
+tests it over several runs."""
 import hashlib
 import hmac
 import json

@@ -157,17 +157,27 @@ class Daemon:
         self._out_reader.join(timeout=5)
         self.proc.stdout.close()
         self.proc.stderr.close()
+        reports = [line for line in self.log()
+                   if "Sanitizer" in line or "runtime error:" in line]
+        if reports:  # a sanitizer build found something
+            raise AssertionError("\n".join(self.log()[-60:]))
         return self.proc.returncode
 
 
 def check_runs(db_path, check):
     """(started_ms, duration_ms, status, message) of every stored run of
     check, oldest first, read straight from the SQLite history store."""
-    conn = sqlite3.connect(db_path, timeout=10)
+    if not os.path.exists(db_path):
+        return []  # no round has saved anything yet
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
     try:
         return conn.execute(
             "SELECT started_ms, duration_ms, status, message "
             "FROM nbaq_check_results WHERE check_name = ? "
             "ORDER BY started_ms", (check,)).fetchall()
+    except sqlite3.OperationalError as e:
+        if "no such table" in str(e):  # created, not migrated yet
+            return []
+        raise
     finally:
         conn.close()

@@ -27,9 +27,13 @@ def config(extra_daemon="", history=True):
 
 def raw_request(port, data, timeout=5):
     """Sends bytes as they are; returns the status line's code (or None when
-    the server closed without answering)."""
+    the server closed without answering). The server may answer and close
+    before it has read everything: what it sent is read all the same."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(data)
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
         reply = b""
         try:
             while b"\r\n" not in reply:
@@ -98,9 +102,12 @@ class Plain(unittest.TestCase):
             status, headers, _ = self.daemon.request("/metrics", method=method)
             self.assertEqual(status, 405, method)
             self.assertEqual(headers["allow"], "GET, HEAD")
-        status, _, body = self.daemon.request("/metrics", method="POST",
-                                              body=b"x" * (1 << 20))
-        self.assertEqual(status, 405)
+        # A body nobody asked for: refused before it is read (the
+        # connection may be closed under the sender), and nothing breaks.
+        big = (b"POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: "
+               b"1048576\r\n\r\n" + b"x" * (1 << 20))
+        self.assertIn(raw_request(self.daemon.port, big), (405, None))
+        self.assertEqual(self.daemon.request("/healthz")[0], 200)
         status, headers, body = self.daemon.request("/api/status",
                                                     method="HEAD")
         self.assertEqual((status, body), (200, b""))
@@ -144,7 +151,8 @@ class Plain(unittest.TestCase):
         return self.daemon.request("/api/history?" + query)
 
     def stored(self, since_ms=0):
-        conn = sqlite3.connect(self.db, timeout=10)
+        conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True,
+                               timeout=10)
         try:
             return conn.execute(
                 "SELECT v.ts_ms, v.value FROM nbaq_metric_values v "

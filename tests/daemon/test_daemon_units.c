@@ -67,6 +67,32 @@ static void test_schedule_without_jitter(void **state)
     schedule_free(&s);
 }
 
+static void test_schedule_rounds_group_equal_due_times(void **state)
+{
+    (void)state;
+    schedule s;
+    schedule_init(&s, 3);
+    const char *names[] = {"a", "b", "c"};
+    int64_t intervals[] = {1000, 1000, 2000};
+    assert_int_equal(schedule_sync(&s, names, intervals, 3, 0.0, 0), 0);
+    /* No jitter: all three share the instant 0, one round. */
+    size_t idx[4];
+    assert_int_equal(schedule_due_round(&s, 0, idx, 4), 3);
+    for (size_t i = 0; i < 3; i++)
+        schedule_started(&s, i, 0);
+    schedule_finished(&s, 0);
+    schedule_finished(&s, 2);
+    /* b ran long, until 2500: a is due at 1000, b at 1000 (late), c at
+     * 2000. At 2500 all are due, but only the earliest instant (a and b
+     * at 1000) makes the round; c waits for the next one. */
+    schedule_finished(&s, 1);
+    assert_int_equal(schedule_due(&s, 2500, idx, 4), 3);
+    assert_int_equal(schedule_due_round(&s, 2500, idx, 4), 2);
+    assert_int_equal(s.entries[idx[0]].due_ms, 1000);
+    assert_int_equal(s.entries[idx[1]].due_ms, 1000);
+    schedule_free(&s);
+}
+
 static void test_schedule_jitter_bounds(void **state)
 {
     (void)state;
@@ -121,8 +147,10 @@ static void test_utf8(void **state)
     assert_false(utf8_is_valid("\xc0\xaf"));         /* overlong '/' */
     assert_false(utf8_is_valid("\xed\xa0\x80"));     /* a surrogate */
     assert_false(utf8_is_valid("\xf4\x90\x80\x80")); /* past U+10FFFF */
-    char *clean = utf8_clean("a\xff" "b\xe2\x82");
-    assert_string_equal(clean, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd");
+    char *clean = utf8_clean("a\xff"
+                             "b\xe2\x82");
+    assert_string_equal(clean, "a\xef\xbf\xbd"
+                               "b\xef\xbf\xbd\xef\xbf\xbd");
     free(clean);
 }
 
@@ -180,8 +208,8 @@ static void test_listen_split(void **state)
     assert_int_equal(daemon_listen_split("::1:80", host, sizeof host, &port,
                                          err, sizeof err),
                      -1);
-    assert_int_equal(daemon_listen_split("host:99999", host, sizeof host,
-                                         &port, err, sizeof err),
+    assert_int_equal(daemon_listen_split("host:99999", host, sizeof host, &port,
+                                         err, sizeof err),
                      -1);
     assert_int_equal(
         daemon_listen_split("host", host, sizeof host, &port, err, sizeof err),
@@ -307,12 +335,11 @@ static void test_board_and_status(void **state)
                         "too few");
     assert_int_equal(cJSON_GetObjectItem(a, "interval_ms")->valueint, 60000);
     assert_int_equal(cJSON_GetObjectItem(a, "last_run_ms")->valueint, 1000);
-    assert_int_equal(
-        cJSON_GetArraySize(cJSON_GetObjectItem(a, "metrics")), 2);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(a, "metrics")), 2);
     assert_true(cJSON_IsNull(cJSON_GetObjectItem(bb, "status")));
     assert_int_equal(cJSON_GetObjectItem(bb, "interval_ms")->valueint, 5000);
-    cJSON *counts = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "alerts"),
-                                        "counts");
+    cJSON *counts =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "alerts"), "counts");
     assert_int_equal(cJSON_GetObjectItem(counts, "HIGH")->valueint, 1);
     assert_int_equal(cJSON_GetObjectItem(counts, "LOW")->valueint, 0);
     cJSON_Delete(doc);
@@ -345,22 +372,28 @@ static void test_board_and_status(void **state)
 static void test_round_encoding(void **state)
 {
     (void)state;
-    nbaq_metric m = {.name = "bad\xffname", .value = NAN, .unit = "",
-                     .status = NBAQ_UNKNOWN, .reason = "not a finite number"};
+    nbaq_metric m = {.name = "bad\xffname",
+                     .value = NAN,
+                     .unit = "",
+                     .status = NBAQ_UNKNOWN,
+                     .reason = "not a finite number"};
     const nbaq_metric *metrics[] = {&m};
-    nbaq_check_result c = {.name = "a", .plugin = "exec",
-                           .status = NBAQ_UNKNOWN, .message = "m",
-                           .severity = NBAQ_SEV_LOW, .started_ms = 7,
-                           .duration_ms = 3, .metrics = metrics,
+    nbaq_check_result c = {.name = "a",
+                           .plugin = "exec",
+                           .status = NBAQ_UNKNOWN,
+                           .message = "m",
+                           .severity = NBAQ_SEV_LOW,
+                           .started_ms = 7,
+                           .duration_ms = 3,
+                           .metrics = metrics,
                            .metric_count = 1};
     const nbaq_check_result *checks[] = {&c};
     nbaq_run run = {.run_id = "r", .checks = checks, .check_count = 1};
     cJSON *doc = round_encode_run(&run);
     cJSON *mj = cJSON_GetArrayItem(
-        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(doc,
-                                                                   "checks"),
-                                               0),
-                            "metrics"),
+        cJSON_GetObjectItem(
+            cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "checks"), 0),
+            "metrics"),
         0);
     assert_string_equal(cJSON_GetObjectItem(mj, "name")->valuestring,
                         "bad\xef\xbf\xbdname");
@@ -372,6 +405,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule_without_jitter),
+        cmocka_unit_test(test_schedule_rounds_group_equal_due_times),
         cmocka_unit_test(test_schedule_jitter_bounds),
         cmocka_unit_test(test_schedule_sync_keeps_and_drops),
         cmocka_unit_test(test_utf8),

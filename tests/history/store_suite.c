@@ -47,14 +47,15 @@ void test_store_creates_schema_once(void **state)
 {
     store_env *env = *state;
     history_store *store = open_store(env);
-    assert_int_equal(history_schema_version(), 1);
+    /* Version 2 adds the alert lifecycle's tables (alerts_schema.c). */
+    assert_int_equal(history_schema_version(), 2);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 1);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 2);
     assert_string_equal(history_store_name(store), env->name);
     history_close(store);
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 1);
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 2);
     history_close(store);
 }
 
@@ -401,7 +402,7 @@ void test_store_newer_schema_is_refused(void **state)
     char expected[800];
     snprintf(expected, sizeof expected,
              "history store %s: schema version 99 is newer than this nbaq "
-             "supports (1); upgrade nbaq",
+             "supports (2); upgrade nbaq",
              env->name);
     assert_string_equal(err, expected);
 }

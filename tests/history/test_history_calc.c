@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "history_calc.h"
+#include "text.h"
 
 #define HOUR 3600000LL
 #define DAY (24 * HOUR)
@@ -620,11 +621,11 @@ static void test_durations(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(history_parse_duration(bad[i], &ms), -1);
     char buf[32];
-    history_format_duration(5400000, buf, sizeof buf);
+    text_format_duration_unit(5400000, buf, sizeof buf);
     assert_string_equal(buf, "90m");
-    history_format_duration(7 * 86400000LL, buf, sizeof buf);
+    text_format_duration_unit(7 * 86400000LL, buf, sizeof buf);
     assert_string_equal(buf, "1w");
-    history_format_duration(1500, buf, sizeof buf);
+    text_format_duration_unit(1500, buf, sizeof buf);
     assert_string_equal(buf, "1500ms");
 }
 

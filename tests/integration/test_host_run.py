@@ -173,8 +173,11 @@ class CommandLine(unittest.TestCase):
         r = run_config(d, yaml, "-vv")
         self.assertIn("debug:", r.stderr)
         self.assertIn("peak RSS of the host", r.stderr)
-        # -q keeps errors only: the alerts warning disappears.
-        yaml_alerts = yaml + "alerts: {}\n"
+        # -q keeps errors only: the warning about an alert route to a
+        # disabled reporter disappears.
+        yaml_alerts = yaml + ("  - name: muted\n    plugin: tp_report\n"
+                              "    enabled: false\n"
+                              "alerts:\n  routes: [{channel: muted}]\n")
         r = run_config(d, yaml_alerts)
         self.assertIn("warning:", r.stderr)
         r = run_config(d, yaml_alerts, "-q")

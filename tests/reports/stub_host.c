@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-/* One option from the command line: its values in the order given. */
+/* One option from the command line: its values in the order given. A
+ * STRING_MAP entry is stored as "key\0value": both halves live as long
+ * as the stub, as nbaq.h promises for the whole callback. */
 typedef struct stub_option {
     const nbaq_option_spec *spec;
     char **values;
@@ -184,6 +186,8 @@ int stub_host_set_option(stub_host *h, const char *assignment, char *err,
     o->values = grown;
     if (!(o->values[o->count] = strdup(eq + 1)))
         goto oom;
+    if (spec->type == NBAQ_OPT_STRING_MAP)
+        *strchr(o->values[o->count], '=') = '\0';
     o->count++;
     return 0;
 oom:
@@ -325,30 +329,18 @@ static const char *api_opt_list_string(const nbaq_options *o, const char *name,
     return list_item(o, name, i);
 }
 
-/* Map entries are stored "key=value": the key is copied per call into a
- * small rotating buffer, which is enough for the loops reporters write. */
+/* Map entries are stored "key\0value" (stub_option). */
 static const char *api_opt_map_key(const nbaq_options *o, const char *name,
                                    size_t i)
 {
-    static char keys[4][256];
-    static unsigned next;
-    const char *item = list_item(o, name, i);
-    if (!item)
-        return NULL;
-    char *key = keys[next++ % 4];
-    size_t n = (size_t)(strchr(item, '=') - item);
-    if (n >= sizeof(keys[0]))
-        n = sizeof(keys[0]) - 1;
-    memcpy(key, item, n);
-    key[n] = '\0';
-    return key;
+    return list_item(o, name, i);
 }
 
 static const char *api_opt_map_value(const nbaq_options *o, const char *name,
                                      size_t i)
 {
     const char *item = list_item(o, name, i);
-    return item ? strchr(item, '=') + 1 : NULL;
+    return item ? item + strlen(item) + 1 : NULL;
 }
 
 static const nbaq_options *api_opt_object(const nbaq_options *o,
@@ -368,11 +360,17 @@ static const nbaq_options *api_opt_list_object(const nbaq_options *o,
     return NULL;
 }
 
+/* Like the host: where the option was written ("command line" for
+ * --set), "" for defaults and unset options; name NULL: the options
+ * themselves, "" when none was written. */
 static const char *api_opt_location(const nbaq_options *o, const char *name)
 {
-    (void)o;
-    (void)name;
-    return "command line";
+    const stub_option *opt = NULL;
+    if (name)
+        opt = find_option(o->host, name);
+    else if (o->host->option_count > 0)
+        opt = &o->host->options[0];
+    return opt && opt->count > 0 ? "command line" : "";
 }
 
 static void api_log(const nbaq_ctx *ctx, nbaq_log_level level, const char *fmt,
@@ -431,6 +429,7 @@ static void api_state_set(nbaq_ctx *ctx, const char *key, const char *value)
     (void)value;
 }
 
+/* Like the host: a file is replaced by each call, stdout appended to. */
 static int write_all(const char *path, const void *data, size_t len, char *err,
                      size_t err_size)
 {
@@ -459,12 +458,7 @@ static int api_output_write(const nbaq_ctx *ctx, const char *extension,
         snprintf(err, err_size, "%s: %s", h->output_path, h->fail_reason);
         return -1;
     }
-    if (h->write_count > 1) {
-        snprintf(err, err_size, "%s: output_write called twice",
-                 h->output_path);
-        return -1;
-    }
-    h->bytes_written = len;
+    h->bytes_written += len;
     return write_all(h->output_path, data, len, err, err_size);
 }
 

@@ -5,9 +5,11 @@
  *
  * What it does like the host: options are checked against the plugin's
  * schema (unknown names and malformed numbers are errors) and defaults
- * from the schema apply; output_write writes the whole report to one file
- * (or stdout). What it does not: OBJECT options, checker functions
- * (metric_set and friends are no-ops), atomic renames, output_dir.
+ * from the schema apply; opt_location is "command line" for a set option
+ * and "" for defaults; output_write writes to one file, replaced by each
+ * call, or appends to stdout. What it does not: OBJECT options, checker
+ * functions (metric_set and friends are no-ops), atomic renames,
+ * output_dir.
  *
  * Ownership: the stub copies every string given to it; stub_host_free
  * releases everything. The API table is static and lives for ever.
@@ -40,7 +42,8 @@ void stub_host_fail_writes(stub_host *host, const char *reason);
 const nbaq_host_api *stub_host_api(void);
 nbaq_ctx *stub_host_ctx(stub_host *host);
 
-/* What the reporter wrote: how many calls, the last extension, bytes. */
+/* What the reporter wrote: how many calls, the last extension, bytes
+ * over all calls. */
 size_t stub_host_write_count(const stub_host *host);
 const char *stub_host_extension(const stub_host *host);
 size_t stub_host_bytes_written(const stub_host *host);

@@ -84,7 +84,7 @@ static void test_defaults(void **state)
     assert_int_equal(c->rule_count, 0);
     assert_int_equal(cfg->reporter_count, 0);
     assert_int_equal(cfg->history.configured, 0);
-    assert_null(cfg->alerts);
+    assert_int_equal(cfg->alerts.configured, 0);
     assert_string_equal(cfg->dir, dir);
     config_free(cfg);
 }
@@ -118,7 +118,7 @@ static void test_every_key(void **state)
                           "    timeout: 5s\n"
                           "    options: {output: r.json}\n"
                           "alerts:\n"
-                          "  anything: [goes, here]\n");
+                          "  routes: [{channel: file}]\n");
     assert_string_equal(cfg->monitor, "nba-pipeline");
     assert_int_equal(cfg->plugin_dir_count, 2);
     char expected[600];
@@ -145,7 +145,8 @@ static void test_every_key(void **state)
     assert_int_equal(cfg->reporters[0].timeout_ms, 90000);
     assert_string_equal(cfg->reporters[1].name, "file");
     assert_int_equal(cfg->reporters[1].timeout_ms, 5000);
-    assert_non_null(cfg->alerts);
+    assert_int_equal(cfg->alerts.configured, 1);
+    assert_int_equal(cfg->alerts.route_count, 1);
     assert_non_null(config_find_check(cfg, "other"));
     assert_null(config_find_check(cfg, "nope"));
     config_free(cfg);

@@ -78,6 +78,13 @@
     return ms ? new Date(ms).toISOString().replace(".000Z", "Z") : "";
   }
 
+  // "21:52:19" within a day, "11-28 21:52" beyond (UTC, as every time here).
+  function shortTime(ms, span) {
+    const text = new Date(ms).toISOString();
+    return span <= 86400000 ? text.slice(11, 19) + "Z"
+                            : text.slice(5, 10) + " " + text.slice(11, 16) + "Z";
+  }
+
   function number(v) {
     if (typeof v === "string") return v; // NaN, +Inf, -Inf
     if (v === null || v === undefined) return "—";
@@ -198,7 +205,7 @@
           caption.appendChild(el("span", { class: "title" }, c.name + " / " + m.name));
           caption.appendChild(el("span", { class: "latest muted" }));
           fig.appendChild(caption);
-          fig.appendChild(svgEl("svg", { class: "chart", viewBox: "0 0 600 180",
+          fig.appendChild(svgEl("svg", { class: "chart", viewBox: "0 0 360 150",
             role: "img", "aria-label": c.name + " / " + m.name }));
           container.appendChild(fig);
           chart = { fig, check: c.name, metric: m.name, lastRun: null, loadedAt: 0,
@@ -243,7 +250,7 @@
   function drawChart(chart, h) {
     const svg = chart.fig.querySelector("svg");
     svg.replaceChildren();
-    const W = 600, H = 180, L = 8, R = 8, T = 18, B = 22;
+    const W = 360, H = 150, L = 4, R = 4, T = 16, B = 18;
     const finite = h.points.filter((p) => typeof p[1] === "number");
     svg.appendChild(svgEl("line", { class: "axis", x1: L, y1: H - B, x2: W - R, y2: H - B }));
     if (finite.length === 0) {
@@ -254,7 +261,9 @@
     let lo = Math.min(...finite.map((p) => p[1]));
     let hi = Math.max(...finite.map((p) => p[1]));
     if (lo === hi) { lo -= 1; hi += 1; }
-    const x = (t) => L + (t - h.since_ms) / Math.max(1, h.until_ms - h.since_ms) * (W - L - R);
+    // From the first value when the history is shorter than the range.
+    const start = Math.max(h.since_ms, h.points[0][0]);
+    const x = (t) => L + (t - start) / Math.max(1, h.until_ms - start) * (W - L - R);
     const y = (v) => T + (hi - v) / (hi - lo) * (H - T - B);
     let run = [];
     const flush = () => {
@@ -272,8 +281,10 @@
     svg.appendChild(svgEl("text", { x: L, y: 12 }, "max " + number(hi) + unit));
     svg.appendChild(svgEl("text", { x: W - R, y: 12, "text-anchor": "end" },
       "min " + number(lo) + unit + " · " + h.count + " values"));
-    svg.appendChild(svgEl("text", { x: L, y: H - 6 }, iso(h.since_ms)));
-    svg.appendChild(svgEl("text", { x: W - R, y: H - 6, "text-anchor": "end" }, iso(h.until_ms)));
+    const span = h.until_ms - start;
+    svg.appendChild(svgEl("text", { x: L, y: H - 5 }, shortTime(start, span)));
+    svg.appendChild(svgEl("text", { x: W - R, y: H - 5, "text-anchor": "end" },
+      shortTime(h.until_ms, span)));
   }
 
   function initRanges() {

@@ -12,7 +12,7 @@
  *
  * options: --endpoint URL --region R --path-style 0|1 --access-key ID
  *   --secret-key-env VAR (the secret is read from that variable)
- *   --profile P --credentials-file F --page-size N --max-pages N
+ *   --profile P --credentials-file F --ca-file F --page-size N --max-pages N
  *   --cache-dir D --retries N --timeout-ms N --parallel N --max-bytes N
  */
 #include "objstore.h"
@@ -83,6 +83,8 @@ int main(int argc, char **argv)
             cfg.profile = v;
         else if (strcmp(k, "credentials-file") == 0)
             cfg.credentials_file = v;
+        else if (strcmp(k, "ca-file") == 0)
+            cfg.ca_file = v;
         else if (strcmp(k, "page-size") == 0)
             cfg.page_size = (unsigned)atoi(v);
         else if (strcmp(k, "max-pages") == 0)

@@ -16,6 +16,8 @@ from recording_server import RecordingServer, Reply  # noqa: E402
 PROBE = os.path.join(os.environ.get("NBAQ_BUILD_DIR", ""),
                      "lib/objstore/tests/objstore_probe")
 SECRET = "sEcReT/key+that-must-never-show"
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                     "runtime error:")
 
 
 def page(keys, token=None):
@@ -36,18 +38,29 @@ def error_doc(code, message):
             f"{message}</Message></Error>").encode()
 
 
+def probe(test, server, *args, options=()):
+    """Runs objstore_probe on server.url with signing keys (SECRET) in the
+    environment, 3 retries and a 2 s timeout unless options say otherwise;
+    asserts on test that the secret is nowhere in the output and that no
+    sanitizer spoke (ASan builds), and returns the output lines. Shared
+    with test_s3_tls.py."""
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDTEST",
+               AWS_SECRET_ACCESS_KEY=SECRET)
+    env.pop("AWS_SESSION_TOKEN", None)
+    out = subprocess.run(
+        [PROBE, "--endpoint", server.url, "--timeout-ms", "2000",
+         "--retries", "3",
+         *options, *args], capture_output=True, text=True, env=env,
+        timeout=60)
+    test.assertNotIn(SECRET, out.stdout + out.stderr)
+    for marker in SANITIZER_MARKERS:
+        test.assertNotIn(marker, out.stderr)
+    return out.stdout.splitlines()
+
+
 class S3EdgeTest(unittest.TestCase):
     def probe(self, server, *args, options=()):
-        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDTEST",
-                   AWS_SECRET_ACCESS_KEY=SECRET)
-        env.pop("AWS_SESSION_TOKEN", None)
-        out = subprocess.run(
-            [PROBE, "--endpoint", server.url, "--timeout-ms", "2000",
-             "--retries", "3",
-             *options, *args], capture_output=True, text=True, env=env,
-            timeout=60)
-        self.assertNotIn(SECRET, out.stdout + out.stderr)
-        return out.stdout.splitlines()
+        return probe(self, server, *args, options=options)
 
     def test_entities_and_pages_come_out_exact(self):
         pages = {None: page([("a&amp;b &lt;c&gt;.json", 1),

@@ -1,11 +1,11 @@
 """Tests of the cloudwatch reporter (ctest cloudwatch_reporter).
 
-format: api runs through cloudwatch-run (the fixed-run driver's pieces)
-against cw_receiver.Receiver on 127.0.0.1, which records each request;
+Both formats run through tests/reports' nbaq-report-driver; format: api
+with `--writes any`, since it writes no output. It sends to
+cw_receiver.Receiver on 127.0.0.1, which records each request;
 signatures are recomputed with botocore, form bodies parsed with
 urllib.parse, and the expected data worked out here from the fixture.
-format: emf runs through nbaq-report-driver. The last class drives the
-real nbaq-host.
+The last class drives the real nbaq-host.
 """
 import argparse
 import datetime
@@ -25,7 +25,7 @@ import report_test_support as s  # noqa: E402
 from cw_receiver import (Receiver, check_signature,  # noqa: E402
                          error_body, parse_form)
 
-ARGS = argparse.Namespace(runner=None, driver=None, plugin=None)
+ARGS = argparse.Namespace(driver=None, plugin=None)
 KEY, SECRET, TOKEN = ("AKIDTESTEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRET",
                       "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN==")
 REGION = "eu-west-1"
@@ -70,6 +70,14 @@ def expected_data(run, status_metric="CheckStatus"):
     return out
 
 
+def api_argv(*options):
+    """nbaq-report-driver for format: api, which writes no output."""
+    argv = [ARGS.driver, "--writes", "any"]
+    for opt in options:
+        argv += ["--set", opt]
+    return argv
+
+
 def as_tuples(data):
     return [(d["MetricName"], float(d["Value"]), d["Unit"], d["Dimensions"])
             for d in data]
@@ -83,16 +91,14 @@ class ApiCase(unittest.TestCase):
 
     def run_api(self, receiver, fixture=s.BASIC, options=(), creds=True,
                 env=None, endpoint=True):
-        argv = [ARGS.runner]
         opts = [f"region={REGION}", "retry_delay=10ms"]
         if endpoint:
             opts.append(f"endpoint={receiver.url}")
         if creds:
             opts += [f"access_key_id={KEY}", f"secret_access_key={SECRET}",
                      f"session_token={TOKEN}"]
-        for opt in opts + list(options):  # the last setting wins
-            argv += ["--set", opt]
-        argv += [ARGS.plugin, fixture]
+        # the last setting wins
+        argv = api_argv(*opts, *options) + [ARGS.plugin, fixture]
         full_env = clean_env(self.home)
         full_env.update(env or {})
         return subprocess.run(argv, capture_output=True, text=True,
@@ -128,6 +134,9 @@ class FormAndSignature(ApiCase):
         self.assertEqual(len(data), 11)
         self.assertIn("published 11 metric data of 5 checks in 1 "
                       "PutMetricData requests", proc.stderr)
+        # format: api writes no report
+        self.assertIn("wrote nothing", proc.stderr)
+        self.assertEqual(proc.stdout, "")
 
     def test_options_change_namespace_dimensions_units(self):
         run = s.load_fixture()
@@ -157,6 +166,18 @@ class FormAndSignature(ApiCase):
         self.assertEqual(by_name["rows"], "None")
         self.assertEqual(by_name["newest_age_seconds"], "Seconds")
 
+    def test_many_dimensions_keep_their_names(self):
+        # more map entries than any small scratch buffer of the host would
+        # hold: every name must still be the one written
+        extra = [(f"Dim{i}", f"v{i}") for i in range(8)]
+        with Receiver() as r:
+            proc = self.run_api(r, options=[f"dimensions={n}={v}"
+                                            for n, v in extra])
+        self.assert_ok(proc)
+        _, data = parse_form(self, r.requests[0].body)
+        for d in data:
+            self.assertEqual(d["Dimensions"][2:], extra)
+
     def test_credentials_from_environment(self):
         with Receiver() as r:
             proc = self.run_api(r, creds=False, env={
@@ -172,10 +193,9 @@ class FormAndSignature(ApiCase):
     def test_region_from_environment(self):
         argv_env = {"AWS_REGION": "ap-south-1"}
         with Receiver() as r:
-            argv = [ARGS.runner, "--set", f"endpoint={r.url}",
-                    "--set", f"access_key_id={KEY}",
-                    "--set", f"secret_access_key={SECRET}",
-                    ARGS.plugin, s.BASIC]
+            argv = api_argv(f"endpoint={r.url}", f"access_key_id={KEY}",
+                            f"secret_access_key={SECRET}") + [ARGS.plugin,
+                                                              s.BASIC]
             env = clean_env(self.home)
             env.update(argv_env)
             proc = subprocess.run(argv, capture_output=True, text=True,
@@ -219,8 +239,7 @@ class FormAndSignature(ApiCase):
             self.assertIn("missing: No such file or directory", proc.stderr)
             proc = self.run_api(r, options=["access_key_id=x"], creds=False)
             self.assertIn("must be given together", proc.stderr)
-            argv = [ARGS.runner, "--set", f"endpoint={r.url}", ARGS.plugin,
-                    s.BASIC]
+            argv = api_argv(f"endpoint={r.url}") + [ARGS.plugin, s.BASIC]
             proc = subprocess.run(argv, capture_output=True, text=True,
                                   timeout=60, env=clean_env(self.home))
             self.assertEqual(proc.returncode, 1)
@@ -244,6 +263,20 @@ class FormAndSignature(ApiCase):
                 proc = self.run_api(r, options=[option])
                 self.assertEqual(proc.returncode, 1, option)
                 self.assertIn(message, proc.stderr)
+        self.assertEqual(r.requests, [])
+
+    def test_reason_names_where_an_option_was_written(self):
+        # given on the driver's command line: that is where it was written
+        with Receiver() as r:
+            proc = self.run_api(r, options=["namespace=AWS/EC2"])
+            self.assertEqual(proc.returncode, 1)
+            self.assertIn("cloudwatch: command line: namespace: may not",
+                          proc.stderr)
+            # status_metric keeps its default: no place to name
+            proc = self.run_api(r, options=["dimensions=CheckStatus=x"])
+            self.assertEqual(proc.returncode, 1)
+            self.assertIn("cloudwatch: status_metric: is also a dimension",
+                          proc.stderr)
         self.assertEqual(r.requests, [])
 
 
@@ -338,7 +371,7 @@ class Failures(ApiCase):
             self.assertNotIn(TOKEN, text)
             self.assertNotIn(SECRET[:12], text)
         reason = [line for line in proc.stderr.splitlines()
-                  if line.startswith("cloudwatch-run: ")]
+                  if line.startswith("nbaq-report-driver: ")]
         self.assertEqual(len(reason), 1, proc.stderr)
 
     def test_refused_credentials_stop_at_once(self):
@@ -615,12 +648,10 @@ reporters:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runner", required=True)
     parser.add_argument("--driver", required=True)
     parser.add_argument("--plugin", required=True)
     known, rest = parser.parse_known_args()
-    ARGS.runner, ARGS.driver, ARGS.plugin = (known.runner, known.driver,
-                                             known.plugin)
+    ARGS.driver, ARGS.plugin = known.driver, known.plugin
     unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
 
 

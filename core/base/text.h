@@ -1,6 +1,7 @@
 /*
- * text.h - small string helpers shared by the host modules: error buffers,
- * "did you mean" suggestions, name validation and number formatting.
+ * text.h - small string helpers shared by the host and its history
+ * library: error buffers, "did you mean" suggestions, name validation and
+ * number formatting.
  */
 #ifndef NBAQ_CORE_TEXT_H
 #define NBAQ_CORE_TEXT_H
@@ -30,9 +31,16 @@ int text_is_name(const char *s);
 
 /* "5", "0.25", "1.5e+06": integers without a fraction, else %.6g. */
 void text_format_number(double value, char *buf, size_t size);
+/* The same with up to digits significant digits: "1234567.5" with 10
+ * where text_format_number gives "1.23457e+06". */
+void text_format_number_digits(double value, int digits, char *buf,
+                               size_t size);
 
-/* "250ms", "10s", "1m30s", "2h", "7d". */
+/* "250ms", "10s", "1m30s", "2h", "7d": days and smaller units, summed. */
 void text_format_duration(int64_t ms, char *buf, size_t size);
+/* The one largest unit that divides ms exactly, weeks included: "90m",
+ * "1w", "36h", "1500ms". */
+void text_format_duration_unit(int64_t ms, char *buf, size_t size);
 
 /* "512", "64K", "16M": bytes with the largest power of 1024 that divides
  * them exactly. */

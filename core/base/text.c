@@ -77,37 +77,66 @@ int text_is_name(const char *s)
     return 1;
 }
 
-void text_format_number(double value, char *buf, size_t size)
+void text_format_number_digits(double value, int digits, char *buf, size_t size)
 {
     if (isfinite(value) && value == floor(value) && fabs(value) < 1e15)
         snprintf(buf, size, "%.0f", value);
     else
-        snprintf(buf, size, "%.6g", value);
+        snprintf(buf, size, "%.*g", digits, value);
 }
+
+void text_format_number(double value, char *buf, size_t size)
+{
+    text_format_number_digits(value, 6, buf, size);
+}
+
+#define DAY_MS 86400000
+
+/* Largest first. */
+static const struct {
+    const char *unit;
+    int64_t ms;
+} duration_units[] = {{"w", 7 * (int64_t)DAY_MS},
+                      {"d", DAY_MS},
+                      {"h", 3600000},
+                      {"m", 60000},
+                      {"s", 1000},
+                      {"ms", 1}};
+#define DURATION_UNIT_COUNT (sizeof duration_units / sizeof duration_units[0])
 
 void text_format_duration(int64_t ms, char *buf, size_t size)
 {
-    static const struct {
-        const char *unit;
-        int64_t ms;
-    } units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}};
     if (ms <= 0 || ms % 1000 != 0) {
         snprintf(buf, size, "%lldms", (long long)ms);
         return;
     }
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (ms < units[i].ms)
+    for (size_t i = 0; i < DURATION_UNIT_COUNT && ms > 0; i++) {
+        /* Weeks stay days here ("14d"), as a config would write them. */
+        if (ms < duration_units[i].ms || duration_units[i].ms > DAY_MS)
             continue;
-        int64_t count = ms / units[i].ms;
-        ms %= units[i].ms;
+        int64_t count = ms / duration_units[i].ms;
+        ms %= duration_units[i].ms;
         int n = snprintf(buf + used, size - used, "%lld%s", (long long)count,
-                         units[i].unit);
+                         duration_units[i].unit);
         if (n < 0 || (size_t)n >= size - used)
             return;
         used += (size_t)n;
     }
+}
+
+void text_format_duration_unit(int64_t ms, char *buf, size_t size)
+{
+    for (size_t i = 0; i < DURATION_UNIT_COUNT; i++) {
+        if (ms > 0 && ms % duration_units[i].ms == 0) {
+            snprintf(buf, size, "%lld%s",
+                     (long long)(ms / duration_units[i].ms),
+                     duration_units[i].unit);
+            return;
+        }
+    }
+    snprintf(buf, size, "%lldms", (long long)ms);
 }
 
 void text_format_size(double bytes, char *buf, size_t size)

@@ -1,8 +1,11 @@
 /*
- * status.h - names and ordering of statuses and severities.
+ * status.h - names and ordering of statuses, severities and alert states.
  *
  * "Worst" follows nbaq.h: PASS < WARNING < FAIL < UNKNOWN < ERROR, which
  * is not the numeric order of the enum (ERROR is 3, UNKNOWN 4).
+ *
+ * The names are also what the history store writes: never change one.
+ * Every name returned is a static string.
  */
 #ifndef NBAQ_CORE_STATUS_H
 #define NBAQ_CORE_STATUS_H
@@ -21,5 +24,11 @@ int status_is_valid(int status);
 const char *severity_name(nbaq_severity severity);
 /* Parses "info".."critical" (any case); -1 when unknown. */
 int severity_parse(const char *text, nbaq_severity *out);
+
+/* "NEW", "FIRING", "ESCALATED", "RESOLVED", "SILENCED", "FLAPPING"; "?"
+ * when out of range. */
+const char *alert_state_name(nbaq_alert_state state);
+/* Parses those names (any case); -1 when unknown. */
+int alert_state_parse(const char *text, nbaq_alert_state *out);
 
 #endif
