@@ -141,7 +141,10 @@ typedef struct nbaq_option_spec {
     const struct nbaq_option_spec *fields; /* OBJECT, OBJECT_LIST: schema  */
 } nbaq_option_spec;
 
-#define NBAQ_OPTION_END {0}
+#define NBAQ_OPTION_END                                                        \
+    {                                                                          \
+        0                                                                      \
+    }
 
 /* ------------------------------------------------------------------------ */
 /* The aggregated run a reporter receives. Owned by the host, read-only,    */
@@ -150,9 +153,9 @@ typedef struct nbaq_option_spec {
 typedef enum nbaq_trend {
     NBAQ_TREND_UNKNOWN = 0, /* not enough history                            */
     NBAQ_TREND_STABLE,
-    NBAQ_TREND_IMPROVING,   /* moving in the metric's better direction      */
+    NBAQ_TREND_IMPROVING, /* moving in the metric's better direction      */
     NBAQ_TREND_WORSENING,
-    NBAQ_TREND_UP,          /* moving, and no better direction declared     */
+    NBAQ_TREND_UP, /* moving, and no better direction declared     */
     NBAQ_TREND_DOWN
 } nbaq_trend;
 
@@ -163,7 +166,7 @@ typedef struct nbaq_stats {
     double max;
     double mean;
     double median;
-    double stddev;  /* sample standard deviation (n - 1); 0 when count < 2  */
+    double stddev; /* sample standard deviation (n - 1); 0 when count < 2  */
 } nbaq_stats;
 
 /* One stored value of a metric. Never grows: reached as a plain array. */
@@ -181,13 +184,13 @@ typedef struct nbaq_metric {
     int anomalous;      /* the anomaly rule judged this value anomalous     */
 
     /* History, filled by the host when a history store is configured.     */
-    int has_previous;     /* 0: no earlier value; the next two undefined    */
-    double previous;      /* value of the previous run                      */
-    double change_pct;    /* (value - previous) / |previous| * 100; NAN if 0 */
+    int has_previous;  /* 0: no earlier value; the next two undefined    */
+    double previous;   /* value of the previous run                      */
+    double change_pct; /* (value - previous) / |previous| * 100; NAN if 0 */
     nbaq_trend trend;
-    int64_t window_ms;    /* length of the trend window                     */
+    int64_t window_ms; /* length of the trend window                     */
     double previous_window_mean; /* mean over the window before; NAN: none  */
-    nbaq_stats stats;     /* over the current window, this run included    */
+    nbaq_stats stats; /* over the current window, this run included    */
     const nbaq_point *history; /* oldest first, this run last; bounded by  */
     size_t history_count;      /*   the config's report history settings   */
 } nbaq_metric;
@@ -204,15 +207,15 @@ typedef enum nbaq_alert_state {
 typedef struct nbaq_alert {
     const char *fingerprint; /* stable: monitor, check, metric or condition */
     const char *check;
-    const char *metric;      /* "" for a check-level condition              */
-    const char *summary;     /* one line                                     */
+    const char *metric;  /* "" for a check-level condition              */
+    const char *summary; /* one line                                     */
     nbaq_severity severity;
     nbaq_alert_state state;
-    int64_t started_ms;      /* epoch milliseconds                           */
-    int64_t ended_ms;        /* RESOLVED: when; otherwise 0                  */
+    int64_t started_ms; /* epoch milliseconds                           */
+    int64_t ended_ms;   /* RESOLVED: when; otherwise 0                  */
     int64_t silenced_until_ms;
-    int notify;              /* non-zero: channels should send it this run  */
-    uint32_t failing_runs;   /* consecutive non-PASS runs                    */
+    int notify;            /* non-zero: channels should send it this run  */
+    uint32_t failing_runs; /* consecutive non-PASS runs                    */
 } nbaq_alert;
 
 typedef struct nbaq_check_result {
@@ -233,13 +236,13 @@ typedef struct nbaq_run {
     const char *run_id;   /* unique per run                                 */
     int64_t started_ms;
     int64_t finished_ms;
-    nbaq_status status;   /* worst over all checks                          */
+    nbaq_status status; /* worst over all checks                          */
     size_t status_counts[NBAQ_STATUS_COUNT]; /* checks per status          */
     const nbaq_check_result *const *checks;
     size_t check_count;
     const nbaq_alert *const *alerts;
     size_t alert_count;
-    int history_saved;    /* 1 saved, 0 no store configured, -1 failed     */
+    int history_saved; /* 1 saved, 0 no store configured, -1 failed     */
 } nbaq_run;
 
 /* ------------------------------------------------------------------------ */
@@ -293,8 +296,8 @@ typedef struct nbaq_host_api {
     const char *(*opt_location)(const nbaq_options *o, const char *name);
 
     /* --- logging: to stderr, prefixed with the instance; copied ---------- */
-    void (*log)(const nbaq_ctx *ctx, nbaq_log_level level, const char *fmt,
-                ...) NBAQ_PRINTF(3, 4);
+    void (*log)(const nbaq_ctx *ctx, nbaq_log_level level, const char *fmt, ...)
+        NBAQ_PRINTF(3, 4);
 
     /* --- checkers ------------------------------------------------------- */
     /* Record a metric. name and unit are copied; unit may be NULL. Setting
@@ -305,8 +308,8 @@ typedef struct nbaq_host_api {
     /* Set the check's status and message (printf-style, copied). A later
      * call replaces an earlier one. A check that returns without calling
      * it ends as ERROR "no status".                                       */
-    void (*status_set)(nbaq_ctx *ctx, nbaq_status status, const char *fmt,
-                       ...) NBAQ_PRINTF(3, 4);
+    void (*status_set)(nbaq_ctx *ctx, nbaq_status status, const char *fmt, ...)
+        NBAQ_PRINTF(3, 4);
     /* Milliseconds left before the host stops this check; plan network
      * and database timeouts with it.                                      */
     int64_t (*time_left_ms)(const nbaq_ctx *ctx);
@@ -341,9 +344,9 @@ typedef struct nbaq_host_api {
 } nbaq_host_api;
 
 /* Use before calling a host function appended after NBAQ_ABI_MINOR 0. */
-#define NBAQ_API_HAS(api, member)                                           \
-    ((api)->struct_size >= offsetof(nbaq_host_api, member) +                 \
-                               sizeof(((nbaq_host_api *)0)->member) &&       \
+#define NBAQ_API_HAS(api, member)                                              \
+    ((api)->struct_size >= offsetof(nbaq_host_api, member) +                   \
+                               sizeof(((nbaq_host_api *)0)->member) &&         \
      (api)->member != NULL)
 
 /* ------------------------------------------------------------------------ */
@@ -376,9 +379,9 @@ typedef struct nbaq_plugin_descriptor {
     const char *version;     /* the plugin's own version, "1.2.0"           */
     const char *description; /* one line                                    */
     const nbaq_option_spec *options; /* NULL-name terminated; may be NULL   */
-    nbaq_check_fn check;     /* checkers                                    */
-    nbaq_report_fn report;   /* reporters                                   */
-    uint32_t flags;          /* NBAQ_FLAG_* below                           */
+    nbaq_check_fn check;   /* checkers                                    */
+    nbaq_report_fn report; /* reporters                                   */
+    uint32_t flags;        /* NBAQ_FLAG_* below                           */
 } nbaq_plugin_descriptor;
 
 /* The reporter writes a report through output_write(): the host gives it
@@ -386,8 +389,8 @@ typedef struct nbaq_plugin_descriptor {
 #define NBAQ_FLAG_WRITES_OUTPUT 0x1u
 
 /* Fills the two header fields of a descriptor. */
-#define NBAQ_DESCRIPTOR_HEADER                                               \
-    .abi_version = NBAQ_ABI_VERSION,                                         \
+#define NBAQ_DESCRIPTOR_HEADER                                                 \
+    .abi_version = NBAQ_ABI_VERSION,                                           \
     .struct_size = (uint32_t)sizeof(nbaq_plugin_descriptor)
 
 /*
@@ -395,13 +398,12 @@ typedef struct nbaq_plugin_descriptor {
  * nbaq_plugin_descriptor. The descriptor lives as long as the plugin is
  * loaded; the host never writes to it.
  */
-#define NBAQ_PLUGIN(descriptor)                                              \
-    NBAQ_EXPORT const nbaq_plugin_descriptor *nbaq_plugin_descriptor_get(    \
-        void);                                                               \
-    NBAQ_EXPORT const nbaq_plugin_descriptor *nbaq_plugin_descriptor_get(    \
-        void)                                                                \
-    {                                                                        \
-        return &(descriptor);                                                \
+#define NBAQ_PLUGIN(descriptor)                                                \
+    NBAQ_EXPORT const nbaq_plugin_descriptor *nbaq_plugin_descriptor_get(      \
+        void);                                                                 \
+    NBAQ_EXPORT const nbaq_plugin_descriptor *nbaq_plugin_descriptor_get(void) \
+    {                                                                          \
+        return &(descriptor);                                                  \
     }
 
 typedef const nbaq_plugin_descriptor *(*nbaq_plugin_entry_fn)(void);
