@@ -19,14 +19,6 @@
 /* The fd the round process writes its result to. */
 #define RESULT_FD 3
 
-const char *round_alert_state_name(nbaq_alert_state state)
-{
-    static const char *const names[] = {"NEW",      "FIRING",   "ESCALATED",
-                                        "RESOLVED", "SILENCED", "FLAPPING"};
-    return (unsigned)state < sizeof names / sizeof names[0] ? names[state]
-                                                            : "?";
-}
-
 /* ------------------------------------------------------------------ */
 /* The run as JSON (in the round process)                              */
 
@@ -89,7 +81,7 @@ static cJSON *encode_alert(const nbaq_alert *a)
     add_text(o, "metric", a->metric);
     add_text(o, "summary", a->summary);
     cJSON_AddStringToObject(o, "severity", severity_name(a->severity));
-    cJSON_AddStringToObject(o, "state", round_alert_state_name(a->state));
+    cJSON_AddStringToObject(o, "state", alert_state_name(a->state));
     cJSON_AddNumberToObject(o, "started_ms", (double)a->started_ms);
     cJSON_AddNumberToObject(o, "ended_ms", (double)a->ended_ms);
     cJSON_AddNumberToObject(o, "silenced_until_ms",

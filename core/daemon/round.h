@@ -77,7 +77,4 @@ void round_free(round_proc *r);
  * Non-finite metric values are the strings "NaN", "+Inf", "-Inf". */
 cJSON *round_encode_run(const nbaq_run *run);
 
-/* "NEW", "FIRING", ... as in reports; "?" out of range. */
-const char *round_alert_state_name(nbaq_alert_state state);
-
 #endif

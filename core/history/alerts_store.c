@@ -112,6 +112,29 @@ void history_alerts_rollback(history_store *store)
     " pass_since_ms, failing_runs, passing_runs, results, result_count,"       \
     " flapping, notified, updated_ms"
 
+/* Reads every row of a bound statement into a growing array of
+ * row_size elements with read_row, then finalizes the statement. On
+ * failure *count holds the rows read so far (for the caller to free) and
+ * why says what went wrong. Returns 0 or -1. */
+static int load_rows(history_store *store, store_stmt *s, size_t row_size,
+                     int (*read_row)(history_store *, store_stmt *, void *),
+                     void **rows, size_t *count, char *why, size_t why_size)
+{
+    size_t cap = 0;
+    int rc;
+    snprintf(why, why_size, "out of memory");
+    while ((rc = store->backend->step(s, why, why_size)) == 1) {
+        void *row = grow(rows, count, &cap, row_size);
+        if (!row || read_row(store, s, row) != 0) {
+            snprintf(why, why_size, "out of memory");
+            rc = -1;
+            break;
+        }
+    }
+    store->backend->finalize(s);
+    return rc < 0 ? -1 : 0;
+}
+
 static int read_alert(history_store *store, store_stmt *s, history_alert *a)
 {
     const store_backend *b = store->backend;
@@ -140,6 +163,11 @@ static int read_alert(history_store *store, store_stmt *s, history_alert *a)
                : -1;
 }
 
+static int read_alert_row(history_store *store, store_stmt *s, void *row)
+{
+    return read_alert(store, s, row);
+}
+
 int history_alerts_load(history_store *store, const char *monitor,
                         history_alert **rows, size_t *count, char *err,
                         size_t err_size)
@@ -155,19 +183,9 @@ int history_alerts_load(history_store *store, const char *monitor,
     if (!s)
         return -1;
     store->backend->bind_text(s, 1, monitor);
-    size_t cap = 0;
-    char why[512] = "out of memory";
-    int rc;
-    while ((rc = store->backend->step(s, why, sizeof why)) == 1) {
-        history_alert *a = grow((void **)rows, count, &cap, sizeof **rows);
-        if (!a || read_alert(store, s, a) != 0) {
-            snprintf(why, sizeof why, "out of memory");
-            rc = -1;
-            break;
-        }
-    }
-    store->backend->finalize(s);
-    if (rc < 0) {
+    char why[512];
+    if (load_rows(store, s, sizeof **rows, read_alert_row, (void **)rows, count,
+                  why, sizeof why) != 0) {
         history_alerts_free(*rows, *count);
         *rows = NULL;
         *count = 0;
@@ -591,6 +609,11 @@ static int read_outbox(history_store *store, store_stmt *s,
                : -1;
 }
 
+static int read_outbox_row(history_store *store, store_stmt *s, void *row)
+{
+    return read_outbox(store, s, row);
+}
+
 int history_outbox_pending(history_store *store, const char *monitor,
                            history_outbox_row **rows, size_t *count, char *err,
                            size_t err_size)
@@ -608,19 +631,9 @@ int history_outbox_pending(history_store *store, const char *monitor,
     if (!s)
         return -1;
     store->backend->bind_text(s, 1, monitor);
-    size_t cap = 0;
-    char why[512] = "out of memory";
-    int rc;
-    while ((rc = store->backend->step(s, why, sizeof why)) == 1) {
-        history_outbox_row *r = grow((void **)rows, count, &cap, sizeof **rows);
-        if (!r || read_outbox(store, s, r) != 0) {
-            snprintf(why, sizeof why, "out of memory");
-            rc = -1;
-            break;
-        }
-    }
-    store->backend->finalize(s);
-    if (rc < 0) {
+    char why[512];
+    if (load_rows(store, s, sizeof **rows, read_outbox_row, (void **)rows,
+                  count, why, sizeof why) != 0) {
         history_outbox_free(*rows, *count);
         *rows = NULL;
         *count = 0;
