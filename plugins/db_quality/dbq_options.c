@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dbq.h"
+#include "pgconn_options.h"
 
 static const char *const sample_methods[] = {"system", "bernoulli", NULL};
 
@@ -78,30 +79,15 @@ static const nbaq_option_spec table_fields[] = {
     NBAQ_OPTION_END};
 
 const nbaq_option_spec dbq_option_specs[] = {
-    {.name = "dsn",
-     .type = NBAQ_OPT_STRING,
-     .required = 1,
-     .secret = 1,
-     .description = "libpq connection string or postgresql:// URI; use "
-                    "${ENV} for the password"},
+    NBAQ_PGCONN_DSN_OPTION_SPEC,
     {.name = "tables",
      .type = NBAQ_OPT_OBJECT_LIST,
      .required = 1,
      .fields = table_fields,
      .description = "the tables to measure, each {name, critical_columns, "
                     "expected_columns, key_columns, min_rows, filter, ...}"},
-    {.name = "connect_timeout",
-     .type = NBAQ_OPT_DURATION,
-     .default_value = "10s",
-     .min = 1000,
-     .max = 3600000,
-     .description = "give up connecting after this long (whole seconds)"},
-    {.name = "statement_timeout",
-     .type = NBAQ_OPT_DURATION,
-     .default_value = "5m",
-     .min = 1,
-     .max = 86400000,
-     .description = "the server cancels any one query running longer"},
+    NBAQ_PGCONN_TIMEOUT_OPTION_SPECS(
+        "5m", "the server cancels any one query running longer"),
     {.name = "concurrency",
      .type = NBAQ_OPT_INT,
      .default_value = "4",

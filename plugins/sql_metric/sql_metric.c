@@ -8,6 +8,7 @@
 
 #include "nbaq.h"
 #include "pgconn.h"
+#include "pgconn_options.h"
 #include "sqlm_values.h"
 
 enum { ERROR_MAX = 768, NAME_MAX_LEN = 1024, SUMMARY_MAX = 512 };
@@ -16,12 +17,7 @@ enum { ERROR_MAX = 768, NAME_MAX_LEN = 1024, SUMMARY_MAX = 512 };
 enum { DEADLINE_MARGIN_MS = 1000 };
 
 static const nbaq_option_spec sql_metric_options[] = {
-    {.name = "dsn",
-     .type = NBAQ_OPT_STRING,
-     .required = 1,
-     .secret = 1,
-     .description = "libpq connection string or postgresql:// URI; use "
-                    "${ENV} for the password"},
+    NBAQ_PGCONN_DSN_OPTION_SPEC,
     {.name = "query",
      .type = NBAQ_OPT_STRING,
      .required = 1,
@@ -35,18 +31,9 @@ static const nbaq_option_spec sql_metric_options[] = {
     {.name = "unit",
      .type = NBAQ_OPT_STRING,
      .description = "unit of the metric(s)"},
-    {.name = "connect_timeout",
-     .type = NBAQ_OPT_DURATION,
-     .default_value = "10s",
-     .min = 1000,
-     .max = 3600000,
-     .description = "give up connecting after this long (whole seconds)"},
-    {.name = "statement_timeout",
-     .type = NBAQ_OPT_DURATION,
-     .default_value = "60s",
-     .min = 1,
-     .max = 86400000,
-     .description = "the server cancels the query after this long"},
+    NBAQ_PGCONN_TIMEOUT_OPTION_SPECS("60s",
+                                     "the server cancels the query after "
+                                     "this long"),
     NBAQ_OPTION_END};
 
 /* The configured timeout, shortened to end before the host stops us. */
