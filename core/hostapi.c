@@ -140,6 +140,21 @@ static void api_state_set(nbaq_ctx *ctx, const char *key, const char *value)
     record_write_state(key, value);
 }
 
+/* Where this reporter's output_write() goes, from its options. */
+static output_target reporter_target(const nbaq_ctx *ctx)
+{
+    const nbaq_options *o = ctx->options;
+    output_target target = {0};
+    target.output = options_string(o, "output");
+    target.output_explicit = options_location(o, "output")[0] != '\0';
+    target.output_dir = options_string(o, "output_dir");
+    target.base_dir = ctx->config_dir;
+    target.monitor = ctx->monitor;
+    target.run_started_ms = ctx->run_started_ms;
+    target.stdout_fd = ctx->stdout_fd;
+    return target;
+}
+
 static int api_output_write(const nbaq_ctx *ctx, const char *extension,
                             const void *data, size_t len, char *err,
                             size_t err_size)
@@ -149,18 +164,10 @@ static int api_output_write(const nbaq_ctx *ctx, const char *extension,
         bugf("output_write() called by a checker");
     if (!data && len > 0)
         bugf("output_write() called with NULL data");
-    const nbaq_options *o = ctx->options;
-    output_target target = {0};
     if (!(ctx->flags & NBAQ_FLAG_WRITES_OUTPUT))
         bugf("output_write() needs NBAQ_FLAG_WRITES_OUTPUT in the "
              "descriptor");
-    target.output = options_string(o, "output");
-    target.output_explicit = options_location(o, "output")[0] != '\0';
-    target.output_dir = options_string(o, "output_dir");
-    target.base_dir = ctx->config_dir;
-    target.monitor = ctx->monitor;
-    target.run_started_ms = ctx->run_started_ms;
-    target.stdout_fd = ctx->stdout_fd;
+    output_target target = reporter_target(ctx);
     char local_err[512];
     if (!err || err_size == 0) {
         err = local_err;
@@ -168,6 +175,16 @@ static int api_output_write(const nbaq_ctx *ctx, const char *extension,
     }
     return output_write_report(&target, extension, data ? data : "", len, err,
                                err_size);
+}
+
+static int api_output_is_terminal(const nbaq_ctx *ctx)
+{
+    need_ctx(ctx, "output_is_terminal");
+    if (ctx->kind != NBAQ_KIND_REPORTER ||
+        !(ctx->flags & NBAQ_FLAG_WRITES_OUTPUT))
+        return 0;
+    output_target target = reporter_target(ctx);
+    return output_is_terminal(&target);
 }
 
 static const nbaq_host_api host_api = {
@@ -196,6 +213,7 @@ static const nbaq_host_api host_api = {
     .state_get = api_state_get,
     .state_set = api_state_set,
     .output_write = api_output_write,
+    .output_is_terminal = api_output_is_terminal,
 };
 
 const nbaq_host_api *hostapi_table(void)

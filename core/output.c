@@ -140,3 +140,12 @@ int output_write_report(const output_target *t, const char *extension,
     resolve(t->base_dir, output, path, sizeof path);
     return output_write_file(path, data, len, err, err_size);
 }
+
+int output_is_terminal(const output_target *t)
+{
+    if (t->output_dir && *t->output_dir)
+        return 0;
+    if (t->output && strcmp(t->output, "-") != 0)
+        return 0;
+    return t->stdout_fd >= 0 && isatty(t->stdout_fd);
+}

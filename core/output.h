@@ -37,6 +37,9 @@ typedef struct output_target {
     int stdout_fd;
 } output_target;
 
+/* Non-zero when output_write_report() would write only to a terminal. */
+int output_is_terminal(const output_target *t);
+
 int output_write_report(const output_target *target, const char *extension,
                         const void *data, size_t len, char *err,
                         size_t err_size);

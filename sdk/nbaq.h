@@ -52,7 +52,7 @@ extern "C" {
 #endif
 
 #define NBAQ_ABI_MAJOR 1
-#define NBAQ_ABI_MINOR 0
+#define NBAQ_ABI_MINOR 1
 #define NBAQ_ABI_VERSION ((uint32_t)((NBAQ_ABI_MAJOR << 16) | NBAQ_ABI_MINOR))
 #define NBAQ_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
 #define NBAQ_ABI_VERSION_MINOR(v) ((uint32_t)(v)&0xffffu)
@@ -341,6 +341,11 @@ typedef struct nbaq_host_api {
     int (*output_write)(const nbaq_ctx *ctx, const char *extension,
                         const void *data, size_t len, char *err,
                         size_t err_size);
+
+    /* --- appended in ABI 1.1: check with NBAQ_API_HAS ------------------- */
+    /* Non-zero when output_write() would write to a terminal: output "-",
+     * no output_dir, and the host's stdout is a tty. For colors "auto".  */
+    int (*output_is_terminal)(const nbaq_ctx *ctx);
 } nbaq_host_api;
 
 /* Use before calling a host function appended after NBAQ_ABI_MINOR 0. */

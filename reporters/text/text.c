@@ -261,18 +261,17 @@ static void put_summary(textbuf *b, int color, const nbaq_run *run)
 
 /* ------------------------------------------------------------------------ */
 
-/*
- * always: colors; never and auto: none. auto is meant to color only when
- * the report goes to a terminal, but a reporter cannot tell: the host
- * writes output_write()'s stdout through a descriptor of its own, and the
- * reporter process's fd 1 is the host's stderr. Until the host API can
- * say whether the output is a terminal, auto stays plain, so that a
- * report redirected to a file never holds escape codes.
- */
+/* always: colors; never: none; auto: colors only when the report goes to
+ * a terminal (hosts older than ABI 1.1 cannot say: no colors). */
 static int colors_wanted(const nbaq_host_api *api, const nbaq_ctx *ctx)
 {
     const char *mode = api->opt_string(api->options(ctx), "color");
-    return mode != NULL && strcmp(mode, "always") == 0;
+    if (mode != NULL && strcmp(mode, "always") == 0)
+        return 1;
+    if (mode != NULL && strcmp(mode, "auto") == 0)
+        return NBAQ_API_HAS(api, output_is_terminal) &&
+               api->output_is_terminal(ctx);
+    return 0;
 }
 
 static int text_report(const nbaq_host_api *api, nbaq_ctx *ctx,

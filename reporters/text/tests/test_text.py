@@ -3,6 +3,8 @@
 through the report driver of tests/reports: the exact text, worked out by
 hand from the fixture."""
 import os
+import pty
+import subprocess
 import sys
 import unittest
 
@@ -128,6 +130,62 @@ class TextReporterTest(unittest.TestCase):
         r = drive(FIXTURE, "color=sometimes")
         self.assertEqual(r.returncode, 2)
 
+
+
+class HostTerminalTest(unittest.TestCase):
+    """color: auto through the real host: colors on a terminal only."""
+
+    CONFIG = """monitor: tty
+checks:
+  - name: ok
+    plugin: exec
+    options: {command: [/bin/true]}
+reporters:
+  - plugin: text
+%s
+"""
+
+    def run_on_terminal(self, reporter_options=""):
+        d = nbaq_test.temp_dir(self)
+        config = nbaq_test.write_file(d, "tty.yaml",
+                                      self.CONFIG % reporter_options)
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([nbaq_test.HOST, "-c", config], stdout=slave,
+                                stderr=subprocess.PIPE, cwd=d)
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the host closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(master)
+        _, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, err.decode())
+        return d, out.decode()
+
+    def test_auto_colors_a_terminal(self):
+        _, out = self.run_on_terminal()
+        self.assertIn("\033[32m[PASS]\033[0m", out)
+
+    def test_auto_keeps_a_file_plain_even_from_a_terminal(self):
+        d, out = self.run_on_terminal("    options: {output_dir: .}")
+        with open(os.path.join(d, "tty-latest.txt")) as f:
+            report = f.read()
+        self.assertIn("[PASS]", report)
+        self.assertNotIn("\033[", report)
+        self.assertNotIn("\033[", out)
+
+    def test_auto_is_plain_on_a_pipe(self):
+        d = nbaq_test.temp_dir(self)
+        config = nbaq_test.write_file(d, "tty.yaml", self.CONFIG % "")
+        proc = nbaq_test.run_host("-c", config, cwd=d)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("[PASS]", proc.stdout)
+        self.assertNotIn("\033[", proc.stdout)
 
 if __name__ == "__main__":
     unittest.main()
