@@ -112,27 +112,50 @@ void history_alerts_rollback(history_store *store)
     " pass_since_ms, failing_runs, passing_runs, results, result_count,"       \
     " flapping, notified, updated_ms"
 
-/* Reads every row of a bound statement into a growing array of
- * row_size elements with read_row, then finalizes the statement. On
- * failure *count holds the rows read so far (for the caller to free) and
- * why says what went wrong. Returns 0 or -1. */
-static int load_rows(history_store *store, store_stmt *s, size_t row_size,
-                     int (*read_row)(history_store *, store_stmt *, void *),
-                     void **rows, size_t *count, char *why, size_t why_size)
+/* How one kind of row is read from a statement and freed. */
+typedef struct row_kind {
+    const char *what; /* for messages: "alerts", "outbox" */
+    size_t size;
+    int (*read)(history_store *store, store_stmt *s, void *row);
+    void (*free_rows)(void *rows, size_t count);
+} row_kind;
+
+/* Runs sql (one parameter: the monitor) and reads every row into a new
+ * array owned by the caller (*rows, *count; freed with kind->free_rows).
+ * No store: no rows. Returns 0, or -1 with err naming the store. */
+static int load_monitor_rows(history_store *store, const row_kind *kind,
+                             const char *sql, const char *monitor, void **rows,
+                             size_t *count, char *err, size_t err_size)
 {
+    *rows = NULL;
+    *count = 0;
+    if (!store)
+        return 0;
+    store_stmt *s = prepare(store, sql, err, err_size);
+    if (!s)
+        return -1;
+    store->backend->bind_text(s, 1, monitor);
     size_t cap = 0;
+    char why[512] = "out of memory";
     int rc;
-    snprintf(why, why_size, "out of memory");
-    while ((rc = store->backend->step(s, why, why_size)) == 1) {
-        void *row = grow(rows, count, &cap, row_size);
-        if (!row || read_row(store, s, row) != 0) {
-            snprintf(why, why_size, "out of memory");
+    while ((rc = store->backend->step(s, why, sizeof why)) == 1) {
+        void *row = grow(rows, count, &cap, kind->size);
+        if (!row || kind->read(store, s, row) != 0) {
+            snprintf(why, sizeof why, "out of memory");
             rc = -1;
             break;
         }
     }
     store->backend->finalize(s);
-    return rc < 0 ? -1 : 0;
+    if (rc < 0) {
+        kind->free_rows(*rows, *count);
+        *rows = NULL;
+        *count = 0;
+        return history_store_error(store, err, err_size,
+                                   "loading the %s of %s: %s", kind->what,
+                                   monitor, why);
+    }
+    return 0;
 }
 
 static int read_alert(history_store *store, store_stmt *s, history_alert *a)
@@ -168,31 +191,21 @@ static int read_alert_row(history_store *store, store_stmt *s, void *row)
     return read_alert(store, s, row);
 }
 
+static void free_alert_rows(void *rows, size_t count)
+{
+    history_alerts_free(rows, count);
+}
+
 int history_alerts_load(history_store *store, const char *monitor,
                         history_alert **rows, size_t *count, char *err,
                         size_t err_size)
 {
-    *rows = NULL;
-    *count = 0;
-    if (!store)
-        return 0;
-    store_stmt *s = prepare(store,
-                            "SELECT " ALERT_COLUMNS " FROM nbaq_alerts"
-                            " WHERE monitor = $1 ORDER BY fingerprint",
-                            err, err_size);
-    if (!s)
-        return -1;
-    store->backend->bind_text(s, 1, monitor);
-    char why[512];
-    if (load_rows(store, s, sizeof **rows, read_alert_row, (void **)rows, count,
-                  why, sizeof why) != 0) {
-        history_alerts_free(*rows, *count);
-        *rows = NULL;
-        *count = 0;
-        return history_store_error(
-            store, err, err_size, "loading the alerts of %s: %s", monitor, why);
-    }
-    return 0;
+    static const row_kind kind = {"alerts", sizeof(history_alert),
+                                  read_alert_row, free_alert_rows};
+    return load_monitor_rows(store, &kind,
+                             "SELECT " ALERT_COLUMNS " FROM nbaq_alerts"
+                             " WHERE monitor = $1 ORDER BY fingerprint",
+                             monitor, (void **)rows, count, err, err_size);
 }
 
 #define ALERT_PARAMS 21 /* per row of the upsert: monitor + 20 columns */
@@ -614,33 +627,23 @@ static int read_outbox_row(history_store *store, store_stmt *s, void *row)
     return read_outbox(store, s, row);
 }
 
+static void free_outbox_rows(void *rows, size_t count)
+{
+    history_outbox_free(rows, count);
+}
+
 int history_outbox_pending(history_store *store, const char *monitor,
                            history_outbox_row **rows, size_t *count, char *err,
                            size_t err_size)
 {
-    *rows = NULL;
-    *count = 0;
-    if (!store)
-        return 0;
-    store_stmt *s = prepare(store,
-                            "SELECT id, " OUTBOX_COLUMNS
-                            " FROM nbaq_alert_outbox WHERE monitor = $1"
-                            " AND delivered_ms IS NULL"
-                            " AND superseded_ms IS NULL ORDER BY id",
-                            err, err_size);
-    if (!s)
-        return -1;
-    store->backend->bind_text(s, 1, monitor);
-    char why[512];
-    if (load_rows(store, s, sizeof **rows, read_outbox_row, (void **)rows,
-                  count, why, sizeof why) != 0) {
-        history_outbox_free(*rows, *count);
-        *rows = NULL;
-        *count = 0;
-        return history_store_error(
-            store, err, err_size, "loading the outbox of %s: %s", monitor, why);
-    }
-    return 0;
+    static const row_kind kind = {"outbox", sizeof(history_outbox_row),
+                                  read_outbox_row, free_outbox_rows};
+    return load_monitor_rows(store, &kind,
+                             "SELECT id, " OUTBOX_COLUMNS
+                             " FROM nbaq_alert_outbox WHERE monitor = $1"
+                             " AND delivered_ms IS NULL"
+                             " AND superseded_ms IS NULL ORDER BY id",
+                             monitor, (void **)rows, count, err, err_size);
 }
 
 #define MARK_BATCH 64
