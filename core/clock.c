@@ -1,6 +1,7 @@
 #include "clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 static int64_t read_clock(clockid_t id)
@@ -15,9 +16,44 @@ int64_t clock_mono_ms(void)
     return read_clock(CLOCK_MONOTONIC);
 }
 
+/* NBAQ_NOW ("2026-03-01T08:00:00Z" or epoch milliseconds) starts the wall
+ * clock at that instant; it then advances with the monotonic clock. Tests
+ * and replays use it to run the host at chosen times (docs/history.md). */
+static int parse_now(const char *text, int64_t *ms)
+{
+    char *end;
+    long long epoch = strtoll(text, &end, 10);
+    if (*text && *end == '\0') {
+        *ms = epoch;
+        return 0;
+    }
+    struct tm tm = {0};
+    int n = 0;
+    if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+        text[n] != '\0')
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *ms = (int64_t)timegm(&tm) * 1000;
+    return 0;
+}
+
 int64_t clock_wall_ms(void)
 {
-    return read_clock(CLOCK_REALTIME);
+    static int checked;
+    static int64_t base_wall, base_mono;
+    if (!checked) {
+        checked = 1;
+        const char *now = getenv("NBAQ_NOW");
+        if (now && *now && parse_now(now, &base_wall) == 0)
+            base_mono = clock_mono_ms();
+        else
+            base_mono = -1;
+    }
+    if (base_mono < 0)
+        return read_clock(CLOCK_REALTIME);
+    return base_wall + (clock_mono_ms() - base_mono);
 }
 
 static void format(int64_t epoch_ms, const char *pattern, char *buf,

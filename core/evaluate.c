@@ -76,6 +76,14 @@ void evaluate_metric(arena *mem, const metric_rule *rule,
     m->status = NBAQ_PASS;
     m->reason = "";
     m->anomalous = 0;
+    m->evidence = (nbaq_evidence){.state = NBAQ_JUDGEMENT_NONE,
+                                  .expected = NAN,
+                                  .scale = NAN,
+                                  .score = NAN,
+                                  .lower = NAN,
+                                  .upper = NAN,
+                                  .season = "none"};
+    m->history_band = NULL;
     if (!isfinite(m->value)) {
         m->status = NBAQ_UNKNOWN;
         m->reason = "not a finite number";

@@ -52,7 +52,7 @@ extern "C" {
 #endif
 
 #define NBAQ_ABI_MAJOR 1
-#define NBAQ_ABI_MINOR 1
+#define NBAQ_ABI_MINOR 2
 #define NBAQ_ABI_VERSION ((uint32_t)((NBAQ_ABI_MAJOR << 16) | NBAQ_ABI_MINOR))
 #define NBAQ_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
 #define NBAQ_ABI_VERSION_MINOR(v) ((uint32_t)(v)&0xffffu)
@@ -175,6 +175,40 @@ typedef struct nbaq_point {
     double value;
 } nbaq_point;
 
+/* How the history rules saw a metric in this run (ABI 1.2). */
+typedef enum nbaq_judgement {
+    NBAQ_JUDGEMENT_NONE = 0, /* no history rule, or no history store         */
+    NBAQ_JUDGEMENT_LEARNING, /* a rule applies, too little history yet:
+                                points_used of points_needed               */
+    NBAQ_JUDGEMENT_JUDGED,   /* compared with a baseline: evidence is set   */
+    NBAQ_JUDGEMENT_OPEN      /* a fired condition is still open: compared
+                                with the baseline frozen when it opened    */
+} nbaq_judgement;
+
+/* The evidence behind a metric's history judgement (ABI 1.2). Numbers are
+ * NAN where they do not apply. `season` points to static text in the host
+ * ("none", "daily", "weekly", "hour_of_day", ...), valid as the run is. */
+typedef struct nbaq_evidence {
+    nbaq_judgement state;
+    uint32_t points_used;   /* baseline values used                         */
+    uint32_t points_needed; /* LEARNING: the minimum history                 */
+    double expected;        /* baseline: what this run's value should be    */
+    double scale;           /* robust spread used, after floors             */
+    double score;           /* (value - expected) / scale                   */
+    double lower, upper;    /* expected band; outside it the rule fires     */
+    const char *season;     /* the cycle compared against                   */
+    int season_detected;    /* 1: found in the history; 0: configured/none  */
+    int64_t open_since_ms;  /* OPEN: when the condition opened; else 0      */
+    int64_t accepted_ms;    /* a person accepted a new level at; else 0     */
+} nbaq_evidence;
+
+/* The judgement of one past point, parallel to nbaq_metric.history (ABI
+ * 1.2). Never grows: reached as a plain array. */
+typedef struct nbaq_point_band {
+    double lower, upper; /* expected band at that run; NAN: not judged      */
+    int anomalous;       /* the value was flagged                           */
+} nbaq_point_band;
+
 typedef struct nbaq_metric {
     const char *name;
     double value;
@@ -193,6 +227,11 @@ typedef struct nbaq_metric {
     nbaq_stats stats; /* over the current window, this run included    */
     const nbaq_point *history; /* oldest first, this run last; bounded by  */
     size_t history_count;      /*   the config's report history settings   */
+
+    /* --- appended in ABI 1.2 ------------------------------------------- */
+    nbaq_evidence evidence;
+    /* NULL, or history_count entries: the band and flag of each point.    */
+    const nbaq_point_band *history_band;
 } nbaq_metric;
 
 typedef enum nbaq_alert_state {

@@ -39,12 +39,12 @@ class LoadErrors(unittest.TestCase):
     def test_abi_major(self):
         self.expect_config_error(
             "tp_abi_major", self.path("tp_abi_major") +
-            ": built for nbaq ABI 2.0, this host speaks ABI 1.1")
+            ": built for nbaq ABI 2.0, this host speaks ABI 1.2")
 
     def test_newer_minor(self):
         self.expect_config_error(
             "tp_abi_minor", self.path("tp_abi_minor") +
-            ": built against ABI 1.2, newer than this host's 1.1")
+            ": built against ABI 1.3, newer than this host's 1.2")
 
     def test_struct_size_too_small(self):
         self.expect_config_error(
