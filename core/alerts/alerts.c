@@ -33,8 +33,7 @@ static lifecycle_policy policy_of(const alerts_config *ac, int remembered)
     p.resolve_after = ac->resolve_after;
     p.escalate_after_runs = ac->escalate_after_runs;
     p.escalate_after_ms = ac->escalate_after_ms;
-    p.flap = (flap_policy){ac->flapping, ac->flap_window, ac->flap_start_pct,
-                           ac->flap_stop_pct};
+    p.flap = (flap_policy){ac->flapping, ac->flap_window, ac->flap_settle};
     return p;
 }
 
@@ -71,8 +70,10 @@ static int observe(run_state *rs, const observation *o)
         return 0;
     if (!t && !(t = track_add(&rs->set, fp, o->check, o->metric)))
         return -1;
+    nbaq_severity severity =
+        alerts_severity_of(&rs->ar->cfg->alerts, o->status, o->severity);
     t->event = lifecycle_step(&t->row, &rs->policy, o->failing, rs->ar->now_ms,
-                              o->severity);
+                              severity);
     t->touched = 1;
     t->row.updated_ms = rs->ar->now_ms;
     return o->failing ? track_set_string(&t->row.summary, o->summary) : 0;

@@ -26,8 +26,23 @@ void alerts_config_defaults(alerts_config *ac)
     ac->repeat_ms = ALERTS_DEFAULT_REPEAT_MS;
     ac->flapping = 1;
     ac->flap_window = ALERTS_DEFAULT_FLAP_WINDOW;
-    ac->flap_start_pct = ALERTS_DEFAULT_FLAP_START_PCT;
-    ac->flap_stop_pct = ALERTS_DEFAULT_FLAP_STOP_PCT;
+    ac->flap_settle = ALERTS_DEFAULT_FLAP_SETTLE;
+    /* FAIL and ERROR: the check's severity; WARNING, UNKNOWN: one lower. */
+    ac->from_status[NBAQ_WARNING].below = 1;
+    ac->from_status[NBAQ_UNKNOWN].below = 1;
+}
+
+nbaq_severity alerts_severity_of(const alerts_config *ac, nbaq_status status,
+                                 nbaq_severity declared)
+{
+    if ((int)status < 0 || (int)status >= NBAQ_STATUS_COUNT)
+        status = NBAQ_FAIL;
+    const severity_rule *rule = &ac->from_status[status];
+    if (rule->fixed)
+        return rule->severity;
+    return (uint32_t)declared > rule->below
+               ? (nbaq_severity)((uint32_t)declared - rule->below)
+               : NBAQ_SEV_INFO;
 }
 
 int64_t alerts_repeat_min(int64_t a, int64_t b)
@@ -145,11 +160,26 @@ static int parse_escalate(alerts_config *ac, const ynode *node, char *err,
     return 0;
 }
 
+/* Keys of the share-of-changes method, read by older configs. */
+static void warn_retired(const ynode *node, const char *key)
+{
+    char text[1024];
+    const ynode *v = ynode_get(node, key);
+    if (!v)
+        return;
+    yread_fail(v, "alerts.flapping", text, sizeof text,
+               "'%s' is no longer used and is ignored: flapping starts when "
+               "a short failure comes back within 'window' runs and stops "
+               "after 'settle' equal runs (docs/alerts.md)",
+               key);
+    log_msg(NBAQ_LOG_WARN, NULL, "%s", text);
+}
+
 static int parse_flapping(alerts_config *ac, const ynode *node, char *err,
                           size_t err_size)
 {
-    static const char *const keys[] = {"enabled", "window", "start_pct",
-                                       "stop_pct", NULL};
+    static const char *const keys[] = {"enabled",   "window",   "settle",
+                                       "start_pct", "stop_pct", NULL};
     static const char where[] = "alerts.flapping";
     if (node->kind == YNODE_SCALAR)
         return yread_bool(node, "alerts", "flapping", &ac->flapping, err,
@@ -157,32 +187,68 @@ static int parse_flapping(alerts_config *ac, const ynode *node, char *err,
     if (yread_check_keys(node, keys, "in alerts.flapping", err, err_size) != 0)
         return -1;
     const ynode *v;
-    int64_t window;
+    int64_t runs;
     if ((v = ynode_get(node, "enabled")) &&
         yread_bool(v, where, "enabled", &ac->flapping, err, err_size) != 0)
         return -1;
     if ((v = ynode_get(node, "window"))) {
-        if (yread_int(v, where, "window", 2, 63, &window, err, err_size) != 0)
+        if (yread_int(v, where, "window", 2, 63, &runs, err, err_size) != 0)
             return -1;
-        ac->flap_window = (uint32_t)window;
+        ac->flap_window = (uint32_t)runs;
     }
-    const char *const pct_keys[] = {"start_pct", "stop_pct"};
-    double *pcts[] = {&ac->flap_start_pct, &ac->flap_stop_pct};
-    for (int i = 0; i < 2; i++) {
-        if (!(v = ynode_get(node, pct_keys[i])))
-            continue;
-        if (yread_double(v, where, pct_keys[i], pcts[i], err, err_size) != 0)
+    if ((v = ynode_get(node, "settle"))) {
+        if (yread_int(v, where, "settle", 2, 63, &runs, err, err_size) != 0)
             return -1;
-        if (*pcts[i] < 0 || *pcts[i] > 100)
-            return yread_fail(v, where, err, err_size,
-                              "'%s' must be between 0 and 100, got '%.100s'",
-                              pct_keys[i], v->text);
+        ac->flap_settle = (uint32_t)runs;
     }
-    if (ac->flap_stop_pct > ac->flap_start_pct)
+    warn_retired(node, "start_pct");
+    warn_retired(node, "stop_pct");
+    return 0;
+}
+
+/* One value of severity_from_status: a severity, `declared` or
+ * `declared-N`. */
+static int read_severity_rule(const ynode *node, const char *key,
+                              severity_rule *rule, char *err, size_t err_size)
+{
+    static const char where[] = "alerts.severity_from_status";
+    static const char prefix[] = "declared";
+    const char *text = node->kind == YNODE_SCALAR ? node->text : "";
+    if (strncmp(text, prefix, sizeof prefix - 1) == 0) {
+        const char *rest = text + sizeof prefix - 1;
+        *rule = (severity_rule){0};
+        if (*rest == '\0')
+            return 0;
+        if (rest[0] == '-' && rest[1] >= '1' && rest[1] <= '4' &&
+            rest[2] == '\0') {
+            rule->below = (uint32_t)(rest[1] - '0');
+            return 0;
+        }
         return yread_fail(node, where, err, err_size,
-                          "'stop_pct' (%g) must not be above 'start_pct' "
-                          "(%g)",
-                          ac->flap_stop_pct, ac->flap_start_pct);
+                          "'%s' expected 'declared' or 'declared-1' to "
+                          "'declared-4', got '%.100s'",
+                          key, text);
+    }
+    *rule = (severity_rule){.fixed = 1};
+    return read_severity(node, where, key, &rule->severity, err, err_size);
+}
+
+static int parse_severity_map(alerts_config *ac, const ynode *node, char *err,
+                              size_t err_size)
+{
+    static const char *const keys[] = {"FAIL", "WARNING", "ERROR", "UNKNOWN",
+                                       NULL};
+    static const nbaq_status statuses[] = {NBAQ_FAIL, NBAQ_WARNING, NBAQ_ERROR,
+                                           NBAQ_UNKNOWN};
+    if (yread_check_keys(node, keys, "in alerts.severity_from_status", err,
+                         err_size) != 0)
+        return -1;
+    for (size_t i = 0; keys[i]; i++) {
+        const ynode *v = ynode_get(node, keys[i]);
+        if (v && read_severity_rule(v, keys[i], &ac->from_status[statuses[i]],
+                                    err, err_size) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -333,7 +399,8 @@ static int make_sets(config *cfg, name_set *checks, name_set *reporters)
     return 0;
 }
 
-/* Every key but `routes` shapes the lifecycle, which lives in the store. */
+/* Every key but `routes` and `severity_from_status` shapes the lifecycle, which
+ * lives in the store. */
 static int need_history(const config *cfg, const ynode *node, char *err,
                         size_t err_size)
 {
@@ -341,7 +408,8 @@ static int need_history(const config *cfg, const ynode *node, char *err,
         return 0;
     for (size_t i = 0; i < node->count; i++) {
         const ynode *key = node->pairs[i].key;
-        if (strcmp(key->text, "routes") != 0)
+        if (strcmp(key->text, "routes") != 0 &&
+            strcmp(key->text, "severity_from_status") != 0)
             return yread_fail(key, "alerts", err, err_size,
                               "'%s' needs a 'history' section: the alert "
                               "lifecycle is kept in the history store",
@@ -371,6 +439,13 @@ static int parse_scalars(alerts_config *ac, const ynode *node, char *err,
     if ((v = ynode_get(node, "flapping")) &&
         parse_flapping(ac, v, err, err_size) != 0)
         return -1;
+    if ((v = ynode_get(node, "severity_from_status")) &&
+        parse_severity_map(ac, v, err, err_size) != 0)
+        return -1;
+    if ((v = ynode_get(node, "notify_lowered")) &&
+        yread_bool(v, "alerts", "notify_lowered", &ac->notify_lowered, err,
+                   err_size) != 0)
+        return -1;
     return 0;
 }
 
@@ -378,8 +453,11 @@ int alerts_config_parse(config *cfg, const ynode *node, char *err,
                         size_t err_size)
 {
     static const char *const keys[] = {
-        "open_after", "resolve_after", "repeat_interval", "escalate",
-        "flapping",   "routes",        "levels",          NULL};
+        "open_after",      "resolve_after",
+        "repeat_interval", "escalate",
+        "flapping",        "routes",
+        "levels",          "severity_from_status",
+        "notify_lowered",  NULL};
     alerts_config *ac = &cfg->alerts;
     if (yread_check_keys(node, keys, "in alerts", err, err_size) != 0 ||
         need_history(cfg, node, err, err_size) != 0)

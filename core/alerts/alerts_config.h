@@ -18,9 +18,16 @@
 struct config;
 
 #define ALERTS_DEFAULT_REPEAT_MS (4 * 3600 * 1000LL)
-#define ALERTS_DEFAULT_FLAP_WINDOW 20
-#define ALERTS_DEFAULT_FLAP_START_PCT 30.0
-#define ALERTS_DEFAULT_FLAP_STOP_PCT 25.0
+#define ALERTS_DEFAULT_FLAP_WINDOW 10
+#define ALERTS_DEFAULT_FLAP_SETTLE 3
+
+/* The severity an alert takes from a status: a fixed one, or the check's
+ * declared severity lowered by `below` levels (at least info). */
+typedef struct severity_rule {
+    int fixed; /* severity is fixed; else it follows the check's     */
+    nbaq_severity severity;
+    uint32_t below;
+} severity_rule;
 
 /* A reporter that takes alerts at or above a severity, perhaps only of
  * some checks, from the moment they open. */
@@ -54,10 +61,12 @@ typedef struct alerts_config {
     int64_t escalate_after_ms;    /* 0: not by time                    */
     int flapping;                 /* flap damping on (the default)       */
     uint32_t flap_window;         /* runs                                */
-    double flap_start_pct;
-    double flap_stop_pct;
-    int routes_given; /* `routes:` written: only routed reporters and
-                         levels' channels are channels                 */
+    uint32_t flap_settle;         /* equal runs that end flapping        */
+    /* severity_from_status, by nbaq_status (PASS unused). */
+    severity_rule from_status[NBAQ_STATUS_COUNT];
+    int notify_lowered; /* a lowered severity is notified           */
+    int routes_given;   /* `routes:` written: only routed reporters and
+                           levels' channels are channels                 */
     alert_route *routes;
     size_t route_count;
     alert_level *levels;
@@ -79,6 +88,11 @@ int alerts_config_parse(struct config *cfg, const ynode *node, char *err,
 /* Logs a warning for each route or level channel that names a disabled
  * reporter: nothing is sent there. */
 void alerts_config_warn(const struct config *cfg);
+
+/* The severity of an alert whose status is status, for a check declared
+ * with severity declared. */
+nbaq_severity alerts_severity_of(const alerts_config *ac, nbaq_status status,
+                                 nbaq_severity declared);
 
 /* The repeat interval in force: the smaller of a and b, where 0 stands
  * for "never". */

@@ -19,6 +19,7 @@ typedef struct observation {
     const char *check;
     const char *metric; /* "" for the check's own status              */
     int failing;
+    nbaq_status status;     /* the plugin's own, or the metric's       */
     const char *summary;    /* one line; "" when passing                  */
     nbaq_severity severity; /* the check's configured                  */
 } observation;

@@ -1,13 +1,18 @@
 /*
- * flapping.h - flap detection in the manner of Icinga: the share of state
- * changes among a fingerprint's latest results. A fingerprint starts
- * flapping when the share rises above start_pct and stops when it falls
- * below stop_pct (the gap keeps it from toggling at the edge).
+ * flapping.h - flap damping: a failure that did not last, back again
+ * soon, is flapping.
+ *
+ * A fingerprint starts flapping on a run that begins a failing stretch
+ * (failing after passing) when its previous failing stretch ended within
+ * the latest `window` results and lasted fewer than `settle` runs. It
+ * stops flapping once its latest `settle` results agree (all failing or
+ * all passing). So a check that fails once and recovers is not flapping
+ * (there is no second stretch), one that alternates from its first runs
+ * flaps at its second failure, and a failure that lasts `settle` runs is
+ * no longer hidden. docs/alerts.md works through the sequences.
  *
  * Results are kept as bits, the latest in bit 0, 1 for a failing run; at
- * most HISTORY_ALERT_RESULTS_MAX of them. Unlike Icinga the changes are
- * not weighted by age: every change in the window counts the same, so
- * that the thresholds can be worked out by hand (docs/alerts.md).
+ * most HISTORY_ALERT_RESULTS_MAX of them.
  */
 #ifndef NBAQ_CORE_ALERTS_FLAPPING_H
 #define NBAQ_CORE_ALERTS_FLAPPING_H
@@ -16,20 +21,22 @@
 
 typedef struct flap_policy {
     int enabled;
-    uint32_t window; /* results looked at, 2..63                     */
-    double start_pct;
-    double stop_pct;
+    uint32_t window; /* results looked back for an earlier failure, 2..63 */
+    uint32_t settle; /* equal results that end flapping, 2..63          */
 } flap_policy;
 
 /* Adds one result (failing non-zero) to the history. */
 void flap_record(uint64_t *results, uint32_t *count, int failing);
 
-/* 100 * changes / (window - 1), the changes counted between adjacent
- * results among the latest min(count, window). */
-double flap_percent(uint64_t results, uint32_t count, uint32_t window);
+/* Non-zero when the latest result begins a failing stretch and the
+ * previous one ended within the window and lasted fewer than settle runs. */
+int flap_starts(uint64_t results, uint32_t count, const flap_policy *policy);
 
-/* The flapping flag after this run: starts above start_pct, stops below
- * stop_pct, otherwise unchanged. Always 0 when the policy is disabled. */
+/* Non-zero when the latest settle results agree. */
+int flap_settled(uint64_t results, uint32_t count, uint32_t settle);
+
+/* The flapping flag after this run (see above). Always 0 when the policy
+ * is disabled. */
 int flap_update(int flapping, uint64_t results, uint32_t count,
                 const flap_policy *policy);
 

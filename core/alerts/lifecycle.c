@@ -9,6 +9,13 @@ nbaq_severity lifecycle_raise(nbaq_severity base)
                                      : (nbaq_severity)(base + 1);
 }
 
+int lifecycle_notifies(lifecycle_event event, int notify_lowered)
+{
+    if (event == LIFECYCLE_LOWERED)
+        return notify_lowered;
+    return event != LIFECYCLE_NONE;
+}
+
 static void count_result(history_alert *a, int failing, int64_t now_ms)
 {
     flap_record(&a->results, &a->result_count, failing);
@@ -26,22 +33,22 @@ static void count_result(history_alert *a, int failing, int64_t now_ms)
 }
 
 static void open_episode(history_alert *a, int64_t started_ms,
-                         nbaq_severity base)
+                         nbaq_severity severity)
 {
     a->open = 1;
     a->episode++;
     a->started_ms = started_ms;
     a->ended_ms = 0;
     a->escalated = 0;
-    a->severity = base;
+    a->severity = severity;
     if (a->notified)
         a->notified[0] = '\0';
 }
 
 static int escalation_due(const history_alert *a, const lifecycle_policy *p,
-                          int64_t now_ms, nbaq_severity base)
+                          int64_t now_ms, nbaq_severity severity)
 {
-    if (a->escalated || base >= NBAQ_SEV_CRITICAL)
+    if (a->escalated || severity >= NBAQ_SEV_CRITICAL)
         return 0;
     if (p->escalate_after_runs && a->failing_runs >= p->escalate_after_runs)
         return 1;
@@ -49,53 +56,81 @@ static int escalation_due(const history_alert *a, const lifecycle_policy *p,
            now_ms - a->started_ms >= p->escalate_after_ms;
 }
 
-static lifecycle_event step_open(history_alert *a, const lifecycle_policy *p,
-                                 int failing, int64_t now_ms,
-                                 nbaq_severity base)
+/* An open alert failing again: its severity follows the status (one
+ * level up once escalated). */
+static lifecycle_event step_failing(history_alert *a, const lifecycle_policy *p,
+                                    int64_t now_ms, nbaq_severity severity)
 {
-    if (!failing) {
-        if (a->passing_runs >= p->resolve_after) {
-            a->open = 0;
-            a->ended_ms = a->pass_since_ms;
-            a->state = NBAQ_ALERT_RESOLVED;
-            return LIFECYCLE_RESOLVED;
-        }
-        a->state = NBAQ_ALERT_FIRING;
-        return LIFECYCLE_NONE;
-    }
-    if (escalation_due(a, p, now_ms, base)) {
+    nbaq_severity target = a->escalated ? lifecycle_raise(severity) : severity;
+    nbaq_severity shown = a->severity;
+    int raised = escalation_due(a, p, now_ms, target);
+    if (raised) {
         a->escalated = 1;
-        a->severity = lifecycle_raise(base);
+        target = lifecycle_raise(target);
+    }
+    a->severity = target;
+    if (raised || target > shown) {
         a->state = NBAQ_ALERT_ESCALATED;
         return LIFECYCLE_ESCALATED;
+    }
+    a->state = NBAQ_ALERT_FIRING;
+    return target < shown ? LIFECYCLE_LOWERED : LIFECYCLE_NONE;
+}
+
+static lifecycle_event step_open(history_alert *a, const lifecycle_policy *p,
+                                 int failing, int64_t now_ms,
+                                 nbaq_severity severity)
+{
+    if (failing)
+        return step_failing(a, p, now_ms, severity);
+    if (a->passing_runs >= p->resolve_after) {
+        a->open = 0;
+        a->ended_ms = a->pass_since_ms;
+        a->state = NBAQ_ALERT_RESOLVED;
+        return LIFECYCLE_RESOLVED;
     }
     a->state = NBAQ_ALERT_FIRING;
     return LIFECYCLE_NONE;
 }
 
+/* While flapping nothing is notified but its start; the severity still
+ * follows the failing runs. */
+static lifecycle_event step_flapping(history_alert *a, int was_flapping,
+                                     int failing, int64_t now_ms,
+                                     nbaq_severity severity)
+{
+    lifecycle_event event = LIFECYCLE_NONE;
+    if (!was_flapping) {
+        if (!a->open)
+            open_episode(a, now_ms, severity);
+        event = LIFECYCLE_FLAPPING;
+    }
+    if (failing)
+        a->severity = a->escalated ? lifecycle_raise(severity) : severity;
+    a->state = NBAQ_ALERT_FLAPPING;
+    return event;
+}
+
 lifecycle_event lifecycle_step(history_alert *a, const lifecycle_policy *p,
-                               int failing, int64_t now_ms, nbaq_severity base)
+                               int failing, int64_t now_ms,
+                               nbaq_severity severity)
 {
     count_result(a, failing, now_ms);
     int was_flapping = a->flapping;
     a->flapping =
         flap_update(a->flapping, a->results, a->result_count, &p->flap);
-    if (a->open)
-        a->severity = a->escalated ? lifecycle_raise(base) : base;
-    if (a->flapping) {
-        lifecycle_event event = LIFECYCLE_NONE;
-        if (!was_flapping) {
-            if (!a->open)
-                open_episode(a, now_ms, base);
-            event = LIFECYCLE_FLAPPING;
-        }
-        a->state = NBAQ_ALERT_FLAPPING;
-        return event;
+    if (a->flapping)
+        return step_flapping(a, was_flapping, failing, now_ms, severity);
+    if (a->open && was_flapping && failing) {
+        /* The alternation stopped on a lasting failure: say so. */
+        step_failing(a, p, now_ms, severity);
+        a->state = NBAQ_ALERT_FIRING;
+        return LIFECYCLE_SETTLED;
     }
     if (a->open)
-        return step_open(a, p, failing, now_ms, base);
+        return step_open(a, p, failing, now_ms, severity);
     if (failing && a->failing_runs >= p->open_after) {
-        open_episode(a, a->fail_since_ms, base);
+        open_episode(a, a->fail_since_ms, severity);
         a->state = NBAQ_ALERT_NEW;
         return LIFECYCLE_OPENED;
     }

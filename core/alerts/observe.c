@@ -73,13 +73,19 @@ int observe_run(arena *mem, const alerts_params *params, observation **out,
         const alerts_check_input *in = &params->checks[i];
         const nbaq_check_result *r = in->result;
         int failing = in->own_status != NBAQ_PASS;
-        obs[k++] =
-            (observation){r->name, "", failing,
-                          failing ? own_summary(mem, in) : "", r->severity};
+        obs[k++] = (observation){r->name,
+                                 "",
+                                 failing,
+                                 in->own_status,
+                                 failing ? own_summary(mem, in) : "",
+                                 r->severity};
         for (size_t j = 0; j < r->metric_count; j++) {
             const nbaq_metric *m = r->metrics[j];
             failing = m->status != NBAQ_PASS;
-            obs[k++] = (observation){r->name, m->name, failing,
+            obs[k++] = (observation){r->name,
+                                     m->name,
+                                     failing,
+                                     m->status,
                                      failing ? metric_summary(mem, m) : "",
                                      r->severity};
         }

@@ -8,7 +8,10 @@
  *   silenced            nobody
  *   flapping            nobody, except when it starts (state FLAPPING)
  *   NEW, ESCALATED,
- *   FLAPPING (start)    every channel it is routed to now
+ *   FLAPPING (start),
+ *   stopped flapping
+ *   while failing       every channel it is routed to now (a lowered
+ *                       severity too, with alerts.notify_lowered)
  *   otherwise (FIRING)  each routed channel not yet notified in the
  *                       episode, or last notified a repeat interval ago
  */
@@ -75,8 +78,8 @@ static void choose_targets(const router *r, const tracked *t, int64_t now_ms,
         if (!routed[i])
             continue;
         int64_t last = notified_get(a->notified, r->channels[i]);
-        targets[i] = t->event != LIFECYCLE_NONE || last == 0 ||
-                     (repeat > 0 && now_ms - last >= repeat);
+        targets[i] = lifecycle_notifies(t->event, r->ac->notify_lowered) ||
+                     last == 0 || (repeat > 0 && now_ms - last >= repeat);
     }
 }
 

@@ -73,8 +73,20 @@ static void test_defaults_without_section(void **state)
     assert_int_equal(ac->resolve_after, 1);
     assert_int_equal(ac->repeat_ms, 4 * 3600 * 1000LL);
     assert_int_equal(ac->flapping, 1);
-    assert_int_equal(ac->flap_window, 20);
+    assert_int_equal(ac->flap_window, 10);
+    assert_int_equal(ac->flap_settle, 3);
+    assert_int_equal(ac->notify_lowered, 0);
     assert_int_equal(ac->routes_given, 0);
+    /* FAIL and ERROR: the declared severity; WARNING, UNKNOWN one lower,
+     * never below info. */
+    assert_int_equal(alerts_severity_of(ac, NBAQ_FAIL, NBAQ_SEV_HIGH),
+                     NBAQ_SEV_HIGH);
+    assert_int_equal(alerts_severity_of(ac, NBAQ_ERROR, NBAQ_SEV_LOW),
+                     NBAQ_SEV_LOW);
+    assert_int_equal(alerts_severity_of(ac, NBAQ_WARNING, NBAQ_SEV_HIGH),
+                     NBAQ_SEV_MEDIUM);
+    assert_int_equal(alerts_severity_of(ac, NBAQ_UNKNOWN, NBAQ_SEV_INFO),
+                     NBAQ_SEV_INFO);
     unload(&l);
 }
 
@@ -87,7 +99,10 @@ static void test_full_section(void **state)
          "  resolve_after: 3\n"
          "  repeat_interval: 2h\n"
          "  escalate: {after_runs: 4, after: 1h}\n"
-         "  flapping: {window: 10, start_pct: 40, stop_pct: 20}\n"
+         "  flapping: {window: 12, settle: 4}\n"
+         "  severity_from_status: {FAIL: critical, WARNING: declared-2,\n"
+         "                         ERROR: declared}\n"
+         "  notify_lowered: true\n"
          "  routes:\n"
          "    - channel: ops_hook\n"
          "      min_severity: high\n"
@@ -104,8 +119,18 @@ static void test_full_section(void **state)
     assert_int_equal(ac->repeat_ms, 7200000);
     assert_int_equal(ac->escalate_after_runs, 4);
     assert_int_equal(ac->escalate_after_ms, 3600000);
-    assert_int_equal(ac->flap_window, 10);
-    assert_true(ac->flap_start_pct == 40 && ac->flap_stop_pct == 20);
+    assert_int_equal(ac->flap_window, 12);
+    assert_int_equal(ac->flap_settle, 4);
+    assert_int_equal(ac->notify_lowered, 1);
+    assert_int_equal(alerts_severity_of(ac, NBAQ_FAIL, NBAQ_SEV_LOW),
+                     NBAQ_SEV_CRITICAL);
+    assert_int_equal(alerts_severity_of(ac, NBAQ_WARNING, NBAQ_SEV_HIGH),
+                     NBAQ_SEV_LOW);
+    assert_int_equal(alerts_severity_of(ac, NBAQ_ERROR, NBAQ_SEV_HIGH),
+                     NBAQ_SEV_HIGH);
+    /* Not written: the default (one below the declared). */
+    assert_int_equal(alerts_severity_of(ac, NBAQ_UNKNOWN, NBAQ_SEV_HIGH),
+                     NBAQ_SEV_MEDIUM);
     assert_int_equal(ac->route_count, 2);
     assert_string_equal(ac->routes[0].channel, "ops_hook");
     assert_int_equal(ac->routes[0].min_severity, NBAQ_SEV_HIGH);
@@ -161,9 +186,20 @@ static void test_errors_name_the_place(void **state)
     expect_error("  routes:\n    - {channel: mail, min_severity: urgent}\n",
                  "DIR/m.yaml:11:37: alerts.routes[1]: 'min_severity' must be "
                  "one of info, low, medium, high, critical, got 'urgent'");
-    expect_error("  flapping: {start_pct: 20, stop_pct: 30}\n",
-                 "DIR/m.yaml:10:13: alerts.flapping: 'stop_pct' (30) must "
-                 "not be above 'start_pct' (20)");
+    expect_error("  flapping: {settle: 1}\n",
+                 "DIR/m.yaml:10:22: alerts.flapping: 'settle' must be "
+                 "between 2 and 63, got 1");
+    expect_error("  severity_from_status: {FAIL: declared+1}\n",
+                 "DIR/m.yaml:10:32: alerts.severity_from_status: 'FAIL' "
+                 "expected 'declared' or 'declared-1' to 'declared-4', got "
+                 "'declared+1'");
+    expect_error("  severity_from_status: {WARNING: urgent}\n",
+                 "DIR/m.yaml:10:35: alerts.severity_from_status: 'WARNING' "
+                 "must be one of info, low, medium, high, critical, got "
+                 "'urgent'");
+    expect_error("  severity_from_status: {FALI: high}\n",
+                 "DIR/m.yaml:10:26: unknown key 'FALI' in "
+                 "alerts.severity_from_status (did you mean 'FAIL'?)");
     expect_error("  levels:\n    - {after: 1h, min_severity: high}\n",
                  "DIR/m.yaml:11:7: alerts.levels[1]: a level must set "
                  "'channels', 'repeat_interval' or both");
