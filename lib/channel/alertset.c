@@ -48,7 +48,10 @@ int alertset_init(alertset *set, const nbaq_run *run, char *err,
         const nbaq_alert *a = run->alerts[i];
         if (a != NULL && a->notify && severity_is_valid(a->severity)) {
             set->alerts[start[a->severity]++] = a;
-            set->resolved += a->state == NBAQ_ALERT_RESOLVED;
+            if (a->state == NBAQ_ALERT_RESOLVED) {
+                set->resolved++;
+                set->resolved_by_severity[a->severity]++;
+            }
         }
     }
     return 0;
@@ -81,34 +84,71 @@ const nbaq_alert *const *alertset_group(const alertset *set,
     return set->alerts + offset;
 }
 
-void alertset_describe(const alertset *set, char *buf, size_t size)
+nbaq_severity alertset_worst_firing(const alertset *set)
 {
-    size_t used = 0;
+    for (int s = NBAQ_SEVERITY_COUNT - 1; s > 0; s--)
+        if (set->by_severity[s] > set->resolved_by_severity[s])
+            return (nbaq_severity)s;
+    return NBAQ_SEV_INFO;
+}
+
+int alertset_resolved_only(const alertset *set)
+{
+    return set->count > 0 && set->resolved == set->count;
+}
+
+/* Appends "N label (1 critical, 2 medium)" for counts[] (total n) at
+ * buf + *used; a single alert names its severity alone. */
+static void describe_part(char *buf, size_t size, size_t *used, size_t n,
+                          const char *label, const size_t *counts)
+{
 #define DESCRIBE(...)                                                          \
     do {                                                                       \
-        if (used < size)                                                       \
-            used += (size_t)snprintf(buf + used, size - used, __VA_ARGS__);    \
+        if (*used < size)                                                      \
+            *used += (size_t)snprintf(buf + *used, size - *used, __VA_ARGS__); \
     } while (0)
-    if (size > 0)
-        buf[0] = '\0';
-    if (set->count == 0) {
-        DESCRIBE("no alerts");
-        return;
-    }
-    DESCRIBE("%zu %s (", set->count, set->count == 1 ? "alert" : "alerts");
+    DESCRIBE("%s (", label);
     const char *separator = "";
     for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--) {
-        if (set->by_severity[s] == 0)
+        if (counts[s] == 0)
             continue;
-        if (set->count == 1)
+        if (n == 1)
             DESCRIBE("%s", reportfmt_severity_label((nbaq_severity)s));
         else
-            DESCRIBE("%s%zu %s", separator, set->by_severity[s],
+            DESCRIBE("%s%zu %s", separator, counts[s],
                      reportfmt_severity_label((nbaq_severity)s));
         separator = ", ";
     }
     DESCRIBE(")");
-    if (set->resolved > 0)
-        DESCRIBE(", %zu resolved", set->resolved);
 #undef DESCRIBE
+}
+
+void alertset_describe(const alertset *set, char *buf, size_t size)
+{
+    size_t used = 0;
+    char label[64];
+    if (size > 0)
+        buf[0] = '\0';
+    if (set->count == 0) {
+        snprintf(buf, size, "no alerts");
+        return;
+    }
+    size_t open = set->count - set->resolved;
+    size_t firing[NBAQ_SEVERITY_COUNT];
+    for (int s = 0; s < NBAQ_SEVERITY_COUNT; s++)
+        firing[s] = set->by_severity[s] - set->resolved_by_severity[s];
+    if (open > 0) {
+        snprintf(label, sizeof(label), "%zu %s", open,
+                 open == 1 ? "alert" : "alerts");
+        describe_part(buf, size, &used, open, label, firing);
+    }
+    if (set->resolved == 0)
+        return;
+    if (open > 0)
+        snprintf(label, sizeof(label), ", %zu resolved", set->resolved);
+    else
+        snprintf(label, sizeof(label), "%zu %s resolved", set->resolved,
+                 set->resolved == 1 ? "alert" : "alerts");
+    describe_part(buf, size, &used, set->resolved, label,
+                  set->resolved_by_severity);
 }

@@ -22,6 +22,8 @@ typedef struct alertset {
     size_t count;
     size_t by_severity[NBAQ_SEVERITY_COUNT];
     size_t resolved; /* how many of them are RESOLVED                    */
+    /* The RESOLVED ones among by_severity.                              */
+    size_t resolved_by_severity[NBAQ_SEVERITY_COUNT];
 } alertset;
 
 /* Selects the alerts of run whose notify is set. Returns 0, or -1 with err
@@ -33,11 +35,21 @@ void alertset_free(alertset *set);
 /* The most severe severity in a non-empty set. */
 nbaq_severity alertset_worst(const alertset *set);
 
+/* The most severe severity among the alerts that are not RESOLVED;
+ * NBAQ_SEV_INFO when every alert is resolved. */
+nbaq_severity alertset_worst_firing(const alertset *set);
+
+/* Non-zero when the set is not empty and every alert in it is RESOLVED:
+ * the notification only says that alerts ended. */
+int alertset_resolved_only(const alertset *set);
+
 /* Room for any text alertset_describe writes, NUL included. */
 #define ALERTSET_DESCRIBE_SIZE 160
 
-/* The set in a few words, for subjects and headlines:
- * "3 alerts (1 critical, 2 medium)", "1 alert (high), 1 resolved". */
+/* The set in a few words, for subjects and headlines, the alerts still
+ * open first: "3 alerts (1 critical, 2 medium)", "1 alert (critical),
+ * 2 resolved (1 high, 1 medium)", "2 alerts resolved (1 critical,
+ * 1 high)", "1 alert resolved (high)". */
 void alertset_describe(const alertset *set, char *buf, size_t size);
 
 /* The alerts of one severity: a slice of set->alerts, *count long. */

@@ -20,6 +20,7 @@
 #include "alertset.h"
 #include "channel_post.h"
 #include "channel_text.h"
+#include "channel_title.h"
 #include "nbaq.h"
 #include "reportfmt.h"
 #include "textbuf.h"
@@ -229,20 +230,17 @@ static void mailbox_append(textbuf *b, const mailbox *m)
     textbuf_printf(b, " <%s>", m->address);
 }
 
-/* "[nbaq] CRITICAL sales_pipeline: 4 alerts (...), 1 resolved", cleaned
- * of line breaks and invalid UTF-8. */
+/* "[nbaq] CRITICAL sales_pipeline: 3 alerts (...), 1 resolved (medium)",
+ * or "[nbaq] RESOLVED ..." (lib/channel's title), cleaned of line breaks
+ * and invalid UTF-8. */
 static void subject_build(textbuf *b, const char *prefix, const nbaq_run *run,
                           const alertset *set)
 {
-    char described[ALERTSET_DESCRIBE_SIZE];
-    alertset_describe(set, described, sizeof(described));
     if (prefix != NULL && prefix[0] != '\0') {
         channel_text_append(b, prefix, EMAIL_NAME_CHARS, NULL);
         textbuf_putc(b, ' ');
     }
-    textbuf_printf(b, "%s ", reportfmt_severity_name(alertset_worst(set)));
-    channel_text_append(b, run->monitor, EMAIL_NAME_CHARS, NULL);
-    textbuf_printf(b, ": %s", described);
+    channel_title_append(b, set, run->monitor, EMAIL_NAME_CHARS, NULL);
 }
 
 /* Characters safe in a Message-ID's left and right parts. */

@@ -16,6 +16,7 @@
 #include "channel_post.h"
 #include "channel_report.h"
 #include "channel_text.h"
+#include "channel_title.h"
 #include "nbaq.h"
 #include "reportfmt.h"
 
@@ -183,15 +184,6 @@ static cJSON *context_block(const nbaq_run *run)
     return block;
 }
 
-/* "sales_pipeline: 4 alerts (2 critical, 1 high, 1 medium), 1 resolved" */
-static void headline(const nbaq_run *run, const alertset *set, textbuf *b)
-{
-    char described[ALERTSET_DESCRIBE_SIZE];
-    alertset_describe(set, described, sizeof(described));
-    channel_text_append(b, run->monitor, SLACK_NAME_CHARS, NULL);
-    textbuf_printf(b, ": %s", described);
-}
-
 static char *payload_build(const nbaq_host_api *api, nbaq_ctx *ctx,
                            const nbaq_run *run, const alertset *set,
                            int64_t now_ms)
@@ -199,13 +191,14 @@ static char *payload_build(const nbaq_host_api *api, nbaq_ctx *ctx,
     (void)api;
     (void)ctx;
     (void)now_ms;
+    /* lib/channel's title: the header as plain text, the notification
+     * fallback in mrkdwn. */
     textbuf title, fallback;
     textbuf_init(&title);
     textbuf_init(&fallback);
-    headline(run, set, &title);
-    textbuf_printf(&fallback, "[%s] ",
-                   reportfmt_severity_name(alertset_worst(set)));
-    channel_text_append(&fallback, title.data, SIZE_MAX, escape_mrkdwn);
+    channel_title_append(&title, set, run->monitor, SLACK_NAME_CHARS, NULL);
+    channel_title_append(&fallback, set, run->monitor, SLACK_NAME_CHARS,
+                         escape_mrkdwn);
 
     char *text = NULL;
     cJSON *root = cJSON_CreateObject();

@@ -16,11 +16,15 @@
 #include "channel_json.h"
 #include "channel_post.h"
 #include "channel_report.h"
+#include "channel_title.h"
 #include "hmac_sha256.h"
 #include "nbaq.h"
 #include "reportfmt.h"
+#include "textbuf.h"
 
 #define WEBHOOK_PAYLOAD_VERSION 1
+/* Code points of the monitor name kept in the title. */
+#define WEBHOOK_NAME_CHARS 200
 
 static const nbaq_option_spec webhook_options[] = {
     {.name = "url",
@@ -71,6 +75,9 @@ static cJSON *counts_json(const alertset *set)
     if (counts == NULL)
         return NULL;
     cJSON_AddNumberToObject(counts, "total", (double)set->count);
+    cJSON_AddNumberToObject(counts, "firing",
+                            (double)(set->count - set->resolved));
+    cJSON_AddNumberToObject(counts, "resolved", (double)set->resolved);
     for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--)
         cJSON_AddNumberToObject(counts,
                                 reportfmt_severity_label((nbaq_severity)s),
@@ -114,8 +121,14 @@ static char *payload_build(const nbaq_host_api *api, nbaq_ctx *ctx,
     channel_json_add_string(root, "monitor", run->monitor);
     channel_json_add_string(root, "run_id", run->run_id);
     channel_json_add_time(root, "generated_at", now_ms);
+    textbuf title;
+    textbuf_init(&title);
+    channel_title_append(&title, set, run->monitor, WEBHOOK_NAME_CHARS, NULL);
+    int ok = !textbuf_failed(&title) &&
+             channel_json_add_string(root, "title", title.data) != NULL;
+    textbuf_free(&title);
     char *text = NULL;
-    if (cJSON_AddItemToObject(root, "counts", counts_json(set)) &&
+    if (ok && cJSON_AddItemToObject(root, "counts", counts_json(set)) &&
         cJSON_AddItemToObject(root, "groups", groups_json(set)))
         text = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);

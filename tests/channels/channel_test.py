@@ -69,6 +69,28 @@ def run_channel(plugin, run_fixture, options, timeout=60):
     return result
 
 
+def resolved_only_fixture(directory):
+    """fixtures/alerts.json where the notification only resolves alerts:
+    null_ratio (medium, resolved there) and orders_landing (critical, made
+    resolved here) are the two alerts with notify set. Returns its path."""
+    run = load_fixture("alerts.json")
+    for alert in run["alerts"]:
+        if alert["check"] == "orders_landing":
+            alert.update(state="resolved", ended_ms=run["finished_ms"],
+                         failing_runs=0)
+        alert["notify"] = alert["state"] == "resolved"
+    path = os.path.join(directory, "resolved_only.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(run, f)
+    return path
+
+
+# The title of that notification, by hand: no open alert, so RESOLVED,
+# then the two by severity.
+RESOLVED_ONLY_TITLE = ("RESOLVED sales_pipeline: 2 alerts resolved "
+                       "(1 critical, 1 medium)")
+
+
 def refused_port():
     """A port on 127.0.0.1 that nothing listens on (bound, then closed)."""
     with socket.socket() as s:

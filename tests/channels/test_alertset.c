@@ -64,8 +64,11 @@ static void groups_by_severity_most_severe_first(void **state)
     assert_int_equal(alertset_worst(&set), NBAQ_SEV_CRITICAL);
     char text[ALERTSET_DESCRIBE_SIZE];
     alertset_describe(&set, text, sizeof(text));
-    assert_string_equal(text, "5 alerts (2 critical, 2 medium, 1 info), "
-                              "1 resolved");
+    /* m2 is resolved: the four open ones first, then it. */
+    assert_string_equal(text, "4 alerts (2 critical, 1 medium, 1 info), "
+                              "1 resolved (medium)");
+    assert_int_equal(alertset_worst_firing(&set), NBAQ_SEV_CRITICAL);
+    assert_false(alertset_resolved_only(&set));
 
     size_t n;
     const nbaq_alert *const *medium = alertset_group(&set, NBAQ_SEV_MEDIUM, &n);
@@ -120,6 +123,29 @@ static void out_of_range_severity_is_skipped(void **state)
     alertset_free(&set);
 }
 
+static void resolved_only_says_so(void **state)
+{
+    (void)state;
+    nbaq_alert a[] = {make_alert("h", NBAQ_SEV_HIGH, 1),
+                      make_alert("c", NBAQ_SEV_CRITICAL, 1)};
+    a[0].state = a[1].state = NBAQ_ALERT_RESOLVED;
+    const nbaq_alert *ptrs[] = {&a[0], &a[1]};
+    nbaq_run run = make_run(ptrs, 2);
+    alertset set;
+    char err[128], text[ALERTSET_DESCRIBE_SIZE];
+    assert_int_equal(alertset_init(&set, &run, err, sizeof(err)), 0);
+    assert_true(alertset_resolved_only(&set));
+    alertset_describe(&set, text, sizeof(text));
+    assert_string_equal(text, "2 alerts resolved (1 critical, 1 high)");
+    alertset_free(&set);
+    /* One of them: its severity alone. */
+    run.alert_count = 1;
+    assert_int_equal(alertset_init(&set, &run, err, sizeof(err)), 0);
+    alertset_describe(&set, text, sizeof(text));
+    assert_string_equal(text, "1 alert resolved (high)");
+    alertset_free(&set);
+}
+
 static void times(void **state)
 {
     (void)state;
@@ -137,6 +163,7 @@ int main(void)
         cmocka_unit_test(groups_by_severity_most_severe_first),
         cmocka_unit_test(nothing_to_notify_is_an_empty_set),
         cmocka_unit_test(out_of_range_severity_is_skipped),
+        cmocka_unit_test(resolved_only_says_so),
         cmocka_unit_test(times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,7 +24,7 @@ logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 # The last line carries the sending time and is checked apart.
 EXPECTED_BODY = """\
 Monitor sales_pipeline, run 20260504T060000Z-7f3a:
-4 alerts (2 critical, 1 high, 1 medium), 1 resolved.
+3 alerts (2 critical, 1 high), 1 resolved (medium).
 
 CRITICAL (2)
 
@@ -55,8 +55,8 @@ MEDIUM (1)
 -- 
 """.replace("\n", "\r\n").encode("utf-8")
 
-SUBJECT = ("[nbaq] CRITICAL sales_pipeline: 4 alerts (2 critical, 1 high, "
-           "1 medium), 1 resolved")
+SUBJECT = ("[nbaq] CRITICAL sales_pipeline: 3 alerts (2 critical, 1 high), "
+           "1 resolved (medium)")
 
 
 class Recorder:
@@ -210,6 +210,22 @@ class EmailTest(unittest.TestCase):
                          "Qualitätswächter")
         self.assertEqual(msg["From"].addresses[0].addr_spec,
                          "nbaq@dq.example.com")
+
+    def test_resolved_only_subject_says_resolved(self):
+        recorder = Recorder()
+        directory = tempfile.mkdtemp(prefix="nbaq-email-")
+        self.addCleanup(shutil.rmtree, directory)
+        with SmtpServer(recorder) as server:
+            result = self.send(server.url(),
+                               fixture=ct.resolved_only_fixture(directory))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(recorder.messages), 1)
+        msg = email.message_from_bytes(recorder.messages[0]["content"],
+                                       policy=email.policy.default)
+        self.assertEqual(msg["Subject"], "[nbaq] " + ct.RESOLVED_ONLY_TITLE)
+        body = msg.get_content()
+        self.assertIn("2 alerts resolved (1 critical, 1 medium).", body)
+        self.assertNotIn("[NEW]", body)
 
     def test_starttls_and_login(self):
         recorder = Recorder()

@@ -16,13 +16,13 @@ MORE = "\u2026"  # the ellipsis Slack's "and N more" line starts with
 # alert lasted 04:00:00.000 -> 06:00:04.250, two hours and four seconds,
 # which reportfmt's two-unit duration writes "2h".
 EXPECTED = {
-    "text": "[CRITICAL] sales_pipeline: 4 alerts (2 critical, 1 high, "
-            "1 medium), 1 resolved",
+    "text": "CRITICAL sales_pipeline: 3 alerts (2 critical, 1 high), "
+            "1 resolved (medium)",
     "blocks": [
         {"type": "header", "text": {
             "type": "plain_text",
-            "text": "sales_pipeline: 4 alerts (2 critical, 1 high, "
-                    "1 medium), 1 resolved"}},
+            "text": "CRITICAL sales_pipeline: 3 alerts (2 critical, "
+                    "1 high), 1 resolved (medium)"}},
         {"type": "section", "text": {"type": "mrkdwn", "text":
             "*Critical (2)*\n"
             "\u2022 *NEW* `orders_landing` \u00b7 `newest_age_seconds`: "
@@ -84,6 +84,18 @@ class SlackTest(ct.HttpChannelTests, unittest.TestCase):
         self.assertEqual(req.headers["Content-Type"], "application/json")
         self.assertEqual(req.json(), EXPECTED)
         self.assertNotIn("SECRET", result.stderr)
+
+    def test_resolved_only_title_says_resolved(self):
+        directory = tempfile.mkdtemp(prefix="nbaq-slack-")
+        self.addCleanup(shutil.rmtree, directory)
+        with ct.Receiver() as receiver:
+            result = self.send(receiver.url("/hook"),
+                               fixture=ct.resolved_only_fixture(directory))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        message = receiver.requests[0].json()
+        self.assertEqual(message["text"], ct.RESOLVED_ONLY_TITLE)
+        self.assertEqual(message["blocks"][0]["text"]["text"],
+                         ct.RESOLVED_ONLY_TITLE)
 
     def test_long_groups_fit_slack_limits(self):
         directory = tempfile.mkdtemp(prefix="nbaq-slack-")

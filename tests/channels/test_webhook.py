@@ -19,8 +19,10 @@ EXPECTED = {
     "version": 1,
     "monitor": "sales_pipeline",
     "run_id": "20260504T060000Z-7f3a",
-    "counts": {"total": 4, "critical": 2, "high": 1, "medium": 1, "low": 0,
-               "info": 0},
+    "title": "CRITICAL sales_pipeline: 3 alerts (2 critical, 1 high), "
+             "1 resolved (medium)",
+    "counts": {"total": 4, "firing": 3, "resolved": 1, "critical": 2,
+               "high": 1, "medium": 1, "low": 0, "info": 0},
     "groups": [
         {"severity": "critical", "alerts": [
             {"fingerprint": "0a4f3e2d1c0b9a88", "check": "orders_landing",
@@ -103,6 +105,20 @@ class WebhookTest(ct.HttpChannelTests, unittest.TestCase):
         self.assertEqual(len(receiver.requests), 1)
         self.assertNotIn("X-Nbaq-Signature", receiver.requests[0].headers)
         self.assertIn("X-Nbaq-Timestamp", receiver.requests[0].headers)
+
+    def test_resolved_only_title_says_resolved(self):
+        directory = tempfile.mkdtemp(prefix="nbaq-webhook-")
+        self.addCleanup(shutil.rmtree, directory)
+        with ct.Receiver() as receiver:
+            result = self.send(receiver.url("/hook"),
+                               fixture=ct.resolved_only_fixture(directory))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        payload = receiver.requests[0].json()
+        self.assertEqual(payload["title"], ct.RESOLVED_ONLY_TITLE)
+        self.assertEqual(payload["counts"]["firing"], 0)
+        self.assertEqual(payload["counts"]["resolved"], 2)
+        states = [a["state"] for g in payload["groups"] for a in g["alerts"]]
+        self.assertEqual(states, ["resolved", "resolved"])
 
     def test_server_error_then_success_is_retried_in_the_run(self):
         with ct.Receiver(statuses=[500]) as receiver:
