@@ -60,6 +60,12 @@ struct alerts_channel {
     size_t send_count;
     size_t send_cap;
     size_t sorted; /* sends[0..sorted) are in fingerprint order        */
+    /* Open alerts this channel has heard of in their episode, sorted
+     * once channels_sort() ran: its view keeps them (notify 0), so that
+     * a channel that must re-post what is open (Alertmanager) sees them. */
+    const char **known;
+    size_t known_count;
+    size_t known_cap;
     nbaq_run view;
     int view_built;
     int failed;
@@ -96,7 +102,12 @@ int channels_router(alerts_run *ar, router *r);
 /* Adds send to channel; -1 when out of memory. */
 int channels_add_send(alerts_run *ar, alerts_channel *c,
                       const channel_send *send);
-/* Sorts every channel's sends by fingerprint, for channels_find. */
+/* Records that channel c has heard of the open alert of fingerprint
+ * (copied into the arena); -1 when out of memory. */
+int channels_add_known(alerts_run *ar, alerts_channel *c,
+                       const char *fingerprint);
+/* Sorts every channel's sends (and known alerts) by fingerprint, for
+ * channels_find. */
 void channels_sort(alerts_run *ar);
 /* The send of fingerprint among the sorted ones, or NULL. */
 const channel_send *channels_find(const alerts_channel *c,

@@ -95,6 +95,38 @@ int channels_add_send(alerts_run *ar, alerts_channel *c,
     return 0;
 }
 
+int channels_add_known(alerts_run *ar, alerts_channel *c,
+                       const char *fingerprint)
+{
+    if (c->known_count == c->known_cap) {
+        size_t cap = c->known_cap ? c->known_cap * 2 : 8;
+        const char **grown = arena_alloc(&ar->mem, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        if (c->known_count)
+            memcpy(grown, c->known, c->known_count * sizeof *grown);
+        c->known = grown;
+        c->known_cap = cap;
+    }
+    const char *copy = arena_strdup(&ar->mem, fingerprint);
+    if (!copy)
+        return -1;
+    c->known[c->known_count++] = copy;
+    return 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int is_known(const alerts_channel *c, const char *fingerprint)
+{
+    return c->known_count > 0 &&
+           bsearch(&fingerprint, c->known, c->known_count, sizeof *c->known,
+                   compare_names) != NULL;
+}
+
 long alerts_channel_of(const alerts_run *ar, size_t reporter)
 {
     for (size_t i = 0; i < ar->channel_count; i++) {
@@ -124,6 +156,8 @@ void channels_sort(alerts_run *ar)
         if (c->send_count > 1)
             qsort(c->sends, c->send_count, sizeof *c->sends, compare_sends);
         c->sorted = c->send_count;
+        if (c->known_count > 1)
+            qsort(c->known, c->known_count, sizeof *c->known, compare_names);
     }
 }
 
@@ -144,10 +178,11 @@ const channel_send *channels_find(const alerts_channel *c,
     return NULL;
 }
 
-/* The run's alerts in its order, each replaced by what this channel sends
- * of it (notify 1) or copied with notify 0; then what the channel sends
- * of alerts no longer in the run (undelivered from earlier runs), in
- * fingerprint order. */
+/* The run's alerts in its order that this channel sends (notify 1) or
+ * has heard of while they are open (copied with notify 0; alerts never
+ * routed to it are left out); then what the channel sends of alerts no
+ * longer in the run (undelivered from earlier runs), in fingerprint
+ * order. */
 static int build_view(alerts_run *ar, alerts_channel *c, const nbaq_run *run)
 {
     size_t n = run->alert_count + c->send_count;
@@ -165,6 +200,8 @@ static int build_view(alerts_run *ar, alerts_channel *c, const nbaq_run *run)
             alerts[k++] = send->alert;
             continue;
         }
+        if (!is_known(c, run->alerts[i]->fingerprint))
+            continue;
         nbaq_alert *quiet = arena_alloc(&ar->mem, sizeof *quiet);
         if (!quiet)
             return -1;

@@ -169,6 +169,10 @@ static int decide_all(alerts_run *ar, const router *r, tracked_set *set,
         for (size_t i = 0; rc == 0 && i < r->channel_count; i++) {
             if (targets[i])
                 rc = decide(ar, q, i, t, run_id);
+            if (rc == 0 && t->row.open &&
+                notified_get(t->row.notified, r->channels[i]) > 0)
+                rc = channels_add_known(ar, &ar->channels[i],
+                                        t->row.fingerprint);
         }
         if (rc == 0 && t->event == LIFECYCLE_RESOLVED)
             t->row.notified[0] = '\0'; /* the episode is over */

@@ -19,8 +19,15 @@ static int severity_is_valid(nbaq_severity severity)
     return (int)severity >= 0 && (int)severity < NBAQ_SEVERITY_COUNT;
 }
 
-int alertset_init(alertset *set, const nbaq_run *run, char *err,
-                  size_t err_size)
+/* Whether a goes into the set. */
+static int selected(const nbaq_alert *a, int open_too)
+{
+    return a != NULL && severity_is_valid(a->severity) &&
+           (a->notify || (open_too && a->state != NBAQ_ALERT_RESOLVED));
+}
+
+static int select_alerts(alertset *set, const nbaq_run *run, int open_too,
+                         char *err, size_t err_size)
 {
     memset(set, 0, sizeof(*set));
     if (!run_has_alerts(run) || run->alert_count == 0)
@@ -34,7 +41,7 @@ int alertset_init(alertset *set, const nbaq_run *run, char *err,
     /* Counting sort by severity keeps the host's order inside a group. */
     for (size_t i = 0; i < run->alert_count; i++) {
         const nbaq_alert *a = run->alerts[i];
-        if (a != NULL && a->notify && severity_is_valid(a->severity))
+        if (selected(a, open_too))
             set->by_severity[a->severity]++;
     }
     size_t start[NBAQ_SEVERITY_COUNT];
@@ -46,7 +53,7 @@ int alertset_init(alertset *set, const nbaq_run *run, char *err,
     set->count = next;
     for (size_t i = 0; i < run->alert_count; i++) {
         const nbaq_alert *a = run->alerts[i];
-        if (a != NULL && a->notify && severity_is_valid(a->severity)) {
+        if (selected(a, open_too)) {
             set->alerts[start[a->severity]++] = a;
             if (a->state == NBAQ_ALERT_RESOLVED) {
                 set->resolved++;
@@ -55,6 +62,18 @@ int alertset_init(alertset *set, const nbaq_run *run, char *err,
         }
     }
     return 0;
+}
+
+int alertset_init(alertset *set, const nbaq_run *run, char *err,
+                  size_t err_size)
+{
+    return select_alerts(set, run, 0, err, err_size);
+}
+
+int alertset_init_open(alertset *set, const nbaq_run *run, char *err,
+                       size_t err_size)
+{
+    return select_alerts(set, run, 1, err, err_size);
 }
 
 void alertset_free(alertset *set)

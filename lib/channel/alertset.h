@@ -30,6 +30,13 @@ typedef struct alertset {
  * filled when memory runs out. An empty set (count 0) is not an error.   */
 int alertset_init(alertset *set, const nbaq_run *run, char *err,
                   size_t err_size);
+
+/* As alertset_init, and also every alert of run that is still open (not
+ * RESOLVED) whatever its notify: for a receiver that forgets an alert
+ * that is not posted again (Alertmanager). The host leaves out of a
+ * channel's run the alerts that were never routed to it. */
+int alertset_init_open(alertset *set, const nbaq_run *run, char *err,
+                       size_t err_size);
 void alertset_free(alertset *set);
 
 /* The most severe severity in a non-empty set. */

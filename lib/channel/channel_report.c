@@ -10,7 +10,9 @@ int channel_post_report(const nbaq_host_api *api, nbaq_ctx *ctx,
                         char *err, size_t err_size)
 {
     alertset set;
-    if (alertset_init(&set, run, err, err_size) != 0)
+    int rc = poster->keep_open ? alertset_init_open(&set, run, err, err_size)
+                               : alertset_init(&set, run, err, err_size);
+    if (rc != 0)
         return -1;
     size_t alerts = set.count;
     int64_t now_ms = alert_now_ms();
@@ -23,7 +25,7 @@ int channel_post_report(const nbaq_host_api *api, nbaq_ctx *ctx,
                  poster->payload);
         return -1;
     }
-    int rc = poster->send(api, ctx, body, alerts, now_ms, err, err_size);
+    rc = poster->send(api, ctx, body, alerts, now_ms, err, err_size);
     free(body);
     return rc;
 }

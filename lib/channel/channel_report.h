@@ -25,9 +25,14 @@ typedef struct channel_poster {
     /* Sends body, which holds `alerts` alerts. 0, or -1 with err. */
     int (*send)(const nbaq_host_api *api, nbaq_ctx *ctx, const char *body,
                 size_t alerts, int64_t now_ms, char *err, size_t err_size);
+    /* Non-zero: the payload also holds every open alert of the run,
+     * notified or not (alertset_init_open), for a receiver that forgets
+     * alerts that are not posted again. */
+    int keep_open;
 } channel_poster;
 
-/* Selects the alerts to send (alertset_init) and, when there are any,
+/* Selects the alerts to send (alertset_init, or alertset_init_open for a
+ * keep_open poster) and, when there are any,
  * builds the payload, releases the selection (only the payload stays in
  * memory while it travels) and sends it. 0 when there was nothing to
  * send or it was sent; -1 with err filled otherwise ("out of memory

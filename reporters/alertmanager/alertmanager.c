@@ -3,11 +3,17 @@
  * v2 API (POST <url>/api/v2/alerts), so that its grouping, silences,
  * inhibition and routing work across many nbaq hosts.
  *
- * Alertmanager knows an alert by its label set. Open alerts get endsAt =
- * now + resolve_timeout, so that Alertmanager resolves them by itself if
- * nbaq stops sending; resolved ones get their real end. An escalated
- * alert's severity label changed (one level up), which makes it a new
- * alert for Alertmanager: the previous level is resolved in the same post.
+ * Alertmanager forgets an alert at its endsAt unless it is posted again,
+ * so every run posts every open alert of the channel's run (the host
+ * leaves out the alerts never routed here): the ones to notify, and the
+ * firing, flapping and silenced ones that are kept alive, with endsAt =
+ * the run's time + resolve_timeout. Resolved ones get their real end.
+ *
+ * Alertmanager knows an alert by its label set, severity included: an
+ * alert whose severity changed (escalated, or lowered by a milder status)
+ * is another alert there. Before posting, the monitor's alerts still
+ * active in Alertmanager are read back, and those of a posted fingerprint
+ * under another severity are resolved in the same post.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +26,7 @@
 #include "channel_json.h"
 #include "channel_post.h"
 #include "channel_report.h"
+#include "channel_title.h"
 #include "nbaq.h"
 #include "reportfmt.h"
 #include "textbuf.h"
@@ -38,8 +45,9 @@ static const nbaq_option_spec alertmanager_options[] = {
     {.name = "resolve_timeout",
      .type = NBAQ_OPT_DURATION,
      .default_value = "6h",
-     .description = "endsAt of open alerts is now + this: longer than the "
-                    "time between two sends of an open alert",
+     .description = "endsAt of open alerts is the run's time + this: "
+                    "longer than the time between two runs (every run "
+                    "posts every open alert again)",
      .min = 60000,
      .max = 31536000000.0},
     {.name = "generator_url",
@@ -89,11 +97,15 @@ static int options_check(const nbaq_host_api *api, const nbaq_options *o,
     return 0;
 }
 
+/* Code points of a name kept in the title annotation. */
+#define ALERTMANAGER_NAME_CHARS 200
+
 typedef struct post_context {
     const nbaq_host_api *api;
+    nbaq_ctx *ctx;
     const nbaq_options *options;
     const nbaq_run *run;
-    int64_t now_ms;
+    int64_t now_ms; /* the run's clock: endsAt of open alerts counts from it */
 } post_context;
 
 static cJSON *labels_json(const post_context *pc, const nbaq_alert *a,
@@ -147,8 +159,18 @@ static cJSON *annotations_json(const post_context *pc, const nbaq_alert *a)
     channel_json_add_string(annotations, "summary", a->summary);
     channel_json_add_string(annotations, "description", description.data);
     textbuf_free(&description);
+    textbuf title;
+    textbuf_init(&title);
+    channel_alert_title_append(&title, a, pc->run->monitor,
+                               ALERTMANAGER_NAME_CHARS, NULL);
+    if (!textbuf_failed(&title))
+        channel_json_add_string(annotations, "title", title.data);
+    textbuf_free(&title);
     cJSON_AddStringToObject(annotations, "nbaq_state",
                             reportfmt_alert_state_name(a->state));
+    if (a->state == NBAQ_ALERT_SILENCED && a->silenced_until_ms > 0)
+        channel_json_add_time(annotations, "nbaq_silenced_until",
+                              a->silenced_until_ms);
     channel_json_add_string(annotations, "nbaq_run_id", pc->run->run_id);
     return annotations;
 }
@@ -175,34 +197,79 @@ static cJSON *alert_json(const post_context *pc, const nbaq_alert *a,
     return o;
 }
 
-/* Adds a's entries to list: itself, and for an escalation the previous
- * severity, resolved now. Returns 0, or -1 when memory runs out. */
+/* Adds a to list: open ones end resolve_timeout after the run, resolved
+ * ones when they ended. Returns 0, or -1 when memory runs out. */
 static int add_alert(cJSON *list, const post_context *pc, const nbaq_alert *a)
 {
     int64_t resolve_timeout = pc->api->opt_int(pc->options, "resolve_timeout");
     int64_t ends = a->state == NBAQ_ALERT_RESOLVED
                        ? a->ended_ms
                        : pc->now_ms + resolve_timeout;
-    if (!cJSON_AddItemToArray(list, alert_json(pc, a, a->severity, ends)))
-        return -1;
-    if (a->state == NBAQ_ALERT_ESCALATED && a->severity > NBAQ_SEV_INFO &&
-        !cJSON_AddItemToArray(list,
-                              alert_json(pc, a, a->severity - 1, pc->now_ms)))
-        return -1;
+    return cJSON_AddItemToArray(list, alert_json(pc, a, a->severity, ends))
+               ? 0
+               : -1;
+}
+
+static const nbaq_alert *posted_alert(const alertset *set,
+                                      const char *fingerprint)
+{
+    for (size_t i = 0; fingerprint != NULL && i < set->count; i++)
+        if (strcmp(set->alerts[i]->fingerprint, fingerprint) == 0)
+            return set->alerts[i];
+    return NULL;
+}
+
+/* For each alert Alertmanager lists (its JSON answer) that has the
+ * fingerprint of a posted alert under another severity: the same labels,
+ * ended now. */
+static int add_stale(cJSON *list, const post_context *pc, const alertset *set,
+                     const cJSON *listed)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, listed)
+    {
+        const cJSON *labels = cJSON_GetObjectItemCaseSensitive(item, "labels");
+        const char *fingerprint = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(labels, "fingerprint"));
+        const char *severity = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(labels, "severity"));
+        const nbaq_alert *a = posted_alert(set, fingerprint);
+        if (a == NULL || severity == NULL ||
+            strcmp(severity, reportfmt_severity_label(a->severity)) == 0)
+            continue;
+        cJSON *stale = cJSON_CreateObject();
+        if (stale == NULL || !cJSON_AddItemToArray(list, stale) ||
+            !cJSON_AddItemToObject(stale, "labels", cJSON_Duplicate(labels, 1)))
+            return -1;
+        const char *starts = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(item, "startsAt"));
+        if (starts != NULL)
+            cJSON_AddStringToObject(stale, "startsAt", starts);
+        channel_json_add_time(stale, "endsAt", pc->now_ms);
+    }
     return 0;
 }
 
+static cJSON *listed_alerts(const post_context *pc);
+
+/* Every alert of set, then the label sets of earlier severities still
+ * active in Alertmanager, ended now. */
 static char *payload_build(const nbaq_host_api *api, nbaq_ctx *ctx,
                            const nbaq_run *run, const alertset *set,
                            int64_t now_ms)
 {
-    post_context pc = {api, api->options(ctx), run, now_ms};
+    post_context pc = {api, ctx, api->options(ctx), run,
+                       run->finished_ms > 0 ? run->finished_ms : now_ms};
     cJSON *list = cJSON_CreateArray();
     if (list == NULL)
         return NULL;
     int ok = 1;
     for (size_t i = 0; ok && i < set->count; i++)
         ok = add_alert(list, &pc, set->alerts[i]) == 0;
+    cJSON *listed = ok ? listed_alerts(&pc) : NULL;
+    if (listed != NULL)
+        ok = add_stale(list, &pc, set, listed) == 0;
+    cJSON_Delete(listed);
     char *text = ok ? cJSON_PrintUnformatted(list) : NULL;
     cJSON_Delete(list);
     return text;
@@ -221,6 +288,89 @@ static char *endpoint_build(const char *base)
         memcpy(url + len, path, sizeof(path));
     }
     return url;
+}
+
+/* Appends text to b percent-encoded for a query value. */
+static void query_append(textbuf *b, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+            (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+            textbuf_putc(b, (char)*p);
+        else
+            textbuf_printf(b, "%%%02X", *p);
+    }
+}
+
+/* <url>/api/v2/alerts?filter=monitor="<monitor>", malloc'd in b. */
+static void listing_url(textbuf *b, const char *base, const char *monitor)
+{
+    char *endpoint = endpoint_build(base);
+    if (endpoint == NULL) {
+        textbuf_fail(b);
+        return;
+    }
+    textbuf matcher;
+    textbuf_init(&matcher);
+    textbuf_puts(&matcher, "monitor=\"");
+    for (const char *p = monitor; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            textbuf_putc(&matcher, '\\');
+        textbuf_putc(&matcher, *p);
+    }
+    textbuf_putc(&matcher, '"');
+    textbuf_printf(b, "%s?filter=", endpoint);
+    if (textbuf_failed(&matcher))
+        textbuf_fail(b);
+    else
+        query_append(b, matcher.data);
+    textbuf_free(&matcher);
+    free(endpoint);
+}
+
+/* The monitor's alerts Alertmanager lists as active (a JSON array), or
+ * NULL when it cannot tell: then the post goes on without resolving
+ * label sets of earlier severities, and a warning says why. */
+static cJSON *listed_alerts(const post_context *pc)
+{
+    const nbaq_host_api *api = pc->api;
+    char err[512] = "";
+    const char *const own[] = {"Accept: application/json", NULL};
+    char **headers = channel_headers_build(api, pc->options, "headers", own,
+                                           err, sizeof(err));
+    textbuf url;
+    textbuf_init(&url);
+    listing_url(&url, api->opt_string(pc->options, "url"), pc->run->monitor);
+    cJSON *listed = NULL;
+    nbaq_http_response resp = {0};
+    if (headers != NULL && !textbuf_failed(&url)) {
+        nbaq_http_request req = {
+            .method = "GET",
+            .url = url.data,
+            .headers = (const char *const *)headers,
+            .timeout_ms = api->opt_int(pc->options, "timeout"),
+            .max_retries = (unsigned)api->opt_int(pc->options, "retries"),
+        };
+        if (nbaq_http_perform(&req, &resp, err, sizeof(err)) == 0 &&
+            resp.status == 200 && resp.body != NULL)
+            listed = cJSON_Parse(resp.body);
+        else if (err[0] == '\0')
+            snprintf(err, sizeof(err), "HTTP %ld", resp.status);
+        nbaq_http_response_free(&resp);
+    }
+    if (listed != NULL && !cJSON_IsArray(listed)) {
+        cJSON_Delete(listed);
+        listed = NULL;
+    }
+    if (listed == NULL)
+        api->log(pc->ctx, NBAQ_LOG_WARN,
+                 "alertmanager: cannot list its active alerts (%s): alerts "
+                 "whose severity changed keep their earlier severity there "
+                 "until it ends",
+                 err[0] ? err : "not a JSON list");
+    free(headers);
+    textbuf_free(&url);
+    return listed;
 }
 
 static int alertmanager_send(const nbaq_host_api *api, nbaq_ctx *ctx,
@@ -251,8 +401,10 @@ static int alertmanager_send(const nbaq_host_api *api, nbaq_ctx *ctx,
     return rc;
 }
 
-static const channel_poster alertmanager_poster = {
-    .payload = "alerts", .build = payload_build, .send = alertmanager_send};
+static const channel_poster alertmanager_poster = {.payload = "alerts",
+                                                   .build = payload_build,
+                                                   .send = alertmanager_send,
+                                                   .keep_open = 1};
 
 static int alertmanager_report(const nbaq_host_api *api, nbaq_ctx *ctx,
                                const nbaq_run *run, char *err, size_t err_size)

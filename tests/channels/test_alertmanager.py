@@ -74,11 +74,15 @@ class AlertmanagerTest(unittest.TestCase):
         after = time.time()
         self.assertEqual(result.returncode, 0, result.stderr)
         active = self.active()
-        # The three open alerts with notify set; the resolved one (ended
-        # in the past) and the ones without notify are not there.
+        # Every open alert of the run: the three with notify set, and the
+        # firing and silenced ones without (a channel's run holds only
+        # alerts routed to it: they are kept alive). The resolved one
+        # (ended in the past) is not there.
         self.assertEqual(sorted(active), [
+            ("freshness_dim/age", "low"),
             ("orders_landing/newest_age_seconds", "critical"),
             ("pg_replica_lag/lag_seconds", "critical"),
+            ("row_count/rows", "medium"),
             ("schema_drift", "high"),
         ])
         new = active[("orders_landing/newest_age_seconds", "critical")]
@@ -94,6 +98,8 @@ class AlertmanagerTest(unittest.TestCase):
                 "metric newest_age_seconds: newest_age_seconds 93600 > "
                 "fail_above 21600 (since 2026-05-04T06:00:04.250Z, "
                 "failing 1 run; nbaq run 20260504T060000Z-7f3a)",
+            "title": f"CRITICAL {self.monitor}: orders_landing / "
+                     "newest_age_seconds",
             "nbaq_state": "new",
             "nbaq_run_id": "20260504T060000Z-7f3a"})
         self.assertEqual(parse_time(new["startsAt"]),
@@ -103,6 +109,18 @@ class AlertmanagerTest(unittest.TestCase):
         ends = parse_time(new["endsAt"])
         self.assertGreaterEqual(ends, int(before) + HOUR)
         self.assertLessEqual(ends, after + HOUR)
+
+        # The silenced one says so, and until when (1777960000000 ms).
+        silenced = active[("freshness_dim/age", "low")]["annotations"]
+        self.assertEqual(silenced["nbaq_state"], "silenced")
+        until = datetime.datetime.fromtimestamp(
+            1777960000, datetime.timezone.utc)
+        self.assertEqual(silenced["nbaq_silenced_until"],
+                         until.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+        kept = active[("row_count/rows", "medium")]
+        self.assertEqual(kept["annotations"]["nbaq_state"], "firing")
+        self.assertGreaterEqual(parse_time(kept["endsAt"]),
+                                int(before) + HOUR)
 
         check_level = active[("schema_drift", "high")]
         self.assertNotIn("metric", check_level["labels"])
@@ -141,11 +159,60 @@ class AlertmanagerTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(list(self.active()), [("rows", "high")])
 
-    def test_nothing_to_notify_posts_nothing(self):
+    def test_lowered_severity_replaces_the_higher_one(self):
+        now_ms = int(time.time() * 1000)
+        high = {"fingerprint": "fp-l", "check": "rows", "metric": "",
+                "summary": "rows 10 < 100", "severity": "HIGH",
+                "state": "new", "started_ms": now_ms - 60000,
+                "failing_runs": 1, "notify": True}
+        self.assertEqual(
+            self.post(self.write_run([high], "high.json")).returncode, 0)
+        self.assertEqual(list(self.active()), [("rows", "high")])
+        # FAIL -> WARNING: lowered, nothing to notify; the keep-alive
+        # posts it at medium and the high label set ends.
+        medium = dict(high, severity="MEDIUM", state="firing",
+                      failing_runs=2, notify=False)
+        result = self.post(self.write_run([medium], "medium.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(list(self.active()), [("rows", "medium")])
+
+    def test_open_alert_without_notification_is_kept_alive(self):
         quiet = ct.load_fixture("quiet.json")
         result = self.post(self.write_run(quiet["alerts"], "quiet.json"))
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(self.active(), {})
+        self.assertEqual(list(self.active()), [("row_count/rows", "medium")])
+
+    def test_nothing_open_and_nothing_to_notify_posts_nothing(self):
+        gone = {"fingerprint": "fp-g", "check": "rows", "metric": "",
+                "summary": "rows 10 < 100", "severity": "HIGH",
+                "state": "resolved", "started_ms": 1000, "ended_ms": 2000,
+                "failing_runs": 0, "notify": False}
+        # Nothing listens there: a post would fail.
+        port = ct.refused_port()
+        result = self.post(self.write_run([gone], "gone.json"),
+                           url=f"http://127.0.0.1:{port}")
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_resolved_alert_title_says_resolved(self):
+        directory = tempfile.mkdtemp(prefix="nbaq-am-")
+        self.addCleanup(shutil.rmtree, directory)
+        with ct.Receiver() as receiver:
+            result = self.post(ct.resolved_only_fixture(directory),
+                               url=receiver.url(""))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        posted = [r for r in receiver.requests if r.method == "POST"]
+        self.assertEqual(len(posted), 1)
+        # The two resolved ones say so; the open ones of the fixture are
+        # kept alive under their severity.
+        titles = sorted(a["annotations"]["title"] for a in posted[0].json())
+        self.assertEqual(titles, [
+            "CRITICAL sales_pipeline: pg_replica_lag / lag_seconds",
+            "HIGH sales_pipeline: schema_drift",
+            "LOW sales_pipeline: freshness_dim / age",
+            "MEDIUM sales_pipeline: row_count / rows",
+            "RESOLVED sales_pipeline: null_ratio / customer_id_null_pct",
+            "RESOLVED sales_pipeline: orders_landing / newest_age_seconds",
+        ])
 
     def test_label_clash_is_refused(self):
         result = self.post(self.fixture_with_own_monitor(),
