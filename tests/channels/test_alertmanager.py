@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 
 import channel_test as ct
+import nbaq_test
 
 HOUR = 3600
 
@@ -229,6 +230,108 @@ class AlertmanagerTest(unittest.TestCase):
         self.assertIn("connection refused", result.stderr)
         self.assertIn(f"127.0.0.1:{port}", result.stderr)
         self.assertNotIn("SECRET", result.stderr)
+
+
+KEEPALIVE_CONFIG = """\
+monitor: {monitor}
+history:
+  url: history.db
+checks:
+  - name: stuck
+    plugin: exec
+    severity: high
+    options:
+      command: [/bin/sh, -c, "echo stuck; exit 2"]
+  - name: muted
+    plugin: exec
+    severity: medium
+    options:
+      command: [/bin/sh, -c, "echo muted; exit 2"]
+  - name: flappy
+    plugin: exec
+    severity: high
+    options:
+      command: [/bin/sh, -c, "echo flappy; exit $(cat code)"]
+      cwd: .
+reporters:
+  - name: am
+    plugin: alertmanager
+    options:
+      url: {url}
+      resolve_timeout: 5m
+      retries: 0
+alerts:
+  repeat_interval: 0
+"""
+
+MINUTE_MS = 60000
+
+
+class AlertmanagerKeepAliveHostTest(unittest.TestCase):
+    """The real nbaq-host at chosen times (NBAQ_NOW), every 3 minutes, the
+    channel's resolve_timeout 5 minutes, repeats off: a long-firing, a
+    silenced and a flapping alert notify nothing after their start, and
+    must still be active in Alertmanager after 9 minutes."""
+
+    def setUp(self):
+        self.base = ct.service_env("alertmanager")[
+            "NBAQ_TEST_ALERTMANAGER_URL"]
+        self.monitor = "keep_" + uuid.uuid4().hex[:12]
+        self.dir = nbaq_test.temp_dir(self)
+        self.config = nbaq_test.write_file(
+            self.dir, "monitor.yaml",
+            KEEPALIVE_CONFIG.format(monitor=self.monitor, url=self.base))
+
+    def host(self, now_ms, *args, code=None):
+        if code is not None:
+            nbaq_test.write_file(self.dir, "code", f"{code}\n")
+        result = nbaq_test.run_host("--plugin-dir", ct.PLUGINS, "-c",
+                                    self.config, *args,
+                                    env={"NBAQ_NOW": str(now_ms)},
+                                    cwd=self.dir)
+        for marker in ct.SANITIZER_MARKERS:
+            self.assertNotIn(marker, result.stderr)
+        return result
+
+    def active(self):
+        query = urllib.parse.urlencode(
+            {"filter": f'monitor="{self.monitor}"'})
+        with urllib.request.urlopen(
+                f"{self.base}/api/v2/alerts?{query}", timeout=10) as r:
+            return {a["labels"]["check"]: a for a in json.load(r)}
+
+    def test_open_alerts_stay_active_past_resolve_timeout(self):
+        real_ms = int(time.time() * 1000)
+        runs = [real_ms - m * MINUTE_MS for m in (12, 9, 6, 3)]
+        # Run 1: all three fail and are posted (new), ending 5 minutes
+        # later: 7 minutes ago, so Alertmanager already lists none.
+        result = self.host(runs[0], code=2)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(self.active(), {})
+        silence = self.host(runs[0] + 1000, "alerts", "silence", "--check",
+                            "muted", "--until", "2h")
+        self.assertEqual(silence.returncode, 0, silence.stderr)
+        # Runs 2-4: stuck fires on (repeats off), muted is silenced, flappy
+        # passes, fails (flapping from then on) and passes: nothing is
+        # notified but flappy's resolution and its flapping start.
+        for now_ms, code in zip(runs[1:], (0, 2, 0)):
+            result = self.host(now_ms, code=code)
+            self.assertEqual(result.returncode, 2, result.stderr)
+        active = self.active()
+        self.assertEqual(sorted(active), ["flappy", "muted", "stuck"])
+        stuck = active["stuck"]
+        # Opened 12 minutes ago (> resolve_timeout), last notified then,
+        # still active: ends 5 minutes after the last run.
+        self.assertEqual(parse_time(stuck["startsAt"]), runs[0] / 1000)
+        self.assertEqual(stuck["status"]["state"], "active")
+        self.assertAlmostEqual(parse_time(stuck["endsAt"]),
+                               (runs[3] + 5 * MINUTE_MS) / 1000, delta=5)
+        self.assertEqual(stuck["annotations"]["nbaq_state"], "firing")
+        muted = active["muted"]["annotations"]
+        self.assertEqual(muted["nbaq_state"], "silenced")
+        self.assertIn("nbaq_silenced_until", muted)
+        self.assertEqual(active["flappy"]["annotations"]["nbaq_state"],
+                         "flapping")
 
 
 if __name__ == "__main__":
