@@ -301,6 +301,59 @@ class AlertScenarioTest(unittest.TestCase):
             self.assertEqual([sent(r) for r in receiver.requests],
                              [[("orders", "firing", "high")]])
 
+    def test_warning_then_fail_is_notified_once_as_escalated(self):
+        # exec's nagios codes: 1 WARNING, 2 FAIL. The check is declared
+        # high: WARNING maps to medium, FAIL to high (the defaults of
+        # alerts.severity_from_status).
+        s = Scenario(self)
+        with ct.Receiver() as receiver:
+            url = receiver.url("/hook")
+            s.set_check(1)
+            s.run(url)
+            seen = self.expect_posts(receiver, 0,
+                                     [[("orders", "new", "medium")]])
+            s.set_check(2)
+            s.run(url)
+            seen = self.expect_posts(receiver, seen,
+                                     [[("orders", "escalated", "high")]])
+            self.assertEqual(report_alerts(s.report()),
+                             [("orders", "escalated", "HIGH", True)])
+            s.run(url)
+            seen = self.expect_posts(receiver, seen, [])
+            # FAIL -> WARNING: lowered in the report, nobody paged.
+            s.set_check(1)
+            s.run(url)
+            seen = self.expect_posts(receiver, seen, [])
+            self.assertEqual(report_alerts(s.report()),
+                             [("orders", "firing", "MEDIUM", False)])
+            listed = json.loads(s.alerts("list", "--json").stdout)["alerts"]
+            self.assertEqual([(a["severity"], a["state"]) for a in listed],
+                             [("medium", "firing")])
+
+    def test_alternating_check_is_damped_after_two_notifications(self):
+        s = Scenario(self)
+        with ct.Receiver() as receiver:
+            url = receiver.url("/hook")
+            for run in range(10):
+                s.set_check(2 if run % 2 == 0 else 0)
+                s.run(url)
+            # Ten runs F P F P ...: opened, resolved, then the second
+            # short failure starts flapping (one notice); nothing after.
+            self.assertEqual([sent(r) for r in receiver.requests], [
+                [("orders", "new", "high")],
+                [("orders", "resolved", "high")],
+                [("orders", "flapping", "high")],
+            ])
+            self.assertEqual(report_alerts(s.report()),
+                             [("orders", "flapping", "HIGH", False)])
+            # The alternation stops on a lasting failure: three failing
+            # runs (flapping.settle) and it is notified again.
+            s.set_check(2)
+            for _ in range(3):
+                s.run(url)
+            self.assertEqual([sent(r) for r in receiver.requests[3:]],
+                             [[("orders", "firing", "high")]])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
