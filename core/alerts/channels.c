@@ -78,19 +78,33 @@ int channels_router(alerts_run *ar, router *r)
     return 0;
 }
 
+/* Makes room in an arena array of *cap items of size, count used, for
+ * one more (doubling; the old block stays in the arena). 0, or -1 when
+ * out of memory. */
+static int room_for_one(arena *mem, void **items, size_t count, size_t *cap,
+                        size_t size)
+{
+    if (count < *cap)
+        return 0;
+    size_t grown_cap = *cap ? *cap * 2 : 8;
+    void *grown = arena_alloc(mem, grown_cap * size);
+    if (!grown)
+        return -1;
+    if (count)
+        memcpy(grown, *items, count * size);
+    *items = grown;
+    *cap = grown_cap;
+    return 0;
+}
+
 int channels_add_send(alerts_run *ar, alerts_channel *c,
                       const channel_send *send)
 {
-    if (c->send_count == c->send_cap) {
-        size_t cap = c->send_cap ? c->send_cap * 2 : 8;
-        channel_send *grown = arena_alloc(&ar->mem, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        if (c->send_count)
-            memcpy(grown, c->sends, c->send_count * sizeof *grown);
-        c->sends = grown;
-        c->send_cap = cap;
-    }
+    void *items = c->sends;
+    if (room_for_one(&ar->mem, &items, c->send_count, &c->send_cap,
+                     sizeof *c->sends) != 0)
+        return -1;
+    c->sends = items;
     c->sends[c->send_count++] = *send;
     return 0;
 }
@@ -98,19 +112,12 @@ int channels_add_send(alerts_run *ar, alerts_channel *c,
 int channels_add_known(alerts_run *ar, alerts_channel *c,
                        const char *fingerprint)
 {
-    if (c->known_count == c->known_cap) {
-        size_t cap = c->known_cap ? c->known_cap * 2 : 8;
-        const char **grown = arena_alloc(&ar->mem, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        if (c->known_count)
-            memcpy(grown, c->known, c->known_count * sizeof *grown);
-        c->known = grown;
-        c->known_cap = cap;
-    }
+    void *items = (void *)c->known;
     const char *copy = arena_strdup(&ar->mem, fingerprint);
-    if (!copy)
+    if (!copy || room_for_one(&ar->mem, &items, c->known_count, &c->known_cap,
+                              sizeof *c->known) != 0)
         return -1;
+    c->known = items;
     c->known[c->known_count++] = copy;
     return 0;
 }

@@ -54,6 +54,16 @@ static void feed(history_alert *a, const lifecycle_policy *p, const char *runs,
     events[i] = '\0';
 }
 
+/* Feeds runs as feed() does and checks the events they gave. */
+static void expect_events(history_alert *a, const lifecycle_policy *p,
+                          const char *runs, int first, nbaq_severity base,
+                          const char *expected)
+{
+    char events[64];
+    feed(a, p, runs, first, base, events);
+    assert_string_equal(events, expected);
+}
+
 /* How many of events are notified (to every routed channel), with the
  * default alerts.notify_lowered (off). */
 static int notified(const char *events)
@@ -71,9 +81,7 @@ static void test_opens_repeats_and_resolves(void **state)
     (void)state;
     lifecycle_policy p = plain();
     history_alert a = {0};
-    char events[64];
-    feed(&a, &p, "FFP", 0, NBAQ_SEV_HIGH, events);
-    assert_string_equal(events, "O-R");
+    expect_events(&a, &p, "FFP", 0, NBAQ_SEV_HIGH, "O-R");
     assert_int_equal(a.open, 0);
     assert_int_equal(a.state, NBAQ_ALERT_RESOLVED);
     assert_int_equal(a.episode, 1);
@@ -90,11 +98,9 @@ static void test_open_after_needs_consecutive_failures(void **state)
     lifecycle_policy p = plain();
     p.open_after = 3;
     history_alert a = {0};
-    char events[64];
     /* F F P resets the count; the next three F open at the third, and
      * the alert starts at the first of the three (run 3). */
-    feed(&a, &p, "FFPFFF", 0, NBAQ_SEV_MEDIUM, events);
-    assert_string_equal(events, "-----O");
+    expect_events(&a, &p, "FFPFFF", 0, NBAQ_SEV_MEDIUM, "-----O");
     assert_int_equal(a.started_ms, RUN(3));
     assert_int_equal(a.failing_runs, 3);
     assert_int_equal(a.state, NBAQ_ALERT_NEW);
@@ -106,11 +112,9 @@ static void test_resolve_after_needs_consecutive_passes(void **state)
     lifecycle_policy p = plain();
     p.resolve_after = 2;
     history_alert a = {0};
-    char events[64];
     /* Opens at run 0; P F breaks the passing streak; P P resolves at
      * run 4 with the end at run 3, the first of the two passes. */
-    feed(&a, &p, "FPFPP", 0, NBAQ_SEV_MEDIUM, events);
-    assert_string_equal(events, "O---R");
+    expect_events(&a, &p, "FPFPP", 0, NBAQ_SEV_MEDIUM, "O---R");
     assert_int_equal(a.ended_ms, RUN(3));
     assert_int_equal(a.started_ms, RUN(0));
 }
@@ -121,9 +125,7 @@ static void test_open_alert_passing_once_stays_firing(void **state)
     lifecycle_policy p = plain();
     p.resolve_after = 3;
     history_alert a = {0};
-    char events[64];
-    feed(&a, &p, "FP", 0, NBAQ_SEV_MEDIUM, events);
-    assert_string_equal(events, "O-");
+    expect_events(&a, &p, "FP", 0, NBAQ_SEV_MEDIUM, "O-");
     assert_int_equal(a.open, 1);
     assert_int_equal(a.state, NBAQ_ALERT_FIRING);
     assert_int_equal(a.failing_runs, 0);
@@ -136,18 +138,15 @@ static void test_escalates_after_runs_once(void **state)
     lifecycle_policy p = plain();
     p.escalate_after_runs = 3;
     history_alert a = {0};
-    char events[64];
     /* Runs 0..2 fail: open, firing, escalated at the third consecutive
      * failure; more failures do not escalate again. */
-    feed(&a, &p, "FFFFF", 0, NBAQ_SEV_HIGH, events);
-    assert_string_equal(events, "O-E--");
+    expect_events(&a, &p, "FFFFF", 0, NBAQ_SEV_HIGH, "O-E--");
     assert_int_equal(a.severity, NBAQ_SEV_CRITICAL);
     assert_int_equal(a.escalated, 1);
     assert_int_equal(a.state, NBAQ_ALERT_FIRING);
     /* It resolves with the raised severity; the next episode starts at
      * the configured one again. */
-    feed(&a, &p, "PF", 5, NBAQ_SEV_HIGH, events);
-    assert_string_equal(events, "RO");
+    expect_events(&a, &p, "PF", 5, NBAQ_SEV_HIGH, "RO");
     assert_int_equal(a.severity, NBAQ_SEV_HIGH);
     assert_int_equal(a.escalated, 0);
     assert_int_equal(a.episode, 2);
@@ -159,11 +158,9 @@ static void test_escalates_after_duration(void **state)
     lifecycle_policy p = plain();
     p.escalate_after_ms = 30 * MIN;
     history_alert a = {0};
-    char events[64];
     /* Open at 0; 10 and 20 minutes are short of 30; at run 3 (30
      * minutes) it escalates. */
-    feed(&a, &p, "FFFF", 0, NBAQ_SEV_LOW, events);
-    assert_string_equal(events, "O--E");
+    expect_events(&a, &p, "FFFF", 0, NBAQ_SEV_LOW, "O--E");
     assert_int_equal(a.severity, NBAQ_SEV_MEDIUM);
 }
 
@@ -173,9 +170,7 @@ static void test_critical_cannot_escalate(void **state)
     lifecycle_policy p = plain();
     p.escalate_after_runs = 2;
     history_alert a = {0};
-    char events[64];
-    feed(&a, &p, "FFF", 0, NBAQ_SEV_CRITICAL, events);
-    assert_string_equal(events, "O--");
+    expect_events(&a, &p, "FFF", 0, NBAQ_SEV_CRITICAL, "O--");
     assert_int_equal(a.severity, NBAQ_SEV_CRITICAL);
 }
 
@@ -195,8 +190,7 @@ static void test_warning_to_fail_escalates_and_notifies(void **state)
     assert_int_equal(a.started_ms, RUN(0));
     assert_int_equal(a.episode, 1);
     /* Failing on, it is firing at the same severity. */
-    feed(&a, &p, "F", 3, NBAQ_SEV_HIGH, events);
-    assert_string_equal(events, "-");
+    expect_events(&a, &p, "F", 3, NBAQ_SEV_HIGH, "-");
     assert_int_equal(a.state, NBAQ_ALERT_FIRING);
 }
 
@@ -215,8 +209,7 @@ static void test_fail_to_warning_lowers_without_notifying(void **state)
     /* With alerts.notify_lowered the lowering is notified. */
     assert_true(lifecycle_notifies(LIFECYCLE_LOWERED, 1));
     /* Back to FAIL: escalated again, notified. */
-    feed(&a, &p, "F", 3, NBAQ_SEV_CRITICAL, events);
-    assert_string_equal(events, "E");
+    expect_events(&a, &p, "F", 3, NBAQ_SEV_CRITICAL, "E");
     assert_int_equal(a.severity, NBAQ_SEV_CRITICAL);
 }
 
@@ -226,12 +219,10 @@ static void test_escalation_by_runs_follows_the_status(void **state)
     lifecycle_policy p = plain();
     p.escalate_after_runs = 2;
     history_alert a = {0};
-    char events[64];
     /* Declared medium: W opens at low, the second failing run escalates
      * one level above what the status gives (low -> medium); FAIL then
      * gives medium, one above is high: escalated again by the status. */
-    feed(&a, &p, "WWF", 0, NBAQ_SEV_MEDIUM, events);
-    assert_string_equal(events, "OEE");
+    expect_events(&a, &p, "WWF", 0, NBAQ_SEV_MEDIUM, "OEE");
     assert_int_equal(a.severity, NBAQ_SEV_HIGH);
     assert_int_equal(a.escalated, 1);
 }
@@ -315,16 +306,13 @@ static void test_fail_once_and_recover_is_not_flapping(void **state)
     (void)state;
     lifecycle_policy p = flapping();
     history_alert a = {0};
-    char events[64];
-    feed(&a, &p, "FPPPPPPPPP", 0, NBAQ_SEV_HIGH, events);
-    assert_string_equal(events, "OR--------");
+    expect_events(&a, &p, "FPPPPPPPPP", 0, NBAQ_SEV_HIGH, "OR--------");
     assert_int_equal(a.flapping, 0);
     assert_int_equal(a.open, 0);
     /* A failure that lasted (3 runs) and comes back after a blip is a new
      * alert, not a flap. */
     history_alert b = {0};
-    feed(&b, &p, "FFFPF", 0, NBAQ_SEV_HIGH, events);
-    assert_string_equal(events, "O--RO");
+    expect_events(&b, &p, "FFFPF", 0, NBAQ_SEV_HIGH, "O--RO");
     assert_int_equal(b.flapping, 0);
 }
 
@@ -348,8 +336,7 @@ static void test_alternation_then_lasting_failure_is_notified(void **state)
     assert_int_equal(a.started_ms, RUN(2));
     assert_int_equal(a.severity, NBAQ_SEV_HIGH);
     /* Then it passes: resolved, notified. */
-    feed(&a, &p, "P", 8, NBAQ_SEV_HIGH, events);
-    assert_string_equal(events, "R");
+    expect_events(&a, &p, "P", 8, NBAQ_SEV_HIGH, "R");
     assert_int_equal(a.ended_ms, RUN(8));
 }
 
@@ -358,11 +345,9 @@ static void test_alternation_then_lasting_pass_resolves(void **state)
     (void)state;
     lifecycle_policy p = flapping();
     history_alert a = {0};
-    char events[64];
     /* Flapping from run 2; P P P at runs 3..5 settle it: resolved at run
      * 5, ended at run 3, the first of the passes. */
-    feed(&a, &p, "FPFPPP", 0, NBAQ_SEV_MEDIUM, events);
-    assert_string_equal(events, "ORF--R");
+    expect_events(&a, &p, "FPFPPP", 0, NBAQ_SEV_MEDIUM, "ORF--R");
     assert_int_equal(a.open, 0);
     assert_int_equal(a.ended_ms, RUN(3));
     assert_int_equal(a.flapping, 0);
@@ -374,11 +359,9 @@ static void test_flapping_opens_an_alert_that_never_opened(void **state)
     lifecycle_policy p = flapping();
     p.open_after = 2;
     history_alert a = {0};
-    char events[64];
     /* open_after 2 keeps F P from opening; at run 2 the 1-run failure is
      * back: flapping opens an alert, started then. */
-    feed(&a, &p, "FPFP", 0, NBAQ_SEV_MEDIUM, events);
-    assert_string_equal(events, "--F-");
+    expect_events(&a, &p, "FPFP", 0, NBAQ_SEV_MEDIUM, "--F-");
     assert_int_equal(a.open, 1);
     assert_int_equal(a.started_ms, RUN(2));
     assert_int_equal(a.state, NBAQ_ALERT_FLAPPING);
@@ -390,8 +373,7 @@ static void test_forgettable_after_the_flap_window(void **state)
     lifecycle_policy p = flapping();
     history_alert a = {0};
     char events[64];
-    feed(&a, &p, "FP", 0, NBAQ_SEV_MEDIUM, events);
-    assert_string_equal(events, "OR");
+    expect_events(&a, &p, "FP", 0, NBAQ_SEV_MEDIUM, "OR");
     /* The failure of run 0 is inside the window of 10: keep the row. */
     assert_false(lifecycle_forgettable(&a, &p));
     feed(&a, &p, "PPPPPPPP", 2, NBAQ_SEV_MEDIUM, events);

@@ -13,9 +13,11 @@ import argparse
 import http.server
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -83,6 +85,19 @@ def resolved_only_fixture(directory):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(run, f)
     return path
+
+
+def post_resolved_only(test, send):
+    """Runs send(url, fixture=...) on resolved_only_fixture against a
+    Receiver; returns the one request's JSON."""
+    directory = tempfile.mkdtemp(prefix="nbaq-resolved-")
+    test.addCleanup(shutil.rmtree, directory)
+    with Receiver() as receiver:
+        result = send(receiver.url("/hook"),
+                      fixture=resolved_only_fixture(directory))
+    test.assertEqual(result.returncode, 0, result.stderr)
+    test.assertEqual(len(receiver.requests), 1)
+    return receiver.requests[0].json()
 
 
 # The title of that notification, by hand: no open alert, so RESOLVED,

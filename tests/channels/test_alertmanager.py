@@ -144,38 +144,39 @@ class AlertmanagerTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(self.active(), {})
 
-    def test_escalation_replaces_the_lower_severity(self):
+    def change_severity(self, first, then, **changes):
+        """Posts an alert of rows at severity first (new), then the same
+        alert at severity then with changes; returns what is active."""
         now_ms = int(time.time() * 1000)
-        medium = {"fingerprint": "fp-e", "check": "rows", "metric": "",
-                  "summary": "rows 10 < 100", "severity": "MEDIUM",
-                  "state": "new", "started_ms": now_ms - 60000,
-                  "failing_runs": 1, "notify": True}
+        alert = {"fingerprint": "fp-s", "check": "rows", "metric": "",
+                 "summary": "rows 10 < 100", "severity": first,
+                 "state": "new", "started_ms": now_ms - 60000,
+                 "failing_runs": 1, "notify": True}
         self.assertEqual(
-            self.post(self.write_run([medium], "medium.json")).returncode, 0)
-        self.assertEqual(list(self.active()), [("rows", "medium")])
-
-        high = dict(medium, severity="HIGH", state="escalated",
-                    failing_runs=5)
-        result = self.post(self.write_run([high], "high.json"))
+            self.post(self.write_run([alert], "first.json")).returncode, 0)
+        self.assertEqual(list(self.active()), [("rows", first.lower())])
+        result = self.post(self.write_run(
+            [dict(alert, severity=then, **changes)], "then.json"))
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(list(self.active()), [("rows", "high")])
+        return list(self.active())
+
+    def test_escalation_replaces_the_lower_severity(self):
+        active = self.change_severity("MEDIUM", "HIGH", state="escalated",
+                                      failing_runs=5)
+        self.assertEqual(active, [("rows", "high")])
 
     def test_lowered_severity_replaces_the_higher_one(self):
-        now_ms = int(time.time() * 1000)
-        high = {"fingerprint": "fp-l", "check": "rows", "metric": "",
-                "summary": "rows 10 < 100", "severity": "HIGH",
-                "state": "new", "started_ms": now_ms - 60000,
-                "failing_runs": 1, "notify": True}
-        self.assertEqual(
-            self.post(self.write_run([high], "high.json")).returncode, 0)
-        self.assertEqual(list(self.active()), [("rows", "high")])
         # FAIL -> WARNING: lowered, nothing to notify; the keep-alive
         # posts it at medium and the high label set ends.
-        medium = dict(high, severity="MEDIUM", state="firing",
-                      failing_runs=2, notify=False)
-        result = self.post(self.write_run([medium], "medium.json"))
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(list(self.active()), [("rows", "medium")])
+        active = self.change_severity("HIGH", "MEDIUM", state="firing",
+                                      failing_runs=2, notify=False)
+        self.assertEqual(active, [("rows", "medium")])
+
+    def test_lowered_by_several_levels_replaces_the_higher_one(self):
+        # A custom severity_from_status may jump: critical -> low.
+        active = self.change_severity("CRITICAL", "LOW", state="firing",
+                                      failing_runs=2, notify=False)
+        self.assertEqual(active, [("rows", "low")])
 
     def test_open_alert_without_notification_is_kept_alive(self):
         quiet = ct.load_fixture("quiet.json")

@@ -86,13 +86,7 @@ class SlackTest(ct.HttpChannelTests, unittest.TestCase):
         self.assertNotIn("SECRET", result.stderr)
 
     def test_resolved_only_title_says_resolved(self):
-        directory = tempfile.mkdtemp(prefix="nbaq-slack-")
-        self.addCleanup(shutil.rmtree, directory)
-        with ct.Receiver() as receiver:
-            result = self.send(receiver.url("/hook"),
-                               fixture=ct.resolved_only_fixture(directory))
-        self.assertEqual(result.returncode, 0, result.stderr)
-        message = receiver.requests[0].json()
+        message = ct.post_resolved_only(self, self.send)
         self.assertEqual(message["text"], ct.RESOLVED_ONLY_TITLE)
         self.assertEqual(message["blocks"][0]["text"]["text"],
                          ct.RESOLVED_ONLY_TITLE)

@@ -107,13 +107,7 @@ class WebhookTest(ct.HttpChannelTests, unittest.TestCase):
         self.assertIn("X-Nbaq-Timestamp", receiver.requests[0].headers)
 
     def test_resolved_only_title_says_resolved(self):
-        directory = tempfile.mkdtemp(prefix="nbaq-webhook-")
-        self.addCleanup(shutil.rmtree, directory)
-        with ct.Receiver() as receiver:
-            result = self.send(receiver.url("/hook"),
-                               fixture=ct.resolved_only_fixture(directory))
-        self.assertEqual(result.returncode, 0, result.stderr)
-        payload = receiver.requests[0].json()
+        payload = ct.post_resolved_only(self, self.send)
         self.assertEqual(payload["title"], ct.RESOLVED_ONLY_TITLE)
         self.assertEqual(payload["counts"]["firing"], 0)
         self.assertEqual(payload["counts"]["resolved"], 2)
