@@ -232,14 +232,16 @@ static void test_lifecycle_keys_need_history(void **state)
                         "'history' section: the alert lifecycle is kept in "
                         "the history store");
     unload(&l);
-    /* Routes alone are fine. */
+    /* Routes and the severity mapping alone are fine. */
     load(&l,
          "monitor: shop\n"
          "reporters: [{name: mail, plugin: email}]\n"
          "alerts:\n"
-         "  routes: [{channel: mail}]\n",
+         "  routes: [{channel: mail}]\n"
+         "  severity_from_status: {WARNING: declared}\n",
          "");
     assert_non_null(l.cfg);
+    expect_severities(&l.cfg->alerts, NBAQ_SEV_LOW, "low low low info");
     unload(&l);
 }
 
