@@ -614,6 +614,113 @@ static void test_store_that_failed_notifies_nothing(void **state)
     config_free(cfg);
 }
 
+/* Every alert of channel name's view: "STATE:check[!]" ('!' when it is to
+ * be sent), in view order. */
+static const char *viewed(outcome *o, const char *name)
+{
+    static char out[512];
+    static const char *const states[] = {"NEW",      "FIRING",   "ESCALATED",
+                                         "RESOLVED", "SILENCED", "FLAPPING"};
+    out[0] = '\0';
+    for (size_t i = 0; i < o->ar.cfg->reporter_count; i++) {
+        if (strcmp(o->ar.cfg->reporters[i].name, name) != 0)
+            continue;
+        const nbaq_run *view = alerts_channel_view(
+            &o->ar, alerts_channel_of(&o->ar, i), &o->b.run);
+        assert_non_null(view);
+        for (size_t k = 0; k < view->alert_count; k++) {
+            const nbaq_alert *a = view->alerts[k];
+            size_t len = strlen(out);
+            snprintf(out + len, sizeof out - len, "%s%s:%s%s", len ? " " : "",
+                     states[a->state], a->check, a->notify ? "!" : "");
+        }
+    }
+    return out;
+}
+
+static void both_run(outcome *o, int64_t ts, nbaq_status orders,
+                     nbaq_status stock)
+{
+    begin_run(&o->b, ts);
+    add_check(&o->b, "orders", NBAQ_SEV_HIGH, orders, "o", NULL, NBAQ_PASS, "");
+    add_check(&o->b, "stock", NBAQ_SEV_MEDIUM, stock, "s", NULL, NBAQ_PASS, "");
+}
+
+static void test_channel_view_holds_the_open_alerts_it_heard_of(void **state)
+{
+    env *e = *state;
+    config *cfg = load(e,
+                       "alerts:\n  routes:\n"
+                       "    - {channel: hook, checks: [orders]}\n"
+                       "    - {channel: mail, checks: [stock]}\n",
+                       1);
+    outcome o;
+    both_run(&o, T0, NBAQ_FAIL, NBAQ_FAIL);
+    process(e, cfg, &o, 1);
+    /* Each channel sees the alert routed to it, never the other one. */
+    assert_string_equal(viewed(&o, "hook"), "NEW:orders!");
+    assert_string_equal(viewed(&o, "mail"), "NEW:stock!");
+    deliver(&o, "hook", 1, "");
+    deliver(&o, "mail", 1, "");
+    finish(&o);
+    /* Nothing to send: each still sees its open alert, for a keep-alive. */
+    both_run(&o, T0 + 10 * MIN, NBAQ_FAIL, NBAQ_FAIL);
+    process(e, cfg, &o, 1);
+    assert_string_equal(viewed(&o, "hook"), "FIRING:orders");
+    assert_string_equal(viewed(&o, "mail"), "FIRING:stock");
+    finish(&o);
+    /* orders resolves: hook is sent that, and holds nothing open. */
+    both_run(&o, T0 + 20 * MIN, NBAQ_PASS, NBAQ_FAIL);
+    process(e, cfg, &o, 1);
+    assert_string_equal(viewed(&o, "hook"), "RESOLVED:orders!");
+    assert_string_equal(viewed(&o, "mail"), "FIRING:stock");
+    finish(&o);
+    config_free(cfg);
+}
+
+/* One run of orders with status own: hook must send expected, and
+ * delivers. Returns the severity orders' alert was shown with. */
+static nbaq_severity orders_sent(env *e, config *cfg, int64_t ts,
+                                 nbaq_status own, const char *expected)
+{
+    outcome o;
+    orders_run(&o, ts, own);
+    process(e, cfg, &o, 1);
+    assert_string_equal(sends(&o, "hook"), expected);
+    assert_int_equal(o.b.run.alert_count, 1);
+    nbaq_severity severity = o.b.run.alerts[0]->severity;
+    deliver(&o, "hook", 1, "");
+    finish(&o);
+    return severity;
+}
+
+/* orders (high) fails, then turns WARNING: lowered to medium; sent to hook
+ * as expected says. */
+static void lowered_run(env *e, const char *alerts, const char *expected)
+{
+    config *cfg = load(e, alerts, 1);
+    assert_int_equal(orders_sent(e, cfg, T0, NBAQ_FAIL, "NEW:orders"),
+                     NBAQ_SEV_HIGH);
+    assert_int_equal(orders_sent(e, cfg, T0 + 10 * MIN, NBAQ_WARNING, expected),
+                     NBAQ_SEV_MEDIUM);
+    config_free(cfg);
+}
+
+static void test_lowered_severity_is_sent_only_when_asked(void **state)
+{
+    env *e = *state;
+    lowered_run(e, ROUTE_HOOK, "");
+}
+
+static void test_lowered_severity_with_notify_lowered(void **state)
+{
+    env *e = *state;
+    lowered_run(e,
+                "alerts:\n  notify_lowered: true\n"
+                "  routes: [{channel: hook}]\n",
+                "FIRING:orders");
+}
+
 int main(int argc, char **argv)
 {
     use_pg = argc > 1 && strcmp(argv[1], "pg") == 0;
@@ -631,6 +738,9 @@ int main(int argc, char **argv)
         T(test_removed_check_is_resolved),
         T(test_without_store_every_failure_is_new),
         T(test_store_that_failed_notifies_nothing),
+        T(test_channel_view_holds_the_open_alerts_it_heard_of),
+        T(test_lowered_severity_is_sent_only_when_asked),
+        T(test_lowered_severity_with_notify_lowered),
     };
     return cmocka_run_group_tests_name(use_pg ? "alerts engine (PostgreSQL)"
                                               : "alerts engine (SQLite)",
