@@ -97,6 +97,9 @@ static int options_check(const nbaq_host_api *api, const nbaq_options *o,
     return 0;
 }
 
+/* The largest list of active alerts read back (about 20000 alerts). */
+#define ALERTMANAGER_LIST_MAX (16 * 1024 * 1024)
+
 /* Code points of a name kept in the title annotation. */
 #define ALERTMANAGER_NAME_CHARS 200
 
@@ -350,6 +353,7 @@ static cJSON *listed_alerts(const post_context *pc)
             .headers = (const char *const *)headers,
             .timeout_ms = api->opt_int(pc->options, "timeout"),
             .max_retries = (unsigned)api->opt_int(pc->options, "retries"),
+            .max_capture = ALERTMANAGER_LIST_MAX,
         };
         if (nbaq_http_perform(&req, &resp, err, sizeof(err)) == 0 &&
             resp.status == 200 && resp.body != NULL)

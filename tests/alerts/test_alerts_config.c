@@ -162,6 +162,20 @@ static void test_flapping_false_and_empty_routes(void **state)
     unload(&l);
 }
 
+static void test_retired_flapping_keys_are_ignored(void **state)
+{
+    (void)state;
+    loaded l;
+    /* The share-of-changes keys of older configs: a warning, not an
+     * error; the method's own keys keep their defaults. */
+    load(&l, NULL, "  flapping: {window: 12, start_pct: 30, stop_pct: 25}\n");
+    assert_non_null(l.cfg);
+    assert_int_equal(l.cfg->alerts.flapping, 1);
+    assert_int_equal(l.cfg->alerts.flap_window, 12);
+    assert_int_equal(l.cfg->alerts.flap_settle, 3);
+    unload(&l);
+}
+
 static void expect_error(const char *alerts, const char *expected)
 {
     loaded l;
@@ -253,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_flapping_false_and_empty_routes),
         cmocka_unit_test(test_errors_name_the_place),
         cmocka_unit_test(test_lifecycle_keys_need_history),
+        cmocka_unit_test(test_retired_flapping_keys_are_ignored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
