@@ -224,7 +224,8 @@ static const nbaq_alert *posted_alert(const alertset *set,
 
 /* For each alert Alertmanager lists (its JSON answer) that has the
  * fingerprint of a posted alert under another severity: the same labels,
- * ended now. */
+ * ended now. No startsAt: Alertmanager keeps the one it has, and a run's
+ * time before it (NBAQ_NOW) cannot make the end precede the start. */
 static int add_stale(cJSON *list, const post_context *pc, const alertset *set,
                      const cJSON *listed)
 {
@@ -244,10 +245,6 @@ static int add_stale(cJSON *list, const post_context *pc, const alertset *set,
         if (stale == NULL || !cJSON_AddItemToArray(list, stale) ||
             !cJSON_AddItemToObject(stale, "labels", cJSON_Duplicate(labels, 1)))
             return -1;
-        const char *starts = cJSON_GetStringValue(
-            cJSON_GetObjectItemCaseSensitive(item, "startsAt"));
-        if (starts != NULL)
-            cJSON_AddStringToObject(stale, "startsAt", starts);
         channel_json_add_time(stale, "endsAt", pc->now_ms);
     }
     return 0;
