@@ -1,6 +1,7 @@
 """nbaq-host runs checks, evaluates thresholds, reports, and exits with
 the code of the worst status (tests/integration)."""
 import os
+import re
 import unittest
 
 from hostlib import (REPORT, PLUGIN_DIR, parse_report, read_json, run_config,
@@ -127,7 +128,12 @@ class CommandLine(unittest.TestCase):
     def test_version_and_help(self):
         r = run_host("--version")
         self.assertEqual(r.returncode, 0)
-        self.assertRegex(r.stdout, r"^nbaq-host \d+\.\d+\.\d+ \(plugin ABI 1\.1\)")
+        header = open(os.path.join(os.path.dirname(__file__), "..", "..",
+                                   "sdk", "nbaq.h")).read()
+        major = re.search(r"#define NBAQ_ABI_MAJOR (\d+)", header).group(1)
+        minor = re.search(r"#define NBAQ_ABI_MINOR (\d+)", header).group(1)
+        self.assertRegex(r.stdout, r"^nbaq-host \d+\.\d+\.\d+ \(plugin ABI "
+                         + major + r"\." + minor + r"\)")
         r = run_host("--help")
         self.assertEqual(r.returncode, 0)
         for word in ("--check-config", "--list-plugins", "--only",
