@@ -47,14 +47,25 @@ typedef struct anomaly_rule {
     rule_bound floor; /* |value - mean| below this never fires          */
     rule_season seasonal;
     nbaq_status status; /* status when it fires (default WARNING)        */
+    /* Status of a value above / below the baseline (status_above,
+     * status_below); NBAQ_PASS: that side is ignored. Default: status.  */
+    nbaq_status status_above, status_below;
+    int64_t relearn_after_ms; /* > 0: an open condition this old ends and
+                                 its values become the baseline          */
 } anomaly_rule;
 
-/* Change against the previous value (YAML key `change`). */
+/* Change against the previous value, or, while a fired change is still
+ * open, against the value before it (YAML key `change`). */
 typedef struct change_rule {
     int enabled;
     rule_bound warn_pct, fail_pct; /* |percent change| at or above          */
     rule_bound warn_abs, fail_abs; /* |absolute change| at or above         */
     rule_direction direction;      /* ABOVE: rises only; BELOW: falls only  */
+    /* Cap on the status of a rise / a fall (status_above, status_below):
+     * FAIL keeps what the bound says, WARNING turns FAIL into WARNING,
+     * NBAQ_PASS ignores that side. Default FAIL.                         */
+    nbaq_status status_above, status_below;
+    int64_t relearn_after_ms; /* as in anomaly_rule                       */
 } change_rule;
 
 typedef struct metric_rule {

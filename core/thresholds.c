@@ -20,6 +20,7 @@ void anomaly_rule_defaults(anomaly_rule *rule)
     rule->direction = RULE_DIRECTION_BOTH;
     rule->seasonal = RULE_SEASON_NONE;
     rule->status = NBAQ_WARNING;
+    rule->status_above = rule->status_below = NBAQ_WARNING;
 }
 
 static int read_bound(const ynode *node, const char *where, const char *key,
@@ -40,6 +41,51 @@ static int read_non_negative(const ynode *node, const char *where,
     if (out->value < 0)
         return yread_fail(node, where, err, err_size,
                           "'%s' must not be negative", key);
+    return 0;
+}
+
+/* status_above / status_below: warning, fail or ignore (NBAQ_PASS). */
+static int read_side_status(const ynode *node, const char *where,
+                            const char *label, nbaq_status *out, char *err,
+                            size_t err_size)
+{
+    static const char *const names[] = {"warning", "fail", "ignore", NULL};
+    static const nbaq_status statuses[] = {NBAQ_WARNING, NBAQ_FAIL, NBAQ_PASS};
+    int choice = 0;
+    if (yread_choice(node, where, label, names, &choice, err, err_size) != 0)
+        return -1;
+    *out = statuses[choice];
+    return 0;
+}
+
+/* The keys both history rules share: status_above, status_below and
+ * relearn_after. 1: not one of them; 0: read; -1: error. */
+static int read_side_key(const ynode *v, const char *where, const char *rule,
+                         const char *key, nbaq_status *above,
+                         nbaq_status *below, int64_t *relearn_after_ms,
+                         char *err, size_t err_size)
+{
+    char label[48];
+    snprintf(label, sizeof label, "%s.%s", rule, key);
+    if (strcmp(key, "status_above") == 0)
+        return read_side_status(v, where, label, above, err, err_size);
+    if (strcmp(key, "status_below") == 0)
+        return read_side_status(v, where, label, below, err, err_size);
+    if (strcmp(key, "relearn_after") == 0)
+        return yread_duration(v, where, label, 1000, relearn_after_ms, err,
+                              err_size);
+    return 1;
+}
+
+static int check_sides(const ynode *node, const char *where, const char *rule,
+                       nbaq_status above, nbaq_status below, char *err,
+                       size_t err_size)
+{
+    if (above == NBAQ_PASS && below == NBAQ_PASS)
+        return yread_fail(node, where, err, err_size,
+                          "the %s rule ignores both sides (status_above and "
+                          "status_below are both 'ignore')",
+                          rule);
     return 0;
 }
 
@@ -72,9 +118,10 @@ static int read_window(const ynode *node, const char *where, anomaly_rule *rule,
 static int parse_anomaly(const ynode *node, const char *where,
                          anomaly_rule *rule, char *err, size_t err_size)
 {
-    static const char *const keys[] = {"z",         "window", "min_history",
-                                       "direction", "floor",  "seasonal",
-                                       "status",    NULL};
+    static const char *const keys[] = {
+        "z",      "window",       "min_history",  "direction",     "floor",
+        "seasonal", "status",     "status_above", "status_below",
+        "relearn_after", NULL};
     static const char *const seasons[] = {"none", "hour_of_day", "day_of_week",
                                           "hour_of_week", NULL};
     static const char *const statuses[] = {"warning", "fail", NULL};
@@ -89,6 +136,8 @@ static int parse_anomaly(const ynode *node, const char *where,
     }
     char sub[400];
     snprintf(sub, sizeof sub, "in the anomaly rule %s", where);
+    /* NBAQ_UNKNOWN: not written; the rule's status then applies. */
+    nbaq_status above = NBAQ_UNKNOWN, below = NBAQ_UNKNOWN;
     if (yread_check_keys(node, keys, sub, err, err_size) != 0)
         return -1;
     for (size_t i = 0; i < node->count; i++) {
@@ -96,8 +145,13 @@ static int parse_anomaly(const ynode *node, const char *where,
         const ynode *v = node->pairs[i].value;
         int choice = 0;
         int64_t n = 0;
-        int rc = 0;
-        if (strcmp(key, "z") == 0) {
+        int rc = read_side_key(v, where, "anomaly", key, &above, &below,
+                               &rule->relearn_after_ms, err, err_size);
+        if (rc == 1)
+            rc = 0;
+        else if (rc != 0)
+            return -1;
+        else if (strcmp(key, "z") == 0) {
             rc = yread_double(v, where, "anomaly.z", &rule->z, err, err_size);
             if (rc == 0 && !(rule->z > 0))
                 rc = yread_fail(v, where, err, err_size,
@@ -127,17 +181,23 @@ static int parse_anomaly(const ynode *node, const char *where,
         if (rc != 0)
             return -1;
     }
-    return 0;
+    rule->status_above = above == NBAQ_UNKNOWN ? rule->status : above;
+    rule->status_below = below == NBAQ_UNKNOWN ? rule->status : below;
+    return check_sides(node, where, "anomaly", rule->status_above,
+                       rule->status_below, err, err_size);
 }
 
 static int parse_change(const ynode *node, const char *where, change_rule *rule,
                         char *err, size_t err_size)
 {
-    static const char *const keys[] = {"warn_pct", "fail_pct",  "warn_abs",
-                                       "fail_abs", "direction", NULL};
+    static const char *const keys[] = {
+        "warn_pct",     "fail_pct",     "warn_abs",      "fail_abs",
+        "direction",    "status_above", "status_below", "relearn_after",
+        NULL};
     char sub[400];
     snprintf(sub, sizeof sub, "in the change rule %s", where);
     memset(rule, 0, sizeof *rule);
+    rule->status_above = rule->status_below = NBAQ_FAIL;
     if (yread_check_keys(node, keys, sub, err, err_size) != 0)
         return -1;
     for (size_t i = 0; i < node->count; i++) {
@@ -145,8 +205,15 @@ static int parse_change(const ynode *node, const char *where, change_rule *rule,
         const ynode *v = node->pairs[i].value;
         char label[32];
         snprintf(label, sizeof label, "change.%s", key);
-        int rc = 0, choice = 0;
-        if (strcmp(key, "warn_pct") == 0)
+        int choice = 0;
+        int rc = read_side_key(v, where, "change", key, &rule->status_above,
+                               &rule->status_below, &rule->relearn_after_ms,
+                               err, err_size);
+        if (rc == 1)
+            rc = 0;
+        else if (rc != 0)
+            return -1;
+        else if (strcmp(key, "warn_pct") == 0)
             rc = read_non_negative(v, where, label, &rule->warn_pct, err,
                                    err_size);
         else if (strcmp(key, "fail_pct") == 0)
@@ -172,7 +239,8 @@ static int parse_change(const ynode *node, const char *where, change_rule *rule,
                           "the change rule sets none of warn_pct, fail_pct, "
                           "warn_abs, fail_abs");
     rule->enabled = 1;
-    return 0;
+    return check_sides(node, where, "change", rule->status_above,
+                       rule->status_below, err, err_size);
 }
 
 static int parse_rule(arena *mem, const ynode *key, const ynode *node,

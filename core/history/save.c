@@ -14,16 +14,6 @@ static const char *text_or_empty(const char *s)
     return s ? s : "";
 }
 
-/* Runs an insert-like statement already bound; 0 or -1 with err. */
-static int run_statement(history_store *store, store_stmt *s, char *err,
-                         size_t err_size)
-{
-    char why[512];
-    int rc = store->backend->step(s, why, sizeof why);
-    store->backend->reset(s);
-    return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
-}
-
 static int64_t insert_run(history_store *store, const nbaq_run *run, char *err,
                           size_t err_size)
 {
@@ -93,7 +83,7 @@ static int insert_values(history_store *store, const nbaq_run *run,
             for (size_t r = 0; r < batches[k].rows; r++)
                 bind_value(store, s, (int)(r * SCHEMA_VALUE_COLUMNS) + 1, run,
                            run_pk, &rows[done + r]);
-            if (run_statement(store, s, err, err_size) != 0)
+            if (history_store_run_bound(store, s, err, err_size) != 0)
                 return -1;
             done += batches[k].rows;
             if (store->save_hook)
@@ -120,7 +110,7 @@ static int insert_check(history_store *store, int64_t run_pk,
     b->bind_text(s, 6, severity_name(check->severity));
     b->bind_int64(s, 7, check->started_ms);
     b->bind_int64(s, 8, check->duration_ms);
-    return run_statement(store, s, err, err_size);
+    return history_store_run_bound(store, s, err, err_size);
 }
 
 /* Every check's row, and the series of each of its metrics into rows. */
@@ -169,7 +159,7 @@ static int insert_alert(history_store *store, int64_t run_pk,
     b->bind_int64(s, 10, a->silenced_until_ms);
     b->bind_int64(s, 11, a->notify ? 1 : 0);
     b->bind_int64(s, 12, a->failing_runs);
-    return run_statement(store, s, err, err_size);
+    return history_store_run_bound(store, s, err, err_size);
 }
 
 static int save_state(history_store *store, const nbaq_run *run,
@@ -187,7 +177,7 @@ static int save_state(history_store *store, const nbaq_run *run,
         b->bind_text(s, 4, e->value);
         b->bind_int64(s, 5, run->started_ms);
     }
-    return run_statement(store, s, err, err_size);
+    return history_store_run_bound(store, s, err, err_size);
 }
 
 static size_t metric_count(const nbaq_run *run)
