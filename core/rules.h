@@ -18,10 +18,11 @@ typedef enum rule_direction {
 } rule_direction;
 
 typedef enum rule_season {
-    RULE_SEASON_NONE = 0,    /* the whole baseline                          */
-    RULE_SEASON_HOUR_OF_DAY, /* only past values of the same UTC hour       */
-    RULE_SEASON_DAY_OF_WEEK, /* only past values of the same UTC weekday    */
-    RULE_SEASON_HOUR_OF_WEEK /* same weekday and hour                       */
+    RULE_SEASON_NONE = 0,     /* the whole baseline                          */
+    RULE_SEASON_HOUR_OF_DAY,  /* only past values of the same UTC hour       */
+    RULE_SEASON_DAY_OF_WEEK,  /* only past values of the same UTC weekday    */
+    RULE_SEASON_HOUR_OF_WEEK, /* same weekday and hour                      */
+    RULE_SEASON_AUTO /* detect a daily or weekly cycle in the history      */
 } rule_season;
 
 typedef enum rule_better {
@@ -36,17 +37,18 @@ typedef struct rule_bound {
     double value;
 } rule_bound;
 
-/* z-score of the value against its own past (YAML key `anomaly`). */
+/* The value against its own past (YAML key `anomaly`): docs/detection.md. */
 typedef struct anomaly_rule {
     int enabled;
-    double z;               /* default 3                                      */
+    double z;               /* robust score limit (default 4)                */
     uint32_t window_points; /* baseline: last N values (default 30) ...      */
     int64_t window_ms;      /* ... or, when > 0, values of the last window   */
     uint32_t min_history;   /* no judgement below this many points (7)       */
     rule_direction direction;
-    rule_bound floor; /* |value - mean| below this never fires          */
-    rule_season seasonal;
-    nbaq_status status; /* status when it fires (default WARNING)        */
+    rule_bound floor;     /* |value - expected| below this never fires      */
+    double rel_floor;     /* band half-width >= rel_floor * |expected| (0.05) */
+    rule_season seasonal; /* default AUTO                                 */
+    nbaq_status status;   /* status when it fires (default WARNING)        */
     /* Status of a value above / below the baseline (status_above,
      * status_below); NBAQ_PASS: that side is ignored. Default: status.  */
     nbaq_status status_above, status_below;

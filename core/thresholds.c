@@ -13,12 +13,13 @@ void anomaly_rule_defaults(anomaly_rule *rule)
 {
     memset(rule, 0, sizeof *rule);
     rule->enabled = 1;
-    rule->z = 3;
+    rule->z = 4;
     rule->window_points = 30;
     rule->window_ms = 0;
     rule->min_history = 7;
     rule->direction = RULE_DIRECTION_BOTH;
-    rule->seasonal = RULE_SEASON_NONE;
+    rule->rel_floor = 0.05;
+    rule->seasonal = RULE_SEASON_AUTO;
     rule->status = NBAQ_WARNING;
     rule->status_above = rule->status_below = NBAQ_WARNING;
 }
@@ -119,11 +120,12 @@ static int parse_anomaly(const ynode *node, const char *where,
                          anomaly_rule *rule, char *err, size_t err_size)
 {
     static const char *const keys[] = {
-        "z",      "window",       "min_history",  "direction",     "floor",
-        "seasonal", "status",     "status_above", "status_below",
-        "relearn_after", NULL};
-    static const char *const seasons[] = {"none", "hour_of_day", "day_of_week",
-                                          "hour_of_week", NULL};
+        "z",        "window", "min_history",  "direction",    "floor",
+        "relative_floor", "seasonal", "status", "status_above", "status_below",
+        "relearn_after",  NULL};
+    /* In the order of rule_season. */
+    static const char *const seasons[] = {
+        "none", "hour_of_day", "day_of_week", "hour_of_week", "auto", NULL};
     static const char *const statuses[] = {"warning", "fail", NULL};
     anomaly_rule_defaults(rule);
     if (node->kind == YNODE_SCALAR) {
@@ -169,6 +171,14 @@ static int parse_anomaly(const ynode *node, const char *where,
         } else if (strcmp(key, "floor") == 0) {
             rc = read_non_negative(v, where, "anomaly.floor", &rule->floor, err,
                                    err_size);
+        } else if (strcmp(key, "relative_floor") == 0) {
+            rc = yread_double(v, where, "anomaly.relative_floor",
+                              &rule->rel_floor, err, err_size);
+            if (rc == 0 && !(rule->rel_floor >= 0 && rule->rel_floor <= 10))
+                rc = yread_fail(v, where, err, err_size,
+                                "'anomaly.relative_floor' must be between 0 "
+                                "and 10 (a fraction of the expected value: "
+                                "0.05 is 5%%)");
         } else if (strcmp(key, "seasonal") == 0) {
             rc = yread_choice(v, where, "anomaly.seasonal", seasons, &choice,
                               err, err_size);
