@@ -37,8 +37,8 @@ const metric_rule *evaluate_find_rule(const metric_rule *rules, size_t count,
  * history_apply_rules() of core/history), which can only make the status
  * worse and append their reason, "; "-separated.
  */
-void evaluate_metric(arena *mem, const metric_rule *rule,
-                     const history_past *past, int64_t now_ms, nbaq_metric *m);
+void evaluate_metric(arena *mem, const metric_rule *rule, history_past *past,
+                     int64_t now_ms, nbaq_metric *m);
 
 /* The check's status and message from the plugin's and the metrics'.
  * The message is allocated in mem. */

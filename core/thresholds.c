@@ -119,10 +119,18 @@ static int read_window(const ynode *node, const char *where, anomaly_rule *rule,
 static int parse_anomaly(const ynode *node, const char *where,
                          anomaly_rule *rule, char *err, size_t err_size)
 {
-    static const char *const keys[] = {
-        "z",        "window", "min_history",  "direction",    "floor",
-        "relative_floor", "seasonal", "status", "status_above", "status_below",
-        "relearn_after",  NULL};
+    static const char *const keys[] = {"z",
+                                       "window",
+                                       "min_history",
+                                       "direction",
+                                       "floor",
+                                       "relative_floor",
+                                       "seasonal",
+                                       "status",
+                                       "status_above",
+                                       "status_below",
+                                       "relearn_after",
+                                       NULL};
     /* In the order of rule_season. */
     static const char *const seasons[] = {
         "none", "hour_of_day", "day_of_week", "hour_of_week", "auto", NULL};
@@ -201,9 +209,9 @@ static int parse_change(const ynode *node, const char *where, change_rule *rule,
                         char *err, size_t err_size)
 {
     static const char *const keys[] = {
-        "warn_pct",     "fail_pct",     "warn_abs",      "fail_abs",
-        "direction",    "status_above", "status_below", "relearn_after",
-        NULL};
+        "warn_pct",     "fail_pct",      "warn_abs",
+        "fail_abs",     "direction",     "status_above",
+        "status_below", "relearn_after", NULL};
     char sub[400];
     snprintf(sub, sizeof sub, "in the change rule %s", where);
     memset(rule, 0, sizeof *rule);

@@ -83,6 +83,7 @@ static int load_rebase(history_store *store, int64_t series, int64_t now_ms,
     int rc = b->step(s, why, sizeof why);
     if (rc == 1) {
         past->baseline_since_ms = b->column_int64(s, 0);
+        past->level_until_ms = b->column_int64(s, 1);
         const char *reason = b->column_text(s, 2);
         const char *by = b->column_text(s, 3);
         if (reason && strcmp(reason, EPISODE_ACCEPTED) == 0) {
@@ -116,6 +117,7 @@ static int relearn(history_store *store, int64_t series, const char *rule,
                          .episode = *episode};
     if (past->baseline_since_ms < episode->opened_ms) {
         past->baseline_since_ms = episode->opened_ms;
+        past->level_until_ms = now_ms;
         past->accepted_ms = 0;
         free(past->accepted_by);
         past->accepted_by = NULL;

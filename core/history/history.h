@@ -146,6 +146,8 @@ typedef struct history_past {
     int64_t baseline_since_ms; /* the baseline starts here: the opening of
                                   the latest accepted or relearned level;
                                   INT64_MIN: no such level               */
+    int64_t level_until_ms;    /* values flagged before it belong to that
+                                  level and count in the baseline        */
     int64_t accepted_ms;       /* that level was accepted at (else 0)    */
     char *accepted_by;         /*   by whom (owned; NULL when not)       */
     /* Where this run's episode changes go, to be saved with the run.     */
@@ -211,6 +213,10 @@ int history_load_past(history_store *store, const char *monitor,
 void history_apply_rules(const metric_rule *rule, history_past *past,
                          int64_t now_ms, nbaq_metric *metric,
                          history_verdict *verdict);
+
+/* metric->evidence says "not judged" (state NONE, numbers NAN, season
+ * "none") and metric->history_band is NULL: before the rules run. */
+void history_evidence_none(nbaq_metric *metric);
 
 /*
  * Fills metric's history fields from past and metric->value: previous,
@@ -304,9 +310,9 @@ int history_prune(history_store *store, const char *monitor, int64_t before_ms,
 /* The `history` sub-command                                                */
 
 #define HISTORY_EXIT_OK 0
-#define HISTORY_EXIT_USAGE 64 /* EX_USAGE: bad arguments                  */
-#define HISTORY_EXIT_STORE 69 /* EX_UNAVAILABLE: store cannot be opened   */
-                              /* or queried                              */
+#define HISTORY_EXIT_USAGE 64   /* EX_USAGE: bad arguments                  */
+#define HISTORY_EXIT_STORE 69   /* EX_UNAVAILABLE: store cannot be opened   */
+                                /* or queried                              */
 #define HISTORY_EXIT_NOTHING 65 /* EX_DATAERR: accept found no open      */
                                 /* condition                             */
 

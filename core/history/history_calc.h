@@ -105,9 +105,37 @@ void history_change_judge(const change_rule *rule, double value,
                           history_change_result *out);
 
 /* "change: -45.0% vs previous 120 (fail_pct 40)",
- * "change: -54 vs previous 120 (fail_abs 50)". */
+ * "change: -54 vs previous 120 (fail_abs 50)"; frozen: measured from an
+ * open change's baseline, "change: -45.0% vs 120 before the change
+ * (fail_pct 40)". */
 void history_change_reason(const history_change_result *r, double previous,
-                           char *buf, size_t size);
+                           int frozen, char *buf, size_t size);
+
+/* The change rule over runs: against the previous value, or, while a
+ * change it fired is still open, against the value before that change. */
+typedef struct history_change_outcome {
+    history_change_result r; /* the bounds against base                  */
+    nbaq_status status;      /* after status_above / status_below        */
+    int frozen;              /* base is an open episode's                */
+    int opened, closed;      /* this value opens / closes an episode     */
+    double base;             /* previous, or the value before the change */
+    double width;            /* the smallest bound around base; NAN      */
+    double lower, upper;     /* base -/+ width on the sides watched; NAN */
+    history_episode episode; /* the episode after this value             */
+} history_change_outcome;
+
+/*
+ * Judges value: with an open episode (open_before->open) against its
+ * expected value, else against previous (has_previous). A status on a
+ * side is capped by status_above / status_below. A non-PASS status
+ * without an open episode opens one (the base frozen); a PASS with one
+ * closes it (the value returned). Not judged (PASS, nothing opened or
+ * closed) without a base or with a value that is not finite.
+ */
+void history_change_step(const change_rule *rule, double value, int64_t now_ms,
+                         int has_previous, double previous,
+                         const history_episode *open_before,
+                         history_change_outcome *out);
 
 /* ---- numbers, durations and times as text ------------------------------*/
 

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "history_store.h"
 
@@ -79,5 +80,19 @@ int history_episodes_accept(history_store *store, int64_t series,
                             int64_t now_ms, const char *by, const char *note,
                             accepted_episode *out, size_t max, size_t *count,
                             char *err, size_t err_size);
+
+/* `history accept` (accept.c). */
+typedef struct history_accept_request {
+    const char *monitor, *check, *metric;
+    const char *by;   /* NULL: $USER, else "unknown"                     */
+    const char *note; /* may be NULL                                     */
+    int64_t now_ms;
+} history_accept_request;
+
+/* Closes the metric's open conditions as accepted and says so on out.
+ * HISTORY_EXIT_OK; HISTORY_EXIT_NOTHING when the metric has no values or
+ * no open condition; HISTORY_EXIT_STORE. err: one line. */
+int history_accept(history_store *store, const history_accept_request *req,
+                   FILE *out, char *err, size_t err_size);
 
 #endif

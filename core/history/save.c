@@ -1,10 +1,12 @@
 /*
  * save.c - one whole run into the store, in one transaction.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "history_episodes.h"
 #include "history_schema.h"
 #include "history_store.h"
 #include "status.h"
@@ -58,6 +60,14 @@ static void bind_value(history_store *store, store_stmt *s, int first,
     b->bind_text(s, first + 5, status_name(m->status));
     b->bind_text(s, first + 6, text_or_empty(m->reason));
     b->bind_int64(s, first + 7, m->anomalous ? 1 : 0);
+    /* The band the value was judged against; NULL when it was not. */
+    const nbaq_evidence *e = &m->evidence;
+    int judged =
+        e->state == NBAQ_JUDGEMENT_JUDGED || e->state == NBAQ_JUDGEMENT_OPEN;
+    b->bind_double(s, first + 8, judged ? e->expected : NAN);
+    b->bind_double(s, first + 9, judged ? e->lower : NAN);
+    b->bind_double(s, first + 10, judged ? e->upper : NAN);
+    b->bind_double(s, first + 11, judged ? e->score : NAN);
 }
 
 /* Writes rows with as few statements as it can: batches of 64, 16, 4
@@ -203,6 +213,9 @@ static int save_all(history_store *store, const nbaq_run *run,
     if (rc == 0)
         rc = insert_values(store, run, run_pk, rows, count, err, err_size);
     free(rows);
+    if (rc == 0)
+        rc = history_episodes_save(store, run->started_ms, run_pk, err,
+                                   err_size);
     if (rc != 0)
         return -1;
     for (size_t i = 0; i < run->alert_count; i++) {
@@ -222,9 +235,12 @@ int history_save_run(history_store *store, const nbaq_run *run,
 {
     if (!store)
         return 0;
-    if (history_store_begin(store, 0, err, err_size) != 0)
+    if (history_store_begin(store, 0, err, err_size) != 0) {
+        history_episodes_forget(store);
         return -1;
+    }
     if (save_all(store, run, states, state_count, err, err_size) != 0) {
+        history_episodes_forget(store);
         history_store_rollback(store);
         return -1;
     }

@@ -217,20 +217,9 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_STATE_LOAD] = "SELECT key, value FROM nbaq_check_state"
                         " WHERE monitor = $1 AND check_name = $2"
                         " ORDER BY key",
-    [STMT_RECENT] = "SELECT " VALUE_COLUMNS " FROM nbaq_metric_values"
-                    " WHERE series = $1 AND ts_ms < $2"
-                    " ORDER BY ts_ms DESC LIMIT $3",
     [STMT_WINDOW] = "SELECT " VALUE_COLUMNS " FROM nbaq_metric_values"
                     " WHERE series = $1 AND ts_ms > $2 AND ts_ms < $3"
                     " ORDER BY ts_ms",
-    [STMT_BASELINE_LAST] =
-        "SELECT " VALUE_COLUMNS " FROM nbaq_metric_values"
-        " WHERE series = $1 AND ts_ms < $2 AND anomalous = 0"
-        " AND value IS NOT NULL AND (ts_ms / $3 + $4) % $5 = $6"
-        " ORDER BY ts_ms DESC LIMIT $7",
-    [STMT_BASELINE_WINDOW] = "SELECT " VALUE_COLUMNS " FROM nbaq_metric_values"
-                             " WHERE series = $1 AND ts_ms >= $2 AND ts_ms < $3"
-                             " AND (ts_ms / $4 + $5) % $6 = $7 ORDER BY ts_ms",
     [STMT_RECENT_BANDS] =
         "SELECT " VALUE_COLUMNS ", band_lower, band_upper"
         " FROM nbaq_metric_values WHERE series = $1 AND ts_ms < $2"
