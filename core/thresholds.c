@@ -157,11 +157,13 @@ static int parse_anomaly(const ynode *node, const char *where,
         int64_t n = 0;
         int rc = read_side_key(v, where, "anomaly", key, &above, &below,
                                &rule->relearn_after_ms, err, err_size);
-        if (rc == 1)
-            rc = 0;
-        else if (rc != 0)
-            return -1;
-        else if (strcmp(key, "z") == 0) {
+        if (rc <= 0) {
+            if (rc < 0)
+                return -1;
+            continue; /* a key both rules share, read */
+        }
+        rc = 0;
+        if (strcmp(key, "z") == 0) {
             rc = yread_double(v, where, "anomaly.z", &rule->z, err, err_size);
             if (rc == 0 && !(rule->z > 0))
                 rc = yread_fail(v, where, err, err_size,
@@ -227,11 +229,13 @@ static int parse_change(const ynode *node, const char *where, change_rule *rule,
         int rc = read_side_key(v, where, "change", key, &rule->status_above,
                                &rule->status_below, &rule->relearn_after_ms,
                                err, err_size);
-        if (rc == 1)
-            rc = 0;
-        else if (rc != 0)
-            return -1;
-        else if (strcmp(key, "warn_pct") == 0)
+        if (rc <= 0) {
+            if (rc < 0)
+                return -1;
+            continue; /* a key both rules share, read */
+        }
+        rc = 0;
+        if (strcmp(key, "warn_pct") == 0)
             rc = read_non_negative(v, where, label, &rule->warn_pct, err,
                                    err_size);
         else if (strcmp(key, "fail_pct") == 0)
