@@ -69,8 +69,8 @@ static int load_open(history_store *store, int64_t series, history_past *past,
 }
 
 /* The latest accepted or relearned level: the baseline starts there. */
-static int load_rebase(history_store *store, int64_t series, int64_t now_ms,
-                       history_past *past, char *err, size_t err_size)
+static int load_rebase(history_store *store, int64_t series, history_past *past,
+                       char *err, size_t err_size)
 {
     const store_backend *b = store->backend;
     store_stmt *s =
@@ -78,7 +78,6 @@ static int load_rebase(history_store *store, int64_t series, int64_t now_ms,
     if (!s)
         return -1;
     b->bind_int64(s, 1, series);
-    b->bind_int64(s, 2, now_ms);
     char why[512];
     int rc = b->step(s, why, sizeof why);
     if (rc == 1) {
@@ -131,7 +130,7 @@ int history_episodes_load(history_store *store, int64_t series,
                           history_past *past, char *err, size_t err_size)
 {
     if (load_open(store, series, past, err, err_size) != 0 ||
-        load_rebase(store, series, now_ms, past, err, err_size) != 0)
+        load_rebase(store, series, past, err, err_size) != 0)
         return -1;
     if (relearn(store, series, EPISODE_RULE_ANOMALY,
                 rule->anomaly.enabled ? rule->anomaly.relearn_after_ms : 0,

@@ -238,7 +238,7 @@ static const char *const statement_sql[STMT_COUNT] = {
         " WHERE series = $1 AND closed_ms IS NULL",
     [STMT_EPISODE_REBASE] =
         "SELECT opened_ms, closed_ms, close_reason, closed_by"
-        " FROM nbaq_episodes WHERE series = $1 AND closed_ms <= $2"
+        " FROM nbaq_episodes WHERE series = $1 AND closed_ms IS NOT NULL"
         " AND close_reason <> 'returned' ORDER BY closed_ms DESC LIMIT 1",
     [STMT_EPISODE_OPEN] =
         "INSERT INTO nbaq_episodes (series, rule, opened_ms, side, expected,"
