@@ -1,36 +1,341 @@
 /*
- * detect.c - the anomaly rule's judgement (stub: the shape of the API).
+ * detect.c - the anomaly rule's judgement of one value: warm-up, baseline
+ * (season, level, spread, floors), band, direction and episodes.
+ * Method and defaults: docs/detection.md.
  */
 #include "detect.h"
 
 #include <math.h>
-#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "detect_level.h"
+#include "detect_robust.h"
+#include "detect_season.h"
+
+/* A band never narrower than this fraction of max(1, |expected|): keeps
+ * scores finite on a series that never moved. */
+#define DETECT_MIN_HALF_WIDTH 1e-9
+
+/* Every finite sample before now (anomalous ones flagged), and scratch,
+ * in one allocation. */
+typedef struct detect_work {
+    size_t n;
+    int64_t *t;
+    double *v;
+    unsigned char *flagged;
+    double *adjusted, *held_out;
+    double *scratch; /* 3 * count doubles */
+    int64_t *window_t;
+    double *window_adjusted, *window_held_out;
+    detect_season_work season;
+} detect_work;
+
+static void *work_alloc(detect_work *w, size_t count)
+{
+    size_t c = count ? count : 1;
+    size_t size = c * (2 * sizeof(int64_t) + 8 * sizeof(double) +
+                       sizeof(detect_phase_entry) + 1);
+    char *block = malloc(size);
+    if (!block)
+        return NULL;
+    memset(w, 0, sizeof *w);
+    w->season.entries = (detect_phase_entry *)block;
+    w->t = (int64_t *)(w->season.entries + c);
+    w->window_t = w->t + c;
+    w->v = (double *)(w->window_t + c);
+    w->adjusted = w->v + c;
+    w->held_out = w->adjusted + c;
+    w->window_adjusted = w->held_out + c;
+    w->window_held_out = w->window_adjusted + c;
+    w->season.projected = w->window_held_out + c;
+    w->scratch = w->season.projected + c; /* 2 * c: level fit */
+    w->season.scratch = w->scratch;
+    w->flagged = (unsigned char *)(w->scratch + 2 * c);
+    return block;
+}
+
+static size_t collect(detect_work *w, const history_sample *past, size_t count,
+                      int64_t now_ms)
+{
+    size_t usable = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!isfinite(past[i].value) || past[i].ts_ms >= now_ms)
+            continue;
+        w->t[w->n] = past[i].ts_ms;
+        w->v[w->n] = past[i].value;
+        w->flagged[w->n] = past[i].anomalous != 0;
+        usable += !past[i].anomalous;
+        w->n++;
+    }
+    return usable;
+}
+
+/* Median time between consecutive samples; 0 with fewer than 2. */
+static double median_spacing(const detect_work *w)
+{
+    if (w->n < 2)
+        return 0;
+    for (size_t i = 1; i < w->n; i++)
+        w->scratch[i - 1] = (double)(w->t[i] - w->t[i - 1]);
+    return detect_median_inplace(w->scratch, w->n - 1);
+}
+
+static uint32_t min_history(const anomaly_rule *rule)
+{
+    uint32_t n =
+        rule->min_history ? rule->min_history : DETECT_DEFAULT_MIN_HISTORY;
+    return n < 2 ? 2 : n;
+}
+
+/* Usable points before judging: min_history, and, for seasonal: auto,
+ * enough runs to see the cycle that the run spacing can show twice. */
+static uint32_t points_to_learn(const anomaly_rule *rule, double spacing_ms)
+{
+    uint32_t needed = min_history(rule);
+    if (rule->seasonal != RULE_SEASON_AUTO)
+        return needed;
+    int64_t cycle = detect_season_warmup_cycle_ms(spacing_ms);
+    if (cycle > 0) {
+        double runs = ceil(2.0 * (double)cycle / spacing_ms);
+        if (runs > DETECT_SEASON_POINTS)
+            runs = DETECT_SEASON_POINTS;
+        if (runs > needed)
+            needed = (uint32_t)runs;
+    }
+    return needed;
+}
 
 size_t detect_points_needed(const anomaly_rule *rule)
 {
-    (void)rule;
-    return DETECT_SEASON_POINTS;
+    if (!rule)
+        return 0;
+    size_t needed = rule->window_ms > 0
+                        ? DETECT_SEASON_POINTS
+                        : (rule->window_points ? rule->window_points
+                                               : DETECT_DEFAULT_WINDOW);
+    if (rule->seasonal != RULE_SEASON_NONE && needed < DETECT_SEASON_POINTS)
+        needed = DETECT_SEASON_POINTS;
+    if (needed < min_history(rule))
+        needed = min_history(rule);
+    return needed;
+}
+
+static double half_width(const anomaly_rule *rule, double expected,
+                         double spread)
+{
+    double z = rule->z > 0 ? rule->z : DETECT_DEFAULT_Z;
+    double width = z * spread;
+    double relative = rule->rel_floor * fabs(expected);
+    if (relative > width)
+        width = relative;
+    if (rule->floor.set && rule->floor.value > width)
+        width = rule->floor.value;
+    double least = DETECT_MIN_HALF_WIDTH * fmax(1.0, fabs(expected));
+    return width > least ? width : least;
+}
+
+static void set_band(const anomaly_rule *rule, double value, double expected,
+                     double half, detect_result *out)
+{
+    double z = rule->z > 0 ? rule->z : DETECT_DEFAULT_Z;
+    out->expected = expected;
+    out->scale = half / z;
+    out->score = (value - expected) / out->scale;
+    out->lower = expected - half;
+    out->upper = expected + half;
+}
+
+/* +1 or -1 when value is outside [lower, upper] on a side the rule
+ * watches; else 0. */
+static int outside(const anomaly_rule *rule, double value, double lower,
+                   double upper)
+{
+    if (value > upper && rule->direction != RULE_DIRECTION_BELOW)
+        return 1;
+    if (value < lower && rule->direction != RULE_DIRECTION_ABOVE)
+        return -1;
+    return 0;
+}
+
+static void open_episode(detect_result *out, int side, int64_t now_ms)
+{
+    out->fired = out->opened = 1;
+    out->side = side;
+    out->episode = (detect_episode){
+        1, now_ms, side, out->expected, out->scale, out->lower, out->upper};
+}
+
+/*
+ * An episode open before this run. The baseline it opened against is
+ * frozen: the values it flags stay out of later baselines, and its band's
+ * half-width is the one it opened with. expected is the current model's
+ * (the same level, but following the cycle or trend), or the frozen one
+ * when there is no model now. It stays open while the value stays beyond
+ * DETECT_CLOSE_FRACTION of that half-width on its side.
+ */
+static void continue_episode(const anomaly_rule *rule, double value,
+                             int64_t now_ms, const detect_episode *ep,
+                             int have_model, detect_result *out)
+{
+    double half = (ep->upper - ep->lower) / 2;
+    double expected = have_model ? out->expected : ep->expected;
+    double z = rule->z > 0 ? rule->z : DETECT_DEFAULT_Z;
+    if (!(half > 0))
+        half = ep->scale * z;
+    set_band(rule, value, expected, half, out);
+    double away = (value - expected) * ep->side;
+    if (away > DETECT_CLOSE_FRACTION * half) {
+        out->state = NBAQ_JUDGEMENT_OPEN;
+        out->fired = 1;
+        out->side = ep->side;
+        out->episode = *ep;
+        return;
+    }
+    out->state = NBAQ_JUDGEMENT_JUDGED;
+    out->closed = 1;
+    int side = outside(rule, value, out->lower, out->upper);
+    if (side)
+        open_episode(out, side, now_ms);
+}
+
+/*
+ * Warm-up: the usable values so far are too few. From
+ * DETECT_SUSPECT_MIN_POINTS of them on, a value beyond twice the rule's
+ * band around their median (at least the relative floor) is suspect, so
+ * that the host keeps it out of the baseline, unless the latest values
+ * were all suspect too: then the series has moved, and the new level is
+ * learnt rather than refused forever.
+ */
+static void learn(const anomaly_rule *rule, double value, detect_work *w,
+                  size_t usable, detect_result *out)
+{
+    out->state = NBAQ_JUDGEMENT_LEARNING;
+    out->points_used = (uint32_t)usable;
+    if (usable < DETECT_SUSPECT_MIN_POINTS)
+        return;
+    size_t m = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (!w->flagged[i])
+            w->adjusted[m++] = w->v[i];
+    double median = detect_median(w->adjusted, m, w->scratch);
+    double spread = detect_spread(w->adjusted, m, median, w->scratch);
+    out->constant = spread == 0;
+    set_band(rule, value, median, 2 * half_width(rule, median, spread), out);
+    int moved = w->n >= DETECT_SUSPECT_MIN_POINTS;
+    for (size_t k = 1; moved && k <= DETECT_SUSPECT_MIN_POINTS; k++)
+        moved = w->flagged[w->n - k];
+    out->suspect = !moved && (value < out->lower || value > out->upper);
+}
+
+/* The latest usable values of the rule's window, oldest first. */
+static size_t take_window(const anomaly_rule *rule, int64_t now_ms,
+                          detect_work *w)
+{
+    size_t limit = rule->window_ms > 0   ? w->n
+                   : rule->window_points ? rule->window_points
+                                         : DETECT_DEFAULT_WINDOW;
+    int64_t since = rule->window_ms > 0 ? now_ms - rule->window_ms : INT64_MIN;
+    size_t start = w->n, m = 0;
+    while (start > 0 && m < limit && w->t[start - 1] >= since) {
+        start--;
+        m += !w->flagged[start];
+    }
+    size_t j = 0;
+    for (size_t k = start; k < w->n; k++) {
+        if (w->flagged[k])
+            continue;
+        w->window_t[j] = w->t[k];
+        w->window_adjusted[j] = w->adjusted[k];
+        w->window_held_out[j] = w->held_out[k];
+        j++;
+    }
+    return j;
+}
+
+/* Robust spread of the held-out residuals around the level: each value is
+ * compared with a cycle it did not help estimate. */
+static double residual_spread(detect_work *w, size_t m,
+                              const detect_level *level, int64_t now_ms)
+{
+    size_t k = 0;
+    double *residuals = w->season.projected; /* free after the fit */
+    for (size_t i = 0; i < m; i++) {
+        if (isnan(w->window_held_out[i]))
+            continue;
+        residuals[k++] = w->window_held_out[i] -
+                         detect_level_at(level, now_ms, w->window_t[i]);
+    }
+    double center = detect_median(residuals, k, w->scratch);
+    return k ? detect_spread(residuals, k, center, w->scratch) : 0;
+}
+
+/* Fits the baseline: season, level and spread. 0, or -1 when the window
+ * or the configured phase holds too few values (out says LEARNING). */
+static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
+                        double spacing_ms, detect_work *w, detect_result *out)
+{
+    detect_season_fit season;
+    int rc = detect_season_fit_samples(w->t, w->v, w->n, now_ms, rule->seasonal,
+                                       spacing_ms, &w->season, w->adjusted,
+                                       w->held_out, &season);
+    out->season = season.name;
+    out->season_detected = season.detected;
+    size_t m = rc == 0 ? take_window(rule, now_ms, w) : 0;
+    if (rc != 0 || m < min_history(rule)) {
+        out->state = NBAQ_JUDGEMENT_LEARNING;
+        out->points_used = (uint32_t)m;
+        return -1;
+    }
+    detect_level level = detect_level_fit(w->window_t, w->window_adjusted, m,
+                                          now_ms, w->scratch);
+    double spread = residual_spread(w, m, &level, now_ms);
+    double expected = season.now_component + level.at_now;
+    out->state = NBAQ_JUDGEMENT_JUDGED;
+    out->points_used = (uint32_t)m;
+    out->trend = level.trend || season.slope != 0;
+    out->constant = spread == 0;
+    set_band(rule, value, expected, half_width(rule, expected, spread), out);
+    return 0;
+}
+
+static void result_init(detect_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->state = NBAQ_JUDGEMENT_NONE;
+    out->expected = out->scale = out->score = NAN;
+    out->lower = out->upper = NAN;
+    out->season = "none";
 }
 
 void detect_judge(const anomaly_rule *rule, double value, int64_t now_ms,
                   const history_sample *past, size_t count,
                   const detect_episode *open_before, detect_result *out)
 {
-    (void)rule, (void)value, (void)now_ms, (void)past, (void)count;
-    (void)open_before;
-    memset(out, 0, sizeof *out);
-    out->season = "none";
-}
-
-void detect_reason(const anomaly_rule *rule, double value,
-                   const detect_result *r, char *buf, size_t size)
-{
-    (void)rule, (void)value, (void)r;
-    snprintf(buf, size, "anomaly");
-}
-
-void detect_fill_evidence(const detect_result *r, nbaq_evidence *evidence)
-{
-    (void)r, (void)evidence;
+    result_init(out);
+    if (!rule || !rule->enabled || !isfinite(value))
+        return;
+    detect_work w;
+    void *block = work_alloc(&w, count);
+    if (!block)
+        return;
+    size_t usable = collect(&w, past, count, now_ms);
+    double spacing = median_spacing(&w);
+    out->points_needed = points_to_learn(rule, spacing);
+    int open = open_before && open_before->open;
+    int have_model = 0;
+    if (usable < out->points_needed)
+        learn(rule, value, &w, usable, out);
+    else
+        have_model = fit_baseline(rule, value, now_ms, spacing, &w, out) == 0;
+    if (open) {
+        continue_episode(rule, value, now_ms, open_before, have_model, out);
+        out->suspect = 0;
+    } else if (have_model) {
+        int side = outside(rule, value, out->lower, out->upper);
+        if (side)
+            open_episode(out, side, now_ms);
+    }
+    free(block);
 }
