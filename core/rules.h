@@ -31,6 +31,31 @@ typedef enum rule_better {
     RULE_BETTER_LOWER
 } rule_better;
 
+/* What a history rule does with a value on one side of its baseline (keys
+ * status_above, status_below). Zero is the default. */
+typedef enum rule_side {
+    RULE_SIDE_DEFAULT = 0, /* anomaly: its `status`; change: the bound's  */
+    RULE_SIDE_WARNING,     /* anomaly: WARNING; change: FAIL becomes one  */
+    RULE_SIDE_FAIL,        /* FAIL; change: the bound's status            */
+    RULE_SIDE_IGNORE       /* that side never fires                       */
+} rule_side;
+
+/* The status a side gives when its rule fires with fallback (the rule's
+ * own status); NBAQ_PASS when the side is ignored. */
+static inline nbaq_status rule_side_status(rule_side side, nbaq_status fallback)
+{
+    switch (side) {
+    case RULE_SIDE_WARNING:
+        return NBAQ_WARNING;
+    case RULE_SIDE_FAIL:
+        return NBAQ_FAIL;
+    case RULE_SIDE_IGNORE:
+        return NBAQ_PASS;
+    default:
+        return fallback;
+    }
+}
+
 /* An optional number from the config. */
 typedef struct rule_bound {
     int set;
@@ -49,9 +74,7 @@ typedef struct anomaly_rule {
     double rel_floor;     /* band half-width >= rel_floor * |expected| (0.05) */
     rule_season seasonal; /* default AUTO                                 */
     nbaq_status status;   /* status when it fires (default WARNING)        */
-    /* Status of a value above / below the baseline (status_above,
-     * status_below); NBAQ_PASS: that side is ignored. Default: status.  */
-    nbaq_status status_above, status_below;
+    rule_side status_above, status_below; /* a value above / below      */
     int64_t relearn_after_ms; /* > 0: an open condition this old ends and
                                  its values become the baseline          */
 } anomaly_rule;
@@ -63,10 +86,7 @@ typedef struct change_rule {
     rule_bound warn_pct, fail_pct; /* |percent change| at or above          */
     rule_bound warn_abs, fail_abs; /* |absolute change| at or above         */
     rule_direction direction;      /* ABOVE: rises only; BELOW: falls only  */
-    /* Cap on the status of a rise / a fall (status_above, status_below):
-     * FAIL keeps what the bound says, WARNING turns FAIL into WARNING,
-     * NBAQ_PASS ignores that side. Default FAIL.                         */
-    nbaq_status status_above, status_below;
+    rule_side status_above, status_below; /* caps a rise / a fall       */
     int64_t relearn_after_ms; /* as in anomaly_rule                       */
 } change_rule;
 

@@ -21,7 +21,6 @@ void anomaly_rule_defaults(anomaly_rule *rule)
     rule->rel_floor = 0.05;
     rule->seasonal = RULE_SEASON_AUTO;
     rule->status = NBAQ_WARNING;
-    rule->status_above = rule->status_below = NBAQ_WARNING;
 }
 
 static int read_bound(const ynode *node, const char *where, const char *key,
@@ -45,26 +44,24 @@ static int read_non_negative(const ynode *node, const char *where,
     return 0;
 }
 
-/* status_above / status_below: warning, fail or ignore (NBAQ_PASS). */
+/* status_above / status_below: warning, fail or ignore. */
 static int read_side_status(const ynode *node, const char *where,
-                            const char *label, nbaq_status *out, char *err,
+                            const char *label, rule_side *out, char *err,
                             size_t err_size)
 {
     static const char *const names[] = {"warning", "fail", "ignore", NULL};
-    static const nbaq_status statuses[] = {NBAQ_WARNING, NBAQ_FAIL, NBAQ_PASS};
     int choice = 0;
     if (yread_choice(node, where, label, names, &choice, err, err_size) != 0)
         return -1;
-    *out = statuses[choice];
+    *out = (rule_side)(RULE_SIDE_WARNING + choice);
     return 0;
 }
 
 /* The keys both history rules share: status_above, status_below and
  * relearn_after. 1: not one of them; 0: read; -1: error. */
 static int read_side_key(const ynode *v, const char *where, const char *rule,
-                         const char *key, nbaq_status *above,
-                         nbaq_status *below, int64_t *relearn_after_ms,
-                         char *err, size_t err_size)
+                         const char *key, rule_side *above, rule_side *below,
+                         int64_t *relearn_after_ms, char *err, size_t err_size)
 {
     char label[48];
     snprintf(label, sizeof label, "%s.%s", rule, key);
@@ -79,10 +76,10 @@ static int read_side_key(const ynode *v, const char *where, const char *rule,
 }
 
 static int check_sides(const ynode *node, const char *where, const char *rule,
-                       nbaq_status above, nbaq_status below, char *err,
+                       rule_side above, rule_side below, char *err,
                        size_t err_size)
 {
-    if (above == NBAQ_PASS && below == NBAQ_PASS)
+    if (above == RULE_SIDE_IGNORE && below == RULE_SIDE_IGNORE)
         return yread_fail(node, where, err, err_size,
                           "the %s rule ignores both sides (status_above and "
                           "status_below are both 'ignore')",
@@ -146,8 +143,6 @@ static int parse_anomaly(const ynode *node, const char *where,
     }
     char sub[400];
     snprintf(sub, sizeof sub, "in the anomaly rule %s", where);
-    /* NBAQ_UNKNOWN: not written; the rule's status then applies. */
-    nbaq_status above = NBAQ_UNKNOWN, below = NBAQ_UNKNOWN;
     if (yread_check_keys(node, keys, sub, err, err_size) != 0)
         return -1;
     for (size_t i = 0; i < node->count; i++) {
@@ -155,8 +150,9 @@ static int parse_anomaly(const ynode *node, const char *where,
         const ynode *v = node->pairs[i].value;
         int choice = 0;
         int64_t n = 0;
-        int rc = read_side_key(v, where, "anomaly", key, &above, &below,
-                               &rule->relearn_after_ms, err, err_size);
+        int rc = read_side_key(v, where, "anomaly", key, &rule->status_above,
+                               &rule->status_below, &rule->relearn_after_ms,
+                               err, err_size);
         if (rc <= 0) {
             if (rc < 0)
                 return -1;
@@ -201,8 +197,6 @@ static int parse_anomaly(const ynode *node, const char *where,
         if (rc != 0)
             return -1;
     }
-    rule->status_above = above == NBAQ_UNKNOWN ? rule->status : above;
-    rule->status_below = below == NBAQ_UNKNOWN ? rule->status : below;
     return check_sides(node, where, "anomaly", rule->status_above,
                        rule->status_below, err, err_size);
 }
@@ -217,7 +211,6 @@ static int parse_change(const ynode *node, const char *where, change_rule *rule,
     char sub[400];
     snprintf(sub, sizeof sub, "in the change rule %s", where);
     memset(rule, 0, sizeof *rule);
-    rule->status_above = rule->status_below = NBAQ_FAIL;
     if (yread_check_keys(node, keys, sub, err, err_size) != 0)
         return -1;
     for (size_t i = 0; i < node->count; i++) {

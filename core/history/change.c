@@ -75,12 +75,13 @@ void history_change_reason(const history_change_result *r, double previous,
              threshold);
 }
 
-/* The status of a change on one side after the rule's cap for that side
- * (status_above / status_below: PASS ignores it, WARNING caps FAIL). */
+/* The status of a change after the cap of its side (status_above /
+ * status_below: ignore drops it, warning turns FAIL into WARNING). */
 static nbaq_status side_capped(const change_rule *rule, double delta,
                                nbaq_status status)
 {
-    nbaq_status cap = delta > 0 ? rule->status_above : rule->status_below;
+    nbaq_status cap = rule_side_status(
+        delta > 0 ? rule->status_above : rule->status_below, NBAQ_FAIL);
     if (cap == NBAQ_PASS || status == NBAQ_PASS)
         return NBAQ_PASS;
     return cap == NBAQ_WARNING ? NBAQ_WARNING : status;
@@ -106,9 +107,9 @@ static int side_watched(const change_rule *rule, int side)
 {
     if (side > 0)
         return rule->direction != RULE_DIRECTION_BELOW &&
-               rule->status_above != NBAQ_PASS;
+               rule->status_above != RULE_SIDE_IGNORE;
     return rule->direction != RULE_DIRECTION_ABOVE &&
-           rule->status_below != NBAQ_PASS;
+           rule->status_below != RULE_SIDE_IGNORE;
 }
 
 void history_change_step(const change_rule *rule, double value, int64_t now_ms,

@@ -48,9 +48,9 @@ static anomaly_rule watched_sides(const anomaly_rule *rule)
 {
     anomaly_rule watched = *rule;
     int above = rule->direction != RULE_DIRECTION_BELOW &&
-                rule->status_above != NBAQ_PASS;
+                rule->status_above != RULE_SIDE_IGNORE;
     int below = rule->direction != RULE_DIRECTION_ABOVE &&
-                rule->status_below != NBAQ_PASS;
+                rule->status_below != RULE_SIDE_IGNORE;
     watched.direction = above && below ? RULE_DIRECTION_BOTH
                         : above        ? RULE_DIRECTION_ABOVE
                                        : RULE_DIRECTION_BELOW;
@@ -97,7 +97,9 @@ static void apply_anomaly(const anomaly_rule *rule, history_past *past,
         metric->anomalous = 1;
         detect_reason(&watched, metric->value, &r, reason, sizeof reason);
         verdict_add(verdict,
-                    r.side > 0 ? rule->status_above : rule->status_below,
+                    rule_side_status(r.side > 0 ? rule->status_above
+                                                : rule->status_below,
+                                     rule->status),
                     reason);
     }
 }

@@ -47,15 +47,16 @@ void test_store_creates_schema_once(void **state)
 {
     store_env *env = *state;
     history_store *store = open_store(env);
-    /* Version 2 adds the alert lifecycle's tables (alerts_schema.c). */
-    assert_int_equal(history_schema_version(), 2);
+    /* Version 2 adds the alert lifecycle's tables (alerts_schema.c), 3
+     * the detection evidence and episodes. */
+    assert_int_equal(history_schema_version(), 3);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 2);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 3);
     assert_string_equal(history_store_name(store), env->name);
     history_close(store);
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 2);
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 3);
     history_close(store);
 }
 
@@ -402,7 +403,7 @@ void test_store_newer_schema_is_refused(void **state)
     char expected[800];
     snprintf(expected, sizeof expected,
              "history store %s: schema version 99 is newer than this nbaq "
-             "supports (2); upgrade nbaq",
+             "supports (3); upgrade nbaq",
              env->name);
     assert_string_equal(err, expected);
 }

@@ -428,18 +428,18 @@ static void test_change_percent(void **state)
     assert_int_equal(r.status, NBAQ_FAIL);
     assert_near(-45, r.pct);
     char reason[200];
-    history_change_reason(&r, 120, reason, sizeof reason);
+    history_change_reason(&r, 120, 0, reason, sizeof reason);
     assert_string_equal(reason, "change: -45.0% vs previous 120 (fail_pct 40)");
     history_change_judge(&rule, 96, 1, 120, &r); /* -20%: at the bound */
     assert_int_equal(r.status, NBAQ_WARNING);
-    history_change_reason(&r, 120, reason, sizeof reason);
+    history_change_reason(&r, 120, 0, reason, sizeof reason);
     assert_string_equal(reason, "change: -20.0% vs previous 120 (warn_pct 20)");
     history_change_judge(&rule, 100, 1, 120, &r); /* -16.7% */
     assert_int_equal(r.status, NBAQ_PASS);
     assert_true(r.judged);
     history_change_judge(&rule, 180, 1, 120, &r); /* +50% */
     assert_int_equal(r.status, NBAQ_FAIL);
-    history_change_reason(&r, 120, reason, sizeof reason);
+    history_change_reason(&r, 120, 0, reason, sizeof reason);
     assert_string_equal(reason, "change: +50.0% vs previous 120 (fail_pct 40)");
 }
 
@@ -454,11 +454,11 @@ static void test_change_absolute(void **state)
     history_change_judge(&rule, 66, 1, 120, &r);
     assert_int_equal(r.status, NBAQ_FAIL);
     char reason[200];
-    history_change_reason(&r, 120, reason, sizeof reason);
+    history_change_reason(&r, 120, 0, reason, sizeof reason);
     assert_string_equal(reason, "change: -54 vs previous 120 (fail_abs 50)");
     history_change_judge(&rule, 130, 1, 120, &r);
     assert_int_equal(r.status, NBAQ_WARNING);
-    history_change_reason(&r, 120, reason, sizeof reason);
+    history_change_reason(&r, 120, 0, reason, sizeof reason);
     assert_string_equal(reason, "change: +10 vs previous 120 (warn_abs 10)");
 }
 
