@@ -232,8 +232,10 @@ static void annotate_points(nbaq_metric *metric, history_past *past,
         return;
     size_t count = past->point_count;
     if (isfinite(metric->value) && count < past->point_capacity) {
-        past->bands[count] = (nbaq_point_band){
-            metric->evidence.lower, metric->evidence.upper, metric->anomalous};
+        if (past->bands)
+            past->bands[count] =
+                (nbaq_point_band){metric->evidence.lower,
+                                  metric->evidence.upper, metric->anomalous};
         past->points[count++] = (nbaq_point){now_ms, metric->value};
     }
     metric->history = past->points;

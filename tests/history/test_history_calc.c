@@ -518,12 +518,19 @@ static void test_apply_rules_joins_reasons_and_takes_worst(void **state)
     m.name = "rows";
     m.value = 40;
     history_verdict v;
+    history_evidence_none(&m);
     history_apply_rules(&rule, &past, WED_1030, &m, &v);
     assert_int_equal(m.anomalous, 1);
     assert_int_equal(v.status, NBAQ_FAIL);
-    assert_string_equal(v.reason,
-                        "anomaly: 40 vs mean 100.0 (sd 1.7, z -36.1, n 30); "
-                        "change: -60.0% vs previous 100 (fail_pct 40)");
+    /* the anomaly's words are detect_reason's (test_detect); the change
+     * follows it */
+    const char *change = "; change: -60.0% vs previous 100 (fail_pct 40)";
+    assert_true(strncmp(v.reason, "anomaly: 40 ", 12) == 0);
+    assert_string_equal(v.reason + strlen(v.reason) - strlen(change), change);
+    /* the anomaly rule gives the evidence: a baseline near 100 */
+    assert_int_equal(m.evidence.state, NBAQ_JUDGEMENT_JUDGED);
+    assert_true(fabs(m.evidence.expected - 100) < 2);
+    assert_true(m.evidence.lower > 40 && m.evidence.lower < 100);
     m.value = 101;
     history_apply_rules(&rule, &past, WED_1030, &m, &v);
     assert_int_equal(m.anomalous, 0);
@@ -531,6 +538,88 @@ static void test_apply_rules_joins_reasons_and_takes_worst(void **state)
     assert_string_equal(v.reason, "");
     history_apply_rules(NULL, &past, WED_1030, &m, &v);
     assert_int_equal(v.status, NBAQ_PASS);
+}
+
+/* A change that stays away is measured from the value before it. */
+static void test_change_step_episode(void **state)
+{
+    (void)state;
+    change_rule rule = change_of(20, 40);
+    rule.status_above = RULE_SIDE_WARNING;
+    history_change_outcome c;
+    history_change_step(&rule, 50, WED_1030, 1, 100, NULL, &c);
+    assert_int_equal(c.status, NBAQ_FAIL);
+    assert_true(c.opened && !c.closed && !c.frozen);
+    /* band: the smallest bound, 20% of 100 */
+    assert_near(20, c.width);
+    assert_near(80, c.lower);
+    assert_near(120, c.upper);
+    assert_int_equal(c.episode.side, -1);
+    assert_near(100, c.episode.expected);
+    assert_int_equal(c.episode.opened_ms, WED_1030);
+
+    history_episode open = c.episode;
+    /* still 50, previous 50: against 100 it is still -50% */
+    history_change_step(&rule, 50, WED_1030 + HOUR, 1, 50, &open, &c);
+    assert_int_equal(c.status, NBAQ_FAIL);
+    assert_true(c.frozen && !c.opened && !c.closed);
+    char reason[200];
+    history_change_reason(&c.r, c.base, c.frozen, reason, sizeof reason);
+    assert_string_equal(reason, "change: -50.0% vs 100 before the change "
+                                "(fail_pct 40)");
+    /* 90: -10% from 100, inside the bounds: returned */
+    history_change_step(&rule, 90, WED_1030 + 2 * HOUR, 1, 50, &open, &c);
+    assert_int_equal(c.status, NBAQ_PASS);
+    assert_true(c.closed && !c.episode.open);
+
+    /* +50% reaches fail_pct; status_above: warning caps it */
+    history_change_step(&rule, 150, WED_1030, 1, 100, NULL, &c);
+    assert_int_equal(c.r.status, NBAQ_FAIL);
+    assert_int_equal(c.status, NBAQ_WARNING);
+    /* ignore: falls never fire, and the band has no lower side */
+    rule.status_below = RULE_SIDE_IGNORE;
+    history_change_step(&rule, 10, WED_1030, 1, 100, NULL, &c);
+    assert_int_equal(c.status, NBAQ_PASS);
+    assert_false(c.opened);
+    assert_true(isnan(c.lower));
+    assert_near(120, c.upper);
+    /* no previous value and no episode: not judged */
+    history_change_step(&rule, 10, WED_1030, 0, NAN, NULL, &c);
+    assert_false(c.r.judged);
+}
+
+/* Too little history: PASS, "learning (n of m values)", evidence says so. */
+static void test_apply_rules_learning(void **state)
+{
+    (void)state;
+    history_sample baseline[3];
+    pattern_past(baseline, 3, WED_1030, HOUR);
+    history_past past = HISTORY_PAST_INIT;
+    past.baseline = baseline;
+    past.baseline_count = 3;
+    metric_rule rule = {0};
+    rule.anomaly = anomaly_defaults();
+    rule.anomaly.seasonal = RULE_SEASON_NONE;
+    rule.anomaly.min_history = 7;
+    nbaq_metric m = {0};
+    m.value = 100;
+    history_verdict v;
+    history_evidence_none(&m);
+    history_apply_rules(&rule, &past, WED_1030, &m, &v);
+    assert_int_equal(v.status, NBAQ_PASS);
+    assert_string_equal(v.reason, "learning (3 of 7 values)");
+    assert_int_equal(m.evidence.state, NBAQ_JUDGEMENT_LEARNING);
+    assert_int_equal(m.evidence.points_used, 3);
+    assert_int_equal(m.evidence.points_needed, 7);
+
+    /* a change rule alone, without a previous value */
+    metric_rule change = {0};
+    change.change = change_of(20, 40);
+    history_past empty = HISTORY_PAST_INIT;
+    history_evidence_none(&m);
+    history_apply_rules(&change, &empty, WED_1030, &m, &v);
+    assert_string_equal(v.reason, "learning (0 of 1 values)");
+    assert_int_equal(m.evidence.state, NBAQ_JUDGEMENT_LEARNING);
 }
 
 static void test_annotate_windows_previous_and_points(void **state)
@@ -692,6 +781,8 @@ int main(void)
         cmocka_unit_test(test_change_percent),
         cmocka_unit_test(test_change_absolute),
         cmocka_unit_test(test_change_direction),
+        cmocka_unit_test(test_change_step_episode),
+        cmocka_unit_test(test_apply_rules_learning),
         cmocka_unit_test(test_change_previous_zero_missing_or_not_finite),
         cmocka_unit_test(test_apply_rules_joins_reasons_and_takes_worst),
         cmocka_unit_test(test_annotate_windows_previous_and_points),
