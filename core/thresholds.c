@@ -57,24 +57,6 @@ static int read_side_status(const ynode *node, const char *where,
     return 0;
 }
 
-/* The keys both history rules share: status_above, status_below and
- * relearn_after. 1: not one of them; 0: read; -1: error. */
-static int read_side_key(const ynode *v, const char *where, const char *rule,
-                         const char *key, rule_side *above, rule_side *below,
-                         int64_t *relearn_after_ms, char *err, size_t err_size)
-{
-    char label[48];
-    snprintf(label, sizeof label, "%s.%s", rule, key);
-    if (strcmp(key, "status_above") == 0)
-        return read_side_status(v, where, label, above, err, err_size);
-    if (strcmp(key, "status_below") == 0)
-        return read_side_status(v, where, label, below, err, err_size);
-    if (strcmp(key, "relearn_after") == 0)
-        return yread_duration(v, where, label, 1000, relearn_after_ms, err,
-                              err_size);
-    return 1;
-}
-
 static int check_sides(const ynode *node, const char *where, const char *rule,
                        rule_side above, rule_side below, char *err,
                        size_t err_size)
@@ -85,6 +67,32 @@ static int check_sides(const ynode *node, const char *where, const char *rule,
                           "status_below are both 'ignore')",
                           rule);
     return 0;
+}
+
+/* The keys both history rules share, status_above, status_below and
+ * relearn_after, from the rule's mapping (its other keys are read by the
+ * rule's parser). 0, or -1 with err. */
+static int read_side_keys(const ynode *node, const char *where,
+                          const char *rule, rule_side *above, rule_side *below,
+                          int64_t *relearn_after_ms, char *err, size_t err_size)
+{
+    for (size_t i = 0; i < node->count; i++) {
+        const char *key = node->pairs[i].key->text;
+        const ynode *v = node->pairs[i].value;
+        char label[48];
+        snprintf(label, sizeof label, "%s.%s", rule, key);
+        int rc = 0;
+        if (strcmp(key, "status_above") == 0)
+            rc = read_side_status(v, where, label, above, err, err_size);
+        else if (strcmp(key, "status_below") == 0)
+            rc = read_side_status(v, where, label, below, err, err_size);
+        else if (strcmp(key, "relearn_after") == 0)
+            rc = yread_duration(v, where, label, 1000, relearn_after_ms, err,
+                                err_size);
+        if (rc != 0)
+            return -1;
+    }
+    return check_sides(node, where, rule, *above, *below, err, err_size);
 }
 
 /* window: a number of points ("30") or a duration ("7d"). */
@@ -150,15 +158,7 @@ static int parse_anomaly(const ynode *node, const char *where,
         const ynode *v = node->pairs[i].value;
         int choice = 0;
         int64_t n = 0;
-        int rc = read_side_key(v, where, "anomaly", key, &rule->status_above,
-                               &rule->status_below, &rule->relearn_after_ms,
-                               err, err_size);
-        if (rc <= 0) {
-            if (rc < 0)
-                return -1;
-            continue; /* a key both rules share, read */
-        }
-        rc = 0;
+        int rc = 0;
         if (strcmp(key, "z") == 0) {
             rc = yread_double(v, where, "anomaly.z", &rule->z, err, err_size);
             if (rc == 0 && !(rule->z > 0))
@@ -197,8 +197,9 @@ static int parse_anomaly(const ynode *node, const char *where,
         if (rc != 0)
             return -1;
     }
-    return check_sides(node, where, "anomaly", rule->status_above,
-                       rule->status_below, err, err_size);
+    return read_side_keys(node, where, "anomaly", &rule->status_above,
+                          &rule->status_below, &rule->relearn_after_ms, err,
+                          err_size);
 }
 
 static int parse_change(const ynode *node, const char *where, change_rule *rule,
@@ -218,16 +219,7 @@ static int parse_change(const ynode *node, const char *where, change_rule *rule,
         const ynode *v = node->pairs[i].value;
         char label[32];
         snprintf(label, sizeof label, "change.%s", key);
-        int choice = 0;
-        int rc = read_side_key(v, where, "change", key, &rule->status_above,
-                               &rule->status_below, &rule->relearn_after_ms,
-                               err, err_size);
-        if (rc <= 0) {
-            if (rc < 0)
-                return -1;
-            continue; /* a key both rules share, read */
-        }
-        rc = 0;
+        int rc = 0, choice = 0;
         if (strcmp(key, "warn_pct") == 0)
             rc = read_non_negative(v, where, label, &rule->warn_pct, err,
                                    err_size);
@@ -254,8 +246,9 @@ static int parse_change(const ynode *node, const char *where, change_rule *rule,
                           "the change rule sets none of warn_pct, fail_pct, "
                           "warn_abs, fail_abs");
     rule->enabled = 1;
-    return check_sides(node, where, "change", rule->status_above,
-                       rule->status_below, err, err_size);
+    return read_side_keys(node, where, "change", &rule->status_above,
+                          &rule->status_below, &rule->relearn_after_ms, err,
+                          err_size);
 }
 
 static int parse_rule(arena *mem, const ynode *key, const ynode *node,

@@ -13,10 +13,8 @@ docs/detection.md, not read from the output.
 import datetime
 import json
 import os
-import subprocess
 import sys
 import unittest
-import uuid
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
                                 "tests", "support"))
@@ -307,17 +305,7 @@ class PostgresDetect(DetectScenarios, unittest.TestCase):
 
     def setUp(self):
         super().setUp()
-        env = nbaq_test.service_env("postgres")
-        admin = env["NBAQ_TEST_PG_URL"]
-        name = "nbaq_detect_py_" + uuid.uuid4().hex[:12]
-        psql = os.path.join(env["NBAQ_TEST_PG_BINDIR"], "psql")
-        subprocess.run([psql, "-q", admin, "-c", f"CREATE DATABASE {name}"],
-                       check=True, capture_output=True)
-        self.addCleanup(subprocess.run,
-                        [psql, "-q", admin, "-c",
-                         f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-                        capture_output=True)
-        self.url = admin.rsplit("/", 1)[0] + "/" + name
+        self.url = nbaq_test.pg_database(self, "nbaq_detect_py_")
 
 
 if __name__ == "__main__":

@@ -501,14 +501,22 @@ static void test_change_previous_zero_missing_or_not_finite(void **state)
 
 /* ---- rules and annotations of one metric -------------------------------*/
 
+/* A past whose baseline is n hourly values of pattern_past before
+ * WED_1030, held in baseline. */
+static history_past past_of_pattern(history_sample *baseline, size_t n)
+{
+    pattern_past(baseline, n, WED_1030, HOUR);
+    history_past past = HISTORY_PAST_INIT;
+    past.baseline = baseline;
+    past.baseline_count = n;
+    return past;
+}
+
 static void test_apply_rules_joins_reasons_and_takes_worst(void **state)
 {
     (void)state;
     history_sample baseline[30];
-    pattern_past(baseline, 30, WED_1030, HOUR);
-    history_past past = HISTORY_PAST_INIT;
-    past.baseline = baseline;
-    past.baseline_count = 30;
+    history_past past = past_of_pattern(baseline, 30);
     past.has_previous = 1;
     past.previous = 100;
     metric_rule rule = {0};
@@ -593,10 +601,7 @@ static void test_apply_rules_learning(void **state)
 {
     (void)state;
     history_sample baseline[3];
-    pattern_past(baseline, 3, WED_1030, HOUR);
-    history_past past = HISTORY_PAST_INIT;
-    past.baseline = baseline;
-    past.baseline_count = 3;
+    history_past past = past_of_pattern(baseline, 3);
     metric_rule rule = {0};
     rule.anomaly = anomaly_defaults();
     rule.anomaly.seasonal = RULE_SEASON_NONE;

@@ -10,10 +10,8 @@ Expected numbers are worked out by hand in the comments.
 """
 import json
 import os
-import subprocess
 import sys
 import unittest
-import uuid
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
                                 "tests", "support"))
@@ -199,17 +197,7 @@ class PostgresHistory(HistoryScenarios, unittest.TestCase):
 
     def setUp(self):
         super().setUp()
-        env = nbaq_test.service_env("postgres")
-        admin = env["NBAQ_TEST_PG_URL"]
-        name = "nbaq_hist_py_" + uuid.uuid4().hex[:12]
-        psql = os.path.join(env["NBAQ_TEST_PG_BINDIR"], "psql")
-        subprocess.run([psql, "-q", admin, "-c", f"CREATE DATABASE {name}"],
-                       check=True, capture_output=True)
-        self.addCleanup(subprocess.run,
-                        [psql, "-q", admin, "-c",
-                         f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-                        capture_output=True)
-        self.url = admin.rsplit("/", 1)[0] + "/" + name
+        self.url = nbaq_test.pg_database(self, "nbaq_hist_py_")
 
     def test_unreachable_server_hides_password(self):
         url = "postgresql://nbaq:Hunter2Secret@127.0.0.1:1/nbaq"
