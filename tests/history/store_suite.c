@@ -32,6 +32,11 @@ static history_store *open_store(const store_env *env)
     return store;
 }
 
+static int64_t count_where(history_store *store, const char *table,
+                           const char *where);
+static void load_past(history_store *store, const metric_rule *rule,
+                      int64_t now, history_past *past);
+
 static metric_rule anomaly_change_rule(void)
 {
     metric_rule rule = {0};
@@ -59,6 +64,42 @@ void test_store_creates_schema_once(void **state)
     store = open_store(env);
     assert_int_equal(
         tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 3);
+    history_close(store);
+}
+
+/* A store written by the version before (schema 2) keeps its values and
+ * gains the evidence columns (NULL) and the episodes table when opened. */
+void test_store_migrates_version_2(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    tl_save_value(store, "orders", "rows", TL_WED_1030, 42, 1);
+    /* back to what version 2 had */
+    tl_exec(store, "DROP TABLE nbaq_episodes");
+    tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN expected");
+    tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN band_lower");
+    tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN band_upper");
+    tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN score");
+    tl_exec(store, "DELETE FROM nbaq_schema_version WHERE version = 3");
+    history_close(store);
+
+    store = open_store(env);
+    assert_int_equal(
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 3);
+    assert_int_equal(count_where(store, "nbaq_metric_values",
+                                 "value = 42 AND anomalous = 1"
+                                 " AND expected IS NULL AND score IS NULL"),
+                     1);
+    assert_int_equal(count_where(store, "nbaq_episodes", "1 = 1"), 0);
+    /* and the values read back as before */
+    metric_rule rule = anomaly_change_rule();
+    history_past past = HISTORY_PAST_INIT;
+    load_past(store, &rule, TL_WED_1030 + TL_HOUR, &past);
+    assert_int_equal(past.has_previous, 1);
+    assert_true(past.previous == 42);
+    assert_int_equal(past.bands[0].anomalous, 1);
+    assert_true(isnan(past.bands[0].lower));
+    history_past_free(&past);
     history_close(store);
 }
 
