@@ -210,7 +210,7 @@ static int trace(size_t family, unsigned index, int with_events)
         detect_judge(&rule, s.value[i], s.ts[i], past + from, i - from,
                      &episode, &r);
         episode = r.episode;
-        if (r.fired || r.suspect || r.closed) {
+        if (r.fired || r.suspect || r.closed || getenv("BENCH_TRACE_ALL")) {
             char reason[300];
             detect_reason(&rule, s.value[i], &r, reason, sizeof reason);
             printf("run %4zu%s%s%s %s\n", i, r.opened ? " opened" : "",

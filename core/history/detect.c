@@ -303,6 +303,35 @@ static double residual_spread(detect_work *w, size_t m,
     return detect_qn(residuals, k, w->scratch);
 }
 
+/*
+ * A departure too slow for the band: the mean residual of the latest
+ * DETECT_SUSTAIN_RUNS runs (this one included, none flagged) beyond z
+ * times its standard error, spread / sqrt(runs), on this value's side.
+ * Catches a drift before its values widen the spread that hides it.
+ */
+static int sustained_side(const anomaly_rule *rule, const detect_work *w,
+                          const detect_level *level, int64_t now_ms,
+                          double residual_now, double spread)
+{
+    if (w->n < DETECT_SUSTAIN_RUNS - 1 || !isfinite(residual_now) ||
+        !(spread > 0))
+        return 0;
+    double sum = residual_now;
+    for (size_t k = w->n - (DETECT_SUSTAIN_RUNS - 1); k < w->n; k++) {
+        if (w->flagged[k])
+            return 0;
+        sum += w->adjusted[k] - detect_level_at(level, now_ms, w->t[k]);
+    }
+    double mean = sum / DETECT_SUSTAIN_RUNS;
+    double limit = z_limit(rule) * spread / sqrt(DETECT_SUSTAIN_RUNS);
+    int side = mean > limit ? 1 : mean < -limit ? -1 : 0;
+    if (side * residual_now <= 0 ||
+        (side > 0 && rule->direction == RULE_DIRECTION_BELOW) ||
+        (side < 0 && rule->direction == RULE_DIRECTION_ABOVE))
+        return 0;
+    return side;
+}
+
 /* Fits the baseline: season, level and spread. 0, or -1 when the window
  * or the configured phase holds too few values (out says LEARNING). */
 static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
@@ -331,6 +360,9 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     out->constant = spread == 0;
     set_band(rule, value, expected, half_width(rule, expected, spread), space,
              out);
+    out->sustained =
+        sustained_side(rule, w, &level, now_ms,
+                       detect_space_to(space, value) - expected, spread);
     return 0;
 }
 
@@ -373,6 +405,8 @@ void detect_judge(const anomaly_rule *rule, double value, int64_t now_ms,
         out->suspect = 0;
     } else if (have_model) {
         int side = outside(rule, value, out->lower, out->upper);
+        if (!side)
+            side = out->sustained;
         if (side)
             open_episode(out, side, now_ms);
     }
