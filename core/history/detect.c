@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "detect_level.h"
@@ -303,30 +304,56 @@ static double residual_spread(detect_work *w, size_t m,
     return detect_qn(residuals, k, w->scratch);
 }
 
-/*
- * A departure too slow for the band: the mean residual of the latest
- * DETECT_SUSTAIN_RUNS runs (this one included, none flagged) beyond z
- * times its standard error, spread / sqrt(runs), on this value's side.
- * Catches a drift before its values widen the spread that hides it.
- */
-static int sustained_side(const anomaly_rule *rule, const detect_work *w,
-                          const detect_level *level, int64_t now_ms,
-                          double residual_now, double spread)
+/* Mean residual of the latest DETECT_SUSTAIN_RUNS runs (this one's
+ * included) against level; NAN when one of them was flagged. */
+static double recent_mean_residual(const detect_work *w,
+                                   const detect_level *level, int64_t now_ms,
+                                   double residual_now)
 {
-    if (w->n < DETECT_SUSTAIN_RUNS - 1 || !isfinite(residual_now) ||
-        !(spread > 0))
-        return 0;
     double sum = residual_now;
     for (size_t k = w->n - (DETECT_SUSTAIN_RUNS - 1); k < w->n; k++) {
         if (w->flagged[k])
-            return 0;
+            return NAN;
         sum += w->adjusted[k] - detect_level_at(level, now_ms, w->t[k]);
     }
-    double mean = sum / DETECT_SUSTAIN_RUNS;
+    return sum / DETECT_SUSTAIN_RUNS;
+}
+
+static int side_of(double mean, double limit)
+{
+    return mean > limit ? 1 : mean < -limit ? -1 : 0;
+}
+
+/*
+ * A departure too slow for the band: the mean residual of the latest
+ * DETECT_SUSTAIN_RUNS runs (this one included, none flagged) beyond z
+ * times its standard error, spread / sqrt(runs), on this value's side,
+ * against both the chosen level and the other one (trend or flat), so
+ * that a weak steady trend the chosen model left out is not a drift.
+ * Catches a drift before its values widen the spread that hides it.
+ */
+static int sustained_side(const anomaly_rule *rule, const detect_work *w,
+                          const detect_level *levels, int64_t now_ms,
+                          double value_in_space, double spread)
+{
+    if (w->n < DETECT_SUSTAIN_RUNS - 1 || !isfinite(value_in_space) ||
+        !(spread > 0))
+        return 0;
     double limit = z_limit(rule) * spread / sqrt(DETECT_SUSTAIN_RUNS);
-    int side = mean > limit ? 1 : mean < -limit ? -1 : 0;
-    if (side * residual_now <= 0 ||
-        (side > 0 && rule->direction == RULE_DIRECTION_BELOW) ||
+    int side = 0;
+    for (int k = 0; k < 2; k++) {
+        double now_residual = value_in_space - levels[k].at_now;
+        double mean = recent_mean_residual(w, &levels[k], now_ms, now_residual);
+        int s = isnan(mean) ? 0 : side_of(mean, limit);
+        if (getenv("DETECT_DEBUG"))
+            fprintf(stderr, "  k%d level %g slope %g mean %g limit %g now %g\n",
+                    k, levels[k].at_now, levels[k].slope * 86400000, mean,
+                    limit, now_residual);
+        if (s == 0 || s * now_residual <= 0 || (k == 1 && s != side))
+            return 0;
+        side = s;
+    }
+    if ((side > 0 && rule->direction == RULE_DIRECTION_BELOW) ||
         (side < 0 && rule->direction == RULE_DIRECTION_ABOVE))
         return 0;
     return side;
@@ -353,6 +380,8 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     detect_level level = detect_level_fit(w->window_t, w->window_adjusted, m,
                                           now_ms, w->scratch);
     double spread = residual_spread(w, m, &level, now_ms);
+    if (space->kind == DETECT_SPACE_SQRT && spread < DETECT_SQRT_POISSON_SD)
+        spread = DETECT_SQRT_POISSON_SD;
     double expected = season.now_component + level.at_now;
     out->state = NBAQ_JUDGEMENT_JUDGED;
     out->points_used = (uint32_t)m;
@@ -360,9 +389,13 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     out->constant = spread == 0;
     set_band(rule, value, expected, half_width(rule, expected, spread), space,
              out);
-    out->sustained =
-        sustained_side(rule, w, &level, now_ms,
-                       detect_space_to(space, value) - expected, spread);
+    detect_level levels[2] = {
+        level, detect_level_other(w->window_t, w->window_adjusted, m,
+                                  DETECT_SUSTAIN_RUNS - 1, now_ms, &level,
+                                  w->scratch)};
+    out->sustained = sustained_side(
+        rule, w, levels, now_ms,
+        detect_space_to(space, value) - season.now_component, spread);
     return 0;
 }
 

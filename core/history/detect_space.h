@@ -13,6 +13,10 @@
  * this many quanta are small counts (Poisson-like noise). */
 #define DETECT_SMALL_COUNT 100.0
 
+/* The spread of Poisson counts on that square root: counts never vary less,
+ * and a robust spread of few distinct values underestimates it. */
+#define DETECT_SQRT_POISSON_SD 1.0
+
 typedef enum detect_space_kind {
     DETECT_SPACE_LINEAR = 0,
     DETECT_SPACE_SQRT, /* 2 sqrt(x / q + 3/8)                      */
