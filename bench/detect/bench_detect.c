@@ -2,9 +2,11 @@
  * bench_detect - the anomaly rule (core/history/detect.c) against the
  * labelled corpus (corpus.c) and four baselines (baselines.c).
  *
- *   bench_detect table [SERIES]   recall, delay and false alarms per family
- *                                 and detector; SERIES clean and SERIES
- *                                 eventful series per family (default 10)
+ *   bench_detect table [SERIES [Z]]  recall, delay and false alarms per
+ *                                 family and detector; SERIES clean and
+ *                                 SERIES eventful series per family
+ *                                 (default 10); Z: nbaq's z (default: the
+ *                                 rule's default)
  *   bench_detect trace F I [events]  why nbaq fires on series I of family
  *                                 F (0-based), clean or with events
  *   bench_detect speed            CPU time of one detect_judge over 1,000
@@ -160,10 +162,12 @@ static void print_row(const char *family, const char *name, const score *sc)
            family, name, sc->caught, sc->events, recall, delay, clean, outside);
 }
 
-static int table(unsigned series)
+static int table(unsigned series, double z)
 {
     anomaly_rule rule;
     anomaly_rule_defaults(&rule);
+    if (z > 0)
+        rule.z = z;
     printf("| family         | detector     | recall           | delay "
            "mean/max | FA/1000 clean | FA/1000 between events |\n");
     printf("|----------------|--------------|------------------|---------"
@@ -271,7 +275,8 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "table";
     if (strcmp(mode, "table") == 0) {
         unsigned series = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 10;
-        return table(series ? series : 10);
+        double z = argc > 3 ? strtod(argv[3], NULL) : 0;
+        return table(series ? series : 10, z);
     }
     if (strcmp(mode, "speed") == 0) {
         return time_judge(0, "flat series (window 1000)") ||
@@ -281,7 +286,7 @@ int main(int argc, char **argv)
         return trace(strtoul(argv[2], NULL, 10),
                      (unsigned)strtoul(argv[3], NULL, 10),
                      argc > 4 && strcmp(argv[4], "events") == 0);
-    fprintf(stderr, "usage: bench_detect table [SERIES] | speed | trace "
+    fprintf(stderr, "usage: bench_detect table [SERIES [Z]] | speed | trace "
                     "FAMILY INDEX [events]\n");
     return 2;
 }
