@@ -99,20 +99,18 @@ static uint32_t min_history(const anomaly_rule *rule)
 }
 
 /* Usable points before judging: min_history, and, for seasonal: auto,
- * enough runs to see the cycle that the run spacing can show twice. */
+ * enough runs to see twice the cycle that the run spacing can show, when
+ * that many fit in DETECT_SEASON_POINTS (runs a minute apart cannot show
+ * a daily cycle in the history the rule reads). */
 static uint32_t points_to_learn(const anomaly_rule *rule, double spacing_ms)
 {
     uint32_t needed = min_history(rule);
     if (rule->seasonal != RULE_SEASON_AUTO)
         return needed;
     int64_t cycle = detect_season_warmup_cycle_ms(spacing_ms);
-    if (cycle > 0) {
-        double runs = ceil(2.0 * (double)cycle / spacing_ms);
-        if (runs > DETECT_SEASON_POINTS)
-            runs = DETECT_SEASON_POINTS;
-        if (runs > needed)
-            needed = (uint32_t)runs;
-    }
+    double runs = cycle > 0 ? ceil(2.0 * (double)cycle / spacing_ms) : 0;
+    if (runs <= DETECT_SEASON_POINTS && runs > needed)
+        needed = (uint32_t)runs;
     return needed;
 }
 
@@ -379,7 +377,8 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     detect_level level = detect_level_fit(w->window_t, w->window_adjusted, m,
                                           now_ms, w->scratch);
     double spread = residual_spread(w, m, &level, now_ms);
-    if (space->kind == DETECT_SPACE_SQRT && spread < DETECT_SQRT_POISSON_SD)
+    if (space->kind == DETECT_SPACE_SQRT && space->poisson &&
+        spread < DETECT_SQRT_POISSON_SD)
         spread = DETECT_SQRT_POISSON_SD;
     double expected = season.now_component + level.at_now;
     out->state = NBAQ_JUDGEMENT_JUDGED;

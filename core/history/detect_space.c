@@ -36,9 +36,22 @@ static double quantum_of(const double *v, size_t n)
     return q;
 }
 
+/* Variance over mean of v[0..n) in units of q (the index of dispersion;
+ * 1 for Poisson counts). */
+static double dispersion(const double *v, size_t n, double q)
+{
+    double sum = 0, squares = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i] / q;
+    double mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        squares += (v[i] / q - mean) * (v[i] / q - mean);
+    return n > 1 && mean > 0 ? squares / (double)(n - 1) / mean : 0;
+}
+
 detect_space detect_space_choose(const double *v, size_t n, double *scratch)
 {
-    detect_space s = {DETECT_SPACE_LINEAR, 0};
+    detect_space s = {DETECT_SPACE_LINEAR, 0, 0};
     if (n == 0)
         return s;
     memcpy(scratch, v, n * sizeof *v);
@@ -50,6 +63,7 @@ detect_space detect_space_choose(const double *v, size_t n, double *scratch)
     if (q > 0 && median / q <= DETECT_SMALL_COUNT) {
         s.kind = DETECT_SPACE_SQRT;
         s.quantum = q;
+        s.poisson = dispersion(v, n, q) >= DETECT_POISSON_DISPERSION;
     } else if (scratch[0] > 0) {
         s.kind = DETECT_SPACE_LOG;
     }

@@ -23,9 +23,14 @@ typedef enum detect_space_kind {
     DETECT_SPACE_LOG
 } detect_space_kind;
 
+/* Counts whose variance is at least this fraction of their mean vary like
+ * Poisson counts (or more): their spread is floored at the Poisson one. */
+#define DETECT_POISSON_DISPERSION 0.5
+
 typedef struct detect_space {
     detect_space_kind kind;
     double quantum; /* SQRT: the counting unit (1, or 1e-5 for a rate) */
+    int poisson;    /* SQRT: the counts vary at least like Poisson counts */
 } detect_space;
 
 /* Chooses the space from v[0..n); scratch holds n doubles. */
