@@ -13,6 +13,7 @@
 #include "detect_level.h"
 #include "detect_robust.h"
 #include "detect_season.h"
+#include "detect_space.h"
 
 /* A band never narrower than this fraction of max(1, |expected|): keeps
  * scores finite on a series that never moved. */
@@ -26,17 +27,25 @@ typedef struct detect_work {
     double *v;
     unsigned char *flagged;
     double *adjusted, *held_out;
-    double *scratch; /* 3 * count doubles */
+    double *scratch; /* scratch_count(n) doubles */
     int64_t *window_t;
     double *window_adjusted, *window_held_out;
     detect_season_work season;
 } detect_work;
 
+/* The level fit needs 2 n; Qn needs one per pair of its points. */
+static size_t scratch_count(size_t n)
+{
+    size_t pairs = DETECT_QN_MAX_POINTS * (DETECT_QN_MAX_POINTS - 1) / 2;
+    return 2 * n > pairs ? 2 * n : pairs;
+}
+
 static void *work_alloc(detect_work *w, size_t count)
 {
     size_t c = count ? count : 1;
-    size_t size = c * (2 * sizeof(int64_t) + 8 * sizeof(double) +
-                       sizeof(detect_phase_entry) + 1);
+    size_t size = c * (2 * sizeof(int64_t) + 6 * sizeof(double) +
+                       sizeof(detect_phase_entry) + 1) +
+                  scratch_count(c) * sizeof(double);
     char *block = malloc(size);
     if (!block)
         return NULL;
@@ -50,9 +59,9 @@ static void *work_alloc(detect_work *w, size_t count)
     w->window_adjusted = w->held_out + c;
     w->window_held_out = w->window_adjusted + c;
     w->season.projected = w->window_held_out + c;
-    w->scratch = w->season.projected + c; /* 2 * c: level fit */
+    w->scratch = w->season.projected + c;
     w->season.scratch = w->scratch;
-    w->flagged = (unsigned char *)(w->scratch + 2 * c);
+    w->flagged = (unsigned char *)(w->scratch + scratch_count(c));
     return block;
 }
 
@@ -90,20 +99,18 @@ static uint32_t min_history(const anomaly_rule *rule)
 }
 
 /* Usable points before judging: min_history, and, for seasonal: auto,
- * enough runs to see the cycle that the run spacing can show twice. */
+ * enough runs to see twice the cycle that the run spacing can show, when
+ * that many fit in DETECT_SEASON_POINTS (runs a minute apart cannot show
+ * a daily cycle in the history the rule reads). */
 static uint32_t points_to_learn(const anomaly_rule *rule, double spacing_ms)
 {
     uint32_t needed = min_history(rule);
     if (rule->seasonal != RULE_SEASON_AUTO)
         return needed;
     int64_t cycle = detect_season_warmup_cycle_ms(spacing_ms);
-    if (cycle > 0) {
-        double runs = ceil(2.0 * (double)cycle / spacing_ms);
-        if (runs > DETECT_SEASON_POINTS)
-            runs = DETECT_SEASON_POINTS;
-        if (runs > needed)
-            needed = (uint32_t)runs;
-    }
+    double runs = cycle > 0 ? ceil(2.0 * (double)cycle / spacing_ms) : 0;
+    if (runs <= DETECT_SEASON_POINTS && runs > needed)
+        needed = (uint32_t)runs;
     return needed;
 }
 
@@ -122,29 +129,46 @@ size_t detect_points_needed(const anomaly_rule *rule)
     return needed;
 }
 
-static double half_width(const anomaly_rule *rule, double expected,
-                         double spread)
+static double z_limit(const anomaly_rule *rule)
 {
-    double z = rule->z > 0 ? rule->z : DETECT_DEFAULT_Z;
-    double width = z * spread;
-    double relative = rule->rel_floor * fabs(expected);
-    if (relative > width)
-        width = relative;
-    if (rule->floor.set && rule->floor.value > width)
-        width = rule->floor.value;
-    double least = DETECT_MIN_HALF_WIDTH * fmax(1.0, fabs(expected));
+    return rule->z > 0 ? rule->z : DETECT_DEFAULT_Z;
+}
+
+/* Half-width of the band in the model's space: z robust spreads, never 0
+ * (keeps scores finite on a series that never moved). */
+static double half_width(const anomaly_rule *rule, double center, double spread)
+{
+    double width = z_limit(rule) * spread;
+    double least = DETECT_MIN_HALF_WIDTH * fmax(1.0, fabs(center));
     return width > least ? width : least;
 }
 
-static void set_band(const anomaly_rule *rule, double value, double expected,
-                     double half, detect_result *out)
+/* Fills expected, band, scale and score from the band [lower, upper]
+ * around expected, widened to the relative and absolute floors. scale is
+ * the band's half-width on the value's side over z, so that |score| > z
+ * exactly outside the band. */
+static void fill_band(const anomaly_rule *rule, double value, double expected,
+                      double lower, double upper, detect_result *out)
 {
-    double z = rule->z > 0 ? rule->z : DETECT_DEFAULT_Z;
+    double floor = rule->rel_floor * fabs(expected);
+    if (rule->floor.set && rule->floor.value > floor)
+        floor = rule->floor.value;
     out->expected = expected;
-    out->scale = half / z;
-    out->score = (value - expected) / out->scale;
-    out->lower = expected - half;
-    out->upper = expected + half;
+    out->lower = fmin(lower, expected - floor);
+    out->upper = fmax(upper, expected + floor);
+    double side =
+        value >= expected ? out->upper - expected : expected - out->lower;
+    out->scale = side / z_limit(rule);
+    out->score = out->scale > 0 ? (value - expected) / out->scale : 0;
+}
+
+/* The band center +- half in the model's space, back in values. */
+static void set_band(const anomaly_rule *rule, double value, double center,
+                     double half, const detect_space *space, detect_result *out)
+{
+    fill_band(rule, value, detect_space_from(space, center),
+              detect_space_from(space, center - half),
+              detect_space_from(space, center + half), out);
 }
 
 /* +1 or -1 when value is outside [lower, upper] on a side the rule
@@ -169,24 +193,30 @@ static void open_episode(detect_result *out, int side, int64_t now_ms)
 
 /*
  * An episode open before this run. The baseline it opened against is
- * frozen: the values it flags stay out of later baselines, and its band's
- * half-width is the one it opened with. expected is the current model's
- * (the same level, but following the cycle or trend), or the frozen one
- * when there is no model now. It stays open while the value stays beyond
- * DETECT_CLOSE_FRACTION of that half-width on its side.
+ * frozen: the values it flags stay out of later baselines, and its band
+ * keeps its width. When the model follows a cycle or trend, the frozen
+ * band moves with the model's expected value (scaled in log space,
+ * shifted otherwise); with no model now, it stays where it was. The
+ * episode stays open while the value stays beyond DETECT_CLOSE_FRACTION
+ * of the band's half-width on its side; beyond the band on the other
+ * side, it closes and a new one opens.
  */
 static void continue_episode(const anomaly_rule *rule, double value,
                              int64_t now_ms, const detect_episode *ep,
-                             int have_model, detect_result *out)
+                             int have_model, const detect_space *space,
+                             detect_result *out)
 {
-    double half = (ep->upper - ep->lower) / 2;
-    double expected = have_model ? out->expected : ep->expected;
-    double z = rule->z > 0 ? rule->z : DETECT_DEFAULT_Z;
-    if (!(half > 0))
-        half = ep->scale * z;
-    set_band(rule, value, expected, half, out);
-    double away = (value - expected) * ep->side;
-    if (away > DETECT_CLOSE_FRACTION * half) {
+    double expected = ep->expected, lower = ep->lower, upper = ep->upper;
+    if (have_model && space->kind == DETECT_SPACE_LOG && ep->expected > 0) {
+        double ratio = out->expected / ep->expected;
+        expected *= ratio, lower *= ratio, upper *= ratio;
+    } else if (have_model) {
+        double shift = out->expected - ep->expected;
+        expected += shift, lower += shift, upper += shift;
+    }
+    fill_band(rule, value, expected, lower, upper, out);
+    double half = ep->side > 0 ? upper - expected : expected - lower;
+    if ((value - expected) * ep->side > DETECT_CLOSE_FRACTION * half) {
         out->state = NBAQ_JUDGEMENT_OPEN;
         out->fired = 1;
         out->side = ep->side;
@@ -195,7 +225,7 @@ static void continue_episode(const anomaly_rule *rule, double value,
     }
     out->state = NBAQ_JUDGEMENT_JUDGED;
     out->closed = 1;
-    int side = outside(rule, value, out->lower, out->upper);
+    int side = outside(rule, value, lower, upper);
     if (side)
         open_episode(out, side, now_ms);
 }
@@ -209,7 +239,7 @@ static void continue_episode(const anomaly_rule *rule, double value,
  * learnt rather than refused forever.
  */
 static void learn(const anomaly_rule *rule, double value, detect_work *w,
-                  size_t usable, detect_result *out)
+                  size_t usable, const detect_space *space, detect_result *out)
 {
     out->state = NBAQ_JUDGEMENT_LEARNING;
     out->points_used = (uint32_t)usable;
@@ -220,9 +250,10 @@ static void learn(const anomaly_rule *rule, double value, detect_work *w,
         if (!w->flagged[i])
             w->adjusted[m++] = w->v[i];
     double median = detect_median(w->adjusted, m, w->scratch);
-    double spread = detect_spread(w->adjusted, m, median, w->scratch);
+    double spread = detect_qn(w->adjusted, m, w->scratch);
     out->constant = spread == 0;
-    set_band(rule, value, median, 2 * half_width(rule, median, spread), out);
+    set_band(rule, value, median, 2 * half_width(rule, median, spread), space,
+             out);
     int moved = w->n >= DETECT_SUSPECT_MIN_POINTS;
     for (size_t k = 1; moved && k <= DETECT_SUSPECT_MIN_POINTS; k++)
         moved = w->flagged[w->n - k];
@@ -267,14 +298,69 @@ static double residual_spread(detect_work *w, size_t m,
         residuals[k++] = w->window_held_out[i] -
                          detect_level_at(level, now_ms, w->window_t[i]);
     }
-    double center = detect_median(residuals, k, w->scratch);
-    return k ? detect_spread(residuals, k, center, w->scratch) : 0;
+    return detect_qn(residuals, k, w->scratch);
+}
+
+/* Mean residual of the latest DETECT_SUSTAIN_RUNS runs (this one's
+ * included) against level; NAN when one of them was flagged. */
+static double recent_mean_residual(const detect_work *w,
+                                   const detect_level *level, int64_t now_ms,
+                                   double residual_now)
+{
+    double sum = residual_now;
+    for (size_t k = w->n - (DETECT_SUSTAIN_RUNS - 1); k < w->n; k++) {
+        if (w->flagged[k])
+            return NAN;
+        sum += w->adjusted[k] - detect_level_at(level, now_ms, w->t[k]);
+    }
+    return sum / DETECT_SUSTAIN_RUNS;
+}
+
+static int side_of(double mean, double limit)
+{
+    return mean > limit ? 1 : mean < -limit ? -1 : 0;
+}
+
+/*
+ * A departure too slow for the band: the mean residual of the latest
+ * DETECT_SUSTAIN_RUNS runs (this one included, none flagged) beyond z
+ * times its standard error, spread / sqrt(runs), on this value's side,
+ * against both the chosen level and the other one (trend or flat), so
+ * that a weak steady trend the chosen model left out is not a drift.
+ * Catches a drift before its values widen the spread that hides it.
+ */
+static int sustained_side(const anomaly_rule *rule, const detect_work *w,
+                          const detect_level *levels, int64_t now_ms,
+                          double value_in_space, double spread)
+{
+    if (w->n < DETECT_SUSTAIN_RUNS - 1 || !isfinite(value_in_space) ||
+        !(spread > 0))
+        return 0;
+    double limit = z_limit(rule) * spread / sqrt(DETECT_SUSTAIN_RUNS);
+    int side = 0;
+    for (int k = 0; k < 2; k++) {
+        double now_residual = value_in_space - levels[k].at_now;
+        double mean = recent_mean_residual(w, &levels[k], now_ms, now_residual);
+        int s = isnan(mean) ? 0 : side_of(mean, limit);
+        if (getenv("DETECT_DEBUG"))
+            fprintf(stderr, "  k%d level %g slope %g mean %g limit %g now %g\n",
+                    k, levels[k].at_now, levels[k].slope * 86400000, mean,
+                    limit, now_residual);
+        if (s == 0 || s * now_residual <= 0 || (k == 1 && s != side))
+            return 0;
+        side = s;
+    }
+    if ((side > 0 && rule->direction == RULE_DIRECTION_BELOW) ||
+        (side < 0 && rule->direction == RULE_DIRECTION_ABOVE))
+        return 0;
+    return side;
 }
 
 /* Fits the baseline: season, level and spread. 0, or -1 when the window
  * or the configured phase holds too few values (out says LEARNING). */
 static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
-                        double spacing_ms, detect_work *w, detect_result *out)
+                        double spacing_ms, const detect_space *space,
+                        detect_work *w, detect_result *out)
 {
     detect_season_fit season;
     int rc = detect_season_fit_samples(w->t, w->v, w->n, now_ms, rule->seasonal,
@@ -291,12 +377,23 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     detect_level level = detect_level_fit(w->window_t, w->window_adjusted, m,
                                           now_ms, w->scratch);
     double spread = residual_spread(w, m, &level, now_ms);
+    if (space->kind == DETECT_SPACE_SQRT && space->poisson &&
+        spread < DETECT_SQRT_POISSON_SD)
+        spread = DETECT_SQRT_POISSON_SD;
     double expected = season.now_component + level.at_now;
     out->state = NBAQ_JUDGEMENT_JUDGED;
     out->points_used = (uint32_t)m;
     out->trend = level.trend || season.slope != 0;
     out->constant = spread == 0;
-    set_band(rule, value, expected, half_width(rule, expected, spread), out);
+    set_band(rule, value, expected, half_width(rule, expected, spread), space,
+             out);
+    detect_level levels[2] = {
+        level, detect_level_other(w->window_t, w->window_adjusted, m,
+                                  DETECT_SUSTAIN_RUNS - 1, now_ms, &level,
+                                  w->scratch)};
+    out->sustained = sustained_side(
+        rule, w, levels, now_ms,
+        detect_space_to(space, value) - season.now_component, spread);
     return 0;
 }
 
@@ -324,16 +421,23 @@ void detect_judge(const anomaly_rule *rule, double value, int64_t now_ms,
     double spacing = median_spacing(&w);
     out->points_needed = points_to_learn(rule, spacing);
     int open = open_before && open_before->open;
+    detect_space space = detect_space_choose(w.v, w.n, w.scratch);
+    for (size_t i = 0; i < w.n; i++)
+        w.v[i] = detect_space_to(&space, w.v[i]);
     int have_model = 0;
     if (usable < out->points_needed)
-        learn(rule, value, &w, usable, out);
+        learn(rule, value, &w, usable, &space, out);
     else
-        have_model = fit_baseline(rule, value, now_ms, spacing, &w, out) == 0;
+        have_model =
+            fit_baseline(rule, value, now_ms, spacing, &space, &w, out) == 0;
     if (open) {
-        continue_episode(rule, value, now_ms, open_before, have_model, out);
+        continue_episode(rule, value, now_ms, open_before, have_model, &space,
+                         out);
         out->suspect = 0;
     } else if (have_model) {
         int side = outside(rule, value, out->lower, out->upper);
+        if (!side)
+            side = out->sustained;
         if (side)
             open_episode(out, side, now_ms);
     }

@@ -35,6 +35,8 @@
 #define DETECT_SEASON_POINTS 504
 /* Warm-up: a value is suspect from this many points on. */
 #define DETECT_SUSPECT_MIN_POINTS 3
+/* Runs whose mean residual the drift test judges. */
+#define DETECT_SUSTAIN_RUNS 5
 /* An open episode closes once |value - expected| <= this fraction of the
  * frozen band's half-width (hysteresis: it opened beyond 1.0). */
 #define DETECT_CLOSE_FRACTION 0.5
@@ -73,6 +75,9 @@ typedef struct detect_result {
     int season_detected;    /* 1: found in the history (seasonal: auto)   */
     int trend;              /* 1: a trend was fitted                      */
     int constant;           /* the baseline had no variation              */
+    int sustained;          /* +1/-1: the latest DETECT_SUSTAIN_RUNS values lean
+                               that way beyond chance (a drift), even inside
+                               the band                                         */
     detect_episode episode; /* the state after this value (persist it)   */
 } detect_result;
 

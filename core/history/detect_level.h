@@ -28,6 +28,14 @@ typedef struct detect_level {
 detect_level detect_level_fit(const int64_t *t, const double *v, size_t m,
                               int64_t now_ms, double *scratch);
 
+/* The model detect_level_fit did not choose: the flat one when it chose a
+ * trend, else the median-of-slopes trend, without its steadiness tests,
+ * of the values before the latest `recent` ones (so that a drift in them
+ * does not bend it). A slow departure must stand out from both. */
+detect_level detect_level_other(const int64_t *t, const double *v, size_t m,
+                                size_t recent, int64_t now_ms,
+                                const detect_level *chosen, double *scratch);
+
 /* The level at time t_ms. */
 double detect_level_at(const detect_level *level, int64_t now_ms, int64_t t_ms);
 

@@ -90,3 +90,31 @@ double detect_pair_slope(const int64_t *t, const double *v, size_t n,
     }
     return count ? detect_median_inplace(scratch, count) : 0;
 }
+
+double detect_mean_abs_dev(const double *v, size_t n, double center)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += fabs(v[i] - center);
+    return n ? sum / (double)n : 0;
+}
+
+double detect_qn(const double *v, size_t n, double *scratch)
+{
+    if (n > DETECT_QN_MAX_POINTS) {
+        v += n - DETECT_QN_MAX_POINTS;
+        n = DETECT_QN_MAX_POINTS;
+    }
+    if (n < 2)
+        return 0;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            scratch[count++] = fabs(v[i] - v[j]);
+    size_t h = n / 2 + 1;
+    size_t k = h * (h - 1) / 2;
+    double qn = DETECT_QN_TO_SD * select_kth(scratch, count, k - 1);
+    if (qn > 0)
+        return qn;
+    return detect_spread(v, n, detect_median(v, n, scratch), scratch);
+}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect.h"
 #include "history.h"
 
 /* ---- statistics ---------------------------------------------------------*/
@@ -55,33 +56,28 @@ const char *history_season_name(rule_season season);
 
 /* ---- anomaly ------------------------------------------------------------*/
 
-#define HISTORY_ANOMALY_DEFAULT_Z 3.0
-#define HISTORY_ANOMALY_DEFAULT_POINTS 30
-#define HISTORY_ANOMALY_DEFAULT_MIN_HISTORY 7
+/* The anomaly rule is detect_judge() (detect.h; docs/detection.md). These
+ * wrappers keep the 1.x call shape for callers that carry no episode:
+ * each judges as if none were open, over the samples it is given (fetch
+ * detect_points_needed() of them for season detection). */
+#define HISTORY_ANOMALY_DEFAULT_Z DETECT_DEFAULT_Z
+#define HISTORY_ANOMALY_DEFAULT_POINTS DETECT_DEFAULT_WINDOW
+#define HISTORY_ANOMALY_DEFAULT_MIN_HISTORY DETECT_DEFAULT_MIN_HISTORY
 
 typedef struct history_anomaly_result {
-    int judged; /* enough usable history and a finite, varying baseline   */
-    int fired;  /* the value is anomalous                                 */
-    size_t n;   /* baseline values used                                   */
-    double mean, sd, z;
+    int judged;           /* compared with a baseline (JUDGED or OPEN)    */
+    int fired;            /* the value is anomalous                       */
+    size_t n;             /* baseline values used                         */
+    double mean, sd, z;   /* expected value, scale and score (detect.h)   */
+    detect_result detect; /* the whole judgement                          */
 } history_anomaly_result;
 
-/*
- * Judges value against the baseline picked from past[0..count) (oldest
- * first): values that are not anomalous, finite, before now_ms, in
- * [now - window_ms, now) when window_ms > 0 else the latest window_points,
- * and of now_ms's season when seasonal. Not judged below min_history
- * (at least 2) values, when the baseline is constant (sd 0) or when value
- * is not finite. Fires when z = (value - mean) / sd exceeds the rule's z
- * strictly in the rule's direction, and |value - mean| >= floor (when
- * set). A zero z, window_points or min_history in the rule means its
- * default.
- */
+/* detect_judge(rule, value, now_ms, past, count, NULL, &out->detect). */
 void history_anomaly_judge(const anomaly_rule *rule, double value,
                            int64_t now_ms, const history_sample *past,
                            size_t count, history_anomaly_result *out);
 
-/* "anomaly: 40 vs mean 101.2 (sd 3.1, z -19.7, n 30)". */
+/* detect_reason() of out->detect. */
 void history_anomaly_reason(const anomaly_rule *rule, double value,
                             const history_anomaly_result *r, char *buf,
                             size_t size);

@@ -19,8 +19,7 @@ import nbaq_test  # noqa: E402
 
 TEST_PLUGIN_DIR = os.path.join(nbaq_test.BUILD_DIR, "test-plugins")
 
-# Eight earlier values: mean 100, squared deviations 0+4+4+1+1+0+4+4 = 18,
-# sample sd sqrt(18/7) = 1.604.
+# Eight earlier values: median 100 (the anomaly baseline), spread +-2.
 BASELINE = [100, 102, 98, 101, 99, 100, 102, 98]
 
 
@@ -80,17 +79,19 @@ class HistoryScenarios:
         self.assertEqual(len(rows["history"]), 8)
         self.assertEqual([p[1] for p in rows["history"]], BASELINE)
 
-        # 40: 60% under a baseline near 100 (docs/detection.md words the
-        # anomaly); change (40 - 98) / 98 = -59.2%
+        # 40 against the median 100 of the eight (docs/detection.md):
+        # -60%, far outside any band; change (40 - 98) / 98 = -59.2%
         proc, report, check, metrics = self.run_value(40)
         self.assertEqual(proc.returncode, 2, proc.stderr)
         rows = metrics["rows"]
         self.assertEqual(rows["status"], "FAIL")
         self.assertTrue(rows["anomalous"])
-        self.assertTrue(rows["reason"].startswith("anomaly: 40 "))
-        self.assertTrue(rows["reason"].endswith(
-            "; change: -59.2% vs previous 98 (fail_pct 40)"))
-        self.assertIn("anomaly: 40 ", check["message"])
+        anomaly, change = rows["reason"].split("; ")
+        self.assertTrue(anomaly.startswith("anomaly: 40 vs baseline 100.0 ("),
+                        anomaly)
+        self.assertTrue(anomaly.endswith(", 8 runs), -60.0%"), anomaly)
+        self.assertEqual(change, "change: -59.2% vs previous 98 (fail_pct 40)")
+        self.assertIn("anomaly: 40 vs baseline 100.0", check["message"])
         self.assertEqual(rows["previous"], 98)
         self.assertAlmostEqual(rows["change_pct"], -58 / 98 * 100, places=6)
         # all nine values are within the 24 h window: 800 + 40 = 840
