@@ -15,6 +15,9 @@
 #include "detect_season.h"
 #include "detect_space.h"
 
+/* Standard error of a median of n normal values: 1.2533 sigma / sqrt(n). */
+#define DETECT_MEDIAN_SE 1.2533
+
 /* A band never narrower than this fraction of max(1, |expected|): keeps
  * scores finite on a series that never moved. */
 #define DETECT_MIN_HALF_WIDTH 1e-9
@@ -79,6 +82,17 @@ static size_t collect(detect_work *w, const history_sample *past, size_t count,
         w->n++;
     }
     return usable;
+}
+
+/* The model's space, from the values not flagged (a flagged outlier says
+ * nothing of the noise). */
+static detect_space choose_space(detect_work *w)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (!w->flagged[i])
+            w->adjusted[m++] = w->v[i];
+    return detect_space_choose(w->adjusted, m, w->scratch);
 }
 
 /* Median time between consecutive samples; 0 with fewer than 2. */
@@ -301,19 +315,22 @@ static double residual_spread(detect_work *w, size_t m,
     return detect_qn(residuals, k, w->scratch);
 }
 
-/* Mean residual of the latest DETECT_SUSTAIN_RUNS runs (this one's
- * included) against level; NAN when one of them was flagged. */
-static double recent_mean_residual(const detect_work *w,
-                                   const detect_level *level, int64_t now_ms,
-                                   double residual_now)
+/* Median residual of the latest DETECT_SUSTAIN_RUNS runs (this one's
+ * included) against level; NAN when one of them was flagged. The median,
+ * not the mean: one wild value is the band's business, not a drift. */
+static double recent_median_residual(const detect_work *w,
+                                     const detect_level *level, int64_t now_ms,
+                                     double residual_now)
 {
-    double sum = residual_now;
+    double r[DETECT_SUSTAIN_RUNS];
+    size_t n = 0;
+    r[n++] = residual_now;
     for (size_t k = w->n - (DETECT_SUSTAIN_RUNS - 1); k < w->n; k++) {
         if (w->flagged[k])
             return NAN;
-        sum += w->adjusted[k] - detect_level_at(level, now_ms, w->t[k]);
+        r[n++] = w->adjusted[k] - detect_level_at(level, now_ms, w->t[k]);
     }
-    return sum / DETECT_SUSTAIN_RUNS;
+    return detect_median_inplace(r, n);
 }
 
 static int side_of(double mean, double limit)
@@ -322,9 +339,10 @@ static int side_of(double mean, double limit)
 }
 
 /*
- * A departure too slow for the band: the mean residual of the latest
+ * A departure too slow for the band: the median residual of the latest
  * DETECT_SUSTAIN_RUNS runs (this one included, none flagged) beyond z
- * times its standard error, spread / sqrt(runs), on this value's side,
+ * times its standard error, 1.2533 spread / sqrt(runs), on this value's
+ * side, with the value itself beyond the floors,
  * against both the chosen level and the other one (trend or flat), so
  * that a weak steady trend the chosen model left out is not a drift.
  * Catches a drift before its values widen the spread that hides it.
@@ -336,16 +354,14 @@ static int sustained_side(const anomaly_rule *rule, const detect_work *w,
     if (w->n < DETECT_SUSTAIN_RUNS - 1 || !isfinite(value_in_space) ||
         !(spread > 0))
         return 0;
-    double limit = z_limit(rule) * spread / sqrt(DETECT_SUSTAIN_RUNS);
+    double limit =
+        z_limit(rule) * DETECT_MEDIAN_SE * spread / sqrt(DETECT_SUSTAIN_RUNS);
     int side = 0;
     for (int k = 0; k < 2; k++) {
         double now_residual = value_in_space - levels[k].at_now;
-        double mean = recent_mean_residual(w, &levels[k], now_ms, now_residual);
-        int s = isnan(mean) ? 0 : side_of(mean, limit);
-        if (getenv("DETECT_DEBUG"))
-            fprintf(stderr, "  k%d level %g slope %g mean %g limit %g now %g\n",
-                    k, levels[k].at_now, levels[k].slope * 86400000, mean,
-                    limit, now_residual);
+        double median =
+            recent_median_residual(w, &levels[k], now_ms, now_residual);
+        int s = isnan(median) ? 0 : side_of(median, limit);
         if (s == 0 || s * now_residual <= 0 || (k == 1 && s != side))
             return 0;
         side = s;
@@ -421,7 +437,7 @@ void detect_judge(const anomaly_rule *rule, double value, int64_t now_ms,
     double spacing = median_spacing(&w);
     out->points_needed = points_to_learn(rule, spacing);
     int open = open_before && open_before->open;
-    detect_space space = detect_space_choose(w.v, w.n, w.scratch);
+    detect_space space = choose_space(&w);
     for (size_t i = 0; i < w.n; i++)
         w.v[i] = detect_space_to(&space, w.v[i]);
     int have_model = 0;
