@@ -123,9 +123,9 @@ class DetectScenarios:
         # so the band is [950, 1050]; score = (value - 1000) / scale.
         ev = rows["evidence"]
         self.assertEqual(ev["state"], state)
-        self.assertEqual(ev["expected"], 1000)
-        self.assertEqual(ev["lower"], 950)
-        self.assertEqual(ev["upper"], 1050)
+        self.assertAlmostEqual(ev["expected"], 1000, places=6)
+        self.assertAlmostEqual(ev["lower"], 950, places=6)
+        self.assertAlmostEqual(ev["upper"], 1050, places=6)
         self.assertGreater(ev["scale"], 0)
         self.assertAlmostEqual(ev["score"], (value - 1000) / ev["scale"])
         self.assertEqual(ev["season"], "none")
@@ -154,10 +154,10 @@ class DetectScenarios:
                          [1000] * (MIN_HISTORY + 1) + [600])
         self.assertEqual(bands[0], {"lower": None, "upper": None,
                                     "anomalous": False})
-        self.assertEqual(bands[-2], {"lower": 950, "upper": 1050,
-                                     "anomalous": False})
-        self.assertEqual(bands[-1], {"lower": 950, "upper": 1050,
-                                     "anomalous": True})
+        for band, flagged in ((bands[-2], False), (bands[-1], True)):
+            self.assertAlmostEqual(band["lower"], 950, places=6)
+            self.assertAlmostEqual(band["upper"], 1050, places=6)
+            self.assertIs(band["anomalous"], flagged)
         self.assertIn("expected 1000 [950, 1050]", self.text_report())
 
         for _ in range(2):  # still 600: the condition stays open
@@ -185,8 +185,9 @@ class DetectScenarios:
                          [False] * (MIN_HISTORY + 1) + [True] * 3 +
                          [False, True])
         self.assertIsNone(values[0]["expected"])
-        self.assertEqual((values[-1]["expected"], values[-1]["lower"],
-                          values[-1]["upper"]), (1000, 950, 1050))
+        for key, expected in (("expected", 1000), ("lower", 950),
+                              ("upper", 1050)):
+            self.assertAlmostEqual(values[-1][key], expected, places=6)
 
     def test_accept_closes_records_and_does_not_reopen(self):
         self.warm_up()
@@ -228,7 +229,7 @@ class DetectScenarios:
             self.assertNotIn("accepted by", rows["reason"])
         # 2 accepted + 4 new values: judged against the new level
         self.assertEqual(rows["evidence"]["state"], "judged")
-        self.assertEqual(rows["evidence"]["expected"], 600)
+        self.assertAlmostEqual(rows["evidence"]["expected"], 600, places=6)
         self.assertEqual(rows["evidence"]["accepted_at"], iso(accepted))
 
     def test_relearn_after_makes_the_new_level_the_baseline(self):
