@@ -294,6 +294,16 @@ class DetectScenarios:
         self.assertIn("change.status_below", proc.stderr)
         self.assertIn("loud", proc.stderr)
 
+        self.write_config(100, "anomaly: {status_above: ignore, "
+                               "status_below: ignore, relearn_after: 3d}")
+        proc = self.host(at_ms=T0_MS)
+        self.assertEqual(proc.returncode, 78)
+        self.assertIn("the anomaly rule ignores both sides", proc.stderr)
+        self.write_config(100, "anomaly: {relearn_after: soon}")
+        proc = self.host(at_ms=T0_MS)
+        self.assertEqual(proc.returncode, 78)
+        self.assertIn("anomaly.relearn_after", proc.stderr)
+
 
 class SqliteDetect(DetectScenarios, unittest.TestCase):
     def store_url(self):
