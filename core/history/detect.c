@@ -47,14 +47,15 @@ static void *work_alloc(detect_work *w, size_t count)
 {
     size_t c = count ? count : 1;
     size_t size = c * (2 * sizeof(int64_t) + 6 * sizeof(double) +
-                       sizeof(detect_phase_entry) + 1) +
+                       2 * sizeof(detect_phase_entry) + 1) +
                   scratch_count(c) * sizeof(double);
     char *block = malloc(size);
     if (!block)
         return NULL;
     memset(w, 0, sizeof *w);
     w->season.entries = (detect_phase_entry *)block;
-    w->t = (int64_t *)(w->season.entries + c);
+    w->season.sorted = w->season.entries + c;
+    w->t = (int64_t *)(w->season.sorted + c);
     w->window_t = w->t + c;
     w->v = (double *)(w->window_t + c);
     w->adjusted = w->v + c;
