@@ -67,6 +67,18 @@ static double wobble(size_t i)
     return 2 * (x - floor(x)) - 1;
 }
 
+/* A series with seasonal: none after `runs` daily values of level with
+ * +-noise (a fraction) of wobble. */
+static series *flat_series(double level, double noise, size_t runs)
+{
+    series *s = series_new();
+    s->rule.seasonal = RULE_SEASON_NONE;
+    for (size_t i = 0; i < runs; i++)
+        step(s, MONDAY + (int64_t)i * DAY,
+             round(level * (1 + noise * wobble(i))));
+    return s;
+}
+
 /* ---- stable series ---------------------------------------------------- */
 
 static void test_constant_series_catches_a_drop(void **state)
@@ -98,10 +110,7 @@ static void test_constant_series_catches_a_drop(void **state)
 static void test_constant_series_small_moves_pass(void **state)
 {
     (void)state;
-    series *s = series_new();
-    s->rule.seasonal = RULE_SEASON_NONE;
-    for (int i = 0; i < 10; i++)
-        step(s, MONDAY + i * DAY, 1000);
+    series *s = flat_series(1000, 0, 10);
     detect_result r = step(s, MONDAY + 10 * DAY, 1040); /* +4% < 5% */
     assert_false(r.fired);
     assert_true(r.score > 0 && r.score < s->rule.z);
@@ -362,12 +371,8 @@ static void test_configured_season_overrides_and_none_disables(void **state)
 static void test_level_shift_stays_open_then_closes(void **state)
 {
     (void)state;
-    series *s = series_new();
-    s->rule.seasonal = RULE_SEASON_NONE;
-    size_t i = 0;
-    for (; i < 60; i++)
-        step(s, MONDAY + (int64_t)i * DAY,
-             round(2000 * (1 + 0.02 * wobble(i))));
+    series *s = flat_series(2000, 0.02, 60);
+    size_t i = 60;
     detect_result first = step(s, MONDAY + (int64_t)i++ * DAY, 1200);
     assert_true(first.opened);
     detect_episode ep = first.episode;
@@ -399,11 +404,8 @@ static void test_level_shift_stays_open_then_closes(void **state)
 static void test_single_outlier_flagged_and_left_out(void **state)
 {
     (void)state;
-    series *s = series_new();
-    s->rule.seasonal = RULE_SEASON_NONE;
-    size_t i = 0;
-    for (; i < 40; i++)
-        step(s, MONDAY + (int64_t)i * DAY, round(300 * (1 + 0.03 * wobble(i))));
+    series *s = flat_series(300, 0.03, 40);
+    size_t i = 40;
     detect_result r = step(s, MONDAY + (int64_t)i++ * DAY, 900);
     assert_true(r.opened);
     assert_int_equal(r.side, 1);
@@ -418,12 +420,8 @@ static void test_single_outlier_flagged_and_left_out(void **state)
 static void test_gradual_drift_is_caught_during_the_ramp(void **state)
 {
     (void)state;
-    series *s = series_new();
-    s->rule.seasonal = RULE_SEASON_NONE;
-    size_t i = 0;
-    for (; i < 60; i++)
-        step(s, MONDAY + (int64_t)i * DAY,
-             round(8000 * (1 + 0.02 * wobble(i))));
+    series *s = flat_series(8000, 0.02, 60);
+    size_t i = 60;
     assert_int_equal(s->openings, 0);
     /* -2% a run for 20 runs */
     size_t caught = 0;
@@ -439,8 +437,7 @@ static void test_gradual_drift_is_caught_during_the_ramp(void **state)
 static void test_direction_keeps_one_side(void **state)
 {
     (void)state;
-    series *s = series_new();
-    s->rule.seasonal = RULE_SEASON_NONE;
+    series *s = flat_series(1000, 0, 0);
     s->rule.direction = RULE_DIRECTION_ABOVE;
     for (int i = 0; i < 10; i++)
         step(s, MONDAY + i * DAY, 1000);
@@ -471,10 +468,7 @@ static void test_points_needed(void **state)
 static void test_evidence_and_open_reason(void **state)
 {
     (void)state;
-    series *s = series_new();
-    s->rule.seasonal = RULE_SEASON_NONE;
-    for (int i = 0; i < 10; i++)
-        step(s, MONDAY + i * DAY, 1000);
+    series *s = flat_series(1000, 0, 10);
     step(s, MONDAY + 10 * DAY, 600);
     detect_result r = step(s, MONDAY + 11 * DAY, 620);
     nbaq_evidence e;
