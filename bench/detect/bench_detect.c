@@ -235,38 +235,55 @@ static double cpu_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Judges the last run of a 1,000-point series of `family`, repeatedly. */
-static int time_judge(size_t family, const char *label)
+#define SPEED_POINTS 1000
+#define SPEED_HOUR_MS 3600000LL
+
+/* 1,000 hourly values before now: a level of 1000 with +-2% noise, with
+ * or without a daily cycle of +-50%. */
+static void speed_series(int daily, history_sample *past, double *now_value,
+                         int64_t *now_ms)
+{
+    const int64_t start = 1767571200000LL; /* 2026-01-05T00:00:00Z */
+    for (size_t i = 0; i <= SPEED_POINTS; i++) {
+        double hour = (double)(i % 24);
+        double cycle = daily ? 0.5 * sin(2 * 3.14159265358979 * hour / 24) : 0;
+        double noise = 0.02 * sin((double)i * 12.9898) * cos((double)i * 4.1);
+        double v = round(1000 * (1 + cycle) * (1 + noise));
+        int64_t ts = start + (int64_t)i * SPEED_HOUR_MS;
+        if (i < SPEED_POINTS)
+            past[i] = (history_sample){ts, v, 0};
+        else
+            *now_value = v, *now_ms = ts;
+    }
+}
+
+/* CPU time of one detect_judge over the latest `points` of SPEED_POINTS
+ * past values, with a baseline window of `window` points (0: the default,
+ * 30), repeated. */
+static int time_judge(int daily, size_t points, uint32_t window,
+                      const char *label)
 {
     anomaly_rule rule;
     anomaly_rule_defaults(&rule);
-    rule.window_points = 1000; /* every point in the baseline */
-    bench_series s;
-    if (corpus_make(family, 0, 0, &s) != 0 || s.n < 1001) {
-        corpus_free(&s);
-        return -1;
-    }
-    history_sample *past = malloc(1000 * sizeof *past);
-    if (!past) {
-        corpus_free(&s);
-        return -1;
-    }
-    for (size_t i = 0; i < 1000; i++)
-        past[i] = (history_sample){s.ts[i], s.value[i], 0};
-    const int iterations = 10000;
+    if (window)
+        rule.window_points = window;
+    static history_sample past[SPEED_POINTS];
+    double value;
+    int64_t now_ms;
+    speed_series(daily, past, &value, &now_ms);
+    const int iterations = 5000;
     volatile int sink = 0;
     double start = cpu_seconds();
     for (int k = 0; k < iterations; k++) {
         detect_result r;
-        detect_judge(&rule, s.value[1000], s.ts[1000], past, 1000, NULL, &r);
+        detect_judge(&rule, value, now_ms, past + SPEED_POINTS - points, points,
+                     NULL, &r);
         sink += r.fired;
     }
     double per = (cpu_seconds() - start) / iterations;
-    printf("detect_judge, 1000 past points, %-32s %8.1f us  (10,000 "
-           "metrics: %.3f s)\n",
-           label, per * 1e6, per * 10000);
-    free(past);
-    corpus_free(&s);
+    printf("detect_judge, %4zu past points, window %4u, %-12s %7.1f us "
+           "(x 10,000 metrics: %.2f s)\n",
+           points, rule.window_points, label, per * 1e6, per * 10000);
     return 0;
 }
 
@@ -279,8 +296,12 @@ int main(int argc, char **argv)
         return table(series ? series : 10, z);
     }
     if (strcmp(mode, "speed") == 0) {
-        return time_judge(0, "flat series (window 1000)") ||
-               time_judge(4, "daily cycle, hourly (window 1000)");
+        return time_judge(0, SPEED_POINTS, 0, "no cycle") ||
+               time_judge(1, SPEED_POINTS, 0, "daily cycle") ||
+               time_judge(0, SPEED_POINTS, SPEED_POINTS, "no cycle") ||
+               time_judge(1, SPEED_POINTS, SPEED_POINTS, "daily cycle") ||
+               time_judge(0, DETECT_SEASON_POINTS, 0, "no cycle") ||
+               time_judge(1, DETECT_SEASON_POINTS, 0, "daily cycle");
     }
     if (strcmp(mode, "trace") == 0 && argc > 3)
         return trace(strtoul(argv[2], NULL, 10),

@@ -47,14 +47,15 @@ static void *work_alloc(detect_work *w, size_t count)
 {
     size_t c = count ? count : 1;
     size_t size = c * (2 * sizeof(int64_t) + 6 * sizeof(double) +
-                       sizeof(detect_phase_entry) + 1) +
+                       2 * sizeof(detect_phase_entry) + 1) +
                   scratch_count(c) * sizeof(double);
     char *block = malloc(size);
     if (!block)
         return NULL;
     memset(w, 0, sizeof *w);
     w->season.entries = (detect_phase_entry *)block;
-    w->t = (int64_t *)(w->season.entries + c);
+    w->season.sorted = w->season.entries + c;
+    w->t = (int64_t *)(w->season.sorted + c);
     w->window_t = w->t + c;
     w->v = (double *)(w->window_t + c);
     w->adjusted = w->v + c;
@@ -208,23 +209,23 @@ static void open_episode(detect_result *out, int side, int64_t now_ms)
 /*
  * An episode open before this run. The baseline it opened against is
  * frozen: the values it flags stay out of later baselines, and its band
- * keeps its width. When the model follows a cycle or trend, the frozen
- * band moves with the model's expected value (scaled in log space,
- * shifted otherwise); with no model now, it stays where it was. The
+ * keeps its width. When the model follows a cycle or trend (moving), the
+ * frozen band moves with the model's expected value (scaled in log space,
+ * shifted otherwise); otherwise it stays exactly where it was. The
  * episode stays open while the value stays beyond DETECT_CLOSE_FRACTION
  * of the band's half-width on its side; beyond the band on the other
  * side, it closes and a new one opens.
  */
 static void continue_episode(const anomaly_rule *rule, double value,
                              int64_t now_ms, const detect_episode *ep,
-                             int have_model, const detect_space *space,
+                             int moving, const detect_space *space,
                              detect_result *out)
 {
     double expected = ep->expected, lower = ep->lower, upper = ep->upper;
-    if (have_model && space->kind == DETECT_SPACE_LOG && ep->expected > 0) {
+    if (moving && space->kind == DETECT_SPACE_LOG && ep->expected > 0) {
         double ratio = out->expected / ep->expected;
         expected *= ratio, lower *= ratio, upper *= ratio;
-    } else if (have_model) {
+    } else if (moving) {
         double shift = out->expected - ep->expected;
         expected += shift, lower += shift, upper += shift;
     }
@@ -407,9 +408,14 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
         level, detect_level_other(w->window_t, w->window_adjusted, m,
                                   DETECT_SUSTAIN_RUNS - 1, now_ms, &level,
                                   w->scratch)};
-    out->sustained = sustained_side(
-        rule, w, levels, now_ms,
-        detect_space_to(space, value) - season.now_component, spread);
+    /* The drift test needs the value beyond the floors too; small counts
+     * are too lumpy for a median of five. */
+    double floor = fmax(rule->rel_floor * fabs(out->expected),
+                        rule->floor.set ? rule->floor.value : 0);
+    if (fabs(value - out->expected) > floor && space->kind != DETECT_SPACE_SQRT)
+        out->sustained = sustained_side(
+            rule, w, levels, now_ms,
+            detect_space_to(space, value) - season.now_component, spread);
     return 0;
 }
 
@@ -447,8 +453,8 @@ void detect_judge(const anomaly_rule *rule, double value, int64_t now_ms,
         have_model =
             fit_baseline(rule, value, now_ms, spacing, &space, &w, out) == 0;
     if (open) {
-        continue_episode(rule, value, now_ms, open_before, have_model, &space,
-                         out);
+        int moving = have_model && (out->trend || strcmp(out->season, "none"));
+        continue_episode(rule, value, now_ms, open_before, moving, &space, out);
         out->suspect = 0;
     } else if (have_model) {
         int side = outside(rule, value, out->lower, out->upper);

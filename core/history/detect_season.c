@@ -13,7 +13,7 @@
 #include "detect_season.h"
 
 #include <math.h>
-#include <stdlib.h>
+#include <string.h>
 
 #include "detect_robust.h"
 #include "history_calc.h"
@@ -23,6 +23,8 @@
 
 /* Share of the occupied phases that must hold 2 values or more. */
 #define PHASES_WITH_TWO 0.75
+/* See try_cycle. */
+#define TREND_NEGLIGIBLE 0.05
 /* A weekly cycle wins over a daily one only when clearly stronger. */
 #define WEEKLY_MARGIN 0.1
 
@@ -37,12 +39,30 @@ int64_t detect_season_warmup_cycle_ms(double spacing_ms)
     return 0;
 }
 
-static int by_phase_then_value(const void *a, const void *b)
+/* Sorts entries[0..n) by phase (counting sort: phases are below
+ * DETECT_MAX_PHASES) and each phase's run by value (insertion sort: runs
+ * are short). into: n entries of scratch. */
+static void sort_by_phase(detect_phase_entry *entries, size_t n,
+                          detect_phase_entry *into)
 {
-    const detect_phase_entry *x = a, *y = b;
-    if (x->phase != y->phase)
-        return (x->phase > y->phase) - (x->phase < y->phase);
-    return (x->value > y->value) - (x->value < y->value);
+    size_t start[DETECT_MAX_PHASES + 1] = {0};
+    for (size_t i = 0; i < n; i++)
+        start[entries[i].phase + 1]++;
+    for (size_t p = 0; p < DETECT_MAX_PHASES; p++)
+        start[p + 1] += start[p];
+    for (size_t i = 0; i < n; i++)
+        into[start[entries[i].phase]++] = entries[i];
+    for (size_t i = 1; i < n; i++) {
+        detect_phase_entry e = into[i];
+        size_t j = i;
+        while (j > 0 && into[j - 1].phase == e.phase &&
+               into[j - 1].value > e.value) {
+            into[j] = into[j - 1];
+            j--;
+        }
+        into[j] = e;
+    }
+    memcpy(entries, into, n * sizeof *entries);
 }
 
 /* The k-th of the sorted run x[0..c) once x[skip] is removed. */
@@ -80,7 +100,7 @@ static phase_pass split_by_phase(const int64_t *t, size_t n, int64_t now_ms,
     for (size_t i = 0; i < n; i++)
         w->entries[i] = (detect_phase_entry){history_season_key(t[i], key),
                                              w->projected[i], i};
-    qsort(w->entries, n, sizeof *w->entries, by_phase_then_value);
+    sort_by_phase(w->entries, n, w->sorted);
     int64_t now_phase = history_season_key(now_ms, key);
     for (size_t a = 0; a < n;) {
         size_t b = a;
@@ -147,8 +167,16 @@ static candidate try_cycle(const int64_t *t, const double *v, size_t n,
                            double *held_out)
 {
     candidate best = {key, name, 0, -INFINITY};
+    history_season_formula f = history_season_formula_of(key);
+    if (n < 2 || t[n - 1] - t[0] < 2 * f.unit_ms * f.modulus)
+        return best; /* not two cycles yet */
     double slopes[2] = {0, detect_pair_slope(t, v, n, w->scratch)};
-    for (int s = 0; s < 2; s++) {
+    /* A trend that moves the values less than TREND_NEGLIGIBLE of their
+     * spread over the history changes nothing: one pass. */
+    double moved = fabs(slopes[1]) * (double)(t[n - 1] - t[0]);
+    int passes =
+        moved > TREND_NEGLIGIBLE * detect_mean_abs_dev(v, n, v[n - 1]) ? 2 : 1;
+    for (int s = 0; s < passes; s++) {
         project(t, v, n, now_ms, slopes[s], w->projected);
         double strength =
             cycle_strength(t, n, now_ms, key, w, adjusted, held_out);

@@ -15,6 +15,9 @@
  * (as squared robust spreads), measured out of sample (leave one out). */
 #define DETECT_SEASON_STRENGTH 0.5
 
+/* Phases of a week of hours: the most any season key has. */
+#define DETECT_MAX_PHASES 168
+
 /* One sample placed in its phase; sorted by (phase, value). */
 typedef struct detect_phase_entry {
     int64_t phase;
@@ -25,6 +28,7 @@ typedef struct detect_phase_entry {
 /* Scratch for n samples, owned by the caller. */
 typedef struct detect_season_work {
     detect_phase_entry *entries; /* n                                    */
+    detect_phase_entry *sorted;  /* n: room for the sort                 */
     double *projected;           /* n: values projected to now           */
     double *scratch;             /* n                                    */
 } detect_season_work;

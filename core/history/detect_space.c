@@ -3,30 +3,38 @@
  */
 #include "detect_space.h"
 
+#include "detect_robust.h"
+
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
 /* A value is a multiple of the quantum when within this fraction of one. */
 #define QUANTUM_TOLERANCE 1e-6
 
-static int ascending(const void *a, const void *b)
+/* Greatest common divisor of two non-negative reals, to within tol. */
+static double real_gcd(double a, double b, double tol)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    while (b > tol) {
+        double r = fmod(a, b);
+        a = b;
+        b = r;
+    }
+    return a;
 }
 
-/* The smallest gap between distinct values, when every value is a whole
- * multiple of it; else 0. v sorted. */
+/* The largest q of which every value is a whole multiple (the gcd of the
+ * gaps between values), when there is one; else 0. O(n). */
 static double quantum_of(const double *v, size_t n)
 {
-    double q = 0;
+    double q = 0, largest = 0;
+    for (size_t i = 0; i < n; i++)
+        largest = fmax(largest, fabs(v[i]));
+    double tol = QUANTUM_TOLERANCE * fmax(largest, 1e-300);
     for (size_t i = 1; i < n; i++) {
-        double gap = v[i] - v[i - 1];
-        if (gap > 0 && (q == 0 || gap < q))
-            q = gap;
+        double gap = fabs(v[i] - v[0]);
+        if (gap > tol)
+            q = q == 0 ? gap : real_gcd(fmax(q, gap), fmin(q, gap), tol);
     }
-    if (!(q > 0))
+    if (!(q > tol))
         return 0;
     for (size_t i = 0; i < n; i++) {
         double units = v[i] / q;
@@ -54,17 +62,18 @@ detect_space detect_space_choose(const double *v, size_t n, double *scratch)
     detect_space s = {DETECT_SPACE_LINEAR, 0, 0};
     if (n == 0)
         return s;
-    memcpy(scratch, v, n * sizeof *v);
-    qsort(scratch, n, sizeof *scratch, ascending);
-    if (scratch[0] < 0)
+    double least = v[0];
+    for (size_t i = 1; i < n; i++)
+        least = fmin(least, v[i]);
+    if (least < 0)
         return s;
-    double q = quantum_of(scratch, n);
-    double median = scratch[n / 2];
+    double q = quantum_of(v, n);
+    double median = detect_median(v, n, scratch);
     if (q > 0 && median / q <= DETECT_SMALL_COUNT) {
         s.kind = DETECT_SPACE_SQRT;
         s.quantum = q;
         s.poisson = dispersion(v, n, q) >= DETECT_POISSON_DISPERSION;
-    } else if (scratch[0] > 0) {
+    } else if (least > 0) {
         s.kind = DETECT_SPACE_LOG;
     }
     return s;
