@@ -24,12 +24,20 @@ PLUGIN = os.path.join(nbaq_test.PLUGIN_DIR, "json.so")
 SCHEMA_PATH = os.path.join(nbaq_test.SOURCE_DIR, "docs", "report.schema.json")
 
 
+# The driver's metrics carry no evidence (state none): every number null.
+NO_EVIDENCE = {"state": "none", "points_used": 0, "points_needed": 0,
+               "expected": None, "scale": None, "score": None,
+               "lower": None, "upper": None, "season": "none",
+               "season_detected": False, "open_since": None,
+               "accepted_at": None}
+
+
 def no_history():
     return {"previous": None, "change_pct": None, "trend": "unknown",
             "window_ms": 0, "previous_window_mean": None,
             "stats": {"count": 0, "min": None, "max": None, "mean": None,
                       "median": None, "stddev": None},
-            "history": []}
+            "evidence": NO_EVIDENCE, "history": []}
 
 
 # The fixture's run as the report must show it. Times: 1700000000 s is
@@ -63,8 +71,12 @@ EXPECTED = {
               "window_ms": 604800000, "previous_window_mean": 3950.5,
               "stats": {"count": 4, "min": 120, "max": 4100, "mean": 3030,
                         "median": 3950, "stddev": 1941.72},
-              "history": [[1699740800123, 4100], [1699827200123, 3900],
-                          [1699913600123, 4000], [1700000000123, 120]]},
+              "evidence": NO_EVIDENCE,
+              # no band from this host: the third element is null
+              "history": [[1699740800123, 4100, None],
+                          [1699827200123, 3900, None],
+                          [1699913600123, 4000, None],
+                          [1700000000123, 120, None]]},
              {"name": "null_ratio", "value": 0.25, "unit": "%",
               "status": "WARNING", "reason": "anomaly: z=4.2",
               "anomalous": True, "previous": 0, "change_pct": None,
@@ -72,7 +84,8 @@ EXPECTED = {
               "previous_window_mean": None,
               "stats": {"count": 1, "min": 0.25, "max": 0.25, "mean": 0.25,
                         "median": 0.25, "stddev": 0},
-              "history": [[1700000000123, 0.25]]}]},
+              "evidence": NO_EVIDENCE,
+              "history": [[1700000000123, 0.25, None]]}]},
         {"name": "inventory", "plugin": "exec", "status": "ERROR",
          "message": "command timed out after 30s: /opt/count.sh",
          "severity": "MEDIUM", "started_at": "2023-11-14T22:13:20.400Z",
@@ -158,6 +171,10 @@ class JsonReporterTest(unittest.TestCase):
                 lambda d: d["checks"][0].update(severity="medium"),
                 lambda d: d["checks"][1]["metrics"][0].update(trend="flat"),
                 lambda d: d["checks"][1]["metrics"][0]["history"].append([1]),
+                lambda d: d["checks"][1]["metrics"][0]["evidence"].update(
+                    state="judging"),
+                lambda d: d["checks"][1]["metrics"][0]["history"][0].append(
+                    {"lower": 1}),
                 lambda d: d["alerts"][0].update(extra=1)):
             doc = json.loads(json.dumps(EXPECTED))
             breakage(doc)
