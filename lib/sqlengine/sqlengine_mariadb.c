@@ -203,8 +203,10 @@ static void set_stmt_error(mariadb_conn *mc, MYSQL_STMT *stmt, char *err,
                  mysql_stmt_error(stmt), code, mysql_stmt_sqlstate(stmt));
 }
 
-static int bind_params(MYSQL_STMT *stmt, int nparams, const char *const *params,
-                       char *err, size_t err_size)
+/* Binds the parameters as text and executes. Returns 0, -1 with err
+ * filled, or -2 (the statement's error). */
+static int execute(MYSQL_STMT *stmt, int nparams, const char *const *params,
+                   char *err, size_t err_size)
 {
     if (mysql_stmt_param_count(stmt) != (unsigned long)nparams) {
         snprintf(err, err_size, "the statement takes %lu parameters, not %d",
@@ -212,7 +214,7 @@ static int bind_params(MYSQL_STMT *stmt, int nparams, const char *const *params,
         return -1;
     }
     if (nparams == 0)
-        return 0;
+        return mysql_stmt_execute(stmt) != 0 ? -2 : 0;
     MYSQL_BIND *binds = calloc((size_t)nparams, sizeof *binds);
     unsigned long *lengths = calloc((size_t)nparams, sizeof *lengths);
     my_bool *nulls = calloc((size_t)nparams, sizeof *nulls);
@@ -227,9 +229,8 @@ static int bind_params(MYSQL_STMT *stmt, int nparams, const char *const *params,
         binds[i].is_null = &nulls[i];
     }
     if (rc == 0 && mysql_stmt_bind_param(stmt, binds) != 0)
-        rc = -1;
-    /* Connector/C copies bound values when the statement executes: keep
-     * them until then. */
+        rc = -2;
+    /* The bound values must live until the statement has executed. */
     if (rc == 0 && mysql_stmt_execute(stmt) != 0)
         rc = -2;
     free(binds);
@@ -370,7 +371,7 @@ static int mariadb_query(void *impl, const char *sql, int nparams,
         rc = -1;
     }
     if (rc == 0)
-        rc = bind_params(stmt, nparams, params, err, err_size);
+        rc = execute(stmt, nparams, params, err, err_size);
     sqlengine_result *res = rc == 0 ? new_result(stmt) : NULL;
     if (rc == 0 && res == NULL) {
         snprintf(err, err_size, "out of memory");

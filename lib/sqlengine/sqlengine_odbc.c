@@ -21,6 +21,7 @@ typedef struct odbc_conn {
     SQLHENV env;
     SQLHDBC dbc;
     int has_transactions;
+    int is_mariadb; /* the driver talks to MariaDB: max_statement_time */
     int64_t statement_timeout_ms;
 } odbc_conn;
 
@@ -97,6 +98,7 @@ static void describe_engine(sqlengine *conn, odbc_conn *oc)
     snprintf(conn->name, sizeof conn->name, "ODBC (%s)",
              name[0] != '\0' ? name : "unknown engine");
     oc->has_transactions = txn != SQL_TC_NONE;
+    oc->is_mariadb = strstr(name, "MariaDB") != NULL;
 }
 
 static int read_only_session(sqlengine *conn, odbc_conn *oc, char *err,
@@ -161,6 +163,15 @@ static int odbc_begin(void *impl, int64_t statement_timeout_ms, char *err,
     odbc_conn *oc = impl;
     oc->statement_timeout_ms =
         statement_timeout_ms > 0 ? statement_timeout_ms : 0;
+    /* MariaDB Connector/ODBC ignores SQL_ATTR_QUERY_TIMEOUT: the server's
+     * own limit instead. */
+    if (oc->is_mariadb) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SET SESSION max_statement_time = %.3f",
+                 (double)oc->statement_timeout_ms / 1000.0);
+        if (run_direct(oc, sql, err, err_size) != 0)
+            return -1;
+    }
     if (!oc->has_transactions)
         return 0;
     if (!SQL_SUCCEEDED(SQLSetConnectAttr(oc->dbc, SQL_ATTR_AUTOCOMMIT,
