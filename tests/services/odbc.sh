@@ -27,6 +27,9 @@ Driver=$driver_dir/psqlodbcw.so
 
 [nbaq MariaDB]
 Driver=$driver_dir/libmaodbc.so
+
+[nbaq Uninstalled]
+Driver=$dir/no-such-driver/libnbaq_uninstalled.so
 INI
     cat >"$dir/odbc.ini" <<INI
 [nbaq_pg]
@@ -42,6 +45,10 @@ Server=127.0.0.1
 Port=$NBAQ_TEST_MARIADB_PORT
 Database=nbaq_test
 User=nbaq
+
+[nbaq_uninstalled]
+Driver=nbaq Uninstalled
+Server=127.0.0.1
 INI
     {
         echo "ODBCSYSINI=$dir"
