@@ -52,7 +52,7 @@ start)
     setsid "$server" --no-defaults "${owner_args[@]}" --datadir="$data/db" \
         --socket="$data/sock" --pid-file="$data/mariadbd.pid" --port="$port" \
         --skip-networking=0 --bind-address=127.0.0.1 --log-error="$data/error.log" \
-        --innodb-buffer-pool-size=64M --innodb-log-file-size=48M \
+        --innodb-buffer-pool-size="${NBAQ_MARIADB_BUFFER_POOL:-64M}" --innodb-log-file-size=48M \
         --innodb-flush-log-at-trx-commit=0 --skip-log-bin --max-connections=60 \
         </dev/null >/dev/null 2>&1 &
     for _ in $(seq 300); do
