@@ -31,7 +31,7 @@ struct sqlengine {
     sqlengine_kind kind;
     sqlengine_dialect dialect;
     char quote; /* identifier quote character */
-    char name[64];
+    char name[80];
 };
 
 extern const sqlengine_backend sqlengine_pg_backend;
