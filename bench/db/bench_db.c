@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_args.h"
 #include "dbq.h"
 
 #define COLUMNS 10
@@ -166,24 +167,12 @@ static void db_quality_sampled(const char *url, PGconn *conn)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: bench_db URL [--setup] [--runs N] "
-                        "[--rows N]\n");
+    bench_args args;
+    if (bench_args_parse(argc, argv, "bench_db", &args) != 0)
         return 64;
-    }
-    const char *url = argv[1];
-    int setup = 0, runs = 7;
-    long rows = 5000000;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--setup") == 0)
-            setup = 1;
-        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
-            runs = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--rows") == 0 && i + 1 < argc)
-            rows = atol(argv[++i]);
-    }
-    if (runs < 1)
-        runs = 1;
+    const char *url = args.url;
+    int setup = args.setup, runs = args.runs;
+    long rows = args.rows;
     PGconn *conn = PQconnectdb(url);
     if (PQstatus(conn) != CONNECTION_OK)
         die("connect", conn);

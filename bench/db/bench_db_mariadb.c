@@ -19,6 +19,7 @@
 
 #include <mysql.h>
 
+#include "bench_args.h"
 #include "sqlengine.h"
 
 #define COLUMNS 10
@@ -150,21 +151,13 @@ static int compare_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2)
-        die("usage", "bench_db_mariadb URL [--setup] [--runs N] [--rows N]");
-    url = argv[1];
-    int setup = 0, runs = 7;
-    long rows = 5000000;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--setup") == 0)
-            setup = 1;
-        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
-            runs = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--rows") == 0 && i + 1 < argc)
-            rows = atol(argv[++i]);
-    }
-    runs = runs < 1 ? 1 : runs > 99 ? 99 : runs;
-    if (setup)
+    bench_args args;
+    if (bench_args_parse(argc, argv, "bench_db_mariadb", &args) != 0)
+        return 64;
+    url = args.url;
+    int runs = args.runs;
+    long rows = args.rows;
+    if (args.setup)
         setup_table(rows);
     char err[1024];
     sqlengine_options options = {.dsn = url, .connect_timeout_ms = 10000};

@@ -8,7 +8,6 @@
  */
 #include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -17,29 +16,25 @@
 
 #define REDACTED "***"
 
-/* Replaces every occurrence of secret[0, len) in msg. */
+/* Replaces, in place, every occurrence of secret[0, len) in msg with
+ * REDACTED, cutting the tail when the longer mask would overflow size. */
 static void replace_all(char *msg, size_t size, const char *secret, size_t len)
 {
-    if (len == 0)
-        return;
-    char *out = malloc(size);
-    if (out == NULL) {
-        snprintf(msg, size, "%s", "(message withheld: out of memory)");
-        return;
-    }
-    size_t o = 0;
-    for (const char *p = msg; *p != '\0' && o + 1 < size;) {
-        if (strncmp(p, secret, len) == 0) {
-            for (const char *r = REDACTED; *r != '\0' && o + 1 < size; r++)
-                out[o++] = *r;
-            p += len;
-        } else {
-            out[o++] = *p++;
+    const size_t mask_len = sizeof REDACTED - 1;
+    for (size_t at = 0; len > 0 && msg[at] != '\0';) {
+        if (strncmp(msg + at, secret, len) != 0) {
+            at++;
+            continue;
         }
+        size_t room = size - 1 - at; /* bytes left from here */
+        size_t mask = mask_len < room ? mask_len : room;
+        size_t tail = strlen(msg + at + len);
+        size_t kept = tail < room - mask ? tail : room - mask;
+        memmove(msg + at + mask, msg + at + len, kept);
+        memcpy(msg + at, REDACTED, mask);
+        msg[at + mask + kept] = '\0';
+        at += mask;
     }
-    out[o] = '\0';
-    memcpy(msg, out, o + 1);
-    free(out);
 }
 
 /* PWD=value; or PWD={value with ; inside} (any case, ODBC style). */

@@ -37,29 +37,34 @@ static void engine_from_dsn(void **state)
     assert_non_null(strstr(err, "unknown engine"));
 }
 
-static void redacted(const char *dsn, const char *message, const char *expected)
-{
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s", message);
-    sqlengine_redact(msg, sizeof msg, dsn);
-    assert_string_equal(msg, expected);
-}
-
 static void redaction_every_form(void **state)
 {
     (void)state;
-    redacted("odbc:DSN=w;UID=bob;PWD=s3cr3t;", "login s3cr3t failed",
-             "login *** failed");
-    redacted("odbc:DSN=w;uid=bob;pwd={a;b=c}", "bad a;b=c here",
-             "bad *** here");
-    redacted("odbc:Driver=X;Password=hunter22", "got hunter22", "got ***");
-    redacted("mysql://bob:p%40ss@h/db", "pw p@ss or p%40ss", "pw *** or ***");
-    redacted("mariadb://bob:Zq9w@h:3306/db", "Access denied Zq9w",
-             "Access denied ***");
-    redacted("postgresql://bob:pgpw@h/db", "pgpw!", "***!");
-    redacted("host=h password='a b'", "x a b y", "x *** y");
-    redacted("mysql://bob@h/db", "no password here bob",
-             "no password here bob");
+    static const struct {
+        const char *dsn, *message, *expected;
+        size_t size; /* of the message buffer; 0: 256 */
+    } cases[] = {
+        {"odbc:DSN=w;UID=bob;PWD=s3cr3t;", "login s3cr3t failed",
+         "login *** failed", 0},
+        {"odbc:DSN=w;uid=bob;pwd={a;b=c}", "bad a;b=c here", "bad *** here", 0},
+        {"odbc:Driver=X;Password=hunter22", "got hunter22", "got ***", 0},
+        {"mysql://bob:p%40ss@h/db", "pw p@ss or p%40ss", "pw *** or ***", 0},
+        {"mariadb://bob:Zq9w@h:3306/db", "Access denied Zq9w",
+         "Access denied ***", 0},
+        {"postgresql://bob:pgpw@h/db", "pgpw!", "***!", 0},
+        {"host=h password='a b'", "x a b y", "x *** y", 0},
+        {"mysql://bob@h/db", "no password here bob", "no password here bob", 0},
+        /* the mask is longer than the password: the end is cut, never
+         * overflowed */
+        {"odbc:PWD=ab", "0123456ab", "0123456**", 10},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char msg[256];
+        size_t size = cases[i].size > 0 ? cases[i].size : sizeof msg;
+        snprintf(msg, size, "%s", cases[i].message);
+        sqlengine_redact(msg, size, cases[i].dsn);
+        assert_string_equal(msg, cases[i].expected);
+    }
 }
 
 static void types_normalised(void **state)
