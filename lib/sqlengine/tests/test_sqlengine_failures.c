@@ -119,18 +119,24 @@ static pid_t kill_server_when_running(const char *needle)
         fail_msg("no server pid in %s", pidfile);
     fclose(f);
     /* The child stays out of cmocka (a failure there would unwind into a
-     * copy of the test run): it connects before forking. */
-    MYSQL *db = enginetest_mariadb_connect("mariadb_doomed");
-    char query[256];
+     * copy of the test run): it only reads what the parent prepared. */
+    char port[16], password[128], query[256];
+    enginetest_env("mariadb_doomed", "NBAQ_TEST_MARIADB_PORT", port,
+                   sizeof port);
+    enginetest_env("mariadb_doomed", "NBAQ_TEST_MARIADB_PASSWORD", password,
+                   sizeof password);
     snprintf(query, sizeof query,
              "SELECT COUNT(*) FROM information_schema.processlist "
              "WHERE info LIKE '%%%s%%' AND info NOT LIKE '%%processlist%%'",
              needle);
     pid_t child = fork();
-    if (child != 0) {
-        mysql_close(db);
+    if (child != 0)
         return child;
-    }
+    MYSQL *db = mysql_init(NULL);
+    if (db == NULL ||
+        !mysql_real_connect(db, "127.0.0.1", "nbaq", password, "nbaq_test",
+                            (unsigned)atoi(port), NULL, 0))
+        _exit(1);
     for (int seen = 0; !seen;) {
         MYSQL_RES *res =
             mysql_query(db, query) == 0 ? mysql_store_result(db) : NULL;
