@@ -297,6 +297,45 @@ int sqlengine_sample_clause(const sqlengine *conn, double percent, char *out,
     return -1;
 }
 
+int sqlengine_count_if(const sqlengine *conn, const char *condition, char *out,
+                       size_t size)
+{
+    const char *format = conn->dialect == SQLENGINE_DIALECT_POSTGRESQL
+                             ? "count(*) FILTER (WHERE %s)"
+                             : "COUNT(CASE WHEN %s THEN 1 END)";
+    int n = snprintf(out, size, format, condition);
+    return n >= 0 && (size_t)n < size ? 0 : -1;
+}
+
+int sqlengine_age_seconds(const sqlengine *conn, const char *column, char *out,
+                          size_t size, char *err, size_t err_size)
+{
+    int n = -1;
+    if (conn->dialect == SQLENGINE_DIALECT_POSTGRESQL)
+        n = snprintf(out, size,
+                     "EXTRACT(EPOCH FROM now() - max(%s)::timestamptz)",
+                     column);
+    else if (conn->dialect == SQLENGINE_DIALECT_MYSQL)
+        /* both in the session's time zone, as DATETIME and TIMESTAMP
+         * columns are read */
+        n = snprintf(out, size,
+                     "TIMESTAMPDIFF(MICROSECOND, MAX(%s), NOW(6)) / 1000000",
+                     column);
+    else {
+        snprintf(err, err_size,
+                 "%s: freshness: nbaq knows no expression for the age of a "
+                 "timestamp on this engine",
+                 conn->name);
+        return -1;
+    }
+    if (n < 0 || (size_t)n >= size) {
+        snprintf(err, err_size, "%s: freshness: column name too long",
+                 conn->name);
+        return -1;
+    }
+    return 0;
+}
+
 sqlengine_result *sqlengine_result_new(size_t columns)
 {
     sqlengine_result *res = calloc(1, sizeof *res);

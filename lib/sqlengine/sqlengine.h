@@ -132,6 +132,18 @@ const char *sqlengine_regex_operator(const sqlengine *conn, char *err,
 int sqlengine_sample_clause(const sqlengine *conn, double percent, char *out,
                             size_t size, char *err, size_t err_size);
 
+/* Writes an aggregate counting the rows where condition (SQL) holds:
+ * "count(*) FILTER (WHERE c)" on PostgreSQL, "COUNT(CASE WHEN c THEN 1
+ * END)" elsewhere. Returns 0, or -1 when out is too small. */
+int sqlengine_count_if(const sqlengine *conn, const char *condition, char *out,
+                       size_t size);
+
+/* Writes an expression for the seconds between the newest value of a
+ * timestamp column (quoted) and the server's now. Returns 0, or -1 with
+ * err filled when nbaq knows no such expression for the engine. */
+int sqlengine_age_seconds(const sqlengine *conn, const char *column, char *out,
+                          size_t size, char *err, size_t err_size);
+
 /* A column as the catalog describes it. type is normalised (see
  * sqlengine_catalog.c): integer, decimal, float, boolean, text, date,
  * time, timestamp, binary, json, uuid, other. */

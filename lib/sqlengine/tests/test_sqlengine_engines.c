@@ -77,21 +77,35 @@ static void insert_sql(char *out, size_t size)
 
 static char insert_text[FIXTURE_ROWS * 96];
 
+/* A row written an hour ago by the server's own clock, in each dialect. */
+#define FRESH_AGE_S 3600
+static const char create_fresh_sql[] =
+    "CREATE TABLE sqle_fresh (loaded_at timestamp NULL)";
+
 static void load_postgres(void)
 {
     PGconn *pg = pgtest_connect();
-    pgtest_exec(pg, "DROP TABLE IF EXISTS sqle_fixture");
+    pgtest_exec(pg, "DROP TABLE IF EXISTS sqle_fixture, sqle_fresh");
     pgtest_exec(pg, create_sql);
     pgtest_exec(pg, insert_text);
+    pgtest_exec(pg, create_fresh_sql);
+    pgtest_exec(pg, "INSERT INTO sqle_fresh VALUES "
+                    "(localtimestamp - interval '3600 seconds'), "
+                    "(localtimestamp - interval '7200 seconds')");
     PQfinish(pg);
 }
 
 static void load_mariadb(void)
 {
     MYSQL *db = enginetest_mariadb_connect("mariadb");
-    enginetest_mariadb_exec(db, "DROP TABLE IF EXISTS sqle_fixture");
+    enginetest_mariadb_exec(db,
+                            "DROP TABLE IF EXISTS sqle_fixture, sqle_fresh");
     enginetest_mariadb_exec(db, create_sql);
     enginetest_mariadb_exec(db, insert_text);
+    enginetest_mariadb_exec(db, create_fresh_sql);
+    enginetest_mariadb_exec(db, "INSERT INTO sqle_fresh VALUES "
+                                "(NOW() - INTERVAL 3600 SECOND), "
+                                "(NOW() - INTERVAL 7200 SECOND)");
     mysql_close(db);
 }
 
@@ -352,6 +366,27 @@ static void sampling(void **state)
     sqlengine_close(conn);
 }
 
+/* count_if and the age of the newest row: the dialect's expressions. */
+static void dialect_expressions(void **state)
+{
+    const engine_case *c = *state;
+    sqlengine *conn = open_case(c);
+    char count[128], age[160], err[256], sql[512];
+    assert_int_equal(
+        sqlengine_count_if(conn, "name IS NULL", count, sizeof count), 0);
+    snprintf(sql, sizeof sql, "SELECT %s FROM sqle_fixture", count);
+    expected e = compute_expected();
+    assert_true(number_of(conn, sql, 0, NULL) == e.rows - e.names);
+    assert_int_equal(sqlengine_age_seconds(conn, "loaded_at", age, sizeof age,
+                                           err, sizeof err),
+                     0);
+    snprintf(sql, sizeof sql, "SELECT %s FROM sqle_fresh", age);
+    double seconds = number_of(conn, sql, 0, NULL);
+    /* written an hour before this test began; the test takes seconds */
+    assert_true(seconds >= FRESH_AGE_S && seconds < FRESH_AGE_S + 120);
+    sqlengine_close(conn);
+}
+
 #define PER_ENGINE(test)                                                       \
     cmocka_unit_test_prestate(test, &cases[0]),                                \
         cmocka_unit_test_prestate(test, &cases[1]),                            \
@@ -361,9 +396,10 @@ static void sampling(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        PER_ENGINE(figures_match),     PER_ENGINE(catalog_normalised),
-        PER_ENGINE(writes_refused),    PER_ENGINE(missing_table_named),
-        PER_ENGINE(statement_timeout), PER_ENGINE(sampling),
+        PER_ENGINE(figures_match),       PER_ENGINE(catalog_normalised),
+        PER_ENGINE(writes_refused),      PER_ENGINE(missing_table_named),
+        PER_ENGINE(statement_timeout),   PER_ENGINE(sampling),
+        PER_ENGINE(dialect_expressions),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
