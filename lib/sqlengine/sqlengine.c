@@ -148,8 +148,8 @@ sqlengine *sqlengine_open(const sqlengine_options *options, char *err,
     if (kind == SQLENGINE_ODBC)
         target = dsn + strlen("odbc:");
     reason[0] = '\0';
-    conn->impl = conn->backend->open(conn, target, options->connect_timeout_ms,
-                                     reason, sizeof reason);
+    conn->impl =
+        conn->backend->open(conn, target, options, reason, sizeof reason);
     if (conn->impl == NULL) {
         sqlengine_set_error(dsn, conn->name, "connect", reason, err, err_size);
         free(conn);
@@ -210,6 +210,12 @@ int sqlengine_query(sqlengine *conn, const char *step, const char *sql,
         return 0;
     sqlengine_set_error(conn->dsn, conn->name, step, reason, err, err_size);
     return -1;
+}
+
+int sqlengine_plain_query(sqlengine *conn, const char *step, const char *sql,
+                          sqlengine_result **out, char *err, size_t err_size)
+{
+    return sqlengine_query(conn, step, sql, 0, NULL, out, err, err_size);
 }
 
 int sqlengine_columns(sqlengine *conn, const char *schema, const char *table,

@@ -49,6 +49,9 @@ typedef struct sqlengine_options {
     const char *dsn;
     /* <= 0: the client library's default. Rounded up to whole seconds. */
     int64_t connect_timeout_ms;
+    /* Shown by the server's session list (PostgreSQL application_name,
+     * MariaDB program_name); NULL: "nbaq". Not sent over ODBC. */
+    const char *application_name;
 } sqlengine_options;
 
 /* A result: rows x columns of text cells (NULL for SQL NULL), owned by the
@@ -109,6 +112,19 @@ void sqlengine_end(sqlengine *conn);
 int sqlengine_query(sqlengine *conn, const char *step, const char *sql,
                     int nparams, const char *const *params,
                     sqlengine_result **out, char *err, size_t err_size);
+
+/*
+ * Runs sql, text from the config (sql_metric's query), only as one plain
+ * query that returns rows. MariaDB and ODBC: prepared, and refused before
+ * it runs when it describes no result set. PostgreSQL: one statement
+ * (PQexecParams) in the read-only transaction, which refuses writes; a
+ * statement without rows is an error after it ran. (Merge note: once
+ * hardening-edge's pgconn_plain_query lands, PostgreSQL uses it and
+ * refuses utility statements before they run too.)
+ * Returns what sqlengine_query returns.
+ */
+int sqlengine_plain_query(sqlengine *conn, const char *step, const char *sql,
+                          sqlengine_result **out, char *err, size_t err_size);
 
 /* The marker of parameter index (1-based): "$1" on PostgreSQL, "?"
  * elsewhere. Writes into out (at least 16 bytes). */

@@ -11,7 +11,7 @@
 typedef struct sqlengine_backend {
     /* target: the DSN without the engine prefix where it has one. */
     void *(*open)(sqlengine *conn, const char *target,
-                  int64_t connect_timeout_ms, char *err, size_t err_size);
+                  const sqlengine_options *options, char *err, size_t err_size);
     void (*close)(void *impl);
     int (*begin)(void *impl, int64_t statement_timeout_ms, char *err,
                  size_t err_size);

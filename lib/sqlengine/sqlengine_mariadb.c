@@ -107,9 +107,10 @@ static void set_db_error(MYSQL *db, char *err, size_t err_size)
 }
 
 static void *mariadb_open(sqlengine *conn, const char *target,
-                          int64_t connect_timeout_ms, char *err,
+                          const sqlengine_options *options, char *err,
                           size_t err_size)
 {
+    int64_t connect_timeout_ms = options->connect_timeout_ms;
     (void)conn;
     mariadb_url url;
     if (parse_url(target, &url, err, err_size) != 0)
@@ -124,6 +125,9 @@ static void *mariadb_open(sqlengine *conn, const char *target,
     mysql_optionsv(db, MYSQL_READ_DEFAULT_GROUP, "client");
     if (url.option_file[0] != '\0')
         mysql_optionsv(db, MYSQL_READ_DEFAULT_FILE, url.option_file);
+    mysql_optionsv(db, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name",
+                   options->application_name != NULL ? options->application_name
+                                                     : "nbaq");
     if (connect_timeout_ms > 0) {
         unsigned seconds = (unsigned)((connect_timeout_ms + 999) / 1000);
         mysql_optionsv(db, MYSQL_OPT_CONNECT_TIMEOUT, &seconds);

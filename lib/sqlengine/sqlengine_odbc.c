@@ -118,8 +118,10 @@ static int read_only_session(sqlengine *conn, odbc_conn *oc, char *err,
 }
 
 static void *odbc_open(sqlengine *conn, const char *target,
-                       int64_t connect_timeout_ms, char *err, size_t err_size)
+                       const sqlengine_options *options, char *err,
+                       size_t err_size)
 {
+    int64_t connect_timeout_ms = options->connect_timeout_ms;
     odbc_conn *oc = calloc(1, sizeof *oc);
     if (oc == NULL ||
         !SQL_SUCCEEDED(

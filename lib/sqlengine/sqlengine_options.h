@@ -23,9 +23,9 @@
 #define SQLENGINE_DSN_OPTION_SPEC                                              \
     {                                                                          \
         .name = "dsn", .type = NBAQ_OPT_STRING, .required = 1, .secret = 1,    \
-        .description = "postgresql:// or libpq key=value (PostgreSQL)"         \
-            SQLENGINE_DSN_MARIADB SQLENGINE_DSN_ODBC                           \
-            "; use ${ENV} for the password"                                    \
+        .description = "postgresql:// or libpq key=value "                     \
+                       "(PostgreSQL)" SQLENGINE_DSN_MARIADB SQLENGINE_DSN_ODBC \
+                       "; use ${ENV} for the password"                         \
     }
 
 /* For a descriptor's description: "PostgreSQL, MariaDB/MySQL, ODBC". */

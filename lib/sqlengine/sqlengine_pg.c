@@ -10,12 +10,14 @@
 #include "sqlengine_backend.h"
 
 static void *pg_open(sqlengine *conn, const char *target,
-                     int64_t connect_timeout_ms, char *err, size_t err_size)
+                     const sqlengine_options *options, char *err,
+                     size_t err_size)
 {
     (void)conn;
-    pgconn_options options = {.dsn = target,
-                              .connect_timeout_ms = connect_timeout_ms};
-    return pgconn_open(&options, err, err_size);
+    pgconn_options pg = {.dsn = target,
+                         .connect_timeout_ms = options->connect_timeout_ms,
+                         .application_name = options->application_name};
+    return pgconn_open(&pg, err, err_size);
 }
 
 static void pg_close(void *impl)

@@ -105,6 +105,36 @@ static void wrong_password(void **state)
     assert_non_null(strstr(err, "Access denied"));
 }
 
+/* A password left out of the URL comes from an option file's [client]
+ * group; a wrong one there fails like one in the URL. */
+static void password_from_option_file(void **state)
+{
+    (void)state;
+    char port[16], password[128], dsn[512], err[512];
+    char path[] = "/tmp/nbaq-sqlengine-cnf.XXXXXX";
+    enginetest_env("mariadb", "NBAQ_TEST_MARIADB_PORT", port, sizeof port);
+    enginetest_env("mariadb", "NBAQ_TEST_MARIADB_PASSWORD", password,
+                   sizeof password);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "[client]\npassword=%s\n", password);
+    fclose(f);
+    snprintf(dsn, sizeof dsn,
+             "mysql://nbaq@127.0.0.1:%s/nbaq_test?option_file=%s", port, path);
+    sqlengine_options options = {.dsn = dsn, .connect_timeout_ms = 3000};
+    sqlengine *conn = sqlengine_open(&options, err, sizeof err);
+    if (conn == NULL)
+        fail_msg("%s", err);
+    sqlengine_close(conn);
+    f = fopen(path, "w");
+    fprintf(f, "[client]\npassword=%s\n", WRONG_PASSWORD);
+    fclose(f);
+    open_fails(dsn, err, sizeof err);
+    assert_non_null(strstr(err, "MariaDB: connect: Access denied"));
+    unlink(path);
+}
+
 /* Kills the server as soon as the query `needle` shows in its process
  * list (seen through a second connection). */
 static pid_t kill_server_when_running(const char *needle)
@@ -185,6 +215,7 @@ int main(void)
         cmocka_unit_test(unreachable_engines),
         cmocka_unit_test(missing_odbc_driver),
         cmocka_unit_test(wrong_password),
+        cmocka_unit_test(password_from_option_file),
         cmocka_unit_test(server_killed_mid_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
