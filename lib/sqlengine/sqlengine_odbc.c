@@ -333,6 +333,7 @@ static int odbc_query(void *impl, const char *sql, int nparams,
     else
         rc = collect(stmt, out, err, err_size);
     free(indicators);
+    SQLFreeStmt(stmt, SQL_CLOSE);
     SQLFreeHandle(SQL_HANDLE_STMT, stmt);
     return rc;
 }
