@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pgconn.h"
+
 typedef enum sqlengine_kind {
     SQLENGINE_POSTGRESQL,
     SQLENGINE_MARIADB,
@@ -43,16 +45,12 @@ typedef enum sqlengine_dialect {
 
 typedef struct sqlengine sqlengine;
 
-typedef struct sqlengine_options {
-    /* The DSN (see above); may hold a password. Borrowed: must outlive the
-     * sqlengine (it is used to redact messages). */
-    const char *dsn;
-    /* <= 0: the client library's default. Rounded up to whole seconds. */
-    int64_t connect_timeout_ms;
-    /* Shown by the server's session list (PostgreSQL application_name,
-     * MariaDB program_name); NULL: "nbaq". Not sent over ODBC. */
-    const char *application_name;
-} sqlengine_options;
+/* The same options as a PostgreSQL connection's: dsn (borrowed, must
+ * outlive the sqlengine: it is used to redact messages; any engine's DSN
+ * above), connect_timeout_ms (<= 0: the client library's default; whole
+ * seconds, rounded up) and application_name (PostgreSQL application_name,
+ * MariaDB program_name; not sent over ODBC; NULL: "nbaq"). */
+typedef pgconn_options sqlengine_options;
 
 /* A result: rows x columns of text cells (NULL for SQL NULL), owned by the
  * caller (sqlengine_result_free). Numbers come as the engine prints them;
