@@ -240,26 +240,26 @@ static int parse_json_item(import_data *d, const cJSON *item, size_t index)
 {
     int64_t ts;
     if (!cJSON_IsObject(item))
-        return data_error(d, ": [%zu]: expected an object with time and value",
+        return data_error(d, ": index %zu: expected an object with time and value",
                           index);
     if (json_time(item, &ts) != 0)
         return data_error(d,
-                          ": [%zu]: 'time' is missing or not a time "
+                          ": index %zu: 'time' is missing or not a time "
                           "(epoch ms or 2026-01-01T10:00:00Z)",
                           index);
     const cJSON *value = cJSON_GetObjectItemCaseSensitive(item, "value");
     if (!cJSON_IsNumber(value) || !isfinite(cJSON_GetNumberValue(value)))
-        return data_error(d, ": [%zu]: 'value' is missing or not a number",
+        return data_error(d, ": index %zu: 'value' is missing or not a number",
                           index);
     if (add_point(d, ts, cJSON_GetNumberValue(value)) != 0)
         return data_error(d, ": out of memory");
     return HISTORY_EXIT_OK;
 }
 
-static int parse_json(import_data *d, const char *text, size_t len)
+static int parse_json(import_data *d, const char *text)
 {
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
     if (!root) {
         size_t line = 1;
         for (const char *p = text; end && p < end; p++)
@@ -297,7 +297,7 @@ static int parse_data(import_data *d, char *text, size_t len)
     while (isspace((unsigned char)*p))
         p++;
     if (*p == '[' || *p == '{')
-        return parse_json(d, text, len);
+        return parse_json(d, text);
     return parse_csv(d, text);
 }
 
