@@ -240,8 +240,8 @@ static int parse_json_item(import_data *d, const cJSON *item, size_t index)
 {
     int64_t ts;
     if (!cJSON_IsObject(item))
-        return data_error(d, ": index %zu: expected an object with time and value",
-                          index);
+        return data_error(
+            d, ": index %zu: expected an object with time and value", index);
     if (json_time(item, &ts) != 0)
         return data_error(d,
                           ": index %zu: 'time' is missing or not a time "

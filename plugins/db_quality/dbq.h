@@ -208,11 +208,12 @@ int64_t dbq_schema_drift(const char *previous, const dbq_table_result *result,
 /* The fields of a table's `backfill:` option. */
 extern const nbaq_option_spec dbq_backfill_fields[];
 #define DBQ_BACKFILL_OPTION_SPEC                                               \
-    {.name = "backfill",                                                       \
-     .type = NBAQ_OPT_OBJECT,                                                  \
-     .fields = dbq_backfill_fields,                                            \
-     .description = "{column, days}: metric <table>.rows_per_day, and on "   \
-                    "the first run its past days from the column"}
+    {                                                                          \
+        .name = "backfill", .type = NBAQ_OPT_OBJECT,                           \
+        .fields = dbq_backfill_fields,                                         \
+        .description = "{column, days}: metric <table>.rows_per_day, and on "  \
+                       "the first run its past days from the column"           \
+    }
 
 /* Reads the table's backfill option into t. */
 void dbq_backfill_read(const nbaq_host_api *api, const nbaq_options *table,

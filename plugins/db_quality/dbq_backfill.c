@@ -104,9 +104,9 @@ static PGresult *count_days(pgconn *conn, const dbq_table_spec *t,
         utc_date(first_day_ms, from, sizeof from);
         utc_date(today_ms, to, sizeof to);
         const char *params[] = {from, to};
-        PGresult *tz = pgconn_query(
-            conn, "SELECT set_config('TimeZone', 'UTC', true)", 0, NULL, err,
-            err_size);
+        PGresult *tz =
+            pgconn_query(conn, "SELECT set_config('TimeZone', 'UTC', true)", 0,
+                         NULL, err, err_size);
         if (tz && !textbuf_failed(&sql))
             res = pgconn_query(conn, sql.data, 2, params, err, err_size);
         PQclear(tz);
@@ -130,9 +130,9 @@ static void fill_counts(const PGresult *res, int64_t first_day_ms,
 }
 
 /* rows_per_day and, when backfill, the past days. 0 or -1 with err. */
-static int measure_table(const nbaq_host_api *api, nbaq_ctx *ctx,
-                         pgconn *conn, const dbq_table_spec *t, int backfill,
-                         int64_t now_ms, char *err, size_t err_size)
+static int measure_table(const nbaq_host_api *api, nbaq_ctx *ctx, pgconn *conn,
+                         const dbq_table_spec *t, int backfill, int64_t now_ms,
+                         char *err, size_t err_size)
 {
     int64_t today = now_ms / DAY_MS * DAY_MS;
     size_t days = 1 + (backfill ? (size_t)t->backfill_days : 0);
@@ -181,11 +181,11 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
         if (!conn && !(conn = dbq_connect(config, err, sizeof err)))
             break;
         int backfill = can_backfill && !already_done(done, t->name);
-        int rc = pgconn_begin_read_only(conn, config->statement_timeout_ms,
-                                        err, sizeof err);
+        int rc = pgconn_begin_read_only(conn, config->statement_timeout_ms, err,
+                                        sizeof err);
         if (rc == 0)
-            rc = measure_table(api, ctx, conn, t, backfill,
-                               wall_clock_ms(), err, sizeof err);
+            rc = measure_table(api, ctx, conn, t, backfill, wall_clock_ms(),
+                               err, sizeof err);
         pgconn_end(conn);
         if (rc != 0) {
             results[i].failed = 1;
