@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "history_past_points.h"
 #include "records.h"
 #include "text.h"
@@ -22,14 +23,11 @@ static const char *bounded_string(const unsigned char *p, size_t rest,
 
 static int grow(backfill_list *list)
 {
-    if (list->count < list->capacity)
-        return 0;
-    size_t capacity = list->capacity ? list->capacity * 2 : 4;
-    backfill_series *items = realloc(list->items, capacity * sizeof *items);
+    backfill_series *items = grow_for_one(list->items, &list->capacity,
+                                          list->count, sizeof *items, 4);
     if (!items)
         return -1;
     list->items = items;
-    list->capacity = capacity;
     return 0;
 }
 

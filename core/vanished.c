@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "history_calc.h"
 #include "history_recent_series.h"
 #include "log.h"
@@ -49,14 +50,11 @@ static int fill_zero(job_outcome *out, const history_seen_series *s)
 {
     if (out->metric_count >= RECORD_METRICS_MAX)
         return -1;
-    if (out->metric_count == out->metric_cap) {
-        size_t cap = out->metric_cap ? out->metric_cap * 2 : 4;
-        raw_metric *grown = realloc(out->metrics, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        out->metrics = grown;
-        out->metric_cap = cap;
-    }
+    raw_metric *grown = grow_for_one(out->metrics, &out->metric_cap,
+                                     out->metric_count, sizeof *grown, 4);
+    if (!grown)
+        return -1;
+    out->metrics = grown;
     raw_metric *m = &out->metrics[out->metric_count];
     m->name = strdup(s->metric);
     m->unit = strdup(s->unit);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "grow.h"
 #include "history_calc.h"
 #include "history_import.h"
 #include "history_past_points.h"
@@ -54,14 +55,11 @@ static int data_error(import_data *d, const char *fmt, ...)
 
 static int add_point(import_data *d, int64_t ts_ms, double value)
 {
-    if (d->count == d->capacity) {
-        size_t capacity = d->capacity ? d->capacity * 2 : 256;
-        nbaq_point *grown = realloc(d->points, capacity * sizeof *grown);
-        if (!grown)
-            return -1;
-        d->points = grown;
-        d->capacity = capacity;
-    }
+    nbaq_point *grown =
+        grow_for_one(d->points, &d->capacity, d->count, sizeof *grown, 256);
+    if (!grown)
+        return -1;
+    d->points = grown;
     d->points[d->count++] = (nbaq_point){ts_ms, value};
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "history_past_points.h"
 #include "history_recent_series.h"
 #include "history_store.h"
@@ -39,14 +40,11 @@ static int append_row(const store_backend *b, store_stmt *s,
                       history_seen_series **out, size_t *count,
                       size_t *capacity)
 {
-    if (*count == *capacity) {
-        size_t grown_cap = *capacity ? *capacity * 2 : 16;
-        history_seen_series *grown = realloc(*out, grown_cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        *out = grown;
-        *capacity = grown_cap;
-    }
+    history_seen_series *grown =
+        grow_for_one(*out, capacity, *count, sizeof *grown, 16);
+    if (!grown)
+        return -1;
+    *out = grown;
     const char *unit = b->column_text(s, 2);
     history_seen_series *row = &(*out)[*count];
     row->metric = strdup(b->column_text(s, 0));

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import unittest
-import uuid
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
                                 "tests", "support"))
@@ -207,19 +206,8 @@ class PostgresImport(Scenarios, unittest.TestCase):
         return self.url
 
     def setUp(self):
-        env = nbaq_test.service_env("postgres")
-        admin = env["NBAQ_TEST_PG_URL"]
-        name = "nbaq_hist_imp_" + uuid.uuid4().hex[:12]
-        psql = os.path.join(env["NBAQ_TEST_PG_BINDIR"], "psql")
-        subprocess.run([psql, "-q", admin, "-c", f"CREATE DATABASE {name}"],
-                       check=True, capture_output=True)
-        self.addCleanup(subprocess.run,
-                        [psql, "-q", admin, "-c",
-                         f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-                        capture_output=True)
-        self.url = admin.rsplit("/", 1)[0] + "/" + name
+        self.url = nbaq_test.pg_database(self, "nbaq_hist_imp")
         super().setUp()
-
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -98,11 +98,14 @@ class MissingSeries(Landing):
         # not before 03:00 (the filled-in zeros do not count as seen)
         self.assertEqual(reported, [True, True, False])
 
-    def test_warn_mode(self):
-        extra = "    missing_series: warn\n"
+    def delete_b_with(self, mode):
+        extra = f"    missing_series: {mode}\n"
         self.run_at(HOUR.format(day=1, hour=0), extra)
         shutil.rmtree(os.path.join(self.data, "b"))
-        proc, check, m = self.run_at(HOUR.format(day=1, hour=1), extra)
+        return self.run_at(HOUR.format(day=1, hour=1), extra)
+
+    def test_warn_mode(self):
+        proc, check, m = self.delete_b_with("warn")
         self.assertEqual(proc.returncode, 1, proc.stderr)
         self.assertNotIn("objects.by_prefix.b", m)
         self.assertEqual(check["status"], "WARNING")
@@ -112,10 +115,7 @@ class MissingSeries(Landing):
                       check["message"])
 
     def test_ignore_mode(self):
-        extra = "    missing_series: ignore\n"
-        self.run_at(HOUR.format(day=1, hour=0), extra)
-        shutil.rmtree(os.path.join(self.data, "b"))
-        proc, check, m = self.run_at(HOUR.format(day=1, hour=1), extra)
+        proc, check, m = self.delete_b_with("ignore")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertNotIn("objects.by_prefix.b", m)
         self.assertEqual(check["status"], "PASS")
