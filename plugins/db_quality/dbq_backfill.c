@@ -198,8 +198,10 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
     }
     if (!conn && err[0])
         api->log(ctx, NBAQ_LOG_ERROR, "rows_per_day not measured: %s", err);
-    if (!textbuf_failed(&now_done) && now_done.len > 0 &&
-        (!done || strcmp(done, now_done.data) != 0))
+    /* With DBQ_MAX_TABLES schema keys the state is full: the past is then
+     * queried again each run (the host still stores it only once). */
+    if (config->table_count < DBQ_MAX_TABLES && !textbuf_failed(&now_done) &&
+        now_done.len > 0 && (!done || strcmp(done, now_done.data) != 0))
         api->state_set(ctx, BACKFILL_STATE_KEY, now_done.data);
     textbuf_free(&now_done);
     pgconn_close(conn);
