@@ -24,7 +24,7 @@ DAY_MS = 86400000
 HOUR = "2026-01-0{day}T{hour:02d}:00:00Z"
 
 
-def config(data_dir, check_extra="", options_extra=""):
+def config(url, check_extra="", options_extra=""):
     return f"""monitor: oc_hist
 history:
   url: history.db
@@ -32,7 +32,7 @@ checks:
   - name: landing
     plugin: object_count
     options:
-      url: "file://{data_dir}"
+      url: "{url}"
       by_prefix: true
 {options_extra}    thresholds:
       "objects.by_prefix.*":
@@ -52,9 +52,12 @@ class Landing(unittest.TestCase):
             for i in range(count):
                 nbaq_test.write_file(self.data, f"{prefix}/f{i}.json", "{}\n")
 
+    def url(self):
+        return "file://" + self.data
+
     def run_at(self, when, check_extra="", options_extra=""):
         nbaq_test.write_file(self.dir, "monitor.yaml",
-                             config(self.data, check_extra, options_extra))
+                             config(self.url(), check_extra, options_extra))
         proc = nbaq_test.run_host("-c", os.path.join(self.dir, "monitor.yaml"),
                                   env={"NBAQ_NOW": when} if when else None)
         with open(os.path.join(self.dir, "report.json")) as f:
@@ -122,7 +125,7 @@ class MissingSeries(Landing):
 
     def test_bad_mode_is_a_config_error(self):
         nbaq_test.write_file(self.dir, "monitor.yaml", config(
-            self.data, "    missing_series: zeroes\n"))
+            self.url(), "    missing_series: zeroes\n"))
         proc = nbaq_test.run_host("-c", os.path.join(self.dir, "monitor.yaml"))
         self.assertEqual(proc.returncode, 78, proc.stderr)
         self.assertIn("missing_series", proc.stderr)
@@ -193,6 +196,42 @@ class Backfill(Landing):
         proc, check, m = self.run_at(None, options_extra=(
             '      backfill: {days: 28, date: "dt=%Y-%m-%d"}\n'))
         self.assertEqual(len(self.show()), 30)
+
+
+class BackfillS3(Backfill):
+    """The same dated keys on the real s3rver (fixture `s3rver`): there
+    LastModified is the upload time, so only the key dates the objects."""
+
+    def setUp(self):
+        super().setUp()
+        sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                        "lib", "objstore", "tests"))
+        import objstore_fixtures
+        self.s3 = nbaq_test.service_env("s3rver")
+        client = objstore_fixtures.s3_client(self.s3["NBAQ_TEST_S3_ENDPOINT"])
+        self.addCleanup(client.close)
+        self.bucket = f"ochist-{os.getpid()}-{os.urandom(4).hex()}"
+        client.create_bucket(Bucket=self.bucket)
+        for root, _, files in os.walk(self.data):
+            for f in files:
+                key = os.path.relpath(os.path.join(root, f), self.data)
+                client.put_object(Bucket=self.bucket, Key="data/" + key,
+                                  Body=b"{}\n")
+
+    def url(self):
+        return (f"s3://{self.bucket}/data/\"\n"
+                f"      endpoint: \"{self.s3['NBAQ_TEST_S3_ENDPOINT']}\"\n"
+                f"      access_key_id: {self.s3['NBAQ_TEST_S3_ACCESS_KEY']}\n"
+                f"      secret_access_key: \""
+                f"{self.s3['NBAQ_TEST_S3_SECRET_KEY']}")
+
+    def test_from_mtime(self):
+        """Every object was uploaded now: no past day holds one."""
+        proc, check, m = self.run_at(
+            None, options_extra="      backfill: {days: 28}\n")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        values = self.show()
+        self.assertEqual([v["value"] for v in values], [0] * 29)
 
 
 if __name__ == "__main__":
