@@ -16,7 +16,7 @@
 
 typedef struct history_seen_series {
     char *metric;         /* malloc'd                                      */
-    char *unit;           /* malloc'd: the unit of its latest value        */
+    char *unit;           /* malloc'd: its unit (the greatest, if it changed) */
     int64_t last_seen_ms; /* the latest run that reported it               */
 } history_seen_series;
 
