@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "history_import.h"
 #include "history_table.h"
 #include "history_calc.h"
 #include "history_episodes.h"
@@ -31,6 +32,8 @@ static const char usage_text[] =
     "  accept --check C --metric M [--by NAME] [--note TEXT]\n"
     "      accept a metric's new level: its open conditions close and\n"
     "      the values since they opened become the baseline\n"
+    "  import --check C --metric M [--unit U] FILE\n"
+    "      load past values from CSV or JSON (FILE - reads stdin)\n"
     "\n"
     "  --monitor NAME   another monitor's history than the config's\n"
     "  T: now, a duration back from now (7d, 12h, 30m), 2024-05-01,\n"
@@ -659,6 +662,8 @@ int history_cli_main(int argc, char **argv, const history_cli_env *env,
     }
     if (!command)
         return usage_error(err, err_size, "%s", "no command given");
+    if (strcmp(command, "import") == 0)
+        return history_import_main(argc, argv, env, out, err, err_size);
     if (strcmp(command, "show") != 0 && strcmp(command, "trends") != 0 &&
         strcmp(command, "prune") != 0 && strcmp(command, "accept") != 0)
         return usage_error(err, err_size, "unknown command '%s'", command);
