@@ -14,7 +14,7 @@ void anomaly_rule_defaults(anomaly_rule *rule)
     memset(rule, 0, sizeof *rule);
     rule->enabled = 1;
     rule->z = 4;
-    rule->window_points = 30;
+    rule->window_points = 60;
     rule->window_ms = 0;
     rule->min_history = 7;
     rule->direction = RULE_DIRECTION_BOTH;

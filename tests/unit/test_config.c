@@ -297,7 +297,7 @@ static void test_thresholds(void **state)
     assert_int_equal(r->better, RULE_BETTER_HIGHER);
     assert_int_equal(r->anomaly.enabled, 1);
     assert_true(r->anomaly.z == 4);
-    assert_int_equal(r->anomaly.window_points, 30);
+    assert_int_equal(r->anomaly.window_points, 60);
     assert_int_equal(r->anomaly.window_ms, 0);
     assert_int_equal(r->anomaly.min_history, 7);
     assert_true(r->anomaly.rel_floor == 0.05);
