@@ -273,14 +273,19 @@ static void continue_episode(const anomaly_rule *rule, double value,
  * that the host keeps it out of the baseline, unless the latest values
  * were all suspect too: then the series has moved, and the new level is
  * learnt rather than refused forever.
+ *
+ * A series whose min_history values so far never varied at all has no
+ * cycle to wait for: it is judged at once against that flat level (the
+ * relative and absolute floors make its band), so that 10 runs at 1000
+ * and then 600 fire. Returns 1 when it judged, 0 when still learning.
  */
-static void learn(const anomaly_rule *rule, double value, detect_work *w,
-                  size_t usable, const detect_space *space, detect_result *out)
+static int learn(const anomaly_rule *rule, double value, detect_work *w,
+                 size_t usable, const detect_space *space, detect_result *out)
 {
     out->state = NBAQ_JUDGEMENT_LEARNING;
     out->points_used = (uint32_t)usable;
     if (usable < DETECT_SUSPECT_MIN_POINTS)
-        return;
+        return 0;
     size_t m = 0;
     for (size_t i = 0; i < w->n; i++)
         if (!w->flagged[i])
@@ -288,12 +293,19 @@ static void learn(const anomaly_rule *rule, double value, detect_work *w,
     double median = detect_median(w->adjusted, m, w->scratch);
     double spread = detect_qn(w->adjusted, m, w->scratch);
     out->constant = spread == 0;
+    if (out->constant && usable >= min_history(rule)) {
+        out->state = NBAQ_JUDGEMENT_JUDGED;
+        set_band(rule, value, median, half_width(z_limit(rule), median, 0),
+                 space, out);
+        return 1;
+    }
     set_band(rule, value, median, 2 * half_width(z_limit(rule), median, spread),
              space, out);
     int moved = w->n >= DETECT_SUSPECT_MIN_POINTS;
     for (size_t k = 1; moved && k <= DETECT_SUSPECT_MIN_POINTS; k++)
         moved = w->flagged[w->n - k];
     out->suspect = !moved && (value < out->lower || value > out->upper);
+    return 0;
 }
 
 /* The latest usable values of the rule's window, oldest first. */
@@ -469,7 +481,7 @@ void detect_judge(const anomaly_rule *rule, double value, int64_t now_ms,
         w.v[i] = detect_space_to(&space, w.v[i]);
     int have_model = 0;
     if (usable < out->points_needed)
-        learn(rule, value, &w, usable, &space, out);
+        have_model = learn(rule, value, &w, usable, &space, out);
     else
         have_model =
             fit_baseline(rule, value, now_ms, spacing, &space, &w, out) == 0;
