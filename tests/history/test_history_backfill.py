@@ -30,7 +30,7 @@ def config_yaml(url, options):
     options: {json.dumps(options)}
     thresholds:
       load:
-        anomaly: {{min_history: 7, status: fail}}
+        anomaly: {{min_history: 7, seasonal: none, status: fail}}
 reporters:
   - plugin: json
     options:
@@ -61,14 +61,16 @@ class Scenarios:
         return json.loads(proc.stdout)["values"]
 
     def test_first_run_judged_against_the_backfill(self):
-        # 24 points: 100, 101, 102 eight times each: mean 101
+        # 24 points: 100, 101, 102 eight times each: median 101
         proc, check, m = self.run_check(past=24, base=100, value=500)
         self.assertEqual(proc.returncode, 2, proc.stderr)
         self.assertEqual(m["backfill_return"]["value"], 0)
         load = m["load"]
         self.assertTrue(load["anomalous"])
-        self.assertTrue(load["reason"].startswith("anomaly: 500 vs mean 101.0"),
-                        load["reason"])
+        self.assertTrue(
+            load["reason"].startswith("anomaly: 500 vs baseline 101.0 ("),
+            load["reason"])
+        self.assertIn("24 runs", load["reason"])
         self.assertEqual(load["previous"], 100)  # the newest past point
         values = self.stored()
         self.assertEqual([v["value"] for v in values[:24]],
@@ -88,7 +90,8 @@ class Scenarios:
         self.assertEqual(proc.returncode, 0, proc.stderr)
         values = self.stored()
         self.assertEqual(len(values), 4)  # 3 past points and this run
-        self.assertEqual(values[-1]["reason"], "")
+        # judged against the 3 past points only: the future one was skipped
+        self.assertEqual(values[-1]["reason"], "learning (3 of 7 values)")
         self.assertTrue(all(v["reason"] == "backfilled" for v in values[:3]))
 
     def test_too_many_points_is_a_plugin_bug(self):

@@ -9,6 +9,7 @@ or as a warning (another unit).
 Expected values are written out by hand next to each scenario."""
 import json
 import os
+import statistics
 import subprocess
 import sys
 import unittest
@@ -41,7 +42,7 @@ checks:
       unit: {unit}
     thresholds:
       rows:
-        anomaly: {{min_history: 7, status: fail}}
+        anomaly: {{min_history: 7, seasonal: none, status: fail}}
       lines:
         fail_below: 1
 {check_extra}reporters:
@@ -106,14 +107,16 @@ class Scenarios:
                                 path)
         self.assertEqual(proc.returncode, 0, proc.stderr)
         # the first run, on 01-11, is judged against the ten days:
-        # 60 is far below mean 100
+        # 60 is far below the median of the ten imported days
         self.write_config({"rows": "60"})
         proc = self.host(now="2026-01-11T00:00:00Z")
         self.assertEqual(proc.returncode, 2, proc.stderr)
         check, m = self.report()
         self.assertTrue(m["rows"]["anomalous"])
         self.assertTrue(m["rows"]["reason"].startswith(
-            "anomaly: 60 vs mean 100.0 (sd 1.5,"), m["rows"]["reason"])
+            f"anomaly: 60 vs baseline {statistics.median(PAST):.1f} ("),
+            m["rows"]["reason"])
+        self.assertIn("10 runs", m["rows"]["reason"])
         self.assertEqual(m["rows"]["previous"], 99)
         self.assertEqual(len(self.shown()), 11)
         # imported runs are not runs of the check: legacy_rows, a count
