@@ -707,8 +707,8 @@
       svg.appendChild(c);
     }
     const unit = m.unit ? " " + m.unit : "";
-    svg.appendChild(svgEl("text", { x: L - 4, y: T + 8, "text-anchor": "end" }, number(hi)));
-    svg.appendChild(svgEl("text", { x: L - 4, y: H - B, "text-anchor": "end" }, number(lo)));
+    svg.appendChild(svgEl("text", { class: "ylab", x: L - 4, y: T + 8, "text-anchor": "end" }, number(hi)));
+    svg.appendChild(svgEl("text", { class: "ylab", x: L - 4, y: H - B, "text-anchor": "end" }, number(lo)));
     svg.appendChild(svgEl("text", { x: L, y: H - 5 }, shortTime(start, tspan)));
     svg.appendChild(svgEl("text", { x: W - R, y: H - 5, "text-anchor": "end" }, shortTime(h.until_ms, tspan)));
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
