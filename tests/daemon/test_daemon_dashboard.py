@@ -104,14 +104,14 @@ FACTS = """({
   charts: [...document.querySelectorAll('#groups figure.chart')].map(
       f => ({check: f.dataset.check, metric: f.dataset.metric,
              hidden: f.hidden || !!f.closest('[hidden]'),
-             points: [...f.querySelectorAll('polyline')].map(
+             points: [...f.querySelectorAll('svg.chart polyline')].map(
                  p => p.getAttribute('points').trim().split(/\\s+/).length)
                  .reduce((a, b) => a + b, 0),
-             flags: f.querySelectorAll('circle.flag').length,
-             episodes: f.querySelectorAll('rect.episode').length,
-             bounds: [...f.querySelectorAll('text.bound-label')].map(
+             flags: f.querySelectorAll('svg.chart circle.flag').length,
+             episodes: f.querySelectorAll('svg.chart rect.episode').length,
+             bounds: [...f.querySelectorAll('svg.chart text.bound-label')].map(
                  t => t.textContent),
-             labels: [...f.querySelectorAll('svg > text.ylab')].map(
+             labels: [...f.querySelectorAll('svg.chart > text.ylab')].map(
                  t => t.textContent),
              stats: f.querySelector('.stats').textContent})),
   alerts: document.querySelectorAll('#alerts tbody tr').length,

@@ -561,12 +561,13 @@
   // One mark per run: its colour, and its height (PASS low, ERROR full)
   // so that the strip reads without colour too.
   function drawTimeline(g, t) {
-    const svg = g.timeline.querySelector("svg");
+    const svg = g.timeline.querySelector("svg.strip");
     svg.replaceChildren();
     const W = 360, H = 26;
     const runs = t.runs;
     const counts = {};
-    const start = t.since_ms, span = Math.max(1, t.until_ms - t.since_ms);
+    const start = runs.length ? Math.max(t.since_ms, runs[0][0]) : t.since_ms;
+    const span = Math.max(1, t.until_ms - start);
     const width = Math.max(1.5, Math.min(8, W / Math.max(1, runs.length) * 0.8));
     for (const [ts, status] of runs) {
       counts[status] = (counts[status] || 0) + 1;
@@ -638,7 +639,7 @@
 
   function drawChart(chart, h, marks) {
     const m = chart.metric;
-    const svg = chart.fig.querySelector("svg");
+    const svg = chart.fig.querySelector("svg.chart");
     svg.replaceChildren();
     const W = 360, H = 170, L = 52, R = 6, T = 10, B = 20;
     const finite = h.points.filter((p) => typeof p[1] === "number");
@@ -665,7 +666,8 @@
     const band = typeof ev.lower === "number" && typeof ev.upper === "number" ? [ev.lower, ev.upper] : null;
     if (band) { lo = Math.min(lo, band[0]); hi = Math.max(hi, band[1]); }
     [lo, hi] = axisRange(lo, hi);
-    const start = Math.min(h.since_ms, h.points[0][0]);
+    // From the first value when the history is shorter than the range.
+    const start = Math.max(h.since_ms, h.points[0][0]);
     const tspan = Math.max(1, h.until_ms - start);
     const x = (t) => L + (t - start) / tspan * (W - L - R);
     const y = (v) => T + (hi - v) / (hi - lo) * (H - T - B);
@@ -720,6 +722,7 @@
     if (off.length) parts.push(off.join(", ") + " (off the chart)");
     stats.textContent = parts.join(" · ");
     svg.setAttribute("aria-label", chart.check + " / " + m.name + ": " + stats.textContent);
+    chart.fig.dataset.drawn = "true";
   }
 
   function refreshVisible() {
