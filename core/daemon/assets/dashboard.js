@@ -242,7 +242,7 @@
     row("act-by", "Your name", who);
     row("act-until", "For", until);
     row("act-comment", "Comment", note);
-    const result = el("p", { class: "muted", role: "status" });
+    const result = $("alert-detail-status");
     const buttons = el("p");
     for (const [action, label] of [["silence", "Silence"], ["ack", "Acknowledge"]]) {
       const b = el("button", { type: "button", "data-action": action }, label);
@@ -262,12 +262,12 @@
       buttons.appendChild(b);
     }
     form.appendChild(buttons);
-    form.appendChild(result);
     return form;
   }
 
   async function showAlert(fingerprint, focus) {
     const section = $("alert-detail");
+    if (state.alertShown !== fingerprint) $("alert-detail-status").textContent = "";
     state.alertShown = fingerprint;
     let a;
     try {
