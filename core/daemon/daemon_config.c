@@ -127,9 +127,8 @@ static int read_token_file(arena *mem, const ynode *node, const char *dir,
 }
 
 /* daemon.dashboard.metrics: a list of metric names or globs. */
-    static int
-    parse_dashboard_metrics(arena *mem, const ynode *v, daemon_config *d,
-                            char *err, size_t err_size)
+static int parse_dashboard_metrics(arena *mem, const ynode *v, daemon_config *d,
+                                   char *err, size_t err_size)
 {
     static const char here[] = "daemon.dashboard";
     if (v->kind != YNODE_SEQUENCE)

@@ -215,7 +215,13 @@ class DashboardTest(unittest.TestCase):
         charted = {(c["check"], c["metric"]) for c in facts["charts"]}
         self.assertEqual(charted, {("orders", "lag"), ("sales", "amount"),
                                    ("disk", "free")})
-        orders = next(g for g in groups if g["check"] == "orders")
+        # ...one click away: the list under the charts.
+        browser.evaluate("document.querySelector('[data-check=orders] "
+                         "details.others').open = true")
+        f = self.wait_facts(browser, lambda f: next(
+            g for g in f["groups"] if g["check"] == "orders")["others"],
+            "the other metrics listed")
+        orders = next(g for g in f["groups"] if g["check"] == "orders")
         self.assertEqual(orders["others"], ["rows"])
         # The flagged point and the alert it opened are on the chart, with
         # the window's trend, mean and median under it.

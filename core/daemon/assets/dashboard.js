@@ -323,7 +323,7 @@
     const body = el("div", { class: "gbody" });
     details.appendChild(body);
     const g = { details, summary, body, name: c.name, built: false, check: c,
-                timeline: null, timelineAt: 0, timelineRun: null };
+                timeline: null, loadedAt: 0, timelineRun: null };
     details.addEventListener("toggle", () => {
       if (details.open) buildBody(g);
       refreshVisible();
@@ -364,6 +364,7 @@
     g.timeline = tl;
     b.appendChild(el("div", { class: "charts" }));
     const others = el("details", { class: "others" });
+    others.addEventListener("toggle", () => { if (others.open) renderOthers(g); });
     others.appendChild(el("summary"));
     const table = el("table", { class: "cards" });
     const head = el("tr");
@@ -409,25 +410,31 @@
     others.hidden = rest.length === 0;
     others.querySelector("summary").textContent = rest.length + " other metric" +
       (rest.length === 1 ? "" : "s") + " (no rule; not charted)";
-    const body = others.querySelector("tbody");
-    body.replaceChildren();
-    for (const m of rest) {
-      const tr = el("tr", { "data-metric": m.name });
-      tr.appendChild(cell("Metric", m.name, "name"));
-      tr.appendChild(cell("Value", number(m.value) + (m.unit ? " " + m.unit : "")));
-      tr.appendChild(cell("Status", badge(m.status)));
-      const draw = el("button", { type: "button", class: "link" }, "Chart");
-      draw.setAttribute("aria-label", "Chart " + m.name);
-      draw.addEventListener("click", () => askChart(c.name, m.name));
-      tr.appendChild(cell("", draw));
-      body.appendChild(tr);
-    }
+    g.rest = rest;
+    if (others.open) renderOthers(g);
     const omitted = c.metrics_total - c.metrics.length;
     const note = g.body.querySelector(".omitted");
     note.hidden = omitted <= 0;
     note.textContent = omitted > 0 ? omitted + " more passing metrics are not listed (daemon.dashboard.max_metrics is " +
       state.st.daemon.max_metrics + "); /metrics has them all." : "";
     applyFilterTo(g);
+  }
+
+  // The list of metrics that are not charted, built when opened.
+  function renderOthers(g) {
+    const body = g.body.querySelector(".others tbody");
+    body.replaceChildren();
+    for (const m of g.rest) {
+      const tr = el("tr", { "data-metric": m.name });
+      tr.appendChild(cell("Metric", m.name, "name"));
+      tr.appendChild(cell("Value", number(m.value) + (m.unit ? " " + m.unit : "")));
+      tr.appendChild(cell("Status", badge(m.status)));
+      const draw = el("button", { type: "button", class: "link" }, "Chart");
+      draw.setAttribute("aria-label", "Chart " + m.name);
+      draw.addEventListener("click", () => askChart(g.name, m.name));
+      tr.appendChild(cell("", draw));
+      body.appendChild(tr);
+    }
   }
 
   // A metric without a rule, charted because someone asked (a click, a
@@ -461,6 +468,7 @@
     const order = [...st.checks].sort(checkOrder);
     const seen = new Set();
     const openAll = st.checks.length < OPEN_ALL_BELOW;
+    let position = 0;
     for (const c of order) {
       seen.add(c.name);
       let g = state.groups.get(c.name);
@@ -470,7 +478,10 @@
       }
       g.check = c;
       renderSummaryLine(g, c, st.generated_ms);
-      container.appendChild(g.details); // moves it into worst-first order
+      // Into worst-first order, moving only what is out of place.
+      if (container.children[position] !== g.details)
+        container.insertBefore(g.details, container.children[position] || null);
+      position++;
       if (g.details.open) { buildBody(g); renderBody(g, c); }
     }
     for (const [name, g] of state.groups) {
@@ -542,20 +553,26 @@
   }
 
   // ---- timelines ------------------------------------------------------------------
-  async function loadTimeline(g) {
-    if (!state.history || g.busy) return;
-    g.busy = true;
+  // Fetches for one timeline or chart at a time (item.busy), for the
+  // range chosen now; draws only if the range is still the same.
+  async function loadFor(item, paths, draw) {
+    if (!state.history || item.busy) return;
+    item.busy = true;
     const range = state.range;
     try {
-      const q = new URLSearchParams({ check: g.name, since: range });
-      const t = await api("/api/timeline?" + q.toString());
-      if (range === state.range) drawTimeline(g, t);
-      g.timelineAt = Date.now();
+      const answers = await Promise.all(paths(range).map((p) => api(p)));
+      if (range === state.range) draw(...answers);
+      item.loadedAt = Date.now();
     } catch (e) {
       handleError(e);
     } finally {
-      g.busy = false;
+      item.busy = false;
     }
+  }
+
+  function loadTimeline(g) {
+    return loadFor(g, (range) => ["/api/timeline?" + new URLSearchParams({ check: g.name, since: range })],
+                   (t) => drawTimeline(g, t));
   }
 
   // One mark per run: its colour, and its height (PASS low, ERROR full)
@@ -605,21 +622,11 @@
     latest.replaceChildren(el("span", null, number(m.value) + (m.unit ? " " + m.unit : "") + " "), badge(m.status));
   }
 
-  async function loadChart(chart) {
-    if (chart.busy || !state.history) return;
-    chart.busy = true;
-    const range = state.range;
-    try {
+  function loadChart(chart) {
+    return loadFor(chart, (range) => {
       const q = new URLSearchParams({ check: chart.check, metric: chart.metric.name, since: range });
-      const [h, marks] = await Promise.all([api("/api/history?" + q.toString()),
-                                            api("/api/marks?" + q.toString())]);
-      if (range === state.range) drawChart(chart, h, marks);
-      chart.loadedAt = Date.now();
-    } catch (e) {
-      handleError(e);
-    } finally {
-      chart.busy = false;
-    }
+      return ["/api/history?" + q, "/api/marks?" + q];
+    }, (h, marks) => drawChart(chart, h, marks));
   }
 
   // A range a chart can draw: room around a constant series, 0..1 for zeros.
@@ -734,7 +741,7 @@
     for (const g of state.groups.values()) {
       if (!g.details.open || g.details.hidden || !g.built) continue;
       const c = g.check;
-      if (g.timelineRun !== c.last_run_ms || now - g.timelineAt > CHART_REFRESH_MS) {
+      if (g.timelineRun !== c.last_run_ms || now - g.loadedAt > CHART_REFRESH_MS) {
         g.timelineRun = c.last_run_ms;
         loadTimeline(g);
       }
@@ -748,7 +755,7 @@
         for (const b of document.querySelectorAll(".ranges button"))
           b.setAttribute("aria-pressed", String(b === button));
         for (const chart of state.charts.values()) chart.loadedAt = 0;
-        for (const g of state.groups.values()) g.timelineAt = 0;
+        for (const g of state.groups.values()) g.loadedAt = 0;
         refreshVisible();
       });
     }
@@ -790,6 +797,8 @@
       renderAlerts(st);
       renderGroups(st);
       if (!state.hashDone) { state.hashDone = true; followHash(); }
+      if (!document.body.dataset.renderedMs) // bench/dashboard reads it
+        document.body.dataset.renderedMs = String(Math.round(performance.now()));
       document.body.dataset.loaded = "true";
     } catch (e) {
       handleError(e);
