@@ -113,6 +113,44 @@ static int parse_range(const dashboard_request *rq, int64_t *since,
     return 0;
 }
 
+/* What /api/marks and /api/timeline both need: the check (and the
+ * metric, when wanted), the range, and the store, open. */
+typedef struct range_query {
+    const char *check, *metric;
+    int64_t since, until;
+    history_store *store;
+} range_query;
+
+/* 0, or -1 with the error answer in *answer. */
+static int open_query(const dashboard_request *rq, int with_metric,
+                      range_query *q, char **answer, int *status)
+{
+    const char *why = NULL;
+    q->check = arg(rq, "check");
+    q->metric = arg(rq, "metric");
+    if (!q->check || !text_is_name(q->check))
+        why = "'check' is required: a check name ([A-Za-z0-9_.-])";
+    else if (with_metric && (!q->metric || !q->metric[0]))
+        why = "'metric' is required";
+    if (why || parse_range(rq, &q->since, &q->until, &why) != 0) {
+        *answer = dashboard_api_error(400, status, why);
+        return -1;
+    }
+    return dashboard_api_store(rq->snap, &q->store, answer, status);
+}
+
+/* {"check", ["metric",] "since_ms", "until_ms"}: the start of an answer. */
+static cJSON *query_json(const range_query *q, int with_metric)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "check", q->check);
+    if (with_metric)
+        cJSON_AddStringToObject(doc, "metric", q->metric);
+    cJSON_AddNumberToObject(doc, "since_ms", (double)q->since);
+    cJSON_AddNumberToObject(doc, "until_ms", (double)q->until);
+    return doc;
+}
+
 static char *finish(cJSON *doc, int *status)
 {
     char *text = cJSON_PrintUnformatted(doc);
@@ -181,38 +219,25 @@ static void add_episodes(cJSON *doc, const history_alert *rows, size_t count,
 
 static char *answer_marks(const dashboard_request *rq, int *status)
 {
-    const char *check = arg(rq, "check"), *metric = arg(rq, "metric");
-    const char *why = NULL;
-    int64_t since, until;
-    if (!check || !text_is_name(check) || !metric || !metric[0])
-        return dashboard_api_error(400, status,
-                                   "'check' and 'metric' are required");
-    if (parse_range(rq, &since, &until, &why) != 0)
-        return dashboard_api_error(400, status, why);
-    history_store *store;
-    char *answer;
-    if (dashboard_api_store(rq->snap, &store, &answer, status) != 0)
+    range_query q;
+    char *answer, err[1024];
+    if (open_query(rq, 1, &q, &answer, status) != 0)
         return answer;
-    char err[1024];
     history_past past = HISTORY_PAST_INIT;
     history_alert *rows = NULL;
     size_t count = 0;
-    if (load_values(store, rq->snap, check, metric, since, until, &past, err,
-                    sizeof err) != 0 ||
-        history_alerts_load(store, rq->snap->monitor, &rows, &count, err,
-                            sizeof err) != 0) {
+    int rc = load_values(q.store, rq->snap, q.check, q.metric, q.since, q.until,
+                         &past, err, sizeof err) ||
+             history_alerts_load(q.store, rq->snap->monitor, &rows, &count, err,
+                                 sizeof err);
+    history_close(q.store);
+    if (rc != 0) {
         history_past_free(&past);
-        history_close(store);
         return dashboard_api_error(503, status, err);
     }
-    history_close(store);
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "check", check);
-    cJSON_AddStringToObject(doc, "metric", metric);
-    cJSON_AddNumberToObject(doc, "since_ms", (double)since);
-    cJSON_AddNumberToObject(doc, "until_ms", (double)until);
-    add_flagged(doc, &past, since, until);
-    add_episodes(doc, rows, count, check, metric, since, until);
+    cJSON *doc = query_json(&q, 1);
+    add_flagged(doc, &past, q.since, q.until);
+    add_episodes(doc, rows, count, q.check, q.metric, q.since, q.until);
     history_past_free(&past);
     history_alerts_free(rows, count);
     return finish(doc, status);
@@ -256,27 +281,16 @@ static int load_timeline(history_store *store, const snapshot *s,
 
 static char *answer_timeline(const dashboard_request *rq, int *status)
 {
-    const char *check = arg(rq, "check");
-    const char *why = NULL;
-    int64_t since, until;
-    if (!check || !text_is_name(check))
-        return dashboard_api_error(400, status, "'check' is required");
-    if (parse_range(rq, &since, &until, &why) != 0)
-        return dashboard_api_error(400, status, why);
-    history_store *store;
-    char *answer;
-    if (dashboard_api_store(rq->snap, &store, &answer, status) != 0)
+    range_query q;
+    char *answer, err[1024];
+    if (open_query(rq, 0, &q, &answer, status) != 0)
         return answer;
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "check", check);
-    cJSON_AddNumberToObject(doc, "since_ms", (double)since);
-    cJSON_AddNumberToObject(doc, "until_ms", (double)until);
+    cJSON *doc = query_json(&q, 0);
     cJSON_AddNumberToObject(doc, "limit", rq->snap->history_points);
     cJSON *runs = cJSON_AddArrayToObject(doc, "runs");
-    char err[1024];
-    int rc = load_timeline(store, rq->snap, check, since, until, runs, err,
-                           sizeof err);
-    history_close(store);
+    int rc = load_timeline(q.store, rq->snap, q.check, q.since, q.until, runs,
+                           err, sizeof err);
+    history_close(q.store);
     if (rc != 0) {
         cJSON_Delete(doc);
         return dashboard_api_error(503, status, err);
