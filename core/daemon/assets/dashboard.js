@@ -223,6 +223,8 @@
       row.forEach((v, i) => tr.appendChild(cell(headers[i], v)));
       body.appendChild(tr);
     }
+    if (rows.length === 0)
+      body.appendChild(el("tr")).appendChild(el("td", { colspan: String(headers.length), class: "muted" }, "None."));
     return table;
   }
 
