@@ -3,8 +3,10 @@ default, only with a token, refused without the per-process CSRF token or
 from another origin, and recorded in the history store (who and when)
 through the same silence row as `nbaq-host alerts silence` when made,
 from the API and from the page in headless Chromium."""
+import http.server
 import json
 import os
+import threading
 import sqlite3
 import subprocess
 import sys
@@ -21,12 +23,41 @@ TOKEN = "actions-test-token-456"
 BAD = "echo 'export missing|files=0'; exit 2"  # CRITICAL: the check FAILs
 
 
-def config(token=TOKEN, actions=True):
+def config(token=TOKEN, actions=True, hook_port=None):
+    hook = (f"reporters:\n  - name: ops_hook\n    plugin: webhook\n"
+            f"    options: {{url: 'http://127.0.0.1:{hook_port}/hook', "
+            f"timeout: 2s}}\n" if hook_port else "")
     return ("monitor: act-test\nhistory:\n  url: history.db\n"
             "daemon:\n  listen: 127.0.0.1:0\n  refresh: 1s\n  jitter: 0\n" +
             (f"  token: {token}\n" if token else "") +
-            (f"  actions: {'true' if actions else 'false'}\n") +
+            (f"  actions: {'true' if actions else 'false'}\n") + hook +
             "checks:\n" + exec_check("export", BAD, "1s"))
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1 answering 204 to every POST."""
+
+    def __init__(self, test):
+        self.bodies = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", 0))
+                outer.bodies.append(self.rfile.read(n))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                      Handler)
+        self.port = self.server.server_address[1]
+        thread = threading.Thread(target=self.server.serve_forever,
+                                  daemon=True)
+        thread.start()
+        test.addCleanup(self.server.server_close)
+        test.addCleanup(self.server.shutdown)
 
 
 def silences(directory):
@@ -40,9 +71,9 @@ def silences(directory):
 
 
 class ActionsTest(unittest.TestCase):
-    def start(self, token=TOKEN, actions=True):
+    def start(self, token=TOKEN, actions=True, hook_port=None):
         self.dir = temp_dir(self)
-        daemon = Daemon(self.dir, config(token, actions))
+        daemon = Daemon(self.dir, config(token, actions, hook_port))
         self.addCleanup(daemon.stop)
         daemon.wait_listening()
         self.auth = {"Authorization": "Bearer " + token} if token else {}
@@ -93,7 +124,8 @@ class ActionsTest(unittest.TestCase):
         self.assertEqual(silences(self.dir), [])  # nothing was recorded
 
     def test_recorded_when_made(self):
-        daemon = self.start()
+        receiver = Receiver(self)
+        daemon = self.start(hook_port=receiver.port)
         origin = f"http://127.0.0.1:{daemon.port}"
         headers = dict(self.auth, **{"X-Nbaq-Csrf":
                                      self.status["daemon"]["csrf"],
@@ -120,6 +152,14 @@ class ActionsTest(unittest.TestCase):
                           for s in detail["silences"]],
                          [("alert", True, comment)])
         self.assertIn("silenced", [t["event"] for t in detail["transitions"]])
+        # The webhook channel was notified when the alert opened (its
+        # round may still be sending when the alert shows on the board).
+        def sent():
+            d = daemon.get_json(f"/api/alerts/{self.fingerprint}", self.auth)
+            return [(n["channel"], n["delivery"])
+                    for n in d["notifications"]] == [("ops_hook", "sent")]
+        daemon.wait(sent, timeout=20, what="the webhook notification")
+        self.assertTrue(receiver.bodies)
         # The next round sees the silence (the same row the CLI writes).
         daemon.wait(lambda: any(a["state"] == "SILENCED" for a in
                                 daemon.status(self.auth)["alerts"]["active"]),
