@@ -245,13 +245,14 @@ static char *answer_marks(const dashboard_request *rq, int *status)
 
 /* ---- /api/timeline --------------------------------------------------- */
 
-/* The latest `limit` runs of check in [since, until], newest first. */
+/* The latest `limit` runs of check in [since, until], newest first, at
+ * the check's own start (a round's checks start a few ms apart). */
 static const char timeline_sql[] =
-    "SELECT r.started_ms, c.status FROM nbaq_check_results c"
+    "SELECT c.started_ms, c.status FROM nbaq_check_results c"
     " JOIN nbaq_runs r ON r.id = c.run"
     " WHERE r.monitor = $1 AND c.check_name = $2"
-    " AND r.started_ms >= $3 AND r.started_ms <= $4"
-    " ORDER BY r.started_ms DESC LIMIT $5";
+    " AND c.started_ms >= $3 AND c.started_ms <= $4"
+    " ORDER BY c.started_ms DESC LIMIT $5";
 
 static int load_timeline(history_store *store, const snapshot *s,
                          const char *check, int64_t since, int64_t until,
