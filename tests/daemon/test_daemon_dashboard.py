@@ -109,6 +109,7 @@ FACTS = """({
                  .reduce((a, b) => a + b, 0),
              flags: f.querySelectorAll('svg.chart circle.flag').length,
              episodes: f.querySelectorAll('svg.chart rect.episode').length,
+             bands: f.querySelectorAll('svg.chart rect.band').length,
              bounds: [...f.querySelectorAll('svg.chart text.bound-label')].map(
                  t => t.textContent),
              labels: [...f.querySelectorAll('svg.chart > text.ylab')].map(
@@ -233,6 +234,15 @@ class DashboardTest(unittest.TestCase):
         self.assertIn("mean %g" % float("%.4g" % mean), sales["stats"])
         self.assertIn("median 100", sales["stats"])
         self.assertIn("trend ", sales["stats"])
+        # The expected band is drawn exactly when the host judged the value
+        # and set it (SDK 1.2 evidence, filled by the host's history rules).
+        status = daemon.status()
+        amount = next(m for c in status["checks"] if c["name"] == "sales"
+                      for m in c["metrics"] if m["name"] == "amount")
+        evidence = amount.get("evidence", {})
+        self.assertEqual(sales["bands"],
+                         1 if "lower" in evidence and "upper" in evidence
+                         else 0)
         # The threshold of lag is drawn and named.
         lag = chart_of(facts, "orders", "lag")
         self.assertIn("warn_above 1", lag["bounds"])
