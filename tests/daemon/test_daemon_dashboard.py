@@ -187,6 +187,16 @@ class DashboardTest(unittest.TestCase):
                 all(g["runs"] > 0 for g in f["groups"] if g["open"])
         return self.wait_facts(browser, ready, "groups, charts and timelines")
 
+    def press(self, browser, key):
+        codes = {"Tab": 9, "Enter": 13}
+        for kind in ("rawKeyDown", "char", "keyUp"):
+            if kind == "char" and key != "Enter":
+                continue
+            browser.call("Input.dispatchKeyEvent", {
+                "type": kind, "key": key, "code": key,
+                "windowsVirtualKeyCode": codes[key],
+                **({"text": "\r"} if kind == "char" else {})})
+
     def screenshot(self, browser, name):
         os.makedirs(ARTIFACTS, exist_ok=True)
         shot = browser.call("Page.captureScreenshot",
@@ -273,6 +283,21 @@ class DashboardTest(unittest.TestCase):
                                 if g["status"] == "PASS"))
         browser.evaluate('{const s = document.getElementById("status-filter");'
                          's.value = ""; s.dispatchEvent(new Event("change"))}')
+
+        # The keyboard alone: Tab reaches the filter, Enter on a check's
+        # line closes and opens its group.
+        browser.evaluate("document.activeElement.blur(); "
+                         "document.querySelector('.skip').focus()")
+        self.press(browser, "Tab")
+        self.assertEqual(browser.evaluate("document.activeElement.id"),
+                         "filter")
+        browser.evaluate("document.querySelector("
+                         "'[data-check=disk] > summary').focus()")
+        was_open = browser.evaluate(
+            "document.querySelector('[data-check=disk]').open")
+        self.press(browser, "Enter")
+        self.assertEqual(browser.evaluate(
+            "document.querySelector('[data-check=disk]').open"), not was_open)
 
         # A deep link to a metric without a rule charts it on request.
         browser.evaluate('location.hash = "#metric=orders/rows"')
