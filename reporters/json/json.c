@@ -10,6 +10,7 @@
 #include "nbaq.h"
 #include "reportfmt.h"
 #include "escape.h"
+#include "json_recommend.h"
 #include "textbuf.h"
 
 #define REPORT_SCHEMA_VERSION 1
@@ -361,6 +362,8 @@ static void put_run(writer *w, const nbaq_run *run)
         put_value(w, alert_json(run->alerts[i], &w->ok), 2);
     }
     put_array_end(w, run->alert_count);
+    put_member(w, "recommendations",
+               json_recommendations(run, text_json, &w->ok));
     textbuf_puts(&w->out, w->pretty ? "\n}\n" : "}\n");
 }
 

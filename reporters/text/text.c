@@ -10,6 +10,7 @@
 #include "nbaq.h"
 #include "numfmt.h"
 #include "reportfmt.h"
+#include "text_recommend.h"
 #include "textbuf.h"
 
 enum {
@@ -337,9 +338,11 @@ static int text_report(const nbaq_host_api *api, nbaq_ctx *ctx,
             put_alert(&b, run->alerts[i]);
         }
     }
+    text_markup markup = {put_clean, put_tag, color};
+    int failed = text_recommendations(&b, run, &markup) != 0;
     textbuf_putc(&b, '\n');
     put_summary(&b, color, run);
-    if (textbuf_failed(&b)) {
+    if (failed || textbuf_failed(&b)) {
         textbuf_free(&b);
         snprintf(err, err_size, "out of memory building the text report");
         return -1;
