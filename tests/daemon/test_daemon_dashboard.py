@@ -53,7 +53,7 @@ def config(token=None, actions=False):
             exec_check("disk", "echo 'disk fine|free=70%'", "2s") +
             exec_check("sales", SALES, "1h",
                        extra="    thresholds:\n      amount:\n"
-                             "        anomaly: {min_history: 5}\n"))
+                             "        anomaly: {min_history: 5, seasonal: none}\n"))
 
 
 def seed_sales(directory, yaml_text):
