@@ -86,7 +86,12 @@ int listing_print(registry *reg, FILE *out)
     int broken = 0;
     for (size_t i = 0; i < count; i++) {
         fputc('\n', out);
-        if (list[i].loaded)
+        if (list[i].shadowed_by)
+            fprintf(out,
+                    "%s (shadowed)\n    path: %s\n    not used: %s comes "
+                    "first in the search path\n",
+                    list[i].name, list[i].path, list[i].shadowed_by);
+        else if (list[i].loaded)
             print_plugin(list[i].loaded, out);
         else
             fprintf(out, "%s (broken)\n    path: %s\n", list[i].name,

@@ -69,7 +69,7 @@ static void restore_signals(const saved_signals *saved)
 /* ------------------------------------------------------------------ */
 /* Child                                                                */
 
-static void reset_child_signals(void)
+void runner_reset_child_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -96,7 +96,7 @@ static void child_start(job *j, int record_fd, int read_fd)
         close(wake_pipe[1]);
         wake_pipe[0] = wake_pipe[1] = -1;
     }
-    reset_child_signals();
+    runner_reset_child_signals();
     int stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
     int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null_fd >= 0) {

@@ -54,6 +54,11 @@ typedef struct job_outcome {
     int64_t duration_ms;
 } job_outcome;
 
+/* In a freshly forked child: default dispositions for the signals the host
+ * handles and for crash signals (a sanitizer's handlers would turn a crash
+ * into "exited with code 1"), and an empty signal mask. */
+void runner_reset_child_signals(void);
+
 /* Runs in the child; never returns (ends with _exit). stdout_fd is the
  * host's original stdout; deadline is on clock_mono_ms(). */
 typedef void (*job_child_fn)(void *arg, int stdout_fd, int64_t deadline_ms);

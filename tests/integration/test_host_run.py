@@ -127,7 +127,7 @@ class CommandLine(unittest.TestCase):
     def test_version_and_help(self):
         r = run_host("--version")
         self.assertEqual(r.returncode, 0)
-        self.assertRegex(r.stdout, r"^nbaq-host \d+\.\d+\.\d+ \(plugin ABI 1\.1\)")
+        self.assertRegex(r.stdout, r"^nbaq-host \d+\.\d+\.\d+ \(plugin ABI 1\.2\)")
         r = run_host("--help")
         self.assertEqual(r.returncode, 0)
         for word in ("--check-config", "--list-plugins", "--only",
