@@ -1,0 +1,88 @@
+"""Nothing an exec command starts outlives its check (tests/integration):
+not after a normal run, not after a timeout, not after SIGTERM of the
+host. The left-behind process is found in /proc by a unique argument."""
+import os
+import signal
+import subprocess
+import unittest
+import uuid
+
+from hostlib import HOST, kill_if_alive, temp_dir, wait_until, write_file
+
+
+def unique_sleep():
+    """`sleep 314.<digits>`: a duration no other process uses."""
+    return "314." + str(uuid.uuid4().int)[:9]
+
+
+def processes_with_arg(arg):
+    """Live (not zombie) processes whose argv has arg."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            with open(f"/proc/{entry}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if arg.encode() in argv and state not in ("Z", "X"):
+            found.append(int(entry))
+    return found
+
+
+def exec_check(command, timeout=None):
+    lines = ["checks:", "  - name: leaky", "    plugin: exec"]
+    if timeout:
+        lines.append(f"    timeout: {timeout}")
+    lines += ["    options:", "      mode: number",
+              f"      command: [sh, -c, \"{command}\"]"]
+    return "\n".join(lines) + "\n"
+
+
+class NoOrphans(unittest.TestCase):
+    def assert_none_left(self, arg):
+        self.addCleanup(lambda: [kill_if_alive(p)
+                                 for p in processes_with_arg(arg)])
+        self.assertTrue(wait_until(lambda: not processes_with_arg(arg), 10),
+                        f"sleep {arg} survived: {processes_with_arg(arg)}")
+
+    def test_background_process_of_a_finished_command(self):
+        arg = unique_sleep()
+        d = temp_dir(self)
+        path = write_file(d, "m.yaml", exec_check(f"sleep {arg} & echo 5"))
+        r = subprocess.run([HOST, "-c", path], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_none_left(arg)
+
+    def test_timeout(self):
+        arg = unique_sleep()
+        d = temp_dir(self)
+        path = write_file(d, "m.yaml",
+                          exec_check(f"sleep {arg} & wait", timeout="1s"))
+        r = subprocess.run([HOST, "-c", path], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assert_none_left(arg)
+
+    def test_sigterm_of_the_host(self):
+        arg = unique_sleep()
+        d = temp_dir(self)
+        path = write_file(d, "m.yaml", exec_check(f"sleep {arg} & wait",
+                                                  timeout="60s"))
+        host = subprocess.Popen([HOST, "-c", path], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        self.addCleanup(kill_if_alive, host.pid)
+        self.assertTrue(wait_until(lambda: processes_with_arg(arg), 20),
+                        "the command never started")
+        host.send_signal(signal.SIGTERM)
+        out, err = host.communicate(timeout=30)
+        self.assertEqual(host.returncode, 3, err)
+        self.assert_none_left(arg)
+
+
+if __name__ == "__main__":
+    unittest.main()
