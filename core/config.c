@@ -174,9 +174,12 @@ static int parse_checks(config *cfg, const ynode *node, char *err,
         check_config *c = &cfg->checks[i];
         if (parse_check(cfg, node->items[i], i, c, err, err_size) != 0)
             return -1;
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(cfg->checks[j].name, c->name) != 0)
-                continue;
+        size_t j;
+        int seen = nameset_put(&cfg->check_index, c->name, i, &j);
+        if (seen < 0)
+            return yread_fail(c->node, "checks", err, err_size,
+                              "out of memory");
+        if (seen) {
             char first[512];
             ynode_location(cfg->checks[j].node, first, sizeof first);
             return yread_fail(ynode_get(c->node, "name"), "checks", err,
@@ -375,15 +378,15 @@ void config_free(config *cfg)
     if (!cfg)
         return;
     ydoc_free(cfg->doc);
+    nameset_free(&cfg->check_index);
     arena_free(&cfg->mem);
     free(cfg);
 }
 
 check_config *config_find_check(const config *cfg, const char *name)
 {
-    for (size_t i = 0; i < cfg->check_count; i++) {
-        if (strcmp(cfg->checks[i].name, name) == 0)
-            return &cfg->checks[i];
-    }
-    return NULL;
+    size_t i;
+    if (!nameset_get(&cfg->check_index, name, &i) || i >= cfg->check_count)
+        return NULL;
+    return &cfg->checks[i];
 }

@@ -140,17 +140,16 @@ static void take_metric(job_outcome *out, const record *r)
         set_bug(out, "protocol violation: bad metric unit");
         return;
     }
-    for (size_t i = 0; i < out->metric_count; i++) {
-        raw_metric *m = &out->metrics[i];
-        if (strcmp(m->name, name) == 0) { /* the last value wins */
-            char *unit_copy = strdup(unit);
-            if (unit_copy) {
-                free(m->unit);
-                m->unit = unit_copy;
-            }
-            m->value = value;
-            return;
+    size_t known;
+    if (nameset_get(&out->metric_index, name, &known)) {
+        raw_metric *m = &out->metrics[known]; /* the last value wins */
+        char *unit_copy = strdup(unit);
+        if (unit_copy) {
+            free(m->unit);
+            m->unit = unit_copy;
         }
+        m->value = value;
+        return;
     }
     if (out->metric_count >= RECORD_METRICS_MAX) {
         out->metrics_dropped++;
@@ -170,7 +169,8 @@ static void take_metric(job_outcome *out, const record *r)
     m->name = strdup(name);
     m->unit = strdup(unit);
     m->value = value;
-    if (!m->name || !m->unit) {
+    if (!m->name || !m->unit ||
+        nameset_put(&out->metric_index, m->name, out->metric_count, NULL) < 0) {
         free(m->name);
         free(m->unit);
         out->metrics_dropped++;
@@ -503,6 +503,7 @@ void job_outcome_free(job_outcome *out)
         free(out->metrics[i].unit);
     }
     free(out->metrics);
+    nameset_free(&out->metric_index);
     free(out->message);
     free(out->bug);
     kvlist_free(&out->state);

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 #include "kvlist.h"
+#include "nameset.h"
 #include "nbaq.h"
 #include "records.h"
 
@@ -41,6 +42,7 @@ typedef struct job_outcome {
     raw_metric *metrics;
     size_t metric_count;
     size_t metric_cap;
+    nameset metric_index;   /* name -> index into metrics               */
     size_t metrics_dropped; /* past RECORD_METRICS_MAX                     */
     kvlist state;           /* state_set records                          */
     int timed_out;
