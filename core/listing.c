@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "numfmt.h"
 #include "text.h"
 
 static void print_limits(const nbaq_option_spec *s, FILE *out)
@@ -17,8 +18,8 @@ static void print_limits(const nbaq_option_spec *s, FILE *out)
         text_format_size(s->min, lo, sizeof lo);
         text_format_size(s->max, hi, sizeof hi);
     } else {
-        text_format_number(s->min, lo, sizeof lo);
-        text_format_number(s->max, hi, sizeof hi);
+        textfmt_number_exact(lo, sizeof lo, s->min);
+        textfmt_number_exact(hi, sizeof hi, s->max);
     }
     fprintf(out, ", min %s, max %s", lo, hi);
 }

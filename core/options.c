@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "numfmt.h"
 #include "text.h"
 #include "units.h"
 
@@ -130,7 +131,7 @@ static void format_limit(nbaq_option_type type, double v, char *buf,
     if (type == NBAQ_OPT_DURATION)
         text_format_duration((int64_t)v, buf, size);
     else
-        text_format_number(v, buf, size);
+        textfmt_number_exact(buf, size, v);
 }
 
 static int check_range(build_ctx *ctx, const nbaq_option_spec *spec,

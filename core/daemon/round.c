@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "numfmt.h"
 #include "run.h"
 #include "status.h"
 #include "text.h"
@@ -42,7 +43,9 @@ static cJSON *number_or_text(double value)
         return cJSON_CreateString("NaN");
     if (isinf(value))
         return cJSON_CreateString(value > 0 ? "+Inf" : "-Inf");
-    return cJSON_CreateNumber(value);
+    char text[TEXTFMT_NUMBER_SIZE]; /* cJSON keeps only 15 digits */
+    textfmt_number_exact(text, sizeof text, value);
+    return cJSON_CreateRaw(text);
 }
 
 static cJSON *encode_metric(const nbaq_metric *m)

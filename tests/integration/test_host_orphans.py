@@ -49,24 +49,22 @@ class NoOrphans(unittest.TestCase):
         self.assertTrue(wait_until(lambda: not processes_with_arg(arg), 10),
                         f"sleep {arg} survived: {processes_with_arg(arg)}")
 
-    def test_background_process_of_a_finished_command(self):
+    def run_leaky(self, script, expected_code, timeout=None):
+        """Runs the host on one exec check of script, where {arg} stands
+        for the unique sleep argument; asserts nothing is left."""
         arg = unique_sleep()
-        d = temp_dir(self)
-        path = write_file(d, "m.yaml", exec_check(f"sleep {arg} & echo 5"))
+        path = write_file(temp_dir(self), "m.yaml",
+                          exec_check(script.format(arg=arg), timeout))
         r = subprocess.run([HOST, "-c", path], capture_output=True,
                            text=True, timeout=60)
-        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.returncode, expected_code, r.stderr)
         self.assert_none_left(arg)
 
+    def test_background_process_of_a_finished_command(self):
+        self.run_leaky("sleep {arg} & echo 5", 0)
+
     def test_timeout(self):
-        arg = unique_sleep()
-        d = temp_dir(self)
-        path = write_file(d, "m.yaml",
-                          exec_check(f"sleep {arg} & wait", timeout="1s"))
-        r = subprocess.run([HOST, "-c", path], capture_output=True,
-                           text=True, timeout=60)
-        self.assertEqual(r.returncode, 3, r.stderr)
-        self.assert_none_left(arg)
+        self.run_leaky("sleep {arg} & wait", 3, timeout="1s")
 
     def test_sigterm_of_the_host(self):
         arg = unique_sleep()
