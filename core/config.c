@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "history.h"
+#include "history_store.h"
 #include "status.h"
 #include "text.h"
 #include "thresholds.h"
@@ -49,6 +50,20 @@ static int parse_plugin_dirs(config *cfg, const ynode *node, char *err,
     return 0;
 }
 
+/* The URL the run will open, parsed now, so that --check-config catches
+ * an unknown scheme. The store's own message never shows a password. */
+static int check_history_url(const config *cfg, const ynode *url, char *err,
+                             size_t err_size)
+{
+    store_location loc;
+    char reason[1024];
+    if (history_store_location_parse(cfg->history.url, cfg->dir, &loc, reason,
+                                     sizeof reason) != 0)
+        return yread_fail(url, "history", err, err_size, "%s", reason);
+    history_store_location_free(&loc);
+    return 0;
+}
+
 static int parse_history(config *cfg, const ynode *node, char *err,
                          size_t err_size)
 {
@@ -86,7 +101,7 @@ static int parse_history(config *cfg, const ynode *node, char *err,
     if (!h->url)
         return yread_fail(node, where, err, err_size,
                           "missing required key 'url'");
-    return 0;
+    return check_history_url(cfg, ynode_get(node, "url"), err, err_size);
 }
 
 static int parse_check(config *cfg, const ynode *node, size_t index,
