@@ -446,6 +446,23 @@ static void test_duplicate_among_many_checks(void **state)
     strbuf_free(&sb);
 }
 
+static void test_aliases(void **state)
+{
+    (void)state;
+    /* An alias reads as the anchored value wherever it is used. */
+    config *cfg = load_ok("checks:\n"
+                          "  - {name: a, plugin: p, options: &o {k: v}}\n"
+                          "  - {name: b, plugin: p, options: *o}\n");
+    const ynode *o = config_find_check(cfg, "b")->options_node;
+    assert_non_null(o);
+    assert_string_equal(ynode_get(o, "k")->text, "v");
+    config_free(cfg);
+    expect_error("a: &x [1, *x]\n", "1:11", "unknown alias");
+    expect_error("monitor: &k m\nx: {m: 1, *k : 2}\n", "2:11",
+                 "duplicate key 'm'");
+    expect_error("? [a]\n: 1\n", "1:3", "a mapping key must be a scalar");
+}
+
 static void test_find_check_by_name(void **state)
 {
     (void)state;
@@ -477,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_second_document_is_an_error),
         cmocka_unit_test(test_duplicate_among_many_keys),
         cmocka_unit_test(test_duplicate_among_many_checks),
+        cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_find_check_by_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
