@@ -11,12 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgjail.h"
 #include "clock.h"
 #include "log.h"
 #include "status.h"
 #include "text.h"
 
 static int wake_pipe[2] = {-1, -1};
+static cgjail jail; /* the cgroups of running jobs, when available */
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int signo)
@@ -90,6 +92,7 @@ void runner_reset_child_signals(void)
 static void child_start(job *j, int record_fd, int read_fd)
 {
     setpgid(0, 0);
+    cgjail_cell_enter(j->cgroup);
     close(read_fd);
     if (wake_pipe[0] >= 0) {
         close(wake_pipe[0]);
@@ -291,6 +294,7 @@ static void finish(job *j, int wait_status)
         j->fd = -1;
     }
     kill_group(j); /* whatever the plugin left behind */
+    cgjail_cell_release(&jail, &j->cgroup); /* and what left the group */
     if (WIFEXITED(wait_status)) {
         j->out.exited = 1;
         j->out.exit_code = WEXITSTATUS(wait_status);
@@ -315,6 +319,7 @@ static int start(job *j)
         j->out.bug = strdup("cannot create a pipe");
         return -1;
     }
+    j->cgroup = cgjail_cell_take(&jail);
     if (j->before_fork)
         j->before_fork(j);
     fflush(NULL); /* the child must not flush the parent's buffers again */
@@ -326,6 +331,7 @@ static int start(job *j)
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
+        cgjail_cell_release(&jail, &j->cgroup);
         j->out.start_failed = 1;
         char text[128];
         snprintf(text, sizeof text, "cannot start a process: %s",
@@ -429,6 +435,7 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         free(running);
         return -1;
     }
+    cgjail_open(&jail);
     size_t next = 0, active = 0;
     while (next < count || active > 0) {
         while (active < workers && next < count) {
@@ -452,6 +459,7 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
                 i++;
         }
     }
+    cgjail_close(&jail);
     restore_signals(&saved);
     free(running);
     return 0;

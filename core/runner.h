@@ -3,12 +3,13 @@
  * at most `workers` at a time, each with a timeout.
  *
  * A child starts its own process group (so that a timeout kills whatever it
- * spawned), reads /dev/null as stdin, and has stdout pointed at stderr so
- * that stray prints cannot corrupt a report on stdout; the original stdout
- * is passed to child_main (reporters write there). What the plugin reports
- * comes back as records (records.h) over a pipe; the parent waits with
- * poll() on the pipes and a SIGCHLD self-pipe, kills the process group of a
- * job past its deadline, and bounds what it reads.
+ * spawned) and, where cgroup v2 is writable, its own cgroup (so that the
+ * end of the job kills what left the group too; cgjail.h), reads /dev/null as
+ * stdin, and has stdout pointed at stderr so that stray prints cannot corrupt a
+ * report on stdout; the original stdout is passed to child_main (reporters
+ * write there). What the plugin reports comes back as records (records.h) over
+ * a pipe; the parent waits with poll() on the pipes and a SIGCHLD self-pipe,
+ * kills the process group of a job past its deadline, and bounds what it reads.
  *
  * SIGINT and SIGTERM received by the host while jobs run kill every running
  * job; the remaining ones end as ERROR "interrupted".
@@ -78,6 +79,7 @@ typedef struct job {
     /* private to the runner */
     pid_t pid;
     int fd;
+    char *cgroup; /* its cgroup v2 directory (cgjail.h); NULL: none      */
     int64_t deadline_ms;
     int64_t mono_start_ms;
     record_reader reader;

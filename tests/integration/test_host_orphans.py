@@ -33,6 +33,29 @@ def processes_with_arg(arg):
     return found
 
 
+def cgroup_v2_writable():
+    """Whether the host can make a cgroup v2 beside its own (cgjail.c)."""
+    mount = own = None
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            if " - cgroup2 " in line:
+                mount = line.split()[4]
+                break
+    with open("/proc/self/cgroup") as f:
+        for line in f:
+            if line.startswith("0::"):
+                own = line[3:].strip().rstrip("/")
+    if mount is None or own is None:
+        return False
+    probe = f"{mount}{own}/nbaq-probe-{os.getpid()}"
+    try:
+        os.mkdir(probe)
+        os.rmdir(probe)
+        return True
+    except OSError:
+        return False
+
+
 def exec_check(command, timeout=None):
     lines = ["checks:", "  - name: leaky", "    plugin: exec"]
     if timeout:
@@ -65,6 +88,11 @@ class NoOrphans(unittest.TestCase):
 
     def test_timeout(self):
         self.run_leaky("sleep {arg} & wait", 3, timeout="1s")
+
+    def test_setsid_escape_is_caught_by_the_cgroup(self):
+        if not cgroup_v2_writable():
+            self.skipTest("no writable cgroup v2: process groups only")
+        self.run_leaky("setsid sleep {arg} & echo 5", 0)
 
     def test_sigterm_of_the_host(self):
         arg = unique_sleep()
