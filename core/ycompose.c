@@ -206,9 +206,9 @@ static int close_collection(composer *c, const yaml_event_t *e)
         node->count = f->count;
         node->items = arena_alloc(&c->doc->mem,
                                   (f->count ? f->count : 1) * sizeof(ynode *));
-        if (node->items)
+        if (node->items && f->count > 0)
             memcpy(node->items, f->children, f->count * sizeof(ynode *));
-        else
+        else if (!node->items)
             rc = -1;
     } else {
         node->count = f->count / 2;
