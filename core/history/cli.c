@@ -14,6 +14,7 @@
 #include "history_table.h"
 #include "history_calc.h"
 #include "history_store.h"
+#include "numfmt.h"
 #include "text.h"
 
 static const char usage_text[] =
@@ -144,6 +145,16 @@ static int parse_time_option(const char *text, const char *fallback,
 
 /* ---- show ---------------------------------------------------------------*/
 
+/* A measured value exactly (cJSON keeps 15 digits); null when not finite. */
+static cJSON *json_number(double value)
+{
+    if (!isfinite(value))
+        return cJSON_CreateNull();
+    char text[TEXTFMT_NUMBER_SIZE];
+    textfmt_number_exact(text, sizeof text, value);
+    return cJSON_CreateRaw(text);
+}
+
 static void show_row_json(cJSON *values, store_stmt *s, const store_backend *b)
 {
     char when[32];
@@ -155,7 +166,7 @@ static void show_row_json(cJSON *values, store_stmt *s, const store_backend *b)
     cJSON *row = cJSON_CreateObject();
     cJSON_AddStringToObject(row, "time", when);
     cJSON_AddNumberToObject(row, "ts_ms", (double)ts);
-    cJSON_AddNumberToObject(row, "value", b->column_double(s, 1));
+    cJSON_AddItemToObject(row, "value", json_number(b->column_double(s, 1)));
     cJSON_AddStringToObject(row, "unit", unit ? unit : "");
     cJSON_AddStringToObject(row, "status", status ? status : "");
     cJSON_AddBoolToObject(row, "anomalous", b->column_int64(s, 5) != 0);
@@ -400,10 +411,8 @@ static int compute_trend(cli_context *c, const series_row *row, int64_t until,
 
 static void add_stat(cJSON *obj, const char *name, double value, int known)
 {
-    if (known)
-        cJSON_AddNumberToObject(obj, name, value);
-    else
-        cJSON_AddNullToObject(obj, name);
+    cJSON_AddItemToObject(obj, name,
+                          known ? json_number(value) : cJSON_CreateNull());
 }
 
 static void trend_json(cJSON *metrics, const series_row *row,

@@ -47,6 +47,21 @@ class ExactNumbers(unittest.TestCase):
         self.assertEqual(got, values)
 
 
+    def test_history_output_reads_back_exactly(self):
+        d = temp_dir(self)
+        value = 0.1 + 0.2
+        yaml = ("history:\n  url: history.db\n"
+                "checks:\n  - name: n\n    plugin: tp_healthy\n"
+                f"    options: {{metrics: {{third: {value!r}}}}}\n")
+        r = run_config(d, yaml)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run_config(d, yaml, "history", "show", "--check", "n",
+                       "--metric", "third", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = json.loads(r.stdout)["values"]
+        self.assertEqual([row["value"] for row in rows], [value])
+
+
 class RunCacheSweep(unittest.TestCase):
     def test_directories_of_dead_hosts_are_removed(self):
         tmp = temp_dir(self)
