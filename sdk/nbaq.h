@@ -39,7 +39,9 @@
  *   with the reason; the host and the other plugins carry on. Plugins may
  *   therefore use process-wide state (curl_global_init, signal handlers)
  *   without cleaning it up, but must not rely on anything surviving between
- *   two calls.
+ *   two calls. Load-time code (constructors, nbaq_plugin_descriptor_get())
+ *   runs first in a throw-away child that vets the plugin, then in the
+ *   host: it must have no side effects and must not exit or block.
  */
 #ifndef NBAQ_H
 #define NBAQ_H
