@@ -53,7 +53,7 @@ static const char *text_of(const cJSON *o, const char *key)
 static double number_of(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_IsNumber(v))
+    if (cJSON_IsNumber(v) || cJSON_IsRaw(v)) /* raw: exact numbers */
         return v->valuedouble;
     if (cJSON_IsString(v)) { /* "NaN", "+Inf", "-Inf" from round.c */
         if (strcmp(v->valuestring, "+Inf") == 0)

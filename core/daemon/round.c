@@ -287,6 +287,29 @@ static int describe_exit(const round_proc *r, char *err, size_t err_size)
     return 0;
 }
 
+/* cJSON prints numbers with 15 digits (and takes DBL_MAX for equal to
+ * its overflow to Infinity), so numbers that need more are turned into raw
+ * text as they are parsed: /api/status then serves them exactly.
+ * valuedouble stays, for /metrics. */
+static void keep_exact_numbers(cJSON *item)
+{
+    for (; item; item = item->next) {
+        if (item->child)
+            keep_exact_numbers(item->child);
+        if (!cJSON_IsNumber(item) ||
+            (item->valuedouble == floor(item->valuedouble) &&
+             fabs(item->valuedouble) < 1e15))
+            continue;
+        char text[TEXTFMT_NUMBER_SIZE];
+        textfmt_number_exact(text, sizeof text, item->valuedouble);
+        char *copy = strdup(text);
+        if (!copy)
+            continue;
+        item->type = cJSON_Raw;
+        item->valuestring = copy;
+    }
+}
+
 cJSON *round_result(round_proc *r, char *err, size_t err_size)
 {
     round_read(r); /* whatever is left (a grandchild may hold the pipe) */
@@ -316,6 +339,7 @@ cJSON *round_result(round_proc *r, char *err, size_t err_size)
             err_set(err, err_size, "the round process sent no result");
         return NULL;
     }
+    keep_exact_numbers(doc->child);
     return doc;
 }
 
