@@ -94,44 +94,41 @@ static void kill_cell_dir(const char *dir)
     drain_and_remove(dir);
 }
 
-/* Kills and removes every job cell under dir, then dir itself. */
-static void remove_jail(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (strncmp(e->d_name, "job-", 4) != 0)
-            continue;
-        char cell[PATH_MAX];
-        int n = snprintf(cell, sizeof cell, "%s/%s", dir, e->d_name);
-        if (n > 0 && (size_t)n < sizeof cell)
-            kill_cell_dir(cell);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
-}
-
-/* Jails of hosts that are gone (SIGKILL leaves them behind). */
-static void sweep(const char *parent)
+/* Calls fn on parent/NAME for each entry NAME that wants(NAME). */
+static void each_entry(const char *parent, int (*wants)(const char *name),
+                       void (*fn)(const char *path))
 {
     DIR *d = opendir(parent);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        char *end;
-        long pid = strncmp(e->d_name, "nbaq-", 5) == 0
-                       ? strtol(e->d_name + 5, &end, 10)
-                       : 0;
-        if (pid <= 0 || *end || pid == (long)getpid() ||
-            !(kill((pid_t)pid, 0) != 0 && errno == ESRCH))
-            continue;
-        char dir[PATH_MAX];
-        int n = snprintf(dir, sizeof dir, "%s/%s", parent, e->d_name);
-        if (n > 0 && (size_t)n < sizeof dir)
-            remove_jail(dir);
+        char path[PATH_MAX];
+        int n = snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+        if (wants(e->d_name) && n > 0 && (size_t)n < sizeof path)
+            fn(path);
     }
     if (d)
         closedir(d);
+}
+
+static int is_cell(const char *name)
+{
+    return strncmp(name, "job-", 4) == 0;
+}
+
+/* Kills and removes every job cell under dir, then dir itself. */
+static void remove_jail(const char *dir)
+{
+    each_entry(dir, is_cell, kill_cell_dir);
+    rmdir(dir);
+}
+
+/* A jail whose host is gone (SIGKILL leaves them behind). */
+static int is_stale_jail(const char *name)
+{
+    char *end;
+    long pid = strncmp(name, "nbaq-", 5) == 0 ? strtol(name + 5, &end, 10) : 0;
+    return pid > 0 && !*end && pid != (long)getpid() &&
+           kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
 void cgjail_open(cgjail *j)
@@ -145,7 +142,7 @@ void cgjail_open(cgjail *j)
         find_own_cgroup(own, sizeof own) != 0)
         return;
     snprintf(parent, sizeof parent, "%s%s", mount, own);
-    sweep(parent);
+    each_entry(parent, is_stale_jail, remove_jail);
     int n =
         snprintf(j->dir, sizeof j->dir, "%s/nbaq-%ld", parent, (long)getpid());
     if (n < 0 || (size_t)n >= sizeof j->dir ||

@@ -33,8 +33,9 @@ def processes_with_arg(arg):
     return found
 
 
-def cgroup_v2_writable():
-    """Whether the host can make a cgroup v2 beside its own (cgjail.c)."""
+def cgroup_v2_parent():
+    """The directory where the host makes its cgroups (cgjail.c), when it
+    is writable; else None."""
     mount = own = None
     with open("/proc/self/mountinfo") as f:
         for line in f:
@@ -46,14 +47,14 @@ def cgroup_v2_writable():
             if line.startswith("0::"):
                 own = line[3:].strip().rstrip("/")
     if mount is None or own is None:
-        return False
+        return None
     probe = f"{mount}{own}/nbaq-probe-{os.getpid()}"
     try:
         os.mkdir(probe)
         os.rmdir(probe)
-        return True
+        return f"{mount}{own}"
     except OSError:
-        return False
+        return None
 
 
 def exec_check(command, timeout=None):
@@ -90,9 +91,22 @@ class NoOrphans(unittest.TestCase):
         self.run_leaky("sleep {arg} & wait", 3, timeout="1s")
 
     def test_setsid_escape_is_caught_by_the_cgroup(self):
-        if not cgroup_v2_writable():
+        if not cgroup_v2_parent():
             self.skipTest("no writable cgroup v2: process groups only")
         self.run_leaky("setsid sleep {arg} & echo 5", 0)
+
+    def test_cgroups_of_a_dead_host_are_removed(self):
+        parent = cgroup_v2_parent()
+        if not parent:
+            self.skipTest("no writable cgroup v2: process groups only")
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        stale = os.path.join(parent, f"nbaq-{gone.pid}")
+        os.makedirs(os.path.join(stale, "job-0"))
+        self.addCleanup(lambda: [os.rmdir(p) for p in (
+            os.path.join(stale, "job-0"), stale) if os.path.isdir(p)])
+        self.run_leaky("echo 5", 0)
+        self.assertFalse(os.path.exists(stale))
 
     def test_sigterm_of_the_host(self):
         arg = unique_sleep()
