@@ -124,7 +124,7 @@ static void scan_only(const char *url, PGconn *conn)
     dbq_quoted q = {.table = "bench_dbq.wide", .critical = quoted};
     textbuf sql;
     textbuf_init(&sql);
-    dbq_sql_scan(&sql, &table, &q, 0);
+    dbq_sql_scan(&sql, &table, &q, 0, &(dbq_params){0});
     exec_sql(conn, sql.data);
     textbuf_free(&sql);
 }
