@@ -275,14 +275,18 @@ void dbq_sql_types(textbuf *sql, size_t count);
 void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec, const dbq_quoted *q,
                   int with_freshness, dbq_params *params);
 
+/* Whether the scan counts c's non-NULL values: not for a critical column,
+ * whose NULLs the scan counts already. */
+int dbq_counts_values(const dbq_table_spec *spec, const dbq_column_spec *c);
+
 /* Appended to the scan, per entry of spec->columns, in this order: with
- * rules, unique or a profile, count(c); with rules, the rows breaking one
+ * count_values (dbq_counts_values), count(c); with rules, the rows breaking one
  * (their literals added to params); with unique or a profile, the distinct
  * values; with a profile, DBQ_STATS expressions (NULL where the type has
  * no such statistic). dbq_validity.c reads them in the same order. */
 void dbq_sql_column_aggregates(textbuf *sql, const dbq_column_spec *c,
                                const char *column, dbq_type_class type,
-                               dbq_params *params);
+                               int count_values, dbq_params *params);
 
 /* The condition under which a value of column breaks one of c's rules:
  * "(cond) OR (cond)", literals added to params. */

@@ -5,6 +5,7 @@
  * comment in it cannot swallow the closing parenthesis.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "dbq.h"
 
@@ -116,12 +117,20 @@ static void append_profile(textbuf *sql, const dbq_column_spec *c,
     }
 }
 
+int dbq_counts_values(const dbq_table_spec *spec, const dbq_column_spec *c)
+{
+    for (size_t i = 0; i < spec->critical_count; i++)
+        if (strcmp(spec->critical_columns[i], c->name) == 0)
+            return 0; /* rows - its NULLs, already counted */
+    return c->rule_count > 0 || c->unique || c->profile != DBQ_PROFILE_OFF;
+}
+
 void dbq_sql_column_aggregates(textbuf *sql, const dbq_column_spec *c,
                                const char *column, dbq_type_class type,
-                               dbq_params *params)
+                               int count_values, dbq_params *params)
 {
     int profiled = c->profile != DBQ_PROFILE_OFF;
-    if (c->rule_count > 0 || c->unique || profiled)
+    if (count_values)
         textbuf_printf(sql, ", count(%s)", column);
     if (c->rule_count > 0) {
         textbuf_puts(sql, ", count(*) FILTER (WHERE ");
@@ -160,8 +169,9 @@ void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec, const dbq_quoted *q,
         append_freshness_age(sql, q);
     }
     for (size_t i = 0; i < spec->column_count; i++)
-        dbq_sql_column_aggregates(sql, &spec->columns[i], q->columns[i],
-                                  q->column_types[i], params);
+        dbq_sql_column_aggregates(
+            sql, &spec->columns[i], q->columns[i], q->column_types[i],
+            dbq_counts_values(spec, &spec->columns[i]), params);
     append_from(sql, spec, q, 1);
     append_filter(sql, spec, " WHERE ");
 }

@@ -134,6 +134,16 @@ static int read_stat(const PGresult *res, int col, dbq_column_result *c,
     return 0;
 }
 
+/* The NULLs the scan counted for a critical column. */
+static int64_t critical_nulls(const dbq_table_spec *spec,
+                              const dbq_table_result *r, const char *name)
+{
+    for (size_t i = 0; i < spec->critical_count; i++)
+        if (strcmp(spec->critical_columns[i], name) == 0)
+            return r->null_counts[i];
+    return 0;
+}
+
 int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
                      dbq_table_result *r)
 {
@@ -147,9 +157,11 @@ int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
     for (size_t i = 0; ok && i < spec->column_count; i++) {
         const dbq_column_spec *c = &spec->columns[i];
         int profiled = c->profile != DBQ_PROFILE_OFF;
-        if (c->rule_count > 0 || c->unique || profiled)
+        if (dbq_counts_values(spec, c))
             ok =
                 dbq_parse_count(PQgetvalue(res, 0, col++), &out[i].values) == 0;
+        else
+            out[i].values = r->rows - critical_nulls(spec, r, c->name);
         if (ok && c->rule_count > 0)
             ok = dbq_parse_count(PQgetvalue(res, 0, col++), &out[i].invalid) ==
                  0;

@@ -45,12 +45,13 @@ INSERT INTO {S}.box SELECT
 
 TABLE = f"""        - name: {S}.games
           key_columns: [game_id]
+          critical_columns: [home_pts, home_team]
           columns:
-            - {{name: home_pts, min: 0, max: 250, profile: quantiles}}
-            - {{name: home_team, values: [BOS, NYK, LAL]}}
-            - {{name: game_id, regex: '^00[0-9]{{8}}$', unique: true}}
-            - {{name: game_date, not_future: true}}
-            - {{name: code, min_length: 3, max_length: 3}}
+            home_pts: {{min: 0, max: 250, profile: quantiles}}
+            home_team: {{values: [BOS, NYK, LAL]}}
+            game_id: {{regex: '^00[0-9]{{8}}$', unique: true}}
+            game_date: {{not_future: true}}
+            code: {{min_length: 3, max_length: 3}}
 """
 
 
