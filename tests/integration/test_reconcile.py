@@ -163,6 +163,32 @@ class ReconcileTest(unittest.TestCase):
             r"no metric 'games.rows_2025' of check 'slow_db' in this run "
             r"\(the check ended ERROR: [^)]*timed out")
 
+    def test_bundled_example_config(self):
+        """config/reconciliation.yaml after config/example/load_scrapes.sh,
+        then after the loader lost one game."""
+        dsn = pgfixture.admin_url()
+        subprocess.run(["sh", os.path.join(SOURCE, "config", "example",
+                                           "load_scrapes.sh"), dsn],
+                       check=True, capture_output=True, timeout=60,
+                       env=dict(os.environ, PATH=os.path.dirname(
+                           pgfixture.psql_binary()) + ":" +
+                           os.environ.get("PATH", "")))
+        self.addCleanup(pgfixture.psql,
+                        "DROP SCHEMA IF EXISTS nba_example CASCADE")
+        config = os.path.join(SOURCE, "config", "reconciliation.yaml")
+        env = {"NBA_DB_DSN": dsn}
+        proc = nbaq_test.run_host("-c", config, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        lost = self.games["2025"][0]
+        pgfixture.psql(f"DELETE FROM nba_example.games WHERE game_id = "
+                       f"'{lost}'")
+        proc = nbaq_test.run_host("-c", config, env=env)
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn(
+            f"objects.by_prefix.season=2025={len(self.games['2025'])} does "
+            f"not match games_db/games.rows_2025="
+            f"{len(self.games['2025']) - 1}", proc.stdout)
+
     def test_check_config_rejects_unknown_check_with_suggestion(self):
         d = nbaq_test.temp_dir(self)
         path = nbaq_test.write_file(d, "monitor.yaml", "checks:\n" + self.config(
