@@ -69,6 +69,18 @@ static void setup_table(PGconn *conn, long rows)
     exec_sql(conn, "VACUUM ANALYZE bench_dbq.wide");
 }
 
+/* Runs sql (freed here) with text parameters; dies on error. */
+static void exec_params(PGconn *conn, textbuf *sql, int count,
+                        const char *const *params)
+{
+    PGresult *res =
+        PQexecParams(conn, sql->data, count, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        die(sql->data, conn);
+    PQclear(res);
+    textbuf_free(sql);
+}
+
 static int compare_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -206,12 +218,7 @@ static void scan_with(PGconn *conn, int with_rules)
     textbuf sql;
     textbuf_init(&sql);
     dbq_sql_scan(&sql, &table, &q, 0, &params);
-    PGresult *res = PQexecParams(conn, sql.data, params.count, NULL,
-                                 params.values, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        die(sql.data, conn);
-    PQclear(res);
-    textbuf_free(&sql);
+    exec_params(conn, &sql, params.count, params.values);
 }
 
 /* The same scan with the validity rules of every column. */
@@ -233,12 +240,7 @@ static void per_rule(const char *url, PGconn *conn)
             dbq_sql_rule_condition(&sql, column_rules[i].rules[k].kind,
                                    columns[i], 1);
             const char *param = column_rules[i].rules[k].param;
-            PGresult *res =
-                PQexecParams(conn, sql.data, 1, NULL, &param, NULL, NULL, 0);
-            if (PQresultStatus(res) != PGRES_TUPLES_OK)
-                die(sql.data, conn);
-            PQclear(res);
-            textbuf_free(&sql);
+            exec_params(conn, &sql, 1, &param);
         }
 }
 

@@ -4,7 +4,6 @@ PostgreSQL of the ctest fixture `postgres`. Every expected figure is
 computed here by SQL written independently of nbaq's (NOT BETWEEN, NOT IN,
 LEFT JOIN ... IS NULL) or, for the profile, by Python's statistics module
 over the values themselves."""
-import json
 import os
 import re
 import statistics
@@ -14,7 +13,9 @@ import unittest
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
                                 "lib", "pgconn", "tests"))
 import pgfixture  # noqa: E402
-from pgfixture import nbaq_test  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dbq_host  # noqa: E402
 
 S = "dbq_valid"
 
@@ -70,29 +71,9 @@ class DbValidityTest(unittest.TestCase):
         pgfixture.psql(f"DROP SCHEMA IF EXISTS {S} CASCADE")
 
     def run_check(self, tables, thresholds=""):
-        d = nbaq_test.temp_dir(self)
-        config = f"""monitor: dbq_valid
-checks:
-  - name: games_db
-    plugin: db_quality
-    options:
-      dsn: "${{NBAQ_DBQ_DSN}}"
-      tables:
-{tables}
-{thresholds}
-reporters:
-  - plugin: json
-    options:
-      output: report.json
-"""
-        path = nbaq_test.write_file(d, "monitor.yaml", config)
-        proc = nbaq_test.run_host(
-            "-c", path, env={"NBAQ_DBQ_DSN": pgfixture.admin_url()})
-        report_path = os.path.join(d, "report.json")
-        self.assertTrue(os.path.exists(report_path), proc.stderr)
-        with open(report_path) as f:
-            check = json.load(f)["checks"][0]
-        return check, {m["name"]: m for m in check["metrics"]}
+        _, check, metrics = dbq_host.run_db_quality(
+            self, tables, pgfixture.admin_url(), thresholds=thresholds)
+        return check, metrics
 
     def samples(self, message, column):
         """The key values shown after 'column "x": ... e.g. '."""
