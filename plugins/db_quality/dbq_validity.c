@@ -33,11 +33,12 @@ static int check_rule_types(const dbq_column_spec *c, const dbq_column *col,
             return -1;
         }
     }
-    if (c->unique && strcmp(col->base_type, "json") == 0) {
+    if ((c->unique || c->profile != DBQ_PROFILE_OFF) &&
+        strcmp(col->base_type, "json") == 0) {
         dbq_fail(r,
-                 "column \"%s\" (json): rule unique: json values cannot be "
+                 "column \"%s\" (json): rule %s: json values cannot be "
                  "compared (use jsonb)",
-                 c->name);
+                 c->name, c->unique ? "unique" : "profile");
         return -1;
     }
     return 0;
