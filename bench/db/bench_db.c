@@ -205,7 +205,7 @@ static void init_rule_specs(void)
     }
 }
 
-static void scan_with(PGconn *conn, dbq_column_spec *rules)
+static void scan_with(PGconn *conn, dbq_column_spec *rules, int jit)
 {
     static char *quoted[COLUMNS] = {"c1", "c2", "c3", "c4", "c5",
                                     "c6", "c7", "c8", "c9", "c10"};
@@ -225,20 +225,30 @@ static void scan_with(PGconn *conn, dbq_column_spec *rules)
     textbuf sql;
     textbuf_init(&sql);
     dbq_sql_scan(&sql, &table, &q, 0, &params);
+    if (rules != NULL && !jit)
+        exec_sql(conn, "SET jit = off"); /* as the plugin does */
     exec_params(conn, &sql, params.count, params.values);
+    exec_sql(conn, "RESET jit");
 }
 
 /* The same scan with the validity rules of every column. */
 static void scan_with_rules(const char *url, PGconn *conn)
 {
     (void)url;
-    scan_with(conn, rule_specs);
+    scan_with(conn, rule_specs, 0);
+}
+
+/* The same with the server's JIT settings (what db_quality turns off). */
+static void scan_with_rules_jit(const char *url, PGconn *conn)
+{
+    (void)url;
+    scan_with(conn, rule_specs, 1);
 }
 
 static void scan_with_rules_but_regex(const char *url, PGconn *conn)
 {
     (void)url;
-    scan_with(conn, rule_specs_no_regex);
+    scan_with(conn, rule_specs_no_regex, 0);
 }
 
 /* One count(*) per rule: what the scan replaces. */
@@ -261,15 +271,19 @@ static void per_rule(const char *url, PGconn *conn)
 static void scan_only(const char *url, PGconn *conn)
 {
     (void)url;
-    scan_with(conn, NULL);
+    scan_with(conn, NULL, 1);
 }
 
-static void run_check(const char *url, double sample_percent)
+static void run_check(const char *url, double sample_percent,
+                      dbq_column_spec *rules)
 {
     dbq_table_spec table = {.name = "bench_dbq.wide",
                             .critical_columns = columns,
                             .critical_count = COLUMNS,
-                            .sample_percent = sample_percent};
+                            .sample_percent = sample_percent,
+                            .columns = rules,
+                            .column_count = rules != NULL ? COLUMNS : 0,
+                            .samples = 5};
     dbq_config config = {.dsn = url,
                          .connect_timeout_ms = 10000,
                          .statement_timeout_ms = 600000,
@@ -290,13 +304,19 @@ static void run_check(const char *url, double sample_percent)
 static void db_quality(const char *url, PGconn *conn)
 {
     (void)conn;
-    run_check(url, 0);
+    run_check(url, 0, NULL);
+}
+
+static void db_quality_rules(const char *url, PGconn *conn)
+{
+    (void)conn;
+    run_check(url, 0, rule_specs);
 }
 
 static void db_quality_sampled(const char *url, PGconn *conn)
 {
     (void)conn;
-    run_check(url, 10);
+    run_check(url, 10, NULL);
 }
 
 int main(int argc, char **argv)
@@ -328,13 +348,15 @@ int main(int argc, char **argv)
     /* The variants run back to back in each round, so that a round sees
      * one machine load; the ratios are taken per round, then the median. */
     init_rule_specs();
-    enum { VARIANTS = 9 };
+    enum { VARIANTS = 11 };
     static const variant_fn variants[VARIANTS] = {plain_count,
                                                   read_all_columns,
                                                   scan_only,
                                                   scan_with_rules,
+                                                  scan_with_rules_jit,
                                                   scan_with_rules_but_regex,
                                                   db_quality,
+                                                  db_quality_rules,
                                                   db_quality_sampled,
                                                   per_column,
                                                   per_rule};
@@ -343,8 +365,10 @@ int main(int argc, char **argv)
         "SELECT count(c10) (reads all columns)",
         "db_quality's scan statement alone",
         "the scan with 28 validity rules",
+        "the same with the server's JIT",
         "the scan with 26 rules (no regex)",
         "db_quality check (connect, catalog, scan)",
+        "db_quality check with the 28 rules",
         "db_quality check, sample_percent 10",
         "one query per column (11 queries)",
         "one query per rule (28 queries)"};
@@ -365,7 +389,9 @@ int main(int argc, char **argv)
     printf("rules scan vs NULL-only scan: %.2fx; without the 2 regexes: "
            "%.2fx (medians of per-round ratios)\n",
            rules_vs_nulls(ms[2], ms[3], runs),
-           rules_vs_nulls(ms[2], ms[4], runs));
+           rules_vs_nulls(ms[2], ms[5], runs));
+    printf("check with rules vs check without: %.2fx\n",
+           rules_vs_nulls(ms[6], ms[7], runs));
     for (int v = 0; v < VARIANTS; v++) {
         printf("%-40s %8.0f ms  %5.2fx count(*)\n", labels[v],
                median(ms[v], runs), median(ratio[v], runs));

@@ -235,6 +235,9 @@ const char *dbq_rule_type_mismatch(dbq_rule_kind kind, dbq_type_class type);
 void dbq_sql_rule_condition(textbuf *sql, dbq_rule_kind kind,
                             const char *column, int param);
 
+/* Turns JIT off for the transaction (one row). */
+extern const char dbq_sql_jit_off[];
+
 /* One row, true or false; fails when $1 is not a regex the server takes. */
 void dbq_sql_regex_valid(textbuf *sql);
 

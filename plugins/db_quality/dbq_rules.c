@@ -109,6 +109,11 @@ void dbq_sql_rule_condition(textbuf *sql, dbq_rule_kind kind,
     }
 }
 
+/* JIT compiles the scan's expressions once per process (leader and each
+ * parallel worker); with many rules that costs seconds, more than it saves
+ * on one pass (docs/performance.md). For this transaction only. */
+const char dbq_sql_jit_off[] = "SELECT set_config('jit', 'off', true)";
+
 void dbq_sql_regex_valid(textbuf *sql)
 {
     textbuf_puts(sql, "SELECT '' ~ $1");

@@ -121,7 +121,15 @@ int dbq_columns_validate(pgconn *conn, const dbq_table_spec *spec,
             if (validate_rule(conn, spec, q, i, &spec->columns[i].rules[k],
                               r) != 0)
                 return -1;
-    return 0;
+    if (spec->column_count == 0)
+        return 0;
+    textbuf sql;
+    textbuf_init(&sql);
+    textbuf_puts(&sql, dbq_sql_jit_off);
+    PGresult *res = dbq_query(conn, &sql, 0, NULL, "turning JIT off", 1, r);
+    textbuf_free(&sql);
+    PQclear(res);
+    return res != NULL ? 0 : -1;
 }
 
 static int read_stat(const PGresult *res, int col, dbq_column_result *c,
