@@ -146,6 +146,15 @@ class ReconcileTest(unittest.TestCase):
                       "'games.rows_1999' of check 'games_db' in this run",
                       checks["scrapes"]["message"])
 
+    def test_reference_to_a_check_left_out_by_only(self):
+        _, checks = self.run_config(
+            self.config(self.season_rule("2025")), "--only", "scrapes")
+        self.assertEqual(list(checks), ["scrapes"])
+        self.assertEqual(checks["scrapes"]["status"], "FAIL")
+        self.assertIn("no metric 'games.rows_2025' of check 'games_db' in "
+                      "this run (the check was not run)",
+                      checks["scrapes"]["message"])
+
     def test_reference_to_a_timed_out_check(self):
         slow = """  - name: slow_db
     plugin: exec
