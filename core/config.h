@@ -21,9 +21,19 @@
 #include "daemon/daemon_config.h"
 #include "nbaq.h"
 #include "rules.h"
+#include "nameset.h"
 #include "ydoc.h"
 
 struct plugin;
+
+/* What a check's series that vanished become (core/vanished.c). */
+typedef enum missing_series_mode {
+    MISSING_SERIES_ZERO = 0, /* counts: value 0; others: a warning         */
+    MISSING_SERIES_WARN,     /* every one: a warning on the check          */
+    MISSING_SERIES_IGNORE    /* not reported                               */
+} missing_series_mode;
+
+#define MISSING_SERIES_DEFAULT_RUNS 10
 
 typedef struct check_config {
     char *name;
@@ -35,6 +45,8 @@ typedef struct check_config {
     int enabled;
     const ynode *node; /* the list entry, for messages                  */
     const ynode *options_node; /* NULL when no `options:`                 */
+    missing_series_mode missing_series; /* default zero                  */
+    unsigned missing_series_runs; /* seen in this many latest runs: 10   */
     metric_rule *rules; /* thresholds, in config order                   */
     size_t rule_count;
     nbaq_options *options;           /* bind.c */
@@ -79,6 +91,7 @@ typedef struct config {
     alerts_config alerts; /* the `alerts:` section (alerts/)           */
     check_config *checks;
     size_t check_count;
+    nameset check_index; /* name -> index into checks                  */
     reporter_config *reporters;
     size_t reporter_count;
 } config;

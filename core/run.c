@@ -1,7 +1,6 @@
 #include "run.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +13,13 @@
 #include "kvlist.h"
 #include "hostapi.h"
 #include "log.h"
+#include "reconcile.h"
 #include "registry.h"
+#include "runcache.h"
 #include "runner.h"
 #include "status.h"
 #include "text.h"
+#include "vanished.h"
 
 /* What one check or reporter job needs, in the parent and in the child. */
 typedef struct instance_job {
@@ -75,16 +77,6 @@ static void reporter_child(void *arg, int stdout_fd, int64_t deadline_ms)
     hostapi_run_report(&ij->ctx, ij->plugin->report, ij->run);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
 static int selected(const check_config *c, const char *const *only,
                     size_t only_count)
 {
@@ -126,6 +118,22 @@ static void batch_free(check_batch *b)
         kvlist_free(&b->states[i]);
     free(b->states);
     b->states = NULL;
+}
+
+/* What the history needs of a check before its metrics are judged: the
+ * past values it backfilled stored, its vanished series found. */
+static void before_judging(aggregate_ctx *ax, const check_config *check, job *j,
+                           vanished_check *vanished)
+{
+    char err[1024];
+    size_t stored = 0;
+    if (backfill_store(ax->store, ax->monitor, check->name, check->plugin,
+                       &j->out.backfill, ax->now_ms, &stored, err,
+                       sizeof err) != 0)
+        log_msg(NBAQ_LOG_WARN, j->label, "backfill not stored: %s", err);
+    else if (stored > 0)
+        log_msg(NBAQ_LOG_INFO, j->label, "%zu past values backfilled", stored);
+    vanished_detect(ax->store, ax->monitor, check, j, ax->now_ms, vanished);
 }
 
 static int run_checks(config *cfg, const char *const *only, size_t only_count,
@@ -170,7 +178,13 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
     }
     rc = runner_run(jobs, n, cfg->workers, err, err_size);
     for (size_t k = 0; rc == 0 && k < n; k++) {
+        vanished_check vanished;
+        before_judging(ax, args[k].check, &jobs[k], &vanished);
         batch->results[k] = aggregate_check(ax, args[k].check, &jobs[k]);
+        if (batch->results[k] &&
+            vanished_report(mem, &vanished, batch->results[k]) != 0)
+            batch->results[k] = NULL;
+        vanished_free(&vanished);
         if (!batch->results[k]) {
             rc = err_set(err, err_size, "out of memory");
             break;
@@ -290,21 +304,6 @@ static size_t run_reporters(config *cfg, nbaq_run *run, const char *cache_dir,
     return failed + run_reporter_group(cfg, run, cache_dir, ar, 0);
 }
 
-static int make_cache_dir(const config *cfg, char *dir, size_t size, char *err,
-                          size_t err_size)
-{
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    snprintf(dir, size, "%s/nbaq-%s-XXXXXX", tmp, cfg->monitor);
-    if (!mkdtemp(dir))
-        return err_set(err, err_size,
-                       "cannot create the run cache directory "
-                       "in %s: %s",
-                       tmp, strerror(errno));
-    return 0;
-}
-
 /* Every state_set of the run, as the history store takes them. */
 static history_state_entry *state_entries(const check_batch *batch,
                                           size_t *count)
@@ -397,7 +396,7 @@ int run_monitor_observed(config *cfg, const char *const *only,
 {
     memset(summary, 0, sizeof *summary);
     char cache_dir[4096];
-    if (make_cache_dir(cfg, cache_dir, sizeof cache_dir, err, err_size))
+    if (runcache_make(cfg->monitor, cache_dir, sizeof cache_dir, err, err_size))
         return -1;
     int open_failed;
     history_store *store = open_history(cfg, &open_failed);
@@ -414,6 +413,7 @@ int run_monitor_observed(config *cfg, const char *const *only,
                         err_size);
     nbaq_run *run = NULL;
     if (rc == 0) {
+        reconcile_run(&mem, cfg, batch.results, batch.count);
         run = aggregate_run(&mem, cfg->monitor, ax.now_ms, clock_wall_ms(),
                             batch.results, batch.count);
         if (!run)
@@ -448,7 +448,7 @@ int run_monitor_observed(config *cfg, const char *const *only,
     batch_free(&batch);
     aggregate_free(&ax);
     arena_free(&mem);
-    nftw(cache_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    runcache_remove(cache_dir);
     history_close(store);
     return rc;
 }

@@ -39,7 +39,9 @@
  *   with the reason; the host and the other plugins carry on. Plugins may
  *   therefore use process-wide state (curl_global_init, signal handlers)
  *   without cleaning it up, but must not rely on anything surviving between
- *   two calls.
+ *   two calls. Load-time code (constructors, nbaq_plugin_descriptor_get())
+ *   runs first in a throw-away child that vets the plugin, then in the
+ *   host: it must have no side effects and must not exit or block.
  */
 #ifndef NBAQ_H
 #define NBAQ_H
@@ -117,7 +119,16 @@ typedef enum nbaq_option_type {
     NBAQ_OPT_STRING_LIST, /* a sequence of scalars, or one scalar           */
     NBAQ_OPT_STRING_MAP,  /* a mapping of scalar to scalar (headers, types) */
     NBAQ_OPT_OBJECT,      /* a mapping validated against spec.fields        */
-    NBAQ_OPT_OBJECT_LIST  /* a sequence of mappings, each against fields    */
+    NBAQ_OPT_OBJECT_LIST, /* a sequence of mappings, each against fields    */
+    /* --- appended in ABI 1.2: values the host checks before any run ---- */
+    NBAQ_OPT_URL,          /* a string: scheme://host[:port][/...], scheme  */
+                           /* one of spec.choices (NULL: http, https), no   */
+                           /* user:password@, no spaces or controls; read   */
+                           /* with opt_string                               */
+    NBAQ_OPT_HTTP_HEADERS, /* a STRING_MAP of HTTP header fields: names are */
+                           /* tokens, values hold no CR, LF or controls     */
+    NBAQ_OPT_NAMED_OBJECT_LIST /* an OBJECT_LIST whose fields declare      */
+                               /* `name`; no two items have the same name */
 } nbaq_option_type;
 
 /*
@@ -385,7 +396,28 @@ typedef struct nbaq_host_api {
     /* Non-zero when output_write() would write to a terminal: output "-",
      * no output_dir, and the host's stdout is a tty. For colors "auto".  */
     int (*output_is_terminal)(const nbaq_ctx *ctx);
+
+    /* --- appended in ABI 1.2: check with NBAQ_API_HAS ------------------- */
+    /* Past values of the metric `name`, which the data holds (daily row
+     * counts from a timestamp column, objects per day): the host stores
+     * them in its history before it judges this run's value of `name`, so
+     * that a first run already has a baseline. The host stores them only
+     * when the series has no value yet (one call per metric and run is
+     * enough; later calls for the same name are ignored), and skips
+     * points at or after the run's start and non-finite values. A
+     * backfilled series still needs metric_set() for this run's value.
+     * Checkers only. At most NBAQ_BACKFILL_POINTS_MAX points per call,
+     * name and unit as for metric_set().
+     * Ownership: name, unit and points are the plugin's; they are copied
+     * before the call returns. Returns 0 when the points were handed to
+     * the host, -1 when the host keeps no history store (nothing is
+     * kept: a plugin may skip the work of computing them).              */
+    int (*metric_backfill)(nbaq_ctx *ctx, const char *name, const char *unit,
+                           const nbaq_point *points, size_t count);
 } nbaq_host_api;
+
+/* Points one metric_backfill() call may hand over. */
+#define NBAQ_BACKFILL_POINTS_MAX 1000
 
 /* Use before calling a host function appended after NBAQ_ABI_MINOR 0. */
 #define NBAQ_API_HAS(api, member)                                              \

@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "history_calc.h"
 #include "log.h"
+#include "numfmt.h"
 #include "run.h"
 #include "status.h"
 #include "text.h"
@@ -42,7 +44,34 @@ static cJSON *number_or_text(double value)
         return cJSON_CreateString("NaN");
     if (isinf(value))
         return cJSON_CreateString(value > 0 ? "+Inf" : "-Inf");
-    return cJSON_CreateNumber(value);
+    char text[TEXTFMT_NUMBER_SIZE]; /* cJSON keeps only 15 digits */
+    textfmt_number_exact(text, sizeof text, value);
+    return cJSON_CreateRaw(text);
+}
+
+/* A finite number, or nothing: the page draws only what is set. */
+static void add_finite(cJSON *o, const char *key, double value)
+{
+    if (isfinite(value))
+        cJSON_AddNumberToObject(o, key, value);
+}
+
+/* What the history rules judged (SDK 1.2): the expected band the
+ * dashboard draws; absent when no rule judged the metric. */
+static void encode_evidence(cJSON *o, const nbaq_evidence *e)
+{
+    static const char *const states[] = {"NONE", "LEARNING", "JUDGED", "OPEN"};
+    if (e->state == NBAQ_JUDGEMENT_NONE || (unsigned)e->state > 3)
+        return;
+    cJSON *ev = cJSON_AddObjectToObject(o, "evidence");
+    cJSON_AddStringToObject(ev, "state", states[e->state]);
+    cJSON_AddNumberToObject(ev, "points_used", e->points_used);
+    cJSON_AddNumberToObject(ev, "points_needed", e->points_needed);
+    add_finite(ev, "expected", e->expected);
+    add_finite(ev, "lower", e->lower);
+    add_finite(ev, "upper", e->upper);
+    add_finite(ev, "score", e->score);
+    cJSON_AddStringToObject(ev, "season", e->season ? e->season : "none");
 }
 
 static cJSON *encode_metric(const nbaq_metric *m)
@@ -54,6 +83,8 @@ static cJSON *encode_metric(const nbaq_metric *m)
     cJSON_AddStringToObject(o, "status", status_name(m->status));
     add_text(o, "reason", m->reason);
     cJSON_AddBoolToObject(o, "anomalous", m->anomalous != 0);
+    cJSON_AddStringToObject(o, "trend", history_trend_name(m->trend));
+    encode_evidence(o, &m->evidence);
     return o;
 }
 
@@ -284,6 +315,29 @@ static int describe_exit(const round_proc *r, char *err, size_t err_size)
     return 0;
 }
 
+/* cJSON prints numbers with 15 digits (and takes DBL_MAX for equal to
+ * its overflow to Infinity), so numbers that need more are turned into raw
+ * text as they are parsed: /api/status then serves them exactly.
+ * valuedouble stays, for /metrics. */
+static void keep_exact_numbers(cJSON *item)
+{
+    for (; item; item = item->next) {
+        if (item->child)
+            keep_exact_numbers(item->child);
+        if (!cJSON_IsNumber(item) ||
+            (item->valuedouble == floor(item->valuedouble) &&
+             fabs(item->valuedouble) < 1e15))
+            continue;
+        char text[TEXTFMT_NUMBER_SIZE];
+        textfmt_number_exact(text, sizeof text, item->valuedouble);
+        char *copy = strdup(text);
+        if (!copy)
+            continue;
+        item->type = cJSON_Raw;
+        item->valuestring = copy;
+    }
+}
+
 cJSON *round_result(round_proc *r, char *err, size_t err_size)
 {
     round_read(r); /* whatever is left (a grandchild may hold the pipe) */
@@ -313,6 +367,7 @@ cJSON *round_result(round_proc *r, char *err, size_t err_size)
             err_set(err, err_size, "the round process sent no result");
         return NULL;
     }
+    keep_exact_numbers(doc->child);
     return doc;
 }
 

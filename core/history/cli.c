@@ -11,10 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "history_import.h"
 #include "history_table.h"
 #include "history_calc.h"
 #include "history_episodes.h"
 #include "history_store.h"
+#include "numfmt.h"
 #include "text.h"
 
 static const char usage_text[] =
@@ -31,6 +33,8 @@ static const char usage_text[] =
     "  accept --check C --metric M [--by NAME] [--note TEXT]\n"
     "      accept a metric's new level: its open conditions close and\n"
     "      the values since they opened become the baseline\n"
+    "  import --check C --metric M [--unit U] FILE\n"
+    "      load past values from CSV or JSON (FILE - reads stdin)\n"
     "\n"
     "  --monitor NAME   another monitor's history than the config's\n"
     "  T: now, a duration back from now (7d, 12h, 30m), 2024-05-01,\n"
@@ -161,12 +165,14 @@ static const char *flag_name(int64_t anomalous)
     return anomalous == 1 ? "yes" : anomalous == 2 ? "suspect" : "no";
 }
 
-static void add_number_or_null(cJSON *obj, const char *name, double value)
+/* A measured value exactly (cJSON keeps 15 digits); null when not finite. */
+static cJSON *json_number(double value)
 {
-    if (isfinite(value))
-        cJSON_AddNumberToObject(obj, name, value);
-    else
-        cJSON_AddNullToObject(obj, name);
+    if (!isfinite(value))
+        return cJSON_CreateNull();
+    char text[TEXTFMT_NUMBER_SIZE];
+    textfmt_number_exact(text, sizeof text, value);
+    return cJSON_CreateRaw(text);
 }
 
 static void show_row_json(cJSON *values, store_stmt *s, const store_backend *b)
@@ -181,16 +187,16 @@ static void show_row_json(cJSON *values, store_stmt *s, const store_backend *b)
     cJSON *row = cJSON_CreateObject();
     cJSON_AddStringToObject(row, "time", when);
     cJSON_AddNumberToObject(row, "ts_ms", (double)ts);
-    cJSON_AddNumberToObject(row, "value", b->column_double(s, 1));
+    cJSON_AddItemToObject(row, "value", json_number(b->column_double(s, 1)));
     cJSON_AddStringToObject(row, "unit", unit ? unit : "");
     cJSON_AddStringToObject(row, "status", status ? status : "");
     cJSON_AddBoolToObject(row, "anomalous", flag == 1);
     cJSON_AddBoolToObject(row, "suspect", flag == 2);
     cJSON_AddStringToObject(row, "reason", reason ? reason : "");
-    add_number_or_null(row, "expected", b->column_double(s, 6));
-    add_number_or_null(row, "lower", b->column_double(s, 7));
-    add_number_or_null(row, "upper", b->column_double(s, 8));
-    add_number_or_null(row, "score", b->column_double(s, 9));
+    cJSON_AddItemToObject(row, "expected", json_number(b->column_double(s, 6)));
+    cJSON_AddItemToObject(row, "lower", json_number(b->column_double(s, 7)));
+    cJSON_AddItemToObject(row, "upper", json_number(b->column_double(s, 8)));
+    cJSON_AddItemToObject(row, "score", json_number(b->column_double(s, 9)));
     cJSON_AddItemToArray(values, row);
 }
 
@@ -457,10 +463,8 @@ static int compute_trend(cli_context *c, const series_row *row, int64_t until,
 
 static void add_stat(cJSON *obj, const char *name, double value, int known)
 {
-    if (known)
-        cJSON_AddNumberToObject(obj, name, value);
-    else
-        cJSON_AddNullToObject(obj, name);
+    cJSON_AddItemToObject(obj, name,
+                          known ? json_number(value) : cJSON_CreateNull());
 }
 
 static void trend_json(cJSON *metrics, const series_row *row,
@@ -659,6 +663,8 @@ int history_cli_main(int argc, char **argv, const history_cli_env *env,
     }
     if (!command)
         return usage_error(err, err_size, "%s", "no command given");
+    if (strcmp(command, "import") == 0)
+        return history_import_main(argc, argv, env, out, err, err_size);
     if (strcmp(command, "show") != 0 && strcmp(command, "trends") != 0 &&
         strcmp(command, "prune") != 0 && strcmp(command, "accept") != 0)
         return usage_error(err, err_size, "unknown command '%s'", command);

@@ -17,6 +17,8 @@
 
 /* Standard error of a median of n normal values: 1.2533 sigma / sqrt(n). */
 #define DETECT_MEDIAN_SE 1.2533
+/* Asymptotic efficiency of Qn at the normal (Rousseeuw & Croux). */
+#define DETECT_QN_EFFICIENCY 0.82
 
 /* A band never narrower than this fraction of max(1, |expected|): keeps
  * scores finite on a series that never moved. */
@@ -149,11 +151,30 @@ static double z_limit(const anomaly_rule *rule)
     return rule->z > 0 ? rule->z : DETECT_DEFAULT_Z;
 }
 
-/* Half-width of the band in the model's space: z robust spreads, never 0
- * (keeps scores finite on a series that never moved). */
-static double half_width(const anomaly_rule *rule, double center, double spread)
+/*
+ * z for a spread estimated from m values rather than known: the Student-t
+ * quantile with 0.82 m - 1 degrees of freedom (Qn's efficiency) at the
+ * normal tail of z, by the Cornish-Fisher expansion, times
+ * sqrt(1 + pi / 2m) for the error of the median level itself. Without it a
+ * 30-value window fires several times as often as z promises.
+ */
+static double band_z(const anomaly_rule *rule, size_t m)
 {
-    double width = z_limit(rule) * spread;
+    double z = z_limit(rule);
+    double df = DETECT_QN_EFFICIENCY * (double)m - 1;
+    if (df < 1)
+        df = 1;
+    double z3 = z * z * z, z5 = z3 * z * z;
+    double t =
+        z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df);
+    return t * sqrt(1 + M_PI / (2 * (double)(m ? m : 1)));
+}
+
+/* Half-width of the band in the model's space: z spreads, never 0 (keeps
+ * scores finite on a series that never moved). */
+static double half_width(double z, double center, double spread)
+{
+    double width = z * spread;
     double least = DETECT_MIN_HALF_WIDTH * fmax(1.0, fabs(center));
     return width > least ? width : least;
 }
@@ -252,14 +273,19 @@ static void continue_episode(const anomaly_rule *rule, double value,
  * that the host keeps it out of the baseline, unless the latest values
  * were all suspect too: then the series has moved, and the new level is
  * learnt rather than refused forever.
+ *
+ * A series whose min_history values so far never varied at all has no
+ * cycle to wait for: it is judged at once against that flat level (the
+ * relative and absolute floors make its band), so that 10 runs at 1000
+ * and then 600 fire. Returns 1 when it judged, 0 when still learning.
  */
-static void learn(const anomaly_rule *rule, double value, detect_work *w,
-                  size_t usable, const detect_space *space, detect_result *out)
+static int learn(const anomaly_rule *rule, double value, detect_work *w,
+                 size_t usable, const detect_space *space, detect_result *out)
 {
     out->state = NBAQ_JUDGEMENT_LEARNING;
     out->points_used = (uint32_t)usable;
     if (usable < DETECT_SUSPECT_MIN_POINTS)
-        return;
+        return 0;
     size_t m = 0;
     for (size_t i = 0; i < w->n; i++)
         if (!w->flagged[i])
@@ -267,12 +293,19 @@ static void learn(const anomaly_rule *rule, double value, detect_work *w,
     double median = detect_median(w->adjusted, m, w->scratch);
     double spread = detect_qn(w->adjusted, m, w->scratch);
     out->constant = spread == 0;
-    set_band(rule, value, median, 2 * half_width(rule, median, spread), space,
-             out);
+    if (out->constant && usable >= min_history(rule)) {
+        out->state = NBAQ_JUDGEMENT_JUDGED;
+        set_band(rule, value, median, half_width(z_limit(rule), median, 0),
+                 space, out);
+        return 1;
+    }
+    set_band(rule, value, median, 2 * half_width(z_limit(rule), median, spread),
+             space, out);
     int moved = w->n >= DETECT_SUSPECT_MIN_POINTS;
     for (size_t k = 1; moved && k <= DETECT_SUSPECT_MIN_POINTS; k++)
         moved = w->flagged[w->n - k];
     out->suspect = !moved && (value < out->lower || value > out->upper);
+    return 0;
 }
 
 /* The latest usable values of the rule's window, oldest first. */
@@ -350,13 +383,12 @@ static int side_of(double mean, double limit)
  */
 static int sustained_side(const anomaly_rule *rule, const detect_work *w,
                           const detect_level *levels, int64_t now_ms,
-                          double value_in_space, double spread)
+                          double value_in_space, double spread, double z)
 {
     if (w->n < DETECT_SUSTAIN_RUNS - 1 || !isfinite(value_in_space) ||
         !(spread > 0))
         return 0;
-    double limit =
-        z_limit(rule) * DETECT_MEDIAN_SE * spread / sqrt(DETECT_SUSTAIN_RUNS);
+    double limit = z * DETECT_MEDIAN_SE * spread / sqrt(DETECT_SUSTAIN_RUNS);
     int side = 0;
     for (int k = 0; k < 2; k++) {
         double now_residual = value_in_space - levels[k].at_now;
@@ -402,8 +434,8 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     out->points_used = (uint32_t)m;
     out->trend = level.trend || season.slope != 0;
     out->constant = spread == 0;
-    set_band(rule, value, expected, half_width(rule, expected, spread), space,
-             out);
+    set_band(rule, value, expected,
+             half_width(band_z(rule, m), expected, spread), space, out);
     detect_level levels[2] = {
         level, detect_level_other(w->window_t, w->window_adjusted, m,
                                   DETECT_SUSTAIN_RUNS - 1, now_ms, &level,
@@ -413,9 +445,10 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     double floor = fmax(rule->rel_floor * fabs(out->expected),
                         rule->floor.set ? rule->floor.value : 0);
     if (fabs(value - out->expected) > floor && space->kind != DETECT_SPACE_SQRT)
-        out->sustained = sustained_side(
-            rule, w, levels, now_ms,
-            detect_space_to(space, value) - season.now_component, spread);
+        out->sustained =
+            sustained_side(rule, w, levels, now_ms,
+                           detect_space_to(space, value) - season.now_component,
+                           spread, z_limit(rule));
     return 0;
 }
 
@@ -448,7 +481,7 @@ void detect_judge(const anomaly_rule *rule, double value, int64_t now_ms,
         w.v[i] = detect_space_to(&space, w.v[i]);
     int have_model = 0;
     if (usable < out->points_needed)
-        learn(rule, value, &w, usable, &space, out);
+        have_model = learn(rule, value, &w, usable, &space, out);
     else
         have_model =
             fit_baseline(rule, value, now_ms, spacing, &space, &w, out) == 0;

@@ -29,7 +29,7 @@
 /* Defaults of the keys of `anomaly:` (anomaly_rule_defaults sets them). */
 #define DETECT_DEFAULT_Z 4.0          /* robust score limit                */
 #define DETECT_DEFAULT_REL_FLOOR 0.05 /* band at least 5% of |expected|   */
-#define DETECT_DEFAULT_WINDOW 30      /* level and spread: last 30 values */
+#define DETECT_DEFAULT_WINDOW 60      /* level and spread: last 60 values */
 #define DETECT_DEFAULT_MIN_HISTORY 7
 /* Samples kept for season detection (3 weeks of hourly runs). */
 #define DETECT_SEASON_POINTS 504

@@ -4,11 +4,11 @@
  * Each candidate cycle sorts the values into phases (history_season_key:
  * hour of day, hour of week or day of week, UTC). Its strength is
  * 1 - (s_cycle / s_all)^2, where s_all is the mean absolute deviation of
- * the values and s_cycle that of each value minus the median of the OTHER
- * values of its phase. (Not the MAD: a weekly cycle moves 2 days in 7,
- * which the median of the deviations does not see.) Judging each value by the
- * others keeps noise from looking like a cycle: on data without one, s_cycle
- * exceeds s_all.
+ * the values (around their mean) and s_cycle that of each value minus the
+ * median of the OTHER values of its phase. (Not the MAD: a weekly cycle moves 2
+ * days in 7, which the median of the deviations does not see.) Judging each
+ * value by the others keeps noise from looking like a cycle: on data without
+ * one, s_cycle exceeds s_all.
  */
 #include "detect_season.h"
 
@@ -130,6 +130,14 @@ static void project(const int64_t *t, const double *v, size_t n, int64_t now_ms,
         projected[i] = v[i] - slope * (double)(t[i] - now_ms);
 }
 
+static double mean_of(const double *v, size_t n)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    return n ? sum / (double)n : 0;
+}
+
 /* Strength of `key` on the projected values; -INFINITY when it cannot be
  * measured. */
 static double cycle_strength(const int64_t *t, size_t n, int64_t now_ms,
@@ -141,14 +149,12 @@ static double cycle_strength(const int64_t *t, size_t n, int64_t now_ms,
         (double)pass.with_two < PHASES_WITH_TWO * (double)pass.occupied ||
         (double)n < 2.5 * (double)pass.occupied)
         return -INFINITY;
-    double all = detect_mean_abs_dev(
-        w->projected, n, detect_median(w->projected, n, w->scratch));
+    double all = detect_mean_abs_dev(w->projected, n, mean_of(w->projected, n));
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(held_out[i]))
             adjusted[m++] = held_out[i]; /* adjusted is rewritten later */
-    double cycle = detect_mean_abs_dev(adjusted, m,
-                                       detect_median(adjusted, m, w->scratch));
+    double cycle = detect_mean_abs_dev(adjusted, m, mean_of(adjusted, m));
     if (!(all > 0))
         return -INFINITY;
     return 1 - (cycle / all) * (cycle / all);

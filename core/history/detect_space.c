@@ -22,8 +22,9 @@ static double real_gcd(double a, double b, double tol)
 }
 
 /* The largest q of which every value is a whole multiple (the gcd of the
- * gaps between values), when there is one; else 0. O(n). */
-static double quantum_of(const double *v, size_t n)
+ * gaps between values), when there is one and it is at least `least`;
+ * else 0. O(n). */
+static double quantum_of(const double *v, size_t n, double least)
 {
     double q = 0, largest = 0;
     for (size_t i = 0; i < n; i++)
@@ -33,6 +34,8 @@ static double quantum_of(const double *v, size_t n)
         double gap = fabs(v[i] - v[0]);
         if (gap > tol)
             q = q == 0 ? gap : real_gcd(fmax(q, gap), fmin(q, gap), tol);
+        if (q > 0 && q < least)
+            return 0; /* too fine to be a counting unit of small counts */
     }
     if (!(q > tol))
         return 0;
@@ -67,8 +70,8 @@ detect_space detect_space_choose(const double *v, size_t n, double *scratch)
         least = fmin(least, v[i]);
     if (least < 0)
         return s;
-    double q = quantum_of(v, n);
     double median = detect_median(v, n, scratch);
+    double q = quantum_of(v, n, median / DETECT_SMALL_COUNT);
     if (q > 0 && median / q <= DETECT_SMALL_COUNT) {
         s.kind = DETECT_SPACE_SQRT;
         s.quantum = q;

@@ -10,6 +10,8 @@
 #include "nbaq.h"
 #include "reportfmt.h"
 #include "escape.h"
+#include "json_recommend.h"
+#include "numfmt.h"
 #include "textbuf.h"
 
 #define REPORT_SCHEMA_VERSION 1
@@ -55,7 +57,9 @@ static cJSON *number_json(double value)
     if (value == floor(value) && fabs(value) < 9007199254740992.0) {
         return integer_json((int64_t)value);
     }
-    return cJSON_CreateNumber(value);
+    char text[TEXTFMT_NUMBER_SIZE]; /* cJSON keeps only 15 digits */
+    textfmt_number_exact(text, sizeof text, value);
+    return cJSON_CreateRaw(text);
 }
 
 static cJSON *time_json(int64_t epoch_ms)
@@ -361,6 +365,8 @@ static void put_run(writer *w, const nbaq_run *run)
         put_value(w, alert_json(run->alerts[i], &w->ok), 2);
     }
     put_array_end(w, run->alert_count);
+    put_member(w, "recommendations",
+               json_recommendations(run, text_json, &w->ok));
     textbuf_puts(&w->out, w->pretty ? "\n}\n" : "}\n");
 }
 

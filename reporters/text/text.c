@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "nbaq.h"
 #include "numfmt.h"
 #include "reportfmt.h"
+#include "text_recommend.h"
 #include "textbuf.h"
 
 enum {
@@ -42,10 +44,7 @@ static const char *status_color(nbaq_status s)
  * shown as '?'. NULL appends nothing. */
 static void put_clean(textbuf *b, const char *s)
 {
-    for (; s != NULL && *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        textbuf_putc(b, c < 0x20 || c == 0x7f ? '?' : *s);
-    }
+    textfmt_line_text(b, s, 1);
 }
 
 static void put_spaces(textbuf *b, size_t n)
@@ -337,9 +336,11 @@ static int text_report(const nbaq_host_api *api, nbaq_ctx *ctx,
             put_alert(&b, run->alerts[i]);
         }
     }
+    text_markup markup = {put_clean, put_tag, color};
+    int failed = text_recommendations(&b, run, &markup) != 0;
     textbuf_putc(&b, '\n');
     put_summary(&b, color, run);
-    if (textbuf_failed(&b)) {
+    if (failed || textbuf_failed(&b)) {
         textbuf_free(&b);
         snprintf(err, err_size, "out of memory building the text report");
         return -1;

@@ -174,14 +174,49 @@ static void test_auto_season_waits_for_two_cycles(void **state)
     series *s = series_new(); /* seasonal: auto, min_history 7 */
     detect_result r = {0};
     for (int i = 0; i < 10; i++)
-        r = step(s, MONDAY + i * DAY, 1000);
+        r = step(s, MONDAY + i * DAY, round(1000 + 20 * wobble((size_t)i)));
     /* daily runs: two weeks (14 runs) before a weekly cycle could show */
     assert_int_equal(r.state, NBAQ_JUDGEMENT_LEARNING);
+    assert_int_equal(r.points_used, 9);
     assert_int_equal(r.points_needed, 14);
     s->n = 0;
     for (int i = 0; i < 10; i++)
-        r = step(s, MONDAY + i * HOUR, 1000);
+        r = step(s, MONDAY + i * HOUR, round(1000 + 20 * wobble((size_t)i)));
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_LEARNING);
     assert_int_equal(r.points_needed, 48); /* hourly: two days */
+    free(s);
+}
+
+static void test_constant_series_judged_during_season_warmup(void **state)
+{
+    (void)state;
+    /* issue 11 with the defaults (seasonal: auto, hourly runs): a series
+     * that never varied has no cycle to wait for, so the drop fires
+     * before two days have passed, and the condition stays open. */
+    series *s = series_new();
+    for (int i = 0; i < 10; i++)
+        assert_false(step(s, MONDAY + i * HOUR, 1000).fired);
+    detect_result r = step(s, MONDAY + 10 * HOUR, 600);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_JUDGED);
+    assert_true(r.fired && r.opened);
+    assert_int_equal(r.side, -1);
+    assert_close(950, r.lower);
+    assert_close(1050, r.upper);
+    char reason[200];
+    detect_reason(&s->rule, 600, &r, reason, sizeof reason);
+    assert_string_equal(
+        reason,
+        "anomaly: 600 vs baseline 1000.0 (no variation in 10 runs), -40.0%");
+    r = step(s, MONDAY + 11 * HOUR, 600);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_OPEN);
+    assert_true(r.fired && !r.opened);
+    /* a small wobble during the warm-up is not a drop */
+    series *t = series_new();
+    for (int i = 0; i < 10; i++)
+        step(t, MONDAY + i * HOUR, 1000);
+    r = step(t, MONDAY + 10 * HOUR, 1030);
+    assert_false(r.fired);
+    free(t);
     free(s);
 }
 
@@ -442,7 +477,8 @@ static void test_direction_keeps_one_side(void **state)
     for (int i = 0; i < 10; i++)
         step(s, MONDAY + i * DAY, 1000);
     assert_false(step(s, MONDAY + 10 * DAY, 500).fired);
-    detect_result r = step(s, MONDAY + 11 * DAY, 1500);
+    s->n--; /* the same past for the rise */
+    detect_result r = step(s, MONDAY + 10 * DAY, 1500);
     assert_true(r.fired);
     assert_int_equal(r.side, 1);
     free(s);
@@ -457,7 +493,7 @@ static void test_points_needed(void **state)
     anomaly_rule_defaults(&rule);
     assert_int_equal(detect_points_needed(&rule), DETECT_SEASON_POINTS);
     rule.seasonal = RULE_SEASON_NONE;
-    assert_int_equal(detect_points_needed(&rule), 30);
+    assert_int_equal(detect_points_needed(&rule), 60); /* the window */
     rule.window_points = 100;
     assert_int_equal(detect_points_needed(&rule), 100);
     rule.window_ms = 7 * DAY;
@@ -515,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_warmup_learns_and_keeps_gross_values_out),
         cmocka_unit_test(test_warmup_accepts_a_new_level_after_three_suspects),
         cmocka_unit_test(test_auto_season_waits_for_two_cycles),
+        cmocka_unit_test(test_constant_series_judged_during_season_warmup),
         cmocka_unit_test(test_noisy_counts_no_alarm_then_a_shift),
         cmocka_unit_test(test_null_rate_near_zero),
         cmocka_unit_test(test_linear_growth_is_not_anomalous_a_break_is),
