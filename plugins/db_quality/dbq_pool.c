@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "dbq.h"
+#include "sqlengine.h"
 
 /* Room left for a statement to end cleanly before the host's deadline. */
 enum { DEADLINE_MARGIN_MS = 1000 };
@@ -62,9 +63,27 @@ static int64_t statement_timeout(const pool *p)
     return timeout <= 0 || left < timeout ? left : timeout;
 }
 
+/* db_quality reads PostgreSQL only until its port onto lib/sqlengine: a
+ * MariaDB or ODBC DSN is refused by name rather than misread by libpq. */
+static int refuse_other_engine(const char *dsn, char *err, size_t err_size)
+{
+    sqlengine_kind kind = SQLENGINE_POSTGRESQL;
+    char ignored[256];
+    sqlengine_kind_of(dsn, &kind, ignored, sizeof ignored);
+    if (kind == SQLENGINE_POSTGRESQL)
+        return 0;
+    snprintf(err, err_size,
+             "%s: connect: db_quality does not run on this engine yet "
+             "(PostgreSQL only; see \"Engines\" in docs/db-quality.md)",
+             sqlengine_kind_name(kind));
+    return -1;
+}
+
 static pgconn *connect_worker(const dbq_config *config, char *err,
                               size_t err_size)
 {
+    if (refuse_other_engine(config->dsn, err, err_size) != 0)
+        return NULL;
     pgconn_options options = {.dsn = config->dsn,
                               .connect_timeout_ms = config->connect_timeout_ms,
                               .application_name = "nbaq db_quality"};
