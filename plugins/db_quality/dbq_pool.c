@@ -50,40 +50,20 @@ static int take_table(pool *p, size_t *index)
     return got;
 }
 
-/* The configured statement timeout, shortened to end before the deadline;
- * -1 when the deadline is (nearly) reached. */
-static int64_t statement_timeout(const pool *p)
+int64_t dbq_statement_timeout(const dbq_config *config, int64_t deadline_ms)
 {
-    int64_t timeout = p->config->statement_timeout_ms;
-    if (p->deadline_ms <= 0)
+    int64_t timeout = config->statement_timeout_ms;
+    if (deadline_ms <= 0)
         return timeout;
-    int64_t left = p->deadline_ms - dbq_now_ms() - DEADLINE_MARGIN_MS;
+    int64_t left = deadline_ms - dbq_now_ms() - DEADLINE_MARGIN_MS;
     if (left <= 0)
         return -1;
     return timeout <= 0 || left < timeout ? left : timeout;
 }
 
-/* db_quality reads PostgreSQL only until its port onto lib/sqlengine: a
- * MariaDB or ODBC DSN is refused by name rather than misread by libpq. */
-static int refuse_other_engine(const char *dsn, char *err, size_t err_size)
-{
-    sqlengine_kind kind = SQLENGINE_POSTGRESQL;
-    char ignored[256];
-    sqlengine_kind_of(dsn, &kind, ignored, sizeof ignored);
-    if (kind == SQLENGINE_POSTGRESQL)
-        return 0;
-    snprintf(err, err_size,
-             "%s: connect: db_quality does not run on this engine yet "
-             "(PostgreSQL only; see \"Engines\" in docs/db-quality.md)",
-             sqlengine_kind_name(kind));
-    return -1;
-}
-
 static pgconn *connect_worker(const dbq_config *config, char *err,
                               size_t err_size)
 {
-    if (refuse_other_engine(config->dsn, err, err_size) != 0)
-        return NULL;
     pgconn_options options = {.dsn = config->dsn,
                               .connect_timeout_ms = config->connect_timeout_ms,
                               .application_name = "nbaq db_quality"};
@@ -108,7 +88,7 @@ static void run_worker(worker *w)
                 continue;
             }
         }
-        int64_t timeout = statement_timeout(p);
+        int64_t timeout = dbq_statement_timeout(p->config, p->deadline_ms);
         if (timeout < 0) {
             snprintf(r->error, sizeof r->error,
                      "not measured: the check's time ran out");
@@ -132,6 +112,12 @@ static void *worker_thread(void *arg)
 int dbq_measure_all(const dbq_config *config, int64_t deadline_ms,
                     dbq_table_result *results, char *err, size_t err_size)
 {
+    sqlengine_kind kind = SQLENGINE_POSTGRESQL;
+    char ignored[256];
+    sqlengine_kind_of(config->dsn, &kind, ignored, sizeof ignored);
+    if (kind != SQLENGINE_POSTGRESQL)
+        return dbq_engine_measure_all(config, deadline_ms, results, err,
+                                      err_size);
     pgconn *first = connect_worker(config, err, err_size);
     if (first == NULL)
         return -1;
