@@ -113,6 +113,20 @@ class DbQualityEnginesTest(unittest.TestCase):
                     self.assertAlmostEqual(got[k], v, places=9, msg=k)
                 self.assertIn('schema: missing column "gone"', check["message"])
 
+    def test_drift_between_runs_on_mariadb(self):
+        mariadb("DROP TABLE IF EXISTS dbq_drift")
+        mariadb("CREATE TABLE dbq_drift (id integer)")
+        table = "        - name: dbq_drift\n"
+        d = nbaq_test.temp_dir(self)
+        _, _, m = run_db_quality(self, table, dsns()["mariadb"],
+                                 history=True, d=d)
+        self.assertEqual(m["dbq_drift.schema.drift"]["value"], 0)
+        mariadb("ALTER TABLE dbq_drift ADD COLUMN added varchar(5)")
+        _, check, m = run_db_quality(self, table, dsns()["mariadb"],
+                                     history=True, d=d)
+        self.assertEqual(m["dbq_drift.schema.drift"]["value"], 1)
+        self.assertIn("added", check["message"])
+
     def test_unsupported_rule_names_engine_and_option(self):
         table = """        - name: dbq_engines
           columns:
