@@ -113,6 +113,27 @@ class DbQualityEnginesTest(unittest.TestCase):
                     self.assertAlmostEqual(got[k], v, places=9, msg=k)
                 self.assertIn('schema: missing column "gone"', check["message"])
 
+    def test_freshness_by_the_servers_clock(self):
+        # the newest row was written an hour ago by each server's own clock
+        mariadb("DROP TABLE IF EXISTS dbq_fresh")
+        mariadb("CREATE TABLE dbq_fresh (loaded_at datetime)")
+        mariadb("INSERT INTO dbq_fresh VALUES (NOW() - INTERVAL 3600 SECOND),"
+                " (NOW() - INTERVAL 7200 SECOND)")
+        pgfixture.psql(
+            "DROP TABLE IF EXISTS dbq_fresh; "
+            "CREATE TABLE dbq_fresh (loaded_at timestamp); "
+            "INSERT INTO dbq_fresh VALUES "
+            "(localtimestamp - interval '3600 seconds'), "
+            "(localtimestamp - interval '7200 seconds')")
+        table = ("        - name: dbq_fresh\n"
+                 "          freshness_column: loaded_at\n")
+        for engine, dsn in dsns().items():
+            with self.subTest(engine=engine):
+                _, check, m = run_db_quality(self, table, dsn)
+                age = m["dbq_fresh.freshness_age_s"]["value"]
+                self.assertGreaterEqual(age, 3600, check["message"])
+                self.assertLess(age, 3600 + 120)
+
     def test_drift_between_runs_on_mariadb(self):
         mariadb("DROP TABLE IF EXISTS dbq_drift")
         mariadb("CREATE TABLE dbq_drift (id integer)")
