@@ -1,6 +1,6 @@
 /*
- * bench_db_mariadb.c - on MariaDB, through lib/sqlengine: the one-scan
- * statement db_quality runs (in the MySQL dialect) against a plain
+ * bench_db_mariadb.c - on MariaDB: db_quality's check and its one-scan
+ * statement (in the MySQL dialect) against a plain
  * COUNT(*) and against one query per column, on a table of ROWS rows and
  * 10 columns.
  *
@@ -9,8 +9,9 @@
  * --setup (re)creates bench_dbq_wide with MariaDB's Sequence engine
  * (seq_1_to_N), server side. Each variant runs once to warm the buffer
  * pool, then N times (default 7) in interleaved rounds; the median wall
- * time is printed with its ratio to COUNT(*). "check" is the whole path a
- * checker takes: connect, read-only transaction, catalog, scan, close.
+ * time is printed with its ratio to COUNT(*). "db_quality check" is
+ * dbq_measure_all as the plugin runs it on MariaDB: connect, read-only
+ * transaction, catalog, the one scan, close.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <mysql.h>
 
 #include "bench_args.h"
+#include "dbq.h"
 #include "sqlengine.h"
 
 #define COLUMNS 10
@@ -93,43 +95,52 @@ static void read_all_columns(void)
     query(conn, "SELECT COUNT(c10) FROM bench_dbq_wide");
 }
 
-/* db_quality's scan in the MySQL dialect: one pass, a NULL count per
- * column and the incomplete rows (a comparison is 0 or 1 in MariaDB). */
+static const char *columns[COLUMNS] = {"c1", "c2", "c3", "c4", "c5",
+                                       "c6", "c7", "c8", "c9", "c10"};
+
+/* The statement db_quality's engine path (dbq_engine.c) runs for this
+ * table: a conditional count of NULLs per column and of incomplete rows. */
 static void scan_sql(char *sql, size_t size)
 {
-    size_t o = (size_t)snprintf(sql, size, "SELECT COUNT(*)");
-    for (int i = 1; i <= COLUMNS; i++)
-        o += (size_t)snprintf(sql + o, size - o, ", SUM(`c%d` IS NULL)", i);
-    o += (size_t)snprintf(sql + o, size - o, ", SUM(");
-    for (int i = 1; i <= COLUMNS; i++)
-        o += (size_t)snprintf(sql + o, size - o, "%s`c%d` IS NULL",
-                              i > 1 ? " OR " : "", i);
-    snprintf(sql + o, size - o, ") FROM `bench_dbq_wide`");
+    char count[512], any[256];
+    size_t o = (size_t)snprintf(sql, size, "SELECT COUNT(*)"), a = 0;
+    for (int i = 0; i < COLUMNS; i++) {
+        char cond[32];
+        snprintf(cond, sizeof cond, "`%s` IS NULL", columns[i]);
+        sqlengine_count_if(conn, cond, count, sizeof count);
+        o += (size_t)snprintf(sql + o, size - o, ", %s", count);
+        a += (size_t)snprintf(any + a, sizeof any - a, "%s%s",
+                              i > 0 ? " OR " : "", cond);
+    }
+    sqlengine_count_if(conn, any, count, sizeof count);
+    snprintf(sql + o, size - o, ", %s FROM `bench_dbq_wide`", count);
 }
 
 static void scan_only(void)
 {
-    char sql[1024];
+    char sql[2048];
     scan_sql(sql, sizeof sql);
     query(conn, sql);
 }
 
+/* The db_quality check as the plugin runs it: dbq_measure_all. */
 static void check(void)
 {
-    char err[1024], sql[1024];
-    sqlengine_options options = {.dsn = url, .connect_timeout_ms = 10000};
-    sqlengine *c = sqlengine_open(&options, err, sizeof err);
-    if (c == NULL || sqlengine_begin(c, 600000, err, sizeof err) != 0)
-        die("check", err);
-    sqlengine_column *cols = NULL;
-    if (sqlengine_columns(c, NULL, "bench_dbq_wide", &cols, err, sizeof err) !=
-        COLUMNS + 1)
-        die("catalog", err);
-    free(cols);
-    scan_sql(sql, sizeof sql);
-    query(c, sql);
-    sqlengine_end(c);
-    sqlengine_close(c);
+    dbq_table_spec table = {.name = "bench_dbq_wide",
+                            .critical_columns = columns,
+                            .critical_count = COLUMNS};
+    dbq_config config = {.dsn = url,
+                         .connect_timeout_ms = 10000,
+                         .statement_timeout_ms = 600000,
+                         .concurrency = 1,
+                         .tables = &table,
+                         .table_count = 1};
+    dbq_table_result result = {0};
+    char err[DBQ_ERROR_MAX];
+    if (dbq_measure_all(&config, 0, &result, err, sizeof err) != 0 ||
+        result.failed)
+        die("db_quality", result.failed ? result.error : err);
+    dbq_table_result_free(&result);
 }
 
 static void per_column(void)
@@ -170,7 +181,7 @@ int main(int argc, char **argv)
         plain_count, read_all_columns, scan_only, check, per_column};
     static const char *const labels[VARIANTS] = {
         "SELECT COUNT(*)", "SELECT COUNT(c10)",
-        "db_quality scan statement alone", "check: connect+catalog+scan",
+        "db_quality scan statement alone", "db_quality check (dbq_measure_all)",
         "one query per column (11)"};
     double ms[VARIANTS][100], ratio[VARIANTS][100];
     for (int round = -1; round < runs; round++) {
