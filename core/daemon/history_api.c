@@ -1,5 +1,6 @@
 #include "history_api.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,9 @@
 #include "utf8.h"
 
 #define METRIC_NAME_MAX 255
+/* 9999-12-31T23:59:59.999Z: a range end past it would overflow the
+ * window arithmetic in load_range(). */
+#define TIME_MAX_MS INT64_C(253402300799999)
 #define STORE_BUSY_TIMEOUT_MS 2000
 
 static char *error_answer(int code, int *status, const char *message)
@@ -59,6 +63,11 @@ static int valid_metric(const char *m)
     return 1;
 }
 
+static int time_in_range(int64_t ms)
+{
+    return ms >= 0 && ms <= TIME_MAX_MS;
+}
+
 typedef struct range {
     int64_t since_ms, until_ms;
     size_t points;
@@ -87,13 +96,21 @@ static int parse_query(const history_query *q, const snapshot *s,
         return err_set(why, why_size,
                        "'until' is neither a duration back from now nor a "
                        "time");
+    if (!time_in_range(r->since_ms) || !time_in_range(r->until_ms))
+        return err_set(why, why_size,
+                       "'%s' is out of range: times lie from "
+                       "1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z "
+                       "(epoch ms 0 to %lld)",
+                       time_in_range(r->since_ms) ? "until" : "since",
+                       (long long)TIME_MAX_MS);
     if (r->since_ms > r->until_ms)
         return err_set(why, why_size, "'since' is after 'until'");
     r->points = s->history_points;
     if (q->points) {
         char *end;
+        errno = 0;
         long n = strtol(q->points, &end, 10);
-        if (!*q->points || *end || n < 2 ||
+        if (!*q->points || *end || errno || n < 2 ||
             (unsigned long)n > s->history_points)
             return err_set(why, why_size,
                            "'points' must be a number from 2 to %u",

@@ -14,6 +14,7 @@
 
 #include "assets.h"
 #include "clock.h"
+#include "conn_guard.h"
 #include "history_api.h"
 #include "log.h"
 #include "render.h"
@@ -25,7 +26,8 @@
 #define PATH_MAX_BYTES 1024u               /* longer: 404               */
 #define IDLE_TIMEOUT_S 10u
 #define LISTEN_BACKLOG 128u
-#define MHD_LIMIT_MARGIN 8u /* never reached: see on_accept()      */
+/* Room for connections cut but not yet closed: see conn_guard.h. */
+#define CUT_MARGIN(max) ((max) + 8u)
 
 /* Response codes counted for nbaq_daemon_http_requests_total. */
 static const unsigned counted_codes[] = {200, 400, 401, 404, 405,
@@ -39,9 +41,7 @@ struct http_server {
     struct MHD_Response *assets[8]; /* daemon_assets, made once        */
     uint64_t answered[CODE_SLOTS];  /* by counted_codes; last: others  */
     char last_error[512];           /* libmicrohttpd's last message    */
-    unsigned max_connections;
-    unsigned open_connections;
-    uint64_t refused_connections;
+    conn_guard guard;
 };
 
 /* One request: its raw URI, as sent, before any decoding. */
@@ -192,6 +192,18 @@ static void memory_figures(long long *rss, long long *max_rss)
         *max_rss = (long long)usage.ru_maxrss * 1024;
 }
 
+/* name{monitor="..."} value; name may end in an open label list. */
+static void prom_figure(strbuf *out, const char *name, const char *monitor,
+                        uint64_t value)
+{
+    strbuf_append(out, name);
+    strbuf_append(out, strchr(name, '{') ? ",monitor=\"" : "{monitor=\"");
+    prom_label_value(out, monitor);
+    strbuf_append(out, "\"} ");
+    prom_number(out, (double)value);
+    strbuf_append_char(out, '\n');
+}
+
 static void http_figures(http_server *s, strbuf *out, const char *monitor)
 {
     prom_family(out, "nbaq_daemon_http_requests_total", "counter",
@@ -208,20 +220,22 @@ static void http_figures(http_server *s, strbuf *out, const char *monitor)
         strbuf_append_char(out, '\n');
     }
     prom_family(out, "nbaq_daemon_http_connections_refused_total", "counter",
-                "Connections closed at once: daemon.max_connections were "
-                "open.");
-    strbuf_append(out, "nbaq_daemon_http_connections_refused_total{monitor=\"");
-    prom_label_value(out, monitor);
-    strbuf_append(out, "\"} ");
-    prom_number(out, (double)s->refused_connections);
-    strbuf_append_char(out, '\n');
+                "Connections closed at once: every open connection was "
+                "being answered.");
+    prom_figure(out, "nbaq_daemon_http_connections_refused_total", monitor,
+                s->guard.refused);
+    prom_family(out, "nbaq_daemon_http_connections_cut_total", "counter",
+                "Connections cut: \"timeout\" past daemon.request_timeout, "
+                "\"room\" the oldest, to make room for a new one.");
+    prom_figure(out,
+                "nbaq_daemon_http_connections_cut_total{reason=\"timeout\"",
+                monitor, s->guard.cut_slow);
+    prom_figure(out, "nbaq_daemon_http_connections_cut_total{reason=\"room\"",
+                monitor, s->guard.cut_for_room);
     prom_family(out, "nbaq_daemon_http_connections_open", "gauge",
                 "HTTP connections open now, this one included.");
-    strbuf_append(out, "nbaq_daemon_http_connections_open{monitor=\"");
-    prom_label_value(out, monitor);
-    strbuf_append(out, "\"} ");
-    prom_number(out, (double)s->open_connections);
-    strbuf_append_char(out, '\n');
+    prom_figure(out, "nbaq_daemon_http_connections_open", monitor,
+                s->guard.open - s->guard.cut);
 }
 
 static enum MHD_Result serve_metrics(http_server *s, struct MHD_Connection *c,
@@ -419,9 +433,12 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode why)
 {
-    (void)cls;
-    (void)c;
     (void)why;
+    (void)cls;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info && info->socket_context)
+        conn_guard_restart(info->socket_context, clock_mono_ms());
     request *req = *req_cls;
     if (req) {
         free(req->raw);
@@ -431,33 +448,40 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 }
 
 /*
- * The connection limit is ours, not libmicrohttpd's: at its own limit,
- * libmicrohttpd 0.9.75 in external epoll mode can stop accepting for good
- * (connections then wait in the backlog forever). A connection past
- * daemon.max_connections is closed at once instead.
+ * The connection limits are ours (conn_guard.h), not libmicrohttpd's: at
+ * its own limit, libmicrohttpd 0.9.75 in external epoll mode can stop
+ * accepting for good, and its per-IP limit refuses a newcomer where the
+ * guard cuts the oldest slow connection instead. Its limits are set past
+ * the guard's, so they are never reached.
  */
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
                                  socklen_t len)
 {
-    (void)addr;
     (void)len;
     http_server *s = cls;
-    if (s->open_connections < s->max_connections)
-        return MHD_YES;
-    s->refused_connections++;
-    return MHD_NO;
+    return conn_guard_admit(&s->guard, addr, clock_mono_ms()) ? MHD_YES
+                                                              : MHD_NO;
 }
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
                           enum MHD_ConnectionNotificationCode what)
 {
-    (void)c;
-    (void)ctx;
     http_server *s = cls;
-    if (what == MHD_CONNECTION_NOTIFY_STARTED)
-        s->open_connections++;
-    else if (s->open_connections > 0)
-        s->open_connections--;
+    if (what != MHD_CONNECTION_NOTIFY_STARTED) {
+        conn_guard_remove(&s->guard, *ctx);
+        *ctx = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *addr =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!fd)
+        return;
+    *ctx = conn_guard_add(&s->guard, fd->connect_fd,
+                          addr ? addr->client_addr : NULL, clock_mono_ms());
+    if (!*ctx)
+        shutdown(fd->connect_fd, SHUT_RDWR);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -550,12 +574,19 @@ int http_start(const daemon_config *dc, snapshot_hub *hub, http_server **out,
     unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    s->max_connections = dc->max_connections;
+    unsigned hard_limit = dc->max_connections + CUT_MARGIN(dc->max_connections);
+    if (conn_guard_init(&s->guard, dc->max_connections,
+                        dc->max_connections_per_ip, dc->request_timeout_ms,
+                        hard_limit - 1) != 0) {
+        freeaddrinfo(ai);
+        http_stop(s);
+        return err_set(err, err_size, "out of memory");
+    }
     s->mhd = MHD_start_daemon(
         flags, 0, on_accept, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)dc->max_connections + MHD_LIMIT_MARGIN,
+        MHD_OPTION_CONNECTION_LIMIT, hard_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, hard_limit,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_MEMORY_LIMIT,
@@ -584,14 +615,17 @@ int http_fd(const http_server *s)
 
 int64_t http_timeout_ms(http_server *s)
 {
+    int64_t wait = conn_guard_wait_ms(&s->guard, clock_mono_ms());
     MHD_UNSIGNED_LONG_LONG timeout;
     if (MHD_get_timeout(s->mhd, &timeout) != MHD_YES)
-        return -1;
-    return timeout > INT32_MAX ? INT32_MAX : (int64_t)timeout;
+        return wait;
+    int64_t mhd = timeout > INT32_MAX ? INT32_MAX : (int64_t)timeout;
+    return wait < 0 || mhd < wait ? mhd : wait;
 }
 
 void http_run(http_server *s)
 {
+    conn_guard_expire(&s->guard, clock_mono_ms());
     MHD_run(s->mhd);
 }
 
@@ -611,5 +645,6 @@ void http_stop(http_server *s)
             MHD_destroy_response(s->assets[i]);
     }
     history_api_close(&s->history);
+    conn_guard_free(&s->guard);
     free(s);
 }
