@@ -72,6 +72,19 @@ PGresult *pgconn_query(pgconn *conn, const char *sql, int nparams,
                        const char *const *params, char *err, size_t err_size);
 
 /*
+ * Runs sql, text from the config, only if the server can prepare it as one
+ * plain query that returns rows: SQL's PREPARE refuses utility statements
+ * (COPY ... TO a file, DO, CALL, SET, ...) before anything runs, and the
+ * prepared statement must describe at least one column. Returns what
+ * pgconn_query() returns; a refusal's err begins "not a plain query". Call
+ * it inside pgconn_begin_read_only(): the transaction refuses writes, and a
+ * SELECT-only role remains the first defence (functions such as
+ * lo_export() are SELECTs).
+ */
+PGresult *pgconn_plain_query(pgconn *conn, const char *sql, char *err,
+                             size_t err_size);
+
+/*
  * Quotes name as an SQL identifier (PQescapeIdentifier): the result is a
  * string to paste into SQL, owned by the caller and freed with PQfreemem.
  * NULL with err filled on failure (invalid encoding, out of memory).
