@@ -55,62 +55,10 @@ static void set_error(char *err, size_t err_size, const char *dsn,
     snprintf(err, err_size, "%s%s", prefix, line);
 }
 
-/* libpq quotes the offending piece of a DSN it cannot parse; that piece may
- * be part of the password, so every quoted piece is masked. */
-static void mask_quoted(const char *text, char *out)
-{
-    int inside = 0;
-    char *o = out;
-    for (const char *p = text; *p != '\0'; p++) {
-        if (*p == '"') {
-            *o++ = '"';
-            if (!inside) {
-                *o++ = '.';
-                *o++ = '.';
-                *o++ = '.';
-            }
-            inside = !inside;
-        } else if (!inside) {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-}
-
-static int looks_like_conninfo(const char *dsn)
-{
-    return strchr(dsn, '=') != NULL || strncmp(dsn, "postgresql://", 13) == 0 ||
-           strncmp(dsn, "postgres://", 11) == 0;
-}
-
-static int check_dsn_syntax(const char *dsn, char *err, size_t err_size)
-{
-    if (!looks_like_conninfo(dsn))
-        return 0;
-    char *parse_error = NULL;
-    PQconninfoOption *parsed = PQconninfoParse(dsn, &parse_error);
-    if (parsed != NULL) {
-        PQconninfoFree(parsed);
-        return 0;
-    }
-    /* Masking adds at most 3 characters per pair of quotes. */
-    const char *text = parse_error != NULL ? parse_error : "out of memory";
-    char *masked = malloc(strlen(text) * 3 + 8);
-    if (masked != NULL)
-        mask_quoted(text, masked);
-    /* libpq quotes every piece of the DSN it shows, and those are masked:
-     * nothing of the DSN is left to redact. */
-    set_error(err, err_size, NULL,
-              "invalid dsn: ", masked != NULL ? masked : "cannot be parsed");
-    free(masked);
-    PQfreemem(parse_error);
-    return -1;
-}
-
 pgconn *pgconn_open(const pgconn_options *options, char *err, size_t err_size)
 {
     const char *dsn = options->dsn != NULL ? options->dsn : "";
-    if (check_dsn_syntax(dsn, err, err_size) != 0)
+    if (pgconn_dsn_check(dsn, err, err_size) != 0)
         return NULL;
 
     char timeout_text[32] = "";

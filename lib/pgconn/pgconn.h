@@ -101,6 +101,29 @@ char *pgconn_quote_identifier(pgconn *conn, const char *name, char *err,
 void pgconn_redact(char *msg, size_t size, const char *dsn);
 
 /*
+ * Connection strings (pgconn_dsn.c), through libpq's own parser.
+ *
+ * pgconn_dsn_is_postgres: non-zero for a postgresql:// or postgres:// URI,
+ * or keyword/value text that libpq parses ("host=db password=...").
+ *
+ * pgconn_dsn_check: 0 when dsn is no connection string at all (no '=', no
+ * URI scheme) or one libpq parses; -1 with err ("invalid dsn: ...") that
+ * quotes nothing of the DSN. A URI whose user info holds an unencoded '/',
+ * '?' or '#' is refused: libpq would read part of the password as host,
+ * port or database.
+ *
+ * pgconn_dsn_looks_like_conninfo: has '=' or a PostgreSQL URI scheme.
+ *
+ * pgconn_dsn_display: "postgresql://host:port/dbname", for messages; no
+ * user name, password or query string, whatever the DSN's form. Owned by
+ * the caller (free); NULL when out of memory.
+ */
+int pgconn_dsn_is_postgres(const char *text);
+int pgconn_dsn_check(const char *dsn, char *err, size_t err_size);
+int pgconn_dsn_looks_like_conninfo(const char *dsn);
+char *pgconn_dsn_display(const char *dsn);
+
+/*
  * Parses a value PostgreSQL returned as text (integer, numeric, float) as a
  * finite double. Returns 0, or -1 when text is empty, not entirely a
  * number, NaN or infinite.
