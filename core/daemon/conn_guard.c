@@ -44,6 +44,8 @@ int conn_guard_init(conn_guard *g, unsigned max_total, unsigned max_per_ip,
     g->max_total = max_total;
     g->max_per_ip = max_per_ip ? max_per_ip : max_total;
     g->timeout_ms = timeout_ms;
+    g->grace_ms =
+        timeout_ms / 2 < CONN_GRACE_MS ? timeout_ms / 2 : CONN_GRACE_MS;
     return 0;
 }
 
@@ -61,14 +63,17 @@ static void cut(conn_guard *g, conn_slot *s)
     g->cut++;
 }
 
-/* The live (not yet cut) connection whose request began first, among all
- * (ip NULL) or those from one address; NULL when there is none. */
-static conn_slot *oldest(conn_guard *g, const unsigned char *ip, int family)
+/* The live (not yet cut) connection past its grace whose request began
+ * first, among all (ip NULL) or those from one address; NULL when there
+ * is none. */
+static conn_slot *oldest(conn_guard *g, const unsigned char *ip, int family,
+                         int64_t now_ms)
 {
     conn_slot *best = NULL;
     for (size_t i = 0; i < g->capacity; i++) {
         conn_slot *s = &g->slots[i];
-        if (!s->used || s->cut || (ip && !same_address(s, ip, family)))
+        if (!s->used || s->cut || (ip && !same_address(s, ip, family)) ||
+            now_ms - s->opened_ms < g->grace_ms)
             continue;
         if (!best || s->since_ms < best->since_ms)
             best = s;
@@ -87,36 +92,14 @@ static size_t live_from(const conn_guard *g, const unsigned char ip[16],
     return n;
 }
 
-/* Makes room for one more live connection among those oldest() finds;
- * 0 when it cannot. */
-static int make_room(conn_guard *g, const unsigned char *ip, int family)
-{
-    conn_slot *victim = oldest(g, ip, family);
-    if (!victim)
-        return 0;
-    cut(g, victim);
-    g->cut_for_room++;
-    return 1;
-}
-
 int conn_guard_admit(conn_guard *g, const struct sockaddr *addr, int64_t now_ms)
 {
+    (void)addr;
     (void)now_ms;
-    /* A cut connection still holds its slot until libmicrohttpd closes
-     * it: the hard limit counts it, the configured ones do not. */
+    /* A cut connection holds its slot until libmicrohttpd closes it: the
+     * hard limit counts it. The configured limits are kept by
+     * conn_guard_expire(), once the newcomer has had its grace. */
     if (g->open + 1 >= g->capacity) {
-        g->refused++;
-        return 0;
-    }
-    unsigned char ip[16];
-    int family;
-    if (address_of(addr, ip, &family) &&
-        live_from(g, ip, family) >= g->max_per_ip &&
-        !make_room(g, ip, family)) {
-        g->refused++;
-        return 0;
-    }
-    if (g->open - g->cut >= g->max_total && !make_room(g, NULL, 0)) {
         g->refused++;
         return 0;
     }
@@ -133,7 +116,7 @@ conn_slot *conn_guard_add(conn_guard *g, int fd, const struct sockaddr *addr,
         memset(s, 0, sizeof *s);
         s->used = 1;
         s->fd = fd;
-        s->since_ms = now_ms;
+        s->since_ms = s->opened_ms = now_ms;
         address_of(addr, s->ip, &s->family);
         g->open++;
         return s;
@@ -156,6 +139,20 @@ void conn_guard_remove(conn_guard *g, conn_slot *slot)
     memset(slot, 0, sizeof *slot);
 }
 
+/* Cuts the oldest connections (of ip, or of all when ip is NULL) past
+ * their grace until at most limit live ones are left, or none can be cut. */
+static void cut_down_to(conn_guard *g, const unsigned char *ip, int family,
+                        size_t live, size_t limit, int64_t now_ms)
+{
+    for (; live > limit; live--) {
+        conn_slot *victim = oldest(g, ip, family, now_ms);
+        if (!victim)
+            return;
+        cut(g, victim);
+        g->cut_for_room++;
+    }
+}
+
 void conn_guard_expire(conn_guard *g, int64_t now_ms)
 {
     for (size_t i = 0; i < g->capacity; i++) {
@@ -165,6 +162,15 @@ void conn_guard_expire(conn_guard *g, int64_t now_ms)
             g->cut_slow++;
         }
     }
+    for (size_t i = 0; i < g->capacity; i++) {
+        conn_slot *s = &g->slots[i];
+        if (!s->used || s->cut)
+            continue;
+        size_t live = live_from(g, s->ip, s->family);
+        if (live > g->max_per_ip)
+            cut_down_to(g, s->ip, s->family, live, g->max_per_ip, now_ms);
+    }
+    cut_down_to(g, NULL, 0, g->open - g->cut, g->max_total, now_ms);
 }
 
 int64_t conn_guard_wait_ms(const conn_guard *g, int64_t now_ms)
@@ -175,6 +181,9 @@ int64_t conn_guard_wait_ms(const conn_guard *g, int64_t now_ms)
         if (!s->used || s->cut)
             continue;
         int64_t left = s->since_ms + g->timeout_ms - now_ms;
+        int64_t grace_left = s->opened_ms + g->grace_ms - now_ms;
+        if (grace_left >= 0 && grace_left < left)
+            left = grace_left + 1; /* limits are kept once it has passed */
         if (left < 0)
             left = 0;
         if (wait < 0 || left < wait)

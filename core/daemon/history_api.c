@@ -74,7 +74,7 @@ typedef struct range {
 } range;
 
 /* 0, or an error answer's message in why. */
-static int parse_query(const history_query *q, const snapshot *s,
+static int parse_query(const history_query *q, unsigned history_points,
                        int64_t now_ms, range *r, char *why, size_t why_size)
 {
     if (!q->check || !text_is_name(q->check))
@@ -105,16 +105,16 @@ static int parse_query(const history_query *q, const snapshot *s,
                        (long long)TIME_MAX_MS);
     if (r->since_ms > r->until_ms)
         return err_set(why, why_size, "'since' is after 'until'");
-    r->points = s->history_points;
+    r->points = history_points;
     if (q->points) {
         char *end;
         errno = 0;
         long n = strtol(q->points, &end, 10);
         if (!*q->points || *end || errno || n < 2 ||
-            (unsigned long)n > s->history_points)
+            (unsigned long)n > history_points)
             return err_set(why, why_size,
                            "'points' must be a number from 2 to %u",
-                           s->history_points);
+                           history_points);
         r->points = (size_t)n;
     }
     return 0;
@@ -205,7 +205,7 @@ char *history_api_answer(history_api *h, const snapshot *s,
         return error_answer(404, status,
                             "no history store is configured (history.url)");
     range r;
-    if (parse_query(q, s, now_ms, &r, why, sizeof why) != 0)
+    if (parse_query(q, s->history_points, now_ms, &r, why, sizeof why) != 0)
         return error_answer(400, status, why);
     history_past past = HISTORY_PAST_INIT;
     if (ensure_store(h, s, why, sizeof why) != 0 ||
@@ -230,6 +230,13 @@ char *history_api_answer(history_api *h, const snapshot *s,
     cJSON_Delete(doc);
     *status = 200;
     return text;
+}
+
+int history_api_check_query(const history_query *q, unsigned history_points,
+                            int64_t now_ms, char *why, size_t why_size)
+{
+    range r;
+    return parse_query(q, history_points, now_ms, &r, why, why_size);
 }
 
 void history_api_close(history_api *h)

@@ -18,16 +18,17 @@
 #include "history_api.h"
 #include "log.h"
 #include "render.h"
+#include "route.h"
 #include "strbuf.h"
 #include "text.h"
 
 /* Bounds on what a client may send and hold. */
 #define REQUEST_MEMORY_LIMIT (32u * 1024u) /* request line + headers   */
-#define PATH_MAX_BYTES 1024u               /* longer: 404               */
 #define IDLE_TIMEOUT_S 10u
 #define LISTEN_BACKLOG 128u
-/* Room for connections cut but not yet closed: see conn_guard.h. */
-#define CUT_MARGIN(max) ((max) + 8u)
+/* The hard limit: room for newcomers in their grace and connections cut
+ * but not yet closed (conn_guard.h). */
+#define HARD_LIMIT(max) (4u * (max) + 8u)
 
 /* Response codes counted for nbaq_daemon_http_requests_total. */
 static const unsigned counted_codes[] = {200, 400, 401, 404, 405,
@@ -318,41 +319,28 @@ static enum MHD_Result unauthorized(http_server *s, struct MHD_Connection *c)
     return answer(s, c, 401, r);
 }
 
-/* The protected routes; 0 when path is none of them. */
-static enum MHD_Result serve_api(http_server *s, struct MHD_Connection *c,
-                                 const char *path, snapshot *snap, int *found)
+static enum MHD_Result route(http_server *s, struct MHD_Connection *c,
+                             const char *uri, snapshot *snap)
 {
-    *found = 1;
-    int status = strcmp(path, "/api/status") == 0;
-    int history = strcmp(path, "/api/history") == 0;
-    int metrics = strcmp(path, "/metrics") == 0;
-    if (!status && !history && !metrics) {
-        *found = 0;
-        return MHD_NO;
-    }
-    if (!authorized(c, snap))
+    size_t asset;
+    http_route r = route_of_uri(uri, &asset);
+    if (route_is_protected(r) && !authorized(c, snap))
         return unauthorized(s, c);
-    if (status)
+    switch (r) {
+    case ROUTE_ASSET:
+        return serve_asset(s, c, asset);
+    case ROUTE_HEALTH:
+        return serve_health(s, c, snap);
+    case ROUTE_STATUS:
         return send_snapshot_text(s, c, snap, snap->status_json,
                                   snap->status_len, "application/json");
-    if (history)
+    case ROUTE_HISTORY:
         return serve_history(s, c, snap);
-    return serve_metrics(s, c, snap);
-}
-
-static enum MHD_Result route(http_server *s, struct MHD_Connection *c,
-                             const char *path, snapshot *snap)
-{
-    for (size_t i = 0; i < daemon_asset_count; i++) {
-        if (strcmp(path, daemon_assets[i].path) == 0)
-            return serve_asset(s, c, i);
+    case ROUTE_METRICS:
+        return serve_metrics(s, c, snap);
+    case ROUTE_NOT_FOUND:
+        break;
     }
-    if (strcmp(path, "/healthz") == 0)
-        return serve_health(s, c, snap);
-    int found;
-    enum MHD_Result ok = serve_api(s, c, path, snap, &found);
-    if (found)
-        return ok;
     return send_error(s, c, 404, "not found");
 }
 
@@ -382,14 +370,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         return MHD_YES;
     }
     req->answered = 1;
-    char path[PATH_MAX_BYTES + 1] = "";
-    if (!req->too_long) {
-        size_t len = strcspn(req->raw, "?#");
-        memcpy(path, req->raw, len);
-        path[len] = '\0';
-    }
-    char shown[128];
-    printable(shown, sizeof shown, path[0] ? path : "(too long)");
+    char path[128], shown[128];
+    snprintf(path, sizeof path, "%.*s", (int)strcspn(req->raw, "?#"), req->raw);
+    printable(shown, sizeof shown, req->too_long ? "(too long)" : path);
     log_msg(NBAQ_LOG_DEBUG, NULL, "http: %s %s", method, shown);
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
         strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
@@ -403,12 +386,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         }
         return answer(s, c, 405, r);
     }
-    if (req->too_long)
-        return send_error(s, c, 404, "not found");
     snapshot *snap = snapshot_hub_acquire(s->hub);
     if (!snap)
         return send_error(s, c, 503, "starting");
-    enum MHD_Result ok = route(s, c, path, snap);
+    enum MHD_Result ok = route(s, c, req->raw, snap);
     snapshot_unref(snap);
     return ok;
 }
@@ -421,8 +402,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     if (!req)
         return NULL;
     size_t len = strcspn(uri, "?#");
-    req->too_long = len > PATH_MAX_BYTES;
-    req->raw = strndup(uri, PATH_MAX_BYTES + 1);
+    req->too_long = len > ROUTE_PATH_MAX;
+    req->raw = strndup(uri, ROUTE_PATH_MAX + 1);
     if (!req->raw) {
         free(req);
         return NULL;
@@ -574,7 +555,7 @@ int http_start(const daemon_config *dc, snapshot_hub *hub, http_server **out,
     unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    unsigned hard_limit = dc->max_connections + CUT_MARGIN(dc->max_connections);
+    unsigned hard_limit = HARD_LIMIT(dc->max_connections);
     if (conn_guard_init(&s->guard, dc->max_connections,
                         dc->max_connections_per_ip, dc->request_timeout_ms,
                         hard_limit - 1) != 0) {
@@ -625,8 +606,8 @@ int64_t http_timeout_ms(http_server *s)
 
 void http_run(http_server *s)
 {
-    conn_guard_expire(&s->guard, clock_mono_ms());
     MHD_run(s->mhd);
+    conn_guard_expire(&s->guard, clock_mono_ms());
 }
 
 void http_before_fork(http_server *s)
