@@ -44,6 +44,7 @@ int conn_guard_init(conn_guard *g, unsigned max_total, unsigned max_per_ip,
     g->max_total = max_total;
     g->max_per_ip = max_per_ip ? max_per_ip : max_total;
     g->timeout_ms = timeout_ms;
+    g->crowd_limit = (capacity + max_total) / 2;
     g->grace_ms =
         timeout_ms / 2 < CONN_GRACE_MS ? timeout_ms / 2 : CONN_GRACE_MS;
     return 0;
@@ -67,13 +68,13 @@ static void cut(conn_guard *g, conn_slot *s)
  * first, among all (ip NULL) or those from one address; NULL when there
  * is none. */
 static conn_slot *oldest(conn_guard *g, const unsigned char *ip, int family,
-                         int64_t now_ms)
+                         int64_t now_ms, int64_t grace_ms)
 {
     conn_slot *best = NULL;
     for (size_t i = 0; i < g->capacity; i++) {
         conn_slot *s = &g->slots[i];
         if (!s->used || s->cut || (ip && !same_address(s, ip, family)) ||
-            now_ms - s->opened_ms < g->grace_ms)
+            now_ms - s->opened_ms < grace_ms)
             continue;
         if (!best || s->since_ms < best->since_ms)
             best = s;
@@ -145,7 +146,7 @@ static void cut_down_to(conn_guard *g, const unsigned char *ip, int family,
                         size_t live, size_t limit, int64_t now_ms)
 {
     for (; live > limit; live--) {
-        conn_slot *victim = oldest(g, ip, family, now_ms);
+        conn_slot *victim = oldest(g, ip, family, now_ms, g->grace_ms);
         if (!victim)
             return;
         cut(g, victim);

@@ -11,8 +11,11 @@
  * one address, then past daemon.max_connections, are cut, those whose
  * request began longest ago first: a slow client holds a slot only until
  * someone needs it, while a client that sends its request at once is
- * answered within its grace. Only at the hard limit is a new connection
- * refused.
+ * answered within its grace. When newcomers crowd in faster than their
+ * grace lets them be cut (more live connections than the crowd limit,
+ * halfway between max_connections and the capacity), each newcomer cuts
+ * the oldest one at once. Only at the hard limit (connections cut but not
+ * yet closed included) is a new connection refused.
  *
  * Cutting is shutdown(2) on the connection's socket: libmicrohttpd sees
  * the end of the stream on its next turn and closes the connection itself,
@@ -45,6 +48,8 @@ typedef struct conn_guard {
     size_t capacity;       /* the most connections open at once, cut ones
                               included (libmicrohttpd's own limit)       */
     unsigned max_total;    /* daemon.max_connections                     */
+    size_t crowd_limit;    /* live ones past it: the oldest is cut at
+                              accept, grace or not                       */
     unsigned max_per_ip;   /* daemon.max_connections_per_ip              */
     int64_t timeout_ms;    /* daemon.request_timeout                     */
     int64_t grace_ms;      /* a new connection is not cut this long      */

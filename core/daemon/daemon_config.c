@@ -128,6 +128,16 @@ static int read_token_file(arena *mem, const ynode *node, const char *dir,
     return check_token(node, "token_file", *out, err, err_size);
 }
 
+static int read_connections(const ynode *v, const char *key, unsigned *out,
+                            char *err, size_t err_size)
+{
+    int64_t n;
+    if (yread_int(v, where, key, 1, MAX_CONNECTIONS_LIMIT, &n, err, err_size))
+        return -1;
+    *out = (unsigned)n;
+    return 0;
+}
+
 static int parse_key(arena *mem, const char *key, const ynode *v,
                      const char *dir, daemon_config *d, char *err,
                      size_t err_size)
@@ -165,20 +175,11 @@ static int parse_key(arena *mem, const char *key, const ynode *v,
                               DAEMON_MAX_JITTER, v->text);
         return 0;
     }
-    if (strcmp(key, "max_connections") == 0) {
-        if (yread_int(v, where, key, 1, MAX_CONNECTIONS_LIMIT, &n, err,
-                      err_size))
-            return -1;
-        d->max_connections = (unsigned)n;
-        return 0;
-    }
-    if (strcmp(key, "max_connections_per_ip") == 0) {
-        if (yread_int(v, where, key, 1, MAX_CONNECTIONS_LIMIT, &n, err,
-                      err_size))
-            return -1;
-        d->max_connections_per_ip = (unsigned)n;
-        return 0;
-    }
+    if (strcmp(key, "max_connections") == 0)
+        return read_connections(v, key, &d->max_connections, err, err_size);
+    if (strcmp(key, "max_connections_per_ip") == 0)
+        return read_connections(v, key, &d->max_connections_per_ip, err,
+                                err_size);
     if (strcmp(key, "request_timeout") == 0) {
         if (yread_duration(v, where, key, REQUEST_TIMEOUT_MIN_MS,
                            &d->request_timeout_ms, err, err_size))
