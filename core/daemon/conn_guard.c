@@ -96,13 +96,21 @@ static size_t live_from(const conn_guard *g, const unsigned char ip[16],
 int conn_guard_admit(conn_guard *g, const struct sockaddr *addr, int64_t now_ms)
 {
     (void)addr;
-    (void)now_ms;
     /* A cut connection holds its slot until libmicrohttpd closes it: the
      * hard limit counts it. The configured limits are kept by
-     * conn_guard_expire(), once the newcomer has had its grace. */
+     * conn_guard_expire(), once the newcomer has had its grace; a flood of
+     * newcomers, though, only gets the grace while they number fewer than
+     * the crowd limit: past it, the oldest is cut at once. */
     if (g->open + 1 >= g->capacity) {
         g->refused++;
         return 0;
+    }
+    if (g->open - g->cut >= g->crowd_limit) {
+        conn_slot *victim = oldest(g, NULL, 0, now_ms, 0);
+        if (victim) {
+            cut(g, victim);
+            g->cut_for_room++;
+        }
     }
     return 1;
 }
