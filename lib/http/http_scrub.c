@@ -73,3 +73,38 @@ void nbaq_http_scrub(char *text, size_t size, const char *const *secrets,
     text[out] = '\0';
     free(copy);
 }
+
+/* A value worth masking: long enough not to garble ordinary words. */
+#define REQUEST_SECRET_MIN 8
+
+static void add_secret(const char **out, size_t max, size_t *n, const char *s)
+{
+    if (s != NULL && strlen(s) >= REQUEST_SECRET_MIN && *n < max)
+        out[(*n)++] = s;
+}
+
+size_t nbaq_http_request_secrets(const nbaq_http_request *req, const char **out,
+                                 size_t max)
+{
+    size_t n = 0;
+    if (req->sigv4 != NULL) {
+        add_secret(out, max, &n, req->sigv4->secret_access_key);
+        add_secret(out, max, &n, req->sigv4->session_token);
+    }
+    /* The URL from its path on: webhook URLs carry their secret there. */
+    const char *authority = req->url ? strstr(req->url, "://") : NULL;
+    if (authority != NULL)
+        add_secret(out, max, &n, strpbrk(authority + 3, "/?#"));
+    for (size_t i = 0; req->headers != NULL && req->headers[i] != NULL; i++) {
+        const char *value = strchr(req->headers[i], ':');
+        if (value == NULL)
+            continue;
+        value += strspn(value + 1, " \t") + 1;
+        add_secret(out, max, &n, value);
+        /* "Bearer TOKEN": the token alone too. */
+        const char *last = strrchr(value, ' ');
+        if (last != NULL)
+            add_secret(out, max, &n, last + 1);
+    }
+    return n;
+}
