@@ -136,8 +136,13 @@ static int describe_entry(walk *w, int dirfd, size_t base, entry *e)
             return -1;
         }
     }
-    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-        return -1; /* sockets, fifos, devices: not objects            */
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+        skip_entry(w, base, e->name,
+                   S_ISFIFO(st.st_mode)   ? "a fifo, not a regular file"
+                   : S_ISSOCK(st.st_mode) ? "a socket, not a regular file"
+                                          : "a device, not a regular file");
+        return -1;
+    }
     e->is_dir = S_ISDIR(st.st_mode);
     e->size = (uint64_t)st.st_size;
     e->mtime_ms =
