@@ -215,7 +215,15 @@ int sqlengine_query(sqlengine *conn, const char *step, const char *sql,
 int sqlengine_plain_query(sqlengine *conn, const char *step, const char *sql,
                           sqlengine_result **out, char *err, size_t err_size)
 {
-    return sqlengine_query(conn, step, sql, 0, NULL, out, err, err_size);
+    if (conn->backend->plain_query == NULL)
+        return sqlengine_query(conn, step, sql, 0, NULL, out, err, err_size);
+    char reason[768] = "";
+    *out = NULL;
+    if (conn->backend->plain_query(conn->impl, sql, out, reason,
+                                   sizeof reason) == 0)
+        return 0;
+    sqlengine_set_error(conn->dsn, conn->name, step, reason, err, err_size);
+    return -1;
 }
 
 int sqlengine_columns(sqlengine *conn, const char *schema, const char *table,

@@ -113,12 +113,11 @@ int sqlengine_query(sqlengine *conn, const char *step, const char *sql,
 
 /*
  * Runs sql, text from the config (sql_metric's query), only as one plain
- * query that returns rows. MariaDB and ODBC: prepared, and refused before
- * it runs when it describes no result set. PostgreSQL: one statement
- * (PQexecParams) in the read-only transaction, which refuses writes; a
- * statement without rows is an error after it ran. (Merge note: once
- * hardening-edge's pgconn_plain_query lands, PostgreSQL uses it and
- * refuses utility statements before they run too.)
+ * query that returns rows; anything else is refused before it runs.
+ * PostgreSQL: pgconn_plain_query (SQL PREPARE refuses utility statements,
+ * the prepared statement must describe rows); MariaDB and ODBC: prepared,
+ * and refused when it describes no result set. In every case inside the
+ * read-only transaction, which refuses writes hidden in a query.
  * Returns what sqlengine_query returns.
  */
 int sqlengine_plain_query(sqlengine *conn, const char *step, const char *sql,

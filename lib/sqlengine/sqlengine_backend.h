@@ -19,6 +19,10 @@ typedef struct sqlengine_backend {
     int (*query)(void *impl, const char *sql, int nparams,
                  const char *const *params, sqlengine_result **out, char *err,
                  size_t err_size);
+    /* Config text as one plain query; NULL: query without parameters
+     * (which prepares first and refuses a statement without rows). */
+    int (*plain_query)(void *impl, const char *sql, sqlengine_result **out,
+                       char *err, size_t err_size);
     /* NULL: the information_schema query of sqlengine_catalog.c. */
     int (*columns)(void *impl, const char *schema, const char *table,
                    sqlengine_column **out, char *err, size_t err_size);

@@ -36,13 +36,10 @@ static void pg_end(void *impl)
     pgconn_end(impl);
 }
 
-static int pg_query(void *impl, const char *sql, int nparams,
-                    const char *const *params, sqlengine_result **out,
-                    char *err, size_t err_size)
+/* Copies the rows of pg (then cleared) into *out. */
+static int convert(PGresult *pg, sqlengine_result **out, char *err,
+                   size_t err_size)
 {
-    PGresult *pg = pgconn_query(impl, sql, nparams, params, err, err_size);
-    if (pg == NULL)
-        return -1;
     size_t columns = (size_t)PQnfields(pg);
     sqlengine_result *res = sqlengine_result_new(columns);
     const char **cells = calloc(columns + 1, sizeof *cells);
@@ -66,10 +63,26 @@ static int pg_query(void *impl, const char *sql, int nparams,
     return 0;
 }
 
+static int pg_query(void *impl, const char *sql, int nparams,
+                    const char *const *params, sqlengine_result **out,
+                    char *err, size_t err_size)
+{
+    PGresult *pg = pgconn_query(impl, sql, nparams, params, err, err_size);
+    return pg != NULL ? convert(pg, out, err, err_size) : -1;
+}
+
+static int pg_plain_query(void *impl, const char *sql, sqlengine_result **out,
+                          char *err, size_t err_size)
+{
+    PGresult *pg = pgconn_plain_query(impl, sql, err, err_size);
+    return pg != NULL ? convert(pg, out, err, err_size) : -1;
+}
+
 const sqlengine_backend sqlengine_pg_backend = {
     .open = pg_open,
     .close = pg_close,
     .begin = pg_begin,
     .end = pg_end,
     .query = pg_query,
+    .plain_query = pg_plain_query,
 };

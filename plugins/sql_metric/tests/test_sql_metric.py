@@ -98,13 +98,13 @@ reporters:
              "query for late_events: row 1, column \"max\": the value is "
              "NULL"),
             ("SELECT count(*) FROM sqlm_py.nosuch",
-             "query for late_events: relation \"sqlm_py.nosuch\" does not "
+             "query for late_events: PostgreSQL: query: relation \"sqlm_py.nosuch\" does not "
              "exist (SQLSTATE 42P01)"),
             ("DELETE FROM sqlm_py.events RETURNING 1",
-             "query for late_events: cannot execute DELETE in a read-only "
+             "query for late_events: PostgreSQL: query: cannot execute DELETE in a read-only "
              "transaction (SQLSTATE 25006)"),
             ("SELECT 1; DELETE FROM sqlm_py.events",
-             "query for late_events: not a plain query (only SELECT, VALUES, "
+             "query for late_events: PostgreSQL: query: not a plain query (only SELECT, VALUES, "
              "TABLE or WITH ... SELECT are run): cannot insert multiple "
              "commands into a prepared statement (SQLSTATE 42601)"),
         ]
@@ -138,7 +138,7 @@ reporters:
                 proc, check, m = self.run_check(query)
                 self.assertEqual(check["status"], "ERROR")
                 self.assertTrue(check["message"].startswith(
-                    "query for late_events: not a plain query"),
+                    "query for late_events: PostgreSQL: query: not a plain query"),
                     check["message"])
                 self.assertEqual(m, {})
         self.assertFalse(os.path.exists(target))
@@ -151,7 +151,7 @@ reporters:
             extra="      statement_timeout: 300ms\n")
         self.assertEqual(check["status"], "ERROR")
         self.assertEqual(check["message"],
-                         "query for late_events: canceling statement due to "
+                         "query for late_events: PostgreSQL: query: canceling statement due to "
                          "statement timeout (statement_timeout 300 ms)")
 
     def test_wrong_password_is_never_shown(self):
