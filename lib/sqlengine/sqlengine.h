@@ -13,8 +13,10 @@
  *   - every statement runs in a read-only session/transaction with a
  *     server-side statement timeout (PostgreSQL statement_timeout, MariaDB
  *     max_statement_time, ODBC SQL_ATTR_QUERY_TIMEOUT);
- *   - a statement is prepared first and refused, unexecuted, when it
- *     returns no result set (it is not a query); one statement only;
+ *   - one statement only; on MariaDB and ODBC it is prepared first and
+ *     refused, unexecuted, when it returns no result set (it is not a
+ *     query); on PostgreSQL the read-only transaction refuses writes, and
+ *     sqlengine_plain_query refuses anything but a plain query first;
  *   - every error is one line "<engine>: <step>: <reason>" and never holds
  *     the password of the DSN (password=, PWD=, URL user info).
  *
