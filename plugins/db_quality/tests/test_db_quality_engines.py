@@ -24,7 +24,9 @@ def rows():
 
 
 def sql_value(v):
-    return "NULL" if v is None else (f"'{v}'" if isinstance(v, str) else str(v))
+    if v is None:
+        return "NULL"
+    return f"'{v}'" if isinstance(v, str) else str(v)
 
 
 def mariadb(sql):
@@ -111,7 +113,8 @@ class DbQualityEnginesTest(unittest.TestCase):
                 self.assertEqual(set(got), set(want), check["message"])
                 for k, v in want.items():
                     self.assertAlmostEqual(got[k], v, places=9, msg=k)
-                self.assertIn('schema: missing column "gone"', check["message"])
+                self.assertIn('schema: missing column "gone"',
+                              check["message"])
 
     def test_freshness_by_the_servers_clock(self):
         # the newest row was written an hour ago by each server's own clock

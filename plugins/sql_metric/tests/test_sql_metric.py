@@ -98,14 +98,15 @@ reporters:
              "query for late_events: row 1, column \"max\": the value is "
              "NULL"),
             ("SELECT count(*) FROM sqlm_py.nosuch",
-             "query for late_events: PostgreSQL: query: relation \"sqlm_py.nosuch\" does not "
-             "exist (SQLSTATE 42P01)"),
+             "query for late_events: PostgreSQL: query: relation "
+             "\"sqlm_py.nosuch\" does not exist (SQLSTATE 42P01)"),
             ("DELETE FROM sqlm_py.events RETURNING 1",
-             "query for late_events: PostgreSQL: query: cannot execute DELETE in a read-only "
-             "transaction (SQLSTATE 25006)"),
+             "query for late_events: PostgreSQL: query: cannot execute "
+             "DELETE in a read-only transaction (SQLSTATE 25006)"),
             ("SELECT 1; DELETE FROM sqlm_py.events",
-             "query for late_events: PostgreSQL: query: not a plain query (only SELECT, VALUES, "
-             "TABLE or WITH ... SELECT are run): cannot insert multiple "
+             "query for late_events: PostgreSQL: query: not a plain query "
+             "(only SELECT, VALUES, TABLE or WITH ... SELECT are run): "
+             "cannot insert multiple "
              "commands into a prepared statement (SQLSTATE 42601)"),
         ]
         for query, message in cases:
@@ -138,7 +139,8 @@ reporters:
                 proc, check, m = self.run_check(query)
                 self.assertEqual(check["status"], "ERROR")
                 self.assertTrue(check["message"].startswith(
-                    "query for late_events: PostgreSQL: query: not a plain query"),
+                    "query for late_events: PostgreSQL: query: "
+                    "not a plain query"),
                     check["message"])
                 self.assertEqual(m, {})
         self.assertFalse(os.path.exists(target))
@@ -151,8 +153,9 @@ reporters:
             extra="      statement_timeout: 300ms\n")
         self.assertEqual(check["status"], "ERROR")
         self.assertEqual(check["message"],
-                         "query for late_events: PostgreSQL: query: canceling statement due to "
-                         "statement timeout (statement_timeout 300 ms)")
+                         "query for late_events: PostgreSQL: query: "
+                         "canceling statement due to statement timeout "
+                         "(statement_timeout 300 ms)")
 
     def test_wrong_password_is_never_shown(self):
         pgfixture.require_password()
