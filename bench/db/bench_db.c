@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "bench_args.h"
+#include "bench_check.h"
 #include "dbq.h"
 
 #define COLUMNS 10
@@ -285,21 +286,7 @@ static void run_check(const char *url, double sample_percent,
                             .columns = rules,
                             .column_count = rules != NULL ? COLUMNS : 0,
                             .samples = 5};
-    dbq_config config = {.dsn = url,
-                         .connect_timeout_ms = 10000,
-                         .statement_timeout_ms = 600000,
-                         .concurrency = 1,
-                         .tables = &table,
-                         .table_count = 1};
-    dbq_table_result result = {0};
-    char err[DBQ_ERROR_MAX];
-    if (dbq_measure_all(&config, 0, &result, err, sizeof err) != 0 ||
-        result.failed) {
-        fprintf(stderr, "bench_db: db_quality: %s\n",
-                result.failed ? result.error : err);
-        exit(1);
-    }
-    dbq_table_result_free(&result);
+    bench_db_check("bench_db", url, &table);
 }
 
 static void db_quality(const char *url, PGconn *conn)

@@ -21,7 +21,7 @@
 #include <mysql.h>
 
 #include "bench_args.h"
-#include "dbq.h"
+#include "bench_check.h"
 #include "sqlengine.h"
 
 #define COLUMNS 10
@@ -129,18 +129,7 @@ static void check(void)
     dbq_table_spec table = {.name = "bench_dbq_wide",
                             .critical_columns = columns,
                             .critical_count = COLUMNS};
-    dbq_config config = {.dsn = url,
-                         .connect_timeout_ms = 10000,
-                         .statement_timeout_ms = 600000,
-                         .concurrency = 1,
-                         .tables = &table,
-                         .table_count = 1};
-    dbq_table_result result = {0};
-    char err[DBQ_ERROR_MAX];
-    if (dbq_measure_all(&config, 0, &result, err, sizeof err) != 0 ||
-        result.failed)
-        die("db_quality", result.failed ? result.error : err);
-    dbq_table_result_free(&result);
+    bench_db_check("bench_db_mariadb", url, &table);
 }
 
 static void per_column(void)

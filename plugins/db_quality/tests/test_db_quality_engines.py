@@ -3,7 +3,6 @@ MariaDB through their own clients, then checked through the real nbaq-host
 natively and over ODBC (fixtures postgres, mariadb, odbc). Every engine
 must give the same metric names and values, computed here from the rows."""
 import os
-import subprocess
 import sys
 import unittest
 
@@ -11,6 +10,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dbq_host import run_db_quality  # noqa: E402
 import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "lib", "sqlengine", "tests"))
+from mariadbfixture import mariadb, use_odbc_fixture  # noqa: E402
 
 SECRET = "Sup3r-Secret-9"
 
@@ -27,18 +30,6 @@ def sql_value(v):
     if v is None:
         return "NULL"
     return f"'{v}'" if isinstance(v, str) else str(v)
-
-
-def mariadb(sql):
-    env = nbaq_test.service_env("mariadb")
-    out = subprocess.run(
-        ["mariadb", "--no-defaults", "-h", "127.0.0.1",
-         "-P", env["NBAQ_TEST_MARIADB_PORT"], "-u", "nbaq",
-         "-p" + env["NBAQ_TEST_MARIADB_PASSWORD"], "-N", "-B", "nbaq_test",
-         "-e", sql], capture_output=True, text=True, timeout=60)
-    if out.returncode != 0:
-        raise RuntimeError(f"mariadb failed: {out.stderr.strip()}")
-    return out.stdout.strip()
 
 
 def dsns():
@@ -73,9 +64,7 @@ class DbQualityEnginesTest(unittest.TestCase):
         mariadb(f"INSERT INTO dbq_engines VALUES {values}")
         pgfixture.psql(f"DROP TABLE IF EXISTS dbq_engines; {create}; "
                        f"INSERT INTO dbq_engines VALUES {values}")
-        odbc = nbaq_test.service_env("odbc")
-        os.environ["ODBCSYSINI"] = odbc["ODBCSYSINI"]
-        os.environ["ODBCINI"] = odbc["ODBCINI"]
+        use_odbc_fixture()
 
     def expected(self):
         data = list(rows())

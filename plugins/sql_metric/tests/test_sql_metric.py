@@ -10,6 +10,9 @@ sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
 import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sqlm_host import run_sql_metric  # noqa: E402
+
 PW_ROLE = pgfixture.PW_ROLE
 PASSWORD = pgfixture.PASSWORD
 
@@ -30,31 +33,8 @@ class SqlMetricTest(unittest.TestCase):
         pgfixture.psql("DROP SCHEMA IF EXISTS sqlm_py CASCADE")
 
     def run_check(self, query, thresholds="", dsn=None, extra=""):
-        d = nbaq_test.temp_dir(self)
-        path = nbaq_test.write_file(d, "monitor.yaml", f"""monitor: sqlm
-checks:
-  - name: events
-    plugin: sql_metric
-    options:
-      dsn: "${{NBAQ_SQLM_DSN}}"
-      query: {json.dumps(query)}
-      metric: late_events
-      unit: events
-{extra}{thresholds}
-reporters:
-  - plugin: json
-    options:
-      output: report.json
-""")
-        proc = nbaq_test.run_host(
-            "-c", path,
-            env={"NBAQ_SQLM_DSN": dsn or pgfixture.admin_url()})
-        report_path = os.path.join(d, "report.json")
-        if not os.path.exists(report_path):
-            self.fail(f"no report; exit {proc.returncode}\n{proc.stderr}")
-        with open(report_path) as f:
-            check = json.load(f)["checks"][0]
-        return proc, check, {m["name"]: m for m in check["metrics"]}
+        return run_sql_metric(self, query, dsn or pgfixture.admin_url(),
+                              thresholds=thresholds, extra=extra)
 
     def test_one_number_with_threshold(self):
         # late rows: eu 2, apac 1 -> 3

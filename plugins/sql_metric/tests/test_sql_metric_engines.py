@@ -2,9 +2,7 @@
 MariaDB over ODBC (fixtures postgres, mariadb, odbc). The rows are loaded
 through each engine's own client; the expected numbers come from the rows
 written here, and writes are proven refused by counting afterwards."""
-import json
 import os
-import subprocess
 import sys
 import unittest
 
@@ -13,21 +11,15 @@ sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
 import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "lib", "sqlengine", "tests"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mariadbfixture import mariadb, use_odbc_fixture  # noqa: E402
+from sqlm_host import run_sql_metric  # noqa: E402
+
 # (region, late) rows, loaded into both servers.
 ROWS = [("eu", 1), ("eu", 0), ("eu", 1), ("us", 0), ("us", 0), ("apac", 1),
         ("apac", 1), ("us", 1)]
-
-
-def mariadb(sql):
-    env = nbaq_test.service_env("mariadb")
-    out = subprocess.run(
-        ["mariadb", "--no-defaults", "-h", "127.0.0.1",
-         "-P", env["NBAQ_TEST_MARIADB_PORT"], "-u", "nbaq",
-         "-p" + env["NBAQ_TEST_MARIADB_PASSWORD"], "-N", "-B", "nbaq_test",
-         "-e", sql], capture_output=True, text=True, timeout=60)
-    if out.returncode != 0:
-        raise RuntimeError(f"mariadb failed: {out.stderr.strip()}\n{sql}")
-    return out.stdout.strip()
 
 
 ENGINES = {
@@ -58,34 +50,11 @@ class SqlMetricEnginesTest(unittest.TestCase):
         mariadb(f"INSERT INTO sqlm_events VALUES {values}")
         pgfixture.psql(f"DROP TABLE IF EXISTS sqlm_events; {create}; "
                        f"INSERT INTO sqlm_events VALUES {values}")
-        odbc = nbaq_test.service_env("odbc")
-        cls.env = {"ODBCSYSINI": odbc["ODBCSYSINI"],
-                   "ODBCINI": odbc["ODBCINI"]}
+        use_odbc_fixture()
 
-    def run_check(self, engine, query, extra=""):
-        d = nbaq_test.temp_dir(self)
-        path = nbaq_test.write_file(d, "monitor.yaml", f"""monitor: sqlm
-checks:
-  - name: events
-    plugin: sql_metric
-    options:
-      dsn: "${{NBAQ_SQLM_DSN}}"
-      query: {json.dumps(query)}
-      metric: late_events
-{extra}
-reporters:
-  - plugin: json
-    options:
-      output: report.json
-""")
-        proc = nbaq_test.run_host(
-            "-c", path, env=dict(self.env, NBAQ_SQLM_DSN=ENGINES[engine]()))
-        report_path = os.path.join(d, "report.json")
-        if not os.path.exists(report_path):
-            self.fail(f"no report; exit {proc.returncode}\n{proc.stderr}")
-        with open(report_path) as f:
-            check = json.load(f)["checks"][0]
-        return check, {m["name"]: m["value"] for m in check["metrics"]}
+    def run_check(self, engine, query):
+        _, check, m = run_sql_metric(self, query, ENGINES[engine]())
+        return check, {name: v["value"] for name, v in m.items()}
 
     def test_numbers_on_every_engine(self):
         late = sum(late for _, late in ROWS)
