@@ -788,13 +788,16 @@ string_body :
     while (end - p >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
         /* signed: bytes < 0x20 and bytes >= 0x80 alike */
+        __m128i is_quote = _mm_cmpeq_epi8(x, quote);
         __m128i special =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                      _mm_cmpeq_epi8(x, backslash)),
+            _mm_or_si128(_mm_or_si128(is_quote, _mm_cmpeq_epi8(x, backslash)),
                          _mm_cmplt_epi8(x, space));
         unsigned mask = (unsigned)_mm_movemask_epi8(special);
         if (mask) {
             p += __builtin_ctz(mask);
+            /* the usual end, decided from the masks: no reload of *p */
+            if ((unsigned)_mm_movemask_epi8(is_quote) & mask & (0u - mask))
+                goto string_quote;
             goto string_special;
         }
         p += 16;
@@ -830,6 +833,8 @@ string_special: /* unused in the byte-at-a-time build */
     __attribute__((unused));
     c = *p;
     if (c == '"') {
+    string_quote:
+        __attribute__((unused));
         p++;
         if (!v->is_key)
             goto after_value;
