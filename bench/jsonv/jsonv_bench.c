@@ -17,7 +17,7 @@
  * memory does not depend on file size.
  * --verdicts: print "<file>: <verdict>" for each file (for comparisons).
  * --ws KERNEL: skip whitespace with that kernel (scalar, sse2, avx2,
- * avx512) instead of the widest the CPU has.
+ * avx512) instead of the one chosen for the CPU (see jsonv_ws.h).
  */
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -215,7 +215,7 @@ static int stream_file(const bench_options *o, const char *path,
     return 0;
 }
 
-/* --ws NAME: the whitespace kernel to use instead of the widest. */
+/* --ws NAME: the whitespace kernel to use instead of the chosen one. */
 static int use_ws_kernel(const char *name)
 {
     for (int k = 0; k < JSONV_WS_KERNELS; k++) {

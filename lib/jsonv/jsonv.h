@@ -25,7 +25,7 @@
  *   bytes at a time elsewhere on little-endian machines, a byte at a time
  *   otherwise (or when built with -DJSONV_PORTABLE). Runs of whitespace
  *   (indentation) are skipped 16, 32 or 64 bytes at a time: SSE2, AVX2 or
- *   AVX-512BW, the widest the CPU has, chosen at run time (jsonv_ws.h).
+ *   AVX-512BW, chosen at run time from what the CPU has (jsonv_ws.h).
  *
  * Positions
  *   An error is reported where it was found: line and column from 1 and

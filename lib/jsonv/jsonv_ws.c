@@ -169,18 +169,25 @@ int jsonv_ws_available(jsonv_ws_kernel kernel)
     return 1;
 }
 
-/* NULL until the first validator asks: then the widest kernel. Set once
- * per process (or by jsonv_ws_use); a race only stores the same value.  */
+/* NULL until the first validator asks: then the preferred kernel the CPU
+ * has. Set once per process (or by jsonv_ws_use); a race only stores the
+ * same value.                                                           */
 static jsonv_ws_skip_fn chosen;
+
+/* AVX2 before AVX-512BW: on indentation (runs of 2 to 60 bytes) the
+ * 64-byte blocks were no faster on an Ice Lake Xeon (docs/performance.md),
+ * and AVX-512 may lower the clock of the whole core on older CPUs.      */
+static const jsonv_ws_kernel preference[] = {JSONV_WS_AVX2, JSONV_WS_AVX512,
+                                             JSONV_WS_SSE2, JSONV_WS_SCALAR};
 
 jsonv_ws_skip_fn jsonv_ws_skip(void)
 {
     jsonv_ws_skip_fn fn = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
     if (fn)
         return fn;
-    for (int k = JSONV_WS_KERNELS - 1; k >= 0; k--) {
-        if (jsonv_ws_available((jsonv_ws_kernel)k)) {
-            fn = kernels[k];
+    for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
+        if (jsonv_ws_available(preference[i])) {
+            fn = kernels[preference[i]];
             break;
         }
     }

@@ -1,10 +1,11 @@
 /*
  * jsonv_ws.h - skipping runs of JSON whitespace, the hot loop of indented
- * files, with the widest vector unit the CPU has (internal to lib/jsonv).
+ * files, with a vector unit the CPU has (internal to lib/jsonv).
  *
  * SSE2 is the baseline on x86_64; AVX2 and AVX-512BW kernels are compiled
  * with target attributes and chosen at run time with
- * __builtin_cpu_supports, so one binary runs everywhere. Builds with
+ * __builtin_cpu_supports, so one binary runs everywhere (AVX-512BW only
+ * when forced, or on a CPU without AVX2: it measured no faster). Builds with
  * -DJSONV_PORTABLE or -DJSONV_NO_SSE2 (and other machines) have only the
  * scalar kernel.
  */
@@ -35,8 +36,8 @@ typedef struct jsonv_ws_newlines {
 typedef const uint8_t *(*jsonv_ws_skip_fn)(const uint8_t *p, const uint8_t *end,
                                            int lines, jsonv_ws_newlines *nl);
 
-/* The kernel in use: the widest this build and CPU have, unless
- * jsonv_ws_use() chose another.                                          */
+/* The kernel in use: AVX2, else AVX-512BW, else SSE2, else scalar, the
+ * first this build and CPU have, unless jsonv_ws_use() chose another.   */
 jsonv_ws_skip_fn jsonv_ws_skip(void);
 
 /* 1 when this build and CPU can run `kernel`. */
