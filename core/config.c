@@ -89,12 +89,41 @@ static int parse_history(config *cfg, const ynode *node, char *err,
     return 0;
 }
 
+/* missing_series and missing_series_runs (docs/configuration.md). */
+static int parse_missing_series(const ynode *node, const char *where,
+                                check_config *c, char *err, size_t err_size)
+{
+    static const char *const modes[] = {"zero", "warn", "ignore", NULL};
+    const ynode *v;
+    int mode = MISSING_SERIES_ZERO;
+    int64_t runs = MISSING_SERIES_DEFAULT_RUNS;
+    if ((v = ynode_get(node, "missing_series")) &&
+        yread_choice(v, where, "missing_series", modes, &mode, err, err_size))
+        return -1;
+    if ((v = ynode_get(node, "missing_series_runs")) &&
+        yread_int(v, where, "missing_series_runs", 1, 1000, &runs, err,
+                  err_size) != 0)
+        return -1;
+    c->missing_series = (missing_series_mode)mode;
+    c->missing_series_runs = (unsigned)runs;
+    return 0;
+}
+
 static int parse_check(config *cfg, const ynode *node, size_t index,
                        check_config *c, char *err, size_t err_size)
 {
-    static const char *const keys[] = {
-        "name",    "plugin",  "description", "severity", "timeout",
-        "enabled", "options", "thresholds",  "interval", NULL};
+    static const char *const keys[] = {"name",
+                                       "plugin",
+                                       "description",
+                                       "severity",
+                                       "timeout",
+                                       "enabled",
+                                       "options",
+                                       "thresholds",
+                                       "interval",
+                                       "missing_series",
+                                       "missing_series_runs",
+                                       NULL};
     char where[200];
     snprintf(where, sizeof where, "check #%zu", index + 1);
     if (node->kind != YNODE_MAPPING)
@@ -147,6 +176,8 @@ static int parse_check(config *cfg, const ynode *node, size_t index,
     if ((v = ynode_get(node, "interval")) && /* --daemon (docs/daemon.md) */
         yread_duration(v, where, "interval", DAEMON_MIN_INTERVAL_MS,
                        &c->interval_ms, err, err_size) != 0)
+        return -1;
+    if (parse_missing_series(node, where, c, err, err_size) != 0)
         return -1;
     if ((v = ynode_get(node, "options")) && !v->is_null)
         c->options_node = v;

@@ -25,6 +25,15 @@
 
 struct plugin;
 
+/* What a check's series that vanished become (core/vanished.c). */
+typedef enum missing_series_mode {
+    MISSING_SERIES_ZERO = 0, /* counts: value 0; others: a warning         */
+    MISSING_SERIES_WARN,     /* every one: a warning on the check          */
+    MISSING_SERIES_IGNORE    /* not reported                               */
+} missing_series_mode;
+
+#define MISSING_SERIES_DEFAULT_RUNS 10
+
 typedef struct check_config {
     char *name;
     char *plugin;
@@ -35,6 +44,8 @@ typedef struct check_config {
     int enabled;
     const ynode *node; /* the list entry, for messages                  */
     const ynode *options_node; /* NULL when no `options:`                 */
+    missing_series_mode missing_series; /* default zero                  */
+    unsigned missing_series_runs; /* seen in this many latest runs: 10   */
     metric_rule *rules; /* thresholds, in config order                   */
     size_t rule_count;
     nbaq_options *options;           /* bind.c */

@@ -70,20 +70,13 @@ static void append_reason(arena *mem, nbaq_metric *m, const char *reason)
     m->reason = joined;
 }
 
-void evaluate_metric(arena *mem, const metric_rule *rule,
-                     const history_past *past, int64_t now_ms, nbaq_metric *m)
+void evaluate_metric(arena *mem, const metric_rule *rule, history_past *past,
+                     int64_t now_ms, nbaq_metric *m)
 {
     m->status = NBAQ_PASS;
     m->reason = "";
     m->anomalous = 0;
-    m->evidence = (nbaq_evidence){.state = NBAQ_JUDGEMENT_NONE,
-                                  .expected = NAN,
-                                  .scale = NAN,
-                                  .score = NAN,
-                                  .lower = NAN,
-                                  .upper = NAN,
-                                  .season = "none"};
-    m->history_band = NULL;
+    history_evidence_none(m);
     if (!isfinite(m->value)) {
         m->status = NBAQ_UNKNOWN;
         m->reason = "not a finite number";

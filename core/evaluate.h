@@ -25,10 +25,12 @@ const metric_rule *evaluate_find_rule(const metric_rule *rules, size_t count,
                                       const char *metric);
 
 /*
- * Sets m->status, m->reason (allocated in mem) and m->anomalous from rule
- * (NULL: no rule) and the metric's past values (NULL: no history store;
- * loaded by history_load_past(), see aggregate.c). now_ms is the run's
- * start, the time the value is stored under.
+ * Sets m->status, m->reason (allocated in mem), m->anomalous and
+ * m->evidence from rule (NULL: no rule) and the metric's past values
+ * (NULL: no history store; loaded by history_load_past(), see
+ * aggregate.c). The episodes the value opens or closes are noted with
+ * past's store and saved with the run. now_ms is the run's start, the
+ * time the value is stored under.
  *
  * Order: a value that is not finite is UNKNOWN "not a finite number" and
  * nothing else applies; then fail_above, fail_below, warn_above,
@@ -37,8 +39,8 @@ const metric_rule *evaluate_find_rule(const metric_rule *rules, size_t count,
  * history_apply_rules() of core/history), which can only make the status
  * worse and append their reason, "; "-separated.
  */
-void evaluate_metric(arena *mem, const metric_rule *rule,
-                     const history_past *past, int64_t now_ms, nbaq_metric *m);
+void evaluate_metric(arena *mem, const metric_rule *rule, history_past *past,
+                     int64_t now_ms, nbaq_metric *m);
 
 /* The check's status and message from the plugin's and the metrics'.
  * The message is allocated in mem. */

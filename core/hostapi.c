@@ -140,6 +140,26 @@ static void api_state_set(nbaq_ctx *ctx, const char *key, const char *value)
     record_write_state(key, value);
 }
 
+static int api_metric_backfill(nbaq_ctx *ctx, const char *name,
+                               const char *unit, const nbaq_point *points,
+                               size_t count)
+{
+    need_ctx(ctx, "metric_backfill");
+    if (ctx->kind != NBAQ_KIND_CHECKER)
+        bugf("metric_backfill() called by a reporter");
+    if (!name || !*name)
+        bugf("metric_backfill() called without a metric name");
+    if (count > NBAQ_BACKFILL_POINTS_MAX)
+        bugf("metric_backfill() for '%.100s' with %zu points (at most %d)",
+             name, count, NBAQ_BACKFILL_POINTS_MAX);
+    if (!points && count > 0)
+        bugf("metric_backfill() for '%.100s' with NULL points", name);
+    if (!ctx->state) /* no history store: nowhere to keep them */
+        return -1;
+    record_write_backfill(name, unit, points, count);
+    return 0;
+}
+
 /* Where this reporter's output_write() goes, from its options. */
 static output_target reporter_target(const nbaq_ctx *ctx)
 {
@@ -214,6 +234,7 @@ static const nbaq_host_api host_api = {
     .state_set = api_state_set,
     .output_write = api_output_write,
     .output_is_terminal = api_output_is_terminal,
+    .metric_backfill = api_metric_backfill,
 };
 
 const nbaq_host_api *hostapi_table(void)

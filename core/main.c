@@ -14,6 +14,7 @@
 
 #include "alerts/alerts_cli.h"
 #include "bind.h"
+#include "clock.h"
 #include "config.h"
 #include "daemon/daemon.h"
 #include "evaluate.h"
@@ -304,6 +305,7 @@ static int command_history(session *s, int argc, char **argv)
     history_cli_env env = {.url = s->cfg->history.url,
                            .base_dir = s->cfg->dir,
                            .monitor = s->cfg->monitor,
+                           .now_ms = clock_wall_ms(), /* follows NBAQ_NOW */
                            .better = better_of,
                            .better_arg = s->cfg};
     char err[2048] = "";

@@ -101,6 +101,23 @@ void record_write_state(const char *key, const char *value)
     free(payload);
 }
 
+void record_write_backfill(const char *name, const char *unit,
+                           const nbaq_point *points, size_t count)
+{
+    enum { POINT_SIZE = sizeof(int64_t) + sizeof(double) };
+    unsigned char payload[RECORD_NAME_MAX + RECORD_UNIT_MAX + 2 +
+                          NBAQ_BACKFILL_POINTS_MAX * POINT_SIZE];
+    size_t len = put_string(payload, name, RECORD_NAME_MAX);
+    len += put_string(payload + len, unit ? unit : "", RECORD_UNIT_MAX);
+    for (size_t i = 0; i < count && i < NBAQ_BACKFILL_POINTS_MAX; i++) {
+        memcpy(payload + len, &points[i].ts_ms, sizeof(int64_t));
+        memcpy(payload + len + sizeof(int64_t), &points[i].value,
+               sizeof(double));
+        len += POINT_SIZE;
+    }
+    record_write(RECORD_BACKFILL, payload, len);
+}
+
 /* ------------------------------------------------------------------ */
 
 int record_reader_feed(record_reader *r, const void *data, size_t len)

@@ -32,7 +32,9 @@ typedef enum record_type {
     RECORD_STATUS,     /* 1-byte status, message NUL                      */
     RECORD_STATE,      /* key NUL, value NUL                              */
     RECORD_BUG,        /* message NUL: the plugin broke the contract      */
-    RECORD_DONE        /* empty: the plugin's function returned           */
+    RECORD_DONE,       /* empty: the plugin's function returned           */
+    RECORD_BACKFILL    /* name NUL, unit NUL, then (int64 ts_ms, double
+                          value) per point (core/backfill.h)              */
 } record_type;
 
 /* --- child side ---------------------------------------------------- */
@@ -43,6 +45,9 @@ void record_write(record_type type, const void *payload, size_t len);
 void record_write_metric(const char *name, double value, const char *unit);
 void record_write_status(nbaq_status status, const char *message);
 void record_write_state(const char *key, const char *value);
+/* count <= NBAQ_BACKFILL_POINTS_MAX; name and unit within the limits. */
+void record_write_backfill(const char *name, const char *unit,
+                           const nbaq_point *points, size_t count);
 /* Writes out what is buffered; safe to call more than once. */
 void record_flush(void);
 

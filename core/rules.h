@@ -18,10 +18,11 @@ typedef enum rule_direction {
 } rule_direction;
 
 typedef enum rule_season {
-    RULE_SEASON_NONE = 0,    /* the whole baseline                          */
-    RULE_SEASON_HOUR_OF_DAY, /* only past values of the same UTC hour       */
-    RULE_SEASON_DAY_OF_WEEK, /* only past values of the same UTC weekday    */
-    RULE_SEASON_HOUR_OF_WEEK /* same weekday and hour                       */
+    RULE_SEASON_NONE = 0,     /* the whole baseline                          */
+    RULE_SEASON_HOUR_OF_DAY,  /* only past values of the same UTC hour       */
+    RULE_SEASON_DAY_OF_WEEK,  /* only past values of the same UTC weekday    */
+    RULE_SEASON_HOUR_OF_WEEK, /* same weekday and hour                      */
+    RULE_SEASON_AUTO /* detect a daily or weekly cycle in the history      */
 } rule_season;
 
 typedef enum rule_better {
@@ -30,31 +31,63 @@ typedef enum rule_better {
     RULE_BETTER_LOWER
 } rule_better;
 
+/* What a history rule does with a value on one side of its baseline (keys
+ * status_above, status_below). Zero is the default. */
+typedef enum rule_side {
+    RULE_SIDE_DEFAULT = 0, /* anomaly: its `status`; change: the bound's  */
+    RULE_SIDE_WARNING,     /* anomaly: WARNING; change: FAIL becomes one  */
+    RULE_SIDE_FAIL,        /* FAIL; change: the bound's status            */
+    RULE_SIDE_IGNORE       /* that side never fires                       */
+} rule_side;
+
+/* The status a side gives when its rule fires with fallback (the rule's
+ * own status); NBAQ_PASS when the side is ignored. */
+static inline nbaq_status rule_side_status(rule_side side, nbaq_status fallback)
+{
+    switch (side) {
+    case RULE_SIDE_WARNING:
+        return NBAQ_WARNING;
+    case RULE_SIDE_FAIL:
+        return NBAQ_FAIL;
+    case RULE_SIDE_IGNORE:
+        return NBAQ_PASS;
+    default:
+        return fallback;
+    }
+}
+
 /* An optional number from the config. */
 typedef struct rule_bound {
     int set;
     double value;
 } rule_bound;
 
-/* z-score of the value against its own past (YAML key `anomaly`). */
+/* The value against its own past (YAML key `anomaly`): docs/detection.md. */
 typedef struct anomaly_rule {
     int enabled;
-    double z;               /* default 3                                      */
+    double z;               /* robust score limit (default 4)                */
     uint32_t window_points; /* baseline: last N values (default 30) ...      */
     int64_t window_ms;      /* ... or, when > 0, values of the last window   */
     uint32_t min_history;   /* no judgement below this many points (7)       */
     rule_direction direction;
-    rule_bound floor; /* |value - mean| below this never fires          */
-    rule_season seasonal;
-    nbaq_status status; /* status when it fires (default WARNING)        */
+    rule_bound floor;     /* |value - expected| below this never fires      */
+    double rel_floor;     /* band half-width >= rel_floor * |expected| (0.05) */
+    rule_season seasonal; /* default AUTO                                 */
+    nbaq_status status;   /* status when it fires (default WARNING)        */
+    rule_side status_above, status_below; /* a value above / below      */
+    int64_t relearn_after_ms; /* > 0: an open condition this old ends and
+                                 its values become the baseline          */
 } anomaly_rule;
 
-/* Change against the previous value (YAML key `change`). */
+/* Change against the previous value, or, while a fired change is still
+ * open, against the value before it (YAML key `change`). */
 typedef struct change_rule {
     int enabled;
     rule_bound warn_pct, fail_pct; /* |percent change| at or above          */
     rule_bound warn_abs, fail_abs; /* |absolute change| at or above         */
     rule_direction direction;      /* ABOVE: rises only; BELOW: falls only  */
+    rule_side status_above, status_below; /* caps a rise / a fall       */
+    int64_t relearn_after_ms; /* as in anomaly_rule                       */
 } change_rule;
 
 typedef struct metric_rule {

@@ -18,6 +18,7 @@
 #include "runner.h"
 #include "status.h"
 #include "text.h"
+#include "vanished.h"
 
 /* What one check or reporter job needs, in the parent and in the child. */
 typedef struct instance_job {
@@ -128,6 +129,22 @@ static void batch_free(check_batch *b)
     b->states = NULL;
 }
 
+/* What the history needs of a check before its metrics are judged: the
+ * past values it backfilled stored, its vanished series found. */
+static void before_judging(aggregate_ctx *ax, const check_config *check, job *j,
+                           vanished_check *vanished)
+{
+    char err[1024];
+    size_t stored = 0;
+    if (backfill_store(ax->store, ax->monitor, check->name, check->plugin,
+                       &j->out.backfill, ax->now_ms, &stored, err,
+                       sizeof err) != 0)
+        log_msg(NBAQ_LOG_WARN, j->label, "backfill not stored: %s", err);
+    else if (stored > 0)
+        log_msg(NBAQ_LOG_INFO, j->label, "%zu past values backfilled", stored);
+    vanished_detect(ax->store, ax->monitor, check, j, ax->now_ms, vanished);
+}
+
 static int run_checks(config *cfg, const char *const *only, size_t only_count,
                       const char *cache_dir, aggregate_ctx *ax,
                       check_batch *batch, char *err, size_t err_size)
@@ -170,7 +187,13 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
     }
     rc = runner_run(jobs, n, cfg->workers, err, err_size);
     for (size_t k = 0; rc == 0 && k < n; k++) {
+        vanished_check vanished;
+        before_judging(ax, args[k].check, &jobs[k], &vanished);
         batch->results[k] = aggregate_check(ax, args[k].check, &jobs[k]);
+        if (batch->results[k] &&
+            vanished_report(mem, &vanished, batch->results[k]) != 0)
+            batch->results[k] = NULL;
+        vanished_free(&vanished);
         if (!batch->results[k]) {
             rc = err_set(err, err_size, "out of memory");
             break;

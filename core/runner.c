@@ -238,6 +238,12 @@ static void take_record(job_outcome *out, const record *r)
     case RECORD_DONE:
         out->done = 1;
         break;
+    case RECORD_BACKFILL: {
+        const char *problem = backfill_take(&out->backfill, r->payload, r->len);
+        if (problem)
+            set_bug(out, problem);
+        break;
+    }
     default:
         set_bug(out, "protocol violation: unknown record type");
     }
@@ -506,5 +512,6 @@ void job_outcome_free(job_outcome *out)
     free(out->message);
     free(out->bug);
     kvlist_free(&out->state);
+    backfill_list_free(&out->backfill);
     memset(out, 0, sizeof *out);
 }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "backfill.h"
 #include "kvlist.h"
 #include "nbaq.h"
 #include "records.h"
@@ -43,6 +44,7 @@ typedef struct job_outcome {
     size_t metric_cap;
     size_t metrics_dropped; /* past RECORD_METRICS_MAX                     */
     kvlist state;           /* state_set records                          */
+    backfill_list backfill; /* metric_backfill records                    */
     int timed_out;
     int interrupted;
     int exited; /* exit_code valid                            */

@@ -13,12 +13,13 @@ void anomaly_rule_defaults(anomaly_rule *rule)
 {
     memset(rule, 0, sizeof *rule);
     rule->enabled = 1;
-    rule->z = 3;
-    rule->window_points = 30;
+    rule->z = 4;
+    rule->window_points = 60;
     rule->window_ms = 0;
     rule->min_history = 7;
     rule->direction = RULE_DIRECTION_BOTH;
-    rule->seasonal = RULE_SEASON_NONE;
+    rule->rel_floor = 0.05;
+    rule->seasonal = RULE_SEASON_AUTO;
     rule->status = NBAQ_WARNING;
 }
 
@@ -41,6 +42,57 @@ static int read_non_negative(const ynode *node, const char *where,
         return yread_fail(node, where, err, err_size,
                           "'%s' must not be negative", key);
     return 0;
+}
+
+/* status_above / status_below: warning, fail or ignore. */
+static int read_side_status(const ynode *node, const char *where,
+                            const char *label, rule_side *out, char *err,
+                            size_t err_size)
+{
+    static const char *const names[] = {"warning", "fail", "ignore", NULL};
+    int choice = 0;
+    if (yread_choice(node, where, label, names, &choice, err, err_size) != 0)
+        return -1;
+    *out = (rule_side)(RULE_SIDE_WARNING + choice);
+    return 0;
+}
+
+static int check_sides(const ynode *node, const char *where, const char *rule,
+                       rule_side above, rule_side below, char *err,
+                       size_t err_size)
+{
+    if (above == RULE_SIDE_IGNORE && below == RULE_SIDE_IGNORE)
+        return yread_fail(node, where, err, err_size,
+                          "the %s rule ignores both sides (status_above and "
+                          "status_below are both 'ignore')",
+                          rule);
+    return 0;
+}
+
+/* The keys both history rules share, status_above, status_below and
+ * relearn_after, from the rule's mapping (its other keys are read by the
+ * rule's parser). 0, or -1 with err. */
+static int read_side_keys(const ynode *node, const char *where,
+                          const char *rule, rule_side *above, rule_side *below,
+                          int64_t *relearn_after_ms, char *err, size_t err_size)
+{
+    for (size_t i = 0; i < node->count; i++) {
+        const char *key = node->pairs[i].key->text;
+        const ynode *v = node->pairs[i].value;
+        char label[48];
+        snprintf(label, sizeof label, "%s.%s", rule, key);
+        int rc = 0;
+        if (strcmp(key, "status_above") == 0)
+            rc = read_side_status(v, where, label, above, err, err_size);
+        else if (strcmp(key, "status_below") == 0)
+            rc = read_side_status(v, where, label, below, err, err_size);
+        else if (strcmp(key, "relearn_after") == 0)
+            rc = yread_duration(v, where, label, 1000, relearn_after_ms, err,
+                                err_size);
+        if (rc != 0)
+            return -1;
+    }
+    return check_sides(node, where, rule, *above, *below, err, err_size);
 }
 
 /* window: a number of points ("30") or a duration ("7d"). */
@@ -72,11 +124,21 @@ static int read_window(const ynode *node, const char *where, anomaly_rule *rule,
 static int parse_anomaly(const ynode *node, const char *where,
                          anomaly_rule *rule, char *err, size_t err_size)
 {
-    static const char *const keys[] = {"z",         "window", "min_history",
-                                       "direction", "floor",  "seasonal",
-                                       "status",    NULL};
-    static const char *const seasons[] = {"none", "hour_of_day", "day_of_week",
-                                          "hour_of_week", NULL};
+    static const char *const keys[] = {"z",
+                                       "window",
+                                       "min_history",
+                                       "direction",
+                                       "floor",
+                                       "relative_floor",
+                                       "seasonal",
+                                       "status",
+                                       "status_above",
+                                       "status_below",
+                                       "relearn_after",
+                                       NULL};
+    /* In the order of rule_season. */
+    static const char *const seasons[] = {
+        "none", "hour_of_day", "day_of_week", "hour_of_week", "auto", NULL};
     static const char *const statuses[] = {"warning", "fail", NULL};
     anomaly_rule_defaults(rule);
     if (node->kind == YNODE_SCALAR) {
@@ -115,6 +177,14 @@ static int parse_anomaly(const ynode *node, const char *where,
         } else if (strcmp(key, "floor") == 0) {
             rc = read_non_negative(v, where, "anomaly.floor", &rule->floor, err,
                                    err_size);
+        } else if (strcmp(key, "relative_floor") == 0) {
+            rc = yread_double(v, where, "anomaly.relative_floor",
+                              &rule->rel_floor, err, err_size);
+            if (rc == 0 && !(rule->rel_floor >= 0 && rule->rel_floor <= 10))
+                rc = yread_fail(v, where, err, err_size,
+                                "'anomaly.relative_floor' must be between 0 "
+                                "and 10 (a fraction of the expected value: "
+                                "0.05 is 5%%)");
         } else if (strcmp(key, "seasonal") == 0) {
             rc = yread_choice(v, where, "anomaly.seasonal", seasons, &choice,
                               err, err_size);
@@ -127,14 +197,18 @@ static int parse_anomaly(const ynode *node, const char *where,
         if (rc != 0)
             return -1;
     }
-    return 0;
+    return read_side_keys(node, where, "anomaly", &rule->status_above,
+                          &rule->status_below, &rule->relearn_after_ms, err,
+                          err_size);
 }
 
 static int parse_change(const ynode *node, const char *where, change_rule *rule,
                         char *err, size_t err_size)
 {
-    static const char *const keys[] = {"warn_pct", "fail_pct",  "warn_abs",
-                                       "fail_abs", "direction", NULL};
+    static const char *const keys[] = {
+        "warn_pct",     "fail_pct",      "warn_abs",
+        "fail_abs",     "direction",     "status_above",
+        "status_below", "relearn_after", NULL};
     char sub[400];
     snprintf(sub, sizeof sub, "in the change rule %s", where);
     memset(rule, 0, sizeof *rule);
@@ -172,7 +246,9 @@ static int parse_change(const ynode *node, const char *where, change_rule *rule,
                           "the change rule sets none of warn_pct, fail_pct, "
                           "warn_abs, fail_abs");
     rule->enabled = 1;
-    return 0;
+    return read_side_keys(node, where, "change", &rule->status_above,
+                          &rule->status_below, &rule->relearn_after_ms, err,
+                          err_size);
 }
 
 static int parse_rule(arena *mem, const ynode *key, const ynode *node,

@@ -385,7 +385,28 @@ typedef struct nbaq_host_api {
     /* Non-zero when output_write() would write to a terminal: output "-",
      * no output_dir, and the host's stdout is a tty. For colors "auto".  */
     int (*output_is_terminal)(const nbaq_ctx *ctx);
+
+    /* --- appended in ABI 1.2: check with NBAQ_API_HAS ------------------- */
+    /* Past values of the metric `name`, which the data holds (daily row
+     * counts from a timestamp column, objects per day): the host stores
+     * them in its history before it judges this run's value of `name`, so
+     * that a first run already has a baseline. The host stores them only
+     * when the series has no value yet (one call per metric and run is
+     * enough; later calls for the same name are ignored), and skips
+     * points at or after the run's start and non-finite values. A
+     * backfilled series still needs metric_set() for this run's value.
+     * Checkers only. At most NBAQ_BACKFILL_POINTS_MAX points per call,
+     * name and unit as for metric_set().
+     * Ownership: name, unit and points are the plugin's; they are copied
+     * before the call returns. Returns 0 when the points were handed to
+     * the host, -1 when the host keeps no history store (nothing is
+     * kept: a plugin may skip the work of computing them).              */
+    int (*metric_backfill)(nbaq_ctx *ctx, const char *name, const char *unit,
+                           const nbaq_point *points, size_t count);
 } nbaq_host_api;
+
+/* Points one metric_backfill() call may hand over. */
+#define NBAQ_BACKFILL_POINTS_MAX 1000
 
 /* Use before calling a host function appended after NBAQ_ABI_MINOR 0. */
 #define NBAQ_API_HAS(api, member)                                              \

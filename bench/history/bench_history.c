@@ -11,7 +11,9 @@
  *   bench_history query URL [ITERATIONS]
  *       on a filled store: the window, previous, points and anomaly
  *       baseline of one metric plus its statistics and trend (what the
- *       host does per metric), and `history trends` over every metric
+ *       host does per metric), the series of the check's latest 10 runs
+ *       (what the host asks per check for missing series), and `history
+ *       trends` over every metric
  *
  * Prints one line per measurement: what, count, total seconds, per item.
  */
@@ -22,6 +24,9 @@
 #include <time.h>
 
 #include "history.h"
+#include "history_recent_series.h"
+
+#define MISSING_SERIES_RUNS 10
 
 #define RUN_INTERVAL_MS (5 * 60 * 1000LL)
 
@@ -177,6 +182,31 @@ static int cmd_fill(const char *url, size_t rows, size_t series)
     return 0;
 }
 
+/* What the missing-series rule asks once per check and run: the metrics
+ * of the check's latest 10 runs (core/vanished.c). */
+static int query_recent_series(history_store *store, int64_t now,
+                               size_t iterations)
+{
+    char err[1024];
+    size_t seen = 0;
+    double t0 = seconds_now();
+    cpu_start = cpu_now();
+    for (size_t i = 0; i < iterations; i++) {
+        history_seen_series *series;
+        if (history_recent_series(store, "bench", "tables", now + 1,
+                                  MISSING_SERIES_RUNS, &series, &seen, err,
+                                  sizeof err) != 0) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+        history_seen_series_free(series, seen);
+    }
+    report("query: a check's series of its last 10 runs", iterations,
+           seconds_now() - t0, "ms");
+    printf("  (%zu series seen)\n", seen);
+    return 0;
+}
+
 static int cmd_query(const char *url, size_t iterations)
 {
     history_store *store = open_or_die(url);
@@ -216,6 +246,8 @@ static int cmd_query(const char *url, size_t iterations)
     printf("  (%.0f values in each metric's 24 h window)\n",
            (double)window_values / (double)iterations);
     history_past_free(&past);
+    if (query_recent_series(store, now, iterations) != 0)
+        return 1;
     history_close(store);
 
     history_cli_env env = {0};

@@ -12,6 +12,7 @@
 #define MAX_CONNECTIONS_LIMIT 10000
 #define HISTORY_POINTS_MIN 10
 #define HISTORY_POINTS_MAX 100000
+#define DASHBOARD_MAX_METRICS_LIMIT 100000
 
 static const char where[] = "daemon";
 
@@ -25,6 +26,7 @@ void daemon_config_defaults(daemon_config *d)
     d->max_connections = DAEMON_DEFAULT_MAX_CONNECTIONS;
     d->history_points = DAEMON_DEFAULT_HISTORY_POINTS;
     d->refresh_ms = DAEMON_DEFAULT_REFRESH_MS;
+    d->dashboard_max_metrics = DAEMON_DEFAULT_DASHBOARD_MAX_METRICS;
 }
 
 int daemon_listen_split(const char *listen, char *host, size_t host_size,
@@ -124,6 +126,50 @@ static int read_token_file(arena *mem, const ynode *node, const char *dir,
     return check_token(node, "token_file", *out, err, err_size);
 }
 
+/* daemon.dashboard.metrics: a list of metric names or globs. */
+static int parse_dashboard_metrics(arena *mem, const ynode *v, daemon_config *d,
+                                   char *err, size_t err_size)
+{
+    static const char here[] = "daemon.dashboard";
+    if (v->kind != YNODE_SEQUENCE)
+        return yread_fail(v, here, err, err_size,
+                          "'metrics' is a list of metric names or globs "
+                          "(\"check/metric\", \"*_age_seconds\")");
+    d->dashboard_metrics = arena_alloc(mem, (v->count + 1) * sizeof(char *));
+    if (!d->dashboard_metrics)
+        return yread_fail(v, here, err, err_size, "out of memory");
+    for (size_t i = 0; i < v->count; i++) {
+        if (yread_string(mem, v->items[i], here, "metrics",
+                         &d->dashboard_metrics[i], err, err_size))
+            return -1;
+        if (!d->dashboard_metrics[i][0])
+            return yread_fail(v->items[i], here, err, err_size,
+                              "'metrics' holds an empty pattern");
+    }
+    d->dashboard_metric_count = v->count;
+    return 0;
+}
+
+static int parse_dashboard(arena *mem, const ynode *v, daemon_config *d,
+                           char *err, size_t err_size)
+{
+    static const char *const keys[] = {"metrics", "max_metrics", NULL};
+    if (yread_check_keys(v, keys, "in daemon.dashboard", err, err_size) != 0)
+        return -1;
+    const ynode *metrics = ynode_get(v, "metrics");
+    if (metrics && parse_dashboard_metrics(mem, metrics, d, err, err_size))
+        return -1;
+    const ynode *max = ynode_get(v, "max_metrics");
+    int64_t n;
+    if (max) {
+        if (yread_int(max, "daemon.dashboard", "max_metrics", 1,
+                      DASHBOARD_MAX_METRICS_LIMIT, &n, err, err_size))
+            return -1;
+        d->dashboard_max_metrics = (unsigned)n;
+    }
+    return 0;
+}
+
 static int parse_key(arena *mem, const char *key, const ynode *v,
                      const char *dir, daemon_config *d, char *err,
                      size_t err_size)
@@ -168,6 +214,10 @@ static int parse_key(arena *mem, const char *key, const ynode *v,
         d->max_connections = (unsigned)n;
         return 0;
     }
+    if (strcmp(key, "dashboard") == 0)
+        return parse_dashboard(mem, v, d, err, err_size);
+    if (strcmp(key, "actions") == 0)
+        return yread_bool(v, where, key, &d->actions, err, err_size);
     if (strcmp(key, "history_points") == 0) {
         if (yread_int(v, where, key, HISTORY_POINTS_MIN, HISTORY_POINTS_MAX, &n,
                       err, err_size))
@@ -182,8 +232,10 @@ int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
                         daemon_config *d, char *err, size_t err_size)
 {
     static const char *const keys[] = {
-        "listen",          "token",          "token_file", "interval", "jitter",
-        "max_connections", "history_points", "refresh",    NULL};
+        "listen",         "token",   "token_file",
+        "interval",       "jitter",  "max_connections",
+        "history_points", "refresh", "dashboard",
+        "actions",        NULL};
     if (yread_check_keys(node, keys, "in daemon", err, err_size) != 0)
         return -1;
     if (ynode_get(node, "token") && ynode_get(node, "token_file"))
@@ -198,5 +250,10 @@ int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
                       config_dir, d, err, err_size) != 0)
             return -1;
     }
+    if (d->actions && !d->token)
+        return yread_fail(ynode_get(node, "actions"), where, err, err_size,
+                          "'actions: true' needs 'token' or 'token_file': "
+                          "silencing from the page is for token holders "
+                          "only");
     return 0;
 }

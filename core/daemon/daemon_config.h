@@ -24,6 +24,7 @@
 #define DAEMON_DEFAULT_HISTORY_POINTS 500u
 #define DAEMON_DEFAULT_REFRESH_MS 10000LL
 #define DAEMON_MIN_INTERVAL_MS 1000LL
+#define DAEMON_DEFAULT_DASHBOARD_MAX_METRICS 50u
 
 typedef struct daemon_config {
     int configured;           /* the section is present                  */
@@ -36,6 +37,15 @@ typedef struct daemon_config {
     unsigned max_connections; /* open HTTP connections at once            */
     unsigned history_points;  /* most points one /api/history answer has  */
     int64_t refresh_ms;       /* how often the dashboard reloads          */
+    /* daemon.dashboard: which metrics are charted beside those with a
+     * rule (fnmatch(3) globs, matched against "check/metric" and against
+     * the metric name), and the most metrics /api/status lists per check. */
+    char **dashboard_metrics;
+    size_t dashboard_metric_count;
+    unsigned dashboard_max_metrics;
+    /* daemon.actions: silence and acknowledge from the dashboard (needs a
+     * token; docs/daemon.md). 0 by default: the page is read-only.       */
+    int actions;
 } daemon_config;
 
 /* The defaults, as if the section were absent. */

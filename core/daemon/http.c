@@ -15,6 +15,7 @@
 #include "assets.h"
 #include "clock.h"
 #include "history_api.h"
+#include "dashboard_api.h"
 #include "log.h"
 #include "render.h"
 #include "strbuf.h"
@@ -304,20 +305,35 @@ static enum MHD_Result unauthorized(http_server *s, struct MHD_Connection *c)
     return answer(s, c, 401, r);
 }
 
+/* The dashboard's own routes (dashboard_api.h), after the token check. */
+static enum MHD_Result serve_dashboard(http_server *s, struct MHD_Connection *c,
+                                       const char *path, const char *method,
+                                       snapshot *snap)
+{
+    dashboard_request rq = {c, path, method, snap, clock_wall_ms()};
+    int status = 500;
+    char *text = dashboard_api_answer(&rq, &status);
+    return send_json(s, c, (unsigned)status, text);
+}
+
 /* The protected routes; 0 when path is none of them. */
 static enum MHD_Result serve_api(http_server *s, struct MHD_Connection *c,
-                                 const char *path, snapshot *snap, int *found)
+                                 const char *path, const char *method,
+                                 snapshot *snap, int *found)
 {
     *found = 1;
     int status = strcmp(path, "/api/status") == 0;
     int history = strcmp(path, "/api/history") == 0;
     int metrics = strcmp(path, "/metrics") == 0;
-    if (!status && !history && !metrics) {
+    int dashboard = dashboard_api_owns(path);
+    if (!status && !history && !metrics && !dashboard) {
         *found = 0;
         return MHD_NO;
     }
     if (!authorized(c, snap))
         return unauthorized(s, c);
+    if (dashboard)
+        return serve_dashboard(s, c, path, method, snap);
     if (status)
         return send_snapshot_text(s, c, snap, snap->status_json,
                                   snap->status_len, "application/json");
@@ -327,7 +343,8 @@ static enum MHD_Result serve_api(http_server *s, struct MHD_Connection *c,
 }
 
 static enum MHD_Result route(http_server *s, struct MHD_Connection *c,
-                             const char *path, snapshot *snap)
+                             const char *path, const char *method,
+                             snapshot *snap)
 {
     for (size_t i = 0; i < daemon_asset_count; i++) {
         if (strcmp(path, daemon_assets[i].path) == 0)
@@ -336,7 +353,7 @@ static enum MHD_Result route(http_server *s, struct MHD_Connection *c,
     if (strcmp(path, "/healthz") == 0)
         return serve_health(s, c, snap);
     int found;
-    enum MHD_Result ok = serve_api(s, c, path, snap, &found);
+    enum MHD_Result ok = serve_api(s, c, path, method, snap, &found);
     if (found)
         return ok;
     return send_error(s, c, 404, "not found");
@@ -378,7 +395,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     printable(shown, sizeof shown, path[0] ? path : "(too long)");
     log_msg(NBAQ_LOG_DEBUG, NULL, "http: %s %s", method, shown);
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0 &&
+        !dashboard_api_allows(path, method)) {
         struct MHD_Response *r = MHD_create_response_from_buffer(
             sizeof "{\"error\":\"method not allowed\"}" - 1,
             (void *)"{\"error\":\"method not allowed\"}",
@@ -394,7 +412,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     snapshot *snap = snapshot_hub_acquire(s->hub);
     if (!snap)
         return send_error(s, c, 503, "starting");
-    enum MHD_Result ok = route(s, c, path, snap);
+    enum MHD_Result ok = route(s, c, path, method, snap);
     snapshot_unref(snap);
     return ok;
 }

@@ -1,6 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "dashboard_pick.h"
 #include "render.h"
 #include "status.h"
 
@@ -22,7 +24,98 @@ static void copy_field(cJSON *to, const char *key, const cJSON *from,
         cJSON_AddNullToObject(to, key);
 }
 
-static cJSON *check_object(const board_check *c)
+static void add_bound(cJSON *o, const char *key, rule_bound bound)
+{
+    if (bound.set)
+        cJSON_AddNumberToObject(o, key, bound.value);
+}
+
+/* A result's metric with what the dashboard draws from the config: why
+ * it is charted ("chart"), its thresholds, whether a history rule
+ * applies. */
+static cJSON *metric_object(const cJSON *m, const config *cfg,
+                            const check_config *cc)
+{
+    cJSON *o = cJSON_Duplicate(m, 1);
+    if (!o)
+        return NULL;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
+    const metric_rule *rule;
+    dashboard_pick pick = dashboard_pick_metric(
+        cfg, cc, cJSON_IsString(name) ? name->valuestring : "", &rule);
+    const char *why = dashboard_pick_name(pick);
+    if (why)
+        cJSON_AddStringToObject(o, "chart", why);
+    else
+        cJSON_AddNullToObject(o, "chart");
+    if (dashboard_rule_applies(rule)) {
+        cJSON *t = cJSON_AddObjectToObject(o, "thresholds");
+        add_bound(t, "warn_above", rule->warn_above);
+        add_bound(t, "fail_above", rule->fail_above);
+        add_bound(t, "warn_below", rule->warn_below);
+        add_bound(t, "fail_below", rule->fail_below);
+        cJSON_AddBoolToObject(o, "history_rule",
+                              rule->anomaly.enabled || rule->change.enabled);
+    }
+    return o;
+}
+
+/* Which metrics of a result /api/status lists: at most max, those that
+ * are not PASS first, then charted ones, then the rest; listed in the
+ * check's own order. Returns how many the result holds. */
+static size_t pick_listed(const cJSON *metrics, const config *cfg,
+                          const check_config *cc, unsigned max,
+                          unsigned char *listed)
+{
+    size_t n = (size_t)cJSON_GetArraySize(metrics), taken = 0;
+    for (int pass = 0; pass < 3; pass++) {
+        size_t i = 0;
+        const cJSON *m;
+        cJSON_ArrayForEach(m, metrics)
+        {
+            const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
+            const metric_rule *rule;
+            int failing = board_result_status(m) != NBAQ_PASS;
+            int charted =
+                dashboard_pick_metric(
+                    cfg, cc, cJSON_IsString(name) ? name->valuestring : "",
+                    &rule) != DASHBOARD_PICK_NONE;
+            int wanted = pass == 0 ? failing : pass == 1 ? charted : 1;
+            if (!listed[i] && wanted && taken < max) {
+                listed[i] = 1;
+                taken++;
+            }
+            i++;
+        }
+    }
+    return n;
+}
+
+static void add_metrics(cJSON *o, const cJSON *result, const config *cfg,
+                        const char *check)
+{
+    const cJSON *metrics = cJSON_GetObjectItemCaseSensitive(result, "metrics");
+    cJSON *out = cJSON_AddArrayToObject(o, "metrics");
+    size_t n = cJSON_IsArray(metrics) ? (size_t)cJSON_GetArraySize(metrics) : 0;
+    cJSON_AddNumberToObject(o, "metrics_total", (double)n);
+    unsigned char *listed = calloc(n ? n : 1, 1);
+    if (!out || !listed) {
+        free(listed);
+        return;
+    }
+    const check_config *cc = config_find_check(cfg, check);
+    pick_listed(metrics, cfg, cc, cfg->daemon.dashboard_max_metrics, listed);
+    size_t i = 0;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, metrics)
+    {
+        if (listed[i++])
+            cJSON_AddItemToArray(out, metric_object(m, cfg, cc));
+    }
+    free(listed);
+}
+
+static cJSON *check_object(const board_check *c, const config *cfg)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", c->name);
@@ -40,18 +133,14 @@ static cJSON *check_object(const board_check *c)
         cJSON_AddNullToObject(o, "last_run_ms");
         cJSON_AddNullToObject(o, "duration_ms");
         cJSON_AddArrayToObject(o, "metrics");
+        cJSON_AddNumberToObject(o, "metrics_total", 0);
         return o;
     }
     copy_field(o, "status", c->result, "status");
     copy_field(o, "message", c->result, "message");
     copy_field(o, "last_run_ms", c->result, "started_ms");
     copy_field(o, "duration_ms", c->result, "duration_ms");
-    const cJSON *metrics =
-        cJSON_GetObjectItemCaseSensitive(c->result, "metrics");
-    if (cJSON_IsArray(metrics))
-        cJSON_AddItemReferenceToObject(o, "metrics", (cJSON *)metrics);
-    else
-        cJSON_AddArrayToObject(o, "metrics");
+    add_metrics(o, c->result, cfg, c->name);
     return o;
 }
 
@@ -128,6 +217,14 @@ static void add_daemon(cJSON *doc, const daemon_stats *st, const config *cfg)
     cJSON_AddBoolToObject(d, "stopping", st->stopping);
     cJSON_AddBoolToObject(d, "history", cfg->history.configured);
     cJSON_AddNumberToObject(d, "refresh_ms", (double)cfg->daemon.refresh_ms);
+    cJSON_AddNumberToObject(d, "max_metrics",
+                            (double)cfg->daemon.dashboard_max_metrics);
+    /* The page's CSRF token travels only in this answer, which needs the
+     * bearer token when actions are on (they require one). */
+    const char *csrf = cfg->daemon.actions ? actions_csrf_token() : NULL;
+    cJSON_AddBoolToObject(d, "actions", csrf != NULL);
+    if (csrf)
+        cJSON_AddStringToObject(d, "csrf", csrf);
 }
 
 char *render_status(const board *b, const daemon_stats *st, const config *cfg,
@@ -142,7 +239,7 @@ char *render_status(const board *b, const daemon_stats *st, const config *cfg,
     add_daemon(doc, st, cfg);
     cJSON *checks = cJSON_AddArrayToObject(doc, "checks");
     for (size_t i = 0; checks && i < b->count; i++)
-        cJSON_AddItemToArray(checks, check_object(&b->checks[i]));
+        cJSON_AddItemToArray(checks, check_object(&b->checks[i], cfg));
     add_alerts(doc, b);
     char *text = cJSON_PrintUnformatted(doc);
     cJSON_Delete(doc);

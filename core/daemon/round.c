@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "history_calc.h"
 #include "log.h"
 #include "run.h"
 #include "status.h"
@@ -45,6 +46,31 @@ static cJSON *number_or_text(double value)
     return cJSON_CreateNumber(value);
 }
 
+/* A finite number, or nothing: the page draws only what is set. */
+static void add_finite(cJSON *o, const char *key, double value)
+{
+    if (isfinite(value))
+        cJSON_AddNumberToObject(o, key, value);
+}
+
+/* What the history rules judged (SDK 1.2): the expected band the
+ * dashboard draws; absent when no rule judged the metric. */
+static void encode_evidence(cJSON *o, const nbaq_evidence *e)
+{
+    static const char *const states[] = {"NONE", "LEARNING", "JUDGED", "OPEN"};
+    if (e->state == NBAQ_JUDGEMENT_NONE || (unsigned)e->state > 3)
+        return;
+    cJSON *ev = cJSON_AddObjectToObject(o, "evidence");
+    cJSON_AddStringToObject(ev, "state", states[e->state]);
+    cJSON_AddNumberToObject(ev, "points_used", e->points_used);
+    cJSON_AddNumberToObject(ev, "points_needed", e->points_needed);
+    add_finite(ev, "expected", e->expected);
+    add_finite(ev, "lower", e->lower);
+    add_finite(ev, "upper", e->upper);
+    add_finite(ev, "score", e->score);
+    cJSON_AddStringToObject(ev, "season", e->season ? e->season : "none");
+}
+
 static cJSON *encode_metric(const nbaq_metric *m)
 {
     cJSON *o = cJSON_CreateObject();
@@ -54,6 +80,8 @@ static cJSON *encode_metric(const nbaq_metric *m)
     cJSON_AddStringToObject(o, "status", status_name(m->status));
     add_text(o, "reason", m->reason);
     cJSON_AddBoolToObject(o, "anomalous", m->anomalous != 0);
+    cJSON_AddStringToObject(o, "trend", history_trend_name(m->trend));
+    encode_evidence(o, &m->evidence);
     return o;
 }
 

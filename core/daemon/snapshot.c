@@ -42,6 +42,7 @@ snapshot *snapshot_build(const board *b, const daemon_stats *st,
     s->history_points = cfg->daemon.history_points;
     s->started_ms = st->started_ms;
     s->stopping = st->stopping;
+    s->actions = cfg->daemon.actions;
     if (!s->status_json || !s->metrics_text || !s->monitor ||
         (cfg->daemon.token && !s->token) ||
         (cfg->history.configured && !s->history_url) || !s->config_dir) {

@@ -53,6 +53,7 @@ typedef struct snapshot {
     unsigned history_points;
     int64_t started_ms; /* the daemon's start (uptime)                    */
     int stopping;
+    int actions; /* daemon.actions: the dashboard may silence and ack   */
 } snapshot;
 
 /* Renders a snapshot of b, st and cfg with one reference. NULL when out

@@ -11,8 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "history_import.h"
 #include "history_table.h"
 #include "history_calc.h"
+#include "history_episodes.h"
 #include "history_store.h"
 #include "text.h"
 
@@ -27,13 +29,19 @@ static const char usage_text[] =
     "      (default 24h) ending at --until, against the window before\n"
     "  prune --older-than D\n"
     "      delete the runs that started more than D ago\n"
+    "  accept --check C --metric M [--by NAME] [--note TEXT]\n"
+    "      accept a metric's new level: its open conditions close and\n"
+    "      the values since they opened become the baseline\n"
+    "  import --check C --metric M [--unit U] FILE\n"
+    "      load past values from CSV or JSON (FILE - reads stdin)\n"
     "\n"
     "  --monitor NAME   another monitor's history than the config's\n"
     "  T: now, a duration back from now (7d, 12h, 30m), 2024-05-01,\n"
     "     2024-05-01T10:00[:00][Z] (UTC) or epoch milliseconds\n"
     "  D: 30m, 24h, 7d, 2w, 1h30m\n"
     "\n"
-    "exit status: 0 done, 64 usage error, 69 store unavailable\n";
+    "exit status: 0 done, 64 usage error, 65 nothing to accept,\n"
+    "             69 store unavailable\n";
 
 typedef struct cli_options {
     const char *check;
@@ -43,6 +51,8 @@ typedef struct cli_options {
     const char *window;
     const char *older_than;
     const char *monitor;
+    const char *by;
+    const char *note;
     int json;
     int help;
 } cli_options;
@@ -83,13 +93,16 @@ static const char **option_slot(cli_options *o, const char *command,
         const char *commands; /* space-separated                       */
         size_t offset;
     } table[] = {
-        {"check", " show trends ", offsetof(cli_options, check)},
-        {"metric", " show ", offsetof(cli_options, metric)},
+        {"check", " show trends accept ", offsetof(cli_options, check)},
+        {"metric", " show accept ", offsetof(cli_options, metric)},
         {"since", " show ", offsetof(cli_options, since)},
         {"until", " show trends ", offsetof(cli_options, until)},
         {"window", " trends ", offsetof(cli_options, window)},
         {"older-than", " prune ", offsetof(cli_options, older_than)},
-        {"monitor", " show trends prune ", offsetof(cli_options, monitor)},
+        {"monitor", " show trends prune accept ",
+         offsetof(cli_options, monitor)},
+        {"by", " accept ", offsetof(cli_options, by)},
+        {"note", " accept ", offsetof(cli_options, note)},
     };
     char key[32];
     snprintf(key, sizeof key, " %s ", command);
@@ -109,7 +122,8 @@ static int parse_options(int argc, char **argv, const char *command,
             o->help = 1;
             continue;
         }
-        if (strcmp(arg, "--json") == 0 && strcmp(command, "prune") != 0) {
+        if (strcmp(arg, "--json") == 0 &&
+            (strcmp(command, "show") == 0 || strcmp(command, "trends") == 0)) {
             o->json = 1;
             continue;
         }
@@ -144,6 +158,20 @@ static int parse_time_option(const char *text, const char *fallback,
 
 /* ---- show ---------------------------------------------------------------*/
 
+/* anomalous: 0 no, 1 flagged, 2 a suspect warm-up value. */
+static const char *flag_name(int64_t anomalous)
+{
+    return anomalous == 1 ? "yes" : anomalous == 2 ? "suspect" : "no";
+}
+
+static void add_number_or_null(cJSON *obj, const char *name, double value)
+{
+    if (isfinite(value))
+        cJSON_AddNumberToObject(obj, name, value);
+    else
+        cJSON_AddNullToObject(obj, name);
+}
+
 static void show_row_json(cJSON *values, store_stmt *s, const store_backend *b)
 {
     char when[32];
@@ -152,27 +180,58 @@ static void show_row_json(cJSON *values, store_stmt *s, const store_backend *b)
     const char *unit = b->column_text(s, 2);
     const char *status = b->column_text(s, 3);
     const char *reason = b->column_text(s, 4);
+    int64_t flag = b->column_int64(s, 5);
     cJSON *row = cJSON_CreateObject();
     cJSON_AddStringToObject(row, "time", when);
     cJSON_AddNumberToObject(row, "ts_ms", (double)ts);
     cJSON_AddNumberToObject(row, "value", b->column_double(s, 1));
     cJSON_AddStringToObject(row, "unit", unit ? unit : "");
     cJSON_AddStringToObject(row, "status", status ? status : "");
-    cJSON_AddBoolToObject(row, "anomalous", b->column_int64(s, 5) != 0);
+    cJSON_AddBoolToObject(row, "anomalous", flag == 1);
+    cJSON_AddBoolToObject(row, "suspect", flag == 2);
     cJSON_AddStringToObject(row, "reason", reason ? reason : "");
+    add_number_or_null(row, "expected", b->column_double(s, 6));
+    add_number_or_null(row, "lower", b->column_double(s, 7));
+    add_number_or_null(row, "upper", b->column_double(s, 8));
+    add_number_or_null(row, "score", b->column_double(s, 9));
     cJSON_AddItemToArray(values, row);
+}
+
+/* "[950, 1050]"; an open side is "-"; "" when not judged. */
+static void format_band(double lower, double upper, char *buf, size_t size)
+{
+    char lo[32] = "-", hi[32] = "-";
+    if (!isfinite(lower) && !isfinite(upper)) {
+        snprintf(buf, size, "%s", "");
+        return;
+    }
+    if (isfinite(lower))
+        history_format_stat(lower, lo, sizeof lo);
+    if (isfinite(upper))
+        history_format_stat(upper, hi, sizeof hi);
+    snprintf(buf, size, "[%s, %s]", lo, hi);
 }
 
 static void show_row_table(cli_table *t, store_stmt *s, const store_backend *b)
 {
-    char when[32], value[40];
+    char when[32], value[40], expected[32] = "", band[72], score[32] = "";
     history_format_time(b->column_int64(s, 0), when, sizeof when);
     history_format_value(b->column_double(s, 1), value, sizeof value);
+    double e = b->column_double(s, 6), z = b->column_double(s, 9);
+    if (isfinite(e))
+        history_format_stat(e, expected, sizeof expected);
+    format_band(b->column_double(s, 7), b->column_double(s, 8), band,
+                sizeof band);
+    if (isfinite(z))
+        snprintf(score, sizeof score, "%.1f", z);
     const char *cells[] = {when,
                            value,
                            b->column_text(s, 2),
                            b->column_text(s, 3),
-                           b->column_int64(s, 5) ? "yes" : "no",
+                           flag_name(b->column_int64(s, 5)),
+                           expected,
+                           band,
+                           score,
                            b->column_text(s, 4)};
     history_table_add(t, cells);
 }
@@ -197,9 +256,10 @@ static int show_values(cli_context *c, const cli_options *o, int64_t series,
     cJSON *root = cJSON_CreateObject();
     cJSON *values = cJSON_AddArrayToObject(root, "values");
     static const char *const header[] = {"TIME",   "VALUE",     "UNIT",
-                                         "STATUS", "ANOMALOUS", "REASON"};
+                                         "STATUS", "ANOMALOUS", "EXPECTED",
+                                         "BAND",   "SCORE",     "REASON"};
     cli_table table;
-    history_table_init(&table, header, 6);
+    history_table_init(&table, header, 9);
     size_t count = 0;
     int rc = 0;
     if (series > 0) {
@@ -547,6 +607,18 @@ static int cmd_prune(cli_context *c, const cli_options *o)
     return HISTORY_EXIT_OK;
 }
 
+/* ---- accept (accept.c) --------------------------------------------------*/
+
+static int cmd_accept(cli_context *c, const cli_options *o)
+{
+    if (!o->check || !o->metric)
+        return usage_error(c->err, c->err_size, "%s",
+                           "accept needs --check and --metric");
+    history_accept_request req = {c->monitor, o->check, o->metric,
+                                  o->by,      o->note,  c->now_ms};
+    return history_accept(c->store, &req, c->out, c->err, c->err_size);
+}
+
 /* ---- main ---------------------------------------------------------------*/
 
 static int64_t clock_ms(void)
@@ -567,6 +639,8 @@ static int run_command(cli_context *c, const char *command,
         rc = cmd_show(c, o);
     else if (strcmp(command, "trends") == 0)
         rc = cmd_trends(c, o);
+    else if (strcmp(command, "accept") == 0)
+        rc = cmd_accept(c, o);
     else
         rc = cmd_prune(c, o);
     history_close(c->store);
@@ -588,8 +662,10 @@ int history_cli_main(int argc, char **argv, const history_cli_env *env,
     }
     if (!command)
         return usage_error(err, err_size, "%s", "no command given");
+    if (strcmp(command, "import") == 0)
+        return history_import_main(argc, argv, env, out, err, err_size);
     if (strcmp(command, "show") != 0 && strcmp(command, "trends") != 0 &&
-        strcmp(command, "prune") != 0)
+        strcmp(command, "prune") != 0 && strcmp(command, "accept") != 0)
         return usage_error(err, err_size, "unknown command '%s'", command);
     cli_options o = {0};
     int rc = parse_options(argc, argv, command, &o, err, err_size);

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect.h"
 #include "history_calc.h"
+#include "history_episodes.h"
 #include "history_store.h"
 
 typedef struct sample_list {
@@ -68,45 +70,95 @@ static size_t report_points(const history_settings *settings)
     return settings ? settings->report_points : HISTORY_DEFAULT_REPORT_POINTS;
 }
 
-/* Previous value and the points for reporters: the latest values. */
+/* One row of STMT_RECENT_BANDS. */
+typedef struct recent_row {
+    history_sample sample;
+    double lower, upper;
+} recent_row;
+
+static int read_recent(history_store *store, store_stmt *s, recent_row **out,
+                       size_t *count, char *err, size_t err_size)
+{
+    const store_backend *b = store->backend;
+    size_t capacity = 0;
+    char why[512];
+    int rc;
+    *out = NULL;
+    *count = 0;
+    while ((rc = b->step(s, why, sizeof why)) == 1) {
+        if (*count == capacity) {
+            capacity = capacity ? capacity * 2 : 64;
+            recent_row *grown = realloc(*out, capacity * sizeof *grown);
+            if (!grown) {
+                rc = -2;
+                break;
+            }
+            *out = grown;
+        }
+        (*out)[(*count)++] =
+            (recent_row){{b->column_int64(s, 0), b->column_double(s, 1),
+                          (int)b->column_int64(s, 2)},
+                         b->column_double(s, 3),
+                         b->column_double(s, 4)};
+    }
+    b->reset(s);
+    if (rc < 0)
+        return history_store_error(store, err, err_size, "%s",
+                                   rc == -2 ? "out of memory" : why);
+    return 0;
+}
+
+/* Room for `points` points and bands (this run's included). */
+static int alloc_points(history_past *past, size_t points)
+{
+    if (points == 0)
+        return 0;
+    past->points = calloc(points, sizeof *past->points);
+    past->bands = calloc(points, sizeof *past->bands);
+    if (!past->points || !past->bands)
+        return -1;
+    past->point_capacity = points;
+    return 0;
+}
+
+/* Previous value and the points for reporters: the latest values, with
+ * the band each was judged against. */
 static int load_recent(history_store *store, int64_t series, int64_t now_ms,
                        size_t points, history_past *past, char *err,
                        size_t err_size)
 {
-    store_stmt *s = history_store_stmt_get(store, STMT_RECENT, err, err_size);
+    store_stmt *s =
+        history_store_stmt_get(store, STMT_RECENT_BANDS, err, err_size);
     if (!s)
         return -1;
     store->backend->bind_int64(s, 1, series);
     store->backend->bind_int64(s, 2, now_ms);
     store->backend->bind_int64(s, 3, (int64_t)(points > 1 ? points - 1 : 1));
-    sample_list recent = {0};
-    if (read_samples(store, s, &recent, err, err_size) != 0) {
-        free(recent.items);
+    recent_row *recent;
+    size_t count;
+    if (read_recent(store, s, &recent, &count, err, err_size) != 0)
         return -1;
-    }
-    if (recent.count > 0) {
+    if (count > 0) {
         past->has_previous = 1;
-        past->previous = recent.items[0].value;
-        past->previous_ts_ms = recent.items[0].ts_ms;
+        past->previous = recent[0].sample.value;
+        past->previous_ts_ms = recent[0].sample.ts_ms;
     }
-    if (points > 0) {
-        past->points = calloc(points, sizeof *past->points);
-        if (!past->points) {
-            free(recent.items);
-            return history_store_error(store, err, err_size, "out of memory");
-        }
-        past->point_capacity = points;
-        /* recent is newest first; keep the finite ones, oldest first,
-         * leaving the last slot for this run's value. */
-        for (size_t i = recent.count; i > 0 && past->point_count + 1 < points;
-             i--) {
-            const history_sample *r = &recent.items[i - 1];
-            if (isfinite(r->value))
-                past->points[past->point_count++] =
-                    (nbaq_point){r->ts_ms, r->value};
-        }
+    if (alloc_points(past, points) != 0) {
+        free(recent);
+        return history_store_error(store, err, err_size, "out of memory");
     }
-    free(recent.items);
+    /* recent is newest first; keep the finite ones, oldest first, leaving
+     * the last slot for this run's value. */
+    for (size_t i = count; i > 0 && past->point_count + 1 < points; i--) {
+        const recent_row *r = &recent[i - 1];
+        if (!isfinite(r->sample.value))
+            continue;
+        past->bands[past->point_count] =
+            (nbaq_point_band){r->lower, r->upper, r->sample.anomalous == 1};
+        past->points[past->point_count++] =
+            (nbaq_point){r->sample.ts_ms, r->sample.value};
+    }
+    free(recent);
     return 0;
 }
 
@@ -127,44 +179,31 @@ static int load_window(history_store *store, int64_t series, int64_t now_ms,
     return rc;
 }
 
+/* The latest detect_points_needed() usable values since the baseline's
+ * start; values flagged while an accepted level was open count (they are
+ * that level), suspect warm-up values never do. */
 static int load_baseline(history_store *store, int64_t series,
                          const anomaly_rule *rule, int64_t now_ms,
                          history_past *past, char *err, size_t err_size)
 {
     const store_backend *b = store->backend;
-    history_season_formula f = history_season_formula_of(rule->seasonal);
-    int64_t key = history_season_key(now_ms, rule->seasonal);
-    store_stmt *s;
-    int windowed = rule->window_ms > 0;
-    if (windowed) {
-        s = history_store_stmt_get(store, STMT_BASELINE_WINDOW, err, err_size);
-        if (!s)
-            return -1;
-        b->bind_int64(s, 1, series);
-        b->bind_int64(s, 2, now_ms - rule->window_ms);
-        b->bind_int64(s, 3, now_ms);
-        b->bind_int64(s, 4, f.unit_ms);
-        b->bind_int64(s, 5, f.offset);
-        b->bind_int64(s, 6, f.modulus);
-        b->bind_int64(s, 7, key);
-    } else {
-        s = history_store_stmt_get(store, STMT_BASELINE_LAST, err, err_size);
-        if (!s)
-            return -1;
-        b->bind_int64(s, 1, series);
-        b->bind_int64(s, 2, now_ms);
-        b->bind_int64(s, 3, f.unit_ms);
-        b->bind_int64(s, 4, f.offset);
-        b->bind_int64(s, 5, f.modulus);
-        b->bind_int64(s, 6, key);
-        b->bind_int64(s, 7,
-                      rule->window_points ? rule->window_points
-                                          : HISTORY_ANOMALY_DEFAULT_POINTS);
-    }
+    int64_t since = past->baseline_since_ms;
+    if (rule->window_ms > 0 && now_ms - rule->window_ms > since)
+        since = now_ms - rule->window_ms;
+    store_stmt *s =
+        history_store_stmt_get(store, STMT_BASELINE_SINCE, err, err_size);
+    if (!s)
+        return -1;
+    b->bind_int64(s, 1, series);
+    b->bind_int64(s, 2, since);
+    b->bind_int64(s, 3, now_ms);
+    b->bind_int64(s, 4, past->level_until_ms);
+    b->bind_int64(s, 5, (int64_t)detect_points_needed(rule));
     sample_list list = {0};
     int rc = read_samples(store, s, &list, err, err_size);
-    if (!windowed)
-        samples_reverse(list.items, list.count);
+    samples_reverse(list.items, list.count);
+    for (size_t i = 0; i < list.count; i++)
+        list.items[i].anomalous = 0; /* the query kept usable ones only */
     past->baseline = list.items;
     past->baseline_count = list.count;
     return rc;
@@ -177,7 +216,12 @@ void history_past_free(history_past *past)
     free(past->baseline);
     free(past->window);
     free(past->points);
+    free(past->bands);
+    free(past->accepted_by);
     memset(past, 0, sizeof *past);
+    past->previous = NAN;
+    past->baseline_since_ms = INT64_MIN;
+    past->level_until_ms = INT64_MIN;
 }
 
 int history_load_past(history_store *store, const char *monitor,
@@ -187,7 +231,6 @@ int history_load_past(history_store *store, const char *monitor,
                       char *err, size_t err_size)
 {
     history_past_free(past);
-    past->previous = NAN;
     if (!store)
         return 0;
     size_t points = report_points(settings);
@@ -195,22 +238,27 @@ int history_load_past(history_store *store, const char *monitor,
                                              err, err_size);
     if (series < 0)
         return -1;
+    past->store = store;
+    past->series = series;
     if (series == 0) {
         /* Never seen: no past, but room for this run's point. */
-        past->points = calloc(points ? points : 1, sizeof *past->points);
-        past->point_capacity = past->points ? points : 0;
+        if (alloc_points(past, points) != 0) {
+            history_past_free(past);
+            return history_store_error(store, err, err_size, "out of memory");
+        }
         return 0;
     }
     int rc = load_recent(store, series, now_ms, points, past, err, err_size);
     if (rc == 0)
         rc = load_window(store, series, now_ms, trend_window(settings), past,
                          err, err_size);
+    if (rc == 0 && rule && (rule->anomaly.enabled || rule->change.enabled))
+        rc = history_episodes_load(store, series, rule, now_ms, past, err,
+                                   err_size);
     if (rc == 0 && rule && rule->anomaly.enabled)
         rc = load_baseline(store, series, &rule->anomaly, now_ms, past, err,
                            err_size);
-    if (rc != 0) {
+    if (rc != 0)
         history_past_free(past);
-        past->previous = NAN;
-    }
     return rc;
 }

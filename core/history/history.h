@@ -111,6 +111,18 @@ typedef struct history_sample {
     int anomalous;
 } history_sample;
 
+/* A condition a history rule opened and has not closed: the baseline as
+ * it was when it opened, frozen while it stays open (docs/history.md,
+ * "Episodes"). Stored in nbaq_episodes. */
+typedef struct history_episode {
+    int open;          /* 0: none; the rest is undefined                 */
+    int64_t opened_ms; /* the run that opened it                         */
+    int side;          /* +1 above the baseline, -1 below                */
+    double expected;   /* the baseline's value then (change: the value   */
+    double scale;      /*   before the step); NAN where not known        */
+    double lower, upper;
+} history_episode;
+
 /* What a metric's rules and annotations need of its past. Filled by
  * history_load_past (or history_evaluate_metric); every array is owned by
  * the struct and released by history_past_free. Zero-initialize it
@@ -126,6 +138,21 @@ typedef struct history_past {
     nbaq_point *points;       /* for metric->history: the latest earlier */
     size_t point_count;       /*   finite values, oldest first, plus the */
     size_t point_capacity;    /*   current one added by history_annotate */
+    nbaq_point_band *bands;   /* for metric->history_band: parallel to   */
+                              /*   points (same count and capacity)      */
+    /* Episodes (only when the rule has anomaly or change enabled).       */
+    history_episode anomaly_open; /* open before this run                 */
+    history_episode change_open;
+    int64_t baseline_since_ms; /* the baseline starts here: the opening of
+                                  the latest accepted or relearned level;
+                                  INT64_MIN: no such level               */
+    int64_t level_until_ms;    /* values flagged before it belong to that
+                                  level and count in the baseline        */
+    int64_t accepted_ms;       /* that level was accepted at (else 0)    */
+    char *accepted_by;         /*   by whom (owned; NULL when not)       */
+    /* Where this run's episode changes go, to be saved with the run.     */
+    history_store *store;
+    int64_t series; /* 0: never stored before                           */
 } history_past;
 
 #define HISTORY_PAST_INIT                                                      \
@@ -155,12 +182,14 @@ typedef struct history_verdict {
  *   - the previous value (the latest stored before now_ms);
  *   - the window (now - 2W, now) for the trend and statistics;
  *   - the latest report_points - 1 values for metric->history;
- *   - when rule->anomaly is enabled, the baseline: with
- *     anomaly.window_ms > 0 every value in [now - window_ms, now); else
- *     the latest anomaly.window_points values that are not anomalous and
- *     not NaN; both restricted to the season of now_ms when
- *     anomaly.seasonal is set (UTC hour of day, day of week, hour of
- *     week).
+ *   - when rule->anomaly or rule->change is enabled, the open episodes
+ *     and the start of the baseline (the latest accepted or relearned
+ *     level); an open episode older than its rule's relearn_after is
+ *     closed here ("relearned") and its values start the baseline;
+ *   - when rule->anomaly is enabled, the baseline: the latest
+ *     detect_points_needed() finite values since the baseline's start
+ *     (and in [now - window_ms, now) when window_ms > 0) that are not
+ *     flagged (anomalous 0), or that belong to the accepted level.
  * rule may be NULL; settings NULL: defaults. store NULL: an empty past,
  * 0. Returns 0, or -1 with err naming the store (past is then empty but
  * valid). past must be HISTORY_PAST_INIT or already used (it is reset).
@@ -173,20 +202,28 @@ int history_load_past(history_store *store, const char *monitor,
 
 /*
  * Applies rule's anomaly and change rules to metric->value against past:
- * sets metric->anomalous (1 when the anomaly rule fired, else 0) and fills
- * verdict. Never fires without enough history, on a constant baseline,
- * or on a NaN or infinite value. rule NULL: PASS, "". Does not touch
+ * sets metric->anomalous (1 when the anomaly rule fired, else 0), fills
+ * metric->evidence and verdict, and notes the episodes this value opens
+ * or closes (and whether it is a suspect warm-up value) with past->store,
+ * which history_save_run writes with the run of now_ms. A rule still
+ * learning says "learning (5 of 7 values)" with PASS. Never fires on a
+ * NaN or infinite value. rule NULL: PASS, "". Does not touch
  * metric->status or metric->reason: the host merges the verdict.
  */
-void history_apply_rules(const metric_rule *rule, const history_past *past,
+void history_apply_rules(const metric_rule *rule, history_past *past,
                          int64_t now_ms, nbaq_metric *metric,
                          history_verdict *verdict);
+
+/* metric->evidence says "not judged" (state NONE, numbers NAN, season
+ * "none") and metric->history_band is NULL: before the rules run. */
+void history_evidence_none(nbaq_metric *metric);
 
 /*
  * Fills metric's history fields from past and metric->value: previous,
  * change_pct, trend (better from the rule), window_ms,
  * previous_window_mean, stats over (now - W, now] this run included, and
- * history (pointing into past->points, this value last). See
+ * history and history_band (pointing into past->points and past->bands,
+ * this value last, its band from metric->evidence). See
  * docs/history.md for the exact definitions.
  */
 void history_annotate(nbaq_metric *metric, history_past *past,
@@ -249,8 +286,10 @@ typedef struct history_state_entry {
 /*
  * Saves the whole run in one transaction: the run (id, monitor, times,
  * status), every check (status, message, severity, times), every metric
- * (value, unit, status, reason, anomalous) at ts = run->started_ms, the
- * run's alerts, and the state entries (upserted per check and key; keys
+ * (value, unit, status, reason, anomalous, evidence band and score) at
+ * ts = run->started_ms, the episodes history_apply_rules opened or closed
+ * for this run (those noted for another time are dropped), the run's
+ * alerts, and the state entries (upserted per check and key; keys
  * not mentioned keep their earlier value). A crash or kill in the middle
  * leaves the store as it was before. Nothing is kept from the arguments.
  * store NULL: returns 0 and does nothing (the caller knows it has no
@@ -271,9 +310,11 @@ int history_prune(history_store *store, const char *monitor, int64_t before_ms,
 /* The `history` sub-command                                                */
 
 #define HISTORY_EXIT_OK 0
-#define HISTORY_EXIT_USAGE 64 /* EX_USAGE: bad arguments                  */
-#define HISTORY_EXIT_STORE 69 /* EX_UNAVAILABLE: store cannot be opened   */
-                              /* or queried                              */
+#define HISTORY_EXIT_USAGE 64   /* EX_USAGE: bad arguments                  */
+#define HISTORY_EXIT_STORE 69   /* EX_UNAVAILABLE: store cannot be opened   */
+                                /* or queried                              */
+#define HISTORY_EXIT_NOTHING 65 /* EX_DATAERR: accept found no open      */
+                                /* condition                             */
 
 typedef struct history_cli_env {
     const char *url;      /* the config's history store URL             */
@@ -293,6 +334,7 @@ typedef struct history_cli_env {
  *   show --check C --metric M [--since T] [--until T] [--json]
  *   trends [--window D] [--check C] [--until T] [--json]
  *   prune --older-than D
+ *   accept --check C --metric M [--by NAME] [--note TEXT]
  * Writes results to out. Returns HISTORY_EXIT_OK, or HISTORY_EXIT_USAGE /
  * HISTORY_EXIT_STORE with a one-line message in err for the host to print
  * (usage errors end with a hint to `history --help`).

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect.h"
 #include "history.h"
 
 /* ---- statistics ---------------------------------------------------------*/
@@ -55,33 +56,28 @@ const char *history_season_name(rule_season season);
 
 /* ---- anomaly ------------------------------------------------------------*/
 
-#define HISTORY_ANOMALY_DEFAULT_Z 3.0
-#define HISTORY_ANOMALY_DEFAULT_POINTS 30
-#define HISTORY_ANOMALY_DEFAULT_MIN_HISTORY 7
+/* The anomaly rule is detect_judge() (detect.h; docs/detection.md). These
+ * wrappers keep the 1.x call shape for callers that carry no episode:
+ * each judges as if none were open, over the samples it is given (fetch
+ * detect_points_needed() of them for season detection). */
+#define HISTORY_ANOMALY_DEFAULT_Z DETECT_DEFAULT_Z
+#define HISTORY_ANOMALY_DEFAULT_POINTS DETECT_DEFAULT_WINDOW
+#define HISTORY_ANOMALY_DEFAULT_MIN_HISTORY DETECT_DEFAULT_MIN_HISTORY
 
 typedef struct history_anomaly_result {
-    int judged; /* enough usable history and a finite, varying baseline   */
-    int fired;  /* the value is anomalous                                 */
-    size_t n;   /* baseline values used                                   */
-    double mean, sd, z;
+    int judged;           /* compared with a baseline (JUDGED or OPEN)    */
+    int fired;            /* the value is anomalous                       */
+    size_t n;             /* baseline values used                         */
+    double mean, sd, z;   /* expected value, scale and score (detect.h)   */
+    detect_result detect; /* the whole judgement                          */
 } history_anomaly_result;
 
-/*
- * Judges value against the baseline picked from past[0..count) (oldest
- * first): values that are not anomalous, finite, before now_ms, in
- * [now - window_ms, now) when window_ms > 0 else the latest window_points,
- * and of now_ms's season when seasonal. Not judged below min_history
- * (at least 2) values, when the baseline is constant (sd 0) or when value
- * is not finite. Fires when z = (value - mean) / sd exceeds the rule's z
- * strictly in the rule's direction, and |value - mean| >= floor (when
- * set). A zero z, window_points or min_history in the rule means its
- * default.
- */
+/* detect_judge(rule, value, now_ms, past, count, NULL, &out->detect). */
 void history_anomaly_judge(const anomaly_rule *rule, double value,
                            int64_t now_ms, const history_sample *past,
                            size_t count, history_anomaly_result *out);
 
-/* "anomaly: 40 vs mean 101.2 (sd 3.1, z -19.7, n 30)". */
+/* detect_reason() of out->detect. */
 void history_anomaly_reason(const anomaly_rule *rule, double value,
                             const history_anomaly_result *r, char *buf,
                             size_t size);
@@ -105,9 +101,37 @@ void history_change_judge(const change_rule *rule, double value,
                           history_change_result *out);
 
 /* "change: -45.0% vs previous 120 (fail_pct 40)",
- * "change: -54 vs previous 120 (fail_abs 50)". */
+ * "change: -54 vs previous 120 (fail_abs 50)"; frozen: measured from an
+ * open change's baseline, "change: -45.0% vs 120 before the change
+ * (fail_pct 40)". */
 void history_change_reason(const history_change_result *r, double previous,
-                           char *buf, size_t size);
+                           int frozen, char *buf, size_t size);
+
+/* The change rule over runs: against the previous value, or, while a
+ * change it fired is still open, against the value before that change. */
+typedef struct history_change_outcome {
+    history_change_result r; /* the bounds against base                  */
+    nbaq_status status;      /* after status_above / status_below        */
+    int frozen;              /* base is an open episode's                */
+    int opened, closed;      /* this value opens / closes an episode     */
+    double base;             /* previous, or the value before the change */
+    double width;            /* the smallest bound around base; NAN      */
+    double lower, upper;     /* base -/+ width on the sides watched; NAN */
+    history_episode episode; /* the episode after this value             */
+} history_change_outcome;
+
+/*
+ * Judges value: with an open episode (open_before->open) against its
+ * expected value, else against previous (has_previous). A status on a
+ * side is capped by status_above / status_below. A non-PASS status
+ * without an open episode opens one (the base frozen); a PASS with one
+ * closes it (the value returned). Not judged (PASS, nothing opened or
+ * closed) without a base or with a value that is not finite.
+ */
+void history_change_step(const change_rule *rule, double value, int64_t now_ms,
+                         int has_previous, double previous,
+                         const history_episode *open_before,
+                         history_change_outcome *out);
 
 /* ---- numbers, durations and times as text ------------------------------*/
 

@@ -24,6 +24,6 @@ extern const size_t history_schema_migration_count;
 char *history_schema_statement_sql(store_stmt_id id);
 
 /* Columns of one metric value row, in the order of the insert. */
-#define SCHEMA_VALUE_COLUMNS 8
+#define SCHEMA_VALUE_COLUMNS 12
 
 #endif

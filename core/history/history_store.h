@@ -71,16 +71,22 @@ typedef enum store_stmt_id {
     STMT_STATE_UPSERT,
     STMT_STATE_DELETE,
     STMT_STATE_LOAD,
-    STMT_RECENT,
     STMT_WINDOW,
-    STMT_BASELINE_LAST,
-    STMT_BASELINE_WINDOW,
+    STMT_RECENT_BANDS,
+    STMT_BASELINE_SINCE,
+    STMT_EPISODES_OPEN,
+    STMT_EPISODE_REBASE,
+    STMT_EPISODE_OPEN,
+    STMT_EPISODE_CLOSE,
+    STMT_EPISODE_ACCEPT,
+    STMT_VALUE_SUSPECT,
     STMT_SERIES_OF_MONITOR,
     STMT_SHOW,
     STMT_COUNT
 } store_stmt_id;
 
 typedef struct series_cache series_cache;
+typedef struct episode_note episode_note; /* history_episodes.h         */
 
 struct history_store {
     const store_backend *backend;
@@ -91,12 +97,21 @@ struct history_store {
     char *series_monitor; /* the monitor whose series are all cached    */
     history_save_hook save_hook;
     void *save_hook_arg;
+    /* Episode changes noted while judging a run, written by
+     * history_save_run (episodes.c).                                    */
+    episode_note *notes;
+    size_t note_count, note_capacity;
 };
 
 /* The statement id, prepared once and reset, ready for binding; NULL with
  * err ("<store>: <why>") on failure. */
 store_stmt *history_store_stmt_get(history_store *store, store_stmt_id id,
                                    char *err, size_t err_size);
+
+/* Runs an insert-like statement already bound, then resets it; 0 or -1
+ * with err naming the store. */
+int history_store_run_bound(history_store *store, store_stmt *s, char *err,
+                            size_t err_size);
 
 /* Fills err with "history store <name>: <fmt...>"; returns -1. */
 int history_store_error(const history_store *store, char *err, size_t err_size,

@@ -1,10 +1,12 @@
 /*
  * save.c - one whole run into the store, in one transaction.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "history_episodes.h"
 #include "history_schema.h"
 #include "history_store.h"
 #include "status.h"
@@ -12,16 +14,6 @@
 static const char *text_or_empty(const char *s)
 {
     return s ? s : "";
-}
-
-/* Runs an insert-like statement already bound; 0 or -1 with err. */
-static int run_statement(history_store *store, store_stmt *s, char *err,
-                         size_t err_size)
-{
-    char why[512];
-    int rc = store->backend->step(s, why, sizeof why);
-    store->backend->reset(s);
-    return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
 }
 
 static int64_t insert_run(history_store *store, const nbaq_run *run, char *err,
@@ -68,6 +60,14 @@ static void bind_value(history_store *store, store_stmt *s, int first,
     b->bind_text(s, first + 5, status_name(m->status));
     b->bind_text(s, first + 6, text_or_empty(m->reason));
     b->bind_int64(s, first + 7, m->anomalous ? 1 : 0);
+    /* The band the value was judged against; NULL when it was not. */
+    const nbaq_evidence *e = &m->evidence;
+    int judged =
+        e->state == NBAQ_JUDGEMENT_JUDGED || e->state == NBAQ_JUDGEMENT_OPEN;
+    b->bind_double(s, first + 8, judged ? e->expected : NAN);
+    b->bind_double(s, first + 9, judged ? e->lower : NAN);
+    b->bind_double(s, first + 10, judged ? e->upper : NAN);
+    b->bind_double(s, first + 11, judged ? e->score : NAN);
 }
 
 /* Writes rows with as few statements as it can: batches of 64, 16, 4
@@ -93,7 +93,7 @@ static int insert_values(history_store *store, const nbaq_run *run,
             for (size_t r = 0; r < batches[k].rows; r++)
                 bind_value(store, s, (int)(r * SCHEMA_VALUE_COLUMNS) + 1, run,
                            run_pk, &rows[done + r]);
-            if (run_statement(store, s, err, err_size) != 0)
+            if (history_store_run_bound(store, s, err, err_size) != 0)
                 return -1;
             done += batches[k].rows;
             if (store->save_hook)
@@ -120,7 +120,7 @@ static int insert_check(history_store *store, int64_t run_pk,
     b->bind_text(s, 6, severity_name(check->severity));
     b->bind_int64(s, 7, check->started_ms);
     b->bind_int64(s, 8, check->duration_ms);
-    return run_statement(store, s, err, err_size);
+    return history_store_run_bound(store, s, err, err_size);
 }
 
 /* Every check's row, and the series of each of its metrics into rows. */
@@ -169,7 +169,7 @@ static int insert_alert(history_store *store, int64_t run_pk,
     b->bind_int64(s, 10, a->silenced_until_ms);
     b->bind_int64(s, 11, a->notify ? 1 : 0);
     b->bind_int64(s, 12, a->failing_runs);
-    return run_statement(store, s, err, err_size);
+    return history_store_run_bound(store, s, err, err_size);
 }
 
 static int save_state(history_store *store, const nbaq_run *run,
@@ -187,7 +187,7 @@ static int save_state(history_store *store, const nbaq_run *run,
         b->bind_text(s, 4, e->value);
         b->bind_int64(s, 5, run->started_ms);
     }
-    return run_statement(store, s, err, err_size);
+    return history_store_run_bound(store, s, err, err_size);
 }
 
 static size_t metric_count(const nbaq_run *run)
@@ -213,6 +213,9 @@ static int save_all(history_store *store, const nbaq_run *run,
     if (rc == 0)
         rc = insert_values(store, run, run_pk, rows, count, err, err_size);
     free(rows);
+    if (rc == 0)
+        rc = history_episodes_save(store, run->started_ms, run_pk, err,
+                                   err_size);
     if (rc != 0)
         return -1;
     for (size_t i = 0; i < run->alert_count; i++) {
@@ -232,9 +235,12 @@ int history_save_run(history_store *store, const nbaq_run *run,
 {
     if (!store)
         return 0;
-    if (history_store_begin(store, 0, err, err_size) != 0)
+    if (history_store_begin(store, 0, err, err_size) != 0) {
+        history_episodes_forget(store);
         return -1;
+    }
     if (save_all(store, run, states, state_count, err, err_size) != 0) {
+        history_episodes_forget(store);
         history_store_rollback(store);
         return -1;
     }

@@ -52,6 +52,15 @@ store_stmt *history_store_stmt_get(history_store *store, store_stmt_id id,
     return store->stmts[id];
 }
 
+int history_store_run_bound(history_store *store, store_stmt *s, char *err,
+                            size_t err_size)
+{
+    char why[512];
+    int rc = store->backend->step(s, why, sizeof why);
+    store->backend->reset(s);
+    return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
+}
+
 int history_store_begin(history_store *store, int exclusive, char *err,
                         size_t err_size)
 {
@@ -318,6 +327,7 @@ void history_close(history_store *store)
         store->backend->close(store->conn);
     history_series_cache_free(store->series);
     free(store->series_monitor);
+    free(store->notes);
     free(store->name);
     free(store);
 }

@@ -59,6 +59,12 @@ const char *reportfmt_trend_name(nbaq_trend trend)
     return name_at(names, 6, (unsigned)trend, "unknown");
 }
 
+const char *reportfmt_judgement_name(nbaq_judgement state)
+{
+    static const char *const names[] = {"none", "learning", "judged", "open"};
+    return name_at(names, 4, (unsigned)state, "none");
+}
+
 const char *reportfmt_alert_state_name(nbaq_alert_state state)
 {
     static const char *const names[] = {"new",      "firing",   "escalated",

@@ -47,6 +47,9 @@ const char *reportfmt_severity_title(nbaq_severity severity);
 /* "unknown", "stable", "improving", "worsening", "up", "down". */
 const char *reportfmt_trend_name(nbaq_trend trend);
 
+/* "none", "learning", "judged", "open" (nbaq_judgement, ABI 1.2). */
+const char *reportfmt_judgement_name(nbaq_judgement state);
+
 /* "new", "firing", "escalated", "resolved", "silenced", "flapping". */
 const char *reportfmt_alert_state_name(nbaq_alert_state state);
 

@@ -36,6 +36,10 @@ static void test_names(void **state)
     assert_string_equal(reportfmt_trend_name(NBAQ_TREND_WORSENING),
                         "worsening");
     assert_string_equal(reportfmt_trend_name(NBAQ_TREND_DOWN), "down");
+    assert_string_equal(reportfmt_judgement_name(NBAQ_JUDGEMENT_LEARNING),
+                        "learning");
+    assert_string_equal(reportfmt_judgement_name(NBAQ_JUDGEMENT_OPEN), "open");
+    assert_string_equal(reportfmt_judgement_name((nbaq_judgement)9), "none");
     assert_string_equal(reportfmt_alert_state_name(NBAQ_ALERT_NEW), "new");
     assert_string_equal(reportfmt_alert_state_name(NBAQ_ALERT_FLAPPING),
                         "flapping");

@@ -234,6 +234,36 @@ static void since_text(textbuf *b, const nbaq_run *run,
     since_alert(b, reportview_alert_for(run, c->name, m ? m->name : ""));
 }
 
+/* The plugin's own words: the check's message without the rule reasons
+ * the host appended for its failing metrics ("...; 93600 > fail_above
+ * 21600"), as core/evaluate.c joins them. */
+static void own_message(textbuf *b, const nbaq_check_result *c)
+{
+    textbuf reasons;
+    textbuf_init(&reasons);
+    for (size_t i = 0; i < c->metric_count; i++) {
+        const nbaq_metric *m = c->metrics[i];
+        if (m->status == NBAQ_PASS)
+            continue;
+        if (reasons.len)
+            textbuf_puts(&reasons, "; ");
+        if (strcmp(m->reason, "not a finite number") == 0)
+            textbuf_printf(&reasons, "%s: ", m->name);
+        textbuf_puts(&reasons, m->reason);
+    }
+    size_t len = strlen(c->message);
+    size_t tail = reasons.data ? reasons.len : 0;
+    if (tail && !textbuf_failed(&reasons) && tail <= len &&
+        strcmp(c->message + len - tail, reasons.data) == 0) {
+        len -= tail;
+        while (len > 0 &&
+               (c->message[len - 1] == ' ' || c->message[len - 1] == ';'))
+            len--;
+    }
+    textbuf_append(b, c->message, len);
+    textbuf_free(&reasons);
+}
+
 /* Takes the text out of a buffer ("" when empty), NULL on failure. */
 static char *take(textbuf *b)
 {
@@ -267,12 +297,17 @@ static void add(builder *bd, recommendation_kind kind,
     textbuf_init(&what);
     textbuf_init(&since);
     textbuf_init(&look);
-    if (m)
+    if (m) {
         what_metric(&what, kind, m);
-    else
-        textbuf_printf(&what, "The check ended %s: %s",
-                       reportfmt_status_name(c->status),
-                       c->message[0] ? c->message : "(no message)");
+    } else {
+        textbuf_printf(&what, "The check %s %s: ",
+                       kind == REC_CHECK_FAILED ? "itself reported" : "ended",
+                       reportfmt_status_name(c->status));
+        size_t before = what.len;
+        own_message(&what, c);
+        if (what.len == before)
+            textbuf_puts(&what, "(no message)");
+    }
     since_text(&since, bd->run, kind, c, m);
     look_text(&look, kind, c);
     recommendation *r = &list->items[list->count];
@@ -297,23 +332,36 @@ static void add(builder *bd, recommendation_kind kind,
     list->count++;
 }
 
+/* Whether the check's plugin itself reported WARNING or FAIL (a schema
+ * mismatch), beside any failing metrics: the check is worse than all its
+ * metrics, or its own condition has an open alert. */
+static int check_failed_itself(const nbaq_run *run, const nbaq_check_result *c)
+{
+    int rank = reportfmt_status_rank(c->status);
+    if (rank <= 0 || rank >= 3)
+        return 0;
+    int worst_metric = 0;
+    for (size_t i = 0; i < c->metric_count; i++) {
+        int r = reportfmt_status_rank(c->metrics[i]->status);
+        worst_metric = r > worst_metric ? r : worst_metric;
+    }
+    return rank > worst_metric || reportview_alert_for(run, c->name, "");
+}
+
 static void add_check(builder *bd, const nbaq_check_result *c)
 {
-    int rank_check = reportfmt_status_rank(c->status);
     if (c->status == NBAQ_ERROR || c->status == NBAQ_UNKNOWN)
         add(bd, REC_CHECK_ERROR, c, NULL);
-    size_t named = 0;
+    else if (check_failed_itself(bd->run, c))
+        add(bd, REC_CHECK_FAILED, c, NULL);
     for (int rank = 4; rank >= 0; rank--) {
         for (size_t i = 0; i < c->metric_count; i++) {
             const nbaq_metric *m = c->metrics[i];
             if (reportfmt_status_rank(m->status) != rank || !needs_attention(m))
                 continue;
             add(bd, metric_kind(m), c, m);
-            named += m->status != NBAQ_PASS;
         }
     }
-    if (rank_check > 0 && rank_check < 3 && named == 0)
-        add(bd, REC_CHECK_FAILED, c, NULL);
 }
 
 int recommend_build(recommendation_list *list, const nbaq_run *run,
@@ -331,6 +379,23 @@ int recommend_build(recommendation_list *list, const nbaq_run *run,
         return -1;
     }
     return 0;
+}
+
+size_t recommend_capacity(const nbaq_run *run)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < run->check_count; i++)
+        n += 1 + run->checks[i]->metric_count;
+    return n;
+}
+
+const char *recommend_rule_name(recommendation_kind kind)
+{
+    static const char *const names[] = {
+        "check_error", "stale_data", "anomaly",     "null_rate",
+        "limit",       "worsening",  "check_failed"};
+    return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind]
+                                                             : "check_failed";
 }
 
 void recommend_free(recommendation_list *list)

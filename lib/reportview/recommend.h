@@ -3,8 +3,9 @@
  * what is wrong, since when, and where to look, for each check that
  * could not measure, each metric over a limit, anomalous or worsening.
  *
- * Owner: helper "reports" (lib/reportview/). Used by the markdown and
- * html reporters, which escape the plain text for their format.
+ * Owner: helper "reports" (lib/reportview/). Used by every report format
+ * (markdown, html, json, text), which escape the plain text as they need;
+ * one list, so that every format recommends the same things.
  *
  * Ownership: recommend_build allocates the items and their text;
  * recommend_free releases them. check, metric and alert point into the
@@ -24,7 +25,7 @@ typedef enum recommendation_kind {
     REC_NULL_RATE,   /* a NULL-rate metric is not PASS or worsens       */
     REC_LIMIT,       /* any other metric that is not PASS               */
     REC_WORSENING,   /* PASS, but the trend is worsening                */
-    REC_CHECK_FAILED /* a check that is not PASS and names no metric    */
+    REC_CHECK_FAILED /* the check's plugin itself reported WARNING/FAIL */
 } recommendation_kind;
 
 typedef struct recommendation {
@@ -50,5 +51,12 @@ typedef struct recommendation_list {
 int recommend_build(recommendation_list *list, const nbaq_run *run,
                     const nbaq_check_result *const *checks, size_t max_items);
 void recommend_free(recommendation_list *list);
+
+/* The most recommendations a run can give (one per check, one per
+ * metric), as max_items for a format that shows them all.            */
+size_t recommend_capacity(const nbaq_run *run);
+/* A stable machine name of a kind, for JSON: "check_error", "stale_data",
+ * "anomaly", "null_rate", "limit", "worsening", "check_failed".       */
+const char *recommend_rule_name(recommendation_kind kind);
 
 #endif /* NBAQ_RECOMMEND_H */

@@ -23,11 +23,17 @@
 #include "reportfmt.h"
 #include "textbuf.h"
 
-/* An emoji that GitHub and terminals show: "✅" PASS, "⚠️" WARNING,
- * "❌" FAIL, "🛑" ERROR, "❓" UNKNOWN. Always shown beside the name.   */
+/* A geometric glyph that every common font has (WGL4), never an emoji,
+ * which shows as an empty box where no emoji font is installed: "●"
+ * PASS, "▲" WARNING, "■" FAIL, "♦" ERROR, "○" UNKNOWN. Always shown
+ * beside the name, so the shape and the word carry the status too.   */
 const char *reportview_status_icon(nbaq_status status);
-/* "🔴" CRITICAL, "🟠" HIGH, "🟡" MEDIUM, "🔵" LOW, "⚪" INFO. */
+/* "■" CRITICAL, "▲" HIGH, "●" MEDIUM, "○" LOW, "·" INFO. */
 const char *reportview_severity_icon(nbaq_severity severity);
+/* For HTML: an inline 12x12 SVG of the status's shape (circle with a
+ * tick, triangle, square with a cross, octagon, diamond), coloured by
+ * the surrounding text, aria-hidden (the name beside it is read).     */
+const char *reportview_status_svg(nbaq_status status);
 /* One sentence on the overall health for a run's worst status.          */
 const char *reportview_health_text(nbaq_status status);
 
@@ -55,6 +61,11 @@ typedef struct reportview_run_times {
     char took[REPORTFMT_TIME_SIZE];   /* "4.25s"        */
 } reportview_run_times;
 void reportview_run_times_of(const nbaq_run *run, reportview_run_times *t);
+
+/* Makes [*lo, *hi] a range a chart can draw: a constant series gets
+ * 10% of its value either side, never below 0 when it is not negative;
+ * an all-zero one gets [0, 1]. A real range is left as it is.        */
+void reportview_axis_range(double *lo, double *hi);
 
 /* Escapes untrusted text for a format: textfmt_html, textfmt_md_text. */
 typedef void (*reportview_escape_fn)(textbuf *b, const char *s);

@@ -256,6 +256,24 @@ static void test_recommendations(void **state)
     recommend_free(&list);
 }
 
+/* A constant series gets 10% of its value either side (never below 0
+ * when it is not negative); all zeros 0..1; a real range stays. */
+static void test_axis_range(void **state)
+{
+    (void)state;
+    double cases[][4] = {{0, 0, 0, 1},
+                         {70, 70, 63, 77},
+                         {-5, -5, -5.5, -4.5},
+                         {0.5, 0.5, 0.45, 0.55},
+                         {2, 26, 2, 26}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double lo = cases[i][0], hi = cases[i][1];
+        reportview_axis_range(&lo, &hi);
+        assert_float_equal(lo, cases[i][2], 1e-9);
+        assert_float_equal(hi, cases[i][3], 1e-9);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_alert_texts),
         cmocka_unit_test(test_each_metric),
         cmocka_unit_test(test_recommendations),
+        cmocka_unit_test(test_axis_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

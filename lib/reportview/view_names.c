@@ -9,15 +9,15 @@ const char *reportview_status_icon(nbaq_status status)
 {
     switch (status) {
     case NBAQ_PASS:
-        return "\u2705";
+        return "\u25cf";
     case NBAQ_WARNING:
-        return "\u26a0\ufe0f";
+        return "\u25b2";
     case NBAQ_FAIL:
-        return "\u274c";
+        return "\u25a0";
     case NBAQ_ERROR:
-        return "\U0001f6d1";
+        return "\u2666";
     default:
-        return "\u2753";
+        return "\u25cb";
     }
 }
 
@@ -25,16 +25,49 @@ const char *reportview_severity_icon(nbaq_severity severity)
 {
     switch (severity) {
     case NBAQ_SEV_CRITICAL:
-        return "\U0001f534";
+        return "\u25a0";
     case NBAQ_SEV_HIGH:
-        return "\U0001f7e0";
+        return "\u25b2";
     case NBAQ_SEV_MEDIUM:
-        return "\U0001f7e1";
+        return "\u25cf";
     case NBAQ_SEV_LOW:
-        return "\U0001f535";
+        return "\u25cb";
     default:
-        return "\u26aa";
+        return "\u00b7";
     }
+}
+
+/* An inline SVG shape per status, drawn in the text's colour. */
+const char *reportview_status_svg(nbaq_status status)
+{
+#define SVG_OPEN                                                               \
+    "<svg class=\"ic\" viewBox=\"0 0 12 12\" width=\"12\" height=\"12\" "      \
+    "aria-hidden=\"true\" focusable=\"false\">"
+    switch (status) {
+    case NBAQ_PASS:
+        return SVG_OPEN
+            "<circle cx=\"6\" cy=\"6\" r=\"5\" fill=\"currentColor\"/>"
+            "<path d=\"M3.4 6.2l1.8 1.8 3.4-3.6\" fill=\"none\" "
+            "stroke=\"#fff\" stroke-width=\"1.6\"/></svg>";
+    case NBAQ_WARNING:
+        return SVG_OPEN "<path d=\"M6 .8l5.4 10.2H.6z\" fill=\"currentColor\"/>"
+                        "<path d=\"M6 4.2v3.4M6 8.6v1.2\" stroke=\"#fff\" "
+                        "stroke-width=\"1.4\"/></svg>";
+    case NBAQ_FAIL:
+        return SVG_OPEN "<rect x=\"1\" y=\"1\" width=\"10\" height=\"10\" "
+                        "fill=\"currentColor\"/><path d=\"M3.6 3.6l4.8 4.8M8.4 "
+                        "3.6l-4.8 4.8\" stroke=\"#fff\" stroke-width=\"1.6\"/>"
+                        "</svg>";
+    case NBAQ_ERROR:
+        return SVG_OPEN "<path d=\"M4 .8h4L11.2 4v4L8 11.2H4L.8 8V4z\" "
+                        "fill=\"currentColor\"/><path d=\"M3.5 6h5\" "
+                        "stroke=\"#fff\" stroke-width=\"1.6\"/></svg>";
+    default:
+        return SVG_OPEN "<path d=\"M6 .6L11.4 6 6 11.4.6 6z\" "
+                        "fill=\"currentColor\"/><path d=\"M6 8.4v1\" "
+                        "stroke=\"#fff\" stroke-width=\"1.4\"/></svg>";
+    }
+#undef SVG_OPEN
 }
 
 const char *reportview_health_text(nbaq_status status)
@@ -123,4 +156,14 @@ void reportview_run_times_of(const nbaq_run *run, reportview_run_times *t)
     reportview_clock(run->started_ms, t->clock, sizeof(t->clock));
     reportfmt_duration(run->finished_ms - run->started_ms, t->took,
                        sizeof(t->took));
+}
+
+void reportview_axis_range(double *lo, double *hi)
+{
+    if (*hi > *lo)
+        return;
+    double v = *lo;
+    double pad = v == 0 ? 1 : fabs(v) * 0.1;
+    *lo = v >= 0 && v - pad < 0 ? 0 : v - pad;
+    *hi = v + pad;
 }

@@ -75,6 +75,8 @@ static void db_quality_check(const nbaq_host_api *api, nbaq_ctx *ctx)
     }
     int connected = dbq_measure_all(&config, deadline(api, ctx), results, err,
                                     sizeof err) == 0;
+    if (connected)
+        dbq_backfill_all(api, ctx, &config, results);
     dbq_report(api, ctx, &config, results, connected ? NULL : err);
     for (size_t i = 0; i < config.table_count; i++)
         dbq_table_result_free(&results[i]);

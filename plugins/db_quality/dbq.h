@@ -56,6 +56,8 @@ typedef struct dbq_table_spec {
     const char *freshness_column; /* NULL: no freshness rule               */
     int64_t max_age_ms;           /* 0: no maximum                         */
     const char *previous_schema;  /* state of the last run; NULL: none     */
+    const char *backfill_column;  /* rows_per_day from it; NULL: none     */
+    int backfill_days;            /* past days handed over on a first run */
 } dbq_table_spec;
 
 typedef struct dbq_config {
@@ -200,6 +202,35 @@ void dbq_schema_serialize(const dbq_table_result *result, textbuf *out);
  * state text this plugin wrote. */
 int64_t dbq_schema_drift(const char *previous, const dbq_table_result *result,
                          textbuf *detail);
+
+/* ---- rows per day and backfill (dbq_backfill.c) ------------------------ */
+
+/* The fields of a table's `backfill:` option. */
+extern const nbaq_option_spec dbq_backfill_fields[];
+#define DBQ_BACKFILL_OPTION_SPEC                                               \
+    {                                                                          \
+        .name = "backfill", .type = NBAQ_OPT_OBJECT,                           \
+        .fields = dbq_backfill_fields,                                         \
+        .description = "{column, days}: metric <table>.rows_per_day, and on "  \
+                       "the first run its past days from the column"           \
+    }
+
+/* Reads the table's backfill option into t. */
+void dbq_backfill_read(const nbaq_host_api *api, const nbaq_options *table,
+                       dbq_table_spec *t);
+
+/* rows_per_day of every table with a backfill column (and its past, on the
+ * table's first run); a table whose query fails gets failed and error set
+ * in results, for dbq_report to say. */
+void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
+                      const dbq_config *config, dbq_table_result *results);
+
+/* A connection as the workers open them (dbq_pool.c). */
+pgconn *dbq_connect(const dbq_config *config, char *err, size_t err_size);
+
+/* "schema"."table" quoted as the scan quotes it (dbq_measure.c), malloc'd;
+ * NULL with r->error set. */
+char *dbq_quote_table(pgconn *conn, const char *name, dbq_table_result *r);
 
 /* ---- report (dbq_report.c) ---------------------------------------------- */
 

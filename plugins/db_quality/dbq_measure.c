@@ -411,3 +411,8 @@ void dbq_table_result_free(dbq_table_result *r)
     free(r->null_counts);
     memset(r, 0, sizeof *r);
 }
+
+char *dbq_quote_table(pgconn *conn, const char *name, dbq_table_result *r)
+{
+    return quote_table_name(conn, name, r);
+}

@@ -76,6 +76,7 @@ static const nbaq_option_spec table_fields[] = {
      .min = 1,
      .max = 31536000000.0,
      .description = "FAIL when max(freshness_column) is older than this"},
+    DBQ_BACKFILL_OPTION_SPEC,
     NBAQ_OPTION_END};
 
 const nbaq_option_spec dbq_option_specs[] = {
@@ -174,6 +175,7 @@ static int read_table(const nbaq_host_api *api, nbaq_ctx *ctx,
     char key[1024];
     dbq_state_key(t->name, key, sizeof key);
     t->previous_schema = api->state_get(ctx, key);
+    dbq_backfill_read(api, o, t);
     return 0;
 }
 

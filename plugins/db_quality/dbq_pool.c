@@ -147,3 +147,8 @@ int dbq_measure_all(const dbq_config *config, int64_t deadline_ms,
     pthread_mutex_destroy(&p.lock);
     return 0;
 }
+
+pgconn *dbq_connect(const dbq_config *config, char *err, size_t err_size)
+{
+    return connect_worker(config, err, err_size);
+}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nbaq.h"
+#include "oc_daily.h"
 #include "objstore.h"
 #include "objstore_options.h"
 #include "objstore_prefix_table.h"
@@ -33,6 +34,7 @@ static const nbaq_option_spec object_count_options[] = {
      .type = NBAQ_OPT_STRING_LIST,
      .description = "count only keys ending with one of these (\".json\"); "
                     "default every object"},
+    OC_DAILY_OPTION_SPEC,
     NBAQ_OPTION_END};
 
 typedef struct counting {
@@ -43,6 +45,7 @@ typedef struct counting {
     int by_prefix;
     nbaq_objstore_prefix_table prefixes;
     uint64_t other_objects, other_bytes; /* prefixes beyond max_prefixes */
+    oc_daily daily;                      /* backfill: objects per day     */
 } counting;
 
 static int count_object(void *user, const nbaq_objstore_object *o)
@@ -56,6 +59,7 @@ static int count_object(void *user, const nbaq_objstore_object *o)
     c->objects++;
     c->bytes += o->size;
     c->zero_bytes += o->size == 0;
+    oc_daily_add(&c->daily, o);
     if (!c->by_prefix)
         return 0;
     slash = strchr(o->name, '/');
@@ -128,6 +132,7 @@ static void report(const nbaq_host_api *api, nbaq_ctx *ctx,
     api->metric_set(ctx, "unlisted_entries", (double)info->skipped, "count");
     if (c->by_prefix)
         set_prefix_metrics(api, ctx, c);
+    oc_daily_report(&c->daily, api, ctx);
     human_bytes(c->bytes, size, sizeof size);
     if (info->skipped > 0)
         api->status_set(ctx, NBAQ_WARNING,
@@ -161,7 +166,10 @@ static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)
         return;
     }
     nbaq_objstore_config_from_options(api, ctx, &cfg);
-    if (nbaq_objstore_open(&cfg, &store, err, sizeof err) != 0) {
+    if (oc_daily_init(&c.daily, api, o, err, sizeof err) != 0) {
+        api->status_set(ctx, NBAQ_ERROR, "%s: %s",
+                        api->opt_location(o, "backfill"), err);
+    } else if (nbaq_objstore_open(&cfg, &store, err, sizeof err) != 0) {
         api->status_set(ctx, NBAQ_ERROR, "%s", err);
     } else if (nbaq_objstore_list(store, count_object, &c, &info, err,
                                   sizeof err) != 0) {
@@ -172,6 +180,7 @@ static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)
         report(api, ctx, store, &c, &info);
     }
     nbaq_objstore_close(store);
+    oc_daily_free(&c.daily);
     if (c.by_prefix)
         nbaq_objstore_prefix_table_free(&c.prefixes);
 }

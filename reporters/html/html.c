@@ -23,6 +23,32 @@ typedef struct html_charts {
     size_t chart_points; /* drawn per chart at most, 2 or more */
 } html_charts;
 
+/* The column names the cards of a narrow screen show, per table. */
+#define CARD_LABELS                                                            \
+    "#checks td:nth-child(1)::before{content:'Status'}"                        \
+    "#checks td:nth-child(2)::before{content:'Check'}"                         \
+    "#checks td:nth-child(3)::before{content:'Plugin'}"                        \
+    "#checks td:nth-child(4)::before{content:'Severity'}"                      \
+    "#checks td:nth-child(5)::before{content:'Duration'}"                      \
+    "#checks td:nth-child(6)::before{content:'Message'}"                       \
+    "#metrics td:nth-child(1)::before{content:'Status'}"                       \
+    "#metrics td:nth-child(2)::before{content:'Metric'}"                       \
+    "#metrics td:nth-child(3)::before{content:'Value'}"                        \
+    "#metrics td:nth-child(4)::before{content:'Previous'}"                     \
+    "#metrics td:nth-child(5)::before{content:'Change'}"                       \
+    "#metrics td:nth-child(6)::before{content:'Reason'}"                       \
+    "#trends td:nth-child(1)::before{content:'Metric'}"                        \
+    "#trends td:nth-child(2)::before{content:'Trend'}"                         \
+    "#trends td:nth-child(3)::before{content:'Value'}"                         \
+    "#trends td:nth-child(4)::before{content:'Window'}"                        \
+    "#trends td:nth-child(5)::before{content:'Runs'}"                          \
+    "#trends td:nth-child(6)::before{content:'Mean'}"                          \
+    "#trends td:nth-child(7)::before{content:'Median'}"                        \
+    "#trends td:nth-child(8)::before{content:'Min'}"                           \
+    "#trends td:nth-child(9)::before{content:'Max'}"                           \
+    "#trends td:nth-child(10)::before{content:'Std dev'}"                      \
+    "#trends td:nth-child(11)::before{content:'Before'}"
+
 static const char html_style[] =
     ":root{color-scheme:light dark;--fg:#1b1f24;--bg:#fff;--muted:#57606a;"
     "--line:#d0d7de;--pass:#1a7f37;--warn:#9a6700;--fail:#cf222e;"
@@ -37,8 +63,7 @@ static const char html_style[] =
     "h1{font-size:1.5rem;margin:.2rem 0 .6rem}h2{font-size:1.2rem;"
     "margin:1.6rem 0 .6rem;border-bottom:1px solid var(--line)}"
     "h3{font-size:1rem}\n"
-    "code{font:.9em ui-monospace,monospace;overflow-wrap:anywhere}"
-    "td code{overflow-wrap:normal}\n"
+    "code{font:.9em ui-monospace,monospace;overflow-wrap:anywhere}\n"
     ".meta{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;margin:0;"
     "color:var(--muted)}.meta div{display:flex;gap:.3rem}.meta dd{margin:0;"
     "color:var(--fg)}\n"
@@ -51,16 +76,33 @@ static const char html_style[] =
     ".st-error,.st-unknown{color:var(--err)}\n"
     ".health{font-size:1.1rem}\n"
     ".charts{display:grid;grid-template-columns:repeat(auto-fill,"
-    "minmax(16rem,1fr));gap:.8rem}\n"
+    "minmax(16rem,1fr));gap:.8rem;margin-top:1rem}\n"
     "figure{margin:0;padding:.5rem;border:1px solid var(--line);"
     "border-radius:6px}figcaption{font-size:.85rem;margin-bottom:.3rem}\n"
     "svg{width:100%;height:auto;display:block}"
     "svg .ln{fill:none;stroke:currentColor;stroke-width:1.5}"
     "svg .ax{stroke:var(--line)}svg text{font-size:9px;fill:var(--muted)}\n"
+    "svg .band{fill:var(--pass);opacity:.18}svg .flag{fill:none;"
+    "stroke:var(--fail);stroke-width:2}\n"
+    "svg.ic{display:inline-block;width:.85em;height:.85em;"
+    "vertical-align:-.08em}\n"
     "ol.recs li{margin-bottom:.8rem}ol.recs dl{margin:.2rem 0}"
     "ol.recs dt{font-weight:600;float:left;margin-right:.4rem}"
     "ol.recs dd{margin:0 0 .2rem}\n"
-    "footer{margin-top:2rem;color:var(--muted);font-size:.8rem}\n";
+    "footer{margin-top:2rem;color:var(--muted);font-size:.8rem}\n"
+    /* Wide screens: tables take the width and long names wrap, so no
+     * column hides behind a scrollbar. Narrow ones: each row is a card,
+     * each cell labelled by its column (the header stays for readers). */
+    ".scroll table{width:100%}\n"
+    "@media (max-width:48rem){"
+    ".cards table,.cards tbody,.cards tr,.cards td{display:block;"
+    "width:100%}.cards thead{position:absolute;width:1px;height:1px;"
+    "overflow:hidden;clip-path:inset(50%)}"
+    ".cards tr{border:1px solid var(--line);border-radius:6px;"
+    "margin:0 0 .6rem;padding:.3rem .5rem}"
+    ".cards td,.cards td.n{border:0;padding:.1rem 0;text-align:left;"
+    "white-space:normal}.cards td::before{display:inline-block;"
+    "min-width:6rem;color:var(--muted);font-size:.8rem}\n" CARD_LABELS "}\n";
 
 static const char *status_class(nbaq_status s)
 {
@@ -81,7 +123,7 @@ static const char *status_class(nbaq_status s)
 static void h_status(textbuf *b, nbaq_status s)
 {
     textbuf_printf(b, "<span class=\"st %s\">%s %s</span>", status_class(s),
-                   reportview_status_icon(s), reportfmt_status_name(s));
+                   reportview_status_svg(s), reportfmt_status_name(s));
 }
 
 static void h_code(textbuf *b, const char *s)
@@ -210,7 +252,7 @@ static void h_checks(const reportview_report *r)
         textbuf_puts(r->b, "<p>No checks ran.</p>\n");
     else
         textbuf_puts(r->b,
-                     "<p>Worst first.</p>\n<div class=\"scroll\">"
+                     "<p>Worst first.</p>\n<div class=\"scroll cards\">"
                      "<table><thead><tr><th>Status</th><th>Check</th>"
                      "<th>Plugin</th><th>Severity</th><th class=\"n\">"
                      "Duration</th><th>Message</th></tr></thead><tbody>\n");
@@ -316,7 +358,7 @@ static void h_metrics(const reportview_report *r)
         return;
     }
     textbuf_puts(r->b,
-                 "<div class=\"scroll\"><table><thead><tr><th>Status"
+                 "<div class=\"scroll cards\"><table><thead><tr><th>Status"
                  "</th><th>Metric</th><th class=\"n\">Value</th><th "
                  "class=\"n\">Previous</th><th class=\"n\">Change</th><th>"
                  "Reason</th></tr></thead><tbody>\n");
@@ -363,6 +405,16 @@ typedef struct chart_box {
 #define CHART_H 90.0
 #define CHART_PAD 14.0
 
+static void widen(chart_box *box, double v)
+{
+    if (!isfinite(v))
+        return;
+    box->v0 = v < box->v0 ? v : box->v0;
+    box->v1 = v > box->v1 ? v : box->v1;
+}
+
+/* Values and, when set, the expected band, on a range that is never
+ * empty (a constant or all-zero series gets room around it). */
 static chart_box chart_bounds(const nbaq_metric *m)
 {
     chart_box box = {0,
@@ -372,12 +424,16 @@ static chart_box chart_bounds(const nbaq_metric *m)
                      m->history[0].ts_ms,
                      m->history[m->history_count - 1].ts_ms};
     for (size_t i = 0; i < m->history_count; i++) {
-        double v = m->history[i].value;
-        if (!isfinite(v))
-            continue;
-        box.v0 = v < box.v0 ? v : box.v0;
-        box.v1 = v > box.v1 ? v : box.v1;
+        widen(&box, m->history[i].value);
+        if (m->history_band) {
+            widen(&box, m->history_band[i].lower);
+            widen(&box, m->history_band[i].upper);
+        }
     }
+    widen(&box, m->evidence.lower);
+    widen(&box, m->evidence.upper);
+    if (isfinite(box.v0))
+        reportview_axis_range(&box.v0, &box.v1);
     return box;
 }
 
@@ -437,6 +493,52 @@ static void chart_labels(textbuf *b, const chart_box *box)
                    CHART_H - 2, to);
 }
 
+/* The expected band of the history rules, as one shaded polygon over the
+ * points that have one: upper edge forwards, lower edge back. */
+static void chart_band(const html_charts *charts, const nbaq_metric *m,
+                       const chart_box *box)
+{
+    if (!m->history_band)
+        return;
+    textbuf *b = charts->b;
+    size_t n = m->history_count;
+    size_t shown = n < charts->chart_points ? n : charts->chart_points;
+    size_t drawn = 0;
+    textbuf_puts(b, "<polygon class=\"band\" points=\"");
+    for (int edge = 0; edge < 2; edge++) {
+        for (size_t k = 0; k < shown; k++) {
+            size_t i = sample_index(edge ? shown - 1 - k : k, shown, n);
+            const nbaq_point_band *pb = &m->history_band[i];
+            if (!isfinite(pb->lower) || !isfinite(pb->upper))
+                continue;
+            nbaq_point p = {m->history[i].ts_ms, edge ? pb->lower : pb->upper};
+            double x, y;
+            chart_point(box, &p, &x, &y);
+            textbuf_printf(b, "%s%.1f,%.1f", drawn++ ? " " : "", x, y);
+        }
+    }
+    textbuf_puts(b, "\"><title>expected band</title></polygon>");
+}
+
+/* A red ring on every point the anomaly rule flagged (this run's too). */
+static void chart_flags(const html_charts *charts, const nbaq_metric *m,
+                        const chart_box *box)
+{
+    size_t n = m->history_count;
+    for (size_t i = 0; i < n; i++) {
+        int flagged = m->history_band ? m->history_band[i].anomalous
+                                      : (i == n - 1 && m->anomalous);
+        if (!flagged || !isfinite(m->history[i].value))
+            continue;
+        double x, y;
+        chart_point(box, &m->history[i], &x, &y);
+        textbuf_printf(charts->b,
+                       "<circle class=\"flag\" cx=\"%.1f\" cy=\"%.1f\" "
+                       "r=\"4.5\"><title>flagged</title></circle>",
+                       x, y);
+    }
+}
+
 static void chart_item(void *state, const nbaq_check_result *c,
                        const nbaq_metric *m)
 {
@@ -456,7 +558,9 @@ static void chart_item(void *state, const nbaq_check_result *c,
     textbuf_puts(b, "\">");
     if (isfinite(box.v0)) {
         chart_labels(b, &box);
+        chart_band(charts, m, &box);
         chart_line(charts, m, &box);
+        chart_flags(charts, m, &box);
     }
     textbuf_puts(b, "</svg></figure>\n");
 }
@@ -469,7 +573,7 @@ static void h_trends(const reportview_report *r)
                  "included; <em>before</em> is the mean of the window before "
                  "it.</p>\n");
     textbuf_puts(r->b,
-                 "<div class=\"scroll\"><table><thead><tr><th>Metric"
+                 "<div class=\"scroll cards\"><table><thead><tr><th>Metric"
                  "</th><th>Trend</th><th class=\"n\">Value</th><th class=\"n"
                  "\">Window</th><th class=\"n\">Runs</th><th class=\"n\">Mean"
                  "</th><th class=\"n\">Median</th><th class=\"n\">Min</th>"
@@ -503,11 +607,9 @@ static void h_trends(const reportview_report *r)
 
 static void h_recommendation(textbuf *b, const recommendation *rec)
 {
-    textbuf_printf(b,
-                   "<li><span class=\"st %s\">%s</span> <strong>%s:"
-                   "</strong> ",
-                   status_class(rec->status),
-                   reportview_status_icon(rec->status), rec->title);
+    textbuf_puts(b, "<li>");
+    h_status(b, rec->status);
+    textbuf_printf(b, " <strong>%s:</strong> ", rec->title);
     h_where(b, rec->check->name, rec->metric ? rec->metric->name : NULL);
     textbuf_puts(b, " (plugin ");
     h_code(b, rec->check->plugin);

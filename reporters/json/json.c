@@ -10,6 +10,7 @@
 #include "nbaq.h"
 #include "reportfmt.h"
 #include "escape.h"
+#include "json_recommend.h"
 #include "textbuf.h"
 
 #define REPORT_SCHEMA_VERSION 1
@@ -107,6 +108,22 @@ static cJSON *stats_json(const nbaq_stats *s, int *ok)
     return o;
 }
 
+/* {"lower", "upper", "anomalous"}: the band a point was judged against
+ * (null bounds when it was not judged). */
+static cJSON *band_json(const nbaq_point_band *band, int *ok)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL) {
+        *ok = 0;
+        return NULL;
+    }
+    add(o, "lower", number_json(band->lower), ok);
+    add(o, "upper", number_json(band->upper), ok);
+    add(o, "anomalous", cJSON_CreateBool(band->anomalous), ok);
+    return o;
+}
+
+/* [ts, value, band]: band is null when the host gave none. */
 static cJSON *history_json(const nbaq_metric *m, int *ok)
 {
     cJSON *points = cJSON_CreateArray();
@@ -115,6 +132,10 @@ static cJSON *history_json(const nbaq_metric *m, int *ok)
         if (point != NULL) {
             append(point, integer_json((int64_t)m->history[i].ts_ms), ok);
             append(point, number_json(m->history[i].value), ok);
+            append(point,
+                   m->history_band ? band_json(&m->history_band[i], ok)
+                                   : cJSON_CreateNull(),
+                   ok);
         }
         append(points, point, ok);
     }
@@ -122,6 +143,39 @@ static cJSON *history_json(const nbaq_metric *m, int *ok)
         *ok = 0;
     }
     return points;
+}
+
+/* How the history rules saw the value. Not judged (state none): every
+ * number is null, whatever the struct holds. */
+static cJSON *evidence_json(const nbaq_evidence *e, int *ok)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL) {
+        *ok = 0;
+        return NULL;
+    }
+    int known = e->state != NBAQ_JUDGEMENT_NONE;
+    const struct {
+        const char *name;
+        double value;
+    } numbers[] = {{"expected", e->expected},
+                   {"scale", e->scale},
+                   {"score", e->score},
+                   {"lower", e->lower},
+                   {"upper", e->upper}};
+    add(o, "state", cJSON_CreateString(reportfmt_judgement_name(e->state)), ok);
+    add(o, "points_used", integer_json(known ? e->points_used : 0), ok);
+    add(o, "points_needed", integer_json(known ? e->points_needed : 0), ok);
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        add(o, numbers[i].name,
+            known ? number_json(numbers[i].value) : cJSON_CreateNull(), ok);
+    }
+    add(o, "season", text_json(known && e->season ? e->season : "none"), ok);
+    add(o, "season_detected", cJSON_CreateBool(known && e->season_detected),
+        ok);
+    add(o, "open_since", optional_time_json(known ? e->open_since_ms : 0), ok);
+    add(o, "accepted_at", optional_time_json(known ? e->accepted_ms : 0), ok);
+    return o;
 }
 
 static cJSON *metric_json(const nbaq_metric *m, int *ok)
@@ -145,6 +199,7 @@ static cJSON *metric_json(const nbaq_metric *m, int *ok)
     add(o, "window_ms", integer_json((int64_t)m->window_ms), ok);
     add(o, "previous_window_mean", number_json(m->previous_window_mean), ok);
     add(o, "stats", stats_json(&m->stats, ok), ok);
+    add(o, "evidence", evidence_json(&m->evidence, ok), ok);
     add(o, "history", history_json(m, ok), ok);
     return o;
 }
@@ -307,6 +362,8 @@ static void put_run(writer *w, const nbaq_run *run)
         put_value(w, alert_json(run->alerts[i], &w->ok), 2);
     }
     put_array_end(w, run->alert_count);
+    put_member(w, "recommendations",
+               json_recommendations(run, text_json, &w->ok));
     textbuf_puts(&w->out, w->pretty ? "\n}\n" : "}\n");
 }
 

@@ -10,6 +10,7 @@
 #include "nbaq.h"
 #include "numfmt.h"
 #include "reportfmt.h"
+#include "text_recommend.h"
 #include "textbuf.h"
 
 enum {
@@ -85,8 +86,9 @@ static int has_window_stats(const nbaq_metric *m)
 
 static int has_history(const nbaq_metric *m)
 {
-    return m->has_previous || has_window_stats(m) ||
-           m->trend != NBAQ_TREND_UNKNOWN || isfinite(m->previous_window_mean);
+    return m->evidence.state != NBAQ_JUDGEMENT_NONE || m->has_previous ||
+           has_window_stats(m) || m->trend != NBAQ_TREND_UNKNOWN ||
+           isfinite(m->previous_window_mean);
 }
 
 static void put_stats(textbuf *b, const nbaq_metric *m)
@@ -105,11 +107,56 @@ static void put_stats(textbuf *b, const nbaq_metric *m)
     }
 }
 
-/* "previous 7200 (+1200.0%), trend worsening; last 7d: count 7, min ...;
- * previous window mean 3640" */
+/* "[950, 1050]"; a side the rule does not watch is "..." */
+static void put_band(textbuf *b, double lower, double upper)
+{
+    textbuf_putc(b, '[');
+    if (isfinite(lower))
+        put_number(b, lower);
+    else
+        textbuf_puts(b, "...");
+    textbuf_puts(b, ", ");
+    if (isfinite(upper))
+        put_number(b, upper);
+    else
+        textbuf_puts(b, "...");
+    textbuf_putc(b, ']');
+}
+
+/* "expected 1000 [950, 1050]; ", "expected 1000 [950, 1050], open since
+ * 2026-01-01T02:00:00.000Z; " or "learning 5 of 7; " */
+static void put_evidence(textbuf *b, const nbaq_evidence *e)
+{
+    char when[REPORTFMT_TIME_SIZE];
+    if (e->state == NBAQ_JUDGEMENT_LEARNING) {
+        textbuf_printf(b, "learning %lu of %lu; ",
+                       (unsigned long)e->points_used,
+                       (unsigned long)e->points_needed);
+        return;
+    }
+    if (e->state != NBAQ_JUDGEMENT_JUDGED && e->state != NBAQ_JUDGEMENT_OPEN)
+        return;
+    textbuf_puts(b, "expected ");
+    put_number(b, e->expected);
+    textbuf_putc(b, ' ');
+    put_band(b, e->lower, e->upper);
+    if (e->state == NBAQ_JUDGEMENT_OPEN && e->open_since_ms != 0)
+        textbuf_printf(
+            b, ", open since %s",
+            reportfmt_iso8601_utc(e->open_since_ms, when, sizeof when));
+    if (e->accepted_ms != 0)
+        textbuf_printf(
+            b, ", level accepted %s",
+            reportfmt_iso8601_utc(e->accepted_ms, when, sizeof when));
+    textbuf_puts(b, "; ");
+}
+
+/* "expected 3600 [3400, 3800]; previous 7200 (+1200.0%), trend worsening;
+ * last 7d: count 7, min ...; previous window mean 3640" */
 static void put_history(textbuf *b, const nbaq_metric *m)
 {
     put_spaces(b, HISTORY_INDENT);
+    put_evidence(b, &m->evidence);
     if (m->has_previous) {
         char change[TEXTFMT_NUMBER_SIZE];
         textfmt_percent_change(change, sizeof change, m->change_pct);
@@ -291,9 +338,11 @@ static int text_report(const nbaq_host_api *api, nbaq_ctx *ctx,
             put_alert(&b, run->alerts[i]);
         }
     }
+    text_markup markup = {put_clean, put_tag, color};
+    int failed = text_recommendations(&b, run, &markup) != 0;
     textbuf_putc(&b, '\n');
     put_summary(&b, color, run);
-    if (textbuf_failed(&b)) {
+    if (failed || textbuf_failed(&b)) {
         textbuf_free(&b);
         snprintf(err, err_size, "out of memory building the text report");
         return -1;

@@ -401,6 +401,55 @@ static void test_round_encoding(void **state)
     cJSON_Delete(doc);
 }
 
+/* The evidence of a judged metric travels to the dashboard (its band);
+ * a metric no history rule judged carries none. */
+static void test_round_encodes_evidence(void **state)
+{
+    (void)state;
+    nbaq_metric judged = {.name = "amount",
+                          .value = 20,
+                          .unit = "",
+                          .reason = "",
+                          .trend = NBAQ_TREND_DOWN,
+                          .evidence = {.state = NBAQ_JUDGEMENT_JUDGED,
+                                       .points_used = 7,
+                                       .expected = 100,
+                                       .scale = 1.7,
+                                       .score = -46.8,
+                                       .lower = 95,
+                                       .upper = 105,
+                                       .season = "none"}};
+    nbaq_metric plain = judged;
+    plain.name = "rows";
+    plain.evidence = (nbaq_evidence){.state = NBAQ_JUDGEMENT_NONE,
+                                     .expected = NAN,
+                                     .lower = NAN,
+                                     .upper = NAN};
+    const nbaq_metric *metrics[] = {&judged, &plain};
+    nbaq_check_result c = {.name = "sales",
+                           .plugin = "exec",
+                           .message = "",
+                           .metrics = metrics,
+                           .metric_count = 2};
+    const nbaq_check_result *checks[] = {&c};
+    nbaq_run run = {.run_id = "r", .checks = checks, .check_count = 1};
+    cJSON *doc = round_encode_run(&run);
+    cJSON *ms = cJSON_GetObjectItem(
+        cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "checks"), 0), "metrics");
+    cJSON *ev = cJSON_GetObjectItem(cJSON_GetArrayItem(ms, 0), "evidence");
+    assert_string_equal(cJSON_GetObjectItem(ev, "state")->valuestring,
+                        "JUDGED");
+    assert_float_equal(cJSON_GetObjectItem(ev, "lower")->valuedouble, 95, 0);
+    assert_float_equal(cJSON_GetObjectItem(ev, "upper")->valuedouble, 105, 0);
+    assert_float_equal(cJSON_GetObjectItem(ev, "expected")->valuedouble, 100,
+                       0);
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(ms, 0), "trend")->valuestring,
+        "down");
+    assert_null(cJSON_GetObjectItem(cJSON_GetArrayItem(ms, 1), "evidence"));
+    cJSON_Delete(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_config_section),
         cmocka_unit_test(test_board_and_status),
         cmocka_unit_test(test_round_encoding),
+        cmocka_unit_test(test_round_encodes_evidence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "history_calc.h"
+#include "detect.h"
+#include "history_episodes.h"
 #include "history_store.h"
 #include "history_testlib.h"
 #include "store_suite.h"
@@ -29,6 +31,11 @@ static history_store *open_store(const store_env *env)
         fail_msg("open %s: %s", env->url, err);
     return store;
 }
+
+static int64_t count_where(history_store *store, const char *table,
+                           const char *where);
+static void load_past(history_store *store, const metric_rule *rule,
+                      int64_t now, history_past *past);
 
 static metric_rule anomaly_change_rule(void)
 {
@@ -47,15 +54,52 @@ void test_store_creates_schema_once(void **state)
 {
     store_env *env = *state;
     history_store *store = open_store(env);
-    /* Version 2 adds the alert lifecycle's tables (alerts_schema.c). */
-    assert_int_equal(history_schema_version(), 2);
+    /* Version 2 adds the alert lifecycle's tables (alerts_schema.c), 3
+     * the detection evidence and episodes. */
+    assert_int_equal(history_schema_version(), 3);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 2);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 3);
     assert_string_equal(history_store_name(store), env->name);
     history_close(store);
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 2);
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 3);
+    history_close(store);
+}
+
+/* A store written by the version before (schema 2) keeps its values and
+ * gains the evidence columns (NULL) and the episodes table when opened. */
+void test_store_migrates_version_2(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    tl_save_value(store, "orders", "rows", TL_WED_1030, 42, 1);
+    /* back to what version 2 had */
+    tl_exec(store, "DROP TABLE nbaq_episodes");
+    tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN expected");
+    tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN band_lower");
+    tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN band_upper");
+    tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN score");
+    tl_exec(store, "DELETE FROM nbaq_schema_version WHERE version = 3");
+    history_close(store);
+
+    store = open_store(env);
+    assert_int_equal(
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 3);
+    assert_int_equal(count_where(store, "nbaq_metric_values",
+                                 "value = 42 AND anomalous = 1"
+                                 " AND expected IS NULL AND score IS NULL"),
+                     1);
+    assert_int_equal(count_where(store, "nbaq_episodes", "1 = 1"), 0);
+    /* and the values read back as before */
+    metric_rule rule = anomaly_change_rule();
+    history_past past = HISTORY_PAST_INIT;
+    load_past(store, &rule, TL_WED_1030 + TL_HOUR, &past);
+    assert_int_equal(past.has_previous, 1);
+    assert_true(past.previous == 42);
+    assert_int_equal(past.bands[0].anomalous, 1);
+    assert_true(isnan(past.bands[0].lower));
+    history_past_free(&past);
     history_close(store);
 }
 
@@ -121,111 +165,201 @@ void test_store_previous_window_points_and_stats(void **state)
     history_close(store);
 }
 
+/* Judges value at ts with rule through the store and saves it as a run;
+ * returns the verdict's status. */
+static nbaq_status judge_and_save(history_store *store, const metric_rule *rule,
+                                  int64_t ts, double value, history_past *past,
+                                  history_verdict *v)
+{
+    char err[512];
+    tl_run *run = tl_run_new("judged", ts);
+    nbaq_metric *m = tl_metric(run, "orders", "rows", value);
+    if (history_evaluate_metric(store, "shop", "orders", rule, ts, NULL, m,
+                                past, v, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    m->status = v->status;
+    m->reason = v->reason;
+    if (history_save_run(store, &run->run, NULL, 0, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    tl_run_free(run);
+    return v->status;
+}
+
+static int64_t count_where(history_store *store, const char *table,
+                           const char *where)
+{
+    char sql[400];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s WHERE %s", table, where);
+    return tl_query_int(store, sql);
+}
+
 void test_store_anomaly_and_change_from_history(void **state)
 {
     store_env *env = *state;
     history_store *store = open_store(env);
     int64_t now = TL_WED_1030;
-    /* 98, 100, 102, ...: mean 100, sd sqrt(80/29) = 1.661; last 102 */
+    /* 98, 100, 102, ...: a baseline near 100; last 102 */
     for (int i = 0; i < 30; i++)
         tl_save_value(store, "orders", "rows", now - (30 - i) * TL_HOUR,
                       98 + 2 * (i % 3), 0);
     metric_rule rule = anomaly_change_rule();
     history_past past = HISTORY_PAST_INIT;
     history_verdict v;
-    char err[512];
-    tl_run *run = tl_run_new("run", now);
-    nbaq_metric *m = tl_metric(run, "orders", "rows", 40);
-    assert_int_equal(history_evaluate_metric(store, "shop", "orders", &rule,
-                                             now, NULL, m, &past, &v, err,
-                                             sizeof err),
-                     0);
+    assert_int_equal(judge_and_save(store, &rule, now, 40, &past, &v),
+                     NBAQ_FAIL);
     assert_int_equal(past.baseline_count, 30);
-    assert_int_equal(m->anomalous, 1);
-    assert_int_equal(v.status, NBAQ_FAIL);
-    /* z = -60 / 1.661 = -36.1; change (40 - 102) / 102 = -60.8% */
-    assert_string_equal(v.reason,
-                        "anomaly: 40 vs mean 100.0 (sd 1.7, z -36.1, n 30); "
-                        "change: -60.8% vs previous 102 (fail_pct 40)");
-    m->status = v.status;
-    m->reason = v.reason;
-    if (history_save_run(store, &run->run, NULL, 0, err, sizeof err) != 0)
-        fail_msg("%s", err);
-    tl_run_free(run);
-    assert_int_equal(tl_query_int(store, "SELECT COUNT(*) FROM "
-                                         "nbaq_metric_values WHERE "
-                                         "anomalous = 1 AND status = 'FAIL'"),
+    /* change (40 - 102) / 102 = -60.8%, after the anomaly's words */
+    const char *change = "; change: -60.8% vs previous 102 (fail_pct 40)";
+    /* 40 vs the median 100: -60% */
+    assert_non_null(strstr(v.reason, "anomaly: 40 vs baseline 100.0 ("));
+    assert_non_null(strstr(v.reason, "30 runs), -60.0%; "));
+    assert_string_equal(v.reason + strlen(v.reason) - strlen(change), change);
+    assert_int_equal(count_where(store, "nbaq_metric_values",
+                                 "anomalous = 1 AND status = 'FAIL'"
+                                 " AND expected IS NOT NULL"
+                                 " AND band_lower < 100 AND score < 0"),
+                     1);
+    /* both rules opened a condition, with the baseline frozen */
+    assert_int_equal(
+        count_where(store, "nbaq_episodes", "closed_ms IS NULL AND side = -1"),
+        2);
+    assert_int_equal(count_where(store, "nbaq_episodes",
+                                 "rule = 'change' AND expected = 102"),
                      1);
 
-    /* An hour later, 100: the anomalous 40 is left out of the baseline,
-     * but it is still the previous value for the change rule. */
-    nbaq_metric next = {0};
-    next.name = "rows";
-    next.value = 100;
-    assert_int_equal(history_evaluate_metric(store, "shop", "orders", &rule,
-                                             now + TL_HOUR, NULL, &next, &past,
-                                             &v, err, sizeof err),
-                     0);
-    assert_int_equal(past.baseline_count, 30);
+    /* An hour later, 40 again: still open, measured from 102, and the
+     * flagged 40 stays out of the baseline. */
+    assert_int_equal(judge_and_save(store, &rule, now + TL_HOUR, 40, &past, &v),
+                     NBAQ_FAIL);
+    assert_true(past.anomaly_open.open && past.change_open.open);
     for (size_t i = 0; i < past.baseline_count; i++)
         assert_true(past.baseline[i].value != 40);
-    assert_int_equal(next.anomalous, 0);
-    assert_int_equal(v.status, NBAQ_FAIL);
-    assert_string_equal(v.reason,
-                        "change: +150.0% vs previous 40 (fail_pct 40)");
+    assert_non_null(strstr(v.reason, "change: -60.8% vs 102 before the "
+                                     "change (fail_pct 40)"));
+
+    /* Then 100: both close as returned; nothing fires. */
+    assert_int_equal(
+        judge_and_save(store, &rule, now + 2 * TL_HOUR, 100, &past, &v),
+        NBAQ_PASS);
+    assert_string_equal(v.reason, "");
+    char where[160];
+    snprintf(where, sizeof where,
+             "close_reason = 'returned' AND closed_ms = %lld",
+             (long long)(now + 2 * TL_HOUR));
+    assert_int_equal(count_where(store, "nbaq_episodes", where), 2);
+    assert_int_equal(count_where(store, "nbaq_episodes", "closed_ms IS NULL"),
+                     0);
     history_past_free(&past);
     history_close(store);
 }
 
-void test_store_seasonal_baseline_in_sql(void **state)
+/* The baseline is the latest detect_points_needed() usable values, within
+ * the rule's window; flagged and suspect values stay out. */
+/* history_load_past at now with rule; fails the test on error. */
+static void load_past(history_store *store, const metric_rule *rule,
+                      int64_t now, history_past *past)
+{
+    char err[512];
+    if (history_load_past(store, "shop", "orders", "rows", rule, now, NULL,
+                          past, err, sizeof err) != 0)
+        fail_msg("%s", err);
+}
+
+void test_store_baseline_points_and_window(void **state)
 {
     store_env *env = *state;
     history_store *store = open_store(env);
     int64_t now = TL_WED_1030;
-    tl_run *run = NULL;
-    char err[512];
-    /* Ten days of hourly values, saved as one run per hour. */
-    for (int i = 0; i < 240; i++) {
-        int64_t ts = now - (240 - i) * TL_HOUR;
-        run = tl_run_new("season", ts);
-        tl_metric(run, "orders", "rows", (double)(i % 7));
-        if (history_save_run(store, &run->run, NULL, 0, err, sizeof err) != 0)
-            fail_msg("%s", err);
-        tl_run_free(run);
-    }
+    /* 100 hourly values 0..99; every 10th flagged, every 10th + 1 a
+     * suspect warm-up value: 80 usable */
+    for (int i = 0; i < 100; i++)
+        tl_save_value(store, "orders", "rows", now - (100 - i) * TL_HOUR, i,
+                      i % 10 == 0   ? 1
+                      : i % 10 == 1 ? 2
+                                    : 0);
     metric_rule rule = anomaly_change_rule();
-    rule.anomaly.window_points = 10;
+    rule.anomaly.seasonal = RULE_SEASON_NONE;
     history_past past = HISTORY_PAST_INIT;
-    const struct {
-        rule_season season;
-        int64_t window_ms;
-        size_t expected; /* worked out from the calendar */
-    } cases[] = {
-        {RULE_SEASON_HOUR_OF_DAY, 0, 10},         /* ten earlier 10h   */
-        {RULE_SEASON_DAY_OF_WEEK, 0, 10},         /* today's 0h..9h, and
-                                                     last Wednesday's  */
-        {RULE_SEASON_HOUR_OF_WEEK, 0, 1},         /* last Wed 10h only */
-        {RULE_SEASON_HOUR_OF_DAY, 3 * TL_DAY, 3}, /* 3 days: 3 of them */
-        {RULE_SEASON_NONE, 5 * TL_HOUR, 5},       /* the last 5 hours  */
-    };
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        rule.anomaly.seasonal = cases[c].season;
-        rule.anomaly.window_ms = cases[c].window_ms;
-        assert_int_equal(history_load_past(store, "shop", "orders", "rows",
-                                           &rule, now, NULL, &past, err,
-                                           sizeof err),
-                         0);
-        assert_int_equal(past.baseline_count, cases[c].expected);
-        int64_t key = history_season_key(now, cases[c].season);
-        for (size_t i = 0; i < past.baseline_count; i++) {
-            assert_int_equal(
-                history_season_key(past.baseline[i].ts_ms, cases[c].season),
-                key);
-            if (i > 0)
-                assert_true(past.baseline[i - 1].ts_ms <
-                            past.baseline[i].ts_ms);
-        }
+    load_past(store, &rule, now, &past);
+    size_t needed = detect_points_needed(&rule.anomaly);
+    assert_true(needed < 80);
+    assert_int_equal(past.baseline_count, needed);
+    assert_true(past.baseline[past.baseline_count - 1].value == 99);
+    for (size_t i = 0; i < past.baseline_count; i++) {
+        int v = (int)past.baseline[i].value;
+        assert_true(v % 10 >= 2);
+        assert_int_equal(past.baseline[i].anomalous, 0);
+        if (i > 0)
+            assert_true(past.baseline[i - 1].ts_ms < past.baseline[i].ts_ms);
     }
+    /* window: 10 h: values 90..99, of which 92..99 are usable */
+    rule.anomaly.window_ms = 10 * TL_HOUR;
+    load_past(store, &rule, now, &past);
+    assert_int_equal(past.baseline_count, 8);
+    assert_true(past.baseline[0].value == 92);
+    history_past_free(&past);
+    history_close(store);
+}
+
+/* history accept and relearn_after: the values since the condition
+ * opened become the baseline, flagged as they were. */
+void test_store_accept_and_relearn_rebase(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    int64_t now = TL_WED_1030;
+    metric_rule rule = anomaly_change_rule();
+    rule.anomaly.seasonal = RULE_SEASON_NONE;
+    rule.change.enabled = 0;
+    history_past past = HISTORY_PAST_INIT;
+    history_verdict v;
+    for (int i = 0; i < 10; i++)
+        tl_save_value(store, "orders", "rows", now - (10 - i) * TL_HOUR,
+                      98 + 2 * (i % 3), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(
+            judge_and_save(store, &rule, now + i * TL_HOUR, 40, &past, &v),
+            NBAQ_WARNING);
+    /* relearn_after 2h, three hours after it opened: relearned on load */
+    rule.anomaly.relearn_after_ms = 2 * TL_HOUR;
+    load_past(store, &rule, now + 3 * TL_HOUR, &past);
+    assert_false(past.anomaly_open.open);
+    assert_int_equal(past.baseline_since_ms, now);
+    assert_int_equal(past.baseline_count, 3); /* the three 40s */
+    assert_true(past.baseline[0].value == 40);
+    assert_int_equal(past.accepted_ms, 0);
+    history_episodes_forget(store); /* that load was not a run */
+
+    /* accept instead, by alice, half an hour after the third 40 */
+    rule.anomaly.relearn_after_ms = 0;
+    accepted_episode closed[2];
+    size_t count = 0;
+    char err[512];
+    int64_t at = now + 2 * TL_HOUR + TL_HOUR / 2;
+    int64_t series = history_store_series_id(store, "shop", "orders", "rows", 0,
+                                             err, sizeof err);
+    assert_true(series > 0);
+    assert_int_equal(history_episodes_accept(store, series, at, "alice",
+                                             "new feed", closed, 2, &count, err,
+                                             sizeof err),
+                     0);
+    assert_int_equal(count, 1);
+    assert_string_equal(closed[0].rule, "anomaly");
+    assert_int_equal(closed[0].opened_ms, now);
+    assert_int_equal(count_where(store, "nbaq_episodes",
+                                 "close_reason = 'accepted'"
+                                 " AND closed_by = 'alice'"
+                                 " AND note = 'new feed'"),
+                     1);
+    assert_int_equal(
+        judge_and_save(store, &rule, now + 3 * TL_HOUR, 40, &past, &v),
+        NBAQ_PASS);
+    assert_int_equal(past.accepted_ms, at);
+    assert_string_equal(past.accepted_by, "alice");
+    assert_int_equal(past.baseline_count, 3);
+    /* nothing open any more: the 40 did not re-open it */
+    assert_int_equal(count_where(store, "nbaq_episodes", "closed_ms IS NULL"),
+                     0);
     history_past_free(&past);
     history_close(store);
 }
@@ -402,7 +536,7 @@ void test_store_newer_schema_is_refused(void **state)
     char expected[800];
     snprintf(expected, sizeof expected,
              "history store %s: schema version 99 is newer than this nbaq "
-             "supports (2); upgrade nbaq",
+             "supports (3); upgrade nbaq",
              env->name);
     assert_string_equal(err, expected);
 }

@@ -13,9 +13,11 @@ typedef struct store_env {
 } store_env;
 
 void test_store_creates_schema_once(void **state);
+void test_store_migrates_version_2(void **state);
 void test_store_previous_window_points_and_stats(void **state);
 void test_store_anomaly_and_change_from_history(void **state);
-void test_store_seasonal_baseline_in_sql(void **state);
+void test_store_baseline_points_and_window(void **state);
+void test_store_accept_and_relearn_rebase(void **state);
 void test_store_state_roundtrip(void **state);
 void test_store_nan_and_infinity_roundtrip(void **state);
 void test_store_prune(void **state);
@@ -28,11 +30,15 @@ void test_store_two_connections_share_it(void **state);
 #define STORE_SUITE_TESTS(setup, teardown)                                     \
     cmocka_unit_test_setup_teardown(test_store_creates_schema_once, setup,     \
                                     teardown),                                 \
+        cmocka_unit_test_setup_teardown(test_store_migrates_version_2, setup,  \
+                                        teardown),                             \
         cmocka_unit_test_setup_teardown(                                       \
             test_store_previous_window_points_and_stats, setup, teardown),     \
         cmocka_unit_test_setup_teardown(                                       \
             test_store_anomaly_and_change_from_history, setup, teardown),      \
-        cmocka_unit_test_setup_teardown(test_store_seasonal_baseline_in_sql,   \
+        cmocka_unit_test_setup_teardown(test_store_baseline_points_and_window, \
+                                        setup, teardown),                      \
+        cmocka_unit_test_setup_teardown(test_store_accept_and_relearn_rebase,  \
                                         setup, teardown),                      \
         cmocka_unit_test_setup_teardown(test_store_state_roundtrip, setup,     \
                                         teardown),                             \

@@ -87,12 +87,14 @@ static void test_show_table(void **state)
     cli_env *c = *state;
     assert_int_equal(run_cli(c, "show --check orders --metric rows"), 0);
     assert_string_equal(
-        c->out, "shop / orders / rows: 3 values from 2024-04-24T10:30:00Z to "
-                "2024-05-01T10:30:00Z\n"
-                "TIME                  VALUE  UNIT  STATUS  ANOMALOUS  REASON\n"
-                "2024-05-01T07:30:00Z  10     rows  PASS    no\n"
-                "2024-05-01T08:30:00Z  20     rows  PASS    no\n"
-                "2024-05-01T09:30:00Z  30     rows  PASS    no\n");
+        c->out,
+        "shop / orders / rows: 3 values from 2024-04-24T10:30:00Z to "
+        "2024-05-01T10:30:00Z\n"
+        "TIME                  VALUE  UNIT  STATUS  ANOMALOUS  EXPECTED  "
+        "BAND  SCORE  REASON\n"
+        "2024-05-01T07:30:00Z  10     rows  PASS    no\n"
+        "2024-05-01T08:30:00Z  20     rows  PASS    no\n"
+        "2024-05-01T09:30:00Z  30     rows  PASS    no\n");
     /* a range holding only the middle value */
     assert_int_equal(
         run_cli(c, "show --check orders --metric rows "

@@ -10,10 +10,8 @@ Expected numbers are worked out by hand in the comments.
 """
 import json
 import os
-import subprocess
 import sys
 import unittest
-import uuid
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
                                 "tests", "support"))
@@ -21,8 +19,7 @@ import nbaq_test  # noqa: E402
 
 TEST_PLUGIN_DIR = os.path.join(nbaq_test.BUILD_DIR, "test-plugins")
 
-# Eight earlier values: mean 100, squared deviations 0+4+4+1+1+0+4+4 = 18,
-# sample sd sqrt(18/7) = 1.604.
+# Eight earlier values: median 100 (the anomaly baseline), spread +-2.
 BASELINE = [100, 102, 98, 101, 99, 100, 102, 98]
 
 
@@ -40,7 +37,7 @@ checks:
     thresholds:
       rows:
         better: higher
-        anomaly: {{min_history: 7}}
+        anomaly: {{min_history: 7, seasonal: none}}
         change: {{fail_pct: 40}}{extra_rule}
 reporters:
   - plugin: json
@@ -82,17 +79,19 @@ class HistoryScenarios:
         self.assertEqual(len(rows["history"]), 8)
         self.assertEqual([p[1] for p in rows["history"]], BASELINE)
 
-        # 40: z = (40 - 100) / 1.604 = -37.4; change (40 - 98) / 98 = -59.2%
+        # 40 against the median 100 of the eight (docs/detection.md):
+        # -60%, far outside any band; change (40 - 98) / 98 = -59.2%
         proc, report, check, metrics = self.run_value(40)
         self.assertEqual(proc.returncode, 2, proc.stderr)
         rows = metrics["rows"]
         self.assertEqual(rows["status"], "FAIL")
         self.assertTrue(rows["anomalous"])
-        self.assertEqual(
-            rows["reason"],
-            "anomaly: 40 vs mean 100.0 (sd 1.6, z -37.4, n 8); "
-            "change: -59.2% vs previous 98 (fail_pct 40)")
-        self.assertIn("anomaly: 40 vs mean 100.0", check["message"])
+        anomaly, change = rows["reason"].split("; ")
+        self.assertTrue(anomaly.startswith("anomaly: 40 vs baseline 100.0 ("),
+                        anomaly)
+        self.assertTrue(anomaly.endswith(", 8 runs), -60.0%"), anomaly)
+        self.assertEqual(change, "change: -59.2% vs previous 98 (fail_pct 40)")
+        self.assertIn("anomaly: 40 vs baseline 100.0", check["message"])
         self.assertEqual(rows["previous"], 98)
         self.assertAlmostEqual(rows["change_pct"], -58 / 98 * 100, places=6)
         # all nine values are within the 24 h window: 800 + 40 = 840
@@ -107,14 +106,14 @@ class HistoryScenarios:
         self.assertEqual(rows["history"][-1][1], 40)
         self.assertTrue(report["history_saved"])
 
-        # 100 again: the anomalous 40 stays out of the baseline, but it is
-        # the previous value: +150%
+        # 100 again: the anomalous 40 stays out of the baseline, and the
+        # change that opened at 40 is measured from 98, the value before
+        # it: +2%, so it closes and nothing fires
         proc, report, check, metrics = self.run_value(100)
-        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
         rows = metrics["rows"]
         self.assertFalse(rows["anomalous"])
-        self.assertEqual(rows["reason"],
-                         "change: +150.0% vs previous 40 (fail_pct 40)")
+        self.assertEqual((rows["status"], rows["reason"]), ("PASS", ""))
         self.assertEqual(metrics["runs"]["value"], 10)
 
         # the history command sees the ten runs
@@ -135,9 +134,10 @@ class HistoryScenarios:
         lines = table.stdout.splitlines()
         self.assertTrue(lines[0].startswith("shop / orders / rows: 10 values"))
         self.assertEqual(lines[1].split(), ["TIME", "VALUE", "UNIT", "STATUS",
-                                            "ANOMALOUS", "REASON"])
-        self.assertEqual(lines[10].split()[1:6],
-                         ["40", "rows", "FAIL", "yes", "anomaly:"])
+                                            "ANOMALOUS", "EXPECTED", "BAND",
+                                            "SCORE", "REASON"])
+        self.assertEqual(lines[10].split()[1:5], ["40", "rows", "FAIL", "yes"])
+        self.assertIn("anomaly: 40 ", lines[10])
 
         trends = self.host("history", "trends", "--json")
         self.assertEqual(trends.returncode, 0, trends.stderr)
@@ -198,17 +198,7 @@ class PostgresHistory(HistoryScenarios, unittest.TestCase):
 
     def setUp(self):
         super().setUp()
-        env = nbaq_test.service_env("postgres")
-        admin = env["NBAQ_TEST_PG_URL"]
-        name = "nbaq_hist_py_" + uuid.uuid4().hex[:12]
-        psql = os.path.join(env["NBAQ_TEST_PG_BINDIR"], "psql")
-        subprocess.run([psql, "-q", admin, "-c", f"CREATE DATABASE {name}"],
-                       check=True, capture_output=True)
-        self.addCleanup(subprocess.run,
-                        [psql, "-q", admin, "-c",
-                         f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-                        capture_output=True)
-        self.url = admin.rsplit("/", 1)[0] + "/" + name
+        self.url = nbaq_test.pg_database(self, "nbaq_hist_py_")
 
     def test_unreachable_server_hides_password(self):
         url = "postgresql://nbaq:Hunter2Secret@127.0.0.1:1/nbaq"

@@ -102,10 +102,13 @@ class Browser:
             if event.get("method") == method:
                 return event
 
-    def evaluate(self, expression):
+    def evaluate(self, expression, await_promise=False):
+        """The value of expression; with await_promise, of the promise it
+        returns, once settled."""
         result = self.call("Runtime.evaluate",
                            {"expression": expression,
-                            "returnByValue": True})
+                            "returnByValue": True,
+                            "awaitPromise": await_promise})
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")

@@ -117,6 +117,22 @@ def load_fixture(path=BASIC):
         return json.loads(f.read().decode("utf-8", errors="surrogateescape"))
 
 
+def own_fail_of_orders_rows(run, plugin_words):
+    """Makes orders_rows of reporters/json/tests/run_full.json a check
+    whose plugin itself says FAIL beside its failing metrics: the host
+    appends the failing metrics' reasons to the plugin's message
+    (core/evaluate.c joins them with "; ") and the lifecycle opens an
+    alert on the check's own condition (metric "")."""
+    rows = run["checks"][1]
+    rows["message"] = (plugin_words + "; 120 < fail_below 1000; "
+                       "anomaly: z=4.2")
+    run["alerts"].append({
+        "fingerprint": "shop/orders_rows", "check": "orders_rows",
+        "metric": "", "summary": "FAIL: " + plugin_words,
+        "severity": "CRITICAL", "state": "firing",
+        "started_ms": 1699999000000, "failing_runs": 2})
+
+
 def write_fixture(directory, name, run, raw_replacements=None):
     """Writes run as JSON; raw_replacements maps placeholder text to raw
     bytes (for invalid UTF-8, which JSON itself cannot hold)."""

@@ -150,25 +150,37 @@ nbaq_metric *run_builder_add_metric(run_builder *rb, const char *name,
     m->reason = "";
     m->change_pct = NAN;
     m->previous_window_mean = NAN;
+    /* As the host leaves a metric no history rule judged (SDK 1.2). */
+    m->evidence.expected = m->evidence.scale = m->evidence.score = NAN;
+    m->evidence.lower = m->evidence.upper = NAN;
+    m->evidence.season = "none";
     c->metrics = (const nbaq_metric *const *)metrics;
     return m->name && m->unit ? m : NULL;
+}
+
+/* A copy of size bytes in the arena; NULL when memory runs out. */
+static void *arena_copy(run_builder *rb, const void *src, size_t size)
+{
+    void *copy = arena_alloc(rb, size);
+    if (copy)
+        memcpy(copy, src, size);
+    return copy;
 }
 
 int run_builder_set_history(run_builder *rb, nbaq_metric *metric,
                             const nbaq_point *points, size_t n)
 {
-    if (n == 0) {
-        metric->history = NULL;
-        metric->history_count = 0;
-        return 0;
-    }
-    nbaq_point *copy = arena_alloc(rb, n * sizeof(*copy));
-    if (!copy)
-        return -1;
-    memcpy(copy, points, n * sizeof(*copy));
-    metric->history = copy;
-    metric->history_count = n;
-    return 0;
+    metric->history = n ? arena_copy(rb, points, n * sizeof(*points)) : NULL;
+    metric->history_count = metric->history ? n : 0;
+    return n && !metric->history ? -1 : 0;
+}
+
+int run_builder_set_band(run_builder *rb, nbaq_metric *metric,
+                         const nbaq_point_band *band)
+{
+    size_t n = metric->history_count;
+    metric->history_band = n ? arena_copy(rb, band, n * sizeof(*band)) : NULL;
+    return n && !metric->history_band ? -1 : 0;
 }
 
 nbaq_alert *run_builder_add_alert(run_builder *rb, const char *check,

@@ -36,6 +36,9 @@ nbaq_metric *run_builder_add_metric(run_builder *rb, const char *name,
 /* Copies n points into the metric. 0 or -1. */
 int run_builder_set_history(run_builder *rb, nbaq_metric *metric,
                             const nbaq_point *points, size_t n);
+/* Copies history_count bands (set the history first). 0 or -1. */
+int run_builder_set_band(run_builder *rb, nbaq_metric *metric,
+                         const nbaq_point_band *band);
 nbaq_alert *run_builder_add_alert(run_builder *rb, const char *check,
                                   const char *metric, const char *summary);
 

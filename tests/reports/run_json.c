@@ -138,6 +138,62 @@ static int load_history(json_ctx *jc, run_builder *rb, const cJSON *obj,
     return rc;
 }
 
+/* "band": [[lower, upper, flagged], ...], one per history point (null
+ * bounds: not judged at that point). */
+static int load_band(json_ctx *jc, run_builder *rb, const cJSON *obj,
+                     nbaq_metric *m, const char *where)
+{
+    const cJSON *band = cJSON_GetObjectItemCaseSensitive(obj, "band");
+    if (!band)
+        return 0;
+    if ((size_t)cJSON_GetArraySize(band) != m->history_count) {
+        json_fail(jc, where,
+                  "band has one [lower, upper, flagged] per "
+                  "history point");
+        return 0;
+    }
+    nbaq_point_band *bands = calloc(m->history_count, sizeof(*bands));
+    if (!bands)
+        return -1;
+    size_t i = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, band)
+    {
+        const cJSON *lo = cJSON_GetArrayItem(p, 0),
+                    *hi = cJSON_GetArrayItem(p, 1);
+        bands[i].lower = cJSON_IsNumber(lo) ? lo->valuedouble : NAN;
+        bands[i].upper = cJSON_IsNumber(hi) ? hi->valuedouble : NAN;
+        bands[i].anomalous = cJSON_IsTrue(cJSON_GetArrayItem(p, 2));
+        i++;
+    }
+    int rc = run_builder_set_band(rb, m, bands);
+    free(bands);
+    return rc;
+}
+
+/* "evidence": {"state", "expected", "lower", "upper", "score", ...}. */
+static void load_evidence(json_ctx *jc, const cJSON *obj, nbaq_metric *m,
+                          const char *where)
+{
+    static const char *const states[] = {"NONE", "LEARNING", "JUDGED", "OPEN"};
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(obj, "evidence");
+    if (!e)
+        return;
+    const char *state = get_string(jc, e, "state", where);
+    for (int i = 0; i < 4; i++)
+        if (strcasecmp(state, states[i]) == 0)
+            m->evidence.state = (nbaq_judgement)i;
+    m->evidence.points_used =
+        (uint32_t)get_number(jc, e, "points_used", 0, where);
+    m->evidence.points_needed =
+        (uint32_t)get_number(jc, e, "points_needed", 0, where);
+    m->evidence.expected = get_number(jc, e, "expected", NAN, where);
+    m->evidence.scale = get_number(jc, e, "scale", NAN, where);
+    m->evidence.score = get_number(jc, e, "score", NAN, where);
+    m->evidence.lower = get_number(jc, e, "lower", NAN, where);
+    m->evidence.upper = get_number(jc, e, "upper", NAN, where);
+}
+
 static int load_metric(json_ctx *jc, run_builder *rb, const cJSON *obj,
                        const char *where)
 {
@@ -162,9 +218,10 @@ static int load_metric(json_ctx *jc, run_builder *rb, const cJSON *obj,
     m->previous_window_mean =
         get_number(jc, obj, "previous_window_mean", NAN, where);
     load_stats(jc, obj, &m->stats, where);
-    if (!m->reason)
+    load_evidence(jc, obj, m, where);
+    if (!m->reason || load_history(jc, rb, obj, m, where) != 0)
         return -1;
-    return load_history(jc, rb, obj, m, where);
+    return load_band(jc, rb, obj, m, where);
 }
 
 static int load_check(json_ctx *jc, run_builder *rb, const cJSON *obj,

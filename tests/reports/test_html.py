@@ -49,6 +49,26 @@ def load_page(path, viewport=PHONE, screenshot=None):
             scrollWidth: document.documentElement.scrollWidth,
             innerWidth: window.innerWidth,
             viewport: document.querySelector('meta[name=viewport]').content,
+            // Tables cut off inside their own scroll box.
+            clipped: [...document.querySelectorAll('.scroll')]
+                .filter(d => d.scrollWidth > d.clientWidth + 1)
+                .map(d => d.closest('section').id),
+            // Past the right edge of the window, hidden or not (but for
+            // a header kept for screen readers only, clipped to nothing).
+            outside: [...document.querySelectorAll('th, td, p, li, figure')]
+                .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+                .filter(e => !e.closest('thead') || getComputedStyle(
+                    e.closest('thead')).clipPath === 'none')
+                .map(e => e.tagName + ' ' + e.textContent.slice(0, 30)),
+            emoji: /[\\u{1F000}-\\u{1FAFF}\\u{2600}-\\u{27BF}\\u{FE0F}]/u
+                .test(document.body.innerText),
+            statusIcons: [...document.querySelectorAll('.st svg.ic')].map(
+                i => [i.getBoundingClientRect().width,
+                      getComputedStyle(i).display]),
+            bands: document.querySelectorAll('figure svg polygon.band').length,
+            flags: [...document.querySelectorAll('figure')].map(f =>
+                [f.querySelector('figcaption').textContent,
+                 f.querySelectorAll('circle.flag').length]),
         })""")
         if screenshot:
             shot = browser.call("Page.captureScreenshot",
@@ -122,18 +142,40 @@ class HtmlTest(unittest.TestCase):
         # widens to fit wide content, so innerWidth alone would not tell.
         self.assertLessEqual(facts["scrollWidth"], PHONE["width"],
                              "the page scrolls sideways on a phone")
-        self.assertIn("Overall health: \U0001f6d1 ERROR", facts["text"])
+        self.assertRegex(facts["text"], r"Overall health:\s+ERROR")
+        self.assertEqual(facts["clipped"], [])
+        self.assertEqual(facts["outside"], [])
+        self.assertFalse(facts["emoji"])
         with open(shot, "rb") as f:
             self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
     def test_desktop_screenshot(self):
-        _, path = self.write_report("report.html")
+        # Long names, as real checks have them, must wrap, not widen the
+        # trend table past the page.
+        run = s.load_fixture()
+        run["checks"][0]["name"] = "warehouse_orders_landing_zone_hourly"
+        run["checks"][0]["metrics"][0]["name"] = (
+            "newest_object_age_seconds_under_the_partition_prefix")
+        with tempfile.TemporaryDirectory() as tmp:
+            fixture = s.write_fixture(tmp, "long.json", run)
+            _, path = self.write_report("report.html", fixture)
         shot = os.path.join(s.ARGS.artifacts, "report-desktop.png")
         facts, problems = load_page(
-            path, {"width": 1280, "height": 900, "deviceScaleFactor": 1,
+            path, {"width": 1400, "height": 900, "deviceScaleFactor": 1,
                    "mobile": False}, shot)
         self.assertEqual(problems, [])
-        self.assertLessEqual(facts["scrollWidth"], 1280)
+        self.assertLessEqual(facts["scrollWidth"], 1400)
+        # Every table whole: the trend table's last column ("Before")
+        # is not behind a scrollbar.
+        self.assertEqual(facts["clipped"], [])
+        self.assertEqual(facts["outside"], [])
+        self.assertIn("Before", facts["text"])
+        # Status icons are inline SVG shapes, a word beside each; no emoji.
+        self.assertFalse(facts["emoji"])
+        self.assertGreater(len(facts["statusIcons"]), 10)
+        for width, display in facts["statusIcons"]:
+            self.assertGreater(width, 8)
+            self.assertEqual(display, "inline-block")
 
     def test_hostile_text_stays_text(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -147,6 +189,31 @@ class HtmlTest(unittest.TestCase):
         self.assertEqual(facts["sections"], SECTIONS)
         self.assertIn(s.HOSTILE_CHECK, facts["checkNames"])
         self.assertIn("</svg><img src=x onerror=1>", facts["text"])
+
+    def test_chart_shows_band_and_flagged_points(self):
+        # detect-integration's evidence: a band per history point and the
+        # points the anomaly rule flagged (here the 2nd and the last).
+        run = s.load_fixture()
+        m = run["checks"][0]["metrics"][1]  # orders_landing object_count
+        n = len(m["history"])
+        m["band"] = [[20, 28, i in (1, n - 1)] for i in range(n)]
+        m["band"][0] = [None, None, False]  # not judged yet
+        m["evidence"] = {"state": "JUDGED", "expected": 24, "lower": 20,
+                         "upper": 28, "score": -5.5}
+        with tempfile.TemporaryDirectory() as tmp:
+            fixture = s.write_fixture(tmp, "band.json", run)
+            _, path = self.write_report("band.html", fixture)
+        facts, problems = load_page(
+            path, {"width": 1400, "height": 900, "deviceScaleFactor": 1,
+                   "mobile": False},
+            os.path.join(s.ARGS.artifacts, "report-band.png"))
+        self.assertEqual(problems, [])
+        self.assertEqual(facts["bands"], 1)
+        flags = dict((caption.split(" ")[0] + caption.split(" ")[2], count)
+                     for caption, count in facts["flags"])
+        self.assertEqual(flags["orders_landingobject_count"], 2)
+        # Without a band, only this run's anomalous flag is drawn.
+        self.assertEqual(flags["orders_landingnewest_age_seconds"], 0)
 
     def test_charts_are_bounded(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -140,7 +140,7 @@ class IntegrationTest(unittest.TestCase):
 
     def test_markdown_uses_history(self):
         text = self.out("it_reports-latest.md").decode()
-        self.assertIn("| \u274c FAIL | `nulls_high` \u203a `email.null_rate` "
+        self.assertIn("| \u25a0 FAIL | `nulls_high` \u203a `email.null_rate` "
                       "| 0.25 | 0.03 | +733.3% |", text)
         self.assertIn("(0.01 to 0.25 over 3 runs)", text)
         self.assertIn("**Check could not measure:** `broken`", text)

@@ -61,7 +61,7 @@ class MarkdownTest(unittest.TestCase):
         run = s.load_fixture()
         text = self.report().decode()
         lines = section(text, "Executive summary")
-        self.assertIn("**Overall health: \U0001f6d1 ERROR.**", lines[1])
+        self.assertIn("**Overall health: \u2666 ERROR.**", lines[1])
         counts = {}
         for row in table_rows(lines):
             cells = [c.strip() for c in row.strip("|").split("|")]

@@ -52,3 +52,20 @@ def temp_dir(test_case):
     d = tempfile.TemporaryDirectory(prefix="nbaq-test-")
     test_case.addCleanup(d.cleanup)
     return d.name
+
+
+def pg_database(test_case, prefix):
+    """A fresh database on the `postgres` fixture's server, dropped when
+    the test case ends; returns its URL."""
+    import uuid
+    env = service_env("postgres")
+    admin = env["NBAQ_TEST_PG_URL"]
+    name = prefix + uuid.uuid4().hex[:12]
+    psql = os.path.join(env["NBAQ_TEST_PG_BINDIR"], "psql")
+    subprocess.run([psql, "-q", admin, "-c", f"CREATE DATABASE {name}"],
+                   check=True, capture_output=True)
+    test_case.addCleanup(subprocess.run,
+                         [psql, "-q", admin, "-c",
+                          f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                         capture_output=True)
+    return admin.rsplit("/", 1)[0] + "/" + name

@@ -279,6 +279,7 @@ static void test_thresholds(void **state)
                           "      rows:\n"
                           "        anomaly: {z: 2.5, window: 7d, "
                           "min_history: 3, direction: below, floor: 100,"
+                          " relative_floor: 0.2,"
                           " seasonal: hour_of_week, status: fail}\n"
                           "        change: {warn_pct: 20, fail_abs: 100, "
                           "direction: above}\n"
@@ -295,10 +296,12 @@ static void test_thresholds(void **state)
     assert_true(r->fail_above.set && r->fail_above.value == 2e6);
     assert_int_equal(r->better, RULE_BETTER_HIGHER);
     assert_int_equal(r->anomaly.enabled, 1);
-    assert_true(r->anomaly.z == 3);
-    assert_int_equal(r->anomaly.window_points, 30);
+    assert_true(r->anomaly.z == 4);
+    assert_int_equal(r->anomaly.window_points, 60);
     assert_int_equal(r->anomaly.window_ms, 0);
     assert_int_equal(r->anomaly.min_history, 7);
+    assert_true(r->anomaly.rel_floor == 0.05);
+    assert_int_equal(r->anomaly.seasonal, RULE_SEASON_AUTO);
     assert_int_equal(r->anomaly.direction, RULE_DIRECTION_BOTH);
     assert_int_equal(r->anomaly.floor.set, 0);
     assert_int_equal(r->anomaly.status, NBAQ_WARNING);
@@ -309,6 +312,7 @@ static void test_thresholds(void **state)
     assert_int_equal(r->anomaly.min_history, 3);
     assert_int_equal(r->anomaly.direction, RULE_DIRECTION_BELOW);
     assert_true(r->anomaly.floor.set && r->anomaly.floor.value == 100);
+    assert_true(r->anomaly.rel_floor == 0.2);
     assert_int_equal(r->anomaly.seasonal, RULE_SEASON_HOUR_OF_WEEK);
     assert_int_equal(r->anomaly.status, NBAQ_FAIL);
     assert_int_equal(r->change.enabled, 1);
@@ -340,6 +344,12 @@ static void test_threshold_errors(void **state)
     snprintf(yaml, sizeof yaml, "%s      m: {anomaly: {window: often}}\n",
              head);
     expect_error(yaml, "5:29", "a number of points (30) or a duration");
+    snprintf(yaml, sizeof yaml,
+             "%s      m: {anomaly: {relative_floor: -0.1}}\n", head);
+    expect_error(yaml, "5:37", "'anomaly.relative_floor' must be between 0");
+    snprintf(yaml, sizeof yaml, "%s      m: {anomaly: {seasonal: yearly}}\n",
+             head);
+    expect_error(yaml, "5:31", "hour_of_week, auto");
     snprintf(yaml, sizeof yaml, "%s      m: {change: {direction: both}}\n",
              head);
     expect_error(yaml, "5:19", "sets none of warn_pct");

@@ -24,13 +24,25 @@ PLUGIN = os.path.join(nbaq_test.PLUGIN_DIR, "json.so")
 SCHEMA_PATH = os.path.join(nbaq_test.SOURCE_DIR, "docs", "report.schema.json")
 
 
+# The driver's metrics carry no evidence (state none): every number null.
+NO_EVIDENCE = {"state": "none", "points_used": 0, "points_needed": 0,
+               "expected": None, "scale": None, "score": None,
+               "lower": None, "upper": None, "season": "none",
+               "season_detected": False, "open_since": None,
+               "accepted_at": None}
+
+
 def no_history():
     return {"previous": None, "change_pct": None, "trend": "unknown",
             "window_ms": 0, "previous_window_mean": None,
             "stats": {"count": 0, "min": None, "max": None, "mean": None,
                       "median": None, "stddev": None},
-            "history": []}
+            "evidence": NO_EVIDENCE, "history": []}
 
+
+LOOK_ERROR = ("the check's connection settings and credentials in the "
+              "config; run it alone with nbaq-host -c CONFIG --only %s -v to "
+              "read the plugin's log")
 
 # The fixture's run as the report must show it. Times: 1700000000 s is
 # 2023-11-14T22:13:20Z; 86400000 ms is one day.
@@ -63,8 +75,12 @@ EXPECTED = {
               "window_ms": 604800000, "previous_window_mean": 3950.5,
               "stats": {"count": 4, "min": 120, "max": 4100, "mean": 3030,
                         "median": 3950, "stddev": 1941.72},
-              "history": [[1699740800123, 4100], [1699827200123, 3900],
-                          [1699913600123, 4000], [1700000000123, 120]]},
+              "evidence": NO_EVIDENCE,
+              # no band from this host: the third element is null
+              "history": [[1699740800123, 4100, None],
+                          [1699827200123, 3900, None],
+                          [1699913600123, 4000, None],
+                          [1700000000123, 120, None]]},
              {"name": "null_ratio", "value": 0.25, "unit": "%",
               "status": "WARNING", "reason": "anomaly: z=4.2",
               "anomalous": True, "previous": 0, "change_pct": None,
@@ -72,7 +88,8 @@ EXPECTED = {
               "previous_window_mean": None,
               "stats": {"count": 1, "min": 0.25, "max": 0.25, "mean": 0.25,
                         "median": 0.25, "stddev": 0},
-              "history": [[1700000000123, 0.25]]}]},
+              "evidence": NO_EVIDENCE,
+              "history": [[1700000000123, 0.25, None]]}]},
         {"name": "inventory", "plugin": "exec", "status": "ERROR",
          "message": "command timed out after 30s: /opt/count.sh",
          "severity": "MEDIUM", "started_at": "2023-11-14T22:13:20.400Z",
@@ -109,6 +126,44 @@ EXPECTED = {
          "state": "silenced", "started_at": "2023-11-14T21:56:40.000Z",
          "ended_at": None, "silenced_until": "2023-11-15T22:13:20.000Z",
          "notify": False, "failing_runs": 3},
+    ],
+    # Worked out from the fixture by the rules of docs/reports.md: checks
+    # worst first (ERROR, UNKNOWN, FAIL, WARNING), each check's own
+    # condition before its metrics, metrics worst first.
+    "recommendations": [
+        {"rule": "check_error", "title": "Check could not measure",
+         "status": "ERROR", "check": "inventory", "metric": None,
+         "what": "The check ended ERROR: command timed out after 30s: "
+                 "/opt/count.sh",
+         "since": None,  # its alert is resolved
+         "look": LOOK_ERROR % "inventory"},
+        {"rule": "check_error", "title": "Check could not measure",
+         "status": "UNKNOWN", "check": "api_probe", "metric": None,
+         "what": "The check ended UNKNOWN: probe said \u001b[2J hi\nthere",
+         "since": None, "look": LOOK_ERROR % "api_probe"},
+        {"rule": "limit", "title": "Limit exceeded", "status": "FAIL",
+         "check": "orders_rows", "metric": "rows",
+         "what": "rows = 120, trend worsening: previous run 4000 (-97.0%), "
+                 "mean of the window before 3950.5. Rule: 120 < fail_below "
+                 "1000.",
+         "since": "alert open since 2023-11-14 22:13:20 UTC (1 failing run)",
+         "look": "the data source; or the check's thresholds in the config, "
+                 "if the limit no longer fits"},
+        {"rule": "anomaly", "title": "Anomalous value", "status": "WARNING",
+         "check": "orders_rows", "metric": "null_ratio",
+         "what": "null_ratio = 0.25 % is unlike its own history over the "
+                 "window's 1 runs: mean 0.25, min 0.25, max 0.25, std dev 0; "
+                 "previous run 0 (n/a). Rule: anomaly: z=4.2.",
+         "since": None,
+         "look": "this run's load at the source: a partial or duplicated "
+                 "load, or a skipped partition, are the usual causes"},
+        # load is WARNING while both its metrics PASS: the plugin said so.
+        {"rule": "check_failed", "title": "Check failed", "status": "WARNING",
+         "check": "load", "metric": None,
+         "what": "The check itself reported WARNING: LOAD WARNING - load "
+                 "average: 5.10, 4.00, 3.00",
+         "since": None,
+         "look": "the plugin's message and the check's configuration"},
     ],
 }
 
@@ -158,6 +213,10 @@ class JsonReporterTest(unittest.TestCase):
                 lambda d: d["checks"][0].update(severity="medium"),
                 lambda d: d["checks"][1]["metrics"][0].update(trend="flat"),
                 lambda d: d["checks"][1]["metrics"][0]["history"].append([1]),
+                lambda d: d["checks"][1]["metrics"][0]["evidence"].update(
+                    state="judging"),
+                lambda d: d["checks"][1]["metrics"][0]["history"][0].append(
+                    {"lower": 1}),
                 lambda d: d["alerts"][0].update(extra=1)):
             doc = json.loads(json.dumps(EXPECTED))
             breakage(doc)
@@ -200,6 +259,37 @@ class JsonReporterTest(unittest.TestCase):
         doc = json.loads(out)
         self.assertEqual(doc["checks"][1]["message"],
                          "rows \ufffd\ufffd = 120 \u00e9")
+
+    def test_a_checks_own_fail_beside_failing_metrics(self):
+        # A schema check whose plugin says FAIL while a metric fails too.
+        def schema_fail(run):
+            report_test_support.own_fail_of_orders_rows(
+                run, "column email dropped from public.orders")
+        doc = json.loads(self.report(self.fixture_variant(schema_fail)))
+        validator().validate(doc)
+        of_orders = [r for r in doc["recommendations"]
+                     if r["check"] == "orders_rows"]
+        self.assertEqual([(r["rule"], r["metric"], r["status"])
+                          for r in of_orders],
+                         [("check_failed", None, "FAIL"),
+                          ("limit", "rows", "FAIL"),
+                          ("anomaly", "null_ratio", "WARNING")])
+        self.assertEqual(of_orders[0]["what"],
+                         "The check itself reported FAIL: column email "
+                         "dropped from public.orders")
+        self.assertEqual(of_orders[0]["since"],
+                         "alert open since 2023-11-14 21:56:40 UTC "
+                         "(2 failing runs)")
+
+    def test_a_fail_worse_than_its_metrics_is_the_checks_own(self):
+        def warn_only(run):
+            rows = run["checks"][1]
+            rows["metrics"] = rows["metrics"][1:]  # null_ratio: WARNING
+        doc = json.loads(self.report(self.fixture_variant(warn_only)))
+        of_orders = [(r["rule"], r["metric"]) for r in doc["recommendations"]
+                     if r["check"] == "orders_rows"]
+        self.assertEqual(of_orders, [("check_failed", None),
+                                     ("anomaly", "null_ratio")])
 
     def test_write_failure_is_the_reporters_error(self):
         r = drive(FIXTURE, fail_write="/reports: No space left on device")

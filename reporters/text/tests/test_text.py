@@ -2,6 +2,7 @@
 """The text reporter on a fixed run (reporters/json/tests/run_full.json),
 through the report driver of tests/reports: the exact text, worked out by
 hand from the fixture."""
+import json
 import os
 import pty
 import subprocess
@@ -53,6 +54,24 @@ Alerts:
   silenced  LOW       load/load1: load high \
 (since 2023-11-14T21:56:40.000Z, silenced until 2023-11-15T22:13:20.000Z, \
 3 failing runs)
+
+Recommendations:
+  1. [ERROR] Check could not measure: inventory
+     what:  The check ended ERROR: command timed out after 30s: /opt/count.sh
+     look:  the check's connection settings and credentials in the config; run it alone with nbaq-host -c CONFIG --only inventory -v to read the plugin's log
+  2. [UNKNOWN] Check could not measure: api_probe
+     what:  The check ended UNKNOWN: probe said ?[2J hi?there
+     look:  the check's connection settings and credentials in the config; run it alone with nbaq-host -c CONFIG --only api_probe -v to read the plugin's log
+  3. [FAIL] Limit exceeded: orders_rows/rows
+     what:  rows = 120, trend worsening: previous run 4000 (-97.0%), mean of the window before 3950.5. Rule: 120 < fail_below 1000.
+     since: alert open since 2023-11-14 22:13:20 UTC (1 failing run)
+     look:  the data source; or the check's thresholds in the config, if the limit no longer fits
+  4. [WARN] Anomalous value: orders_rows/null_ratio
+     what:  null_ratio = 0.25 % is unlike its own history over the window's 1 runs: mean 0.25, min 0.25, max 0.25, std dev 0; previous run 0 (n/a). Rule: anomaly: z=4.2.
+     look:  this run's load at the source: a partial or duplicated load, or a skipped partition, are the usual causes
+  5. [WARN] Check failed: load
+     what:  The check itself reported WARNING: LOAD WARNING - load average: 5.10, 4.00, 3.00
+     look:  the plugin's message and the check's configuration
 
 5 checks: 1 PASS, 1 WARNING, 1 FAIL, 1 ERROR, 1 UNKNOWN; status [ERROR]; \
 history saved
@@ -125,6 +144,35 @@ class TextReporterTest(unittest.TestCase):
             "\n"
             "1 check: 1 PASS, 0 WARNING, 0 FAIL, 0 ERROR, 0 UNKNOWN; "
             "status [PASS]; history saved\n")
+
+    def test_recommendations_match_the_json_report(self):
+        # Parity: the same list, in the same order, as the json reporter's
+        # (both come from lib/reportview), here with a check's own FAIL
+        # beside its failing metrics.
+        def schema_fail(run):
+            report_test_support.own_fail_of_orders_rows(
+                run, "column email dropped")
+        path = self.fixture_variant(schema_fail)
+        text = self.report(path, "color=never")
+        section = text.split("\nRecommendations:\n", 1)[1].split("\n\n")[0]
+        heads = [line for line in section.splitlines()
+                 if not line.startswith("     ")]
+        r = report_test_support.drive(
+            DRIVER, os.path.join(nbaq_test.PLUGIN_DIR, "json.so"), path, ())
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        recs = json.loads(r.stdout)["recommendations"]
+        tags = {"PASS": "PASS", "WARNING": "WARN", "FAIL": "FAIL",
+                "ERROR": "ERROR", "UNKNOWN": "UNKNOWN"}
+        self.assertEqual(heads, [
+            "%3d. [%s] %s: %s%s" % (i + 1, tags[x["status"]], x["title"],
+                                   x["check"],
+                                   "/" + x["metric"] if x["metric"] else "")
+            for i, x in enumerate(recs)])
+        self.assertIn("  3. [FAIL] Check failed: orders_rows\n"
+                      "     what:  The check itself reported FAIL: column "
+                      "email dropped\n"
+                      "     since: alert open since 2023-11-14 21:56:40 UTC "
+                      "(2 failing runs)\n", section)
 
     def test_bad_color_is_refused(self):
         r = drive(FIXTURE, "color=sometimes")

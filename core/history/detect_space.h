@@ -1,0 +1,42 @@
+/*
+ * detect_space.h - the scale on which the anomaly rule models a metric:
+ * small counts on a square root (Anscombe), other positive values on logs
+ * (cycles and growth multiply, noise is proportional), the rest as they
+ * are. Each makes the noise about equally wide at every level.
+ */
+#ifndef NBAQ_HISTORY_DETECT_SPACE_H
+#define NBAQ_HISTORY_DETECT_SPACE_H
+
+#include <stddef.h>
+
+/* Values that are whole multiples of a quantum q with a median of at most
+ * this many quanta are small counts (Poisson-like noise). */
+#define DETECT_SMALL_COUNT 100.0
+
+/* The spread of Poisson counts on that square root: counts never vary less,
+ * and a robust spread of few distinct values underestimates it. */
+#define DETECT_SQRT_POISSON_SD 1.0
+
+typedef enum detect_space_kind {
+    DETECT_SPACE_LINEAR = 0,
+    DETECT_SPACE_SQRT, /* 2 sqrt(x / q + 3/8)                      */
+    DETECT_SPACE_LOG
+} detect_space_kind;
+
+/* Counts whose variance is at least this fraction of their mean vary like
+ * Poisson counts (or more): their spread is floored at the Poisson one. */
+#define DETECT_POISSON_DISPERSION 0.5
+
+typedef struct detect_space {
+    detect_space_kind kind;
+    double quantum; /* SQRT: the counting unit (1, or 1e-5 for a rate) */
+    int poisson;    /* SQRT: the counts vary at least like Poisson counts */
+} detect_space;
+
+/* Chooses the space from v[0..n); scratch holds n doubles. */
+detect_space detect_space_choose(const double *v, size_t n, double *scratch);
+/* x into the space and back; monotonic, inverse of each other. */
+double detect_space_to(const detect_space *s, double x);
+double detect_space_from(const detect_space *s, double y);
+
+#endif
