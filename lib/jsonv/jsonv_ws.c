@@ -57,82 +57,84 @@ static inline const uint8_t *block_end(const uint8_t *p, uint64_t ws,
     return stop ? p + run : NULL;
 }
 
+/* The loop of every vector kernel: classify(p, &newline) gives the mask
+ * of the blanks (space, tab, CR) of the `width` bytes at p and sets
+ * `newline` to the mask of their '\n'; the tail goes to `narrower`.    */
+#define SKIP_BLOCKS(width, classify, narrower)                                 \
+    do {                                                                       \
+        const uint64_t keep_newlines = lines ? 0 : ~0ull;                      \
+        while (end - p >= (width)) {                                           \
+            uint64_t newline, blank = classify(p, &newline);                   \
+            newline &= keep_newlines;                                          \
+            const uint8_t *stop =                                              \
+                block_end(p, blank | newline, newline, (width), nl);           \
+            if (stop)                                                          \
+                return stop;                                                   \
+            p += (width);                                                      \
+        }                                                                      \
+        return narrower(p, end, lines, nl);                                    \
+    } while (0)
+
 #if defined(JSONV_WS_SSE2)
+static inline uint64_t classify_sse2(const uint8_t *p, uint64_t *newline)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i blank =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\t'))),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+    *newline =
+        (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+    return (unsigned)_mm_movemask_epi8(blank);
+}
+
 static const uint8_t *skip_sse2(const uint8_t *p, const uint8_t *end, int lines,
                                 jsonv_ws_newlines *nl)
 {
-    const __m128i space = _mm_set1_epi8(' ');
-    const __m128i tab = _mm_set1_epi8('\t');
-    const __m128i cr = _mm_set1_epi8('\r');
-    const __m128i lf = _mm_set1_epi8('\n');
-    const unsigned keep_newlines = lines ? 0u : 0xFFFFu;
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i blank = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(x, space), _mm_cmpeq_epi8(x, tab)),
-            _mm_cmpeq_epi8(x, cr));
-        unsigned newline =
-            (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, lf)) & keep_newlines;
-        unsigned ws = (unsigned)_mm_movemask_epi8(blank) | newline;
-        const uint8_t *stop = block_end(p, ws, newline, 16, nl);
-        if (stop)
-            return stop;
-        p += 16;
-    }
-    return skip_scalar(p, end, lines, nl);
+    SKIP_BLOCKS(16, classify_sse2, skip_scalar);
 }
 #endif
 
 #if defined(JSONV_WS_WIDE)
-__attribute__((target("avx2,bmi,popcnt,lzcnt"))) static const uint8_t *
-skip_avx2(const uint8_t *p, const uint8_t *end, int lines,
-          jsonv_ws_newlines *nl)
+#define TARGET_AVX2 __attribute__((target("avx2,bmi,popcnt,lzcnt")))
+#define TARGET_AVX512                                                          \
+    __attribute__((target("avx512f,avx512bw,bmi,popcnt,lzcnt")))
+
+TARGET_AVX2 static inline uint64_t classify_avx2(const uint8_t *p,
+                                                 uint64_t *newline)
 {
-    const __m256i space = _mm256_set1_epi8(' ');
-    const __m256i tab = _mm256_set1_epi8('\t');
-    const __m256i cr = _mm256_set1_epi8('\r');
-    const __m256i lf = _mm256_set1_epi8('\n');
-    const uint64_t keep_newlines = lines ? 0u : 0xFFFFFFFFu;
-    while (end - p >= 32) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
-        __m256i blank =
-            _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, space),
-                                            _mm256_cmpeq_epi8(x, tab)),
-                            _mm256_cmpeq_epi8(x, cr));
-        uint64_t newline =
-            (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, lf)) &
-            keep_newlines;
-        uint64_t ws = (uint32_t)_mm256_movemask_epi8(blank) | newline;
-        const uint8_t *stop = block_end(p, ws, newline, 32, nl);
-        if (stop)
-            return stop;
-        p += 32;
-    }
-    return skip_sse2(p, end, lines, nl);
+    __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i blank = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(' ')),
+                        _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t'))),
+        _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\r')));
+    *newline = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n')));
+    return (uint32_t)_mm256_movemask_epi8(blank);
 }
 
-__attribute__((
-    target("avx512f,avx512bw,bmi,popcnt,lzcnt"))) static const uint8_t *
-skip_avx512(const uint8_t *p, const uint8_t *end, int lines,
-            jsonv_ws_newlines *nl)
+TARGET_AVX2 static const uint8_t *skip_avx2(const uint8_t *p,
+                                            const uint8_t *end, int lines,
+                                            jsonv_ws_newlines *nl)
 {
-    const __m512i space = _mm512_set1_epi8(' ');
-    const __m512i tab = _mm512_set1_epi8('\t');
-    const __m512i cr = _mm512_set1_epi8('\r');
-    const __m512i lf = _mm512_set1_epi8('\n');
-    const uint64_t keep_newlines = lines ? 0u : ~0ull;
-    while (end - p >= 64) {
-        __m512i x = _mm512_loadu_si512((const void *)p);
-        uint64_t newline = _mm512_cmpeq_epi8_mask(x, lf) & keep_newlines;
-        uint64_t ws = _mm512_cmpeq_epi8_mask(x, space) |
-                      _mm512_cmpeq_epi8_mask(x, tab) |
-                      _mm512_cmpeq_epi8_mask(x, cr) | newline;
-        const uint8_t *stop = block_end(p, ws, newline, 64, nl);
-        if (stop)
-            return stop;
-        p += 64;
-    }
-    return skip_avx2(p, end, lines, nl);
+    SKIP_BLOCKS(32, classify_avx2, skip_sse2);
+}
+
+TARGET_AVX512 static inline uint64_t classify_avx512(const uint8_t *p,
+                                                     uint64_t *newline)
+{
+    __m512i x = _mm512_loadu_si512((const void *)p);
+    *newline = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n'));
+    return _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(' ')) |
+           _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\t')) |
+           _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\r'));
+}
+
+TARGET_AVX512 static const uint8_t *skip_avx512(const uint8_t *p,
+                                                const uint8_t *end, int lines,
+                                                jsonv_ws_newlines *nl)
+{
+    SKIP_BLOCKS(64, classify_avx512, skip_avx2);
 }
 #endif
 

@@ -192,19 +192,28 @@ static void test_cache_replays_the_listing(void **state)
     assert_string_equal(b.first_skipped, a.first_skipped);
 }
 
+/* Lists the tree once through the cache; path: the cache file written. */
+static void list_into_cache(const fixture *f, char *path, size_t size)
+{
+    seen s = {0};
+    nbaq_objstore_list_info info;
+    char err[512];
+    assert_int_equal(list(f->root, f->cache, &s, &info, err, sizeof err), 0);
+    cache_file(f->cache, path, size);
+    assert_true(path[0] != '\0');
+}
+
 static void test_damaged_cache_is_an_error(void **state)
 {
     fixture *f = *state;
-    seen s = {0};
-    nbaq_objstore_list_info info;
-    char err[512], path[256];
-    assert_int_equal(list(f->root, f->cache, &s, &info, err, sizeof err), 0);
-    cache_file(f->cache, path, sizeof path);
-    assert_true(path[0] != '\0');
+    char path[256];
+    list_into_cache(f, path, sizeof path);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(truncate(path, st.st_size - 3), 0); /* cut the end */
-    memset(&s, 0, sizeof s);
+    seen s = {0};
+    nbaq_objstore_list_info info;
+    char err[512];
     assert_int_equal(list(f->root, f->cache, &s, &info, err, sizeof err), -1);
     assert_int_equal(info.error, NBAQ_OBJSTORE_ERR_IO);
     assert_non_null(strstr(err, path));
@@ -214,16 +223,15 @@ static void test_damaged_cache_is_an_error(void **state)
 static void test_cache_of_another_format_lists_anew(void **state)
 {
     fixture *f = *state;
-    seen s = {0};
-    nbaq_objstore_list_info info;
-    char err[512], path[256];
-    assert_int_equal(list(f->root, f->cache, &s, &info, err, sizeof err), 0);
-    cache_file(f->cache, path, sizeof path);
+    char path[256];
+    list_into_cache(f, path, sizeof path);
     FILE *old = fopen(path, "w"); /* the text format of earlier versions */
     assert_non_null(old);
     fputs("nbaq-listing 1\tfile /elsewhere\nE\t0\n", old);
     fclose(old);
-    memset(&s, 0, sizeof s);
+    seen s = {0};
+    nbaq_objstore_list_info info;
+    char err[512];
     assert_int_equal(list(f->root, f->cache, &s, &info, err, sizeof err), 0);
     assert_int_equal(info.from_cache, 0);
     assert_tree_listing(&s);
