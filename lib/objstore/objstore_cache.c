@@ -14,10 +14,12 @@
  * machine's byte order: nothing is escaped or formatted while a listing is
  * written (that cost 15% of a local listing as text), and a replay points
  * into its read buffer instead of parsing. Every string is stored with
- * its length and a terminating NUL:
+ * its length and a terminating NUL. A key is stored as the length of the
+ * part it shares with the previous key and the rest (keys come sorted, so
+ * most of a path is shared): the file is half the size.
  *
  *   "nbaq-listing 2\n" u32 len, identity
- *   'O' object_head, etag, key                     one per object
+ *   'O' object_head, etag, the key past `shared`   one per object
  *   'S' u32 len, "path: reason"                    one per skip
  *   'E' u64 objects                                the end
  */
@@ -44,12 +46,14 @@ typedef struct object_head {
     uint64_t size;
     int64_t mtime_ms;
     uint32_t etag_len;
-    uint32_t key_len;
+    uint32_t shared;     /* bytes of the previous key it starts with */
+    uint32_t suffix_len; /* bytes after them                           */
 } object_head;
 
 struct objstore_cache_writer {
     int fd;
     textbuf buf;
+    textbuf last_key;
     int failed;
 };
 
@@ -89,14 +93,23 @@ int objstore_cache_write_object(objstore_cache_writer *w,
                                 const nbaq_objstore_object *o)
 {
     size_t etag_len = strlen(o->etag), key_len = strlen(o->key);
+    size_t shared = 0;
+    while (shared < w->last_key.len && shared < key_len &&
+           w->last_key.data[shared] == o->key[shared])
+        shared++;
     object_head head = {.size = o->size,
                         .mtime_ms = o->mtime_ms,
                         .etag_len = (uint32_t)etag_len,
-                        .key_len = (uint32_t)key_len};
+                        .shared = (uint32_t)shared,
+                        .suffix_len = (uint32_t)(key_len - shared)};
     textbuf_append(&w->buf, "O", 1);
     textbuf_append(&w->buf, (const char *)&head, sizeof head);
     put_string(w, o->etag, etag_len);
-    put_string(w, o->key, key_len);
+    put_string(w, o->key + shared, key_len - shared);
+    w->last_key.len = shared;
+    textbuf_append(&w->last_key, o->key + shared, key_len - shared);
+    if (textbuf_failed(&w->last_key))
+        w->failed = 1;
     return end_record(w);
 }
 
@@ -121,6 +134,7 @@ typedef struct reader {
     int fd;
     char *buf;
     size_t cap, start, end;
+    textbuf key; /* the last key replayed */
 } reader;
 
 /* Makes n bytes available at r->buf + r->start. 0, or -1 at the end of
@@ -182,15 +196,23 @@ static int replay_object(reader *r, objstore_listing *l, nbaq_objstore *s,
     if (need(r, 1 + sizeof head))
         return -2;
     memcpy(&head, r->buf + r->start + 1, sizeof head);
-    size_t total =
-        1 + sizeof head + (size_t)head.etag_len + 1 + (size_t)head.key_len + 1;
-    if (need(r, total))
+    size_t total = 1 + sizeof head + (size_t)head.etag_len + 1 +
+                   (size_t)head.suffix_len + 1;
+    if (head.shared > r->key.len || need(r, total))
         return -2;
     char *etag = r->buf + r->start + 1 + sizeof head;
-    char *key = etag + head.etag_len + 1;
-    if (!string_at(etag, head.etag_len) || !string_at(key, head.key_len))
+    const char *suffix = etag + head.etag_len + 1;
+    if (!string_at(etag, head.etag_len) || !string_at(suffix, head.suffix_len))
         return -2;
     r->start += total;
+    r->key.len = head.shared;
+    textbuf_append(&r->key, suffix, head.suffix_len);
+    if (textbuf_failed(&r->key))
+        return -2;
+    if (r->key.data == NULL)
+        return -2;                  /* an empty key: never written */
+    r->key.data[r->key.len] = '\0'; /* also when nothing was appended */
+    const char *key = r->key.data;
     size_t plen = strlen(s->prefix);
     nbaq_objstore_object o = {
         .size = head.size, .mtime_ms = head.mtime_ms, .etag = etag, .key = key};
@@ -257,6 +279,7 @@ static int replay(nbaq_objstore *s, objstore_listing *l, const char *path,
 
     if (r.fd < 0)
         return 0;
+    textbuf_init(&r.key);
     r.buf = malloc(r.cap);
     if (r.buf == NULL || !header_matches(&r, s)) {
         free(r.buf);
@@ -272,6 +295,7 @@ static int replay(nbaq_objstore *s, objstore_listing *l, const char *path,
     else if (result == 1)
         result = 0;
     free(r.buf);
+    textbuf_free(&r.key);
     close(r.fd);
     *rc = result;
     return 1;
@@ -292,6 +316,7 @@ static int list_and_write(nbaq_objstore *s, objstore_listing *l,
     if (w.fd < 0) /* the cache only saves work: list without it       */
         return list(s, l, err, err_size);
     textbuf_init(&w.buf);
+    textbuf_init(&w.last_key);
     /* the magic's final '\n' stands as the identity record's kind byte */
     textbuf_append(&w.buf, MAGIC, MAGIC_LEN - 1);
     put_counted(&w, "\n", s->identity);
@@ -305,6 +330,7 @@ static int list_and_write(nbaq_objstore *s, objstore_listing *l,
     }
     flush_block(&w);
     textbuf_free(&w.buf);
+    textbuf_free(&w.last_key);
     if (close(w.fd) != 0)
         w.failed = 1;
     if (rc != 0 || w.failed || rename(tmp, path) != 0)

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "objstore.h"
+#include "objstore_internal.h"
 
 /* Files of the tree (relative path, content); directories are made on
  * the way. Names sort around '/' (0x2F): '-' (0x2D) and '.' (0x2E) below
@@ -41,6 +41,7 @@ static const char *const files[][2] = {
 
 typedef struct seen {
     char keys[32][64];
+    char etags[32][16];
     uint64_t sizes[32];
     int64_t mtimes[32];
     size_t count;
@@ -53,7 +54,7 @@ static int collect(void *user, const nbaq_objstore_object *o)
     assert_true(s->count < 32);
     snprintf(s->keys[s->count], sizeof s->keys[0], "%s", o->key);
     assert_string_equal(o->name, o->key); /* the whole tree: no prefix */
-    assert_string_equal(o->etag, "");
+    snprintf(s->etags[s->count], sizeof s->etags[0], "%s", o->etag);
     s->sizes[s->count] = o->size;
     s->mtimes[s->count] = o->mtime_ms;
     s->count++;
@@ -121,6 +122,7 @@ static void assert_tree_listing(const seen *s)
     assert_int_equal(s->count, FILE_COUNT);
     for (size_t i = 0; i < FILE_COUNT; i++) {
         assert_string_equal(s->keys[i], expected[i]);
+        assert_string_equal(s->etags[i], ""); /* files have none */
         for (size_t f = 0; f < FILE_COUNT; f++)
             if (strcmp(files[f][0], expected[i]) == 0)
                 assert_int_equal(s->sizes[i], strlen(files[f][1]));
@@ -253,6 +255,53 @@ static void test_stopped_listing_leaves_no_cache(void **state)
     assert_tree_listing(&s);
 }
 
+/* Keys in no order (s3rver lists in its own): each one a prefix of the
+ * one before, or sharing nothing with it.                               */
+static const char *const unordered[] = {
+    "zeta/x/y", "zeta/x", "zeta", "alpha", "zeta/x/y/z", "\xc3\xa9t\xc3\xa9"};
+#define UNORDERED_COUNT (sizeof unordered / sizeof unordered[0])
+
+static int list_unordered(nbaq_objstore *s, objstore_listing *l, char *err,
+                          size_t err_size)
+{
+    (void)s;
+    for (size_t i = 0; i < UNORDERED_COUNT; i++) {
+        nbaq_objstore_object o = {.key = unordered[i],
+                                  .name = unordered[i],
+                                  .size = i,
+                                  .mtime_ms = (int64_t)i * 1000,
+                                  .etag = i % 2 ? "abc" : ""};
+        if (objstore_emit(l, &o, err, err_size) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void test_cache_keeps_keys_in_any_order(void **state)
+{
+    fixture *f = *state;
+    nbaq_objstore_config cfg = {.url = f->root, .cache_dir = f->cache};
+    nbaq_objstore *store;
+    char err[512];
+    assert_int_equal(nbaq_objstore_open(&cfg, &store, err, sizeof err), 0);
+    for (int pass = 0; pass < 2; pass++) {
+        seen s = {0};
+        nbaq_objstore_list_info info = {0};
+        objstore_listing l = {.on_object = collect, .user = &s, .info = &info};
+        assert_int_equal(
+            objstore_cache_list(store, &l, list_unordered, err, sizeof err), 0);
+        assert_int_equal(info.from_cache, pass); /* written, then replayed */
+        assert_int_equal(s.count, UNORDERED_COUNT);
+        for (size_t i = 0; i < UNORDERED_COUNT; i++) {
+            assert_string_equal(s.keys[i], unordered[i]);
+            assert_int_equal(s.sizes[i], i);
+            assert_int_equal(s.mtimes[i], (int64_t)i * 1000);
+            assert_string_equal(s.etags[i], i % 2 ? "abc" : "");
+        }
+    }
+    nbaq_objstore_close(store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +314,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_of_another_format_lists_anew,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_stopped_listing_leaves_no_cache,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_keeps_keys_in_any_order,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
