@@ -6,6 +6,7 @@
  * directory, not by the tree.
  */
 #include "objstore_internal.h"
+#include "objstore_sort.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -76,13 +77,6 @@ typedef struct walk {
     char *err;
     size_t err_size;
 } walk;
-
-/* While a directory is sorted, a subdirectory's name ends in '/', so that
- * strcmp() gives the byte order of the full keys ("a" < "a/..." < "a0"). */
-static int compare_entries(const void *a, const void *b)
-{
-    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
-}
 
 static int set_key(walk *w, size_t base, const char *name, size_t len)
 {
@@ -183,6 +177,34 @@ static int dir_entries_add(dir_entries *d, entry e, const char *name)
     return 0;
 }
 
+/* Points the entries' names into the name block and puts the entries in
+ * key order. While they are sorted, a subdirectory's name ends in '/', so
+ * that the byte order of the names is that of the full keys ("a" <
+ * "a/..." < "a0"). 0, or -1 when memory is out.                        */
+static int sort_entries(dir_entries *d)
+{
+    const char **names = malloc(d->count * sizeof *names + 1);
+    uint32_t *order = malloc(d->count * sizeof *order + 1);
+    entry *sorted = malloc(d->count * sizeof *sorted + 1);
+    int rc = names && order && sorted ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < d->count; i++)
+        names[i] = d->items[i].name = d->names + (uintptr_t)d->items[i].name;
+    if (rc == 0)
+        rc = objstore_sort_names(names, d->count, order);
+    for (size_t i = 0; rc == 0 && i < d->count; i++)
+        sorted[i] = d->items[order[i]];
+    if (rc == 0) {
+        free(d->items);
+        d->items = sorted;
+        d->cap = d->count;
+        sorted = NULL;
+    }
+    free(names);
+    free(order);
+    free(sorted);
+    return rc;
+}
+
 /* Reads and describes the entries of an open directory (takes fd), and
  * sorts them into key order.                                          */
 static int read_entries(walk *w, int fd, size_t base, dir_entries *out)
@@ -214,9 +236,10 @@ static int read_entries(walk *w, int fd, size_t base, dir_entries *out)
         }
     }
     closedir(dir);
-    for (size_t i = 0; i < out->count; i++)
-        out->items[i].name = out->names + (uintptr_t)out->items[i].name;
-    qsort(out->items, out->count, sizeof *out->items, compare_entries);
+    if (sort_entries(out) != 0) {
+        dir_entries_free(out);
+        return -1;
+    }
     for (size_t i = 0; i < out->count; i++) /* drop the sorting '/' */
         out->names[out->items[i].name - out->names + out->items[i].name_len] =
             '\0';

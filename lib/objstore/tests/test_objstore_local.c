@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "objstore_internal.h"
+#include "objstore_sort.h"
 
 /* Files of the tree (relative path, content); directories are made on
  * the way. Names sort around '/' (0x2F): '-' (0x2D) and '.' (0x2E) below
@@ -302,6 +303,58 @@ static void test_cache_keeps_keys_in_any_order(void **state)
     nbaq_objstore_close(store);
 }
 
+/* The radix sort against qsort() with strcmp(), over names sharing
+ * prefixes of several lengths, with ties past 8 bytes, high bytes and
+ * names that are prefixes of others.                                  */
+static void test_sort_names_matches_strcmp(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "ab-/.0\xc3\xa9\xff";
+    enum { COUNT = 3000 };
+    char(*names)[40] = calloc(COUNT, sizeof *names);
+    const char **ptrs = calloc(COUNT, sizeof *ptrs);
+    const char **expected = calloc(COUNT, sizeof *expected);
+    uint32_t *order = calloc(COUNT, sizeof *order);
+    assert_true(names && ptrs && expected && order);
+    uint64_t rng = 42;
+    size_t n = 0;
+    for (size_t i = 0; i < COUNT; i++) {
+        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+        /* half share "event-0", a quarter also the 9 bytes after it */
+        int len = snprintf(names[n], sizeof names[0], "%s",
+                           i % 2   ? ""
+                           : i % 4 ? "event-0"
+                                   : "event-0123456789");
+        for (int k = (int)(rng >> 59) % 12; k >= 0; k--) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            names[n][len++] = alphabet[(rng >> 33) % (sizeof alphabet - 1)];
+        }
+        names[n][len] = '\0';
+        int seen_before = 0;
+        for (size_t j = 0; j < n && !seen_before; j++)
+            seen_before = strcmp(names[j], names[n]) == 0;
+        if (!seen_before)
+            ptrs[n] = expected[n] = names[n], n++;
+    }
+    qsort(expected, n, sizeof *expected, by_bytes);
+    assert_int_equal(objstore_sort_names(ptrs, n, order), 0);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(ptrs[order[i]], expected[i]);
+    /* and a directory whose names share all but the end: '.' (0x2E)
+     * sorts before '0' (0x30), so "00001." comes before "000010"       */
+    const char *same[] = {"event-000010.json", "event-000002.json",
+                          "event-000001.json", "event-00001.json"};
+    const char *sorted[] = {"event-000001.json", "event-000002.json",
+                            "event-00001.json", "event-000010.json"};
+    assert_int_equal(objstore_sort_names(same, 4, order), 0);
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(same[order[i]], sorted[i]);
+    free(names);
+    free(ptrs);
+    free(expected);
+    free(order);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +370,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_keeps_keys_in_any_order,
                                         setup, teardown),
+        cmocka_unit_test(test_sort_names_matches_strcmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
