@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "evaluate.h"
+#include "numfmt.h"
 #include "status.h"
 #include "strbuf.h"
 #include "text.h"
@@ -204,11 +205,11 @@ static void explain_difference(strbuf *sb, const nbaq_metric *m,
 {
     char value_text[64], target_text[64], diff_text[64], allowed_text[64];
     double difference = target - m->value;
-    text_format_number(m->value, value_text, sizeof value_text);
-    text_format_number(target, target_text, sizeof target_text);
-    text_format_number(difference, diff_text, sizeof diff_text);
-    text_format_number(allowed_difference(match, m->value), allowed_text,
-                       sizeof allowed_text);
+    textfmt_number_exact(value_text, sizeof value_text, m->value);
+    textfmt_number_exact(target_text, sizeof target_text, target);
+    textfmt_number_exact(diff_text, sizeof diff_text, difference);
+    textfmt_number(allowed_text, sizeof allowed_text,
+                   allowed_difference(match, m->value));
     strbuf_appendf(sb, "%s=%s does not match %s=%s: difference %s%s", m->name,
                    value_text, match->target, target_text,
                    difference > 0 ? "+" : "", diff_text);

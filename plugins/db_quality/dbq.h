@@ -439,10 +439,6 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
 /* A connection as the workers open them (dbq_pool.c). */
 pgconn *dbq_connect(const dbq_config *config, char *err, size_t err_size);
 
-/* "schema"."table" quoted as the scan quotes it (dbq_measure.c), malloc'd;
- * NULL with r->error set. */
-char *dbq_quote_table(pgconn *conn, const char *name, dbq_table_result *r);
-
 /* ---- report (dbq_report.c) ---------------------------------------------- */
 
 /* Records every metric, the state of each table's schema, the status and

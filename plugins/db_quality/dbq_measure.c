@@ -432,8 +432,3 @@ void dbq_table_result_free(dbq_table_result *r)
     dbq_column_results_free(r);
     memset(r, 0, sizeof *r);
 }
-
-char *dbq_quote_table(pgconn *conn, const char *name, dbq_table_result *r)
-{
-    return quote_table_name(conn, name, r);
-}
