@@ -4,8 +4,9 @@
  *
  * SSE2 is the baseline on x86_64; AVX2 and AVX-512BW kernels are compiled
  * with target attributes and chosen at run time with
- * __builtin_cpu_supports, so one binary runs everywhere (AVX-512BW only
- * when forced, or on a CPU without AVX2: it measured no faster). Builds with
+ * __builtin_cpu_supports, so one binary runs everywhere. AVX-512BW comes
+ * after AVX2 in the order of choice (every CPU with it has AVX2), so it
+ * runs only when forced: it measured no faster. Builds with
  * -DJSONV_PORTABLE or -DJSONV_NO_SSE2 (and other machines) have only the
  * scalar kernel.
  */
