@@ -47,12 +47,16 @@ class SecretsInHistoryUrls(unittest.TestCase):
         d = nbaq_test.temp_dir(self)
         config = nbaq_test.write_file(d, "monitor.yaml", config_yaml(url))
         texts = []
+        self.codes = []
         for args in ((), ("alerts", "list"), ("history", "trends")):
             proc = nbaq_test.run_host("-c", config, "--plugin-dir",
                                       TEST_PLUGIN_DIR, *args)
             texts.append(proc.stdout + proc.stderr)
-        with open(os.path.join(d, "report.json")) as f:
-            texts.append(f.read())
+            self.codes.append(proc.returncode)
+        report = os.path.join(d, "report.json")
+        if os.path.exists(report):
+            with open(report) as f:
+                texts.append(f.read())
         return texts, sorted(os.listdir(d))
 
     def assert_hidden(self, texts, secrets):
@@ -63,10 +67,15 @@ class SecretsInHistoryUrls(unittest.TestCase):
     def test_unencoded_slash_and_question_mark_in_the_password(self):
         port = closed_port()
         url = f"postgresql://nbaq:Pa/ss?w0rd-Secret@127.0.0.1:{port}/nbaq"
-        texts, _ = self.outputs(url)
+        texts, files = self.outputs(url)
         self.assert_hidden(texts, ["Pa/ss", "ss?w0rd", "w0rd-Secret",
                                    "nbaq:Pa"])
+        # a URL libpq cannot read is a configuration error, caught before
+        # anything runs (also by --check-config), naming where it is
+        self.assertEqual(self.codes, [78, 78, 78])
+        self.assertIn("monitor.yaml:3:8: history:", texts[0])
         self.assertIn("percent-encode", texts[0])
+        self.assertNotIn("report.json", files)
 
     def test_two_passwords_in_the_query_string(self):
         port = closed_port()
