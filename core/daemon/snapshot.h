@@ -37,6 +37,9 @@ typedef struct daemon_stats {
     int last_reload_ok;
     char last_reload_error[2048]; /* "" when the last reload worked     */
     int stopping;                 /* SIGTERM/SIGINT received            */
+    const struct fleet_member *fleet; /* this member and its fleet view  */
+    uint64_t heartbeats_sent;         /* daemon.heartbeat pings answered */
+    uint64_t heartbeats_failed;
 } daemon_stats;
 
 typedef struct snapshot {
