@@ -1,0 +1,272 @@
+"""A fleet of nbaq-host --daemon processes on one PostgreSQL history
+(docs/daemon.md, "A fleet of daemons"), and the daemon's watchdogs.
+
+Three real daemons share a real PostgreSQL (the `postgres` fixture) with
+1 s intervals and a 2 s lease. Runs are counted from the history store
+(nbaq_check_results, read with psql), notifications from a webhook
+receiver on 127.0.0.1, heartbeat pings from a small GET receiver. Every
+wait is a bounded poll on a condition.
+"""
+import http.server
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "channels"))
+import channel_test as ct  # noqa: E402
+import nbaq_test  # noqa: E402
+from daemon_support import Daemon, exec_check, temp_dir, wait_for  # noqa: E402
+
+INTERVAL_MS = 1000
+LEASE_MS = 2000
+# Forking a round, running an exec check and saving it, on a loaded
+# 2-core machine: the slack allowed on top of the documented bounds.
+SLACK_MS = 1500
+CHECKS = ["alpha", "beta", "gamma", "broken"]
+
+
+def fleet_config(store_url, hook_url, comment=""):
+    checks = "".join(exec_check(n, "echo ok; exit 0") for n in CHECKS[:3])
+    checks += exec_check("broken", "echo broken; exit 2",
+                         extra="    severity: high\n")
+    return f"""{comment}monitor: fleet_demo
+history:
+  url: "{store_url}"
+daemon:
+  listen: 127.0.0.1:0
+  jitter: 0
+  fleet:
+    lease: {LEASE_MS // 1000}s
+checks:
+{checks}reporters:
+  - name: ops_webhook
+    plugin: webhook
+    options:
+      url: "{hook_url}"
+      retries: 0
+      timeout: 5s
+alerts:
+  routes:
+    - channel: ops_webhook
+"""
+
+
+def psql(url, sql):
+    env = nbaq_test.service_env("postgres")
+    out = subprocess.run(
+        [os.path.join(env["NBAQ_TEST_PG_BINDIR"], "psql"), url, "-qtAc", sql],
+        capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        if "does not exist" in out.stderr:  # not migrated yet
+            return []
+        raise AssertionError(out.stderr)
+    return [line.split("|") for line in out.stdout.splitlines() if line]
+
+
+def run_starts(url):
+    """{check: [started_ms, ...]} of every stored run, oldest first."""
+    runs = {name: [] for name in CHECKS}
+    for check, started in psql(
+            url, "SELECT check_name, started_ms FROM nbaq_check_results"
+                 " ORDER BY started_ms"):
+        runs.setdefault(check, []).append(int(started))
+    return runs
+
+
+def pid_of(member):
+    return int(member.rsplit(":", 1)[1])
+
+
+class PingReceiver:
+    """Records the time of every GET (the healthchecks.io-style ping)."""
+
+    def __init__(self):
+        self.times = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                receiver.times.append(time.monotonic())
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"OK")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                      Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}/ping/key"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FleetTest(unittest.TestCase):
+    def start_fleet(self, url, hook_url):
+        dirs = [temp_dir(self) for _ in range(3)]
+        # The third member runs a config that differs (a comment): a
+        # rolling change half done.
+        texts = [fleet_config(url, hook_url)] * 2 + [
+            fleet_config(url, hook_url, "# version 2\n")]
+        daemons = [Daemon(d, t) for d, t in zip(dirs, texts)]
+        for d in daemons:
+            self.addCleanup(d.stop)
+            d.wait_listening()
+        return daemons
+
+    def assert_runs_once_per_interval(self, runs, since_ms, until_ms):
+        for check in CHECKS:
+            starts = [s for s in runs[check] if since_ms <= s <= until_ms]
+            gaps = [b - a for a, b in zip(starts, starts[1:])]
+            # A run claimed twice would start twice in one slot.
+            self.assertTrue(all(g >= INTERVAL_MS // 2 for g in gaps),
+                            f"{check} ran twice in one interval: {starts}")
+            slots = (until_ms - since_ms) // INTERVAL_MS
+            self.assertGreaterEqual(len(starts), slots - 2, (check, starts))
+
+    def test_fleet_shares_runs_survives_kill_and_hands_over(self):
+        url = nbaq_test.pg_database(self, "nbaq_fleet_")
+        with ct.Receiver() as receiver:
+            daemons = self.start_fleet(url, receiver.url("/hook"))
+            by_pid = {d.proc.pid: d for d in daemons}
+            t0 = int(time.time() * 1000)
+            wait_for(lambda: all(len(v) >= 5
+                                 for v in run_starts(url).values()),
+                     timeout=20, what="five runs of every check")
+            t1 = int(time.time() * 1000)
+            self.assert_runs_once_per_interval(run_starts(url), t0, t1)
+
+            # One view of the fleet from any member.
+            status = daemons[1].status()["fleet"]
+            self.assertTrue(status["shared"])
+            self.assertEqual(sorted(m["pid"] for m in status["members"]
+                                    if m["alive"]), sorted(by_pid))
+            self.assertEqual(status["config_versions"], 2)
+            self.assertEqual(
+                [m["same_config"] for m in status["members"]
+                 if m["pid"] == daemons[2].proc.pid], [False])
+            checks = {c["check"]: c for c in status["checks"]}
+            self.assertEqual(sorted(checks), sorted(CHECKS))
+            for c in checks.values():
+                self.assertIn(pid_of(c["last_member"]), by_pid)
+            metrics = daemons[0].request("/metrics")[2].decode()
+            self.assertIn("nbaq_fleet_member_up{", metrics)
+            self.assertRegex(metrics,
+                             r'nbaq_fleet_claims_total\{monitor="fleet_demo",'
+                             r'member="[^"]+"\} [1-9]')
+
+            # The failing check: one NEW notification, whoever ran it.
+            wait_for(lambda: len(receiver.requests) >= 1, timeout=10,
+                     what="the notification of the failing check")
+
+            # kill -9 the member that ran `broken` last.
+            victim_pid = pid_of(checks["broken"]["last_member"])
+            victim = by_pid[victim_pid]
+            victim.proc.kill()
+            victim.proc.wait(timeout=10)
+            killed_ms = int(time.time() * 1000)
+            survivors = [d for d in daemons if d is not victim]
+            wait_for(lambda: all(
+                sum(s > killed_ms for s in v) >= 3
+                for v in run_starts(url).values()),
+                timeout=LEASE_MS / 1000 + 10, what="runs after the kill")
+            runs = run_starts(url)
+            for check in CHECKS:
+                before = [s for s in runs[check] if s <= killed_ms]
+                after = [s for s in runs[check] if s > killed_ms]
+                self.assertLessEqual(after[0] - before[-1],
+                                     INTERVAL_MS + LEASE_MS + SLACK_MS,
+                                     f"{check} resumed too late: {runs[check]}")
+            self.assert_runs_once_per_interval(runs, killed_ms,
+                                               int(time.time() * 1000))
+            # Across the fleet and the kill: still the one notification.
+            self.assertEqual(len(receiver.requests), 1,
+                             [r.json() for r in receiver.requests])
+            self.assertEqual(
+                [(a["check"], a["state"])
+                 for g in receiver.requests[0].json()["groups"]
+                 for a in g["alerts"]], [("broken", "new")])
+
+            # The survivors see the dead member: not alive, up 0.
+            def dead_seen():
+                fleet = survivors[0].status()["fleet"]
+                return [m for m in fleet["members"]
+                        if m["pid"] == victim_pid and not m["alive"]]
+            survivors[0].wait(dead_seen, timeout=LEASE_MS / 1000 + 5,
+                              what="the killed member seen as gone")
+            metrics = survivors[1].request("/metrics")[2].decode()
+            self.assertRegex(metrics, r'nbaq_fleet_member_up\{monitor='
+                             r'"fleet_demo",member="[^"]+:%d"\} 0'
+                             % victim_pid)
+
+            # SIGTERM hands over: exit 0, no lease left, marked stopped.
+            leaving, last = survivors
+            leaving.signal(signal.SIGTERM)
+            self.assertEqual(leaving.wait_exit(30), 0)
+            left_ms = int(time.time() * 1000)
+            leases = psql(url, "SELECT count(*) FROM nbaq_fleet_schedule"
+                               f" WHERE lease_owner LIKE '%:{leaving.proc.pid}'")
+            self.assertEqual(leases, [["0"]])
+            stopped = psql(url, "SELECT count(*) FROM nbaq_fleet_members"
+                                " WHERE stopped_ms IS NOT NULL"
+                                f" AND pid = {leaving.proc.pid}")
+            self.assertEqual(stopped, [["1"]])
+            last.wait(lambda: all(sum(s > left_ms for s in v) >= 2
+                                  for v in run_starts(url).values()),
+                      timeout=10, what="every check on the last member")
+            runs = run_starts(url)
+            for check in CHECKS:
+                before = [s for s in runs[check] if s <= left_ms]
+                after = [s for s in runs[check] if s > left_ms]
+                # Released at once: no lease to wait for.
+                self.assertLessEqual(after[0] - before[-1],
+                                     INTERVAL_MS + SLACK_MS, runs[check])
+            self.assertEqual(len(receiver.requests), 1)
+
+    def test_sqlite_second_daemon_refused_and_heartbeat_pings(self):
+        directory = temp_dir(self)
+        pings = PingReceiver()
+        self.addCleanup(pings.close)
+        text = ("monitor: solo\nhistory:\n  url: history.db\n"
+                "daemon:\n  listen: 127.0.0.1:0\n"
+                f"  heartbeat:\n    url: \"{pings.url()}\"\n"
+                "    interval: 1s\nchecks:\n" +
+                exec_check("alpha", "echo ok; exit 0"))
+        first = Daemon(directory, text)
+        self.addCleanup(first.stop)
+        first.wait_listening()
+        # A ping each interval: four within a little over three seconds.
+        first.wait(lambda: len(pings.times) >= 4, timeout=10,
+                   what="four heartbeat pings")
+        gaps = [b - a for a, b in zip(pings.times, pings.times[1:])]
+        self.assertTrue(all(g >= 0.5 for g in gaps), gaps)
+        # The ping URL is a secret: never in the log.
+        self.assertFalse([line for line in first.log() if "/ping/key" in line])
+
+        second = Daemon(directory, text)
+        self.addCleanup(second.stop)
+        self.assertEqual(second.wait_exit(15), 3)
+        message = "\n".join(second.log())
+        self.assertIn("is used by another nbaq daemon (pid %d"
+                      % first.proc.pid, message)
+        self.assertIn("use a postgresql:// history for a fleet", message)
+        # The first one goes on.
+        count = len(pings.times)
+        first.wait(lambda: len(pings.times) > count, timeout=5,
+                   what="pings after the refusal")
+        self.assertEqual(first.stop(), 0)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
