@@ -273,10 +273,9 @@ int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
                         daemon_config *d, char *err, size_t err_size)
 {
     static const char *const keys[] = {
-        "listen",         "token",   "token_file",
-        "interval",       "jitter",  "max_connections",
-        "history_points", "refresh", "dashboard",
-        "actions",        "fleet",   "heartbeat",
+        "listen",    "token",           "token_file",     "interval",
+        "jitter",    "max_connections", "history_points", "refresh",
+        "dashboard", "actions",         "fleet",          "heartbeat",
         NULL};
     if (yread_check_keys(node, keys, "in daemon", err, err_size) != 0)
         return -1;

@@ -54,9 +54,8 @@ static void register_checks(fleet_member *m)
         const check_config *c = &m->cfg->checks[i];
         int64_t interval =
             c->interval_ms ? c->interval_ms : m->cfg->daemon.interval_ms;
-        if (c->enabled &&
-            history_fleet_register(m->fleet, c->name, interval, err,
-                                   sizeof err) != 0) {
+        if (c->enabled && history_fleet_register(m->fleet, c->name, interval,
+                                                 err, sizeof err) != 0) {
             note_error(m, "registering the checks", err);
             disconnect(m);
         }
@@ -66,8 +65,8 @@ static void register_checks(fleet_member *m)
 static int connect_store(fleet_member *m)
 {
     char err[1024];
-    history_fleet_identity id = {m->cfg->monitor, m->id,          m->host,
-                                 (int)getpid(),   m->version,     m->config_hash};
+    history_fleet_identity id = {m->cfg->monitor, m->id,      m->host,
+                                 (int)getpid(),   m->version, m->config_hash};
     if (history_open(m->cfg->history.url, m->cfg->dir, NULL, &m->store, err,
                      sizeof err) != 0 ||
         history_fleet_open(m->store, &id, &m->fleet, err, sizeof err) != 0) {
@@ -90,8 +89,8 @@ static int is_postgresql(const char *url)
                    strncmp(url, "postgres://", 11) == 0);
 }
 
-int fleet_member_start(fleet_member *m, const config *cfg,
-                       const char *version, char *err, size_t err_size)
+int fleet_member_start(fleet_member *m, const config *cfg, const char *version,
+                       char *err, size_t err_size)
 {
     memset(m, 0, sizeof *m);
     m->lock_fd = -1;
@@ -106,8 +105,8 @@ int fleet_member_start(fleet_member *m, const config *cfg,
     if (!cfg->history.url)
         return 0;
     if (!is_postgresql(cfg->history.url)) {
-        m->lock_fd = history_daemon_lock(cfg->history.url, cfg->dir, err,
-                                         err_size);
+        m->lock_fd =
+            history_daemon_lock(cfg->history.url, cfg->dir, err, err_size);
         return m->lock_fd == -1 ? -1 : 0;
     }
     m->shared = 1;
@@ -136,8 +135,8 @@ static int64_t micros_now(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-int fleet_member_claim(fleet_member *m, const char *check,
-                       int64_t interval_ms, int64_t *wait_ms)
+int fleet_member_claim(fleet_member *m, const char *check, int64_t interval_ms,
+                       int64_t *wait_ms)
 {
     *wait_ms = 0;
     if (!m->shared)
@@ -148,8 +147,8 @@ int fleet_member_claim(fleet_member *m, const char *check,
     char err[1024];
     int claimed = 0;
     int64_t started = micros_now();
-    if (history_fleet_claim(m->fleet, check, interval_ms, m->lease_ms,
-                            &claimed, wait_ms, err, sizeof err) != 0) {
+    if (history_fleet_claim(m->fleet, check, interval_ms, m->lease_ms, &claimed,
+                            wait_ms, err, sizeof err) != 0) {
         note_error(m, "claiming a run", err);
         disconnect(m);
         *wait_ms = RETRY_AFTER_ERROR_MS;

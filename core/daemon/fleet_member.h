@@ -45,11 +45,11 @@ typedef struct fleet_member {
     char config_hash[FLEET_CONFIG_HASH_SIZE];
     int64_t lease_ms;
     int64_t next_heartbeat_mono_ms;
-    uint64_t claims;      /* runs claimed by this member               */
-    uint64_t claims_lost; /* due runs another member held or took      */
-    uint64_t errors;      /* store errors (claims, heartbeats)         */
-    int up;               /* the last heartbeat reached the store      */
-    int64_t claim_us_total; /* time spent claiming, for /metrics       */
+    uint64_t claims;         /* runs claimed by this member               */
+    uint64_t claims_lost;    /* due runs another member held or took      */
+    uint64_t errors;         /* store errors (claims, heartbeats)         */
+    int up;                  /* the last heartbeat reached the store      */
+    int64_t claim_us_total;  /* time spent claiming, for /metrics       */
     history_fleet_view view; /* as of the last heartbeat               */
     char last_error[512];
 } fleet_member;
@@ -58,8 +58,8 @@ typedef struct fleet_member {
  * history. Returns 0, or -1 with err (the second daemon on an SQLite
  * store; a store that cannot be reached is not an error: the member
  * retries at each heartbeat and runs nothing meanwhile). */
-int fleet_member_start(fleet_member *m, const config *cfg,
-                       const char *version, char *err, size_t err_size);
+int fleet_member_start(fleet_member *m, const config *cfg, const char *version,
+                       char *err, size_t err_size);
 
 /* After a reload: the new configuration (and its hash). */
 void fleet_member_reload(fleet_member *m, const config *cfg);
@@ -70,8 +70,8 @@ void fleet_member_reload(fleet_member *m, const config *cfg);
  * (*wait_ms: when to ask again); -1: the store failed (logged; *wait_ms
  * set to retry later).
  */
-int fleet_member_claim(fleet_member *m, const char *check,
-                       int64_t interval_ms, int64_t *wait_ms);
+int fleet_member_claim(fleet_member *m, const char *check, int64_t interval_ms,
+                       int64_t *wait_ms);
 
 /* The run of check ended. */
 void fleet_member_release(fleet_member *m, const char *check);

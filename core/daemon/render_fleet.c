@@ -30,9 +30,10 @@ static size_t config_versions(const fleet_member *f)
         if (!member_alive(&v->members[i], v->now_ms, f->lease_ms))
             continue;
         size_t k = 0;
-        while (k < i && (!member_alive(&v->members[k], v->now_ms, f->lease_ms) ||
-                         strcmp(v->members[k].config_hash,
-                                v->members[i].config_hash) != 0))
+        while (
+            k < i &&
+            (!member_alive(&v->members[k], v->now_ms, f->lease_ms) ||
+             strcmp(v->members[k].config_hash, v->members[i].config_hash) != 0))
             k++;
         versions += k == i;
     }
@@ -63,22 +64,23 @@ static cJSON *member_object(const fleet_member *f,
     return o;
 }
 
+static void add_text_or_null(cJSON *o, const char *key, const char *text)
+{
+    if (*text)
+        cJSON_AddStringToObject(o, key, text);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
 static cJSON *check_object(const history_fleet_check *c, int64_t now_ms)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "check", c->check);
     cJSON_AddNumberToObject(o, "interval_ms", (double)c->interval_ms);
-    if (*c->last_member)
-        cJSON_AddStringToObject(o, "last_member", c->last_member);
-    else
-        cJSON_AddNullToObject(o, "last_member");
+    add_text_or_null(o, "last_member", c->last_member);
     cJSON_AddNumberToObject(o, "last_started_ms", (double)c->last_started_ms);
-    cJSON_AddNumberToObject(o, "last_finished_ms",
-                            (double)c->last_finished_ms);
-    if (*c->lease_owner)
-        cJSON_AddStringToObject(o, "running_on", c->lease_owner);
-    else
-        cJSON_AddNullToObject(o, "running_on");
+    cJSON_AddNumberToObject(o, "last_finished_ms", (double)c->last_finished_ms);
+    add_text_or_null(o, "running_on", c->lease_owner);
     cJSON_AddNumberToObject(o, "next_slot_ms", (double)c->next_slot_ms);
     cJSON_AddBoolToObject(o, "stale", check_stale(c, now_ms));
     return o;

@@ -650,7 +650,7 @@ int history_outbox_pending(history_store *store, const char *monitor,
 #define PG_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 #define OUTBOX_UNCLAIMED                                                       \
     " AND delivered_ms IS NULL AND superseded_ms IS NULL"                      \
-    " AND (claimed_by IS NULL OR claimed_until_ms < " PG_NOW                  \
+    " AND (claimed_by IS NULL OR claimed_until_ms < " PG_NOW                   \
     " OR claimed_by NOT IN (SELECT pid FROM pg_stat_activity"                  \
     " WHERE pid IS NOT NULL))"
 
@@ -668,11 +668,12 @@ int history_outbox_claimable(history_store *store, const char *monitor,
     if (!store || !is_pg(store))
         return history_outbox_pending(store, monitor, rows, count, err,
                                       err_size);
-    return load_monitor_rows(store, &kind,
-                             "SELECT id, " OUTBOX_COLUMNS
-                             " FROM nbaq_alert_outbox WHERE monitor = $1"
-                             OUTBOX_UNCLAIMED " ORDER BY id",
-                             monitor, (void **)rows, count, err, err_size);
+    return load_monitor_rows(
+        store, &kind,
+        "SELECT id, " OUTBOX_COLUMNS
+        " FROM nbaq_alert_outbox WHERE monitor = $1" OUTBOX_UNCLAIMED
+        " ORDER BY id",
+        monitor, (void **)rows, count, err, err_size);
 }
 
 int history_outbox_claim(history_store *store, const char *monitor, char *err,

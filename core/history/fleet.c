@@ -119,9 +119,9 @@ static int run(history_fleet *f, store_stmt *s, int *rows, int64_t *first,
     b->reset(s);
     if (rows)
         *rows = n;
-    return rc < 0 ? history_store_error(f->store, err, err_size, "fleet: %s",
-                                        why)
-                  : 0;
+    return rc < 0
+               ? history_store_error(f->store, err, err_size, "fleet: %s", why)
+               : 0;
 }
 
 /* The statement with $1 monitor and $2 member bound, or NULL. */
@@ -365,9 +365,9 @@ static int load_rows(history_fleet *f, const char *sql, size_t size,
         }
     }
     b->finalize(s);
-    return rc < 0 ? history_store_error(f->store, err, err_size, "fleet: %s",
-                                        why)
-                  : 0;
+    return rc < 0
+               ? history_store_error(f->store, err, err_size, "fleet: %s", why)
+               : 0;
 }
 
 int history_fleet_view_load(history_fleet *f, history_fleet_view *view,
@@ -377,20 +377,20 @@ int history_fleet_view_load(history_fleet *f, history_fleet_view *view,
     int64_t now = 0;
     const store_backend *b = f->store->backend;
     char why[256];
-    store_stmt *clock = b->prepare(f->store->conn, "SELECT " DB_NOW, why,
-                                   sizeof why);
+    store_stmt *clock =
+        b->prepare(f->store->conn, "SELECT " DB_NOW, why, sizeof why);
     if (clock && b->step(clock, why, sizeof why) == 1)
         now = b->column_int64(clock, 0);
     if (clock)
         b->finalize(clock);
     view->now_ms = now;
-    int rc = load_rows(
-        f,
-        "SELECT member, host, pid, version, config_hash, started_ms,"
-        " heartbeat_ms, COALESCE(stopped_ms, 0), claims"
-        " FROM nbaq_fleet_members WHERE monitor = $1 ORDER BY member",
-        sizeof(history_fleet_member), read_member, (void **)&view->members,
-        &view->member_count, err, err_size);
+    int rc =
+        load_rows(f,
+                  "SELECT member, host, pid, version, config_hash, started_ms,"
+                  " heartbeat_ms, COALESCE(stopped_ms, 0), claims"
+                  " FROM nbaq_fleet_members WHERE monitor = $1 ORDER BY member",
+                  sizeof(history_fleet_member), read_member,
+                  (void **)&view->members, &view->member_count, err, err_size);
     if (rc == 0)
         rc = load_rows(
             f,

@@ -207,13 +207,14 @@ static const char schema_v3_pg[] =
     " last_finished_ms " INT ","                                               \
     " PRIMARY KEY (monitor, check_name));"
 
-static const char schema_v4_sqlite[] =
-    FLEET_TABLES("INTEGER") "ALTER TABLE nbaq_alert_outbox ADD COLUMN claimed_by INTEGER;"
-    "ALTER TABLE nbaq_alert_outbox ADD COLUMN claimed_until_ms INTEGER;";
+static const char schema_v4_sqlite[] = FLEET_TABLES(
+    "INTEGER") "ALTER TABLE nbaq_alert_outbox ADD COLUMN claimed_by INTEGER;"
+               "ALTER TABLE nbaq_alert_outbox ADD COLUMN claimed_until_ms "
+               "INTEGER;";
 
-static const char schema_v4_pg[] =
-    FLEET_TABLES("BIGINT") "ALTER TABLE nbaq_alert_outbox ADD COLUMN claimed_by BIGINT,"
-    " ADD COLUMN claimed_until_ms BIGINT;";
+static const char schema_v4_pg[] = FLEET_TABLES(
+    "BIGINT") "ALTER TABLE nbaq_alert_outbox ADD COLUMN claimed_by BIGINT,"
+              " ADD COLUMN claimed_until_ms BIGINT;";
 
 const schema_migration history_schema_migrations[] = {
     {1, schema_v1_sqlite, schema_v1_pg},
