@@ -64,10 +64,13 @@ static const char *const fleet_sql[FLEET_STMT_COUNT] = {
         " UPDATE nbaq_fleet_members SET claims = claims + 1"
         " WHERE monitor = $1 AND member = $3"
         " AND EXISTS (SELECT 1 FROM claimed) RETURNING member",
-    /* How long until the check may be claimable. */
-    [FLEET_WAIT] = "SELECT GREATEST(next_slot_ms, CASE WHEN lease_owner IS NULL"
-                   " THEN 0 ELSE lease_until_ms + 1 END) - " DB_NOW
-                   " FROM nbaq_fleet_schedule"
+    /* How long until the check may be claimable: its next slot; past
+     * that slot, while a lease still holds it (a long run, or a member
+     * that died), the end of the lease. */
+    [FLEET_WAIT] = "SELECT CASE WHEN lease_owner IS NOT NULL"
+                   " AND next_slot_ms <= now.ms THEN lease_until_ms + 1"
+                   " ELSE next_slot_ms END - now.ms"
+                   " FROM nbaq_fleet_schedule, (SELECT " DB_NOW " AS ms) now"
                    " WHERE monitor = $1 AND check_name = $2",
     [FLEET_RELEASE] = "UPDATE nbaq_fleet_schedule SET lease_owner = NULL,"
                       " lease_until_ms = 0, last_finished_ms = " DB_NOW

@@ -31,10 +31,46 @@ SLACK_MS = 1500
 CHECKS = ["alpha", "beta", "gamma", "broken"]
 
 
+# The watchdog of docs/daemon.md: a sql_metric check on the fleet's
+# tables, one metric per check (not run for 2 intervals) and per member
+# (no heartbeat for a lease, not stopped cleanly), each its own alert.
+WATCHDOG_QUERY = (
+    "SELECT 'check:' || check_name, CASE WHEN last_started_ms"
+    " < (extract(epoch FROM clock_timestamp()) * 1000) - 2 * interval_ms"
+    " THEN 1 ELSE 0 END FROM nbaq_fleet_schedule"
+    " WHERE monitor = 'fleet_demo' AND check_name <> 'fleet_watchdog'"
+    " UNION ALL SELECT 'member:' || member, CASE WHEN stopped_ms IS NULL"
+    " AND heartbeat_ms < (extract(epoch FROM clock_timestamp()) * 1000)"
+    f" - {LEASE_MS} THEN 1 ELSE 0 END FROM nbaq_fleet_members"
+    " WHERE monitor = 'fleet_demo'")
+
+
+def watchdog_check(store_url):
+    return f"""  - name: fleet_watchdog
+    plugin: sql_metric
+    interval: 1s
+    options:
+      dsn: "{store_url}"
+      metric: fleet_down
+      query: "{WATCHDOG_QUERY}"
+    thresholds:
+      "fleet_down.*":
+        fail_above: 0
+"""
+
+
+def notified(receiver):
+    """(check, metric, state) of every alert the webhook was sent."""
+    return [(a["check"], a["metric"], a["state"])
+            for r in receiver.requests for g in r.json()["groups"]
+            for a in g["alerts"]]
+
+
 def fleet_config(store_url, hook_url, comment=""):
     checks = "".join(exec_check(n, "echo ok; exit 0") for n in CHECKS[:3])
     checks += exec_check("broken", "echo broken; exit 2",
                          extra="    severity: high\n")
+    checks += watchdog_check(store_url)
     return f"""{comment}monitor: fleet_demo
 history:
   url: "{store_url}"
@@ -169,7 +205,8 @@ class FleetTest(unittest.TestCase):
                 [m["same_config"] for m in status["members"]
                  if m["pid"] == daemons[2].proc.pid], [False])
             checks = {c["check"]: c for c in status["checks"]}
-            self.assertEqual(sorted(checks), sorted(CHECKS))
+            self.assertEqual(sorted(checks),
+                             sorted(CHECKS + ["fleet_watchdog"]))
             for c in checks.values():
                 self.assertIn(pid_of(c["last_member"]), by_pid)
             # Each member's own claims: together, every stored run once
@@ -184,6 +221,7 @@ class FleetTest(unittest.TestCase):
             # The failing check: one NEW notification, whoever ran it.
             wait_for(lambda: len(receiver.requests) >= 1, timeout=10,
                      what="the notification of the failing check")
+            self.assertEqual(notified(receiver), [("broken", None, "new")])
 
             # kill -9 the member that ran `broken` last.
             victim_pid = pid_of(checks["broken"]["last_member"])
@@ -203,16 +241,29 @@ class FleetTest(unittest.TestCase):
                 self.assertLessEqual(after[0] - before[-1],
                                      INTERVAL_MS + LEASE_MS + SLACK_MS,
                                      f"{check} resumed too late: {runs[check]}")
-            self.assert_runs_once_per_interval(runs, killed_ms,
+            # From the run that took over (late in its slot when a lease
+            # had to expire; the next slot may then follow closely), one
+            # run per interval again.
+            resumed = max(min(s for s in runs[c] if s > killed_ms)
+                          for c in CHECKS)
+            self.assert_runs_once_per_interval(runs, resumed + 1,
                                                int(time.time() * 1000))
-            # Across the fleet and the kill: still the one notification.
-            self.assertEqual(len(receiver.requests), 1,
-                             [r.json() for r in receiver.requests])
+            # A survivor's watchdog check raises the dead member's alert,
+            # once, through the lifecycle and the channel.
+            member_metric = None
+            for m in status["members"]:
+                if m["pid"] == victim_pid:
+                    member_metric = "fleet_down.member:" + m["member"]
+            wait_for(lambda: ("fleet_watchdog", member_metric, "new")
+                     in notified(receiver), timeout=LEASE_MS / 1000 + 10,
+                     what="the watchdog's alert for the killed member")
+            # Across the fleet and the kill: still one notification each.
+            sent = notified(receiver)
+            self.assertEqual(sent.count(("broken", None, "new")), 1, sent)
             self.assertEqual(
-                [(a["check"], a["state"])
-                 for g in receiver.requests[0].json()["groups"]
-                 for a in g["alerts"]], [("broken", "new")])
-
+                sorted(sent), sorted([("broken", None, "new"),
+                                      ("fleet_watchdog", member_metric,
+                                       "new")]))
             # The survivors see the dead member: not alive, up 0.
             def dead_seen():
                 fleet = survivors[0].status()["fleet"]
@@ -247,7 +298,8 @@ class FleetTest(unittest.TestCase):
                 # Released at once: no lease to wait for.
                 self.assertLessEqual(after[0] - before[-1],
                                      INTERVAL_MS + SLACK_MS, runs[check])
-            self.assertEqual(len(receiver.requests), 1)
+            # A clean stop is no failure: no alert for that member.
+            self.assertEqual(len(notified(receiver)), 2, notified(receiver))
 
     def test_sqlite_second_daemon_refused_and_heartbeat_pings(self):
         directory = temp_dir(self)
@@ -272,6 +324,7 @@ class FleetTest(unittest.TestCase):
         second = Daemon(directory, text)
         self.addCleanup(second.stop)
         self.assertEqual(second.wait_exit(15), 3)
+        second.stop()  # joins its log reader: every line is in
         message = "\n".join(second.log())
         self.assertIn("is used by another nbaq daemon (pid %d"
                       % first.proc.pid, message)
