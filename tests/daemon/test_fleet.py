@@ -23,6 +23,9 @@ import channel_test as ct  # noqa: E402
 import nbaq_test  # noqa: E402
 from daemon_support import Daemon, exec_check, temp_dir, wait_for  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reports"))
+from chromium_cdp import Browser  # noqa: E402
+
 INTERVAL_MS = 1000
 LEASE_MS = 2000
 # Forking a round, running an exec check and saving it, on a loaded
@@ -173,6 +176,30 @@ class FleetTest(unittest.TestCase):
             d.wait_listening()
         return daemons
 
+    def assert_dashboard_shows(self, daemon, dead_pid):
+        """The page's fleet panel (headless Chromium): every member, the
+        dead one not heartbeating."""
+        browser = Browser()
+        self.addCleanup(browser.close)
+        browser.call("Runtime.enable")
+        browser.call("Page.enable")
+        browser.call("Page.navigate",
+                     {"url": f"http://127.0.0.1:{daemon.port}/"})
+        browser.wait_event("Page.loadEventFired")
+        rows_js = ("[...document.querySelectorAll('#fleet tbody tr')]"
+                   ".map(tr => [...tr.cells].map(c => c.textContent))")
+
+        def rows():
+            found = browser.evaluate(rows_js)
+            return found if len(found) == 3 else None
+        table = daemon.wait(rows, timeout=20, what="the fleet panel")
+        states = {r[0].split(" ")[0]: r[1] for r in table}
+        self.assertEqual(
+            sorted(pid_of(m) for m, st in states.items()
+                   if st == "not heartbeating"), [dead_pid], table)
+        self.assertFalse(browser.evaluate(
+            "document.getElementById('fleet-section').hidden"))
+
     def assert_runs_once_per_interval(self, runs, since_ms, until_ms):
         for check in CHECKS:
             starts = [s for s in runs[check] if since_ms <= s <= until_ms]
@@ -271,6 +298,7 @@ class FleetTest(unittest.TestCase):
                         if m["pid"] == victim_pid and not m["alive"]]
             survivors[0].wait(dead_seen, timeout=LEASE_MS / 1000 + 5,
                               what="the killed member seen as gone")
+            self.assert_dashboard_shows(survivors[0], victim_pid)
             metrics = survivors[1].request("/metrics")[2].decode()
             self.assertRegex(metrics, r'nbaq_fleet_member_up\{monitor='
                              r'"fleet_demo",member="[^"]+:%d"\} 0'
