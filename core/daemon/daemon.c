@@ -533,7 +533,9 @@ static int run_loop(daemon_state *d)
         /* Also while stopping: the claims of running rounds stay ours. */
         if (fleet_member_tick(&d->fleet, clock_mono_ms()))
             d->dirty = 1;
-        heartbeat_tick(&d->ping, &d->cfg->daemon, clock_mono_ms());
+        heartbeat_identity me = {d->cfg->monitor, d->fleet.id,
+                                 d->stats.started_ms};
+        heartbeat_tick(&d->ping, &d->cfg->daemon, &me, clock_mono_ms());
         if (d->stop_requests > 1 &&
             clock_mono_ms() - d->interrupted_mono_ms >= INTERRUPT_REPEAT_MS)
             interrupt_rounds(d);

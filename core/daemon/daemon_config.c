@@ -184,24 +184,38 @@ static int parse_fleet(const ynode *v, daemon_config *d, char *err,
                  : 0;
 }
 
+/* An http:// or https:// URL from key of v, into *out. */
+static int read_http_url(arena *mem, const ynode *v, const char *key,
+                         char **out, char *err, size_t err_size)
+{
+    static const char here[] = "daemon.heartbeat";
+    if (yread_string(mem, v, here, key, out, err, err_size))
+        return -1;
+    if (strncmp(*out, "http://", 7) != 0 && strncmp(*out, "https://", 8) != 0)
+        return yread_fail(v, here, err, err_size,
+                          "'%s' must start with http:// or https://", key);
+    return 0;
+}
+
 static int parse_heartbeat(arena *mem, const ynode *v, daemon_config *d,
                            char *err, size_t err_size)
 {
     static const char here[] = "daemon.heartbeat";
-    static const char *const keys[] = {"url", "interval", NULL};
+    static const char *const keys[] = {"url", "alertmanager", "interval", NULL};
     if (yread_check_keys(v, keys, "in daemon.heartbeat", err, err_size) != 0)
         return -1;
     const ynode *url = ynode_get(v, "url");
+    const ynode *am = ynode_get(v, "alertmanager");
     const ynode *interval = ynode_get(v, "interval");
-    if (!url)
+    if (!url && !am)
         return yread_fail(v, here, err, err_size,
-                          "'url' is required: the address to ping");
-    if (yread_string(mem, url, here, "url", &d->heartbeat_url, err, err_size))
+                          "'url' (a URL to ping) or 'alertmanager' (where to "
+                          "post the Watchdog alert) is required");
+    if (url && read_http_url(mem, url, "url", &d->heartbeat_url, err, err_size))
         return -1;
-    if (strncmp(d->heartbeat_url, "http://", 7) != 0 &&
-        strncmp(d->heartbeat_url, "https://", 8) != 0)
-        return yread_fail(url, here, err, err_size,
-                          "'url' must start with http:// or https://");
+    if (am && read_http_url(mem, am, "alertmanager", &d->heartbeat_alertmanager,
+                            err, err_size))
+        return -1;
     return interval ? yread_duration(interval, here, "interval", 1000,
                                      &d->heartbeat_interval_ms, err, err_size)
                     : 0;

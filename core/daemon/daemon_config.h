@@ -53,9 +53,12 @@ typedef struct daemon_config {
      * time after a member dies). Heartbeats come every lease / 4.       */
     int64_t fleet_lease_ms;
     /* daemon.heartbeat: a GET to url every interval while the daemon
-     * runs (healthchecks.io style). url NULL: none. A secret, like the
+     * runs (healthchecks.io style). NULL: none. A secret, like the
      * token: never logged or shown.                                      */
     char *heartbeat_url;
+    /* daemon.heartbeat.alertmanager: base URL of an Alertmanager that
+     * gets the always-firing Watchdog alert every interval. NULL: none. */
+    char *heartbeat_alertmanager;
     int64_t heartbeat_interval_ms;
 } daemon_config;
 

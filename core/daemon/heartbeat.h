@@ -1,7 +1,9 @@
 /*
- * heartbeat.h - `daemon.heartbeat`: a GET to a configured URL every
- * interval while the daemon runs, in the healthchecks.io style, so that
- * the receiving end notices when the daemon (or the whole fleet) stops.
+ * heartbeat.h - `daemon.heartbeat`: every interval while the daemon runs,
+ * a GET to a configured URL (healthchecks.io style) and/or the
+ * always-firing "Watchdog" alert posted to an Alertmanager (its
+ * convention: the alert's absence pages), so that the receiving end
+ * notices when the daemon (or the whole fleet) stops.
  *
  * Each ping runs in a short-lived child process, so that a slow endpoint
  * never holds up the daemon's event loop; at most one ping is in flight,
@@ -23,10 +25,18 @@ typedef struct heartbeat {
     uint64_t failed;
 } heartbeat;
 
-/* Starts a ping when one is due (and dc has a URL). */
-void heartbeat_tick(heartbeat *h, const daemon_config *dc, int64_t now_mono_ms);
+/* Who pings: the Watchdog alert's labels and its startsAt. */
+typedef struct heartbeat_identity {
+    const char *monitor;
+    const char *member; /* "host:pid"                                  */
+    int64_t started_ms; /* the daemon's start, wall clock              */
+} heartbeat_identity;
 
-/* When the next ping is due; INT64_MAX without a URL. */
+/* Starts a ping when one is due (and dc has a URL or an Alertmanager). */
+void heartbeat_tick(heartbeat *h, const daemon_config *dc,
+                    const heartbeat_identity *id, int64_t now_mono_ms);
+
+/* When the next ping is due; INT64_MAX without a target. */
 int64_t heartbeat_next(const heartbeat *h, const daemon_config *dc);
 
 /* The child pid exited with status: 1 when it was the ping. */

@@ -284,7 +284,8 @@ static void test_config_section(void **state)
         {"daemon: {fleet: {leese: 2s}}\n", "did you mean 'lease'?"},
         {"daemon: {fleet: {lease: 0}}\n", "'lease' must be at least 1s"},
         {"daemon:\n  heartbeat: {interval: 5s}\n",
-         "m.yaml:2:14: daemon.heartbeat: 'url' is required"},
+         "m.yaml:2:14: daemon.heartbeat: 'url' (a URL to ping) or "
+         "'alertmanager'"},
         {"daemon:\n  heartbeat: {url: \"ftp://x/\"}\n",
          "'url' must start with http:// or https://"},
     };

@@ -7,7 +7,9 @@ Three real daemons share a real PostgreSQL (the `postgres` fixture) with
 receiver on 127.0.0.1, heartbeat pings from a small GET receiver. Every
 wait is a bounded poll on a condition.
 """
+import datetime
 import http.server
+import json
 import os
 import re
 import signal
@@ -16,6 +18,9 @@ import sys
 import threading
 import time
 import unittest
+import urllib.parse
+import urllib.request
+import uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "channels"))
@@ -362,6 +367,49 @@ class FleetTest(unittest.TestCase):
         first.wait(lambda: len(pings.times) > count, timeout=5,
                    what="pings after the refusal")
         self.assertEqual(first.stop(), 0)
+
+    def test_watchdog_alert_always_fires_in_alertmanager(self):
+        base = nbaq_test.service_env("alertmanager")[
+            "NBAQ_TEST_ALERTMANAGER_URL"]
+        monitor = "wd_" + uuid.uuid4().hex[:12]  # ours alone on the server
+        text = (f"monitor: {monitor}\n"
+                "daemon:\n  listen: 127.0.0.1:0\n"
+                f"  heartbeat:\n    alertmanager: \"{base}\"\n"
+                "    interval: 1s\nchecks:\n" +
+                exec_check("alpha", "echo ok; exit 0"))
+        daemon = Daemon(temp_dir(self), text)
+        self.addCleanup(daemon.stop)
+        daemon.wait_listening()
+
+        def watchdog():
+            query = urllib.parse.urlencode(
+                {"filter": f'monitor="{monitor}"'})
+            with urllib.request.urlopen(f"{base}/api/v2/alerts?{query}",
+                                        timeout=10) as r:
+                alerts = [a for a in json.load(r)
+                          if a["labels"]["alertname"] == "Watchdog"]
+            return alerts[0] if alerts else None
+        first = daemon.wait(watchdog, timeout=10, what="the Watchdog alert")
+        self.assertEqual(first["status"]["state"], "active")
+        self.assertEqual(first["labels"]["severity"], "none")
+        self.assertEqual(first["labels"]["member"].rsplit(":", 1)[1],
+                         str(daemon.proc.pid))
+        # It ends on its own three intervals after the last post, unless
+        # renewed: each post moves endsAt on.
+        ends = parse_time(first["endsAt"])
+        self.assertLessEqual(ends - time.time(), 3 * 1 + 1)
+        renewed = daemon.wait(
+            lambda: (lambda a: a if a and parse_time(a["endsAt"]) > ends
+                     else None)(watchdog()),
+            timeout=10, what="the Watchdog alert renewed")
+        self.assertEqual(renewed["status"]["state"], "active")
+        self.assertEqual(daemon.stop(), 0)
+
+
+def parse_time(text):
+    """Alertmanager's RFC 3339 time as epoch seconds."""
+    return datetime.datetime.fromisoformat(
+        text.replace("Z", "+00:00")).timestamp()
 
 
 if __name__ == "__main__":
