@@ -131,28 +131,32 @@ static void labelled(strbuf *out, const char *name, const char *monitor,
     strbuf_append_char(out, '\n');
 }
 
+/* This member's own counters: one family each, labelled by member. */
 static void own_figures(strbuf *out, const daemon_stats *st,
                         const char *monitor)
 {
     const fleet_member *f = st->fleet;
-    prom_family(out, "nbaq_fleet_claims_total", "counter",
-                "Runs this member claimed (and ran).");
-    labelled(out, "nbaq_fleet_claims_total", monitor, "member", f->id,
-             (double)f->claims);
-    prom_family(out, "nbaq_fleet_claims_lost_total", "counter",
-                "Due runs another member held or took first.");
-    labelled(out, "nbaq_fleet_claims_lost_total", monitor, "member", f->id,
-             (double)f->claims_lost);
-    prom_family(out, "nbaq_fleet_claim_seconds_total", "counter",
-                "Time this member spent claiming runs.");
-    labelled(out, "nbaq_fleet_claim_seconds_total", monitor, "member", f->id,
-             (double)f->claim_us_total / 1e6);
-    prom_family(out, "nbaq_fleet_store_errors_total", "counter",
-                "Claims and heartbeats that failed on the store.");
-    labelled(out, "nbaq_fleet_store_errors_total", monitor, "member", f->id,
-             (double)f->errors);
+    const struct {
+        const char *name, *help;
+        double value;
+    } counters[] = {
+        {"nbaq_fleet_claims_total", "Runs this member claimed (and ran).",
+         (double)f->claims},
+        {"nbaq_fleet_claims_lost_total",
+         "Due runs another member held or took first.", (double)f->claims_lost},
+        {"nbaq_fleet_claim_seconds_total",
+         "Time this member spent claiming runs.",
+         (double)f->claim_us_total / 1e6},
+        {"nbaq_fleet_store_errors_total",
+         "Claims and heartbeats that failed on the store.", (double)f->errors},
+    };
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        prom_family(out, counters[i].name, "counter", counters[i].help);
+        labelled(out, counters[i].name, monitor, "member", f->id,
+                 counters[i].value);
+    }
     prom_family(out, "nbaq_daemon_heartbeats_total", "counter",
-                "Pings to daemon.heartbeat.url, by result.");
+                "Heartbeats (ping and Watchdog alert) sent, by result.");
     labelled(out, "nbaq_daemon_heartbeats_total", monitor, "result", "ok",
              (double)st->heartbeats_sent);
     labelled(out, "nbaq_daemon_heartbeats_total", monitor, "result", "failed",
