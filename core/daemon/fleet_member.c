@@ -37,11 +37,12 @@ static void note_error(fleet_member *m, const char *what, const char *err)
     text_copy(m->last_error, sizeof m->last_error, err);
 }
 
-/* Drops the connection after an error: the next heartbeat reconnects. */
+/* Drops the connection after an error: the next heartbeat reconnects.
+ * The leases of running rounds are not released: they stay this
+ * member's (renewed after the reconnect), or expire. */
 static void disconnect(fleet_member *m)
 {
-    if (m->fleet)
-        history_fleet_close(m->fleet, NULL, 0);
+    history_fleet_abandon(m->fleet);
     m->fleet = NULL;
     history_close(m->store);
     m->store = NULL;

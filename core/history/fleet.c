@@ -216,6 +216,12 @@ void history_fleet_close(history_fleet *f, char *err, size_t err_size)
     fleet_free(f);
 }
 
+void history_fleet_abandon(history_fleet *f)
+{
+    if (f)
+        fleet_free(f);
+}
+
 int history_fleet_set_config(history_fleet *f, const char *config_hash,
                              char *err, size_t err_size)
 {

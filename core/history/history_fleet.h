@@ -76,6 +76,11 @@ int history_fleet_open(history_store *store, const history_fleet_identity *id,
  * frees f (the store stays open). err may be NULL. */
 void history_fleet_close(history_fleet *f, char *err, size_t err_size);
 
+/* Frees f without a word to the store (after its connection failed):
+ * the member's leases stay, to be renewed after a reconnect or to
+ * expire. */
+void history_fleet_abandon(history_fleet *f);
+
 /* A new config hash after a reload (copied). */
 int history_fleet_set_config(history_fleet *f, const char *config_hash,
                              char *err, size_t err_size);
