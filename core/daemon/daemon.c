@@ -559,12 +559,12 @@ static void fill_stats(daemon_state *d)
 static int start(daemon_state *d)
 {
     char err[1024];
+    d->fleet_started = 1; /* stopped even when it failed half-way */
     if (fleet_member_start(&d->fleet, d->cfg, d->host->version, err,
                            sizeof err) != 0) {
         log_msg(NBAQ_LOG_ERROR, NULL, "daemon: %s", err);
         return -1;
     }
-    d->fleet_started = 1;
     if (board_init(&d->board) != 0 || board_sync(&d->board, d->cfg) != 0 ||
         sync_schedule(d, d->cfg) != 0) {
         log_msg(NBAQ_LOG_ERROR, NULL, "daemon: out of memory");

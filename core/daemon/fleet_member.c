@@ -68,7 +68,7 @@ static int connect_store(fleet_member *m)
     char err[1024];
     history_fleet_identity id = {m->cfg->monitor, m->id,      m->host,
                                  (int)getpid(),   m->version, m->config_hash};
-    if (history_open(m->cfg->history.url, m->cfg->dir, NULL, &m->store, err,
+    if (history_open(m->store_url, m->store_dir, NULL, &m->store, err,
                      sizeof err) != 0 ||
         history_fleet_open(m->store, &id, &m->fleet, err, sizeof err) != 0) {
         note_error(m, "cannot join", err);
@@ -110,6 +110,10 @@ int fleet_member_start(fleet_member *m, const config *cfg, const char *version,
             history_daemon_lock(cfg->history.url, cfg->dir, err, err_size);
         return m->lock_fd == -1 ? -1 : 0;
     }
+    m->store_url = strdup(cfg->history.url);
+    m->store_dir = strdup(cfg->dir);
+    if (!m->store_url || !m->store_dir)
+        return err_set(err, err_size, "out of memory");
     m->shared = 1;
     connect_store(m);
     m->next_heartbeat_mono_ms = clock_mono_ms();
@@ -217,6 +221,9 @@ void fleet_member_stop(fleet_member *m)
     history_close(m->store);
     m->store = NULL;
     history_fleet_view_free(&m->view);
+    free(m->store_url);
+    free(m->store_dir);
+    m->store_url = m->store_dir = NULL;
     if (m->lock_fd >= 0)
         close(m->lock_fd);
     m->lock_fd = -1;

@@ -39,6 +39,8 @@ typedef struct fleet_member {
     history_store *store;
     history_fleet *fleet; /* NULL while disconnected                   */
     const config *cfg;    /* the configuration in force                */
+    char *store_url;      /* the history it joined (malloc'd): kept     */
+    char *store_dir;      /* across reloads, until a restart            */
     char id[320];         /* "host:pid"                                */
     char host[256];
     const char *version;
