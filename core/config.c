@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build_features.h"
 #include "history.h"
 #include "status.h"
 #include "text.h"
@@ -86,6 +87,9 @@ static int parse_history(config *cfg, const ynode *node, char *err,
     if (!h->url)
         return yread_fail(node, where, err, err_size,
                           "missing required key 'url'");
+    if (build_feature_missing_for_url(h->url))
+        return yread_fail(ynode_get(node, "url"), where, err, err_size, "%s",
+                          build_feature_missing_for_url(h->url));
     return 0;
 }
 

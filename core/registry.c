@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build_features.h"
 #include "options.h"
 #include "strbuf.h"
 #include "text.h"
@@ -290,6 +291,11 @@ const plugin *registry_get(registry *reg, const char *name, char *err,
             continue;
         if (is_regular_file(path))
             text_copy(found[found_count++], PATH_MAX, path);
+    }
+    if (found_count == 0 && build_feature_missing_for_plugin(name)) {
+        err_set(err, err_size, "plugin '%s': %s", name,
+                build_feature_missing_for_plugin(name));
+        return NULL;
     }
     if (found_count == 0) {
         strbuf sb = STRBUF_INIT;

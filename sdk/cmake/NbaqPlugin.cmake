@@ -21,6 +21,7 @@ function(nbaq_add_plugin name)
   target_link_libraries(${name} PRIVATE nbaq_sdk::nbaq_sdk ${P_LIBRARIES})
   target_link_options(${name} PRIVATE -Wl,-z,defs)
   if(DEFINED NBAQ_PLUGIN_INSTALL_DIR)
-    install(TARGETS ${name} LIBRARY DESTINATION ${NBAQ_PLUGIN_INSTALL_DIR})
+    install(TARGETS ${name} LIBRARY DESTINATION ${NBAQ_PLUGIN_INSTALL_DIR}
+            COMPONENT plugins)
   endif()
 endfunction()
