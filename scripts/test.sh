@@ -10,11 +10,20 @@ if [ -f tests/services/package.json ]; then
 fi
 jobs=$(nproc)
 
-cmake -S . -B build -DNBAQ_WERROR=ON >/dev/null
+cmake -S . -B build -DNBAQ_WERROR=ON -DNBAQ_TEST_HOOKS=ON >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
-cmake -S . -B build-asan -DNBAQ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+# The Debian packages, installed system-wide and removed again: root only
+# (CI runs as root on a throw-away machine).
+if [ "$(id -u)" = 0 ]; then
+    bash scripts/test-install.sh build-pkg
+else
+    echo "test.sh: scripts/test-install.sh skipped (it installs packages: run as root)"
+fi
+
+cmake -S . -B build-asan -DNBAQ_SANITIZE=ON -DNBAQ_TEST_HOOKS=ON \
+    -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
