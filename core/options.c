@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nameset.h"
+#include "numfmt.h"
+#include "option_values.h"
 #include "strbuf.h"
 #include "text.h"
 #include "units.h"
@@ -101,6 +104,12 @@ const char *options_type_name(nbaq_option_type type)
         return "object";
     case NBAQ_OPT_OBJECT_LIST:
         return "object list";
+    case NBAQ_OPT_URL:
+        return "url";
+    case NBAQ_OPT_HTTP_HEADERS:
+        return "http headers";
+    case NBAQ_OPT_NAMED_OBJECT_LIST:
+        return "object list, unique names";
     }
     return "?";
 }
@@ -118,7 +127,7 @@ static int is_scalar_type(nbaq_option_type type)
     return type == NBAQ_OPT_STRING || type == NBAQ_OPT_INT ||
            type == NBAQ_OPT_DOUBLE || type == NBAQ_OPT_BOOL ||
            type == NBAQ_OPT_DURATION || type == NBAQ_OPT_SIZE ||
-           type == NBAQ_OPT_ENUM;
+           type == NBAQ_OPT_ENUM || type == NBAQ_OPT_URL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -130,7 +139,7 @@ static void format_limit(nbaq_option_type type, double v, char *buf,
     if (type == NBAQ_OPT_DURATION)
         text_format_duration((int64_t)v, buf, size);
     else
-        text_format_number(v, buf, size);
+        textfmt_number_exact(buf, size, v);
 }
 
 static int check_range(build_ctx *ctx, const nbaq_option_spec *spec,
@@ -186,7 +195,11 @@ static int convert_scalar(build_ctx *ctx, const nbaq_option_spec *spec,
                        ynode_kind_name(node->kind));
     if (node->is_null)
         return fail_at(ctx, node, path, "has no value");
+    if (spec->type == NBAQ_OPT_URL &&
+        option_check_url(node->text, spec->choices, reason, sizeof reason) != 0)
+        return fail_at(ctx, node, path, "%s", reason);
     switch (spec->type) {
+    case NBAQ_OPT_URL:
     case NBAQ_OPT_STRING:
         out->text = arena_strdup(ctx->mem, node->text);
         return out->text ? 0 : fail_at(ctx, node, path, "out of memory");
@@ -301,6 +314,39 @@ static int convert_object_list(build_ctx *ctx, const nbaq_option_spec *spec,
     return 0;
 }
 
+static int check_headers(build_ctx *ctx, const ynode *node, const char *path,
+                         const opt_value *v)
+{
+    char reason[256];
+    for (size_t i = 0; i < v->count; i++) {
+        if (option_check_header(v->items[i], v->values[i], reason,
+                                sizeof reason) != 0)
+            return fail_at(ctx, node->pairs[i].key, path, "%s", reason);
+    }
+    return 0;
+}
+
+/* NAMED_OBJECT_LIST: each item's `name` once. */
+static int check_unique_names(build_ctx *ctx, const ynode *node,
+                              const char *path, const opt_value *v)
+{
+    nameset seen = NAMESET_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < v->count && rc == 0; i++) {
+        const char *name = options_string(v->objects[i], "name");
+        size_t first;
+        int found = name ? nameset_put(&seen, name, i, &first) : 0;
+        if (found < 0)
+            rc = fail_at(ctx, node, path, "out of memory");
+        else if (found > 0)
+            rc = fail_at(ctx, node->items[i], path,
+                         "'%.200s' is listed twice (first at %s)", name,
+                         v->objects[first]->location);
+    }
+    nameset_free(&seen);
+    return rc;
+}
+
 static int convert_value(build_ctx *ctx, const nbaq_option_spec *spec,
                          const ynode *node, const char *path, int secret,
                          opt_value *out)
@@ -313,6 +359,14 @@ static int convert_value(build_ctx *ctx, const nbaq_option_spec *spec,
         return convert_string_list(ctx, node, path, out);
     case NBAQ_OPT_STRING_MAP:
         return convert_string_map(ctx, node, path, out);
+    case NBAQ_OPT_HTTP_HEADERS:
+        return convert_string_map(ctx, node, path, out) != 0
+                   ? -1
+                   : check_headers(ctx, node, path, out);
+    case NBAQ_OPT_NAMED_OBJECT_LIST:
+        return convert_object_list(ctx, spec, node, path, secret, out) != 0
+                   ? -1
+                   : check_unique_names(ctx, node, path, out);
     case NBAQ_OPT_OBJECT:
         if (node->kind != YNODE_MAPPING)
             return fail_at(ctx, node, path, "expected a mapping, got %s",
@@ -473,6 +527,15 @@ static int is_option_name(const char *s)
     return 1;
 }
 
+static int declares_string_name(const nbaq_option_spec *fields)
+{
+    for (size_t i = 0; fields[i].name; i++) {
+        if (strcmp(fields[i].name, "name") == 0)
+            return fields[i].type == NBAQ_OPT_STRING;
+    }
+    return 0;
+}
+
 static int check_specs(const nbaq_option_spec *specs, const char *plugin,
                        const char *path, const char *const *reserved, int depth,
                        char *err, size_t err_size)
@@ -505,7 +568,7 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
                                "(the host adds it)",
                                name);
         }
-        if (s->type < NBAQ_OPT_STRING || s->type > NBAQ_OPT_OBJECT_LIST)
+        if (s->type < NBAQ_OPT_STRING || s->type > NBAQ_OPT_NAMED_OBJECT_LIST)
             return err_set(err, err_size,
                            "bad option schema: option '%s' has unknown type "
                            "%d",
@@ -515,11 +578,19 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
                            "bad option schema: enum option '%s' has no "
                            "choices",
                            name);
-        if ((s->type == NBAQ_OPT_OBJECT || s->type == NBAQ_OPT_OBJECT_LIST)) {
+        if (s->type == NBAQ_OPT_OBJECT || s->type == NBAQ_OPT_OBJECT_LIST ||
+            s->type == NBAQ_OPT_NAMED_OBJECT_LIST) {
             if (!s->fields)
                 return err_set(err, err_size,
                                "bad option schema: option '%s' has no "
                                "fields",
+                               name);
+            if (s->type == NBAQ_OPT_NAMED_OBJECT_LIST &&
+                !declares_string_name(s->fields))
+                return err_set(err, err_size,
+                               "bad option schema: option '%s' lists named "
+                               "objects, but its fields declare no string "
+                               "'name'",
                                name);
             if (check_specs(s->fields, plugin, name, NULL, depth + 1, err,
                             err_size) != 0)
@@ -572,6 +643,10 @@ void options_set_bug_handler(options_bug_fn handler)
 }
 
 #define TYPE_BIT(t) (1u << (t))
+#define MAP_TYPES                                                              \
+    (TYPE_BIT(NBAQ_OPT_STRING_MAP) | TYPE_BIT(NBAQ_OPT_HTTP_HEADERS))
+#define LIST_OBJECT_TYPES                                                      \
+    (TYPE_BIT(NBAQ_OPT_OBJECT_LIST) | TYPE_BIT(NBAQ_OPT_NAMED_OBJECT_LIST))
 
 static void report_bug(const char *fmt, ...) NBAQ_PRINTF(1, 2);
 
@@ -633,7 +708,9 @@ const char *options_string(const nbaq_options *o, const char *name)
 {
     const opt_value *v =
         lookup(o, name, "opt_string",
-               TYPE_BIT(NBAQ_OPT_STRING) | TYPE_BIT(NBAQ_OPT_ENUM), NULL);
+               TYPE_BIT(NBAQ_OPT_STRING) | TYPE_BIT(NBAQ_OPT_ENUM) |
+                   TYPE_BIT(NBAQ_OPT_URL),
+               NULL);
     return v && v->set ? v->text : NULL;
 }
 
@@ -664,11 +741,9 @@ int options_bool(const nbaq_options *o, const char *name)
 
 size_t options_count(const nbaq_options *o, const char *name)
 {
-    const opt_value *v =
-        lookup(o, name, "opt_count",
-               TYPE_BIT(NBAQ_OPT_STRING_LIST) | TYPE_BIT(NBAQ_OPT_STRING_MAP) |
-                   TYPE_BIT(NBAQ_OPT_OBJECT_LIST),
-               NULL);
+    const opt_value *v = lookup(
+        o, name, "opt_count",
+        TYPE_BIT(NBAQ_OPT_STRING_LIST) | MAP_TYPES | LIST_OBJECT_TYPES, NULL);
     return v && v->set ? v->count : 0;
 }
 
@@ -684,8 +759,7 @@ const char *options_list_string(const nbaq_options *o, const char *name,
 
 const char *options_map_key(const nbaq_options *o, const char *name, size_t i)
 {
-    const opt_value *v =
-        lookup(o, name, "opt_map_key", TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
+    const opt_value *v = lookup(o, name, "opt_map_key", MAP_TYPES, NULL);
     if (!v || !index_ok(v, "opt_map_key", name, i))
         return NULL;
     return v->items[i];
@@ -693,8 +767,7 @@ const char *options_map_key(const nbaq_options *o, const char *name, size_t i)
 
 const char *options_map_value(const nbaq_options *o, const char *name, size_t i)
 {
-    const opt_value *v =
-        lookup(o, name, "opt_map_value", TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
+    const opt_value *v = lookup(o, name, "opt_map_value", MAP_TYPES, NULL);
     if (!v || !index_ok(v, "opt_map_value", name, i))
         return NULL;
     return v->values[i];
@@ -710,8 +783,8 @@ const nbaq_options *options_object(const nbaq_options *o, const char *name)
 const nbaq_options *options_list_object(const nbaq_options *o, const char *name,
                                         size_t i)
 {
-    const opt_value *v = lookup(o, name, "opt_list_object",
-                                TYPE_BIT(NBAQ_OPT_OBJECT_LIST), NULL);
+    const opt_value *v =
+        lookup(o, name, "opt_list_object", LIST_OBJECT_TYPES, NULL);
     if (!v || !index_ok(v, "opt_list_object", name, i))
         return NULL;
     return v->objects[i];

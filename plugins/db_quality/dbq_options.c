@@ -82,7 +82,7 @@ static const nbaq_option_spec table_fields[] = {
 const nbaq_option_spec dbq_option_specs[] = {
     NBAQ_PGCONN_DSN_OPTION_SPEC,
     {.name = "tables",
-     .type = NBAQ_OPT_OBJECT_LIST,
+     .type = NBAQ_OPT_NAMED_OBJECT_LIST,
      .required = 1,
      .fields = table_fields,
      .description = "the tables to measure, each {name, critical_columns, "
