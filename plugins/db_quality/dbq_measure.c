@@ -38,7 +38,7 @@ static int parse_count(const char *text, int64_t *out)
 
 static char *quote(pgconn *conn, const char *name, dbq_table_result *r)
 {
-    char err[256];
+    char err[NBAQ_ERR_SIZE];
     char *quoted = pgconn_quote_identifier(conn, name, err, sizeof err);
     if (quoted == NULL)
         fail(r, "%s", err);
