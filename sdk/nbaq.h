@@ -55,6 +55,7 @@
 #ifndef NBAQ_H
 #define NBAQ_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -161,11 +162,40 @@ typedef struct nbaq_option_spec {
     const char *default_value;  /* as it would be written in YAML; NULL: none */
     const char *description;    /* one line, printed by --list-plugins      */
     double min;                 /* INT, DOUBLE, DURATION (ms), SIZE (bytes): */
-    double max;                 /*   checked only when min < max            */
+    double max;                 /*   bounds; see NBAQ_NO_BOUND below        */
     const char *const *choices; /* ENUM: NULL-terminated list of values     */
     int secret;                 /* never printed by the host                */
     const struct nbaq_option_spec *fields; /* OBJECT, OBJECT_LIST: schema  */
 } nbaq_option_spec;
+
+/*
+ * Bounds. A bound is set when it is not NBAQ_NO_BOUND (NaN), with one
+ * exception: min and max both 0 is what a spec that names neither gets,
+ * and means no bounds. So:
+ *   .min = 1, .max = 10                 1 to 10
+ *   .min = 1, .max = NBAQ_NO_BOUND      at least 1
+ *   .min = NBAQ_NO_BOUND, .max = 100    at most 100
+ *   neither                             any value
+ * A lone .min = 1 leaves max at 0, below min: the host refuses such a
+ * schema when it loads the plugin, rather than check nothing. The host
+ * tests a bound with the two functions below.
+ */
+#define NBAQ_NO_BOUND ((double)NAN)
+
+static inline int nbaq_option_no_bounds(const nbaq_option_spec *spec)
+{
+    return spec->min == 0 && spec->max == 0;
+}
+
+static inline int nbaq_option_has_min(const nbaq_option_spec *spec)
+{
+    return !isnan(spec->min) && !nbaq_option_no_bounds(spec);
+}
+
+static inline int nbaq_option_has_max(const nbaq_option_spec *spec)
+{
+    return !isnan(spec->max) && !nbaq_option_no_bounds(spec);
+}
 
 #define NBAQ_OPTION_END                                                        \
     {                                                                          \
