@@ -26,9 +26,11 @@ else
     echo "test.sh: scripts/test-install.sh skipped (it installs packages: run as root)"
 fi
 
-# CI: the same tests from a clone in a directory only root can enter.
+# CI only (they build nbaq again, about a minute each): the tests from a
+# clone in a directory only root can enter, and a build without libpq.
 if [ "${CI:-}" = true ]; then
     bash scripts/test-private-checkout.sh
+    bash scripts/test-without-postgresql.sh build-nopg
 fi
 
 cmake -S . -B build-asan -DNBAQ_SANITIZE=ON -DNBAQ_TEST_HOOKS=ON \
