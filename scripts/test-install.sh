@@ -9,7 +9,6 @@
 # Usage: scripts/test-install.sh [BUILD_DIR]   (default build-pkg)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source_dir=$(pwd)
 build=${1:-build-pkg}
 
 fail() { echo "test-install: FAIL: $*" >&2; exit 1; }
@@ -33,7 +32,9 @@ arch=$(dpkg --print-architecture)
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 deb="$build/packages/nbaq_${version}_${arch}.deb"
 deb_dev="$build/packages/nbaq-dev_${version}_all.deb"
-[ -f "$deb" ] && [ -f "$deb_dev" ] || fail "cpack made: $(ls "$build/packages")"
+if [ ! -f "$deb" ] || [ ! -f "$deb_dev" ]; then
+    fail "cpack made: $(ls "$build/packages")"
+fi
 
 work=$(mktemp -d)
 cleanup() {
@@ -52,7 +53,9 @@ for f in /usr/bin/nbaq-host "$plugins/exec.so" "$plugins/text.so" \
     "/usr/lib/$triplet/cmake/nbaq-sdk/nbaq-sdk-config.cmake"; do
     [ -e "$f" ] || fail "$f is not installed"
 done
-ls "$plugins" | grep -q '^tp_' && fail "test plugins in $plugins"
+for so in "$plugins"/tp_*.so; do
+    [ -e "$so" ] && fail "a test plugin is installed: $so"
+done
 grep -qx "ExecStart=/usr/bin/nbaq-host -c /etc/nbaq/monitor.yaml --daemon -v" \
     /usr/lib/systemd/system/nbaq.service || fail "nbaq.service: wrong ExecStart"
 getent passwd nbaq >/dev/null || fail "postinst made no user nbaq"
@@ -75,9 +78,9 @@ cp -r /etc/nbaq "$work/etc"
 rc=0
 /usr/bin/nbaq-host -c "$work/etc/monitor.yaml" >"$work/demo.txt" 2>&1 || rc=$?
 [ "$rc" -le 2 ] || { cat "$work/demo.txt" >&2; fail "demo exited $rc"; }
-for check in $(sed -n 's/^  - name: //p' "$work/etc/monitor.yaml"); do
+while read -r check; do
     grep -q "$check" "$work/demo.txt" || fail "demo report lacks $check"
-done
+done < <(sed -n 's/^  - name: //p' "$work/etc/monitor.yaml")
 [ -f "$work/etc/history.db" ] || fail "demo wrote no history"
 
 # hello_check against the installed nbaq-dev, with CMake and pkg-config.

@@ -33,7 +33,8 @@ def run_checks(test, monitor, checks_yaml, *host_args, workdir=None,
     """Runs nbaq-host on a config of these checks and a json reporter
     (written in workdir, a new temporary directory by default; the host
     runs in cwd, by default workdir). argv_prefix goes before the host
-    (setpriv ...); host replaces the build's nbaq-host. Returns (CompletedProcess, {check name: check})."""
+    (setpriv ...); host replaces the build's nbaq-host. Returns
+    (CompletedProcess, {check name: check})."""
     d = workdir or nbaq_test.temp_dir(test)
     config = nbaq_test.write_file(d, "monitor.yaml", (
         f"monitor: {monitor}\nchecks:\n" + checks_yaml +
