@@ -46,7 +46,8 @@ file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/packaging/conffiles
 set(CPACK_PACKAGE_NAME nbaq)
 set(CPACK_PACKAGE_VENDOR "nbaq")
 set(CPACK_PACKAGE_CONTACT "nbaq maintainers <nbaq@localhost>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+# Each package's description names its summary on its first line.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY IGNORE)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR}/packages)
 set(CPACK_GENERATOR DEB)
@@ -58,7 +59,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME nbaq)
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
-    "Data-quality monitoring host and plugins\n nbaq-host runs checker plugins, keeps history, raises alerts and\n writes reports; the unit nbaq.service runs it as a daemon.")
+    "Data-quality monitoring host and plugins\nnbaq-host runs checker plugins, keeps history, raises alerts and writes reports; the unit nbaq.service runs it as a daemon.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
     ${CMAKE_SOURCE_DIR}/packaging/postinst
@@ -70,7 +71,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME nbaq-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_ARCHITECTURE all)
 set(CPACK_DEBIAN_DEV_DESCRIPTION
-    "Header, pkg-config file and CMake package for nbaq plugins\n Builds checker and reporter plugins for nbaq outside its tree.")
+    "Header, pkg-config file and CMake package for nbaq plugins\nBuilds checker and reporter plugins for nbaq outside its tree.")
 set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF)
 
 include(CPack)
