@@ -10,6 +10,7 @@
 
 #include "history.h"
 #include "history_store.h"
+#include "reconcile.h"
 #include "status.h"
 #include "text.h"
 #include "thresholds.h"
@@ -358,7 +359,8 @@ static int parse_top(config *cfg, const ynode *root, char *err, size_t err_size)
                             err_size) != 0)
         return -1;
     if ((v = ynode_get(root, "checks")) &&
-        parse_checks(cfg, v, err, err_size) != 0)
+        (parse_checks(cfg, v, err, err_size) != 0 ||
+         reconcile_check_config(cfg, err, err_size) != 0))
         return -1;
     if ((v = ynode_get(root, "reporters")) &&
         parse_reporters(cfg, v, err, err_size) != 0)

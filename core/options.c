@@ -297,10 +297,64 @@ static int convert_string_map(build_ctx *ctx, const ynode *node,
     return 0;
 }
 
+/* An OBJECT_LIST whose first field is `name` may be written as a mapping
+ * of name to object ("columns: {a: {min: 0}}"): each entry becomes the
+ * object with `name` set to its key (the key's node, for locations). */
+static int keyed_item(build_ctx *ctx, const ynode *key, const ynode *value,
+                      const char *path, ynode **out)
+{
+    if (value->kind != YNODE_MAPPING)
+        return fail_at(ctx, value, path, "'%s': expected a mapping, got %s",
+                       key->text, ynode_kind_name(value->kind));
+    if (ynode_get(value, "name"))
+        return fail_at(ctx, ynode_get(value, "name"), path,
+                       "'%s': 'name' is the key of the entry", key->text);
+    ynode *item = arena_alloc(ctx->mem, sizeof *item);
+    ynode *name_key = arena_alloc(ctx->mem, sizeof *name_key);
+    ypair *pairs = arena_alloc(ctx->mem, (value->count + 1) * sizeof *pairs);
+    if (!item || !name_key || !pairs)
+        return fail_at(ctx, value, path, "out of memory");
+    *name_key = *key;
+    name_key->text = "name";
+    pairs[0] = (ypair){.key = name_key, .value = (ynode *)key};
+    memcpy(pairs + 1, value->pairs, value->count * sizeof *pairs);
+    *item = *value;
+    item->pairs = pairs;
+    item->count = value->count + 1;
+    *out = item;
+    return 0;
+}
+
+static int is_keyed_list(const nbaq_option_spec *spec, const ynode *node)
+{
+    return node->kind == YNODE_MAPPING && spec->fields &&
+           spec->fields[0].name && strcmp(spec->fields[0].name, "name") == 0;
+}
+
 static int convert_object_list(build_ctx *ctx, const nbaq_option_spec *spec,
                                const ynode *node, const char *path, int secret,
                                opt_value *out)
 {
+    if (is_keyed_list(spec, node)) {
+        size_t n = node->count;
+        out->objects =
+            arena_alloc(ctx->mem, (n ? n : 1) * sizeof *out->objects);
+        if (!out->objects)
+            return fail_at(ctx, node, path, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+            char item_path[512];
+            ynode *item = NULL;
+            snprintf(item_path, sizeof item_path, "%s.%s", path,
+                     node->pairs[i].key->text);
+            if (keyed_item(ctx, node->pairs[i].key, node->pairs[i].value, path,
+                           &item) != 0 ||
+                build_object(ctx, spec->fields, item, item, item_path, secret,
+                             &out->objects[i]) != 0)
+                return -1;
+        }
+        out->count = n;
+        return 0;
+    }
     if (node->kind != YNODE_SEQUENCE)
         return fail_at(ctx, node, path, "expected a list of mappings, got %s",
                        ynode_kind_name(node->kind));

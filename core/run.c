@@ -13,6 +13,7 @@
 #include "kvlist.h"
 #include "hostapi.h"
 #include "log.h"
+#include "reconcile.h"
 #include "registry.h"
 #include "runcache.h"
 #include "runner.h"
@@ -412,6 +413,7 @@ int run_monitor_observed(config *cfg, const char *const *only,
                         err_size);
     nbaq_run *run = NULL;
     if (rc == 0) {
+        reconcile_run(&mem, cfg, batch.results, batch.count);
         run = aggregate_run(&mem, cfg->monitor, ax.now_ms, clock_wall_ms(),
                             batch.results, batch.count);
         if (!run)

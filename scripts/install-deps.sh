@@ -9,7 +9,7 @@ build_pkgs=(build-essential cmake pkg-config python3
     monitoring-plugins-basic libssl-dev)
 test_pkgs=(postgresql nodejs npm python3-botocore python3-boto3 python3-aiosmtpd awscli
     prometheus prometheus-alertmanager chromium sqlite3 curl python3-jsonschema openssl
-    apache2-utils)
+    apache2-utils clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")

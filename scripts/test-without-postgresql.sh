@@ -42,6 +42,9 @@ checks:
     options: {command: [/bin/true]}
 YAML
 expect_refused "$work/history.yaml" 3:8
+sed 's|postgresql://nbaq@127.0.0.1/nbaq|"host=127.0.0.1 dbname=nbaq"|' \
+    "$work/history.yaml" >"$work/dsn.yaml"
+expect_refused "$work/dsn.yaml" 3:8
 cat >"$work/plugin.yaml" <<'YAML'
 monitor: t
 checks:

@@ -2,7 +2,10 @@
  * objstore_bench - lists a location once through lib/objstore and prints
  * what it took:
  *   objects=N bytes=N pages=N wall_ms=N max_rss_kb=N
- * Usage: objstore_bench [--endpoint URL] [--page-size N] URL
+ * Usage: objstore_bench [--endpoint URL] [--page-size N] [--cache-dir DIR]
+ *                       URL
+ * --cache-dir: go through the run's listing cache in DIR, as a check of a
+ * run does (the first lister writes it, later ones replay it).
  * Credentials come from the AWS_* environment (or the shared file).
  */
 #include <inttypes.h>
@@ -42,10 +45,12 @@ int main(int argc, char **argv)
             cfg.endpoint = argv[i + 1];
         else if (strcmp(argv[i], "--page-size") == 0)
             cfg.page_size = (unsigned)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--cache-dir") == 0)
+            cfg.cache_dir = argv[i + 1];
     }
     if (i + 1 != argc) {
         fprintf(stderr, "usage: objstore_bench [--endpoint URL] "
-                        "[--page-size N] URL\n");
+                        "[--page-size N] [--cache-dir DIR] URL\n");
         return 64;
     }
     cfg.url = argv[i];
@@ -60,7 +65,8 @@ int main(int argc, char **argv)
     nbaq_objstore_close(store);
     getrusage(RUSAGE_SELF, &ru);
     printf("objects=%" PRIu64 " bytes=%" PRIu64 " pages=%" PRIu64
-           " wall_ms=%" PRId64 " max_rss_kb=%ld\n",
-           info.objects, info.bytes, info.pages, wall, ru.ru_maxrss);
+           " wall_ms=%" PRId64 " max_rss_kb=%ld from_cache=%d\n",
+           info.objects, info.bytes, info.pages, wall, ru.ru_maxrss,
+           info.from_cache);
     return 0;
 }

@@ -92,8 +92,8 @@ static void sql_metric_check(const nbaq_host_api *api, nbaq_ctx *ctx)
         statement_timeout(api, ctx, api->opt_int(o, "statement_timeout"));
     PGresult *res = NULL;
     if (pgconn_begin_read_only(conn, timeout, err, sizeof err) == 0)
-        res = pgconn_query(conn, api->opt_string(o, "query"), 0, NULL, err,
-                           sizeof err);
+        res = pgconn_plain_query(conn, api->opt_string(o, "query"), err,
+                                 sizeof err);
     sqlm_values values;
     if (res == NULL)
         api->status_set(ctx, NBAQ_ERROR, "query for %s: %s", metric, err);

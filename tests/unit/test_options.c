@@ -204,7 +204,9 @@ static void test_type_errors(void **state)
     expect_error(specs, "sm: [a]\n", "option 'sm': expected a mapping");
     expect_error(specs, "sm: {a: [1]}\n", "key 'a': expected a string");
     expect_error(specs, "server: 5\n", "option 'server': expected a mapping");
-    expect_error(specs, "tables: {name: a}\n", "expected a list of mappings");
+    expect_error(specs, "tables: {name: a}\n",
+                 "option 'tables': 'name': expected a mapping, got a scalar");
+    expect_error(specs, "tables: a\n", "expected a list of mappings");
     expect_error(specs, "tables: [a]\n",
                  "option 'tables[0]': expected a "
                  "mapping, got a scalar");
@@ -410,6 +412,27 @@ static void test_one_sided_bounds(void **state)
     assert_non_null(strstr(err, "option 'n' has min 1 above max 0"));
 }
 
+/* An object list whose first field is `name`, written as a mapping. */
+static void test_keyed_object_list(void **state)
+{
+    (void)state;
+    nbaq_options *o = build_ok("tables:\n"
+                               "  t1: {}\n"
+                               "  t2: {weight: 3}\n");
+    assert_int_equal(options_count(o, "tables"), 2);
+    const nbaq_options *t2 = options_list_object(o, "tables", 1);
+    assert_string_equal(options_string(t2, "name"), "t2");
+    assert_string_equal(options_location(t2, "name"), "c.yaml:3:3");
+    assert_true(options_double(t2, "weight") == 3.0);
+    assert_string_equal(
+        options_string(options_list_object(o, "tables", 0), "name"), "t1");
+    expect_error(specs, "tables:\n  t1: {name: x}\n",
+                 "c.yaml:2:14: check 'x': option 'tables': 't1': 'name' is "
+                 "the key of the entry");
+    expect_error(specs, "tables:\n  t1: {wieght: 1}\n",
+                 "unknown option 'tables.t1.wieght'");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, NULL, cleanup)
 
 int main(void)
@@ -426,6 +449,7 @@ int main(void)
         T(test_schema_check),
         T(test_output_options),
         T(test_one_sided_bounds),
+        T(test_keyed_object_list),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

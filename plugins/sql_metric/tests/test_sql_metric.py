@@ -104,8 +104,9 @@ reporters:
              "query for late_events: cannot execute DELETE in a read-only "
              "transaction (SQLSTATE 25006)"),
             ("SELECT 1; DELETE FROM sqlm_py.events",
-             "query for late_events: cannot insert multiple commands into a "
-             "prepared statement (SQLSTATE 42601)"),
+             "query for late_events: not a plain query (only SELECT, VALUES, "
+             "TABLE or WITH ... SELECT are run): cannot insert multiple "
+             "commands into a prepared statement (SQLSTATE 42601)"),
         ]
         for query, message in cases:
             with self.subTest(query=query):
@@ -116,6 +117,33 @@ reporters:
                 self.assertEqual(proc.returncode, 3)
         self.assertEqual(pgfixture.psql("SELECT count(*) FROM sqlm_py.events"),
                          "6")
+
+    def test_utility_statements_never_run(self):
+        """As superuser (the fixture's admin URL): COPY ... TO a file would
+        write it on the server, a DO block would insert. Neither runs."""
+        d = nbaq_test.temp_dir(self)
+        os.chmod(d, 0o777)  # the server may run as another user
+        target = os.path.join(d, "stolen.csv")
+        pgfixture.psql("CREATE TABLE sqlm_py.victim (n int)")
+        self.addCleanup(pgfixture.psql, "DROP TABLE sqlm_py.victim")
+        cases = [
+            f"COPY (SELECT 1) TO '{target}'",
+            "DO 'BEGIN INSERT INTO sqlm_py.victim VALUES (1); END'",
+            "SET search_path = sqlm_py",
+            "CALL no_such_procedure()",
+            "EXPLAIN SELECT 1",
+        ]
+        for query in cases:
+            with self.subTest(query=query):
+                proc, check, m = self.run_check(query)
+                self.assertEqual(check["status"], "ERROR")
+                self.assertTrue(check["message"].startswith(
+                    "query for late_events: not a plain query"),
+                    check["message"])
+                self.assertEqual(m, {})
+        self.assertFalse(os.path.exists(target))
+        self.assertEqual(
+            pgfixture.psql("SELECT count(*) FROM sqlm_py.victim"), "0")
 
     def test_statement_timeout(self):
         proc, check, m = self.run_check(
