@@ -7,14 +7,21 @@
 # makes two packages: nbaq (host + plugins) and nbaq-dev (sdk).
 
 # The example configs, with what they run beside them (relative paths
-# in a config are taken from its own folder).
+# in a config are taken from its own folder). Prefix /usr (the packages):
+# /etc/nbaq. Any other prefix: <prefix>/etc/nbaq, relative, so that
+# `cmake --install --prefix P` writes nothing outside P.
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  set(NBAQ_CONFIG_INSTALL_DIR ${CMAKE_INSTALL_FULL_SYSCONFDIR}/nbaq)
+else()
+  set(NBAQ_CONFIG_INSTALL_DIR ${CMAKE_INSTALL_SYSCONFDIR}/nbaq)
+endif()
 install(FILES ${CMAKE_SOURCE_DIR}/config/monitor.yaml
               ${CMAKE_SOURCE_DIR}/config/daemon.yaml
               ${CMAKE_SOURCE_DIR}/config/alerts-example.yaml
               ${CMAKE_SOURCE_DIR}/config/database.yaml
-        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/nbaq COMPONENT host)
+        DESTINATION ${NBAQ_CONFIG_INSTALL_DIR} COMPONENT host)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/config/example
-        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/nbaq COMPONENT host
+        DESTINATION ${NBAQ_CONFIG_INSTALL_DIR} COMPONENT host
         USE_SOURCE_PERMISSIONS)
 
 # config/nbaq.service names /usr/local (a plain `cmake --install`); the
@@ -26,10 +33,10 @@ string(REPLACE "/etc/nbaq/" "${CMAKE_INSTALL_FULL_SYSCONFDIR}/nbaq/"
        nbaq_unit "${nbaq_unit}")
 file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/packaging/nbaq.service
      CONTENT "${nbaq_unit}")
-set(NBAQ_SYSTEMD_UNIT_DIR ${CMAKE_INSTALL_PREFIX}/lib/systemd/system
-    CACHE PATH "Where the systemd unit nbaq.service is installed")
+set(NBAQ_SYSTEMD_UNITDIR lib/systemd/system CACHE PATH
+    "Where the systemd unit nbaq.service is installed (relative: to the prefix)")
 install(FILES ${CMAKE_BINARY_DIR}/packaging/nbaq.service
-        DESTINATION ${NBAQ_SYSTEMD_UNIT_DIR} COMPONENT host)
+        DESTINATION ${NBAQ_SYSTEMD_UNITDIR} COMPONENT host)
 
 # Everything in /etc/nbaq is a conffile: an upgrade keeps a user's
 # edits, `dpkg -r` keeps them, `dpkg -P` removes them.
