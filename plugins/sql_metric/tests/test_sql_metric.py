@@ -10,6 +10,9 @@ sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
 import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sqlm_host import run_sql_metric  # noqa: E402
+
 PW_ROLE = pgfixture.PW_ROLE
 PASSWORD = pgfixture.PASSWORD
 
@@ -30,31 +33,8 @@ class SqlMetricTest(unittest.TestCase):
         pgfixture.psql("DROP SCHEMA IF EXISTS sqlm_py CASCADE")
 
     def run_check(self, query, thresholds="", dsn=None, extra=""):
-        d = nbaq_test.temp_dir(self)
-        path = nbaq_test.write_file(d, "monitor.yaml", f"""monitor: sqlm
-checks:
-  - name: events
-    plugin: sql_metric
-    options:
-      dsn: "${{NBAQ_SQLM_DSN}}"
-      query: {json.dumps(query)}
-      metric: late_events
-      unit: events
-{extra}{thresholds}
-reporters:
-  - plugin: json
-    options:
-      output: report.json
-""")
-        proc = nbaq_test.run_host(
-            "-c", path,
-            env={"NBAQ_SQLM_DSN": dsn or pgfixture.admin_url()})
-        report_path = os.path.join(d, "report.json")
-        if not os.path.exists(report_path):
-            self.fail(f"no report; exit {proc.returncode}\n{proc.stderr}")
-        with open(report_path) as f:
-            check = json.load(f)["checks"][0]
-        return proc, check, {m["name"]: m for m in check["metrics"]}
+        return run_sql_metric(self, query, dsn or pgfixture.admin_url(),
+                              thresholds=thresholds, extra=extra)
 
     def test_one_number_with_threshold(self):
         # late rows: eu 2, apac 1 -> 3
@@ -98,14 +78,15 @@ reporters:
              "query for late_events: row 1, column \"max\": the value is "
              "NULL"),
             ("SELECT count(*) FROM sqlm_py.nosuch",
-             "query for late_events: relation \"sqlm_py.nosuch\" does not "
-             "exist (SQLSTATE 42P01)"),
+             "query for late_events: PostgreSQL: query: relation "
+             "\"sqlm_py.nosuch\" does not exist (SQLSTATE 42P01)"),
             ("DELETE FROM sqlm_py.events RETURNING 1",
-             "query for late_events: cannot execute DELETE in a read-only "
-             "transaction (SQLSTATE 25006)"),
+             "query for late_events: PostgreSQL: query: cannot execute "
+             "DELETE in a read-only transaction (SQLSTATE 25006)"),
             ("SELECT 1; DELETE FROM sqlm_py.events",
-             "query for late_events: not a plain query (only SELECT, VALUES, "
-             "TABLE or WITH ... SELECT are run): cannot insert multiple "
+             "query for late_events: PostgreSQL: query: not a plain query "
+             "(only SELECT, VALUES, TABLE or WITH ... SELECT are run): "
+             "cannot insert multiple "
              "commands into a prepared statement (SQLSTATE 42601)"),
         ]
         for query, message in cases:
@@ -138,7 +119,8 @@ reporters:
                 proc, check, m = self.run_check(query)
                 self.assertEqual(check["status"], "ERROR")
                 self.assertTrue(check["message"].startswith(
-                    "query for late_events: not a plain query"),
+                    "query for late_events: PostgreSQL: query: "
+                    "not a plain query"),
                     check["message"])
                 self.assertEqual(m, {})
         self.assertFalse(os.path.exists(target))
@@ -151,8 +133,9 @@ reporters:
             extra="      statement_timeout: 300ms\n")
         self.assertEqual(check["status"], "ERROR")
         self.assertEqual(check["message"],
-                         "query for late_events: canceling statement due to "
-                         "statement timeout (statement_timeout 300 ms)")
+                         "query for late_events: PostgreSQL: query: "
+                         "canceling statement due to statement timeout "
+                         "(statement_timeout 300 ms)")
 
     def test_wrong_password_is_never_shown(self):
         pgfixture.require_password()
