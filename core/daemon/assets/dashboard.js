@@ -293,8 +293,13 @@
     body.appendChild(dl);
     body.appendChild(simpleTable("Transitions", ["When", "What", "Detail"],
       a.transitions.map((t) => [iso(t.at_ms) || "—", t.event, t.detail])));
-    body.appendChild(simpleTable("Notifications per channel", ["Channel", "Delivery", "When", "Attempts", "Last error"],
-      a.notifications.map((n) => [n.channel, n.delivery, iso(n.at_ms) || "—", String(n.attempts), n.last_error || "—"])));
+    // Newest first: every row of the outbox for this alert (pending,
+    // delivered, failed, superseded), then channels notified earlier.
+    body.appendChild(simpleTable("Notifications per channel",
+      ["Channel", "Delivery", "Sent as", "Queued", "Delivered", "Attempts", "Last error"],
+      a.notifications.map((n) => [n.channel, n.delivery, n.state || "—", iso(n.queued_ms) || "—",
+                                  iso(n.delivered_ms || (n.delivery === "sent" ? n.at_ms : 0)) || "—",
+                                  String(n.attempts), n.last_error || "—"])));
     body.appendChild(simpleTable("Silences", ["Scope", "Until", "Active", "Made", "Comment"],
       a.silences.map((s) => [s.scope, iso(s.until_ms), s.active ? "yes" : "no", iso(s.created_ms), s.comment])));
     if (state.st && state.st.daemon.actions && a.open) body.appendChild(actionForm(a));
