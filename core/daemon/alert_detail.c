@@ -27,8 +27,54 @@ static void add_transition(cJSON *list, int64_t at_ms, const char *event,
     cJSON_AddItemToArray(list, t);
 }
 
+/* Where delivery of an outbox row stands. "failed": tried and failed so
+ * far; the next round tries again. */
+static const char *delivery_of(const history_outbox_row *r)
+{
+    if (r->delivered_ms > 0)
+        return "delivered";
+    if (r->superseded_ms > 0)
+        return "superseded";
+    return r->attempts > 0 ? "failed" : "pending";
+}
+
+static void add_outbox_row(cJSON *list, const history_outbox_row *r,
+                           cJSON *transitions)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "channel", r->channel);
+    cJSON_AddStringToObject(o, "delivery", delivery_of(r));
+    cJSON_AddStringToObject(o, "state", alert_state_name(r->state));
+    cJSON_AddNumberToObject(o, "episode", (double)r->episode);
+    add_ms(o, "queued_ms", r->created_ms);
+    add_ms(o, "delivered_ms", r->delivered_ms);
+    add_ms(o, "at_ms",
+           r->delivered_ms    ? r->delivered_ms
+           : r->superseded_ms ? r->superseded_ms
+                              : r->created_ms);
+    cJSON_AddNumberToObject(o, "attempts", (double)r->attempts);
+    cJSON_AddStringToObject(o, "last_error", r->last_error);
+    cJSON_AddItemToArray(list, o);
+    add_transition(transitions, r->created_ms, "queued", r->channel);
+    if (r->delivered_ms > 0)
+        add_transition(transitions, r->delivered_ms, "delivered", r->channel);
+}
+
+typedef struct sent_args {
+    cJSON *list;
+    const history_outbox_row *rows;
+    size_t count;
+} sent_args;
+
+/* A channel of the episode's notified list that no outbox row shows
+ * (its rows were pruned): "sent", with the time it was notified. */
 static void add_sent(void *arg, const char *channel, size_t len, int64_t ms)
 {
+    const sent_args *sent = arg;
+    for (size_t i = 0; i < sent->count; i++)
+        if (strlen(sent->rows[i].channel) == len &&
+            memcmp(sent->rows[i].channel, channel, len) == 0)
+            return;
     cJSON *n = cJSON_CreateObject();
     char *name = strndup(channel, len);
     cJSON_AddStringToObject(n, "channel", name ? name : "");
@@ -37,32 +83,20 @@ static void add_sent(void *arg, const char *channel, size_t len, int64_t ms)
     cJSON_AddNumberToObject(n, "attempts", 0);
     cJSON_AddStringToObject(n, "last_error", "");
     free(name);
-    cJSON_AddItemToArray(arg, n);
+    cJSON_AddItemToArray(sent->list, n);
 }
 
-/* Sent (this episode's notified list), then the outbox rows that wait
- * (never tried) or keep failing (attempts > 0), with their error. */
+/* The alert's outbox rows, newest first, then the channels the episode
+ * notified that they no longer show. */
 static void add_notifications(cJSON *doc, const history_alert *a,
                               const history_outbox_row *out, size_t n,
                               cJSON *transitions)
 {
     cJSON *list = cJSON_AddArrayToObject(doc, "notifications");
-    notified_each(a->notified, add_sent, list);
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(out[i].fingerprint, a->fingerprint) != 0)
-            continue;
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "channel", out[i].channel);
-        cJSON_AddStringToObject(o, "delivery",
-                                out[i].attempts > 0 ? "failing" : "waiting");
-        add_ms(o, "at_ms", out[i].created_ms);
-        cJSON_AddNumberToObject(o, "attempts", (double)out[i].attempts);
-        cJSON_AddStringToObject(o, "last_error", out[i].last_error);
-        cJSON_AddStringToObject(o, "state", alert_state_name(out[i].state));
-        cJSON_AddItemToArray(list, o);
-        add_transition(transitions, out[i].created_ms, "queued",
-                       out[i].channel);
-    }
+    for (size_t i = 0; i < n; i++)
+        add_outbox_row(list, &out[i], transitions);
+    sent_args sent = {list, out, n};
+    notified_each(a->notified, add_sent, &sent);
 }
 
 static int covers(const history_silence *s, const history_alert *a)
@@ -168,15 +202,16 @@ typedef struct loaded {
     size_t outbox_count;
 } loaded;
 
-static int load_all(history_store *store, const char *monitor, loaded *l,
-                    char *err, size_t err_size)
+static int load_all(history_store *store, const char *monitor,
+                    const char *fingerprint, loaded *l, char *err,
+                    size_t err_size)
 {
     return history_alerts_load(store, monitor, &l->alerts, &l->alert_count, err,
                                err_size) ||
            history_silences_load(store, monitor, -1, &l->silences,
                                  &l->silence_count, err, err_size) ||
-           history_outbox_pending(store, monitor, &l->outbox, &l->outbox_count,
-                                  err, err_size);
+           history_outbox_of_alert(store, monitor, fingerprint, &l->outbox,
+                                   &l->outbox_count, err, err_size);
 }
 
 static void free_all(loaded *l)
@@ -194,7 +229,8 @@ char *alert_detail_answer(const dashboard_request *rq, const char *fingerprint,
     if (dashboard_api_store(rq->snap, &store, &answer, status) != 0)
         return answer;
     loaded l = {0};
-    int rc = load_all(store, rq->snap->monitor, &l, err, sizeof err);
+    int rc =
+        load_all(store, rq->snap->monitor, fingerprint, &l, err, sizeof err);
     history_close(store);
     if (rc != 0) {
         free_all(&l);

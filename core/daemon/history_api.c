@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "history_calc.h"
+#include "history_values.h"
 #include "numfmt.h"
 #include "text.h"
 #include "utf8.h"
@@ -121,83 +122,89 @@ static int parse_query(const history_query *q, unsigned history_points,
     return 0;
 }
 
-/*
- * Every stored value with since <= ts <= until, through the public
- * history API: the trend window of history_load_past holds every value
- * in (now - 2W, now); choosing now = until + 1 and W so that now - 2W is
- * since - 1 or a little before makes it exactly the range (the rest is
- * filtered out below).
- */
-static int load_range(history_store *store, const snapshot *s,
-                      const history_query *q, const range *r,
-                      history_past *past, char *err, size_t err_size)
+/* A number kept to 17 digits (cJSON keeps only 15); null for NaN. */
+static cJSON *exact_number(double value)
 {
-    int64_t now = r->until_ms + 1;
-    int64_t lower = r->since_ms - 1;
-    history_settings settings = {.trend_window_ms = (now - lower + 1) / 2,
-                                 .report_points = 0};
-    return history_load_past(store, s->monitor, q->check, q->metric, NULL, now,
-                             &settings, past, err, err_size);
+    char text[TEXTFMT_NUMBER_SIZE];
+    textfmt_number_exact(text, sizeof text, value);
+    return isfinite(value) ? cJSON_CreateRaw(text) : cJSON_CreateNull();
 }
 
-static cJSON *point(int64_t ts, double value)
+/* The means of a bucket's values and bands; a NAN side when no member
+ * has it. */
+typedef struct bucket_sum {
+    double value, lower, upper, ts;
+    size_t values, lowers, uppers, members;
+    int anomalous;
+} bucket_sum;
+
+static void bucket_add(bucket_sum *sum, const history_value_row *row)
+{
+    sum->members++;
+    sum->ts += (double)row->sample.ts_ms;
+    sum->anomalous |= row->sample.anomalous == 1;
+    if (isfinite(row->sample.value)) {
+        sum->value += row->sample.value;
+        sum->values++;
+    }
+    if (isfinite(row->lower)) {
+        sum->lower += row->lower;
+        sum->lowers++;
+    }
+    if (isfinite(row->upper)) {
+        sum->upper += row->upper;
+        sum->uppers++;
+    }
+}
+
+static double mean_or_nan(double total, size_t n)
+{
+    return n ? total / (double)n : NAN;
+}
+
+/* [ts, value, {lower, upper, anomalous}]: the band a value was judged
+ * against, lower and upper null where it was not judged (or on a side
+ * the rule does not watch); as the json report writes history points. */
+static cJSON *point(const bucket_sum *sum)
 {
     cJSON *p = cJSON_CreateArray();
-    char text[TEXTFMT_NUMBER_SIZE]; /* cJSON keeps only 15 digits */
-    textfmt_number_exact(text, sizeof text, value);
-    cJSON_AddItemToArray(p, cJSON_CreateNumber((double)ts));
-    cJSON_AddItemToArray(p, isfinite(value) ? cJSON_CreateRaw(text)
-                                            : cJSON_CreateNull());
+    cJSON *band = cJSON_CreateObject();
+    cJSON_AddItemToArray(
+        p,
+        cJSON_CreateNumber((double)(int64_t)(sum->ts / (double)sum->members)));
+    cJSON_AddItemToArray(p, exact_number(mean_or_nan(sum->value, sum->values)));
+    cJSON_AddItemToObject(band, "lower",
+                          exact_number(mean_or_nan(sum->lower, sum->lowers)));
+    cJSON_AddItemToObject(band, "upper",
+                          exact_number(mean_or_nan(sum->upper, sum->uppers)));
+    cJSON_AddBoolToObject(band, "anomalous", sum->anomalous);
+    cJSON_AddItemToArray(p, band);
     return p;
 }
 
-/* Adds the points; returns the bucket length (0: every value kept). */
-static int64_t add_points(cJSON *points, const history_past *past,
-                          const range *r, size_t *count)
+/* Adds the points, one per value or, past r->points values, one per
+ * bucket of equal length: the means of its values and bands, anomalous
+ * when one of its values was. Returns the bucket length (0: every value
+ * kept). */
+static int64_t add_points(cJSON *points, const history_value_row *rows,
+                          size_t count, const range *r)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < past->window_count; i++) {
-        int64_t ts = past->window[i].ts_ms;
-        n += ts >= r->since_ms && ts <= r->until_ms;
+    int64_t bucket = 1;
+    if (count > r->points) {
+        int64_t span = r->until_ms - r->since_ms + 1;
+        bucket = (span + (int64_t)r->points - 1) / (int64_t)r->points;
     }
-    *count = n;
-    if (n <= r->points) {
-        for (size_t i = 0; i < past->window_count; i++) {
-            const history_sample *x = &past->window[i];
-            if (x->ts_ms >= r->since_ms && x->ts_ms <= r->until_ms)
-                cJSON_AddItemToArray(points, point(x->ts_ms, x->value));
-        }
-        return 0;
-    }
-    int64_t span = r->until_ms - r->since_ms + 1;
-    int64_t bucket = (span + (int64_t)r->points - 1) / (int64_t)r->points;
     size_t i = 0;
-    while (i < past->window_count) {
-        const history_sample *x = &past->window[i];
-        if (x->ts_ms < r->since_ms || x->ts_ms > r->until_ms) {
-            i++;
-            continue;
-        }
-        int64_t b = (x->ts_ms - r->since_ms) / bucket;
-        double sum = 0, ts_sum = 0;
-        size_t finite = 0, members = 0;
-        for (; i < past->window_count; i++) {
-            const history_sample *y = &past->window[i];
-            if (y->ts_ms > r->until_ms ||
-                (y->ts_ms - r->since_ms) / bucket != b)
-                break;
-            members++;
-            ts_sum += (double)y->ts_ms;
-            if (isfinite(y->value)) {
-                sum += y->value;
-                finite++;
-            }
-        }
-        cJSON_AddItemToArray(points,
-                             point((int64_t)(ts_sum / (double)members),
-                                   finite ? sum / (double)finite : NAN));
+    while (i < count) {
+        int64_t b = (rows[i].sample.ts_ms - r->since_ms) / bucket;
+        bucket_sum sum = {0};
+        do {
+            bucket_add(&sum, &rows[i++]);
+        } while (count > r->points && i < count &&
+                 (rows[i].sample.ts_ms - r->since_ms) / bucket == b);
+        cJSON_AddItemToArray(points, point(&sum));
     }
-    return bucket;
+    return count > r->points ? bucket : 0;
 }
 
 char *history_api_answer(history_api *h, const snapshot *s,
@@ -210,12 +217,13 @@ char *history_api_answer(history_api *h, const snapshot *s,
     range r;
     if (parse_query(q, s->history_points, now_ms, &r, why, sizeof why) != 0)
         return error_answer(400, status, why);
-    history_past past = HISTORY_PAST_INIT;
+    history_value_row *rows = NULL;
+    size_t count = 0;
     if (ensure_store(h, s, why, sizeof why) != 0 ||
-        load_range(h->store, s, q, &r, &past, why, sizeof why) != 0) {
-        history_past_free(&past);
+        history_load_values(h->store, s->monitor, q->check, q->metric,
+                            r.since_ms, r.until_ms, &rows, &count, why,
+                            sizeof why) != 0)
         return error_answer(503, status, why);
-    }
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "monitor", s->monitor);
     cJSON_AddStringToObject(doc, "check", q->check);
@@ -223,9 +231,8 @@ char *history_api_answer(history_api *h, const snapshot *s,
     cJSON_AddNumberToObject(doc, "since_ms", (double)r.since_ms);
     cJSON_AddNumberToObject(doc, "until_ms", (double)r.until_ms);
     cJSON *points = cJSON_CreateArray();
-    size_t count = 0;
-    int64_t bucket = add_points(points, &past, &r, &count);
-    history_past_free(&past);
+    int64_t bucket = add_points(points, rows, count, &r);
+    free(rows);
     cJSON_AddNumberToObject(doc, "count", (double)count);
     cJSON_AddNumberToObject(doc, "bucket_ms", (double)bucket);
     cJSON_AddItemToObject(doc, "points", points);

@@ -120,12 +120,14 @@ typedef struct row_kind {
     void (*free_rows)(void *rows, size_t count);
 } row_kind;
 
-/* Runs sql (one parameter: the monitor) and reads every row into a new
- * array owned by the caller (*rows, *count; freed with kind->free_rows).
- * No store: no rows. Returns 0, or -1 with err naming the store. */
-static int load_monitor_rows(history_store *store, const row_kind *kind,
-                             const char *sql, const char *monitor, void **rows,
-                             size_t *count, char *err, size_t err_size)
+/* Runs sql (parameters: the monitor, then fingerprint unless it is NULL)
+ * and reads every row into a new array owned by the caller (*rows,
+ * *count; freed with kind->free_rows). No store: no rows. Returns 0, or
+ * -1 with err naming the store. */
+static int load_rows(history_store *store, const row_kind *kind,
+                     const char *sql, const char *monitor,
+                     const char *fingerprint, void **rows, size_t *count,
+                     char *err, size_t err_size)
 {
     *rows = NULL;
     *count = 0;
@@ -135,6 +137,8 @@ static int load_monitor_rows(history_store *store, const row_kind *kind,
     if (!s)
         return -1;
     store->backend->bind_text(s, 1, monitor);
+    if (fingerprint)
+        store->backend->bind_text(s, 2, fingerprint);
     size_t cap = 0;
     char why[512] = "out of memory";
     int rc;
@@ -156,6 +160,14 @@ static int load_monitor_rows(history_store *store, const row_kind *kind,
                                    monitor, why);
     }
     return 0;
+}
+
+static int load_monitor_rows(history_store *store, const row_kind *kind,
+                             const char *sql, const char *monitor, void **rows,
+                             size_t *count, char *err, size_t err_size)
+{
+    return load_rows(store, kind, sql, monitor, NULL, rows, count, err,
+                     err_size);
 }
 
 static int read_alert(history_store *store, store_stmt *s, history_alert *a)
@@ -693,6 +705,32 @@ int history_outbox_claim(history_store *store, const char *monitor, char *err,
     int rc = run_bound(store, s, NULL, err, err_size);
     store->backend->finalize(s);
     return rc;
+}
+
+/* read_outbox, then when it was delivered and superseded (0: not). */
+static int read_outbox_history_row(history_store *store, store_stmt *s,
+                                   void *row)
+{
+    history_outbox_row *r = row;
+    r->delivered_ms = store->backend->column_int64(s, 16);
+    r->superseded_ms = store->backend->column_int64(s, 17);
+    return read_outbox(store, s, r);
+}
+
+int history_outbox_of_alert(history_store *store, const char *monitor,
+                            const char *fingerprint, history_outbox_row **rows,
+                            size_t *count, char *err, size_t err_size)
+{
+    static const row_kind kind = {"outbox", sizeof(history_outbox_row),
+                                  read_outbox_history_row, free_outbox_rows};
+    return load_rows(
+        store, &kind,
+        "SELECT id, " OUTBOX_COLUMNS ","
+        " COALESCE(delivered_ms, 0), COALESCE(superseded_ms, 0)"
+        " FROM nbaq_alert_outbox WHERE monitor = $1"
+        " AND fingerprint = $2"
+        " ORDER BY id DESC LIMIT " HISTORY_OUTBOX_OF_ALERT_MAX_TEXT,
+        monitor, fingerprint, (void **)rows, count, err, err_size);
 }
 
 #define MARK_BATCH 64

@@ -9,6 +9,7 @@
 #include "history_calc.h"
 #include "history_episodes.h"
 #include "history_store.h"
+#include "history_values.h"
 
 typedef struct sample_list {
     history_sample *items;
@@ -70,44 +71,6 @@ static size_t report_points(const history_settings *settings)
     return settings ? settings->report_points : HISTORY_DEFAULT_REPORT_POINTS;
 }
 
-/* One row of STMT_RECENT_BANDS. */
-typedef struct recent_row {
-    history_sample sample;
-    double lower, upper;
-} recent_row;
-
-static int read_recent(history_store *store, store_stmt *s, recent_row **out,
-                       size_t *count, char *err, size_t err_size)
-{
-    const store_backend *b = store->backend;
-    size_t capacity = 0;
-    char why[512];
-    int rc;
-    *out = NULL;
-    *count = 0;
-    while ((rc = b->step(s, why, sizeof why)) == 1) {
-        if (*count == capacity) {
-            capacity = capacity ? capacity * 2 : 64;
-            recent_row *grown = realloc(*out, capacity * sizeof *grown);
-            if (!grown) {
-                rc = -2;
-                break;
-            }
-            *out = grown;
-        }
-        (*out)[(*count)++] =
-            (recent_row){{b->column_int64(s, 0), b->column_double(s, 1),
-                          (int)b->column_int64(s, 2)},
-                         b->column_double(s, 3),
-                         b->column_double(s, 4)};
-    }
-    b->reset(s);
-    if (rc < 0)
-        return history_store_error(store, err, err_size, "%s",
-                                   rc == -2 ? "out of memory" : why);
-    return 0;
-}
-
 /* Room for `points` points and bands (this run's included). */
 static int alloc_points(history_past *past, size_t points)
 {
@@ -134,9 +97,9 @@ static int load_recent(history_store *store, int64_t series, int64_t now_ms,
     store->backend->bind_int64(s, 1, series);
     store->backend->bind_int64(s, 2, now_ms);
     store->backend->bind_int64(s, 3, (int64_t)(points > 1 ? points - 1 : 1));
-    recent_row *recent;
+    history_value_row *recent;
     size_t count;
-    if (read_recent(store, s, &recent, &count, err, err_size) != 0)
+    if (history_value_rows_read(store, s, &recent, &count, err, err_size) != 0)
         return -1;
     if (count > 0) {
         past->has_previous = 1;
@@ -150,7 +113,7 @@ static int load_recent(history_store *store, int64_t series, int64_t now_ms,
     /* recent is newest first; keep the finite ones, oldest first, leaving
      * the last slot for this run's value. */
     for (size_t i = count; i > 0 && past->point_count + 1 < points; i--) {
-        const recent_row *r = &recent[i - 1];
+        const history_value_row *r = &recent[i - 1];
         if (!isfinite(r->sample.value))
             continue;
         past->bands[past->point_count] =

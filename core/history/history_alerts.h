@@ -88,6 +88,9 @@ typedef struct history_outbox_row {
     int64_t started_ms;
     int64_t ended_ms;
     uint32_t failing_runs;
+    /* Filled by history_outbox_of_alert only; 0: not (yet).           */
+    int64_t delivered_ms;
+    int64_t superseded_ms;
 } history_outbox_row;
 
 int history_alerts_begin(history_store *store, char *err, size_t err_size);
@@ -159,6 +162,14 @@ int history_outbox_claimable(history_store *store, const char *monitor,
                              char *err, size_t err_size);
 int history_outbox_claim(history_store *store, const char *monitor, char *err,
                          size_t err_size);
+/* The latest rows of one alert (every episode; at most
+ * HISTORY_OUTBOX_OF_ALERT_MAX_TEXT), waiting, delivered, failing or
+ * superseded, newest first, with delivered_ms and superseded_ms: for the
+ * alert detail. */
+#define HISTORY_OUTBOX_OF_ALERT_MAX_TEXT "100"
+int history_outbox_of_alert(history_store *store, const char *monitor,
+                            const char *fingerprint, history_outbox_row **rows,
+                            size_t *count, char *err, size_t err_size);
 /* Marks rows, in a transaction of its own (never inside _begin/_commit):
  * delivered at now_ms, or (delivered 0) one more failed attempt with
  * error (one line, no secret). */

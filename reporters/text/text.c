@@ -11,7 +11,9 @@
 #include "nbaq.h"
 #include "numfmt.h"
 #include "reportfmt.h"
+#include "reportview.h"
 #include "text_recommend.h"
+#include "text_sections.h"
 #include "textbuf.h"
 
 enum {
@@ -28,6 +30,13 @@ static const nbaq_option_spec text_options[] = {
      .choices = color_choices,
      .description = "ANSI colors on status tags: always, never, or auto "
                     "(for now the same as never; see README.md)"},
+    {.name = "max_rows",
+     .type = NBAQ_OPT_INT,
+     .default_value = "200",
+     .min = 1,
+     .max = 1000000,
+     .description = "rows shown in the metrics overview and in the trend "
+                    "analysis, worst check first; the rest are counted"},
     NBAQ_OPTION_END};
 
 /* ANSI SGR code per status. */
@@ -318,25 +327,40 @@ static int colors_wanted(const nbaq_host_api *api, const nbaq_ctx *ctx)
     return 0;
 }
 
+/* The sections after the header and the counts: checks, alerts, metrics
+ * overview, trend analysis, recommendations. -1 when memory runs out. */
+static int put_sections(textbuf *b, const nbaq_host_api *api, nbaq_ctx *ctx,
+                        const nbaq_run *run, int color)
+{
+    const nbaq_check_result **checks = reportview_checks_worst_first(run);
+    if (run->check_count > 0 && checks == NULL)
+        return -1;
+    columns w = measure(run);
+    for (size_t i = 0; i < run->check_count; i++) {
+        put_check(b, color, &w, run->checks[i]);
+    }
+    if (run->alert_count > 0) {
+        textbuf_printf(b, "\nAlerts:\n");
+        for (size_t i = 0; i < run->alert_count; i++) {
+            put_alert(b, run->alerts[i]);
+        }
+    }
+    text_markup markup = {put_clean, put_tag, color};
+    size_t max_rows = (size_t)api->opt_int(api->options(ctx), "max_rows");
+    text_metric_sections(b, run, checks, &markup, max_rows);
+    int rc = text_recommendations(b, run, checks, &markup);
+    free(checks);
+    return rc;
+}
+
 static int text_report(const nbaq_host_api *api, nbaq_ctx *ctx,
                        const nbaq_run *run, char *err, size_t err_size)
 {
     int color = colors_wanted(api, ctx);
-    columns w = measure(run);
     textbuf b;
     textbuf_init(&b);
     put_header(&b, run);
-    for (size_t i = 0; i < run->check_count; i++) {
-        put_check(&b, color, &w, run->checks[i]);
-    }
-    if (run->alert_count > 0) {
-        textbuf_printf(&b, "\nAlerts:\n");
-        for (size_t i = 0; i < run->alert_count; i++) {
-            put_alert(&b, run->alerts[i]);
-        }
-    }
-    text_markup markup = {put_clean, put_tag, color};
-    int failed = text_recommendations(&b, run, &markup) != 0;
+    int failed = put_sections(&b, api, ctx, run, color) != 0;
     textbuf_putc(&b, '\n');
     put_summary(&b, color, run);
     if (failed || textbuf_failed(&b)) {

@@ -8,8 +8,6 @@
  */
 #include "text_recommend.h"
 
-#include <stdlib.h>
-
 #include "recommend.h"
 #include "reportview.h"
 
@@ -41,20 +39,16 @@ static void put_item(textbuf *b, const text_markup *mk, size_t number,
 }
 
 int text_recommendations(textbuf *b, const nbaq_run *run,
+                         const nbaq_check_result *const *checks,
                          const text_markup *markup)
 {
-    const nbaq_check_result **checks = reportview_checks_worst_first(run);
     recommendation_list list;
-    if ((run->check_count > 0 && checks == NULL) ||
-        recommend_build(&list, run, checks, recommend_capacity(run)) != 0) {
-        free(checks);
+    if (recommend_build(&list, run, checks, recommend_capacity(run)) != 0)
         return -1;
-    }
     if (list.count > 0)
         textbuf_puts(b, "\nRecommendations:\n");
     for (size_t i = 0; i < list.count; i++)
         put_item(b, markup, i + 1, &list.items[i]);
     recommend_free(&list);
-    free(checks);
     return 0;
 }

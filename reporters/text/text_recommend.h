@@ -16,8 +16,10 @@ typedef struct text_markup {
 } text_markup;
 
 /* Appends the section (nothing when the run needs none), every
- * recommendation, checks worst first. 0, or -1 when memory runs out. */
+ * recommendation; checks are the run's, worst first (borrowed). 0, or -1
+ * when memory runs out. */
 int text_recommendations(textbuf *b, const nbaq_run *run,
+                         const nbaq_check_result *const *checks,
                          const text_markup *markup);
 
 #endif /* NBAQ_TEXT_RECOMMEND_H */

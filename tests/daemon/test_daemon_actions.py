@@ -3,6 +3,7 @@ default, only with a token, refused without the per-process CSRF token or
 from another origin, and recorded in the history store (who and when)
 through the same silence row as `nbaq-host alerts silence` when made,
 from the API and from the page in headless Chromium."""
+import base64
 import http.server
 import json
 import os
@@ -13,8 +14,8 @@ import sys
 import time
 import unittest
 
-from daemon_support import (HOST, Daemon, exec_check, temp_dir, wait_for,
-                            write_file)
+from daemon_support import (ARTIFACTS, HOST, Daemon, exec_check, temp_dir,
+                            wait_for, write_file)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reports"))
 from chromium_cdp import Browser  # noqa: E402
@@ -23,10 +24,16 @@ TOKEN = "actions-test-token-456"
 BAD = "echo 'export missing|files=0'; exit 2"  # CRITICAL: the check FAILs
 
 
-def config(token=TOKEN, actions=True, hook_port=None):
-    hook = (f"reporters:\n  - name: ops_hook\n    plugin: webhook\n"
-            f"    options: {{url: 'http://127.0.0.1:{hook_port}/hook', "
-            f"timeout: 2s}}\n" if hook_port else "")
+def webhook(name, port):
+    return (f"  - name: {name}\n    plugin: webhook\n"
+            f"    options: {{url: 'http://127.0.0.1:{port}/hook', "
+            f"timeout: 2s}}\n")
+
+
+def config(token=TOKEN, actions=True, hook_port=None, dead_port=None):
+    hook = ("reporters:\n" + webhook("ops_hook", hook_port) +
+            (webhook("dead_hook", dead_port) if dead_port else "")
+            if hook_port else "")
     return ("monitor: act-test\nhistory:\n  url: history.db\n"
             "daemon:\n  listen: 127.0.0.1:0\n  refresh: 1s\n  jitter: 0\n" +
             (f"  token: {token}\n" if token else "") +
@@ -70,10 +77,33 @@ def silences(directory):
         conn.close()
 
 
+def outbox(directory, fingerprint):
+    """The alert's rows of nbaq_alert_outbox, newest first."""
+    conn = sqlite3.connect(os.path.join(directory, "history.db"), timeout=10)
+    try:
+        return conn.execute(
+            "SELECT channel, created_ms, delivered_ms, superseded_ms, "
+            "attempts, last_error, state FROM nbaq_alert_outbox "
+            "WHERE fingerprint = ? ORDER BY id DESC",
+            (fingerprint,)).fetchall()
+    finally:
+        conn.close()
+
+
+def closed_port():
+    """A loopback port nothing listens on: a send there is refused."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class ActionsTest(unittest.TestCase):
-    def start(self, token=TOKEN, actions=True, hook_port=None):
+    def start(self, token=TOKEN, actions=True, hook_port=None,
+              dead_port=None):
         self.dir = temp_dir(self)
-        daemon = Daemon(self.dir, config(token, actions, hook_port))
+        daemon = Daemon(self.dir, config(token, actions, hook_port,
+                                         dead_port))
         self.addCleanup(daemon.stop)
         daemon.wait_listening()
         self.auth = {"Authorization": "Bearer " + token} if token else {}
@@ -157,13 +187,78 @@ class ActionsTest(unittest.TestCase):
         def sent():
             d = daemon.get_json(f"/api/alerts/{self.fingerprint}", self.auth)
             return [(n["channel"], n["delivery"])
-                    for n in d["notifications"]] == [("ops_hook", "sent")]
+                    for n in d["notifications"]] == [("ops_hook",
+                                                      "delivered")]
         daemon.wait(sent, timeout=20, what="the webhook notification")
         self.assertTrue(receiver.bodies)
         # The next round sees the silence (the same row the CLI writes).
         daemon.wait(lambda: any(a["state"] == "SILENCED" for a in
                                 daemon.status(self.auth)["alerts"]["active"]),
                     timeout=20, what="the alert silenced")
+
+    def test_delivered_and_failed_notifications_in_the_detail(self):
+        # ops_hook answers 204; dead_hook's port refuses every connection.
+        receiver = Receiver(self)
+        daemon = self.start(hook_port=receiver.port, dead_port=closed_port())
+        wait_for(lambda: receiver.bodies, timeout=20,
+                 what="the webhook delivery")
+
+        def settled():
+            rows = outbox(self.dir, self.fingerprint)
+            by = {r[0]: r for r in rows}
+            return rows if by.get("ops_hook", [0, 0, None])[2] and \
+                by.get("dead_hook", [0] * 5)[4] >= 1 else None
+        rows = wait_for(settled, timeout=20,
+                        what="one delivery and one failed attempt stored")
+        detail = daemon.get_json(f"/api/alerts/{self.fingerprint}",
+                                 self.auth)
+        # Rows may have moved on between the two reads (a retry of
+        # dead_hook): compare with a fresh read when they differ.
+        got = detail["notifications"]
+        if len(got) != len(rows) or any(
+                n["attempts"] != r[4] for n, r in zip(got, rows)):
+            rows = outbox(self.dir, self.fingerprint)
+        expected = []
+        for channel, created, delivered, superseded, attempts, error, \
+                state in rows:
+            delivery = ("delivered" if delivered else "superseded"
+                        if superseded else "failed" if attempts
+                        else "pending")
+            expected.append((channel, delivery, state.upper(), created,
+                             delivered, attempts, error))
+        self.assertEqual([(n["channel"], n["delivery"], n["state"],
+                           n["queued_ms"], n["delivered_ms"], n["attempts"],
+                           n["last_error"]) for n in got], expected)
+        deliveries = {n["channel"]: n["delivery"] for n in got}
+        self.assertEqual(deliveries["ops_hook"], "delivered")
+        self.assertEqual(deliveries["dead_hook"], "failed")
+        dead = next(n for n in got if n["channel"] == "dead_hook")
+        self.assertNotEqual(dead["last_error"], "")
+        events = [(t["event"], t["detail"]) for t in detail["transitions"]]
+        self.assertIn(("delivered", "ops_hook"), events)
+        self.assertIn(("queued", "dead_hook"), events)
+        # The page shows them in the alert's detail.
+        browser = Browser()
+        self.addCleanup(browser.close)
+        browser.call("Page.enable")
+        browser.call("Emulation.setDeviceMetricsOverride", {
+            "width": 1200, "height": 1400, "deviceScaleFactor": 1,
+            "mobile": False})
+        browser.call("Page.navigate", {
+            "url": f"http://127.0.0.1:{daemon.port}/#token={TOKEN}&alert="
+                   f"{self.fingerprint}"})
+        browser.wait_event("Page.loadEventFired")
+        text = wait_for(lambda: (lambda t: t if "dead_hook" in t else None)(
+            browser.evaluate('document.getElementById("alert-detail")'
+                             '.innerText')), timeout=15, interval=0.2,
+            what="the notifications in the detail")
+        self.assertRegex(text, r"ops_hook\s+delivered")
+        self.assertRegex(text, r"dead_hook\s+failed")
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        shot = browser.call("Page.captureScreenshot", {"format": "png"})
+        with open(os.path.join(ARTIFACTS, "alert-notifications.png"),
+                  "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
 
     def test_from_the_page(self):
         daemon = self.start()

@@ -12,6 +12,7 @@ alert opens. Screenshots are kept in <build>/tests/daemon/artifacts/."""
 import base64
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -109,7 +110,8 @@ FACTS = """({
                  .reduce((a, b) => a + b, 0),
              flags: f.querySelectorAll('svg.chart circle.flag').length,
              episodes: f.querySelectorAll('svg.chart rect.episode').length,
-             bands: f.querySelectorAll('svg.chart rect.band').length,
+             bands: [...f.querySelectorAll('svg.chart polygon.band')].map(
+                 p => p.getAttribute('points').trim().split(/\s+/).length),
              bounds: [...f.querySelectorAll('svg.chart text.bound-label')].map(
                  t => t.textContent),
              labels: [...f.querySelectorAll('svg.chart > text.ylab')].map(
@@ -155,6 +157,29 @@ class DashboardTest(unittest.TestCase):
             "/api/history?check=orders&metric=lag&since=1h",
             self.headers)["count"] >= 3, timeout=20, what="three stored values")
         return daemon
+
+    def bands_match_the_store(self, daemon, check, metric):
+        """/api/history's [ts, value, {lower, upper, anomalous}] against
+        the rows of nbaq_metric_values; returns the points."""
+        doc = daemon.get_json(f"/api/history?check={check}&metric={metric}"
+                              "&since=24h", self.headers)
+        conn = sqlite3.connect(f"file:{daemon.directory}/history.db?mode=ro",
+                               uri=True, timeout=10)
+        try:
+            rows = conn.execute(
+                "SELECT v.ts_ms, v.value, v.band_lower, v.band_upper, "
+                "v.anomalous FROM nbaq_metric_values v JOIN nbaq_series s "
+                "ON s.id = v.series WHERE s.check_name = ? AND s.metric = ? "
+                "AND v.ts_ms BETWEEN ? AND ? ORDER BY v.ts_ms",
+                (check, metric, doc["since_ms"], doc["until_ms"])).fetchall()
+        finally:
+            conn.close()
+        self.assertEqual(doc["bucket_ms"], 0)
+        self.assertEqual(
+            [(p[0], p[1], p[2]["lower"], p[2]["upper"], p[2]["anomalous"])
+             for p in doc["points"]],
+            [(ts, v, lo, up, a == 1) for ts, v, lo, up, a in rows])
+        return doc["points"]
 
     def open(self, daemon, viewport, fragment=""):
         browser = Browser()
@@ -244,15 +269,23 @@ class DashboardTest(unittest.TestCase):
         self.assertIn("mean %g" % float("%.4g" % mean), sales["stats"])
         self.assertIn("median 100", sales["stats"])
         self.assertIn("trend ", sales["stats"])
-        # The expected band is drawn exactly when the host judged the value
-        # and set it (SDK 1.2 evidence, filled by the host's history rules).
-        status = daemon.status()
-        amount = next(m for c in status["checks"] if c["name"] == "sales"
-                      for m in c["metrics"] if m["name"] == "amount")
-        evidence = amount.get("evidence", {})
+        # Each value's expected band comes back with it, as stored, and is
+        # drawn per point: one polygon per stretch of judged values.
+        points = self.bands_match_the_store(daemon, "sales", "amount")
+        judged = [p[2]["lower"] is not None and p[2]["upper"] is not None
+                  for p in points]
+        self.assertTrue(any(judged))
+        self.assertFalse(all(judged))  # the first five only learned
+        stretches, n = [], 0
+        for j in judged + [False]:
+            if j:
+                n += 1
+            elif n:
+                stretches.append(n)
+                n = 0
+        # Upper edge forwards, lower back; a lone value is a 4-corner sliver.
         self.assertEqual(sales["bands"],
-                         1 if "lower" in evidence and "upper" in evidence
-                         else 0)
+                         [2 * max(n, 2) for n in stretches])
         # The threshold of lag is drawn and named.
         lag = chart_of(facts, "orders", "lag")
         self.assertIn("warn_above 1", lag["bounds"])

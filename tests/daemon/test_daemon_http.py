@@ -181,8 +181,12 @@ class Plain(unittest.TestCase):
         rows = [r for r in rows if r[0] <= doc["until_ms"]]
         self.assertEqual(doc["count"], len(rows))
         self.assertEqual(doc["bucket_ms"], 0)
-        self.assertEqual([tuple(p) for p in doc["points"]],
+        self.assertEqual([(p[0], p[1]) for p in doc["points"]],
                          [(ts, v) for ts, v in rows])
+        # The counter has no history rule: no band was stored.
+        self.assertEqual({json.dumps(p[2]) for p in doc["points"]},
+                         {'{"lower": null, "upper": null, '
+                          '"anomalous": false}'})
         # the counter counts 1, 2, 3... one per run
         self.assertEqual([p[1] for p in doc["points"]][:3], [1, 2, 3])
 

@@ -321,8 +321,13 @@
     body.appendChild(dl);
     body.appendChild(simpleTable("Transitions", ["When", "What", "Detail"],
       a.transitions.map((t) => [iso(t.at_ms) || "—", t.event, t.detail])));
-    body.appendChild(simpleTable("Notifications per channel", ["Channel", "Delivery", "When", "Attempts", "Last error"],
-      a.notifications.map((n) => [n.channel, n.delivery, iso(n.at_ms) || "—", String(n.attempts), n.last_error || "—"])));
+    // Newest first: every row of the outbox for this alert (pending,
+    // delivered, failed, superseded), then channels notified earlier.
+    body.appendChild(simpleTable("Notifications per channel",
+      ["Channel", "Delivery", "Sent as", "Queued", "Delivered", "Attempts", "Last error"],
+      a.notifications.map((n) => [n.channel, n.delivery, n.state || "—", iso(n.queued_ms) || "—",
+                                  iso(n.delivered_ms || (n.delivery === "sent" ? n.at_ms : 0)) || "—",
+                                  String(n.attempts), n.last_error || "—"])));
     body.appendChild(simpleTable("Silences", ["Scope", "Until", "Active", "Made", "Comment"],
       a.silences.map((s) => [s.scope, iso(s.until_ms), s.active ? "yes" : "no", iso(s.created_ms), s.comment])));
     if (state.st && state.st.daemon.actions && a.open) body.appendChild(actionForm(a));
@@ -674,6 +679,37 @@
 
   const BOUNDS = [["fail_above", "fail"], ["warn_above", "warn"], ["warn_below", "warn"], ["fail_below", "fail"]];
 
+  // A point [ts, value, {lower, upper, anomalous}] judged on both sides.
+  function hasBand(p) {
+    return p[2] && typeof p[2].lower === "number" && typeof p[2].upper === "number";
+  }
+
+  // One shaded polygon per stretch of judged points (upper edge forwards,
+  // lower edge back), as the HTML report draws history_band; a lone point
+  // gets a sliver 4 px wide so that it shows.
+  function drawBands(svg, points, x, y) {
+    let stretch = [];
+    const flush = () => {
+      if (stretch.length === 0) return;
+      // A lone point: the same point twice, 2 px either side.
+      const edge = stretch.length === 1 ? [[stretch[0], -2], [stretch[0], 2]] : stretch.map((p) => [p, 0]);
+      const up = edge.map(([p, dx]) => [x(p[0]) + dx, y(p[2].upper)]);
+      const down = edge.map(([p, dx]) => [x(p[0]) + dx, y(p[2].lower)]).reverse();
+      const poly = svgEl("polygon", { class: "band",
+        points: up.concat(down).map((q) => q[0].toFixed(1) + "," + q[1].toFixed(1)).join(" ") });
+      const last = stretch[stretch.length - 1][2];
+      poly.appendChild(svgEl("title", {}, "expected band, " + stretch.length + " value" +
+        (stretch.length > 1 ? "s" : "") + "; the latest " + number(last.lower) + " to " + number(last.upper)));
+      svg.appendChild(poly);
+      stretch = [];
+    };
+    for (const p of points) {
+      if (hasBand(p)) stretch.push(p);
+      else flush();
+    }
+    flush();
+  }
+
   function drawChart(chart, h, marks) {
     const m = chart.metric;
     const svg = chart.fig.querySelector("svg.chart");
@@ -699,9 +735,9 @@
       if (v >= lo - span && v <= hi + span) { bounds.push([key, level, v]); lo = Math.min(lo, v); hi = Math.max(hi, v); }
       else off.push(key + " " + number(v));
     }
-    const ev = m.evidence || {};
-    const band = typeof ev.lower === "number" && typeof ev.upper === "number" ? [ev.lower, ev.upper] : null;
-    if (band) { lo = Math.min(lo, band[0]); hi = Math.max(hi, band[1]); }
+    // Each value's expected band, as the history rules judged it then.
+    const judged = h.points.filter(hasBand);
+    for (const p of judged) { lo = Math.min(lo, p[2].lower); hi = Math.max(hi, p[2].upper); }
     [lo, hi] = axisRange(lo, hi);
     // From the first value when the history is shorter than the range.
     const start = Math.max(h.since_ms, h.points[0][0]);
@@ -717,12 +753,7 @@
                                        (e.end_ms ? " to " + iso(e.end_ms) : ", still open")));
       svg.appendChild(r);
     }
-    if (band) {
-      const r = svgEl("rect", { class: "band", x: L, y: y(band[1]).toFixed(1), width: W - L - R,
-                                height: Math.max(1, y(band[0]) - y(band[1])).toFixed(1) });
-      r.appendChild(svgEl("title", {}, "expected band of this run: " + number(band[0]) + " to " + number(band[1])));
-      svg.appendChild(r);
-    }
+    drawBands(svg, h.points, x, y);
     for (const [key, level, v] of bounds) {
       svg.appendChild(svgEl("line", { class: "bound " + level, x1: L, x2: W - R, y1: y(v).toFixed(1), y2: y(v).toFixed(1) }));
       svg.appendChild(svgEl("text", { class: "bound-label", x: W - R - 2, y: (y(v) - 2).toFixed(1), "text-anchor": "end" },

@@ -22,6 +22,9 @@ DRIVER = os.path.join(nbaq_test.BUILD_DIR, "tests", "reports",
                       "nbaq-report-driver")
 PLUGIN = os.path.join(nbaq_test.PLUGIN_DIR, "text.so")
 
+# The metrics overview and trend analysis list the metrics of the checks
+# worst first (FAIL orders_rows, WARNING load, PASS disk_root), the trend
+# analysis only those with window statistics (orders_rows' two).
 # Names are padded to the longest (orders_rows, 11) plus two spaces, and
 # durations right-aligned to the widest ("1.25s", 5); metrics start at
 # column 10, their history at column 12 (window statistics from two
@@ -54,6 +57,21 @@ Alerts:
   silenced  LOW       load/load1: load high \
 (since 2023-11-14T21:56:40.000Z, silenced until 2023-11-15T22:13:20.000Z, \
 3 failing runs)
+
+Metrics overview:
+  [FAIL]    orders_rows/rows = 120, previous 4000 (-97.0%): \
+120 < fail_below 1000
+  [WARN]    orders_rows/null_ratio = 0.25 % anomalous, previous 0 (n/a): \
+anomaly: z=4.2
+  [PASS]    load/load1 = 5.1
+  [PASS]    load/weird = inf
+  [PASS]    disk_root// = 2643 MB
+
+Trend analysis (window, runs in it: mean, median, min, max, std dev, \
+mean of the window before):
+  orders_rows/rows: worsening, 120; 7d, 4 runs: \
+3030 3950 120 4100 1941.72 3950.5
+  orders_rows/null_ratio: up, 0.25 %; 1d, 1 run: 0.25 0.25 0.25 0.25 0 n/a
 
 Recommendations:
   1. [ERROR] Check could not measure: inventory
@@ -142,6 +160,14 @@ class TextReporterTest(unittest.TestCase):
             "(56%);\n"
             "          / = 2643 MB [PASS]\n"
             "\n"
+            "Metrics overview:\n"
+            "  [PASS]    disk_root// = 2643 MB\n"
+            "\n"
+            "Trend analysis (window, runs in it: mean, median, min, max, "
+            "std dev, mean of the window before):\n"
+            "  no history yet: trends appear once a history store holds a "
+            "few runs\n"
+            "\n"
             "1 check: 1 PASS, 0 WARNING, 0 FAIL, 0 ERROR, 0 UNKNOWN; "
             "status [PASS]; history saved\n")
 
@@ -173,6 +199,18 @@ class TextReporterTest(unittest.TestCase):
                       "email dropped\n"
                       "     since: alert open since 2023-11-14 21:56:40 UTC "
                       "(2 failing runs)\n", section)
+
+    def test_max_rows_bounds_both_sections(self):
+        # Five metrics, max_rows=2: two rows in the overview and three
+        # counted; the trend analysis has two rows, none left out.
+        text = self.report(FIXTURE, "color=never", "max_rows=2")
+        overview = text.split("\nMetrics overview:\n", 1)[1].split("\n\n")[0]
+        self.assertEqual(overview.splitlines()[2:],
+                         ["  3 more not shown (raise max_rows)"])
+        self.assertEqual(len(overview.splitlines()), 3)
+        trends = text.split("\nTrend analysis", 1)[1].split("\n\n")[0]
+        self.assertEqual(len(trends.splitlines()), 3)
+        self.assertNotIn("more not shown", trends)
 
     def test_bad_color_is_refused(self):
         r = drive(FIXTURE, "color=sometimes")
