@@ -29,6 +29,8 @@ typedef enum event_kind {
 } event_kind;
 
 #define RAMP 20
+/* An event departs at least this many noise sd from the clean value. */
+#define EVENT_MIN_SD 6
 
 typedef struct family {
     const char *name;
@@ -213,8 +215,9 @@ static size_t place_events(const family *f, size_t n, rng *r,
 }
 
 /* The value during run k of event e, given the clean one. sd: the noise's
- * standard deviation at that value. Departures are at least 6 sd (and
- * meaningful in percent), so that each is a real event for any method. */
+ * standard deviation at that value. Departures from the clean value, as
+ * observed, are at least EVENT_MIN_SD sd (and meaningful in percent), so
+ * that each is a real event for any method. */
 static double apply_event(const family *f, const params *p, rng *r,
                           double clean, double noisy, size_t k, double size)
 {
@@ -229,10 +232,16 @@ static double apply_event(const family *f, const params *p, rng *r,
         return fmax(0, round(noisy + reach * (size * clean)));
     }
     default: {
+        /* At least EVENT_MIN_SD sd from the clean value as observed, the
+         * run's own noise included: a shift of 6 sd that the noise pulls
+         * back to 4 sd is not an event any method can tell from noise. */
         double shift = size * clean;
-        if (fabs(shift) < 6 * sd)
-            shift = copysign(6 * sd, shift);
-        return fmax(0, round(noisy + shift));
+        if (fabs(shift) < EVENT_MIN_SD * sd)
+            shift = copysign(EVENT_MIN_SD * sd, shift);
+        double departure = noisy - clean + shift;
+        if (fabs(departure) < EVENT_MIN_SD * sd)
+            departure = copysign(EVENT_MIN_SD * sd, shift);
+        return fmax(0, round(clean + departure));
     }
     }
 }
