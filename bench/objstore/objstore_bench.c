@@ -2,7 +2,8 @@
  * objstore_bench - lists a location once through lib/objstore and prints
  * what it took:
  *   objects=N bytes=N pages=N wall_ms=N max_rss_kb=N
- * Usage: objstore_bench [--endpoint URL] [--page-size N] URL
+ * Usage: objstore_bench [--endpoint URL] [--page-size N]
+ *                       [--connections N] URL
  * Credentials come from the AWS_* environment (or the shared file).
  */
 #include <inttypes.h>
@@ -42,10 +43,12 @@ int main(int argc, char **argv)
             cfg.endpoint = argv[i + 1];
         else if (strcmp(argv[i], "--page-size") == 0)
             cfg.page_size = (unsigned)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--connections") == 0)
+            cfg.connections = (unsigned)atoi(argv[i + 1]);
     }
     if (i + 1 != argc) {
         fprintf(stderr, "usage: objstore_bench [--endpoint URL] "
-                        "[--page-size N] URL\n");
+                        "[--page-size N] [--connections N] URL\n");
         return 64;
     }
     cfg.url = argv[i];
