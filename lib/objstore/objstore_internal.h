@@ -97,6 +97,13 @@ char *s3_list_url(const nbaq_objstore *s, const char *prefix,
 int s3_fetch_page(nbaq_objstore *s, objstore_listing *l, s3_page *page,
                   const char *delimiter, const char *token, char *err,
                   size_t err_size);
+/* Lists the store's prefix page after page (delimiter NULL or "/"),
+ * passing each page's objects on, then the page to on_page (may be
+ * NULL; non-zero stops, with err filled). Bounded by max_pages.        */
+typedef int (*s3_page_fn)(void *user, const s3_page *page, char *err,
+                          size_t err_size);
+int s3_list_pages(nbaq_objstore *s, objstore_listing *l, const char *delimiter,
+                  s3_page_fn on_page, void *user, char *err, size_t err_size);
 /* Passes a parsed page's objects on, named past the store's prefix.     */
 int s3_emit_page(nbaq_objstore *s, objstore_listing *l, const s3_page *page,
                  char *err, size_t err_size);

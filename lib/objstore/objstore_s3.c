@@ -331,18 +331,13 @@ int s3_emit_page(nbaq_objstore *s, objstore_listing *l, const s3_page *page,
     return 0;
 }
 
-int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
-                     size_t err_size)
+int s3_list_pages(nbaq_objstore *s, objstore_listing *l, const char *delimiter,
+                  s3_page_fn on_page, void *user, char *err, size_t err_size)
 {
     s3_page *page;
     char *token = NULL;
     int rc = 0;
 
-    if (s3_ensure_client(s, err, err_size) != 0)
-        return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
-                             "listing %s: cannot set up curl", s->location);
-    if (s->cfg.connections > 1)
-        return objstore_s3_list_parallel(s, l, err, err_size);
     page = s3_page_new();
     if (page == NULL)
         return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
@@ -355,9 +350,11 @@ int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
                                s->location, (unsigned long long)n);
             break;
         }
-        rc = s3_fetch_page(s, l, page, NULL, token, err, err_size);
+        rc = s3_fetch_page(s, l, page, delimiter, token, err, err_size);
         if (rc == 0)
             rc = s3_emit_page(s, l, page, err, err_size);
+        if (rc == 0 && on_page != NULL)
+            rc = on_page(user, page, err, err_size);
         if (rc != 0 || !s3_page_is_truncated(page))
             break;
         free(token);
@@ -371,6 +368,17 @@ int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
     free(token);
     s3_page_free(page);
     return rc;
+}
+
+int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
+                     size_t err_size)
+{
+    if (s3_ensure_client(s, err, err_size) != 0)
+        return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
+                             "listing %s: cannot set up curl", s->location);
+    if (s->cfg.connections > 1)
+        return objstore_s3_list_parallel(s, l, err, err_size);
+    return s3_list_pages(s, l, NULL, NULL, NULL, err, err_size);
 }
 
 /* --- GETs --------------------------------------------------------------- */

@@ -11,6 +11,7 @@
  * Only CSV is read: Parquet and ORC are refused by name.
  */
 #include "objstore_internal.h"
+#include "textbuf.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -46,9 +47,7 @@ typedef struct manifest {
 /* --- fetching whole small objects (the manifest) ----------------------- */
 
 typedef struct fetched {
-    char *data;
-    size_t len, cap;
-    int failed;
+    textbuf text;
     char message[1024];
     nbaq_objstore_errkind error;
 } fetched;
@@ -57,20 +56,8 @@ static int fetched_data(void *user, size_t index, const void *data, size_t len)
 {
     fetched *f = user;
     (void)index;
-    if (f->len + len + 1 > f->cap) {
-        size_t cap = f->cap ? f->cap : 64 * 1024;
-        while (cap < f->len + len + 1)
-            cap *= 2;
-        char *grown = realloc(f->data, cap);
-        if (grown == NULL)
-            return 1;
-        f->data = grown;
-        f->cap = cap;
-    }
-    memcpy(f->data + f->len, data, len);
-    f->len += len;
-    f->data[f->len] = '\0';
-    return 0;
+    textbuf_append(&f->text, data, len);
+    return textbuf_failed(&f->text);
 }
 
 static void fetched_done(void *user, size_t index,
@@ -233,7 +220,7 @@ static int read_manifest(nbaq_objstore *s, manifest *m,
 {
     nbaq_objstore *inv = s->inventory;
     newest found;
-    fetched f = {0};
+    fetched f = {.error = NBAQ_OBJSTORE_OK};
     const char *key = found.key;
     nbaq_objstore_get_callbacks cb = {
         .on_data = fetched_data, .on_done = fetched_done, .user = &f};
@@ -243,6 +230,7 @@ static int read_manifest(nbaq_objstore *s, manifest *m,
         return -1;
     snprintf(m->location, sizeof m->location, "s3://%s/%s", inv->bucket,
              found.key);
+    textbuf_init(&f.text);
     if (nbaq_objstore_get_many(inv, &key, 1, MANIFEST_MAX, &cb, err,
                                err_size) != 0)
         return -1;
@@ -250,8 +238,9 @@ static int read_manifest(nbaq_objstore *s, manifest *m,
         objstore_fail(info, f.error, err, err_size, "inventory manifest %s",
                       f.message);
     else
-        rc = parse_manifest(m, s, f.data != NULL ? f.data : "", err, err_size);
-    free(f.data);
+        rc = parse_manifest(m, s, f.text.len > 0 ? f.text.data : "", err,
+                            err_size);
+    textbuf_free(&f.text);
     return rc;
 }
 

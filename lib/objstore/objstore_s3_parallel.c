@@ -87,45 +87,23 @@ static int jobs_add(job_list *list, const nbaq_objstore *s, const char *prefix)
     return 0;
 }
 
-/* Step 1: the store's prefix with delimiter "/", page after page.       */
-static int discover(nbaq_objstore *s, objstore_listing *l, job_list *jobs,
-                    char *err, size_t err_size)
-{
-    s3_page *page = s3_page_new();
-    char *token = NULL;
-    int rc = 0;
+/* Step 1 keeps the CommonPrefixes of each page of the delimiter listing.
+ * user is the job_list; the store rides along in jobs_add's messages.  */
+typedef struct discovery {
+    nbaq_objstore *s;
+    objstore_listing *l;
+    job_list *jobs;
+} discovery;
 
-    if (page == NULL)
-        return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
-                             "out of memory");
-    for (uint64_t n = 0;; n++) {
-        if (n == s->cfg.max_pages) {
-            rc = objstore_fail(l->info, NBAQ_OBJSTORE_ERR_LIMIT, err, err_size,
-                               "listing %s did not end after %llu pages "
-                               "(max_pages)",
-                               s->location, (unsigned long long)n);
-            break;
-        }
-        rc = s3_fetch_page(s, l, page, "/", token, err, err_size);
-        if (rc == 0)
-            rc = s3_emit_page(s, l, page, err, err_size);
-        for (size_t i = 0; rc == 0 && i < s3_page_prefix_count(page); i++)
-            if (jobs_add(jobs, s, s3_page_prefix(page, i)) != 0)
-                rc = objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
-                                   "out of memory");
-        if (rc != 0 || !s3_page_is_truncated(page))
-            break;
-        free(token);
-        token = strdup(s3_page_next_token(page));
-        if (token == NULL) {
-            rc = objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
-                               "out of memory");
-            break;
-        }
-    }
-    free(token);
-    s3_page_free(page);
-    return rc;
+static int keep_prefixes(void *user, const s3_page *page, char *err,
+                         size_t err_size)
+{
+    discovery *d = user;
+    for (size_t i = 0; i < s3_page_prefix_count(page); i++)
+        if (jobs_add(d->jobs, d->s, s3_page_prefix(page, i)) != 0)
+            return objstore_fail(d->l->info, NBAQ_OBJSTORE_ERR_IO, err,
+                                 err_size, "out of memory");
+    return 0;
 }
 
 static s3_page *pool_take(lister *ls)
@@ -311,10 +289,8 @@ int objstore_s3_list_parallel(nbaq_objstore *s, objstore_listing *l, char *err,
                  .err_size = err_size};
     int rc = -1;
 
-    if (s3_ensure_client(s, err, err_size) != 0)
-        return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
-                             "listing %s: cannot set up curl", s->location);
-    if (discover(s, l, &jobs, err, err_size) != 0)
+    discovery d = {.s = s, .l = l, .jobs = &jobs};
+    if (s3_list_pages(s, l, "/", keep_prefixes, &d, err, err_size) != 0)
         goto out;
     ls.pool = calloc(ls.pool_size, sizeof *ls.pool);
     ls.pool_busy = calloc(ls.pool_size, sizeof *ls.pool_busy);
