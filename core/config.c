@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "history.h"
+#include "history_store.h"
+#include "reconcile.h"
 #include "status.h"
 #include "text.h"
 #include "thresholds.h"
@@ -49,6 +51,20 @@ static int parse_plugin_dirs(config *cfg, const ynode *node, char *err,
     return 0;
 }
 
+/* The URL the run will open, parsed now, so that --check-config catches
+ * an unknown scheme. The store's own message never shows a password. */
+static int check_history_url(const config *cfg, const ynode *url, char *err,
+                             size_t err_size)
+{
+    store_location loc;
+    char reason[1024];
+    if (history_store_location_parse(cfg->history.url, cfg->dir, &loc, reason,
+                                     sizeof reason) != 0)
+        return yread_fail(url, "history", err, err_size, "%s", reason);
+    history_store_location_free(&loc);
+    return 0;
+}
+
 static int parse_history(config *cfg, const ynode *node, char *err,
                          size_t err_size)
 {
@@ -86,7 +102,7 @@ static int parse_history(config *cfg, const ynode *node, char *err,
     if (!h->url)
         return yread_fail(node, where, err, err_size,
                           "missing required key 'url'");
-    return 0;
+    return check_history_url(cfg, ynode_get(node, "url"), err, err_size);
 }
 
 /* missing_series and missing_series_runs (docs/configuration.md). */
@@ -205,9 +221,12 @@ static int parse_checks(config *cfg, const ynode *node, char *err,
         check_config *c = &cfg->checks[i];
         if (parse_check(cfg, node->items[i], i, c, err, err_size) != 0)
             return -1;
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(cfg->checks[j].name, c->name) != 0)
-                continue;
+        size_t j;
+        int seen = nameset_put(&cfg->check_index, c->name, i, &j);
+        if (seen < 0)
+            return yread_fail(c->node, "checks", err, err_size,
+                              "out of memory");
+        if (seen) {
             char first[512];
             ynode_location(cfg->checks[j].node, first, sizeof first);
             return yread_fail(ynode_get(c->node, "name"), "checks", err,
@@ -340,7 +359,8 @@ static int parse_top(config *cfg, const ynode *root, char *err, size_t err_size)
                             err_size) != 0)
         return -1;
     if ((v = ynode_get(root, "checks")) &&
-        parse_checks(cfg, v, err, err_size) != 0)
+        (parse_checks(cfg, v, err, err_size) != 0 ||
+         reconcile_check_config(cfg, err, err_size) != 0))
         return -1;
     if ((v = ynode_get(root, "reporters")) &&
         parse_reporters(cfg, v, err, err_size) != 0)
@@ -406,15 +426,15 @@ void config_free(config *cfg)
     if (!cfg)
         return;
     ydoc_free(cfg->doc);
+    nameset_free(&cfg->check_index);
     arena_free(&cfg->mem);
     free(cfg);
 }
 
 check_config *config_find_check(const config *cfg, const char *name)
 {
-    for (size_t i = 0; i < cfg->check_count; i++) {
-        if (strcmp(cfg->checks[i].name, name) == 0)
-            return &cfg->checks[i];
-    }
-    return NULL;
+    size_t i;
+    if (!nameset_get(&cfg->check_index, name, &i) || i >= cfg->check_count)
+        return NULL;
+    return &cfg->checks[i];
 }

@@ -21,6 +21,7 @@
 #include "daemon/daemon_config.h"
 #include "nbaq.h"
 #include "rules.h"
+#include "nameset.h"
 #include "ydoc.h"
 
 struct plugin;
@@ -90,6 +91,7 @@ typedef struct config {
     alerts_config alerts; /* the `alerts:` section (alerts/)           */
     check_config *checks;
     size_t check_count;
+    nameset check_index; /* name -> index into checks                  */
     reporter_config *reporters;
     size_t reporter_count;
 } config;

@@ -7,6 +7,7 @@
 
 #include "status.h"
 #include "strbuf.h"
+#include "numfmt.h"
 #include "text.h"
 
 static int is_glob(const char *pattern)
@@ -89,8 +90,8 @@ void evaluate_metric(arena *mem, const metric_rule *rule, history_past *past,
     m->status = apply_bounds(rule, m->value, &bound_name, &bound);
     if (m->status != NBAQ_PASS) {
         char value[64], limit[64], reason[512];
-        text_format_number(m->value, value, sizeof value);
-        text_format_number(bound, limit, sizeof limit);
+        textfmt_number_exact(value, sizeof value, m->value);
+        textfmt_number_exact(limit, sizeof limit, bound);
         snprintf(reason, sizeof reason, "%s=%s %s %s %s", m->name, value,
                  strstr(bound_name, "above") ? "above" : "below", bound_name,
                  limit);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "numfmt.h"
 #include "text.h"
 
 static void print_limits(const nbaq_option_spec *s, FILE *out)
@@ -17,8 +18,8 @@ static void print_limits(const nbaq_option_spec *s, FILE *out)
         text_format_size(s->min, lo, sizeof lo);
         text_format_size(s->max, hi, sizeof hi);
     } else {
-        text_format_number(s->min, lo, sizeof lo);
-        text_format_number(s->max, hi, sizeof hi);
+        textfmt_number_exact(lo, sizeof lo, s->min);
+        textfmt_number_exact(hi, sizeof hi, s->max);
     }
     fprintf(out, ", min %s, max %s", lo, hi);
 }
@@ -86,7 +87,12 @@ int listing_print(registry *reg, FILE *out)
     int broken = 0;
     for (size_t i = 0; i < count; i++) {
         fputc('\n', out);
-        if (list[i].loaded)
+        if (list[i].shadowed_by)
+            fprintf(out,
+                    "%s (shadowed)\n    path: %s\n    not used: %s comes "
+                    "first in the search path\n",
+                    list[i].name, list[i].path, list[i].shadowed_by);
+        else if (list[i].loaded)
             print_plugin(list[i].loaded, out);
         else
             fprintf(out, "%s (broken)\n    path: %s\n", list[i].name,

@@ -1,5 +1,7 @@
 #include "log.h"
 
+#include "escape.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,10 +47,22 @@ void log_vmsg(nbaq_log_level level, const char *who, const char *fmt,
         n = snprintf(line, sizeof line, "nbaq-host: %s: ", level_name(level));
     if (n < 0 || (size_t)n >= sizeof line)
         n = 0;
-    int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    size_t len = (size_t)n + (m > 0 ? (size_t)m : 0);
-    if (len > sizeof line - 2)
-        len = sizeof line - 2;
+    char text[4096];
+    vsnprintf(text, sizeof text, fmt, ap);
+    /* What a plugin or a file said must not forge lines or drive the
+     * terminal: one escaped line. */
+    textbuf escaped;
+    textbuf_init(&escaped);
+    textfmt_line_text(&escaped, text, 0);
+    size_t len = (size_t)n;
+    if (!textbuf_failed(&escaped) && escaped.data) {
+        size_t m = strlen(escaped.data);
+        if (m > sizeof line - 2 - len)
+            m = sizeof line - 2 - len;
+        memcpy(line + len, escaped.data, m);
+        len += m;
+    }
+    textbuf_free(&escaped);
     line[len++] = '\n';
     ssize_t ignored = write(STDERR_FILENO, line, len);
     (void)ignored;

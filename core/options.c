@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nameset.h"
+#include "numfmt.h"
+#include "option_values.h"
 #include "strbuf.h"
 #include "text.h"
 #include "units.h"
@@ -101,6 +104,12 @@ const char *options_type_name(nbaq_option_type type)
         return "object";
     case NBAQ_OPT_OBJECT_LIST:
         return "object list";
+    case NBAQ_OPT_URL:
+        return "url";
+    case NBAQ_OPT_HTTP_HEADERS:
+        return "http headers";
+    case NBAQ_OPT_NAMED_OBJECT_LIST:
+        return "object list, unique names";
     }
     return "?";
 }
@@ -118,7 +127,7 @@ static int is_scalar_type(nbaq_option_type type)
     return type == NBAQ_OPT_STRING || type == NBAQ_OPT_INT ||
            type == NBAQ_OPT_DOUBLE || type == NBAQ_OPT_BOOL ||
            type == NBAQ_OPT_DURATION || type == NBAQ_OPT_SIZE ||
-           type == NBAQ_OPT_ENUM;
+           type == NBAQ_OPT_ENUM || type == NBAQ_OPT_URL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -130,7 +139,7 @@ static void format_limit(nbaq_option_type type, double v, char *buf,
     if (type == NBAQ_OPT_DURATION)
         text_format_duration((int64_t)v, buf, size);
     else
-        text_format_number(v, buf, size);
+        textfmt_number_exact(buf, size, v);
 }
 
 static int check_range(build_ctx *ctx, const nbaq_option_spec *spec,
@@ -186,7 +195,11 @@ static int convert_scalar(build_ctx *ctx, const nbaq_option_spec *spec,
                        ynode_kind_name(node->kind));
     if (node->is_null)
         return fail_at(ctx, node, path, "has no value");
+    if (spec->type == NBAQ_OPT_URL &&
+        option_check_url(node->text, spec->choices, reason, sizeof reason) != 0)
+        return fail_at(ctx, node, path, "%s", reason);
     switch (spec->type) {
+    case NBAQ_OPT_URL:
     case NBAQ_OPT_STRING:
         out->text = arena_strdup(ctx->mem, node->text);
         return out->text ? 0 : fail_at(ctx, node, path, "out of memory");
@@ -275,10 +288,64 @@ static int convert_string_map(build_ctx *ctx, const ynode *node,
     return 0;
 }
 
+/* An OBJECT_LIST whose first field is `name` may be written as a mapping
+ * of name to object ("columns: {a: {min: 0}}"): each entry becomes the
+ * object with `name` set to its key (the key's node, for locations). */
+static int keyed_item(build_ctx *ctx, const ynode *key, const ynode *value,
+                      const char *path, ynode **out)
+{
+    if (value->kind != YNODE_MAPPING)
+        return fail_at(ctx, value, path, "'%s': expected a mapping, got %s",
+                       key->text, ynode_kind_name(value->kind));
+    if (ynode_get(value, "name"))
+        return fail_at(ctx, ynode_get(value, "name"), path,
+                       "'%s': 'name' is the key of the entry", key->text);
+    ynode *item = arena_alloc(ctx->mem, sizeof *item);
+    ynode *name_key = arena_alloc(ctx->mem, sizeof *name_key);
+    ypair *pairs = arena_alloc(ctx->mem, (value->count + 1) * sizeof *pairs);
+    if (!item || !name_key || !pairs)
+        return fail_at(ctx, value, path, "out of memory");
+    *name_key = *key;
+    name_key->text = "name";
+    pairs[0] = (ypair){.key = name_key, .value = (ynode *)key};
+    memcpy(pairs + 1, value->pairs, value->count * sizeof *pairs);
+    *item = *value;
+    item->pairs = pairs;
+    item->count = value->count + 1;
+    *out = item;
+    return 0;
+}
+
+static int is_keyed_list(const nbaq_option_spec *spec, const ynode *node)
+{
+    return node->kind == YNODE_MAPPING && spec->fields &&
+           spec->fields[0].name && strcmp(spec->fields[0].name, "name") == 0;
+}
+
 static int convert_object_list(build_ctx *ctx, const nbaq_option_spec *spec,
                                const ynode *node, const char *path, int secret,
                                opt_value *out)
 {
+    if (is_keyed_list(spec, node)) {
+        size_t n = node->count;
+        out->objects =
+            arena_alloc(ctx->mem, (n ? n : 1) * sizeof *out->objects);
+        if (!out->objects)
+            return fail_at(ctx, node, path, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+            char item_path[512];
+            ynode *item = NULL;
+            snprintf(item_path, sizeof item_path, "%s.%s", path,
+                     node->pairs[i].key->text);
+            if (keyed_item(ctx, node->pairs[i].key, node->pairs[i].value, path,
+                           &item) != 0 ||
+                build_object(ctx, spec->fields, item, item, item_path, secret,
+                             &out->objects[i]) != 0)
+                return -1;
+        }
+        out->count = n;
+        return 0;
+    }
     if (node->kind != YNODE_SEQUENCE)
         return fail_at(ctx, node, path, "expected a list of mappings, got %s",
                        ynode_kind_name(node->kind));
@@ -301,6 +368,39 @@ static int convert_object_list(build_ctx *ctx, const nbaq_option_spec *spec,
     return 0;
 }
 
+static int check_headers(build_ctx *ctx, const ynode *node, const char *path,
+                         const opt_value *v)
+{
+    char reason[256];
+    for (size_t i = 0; i < v->count; i++) {
+        if (option_check_header(v->items[i], v->values[i], reason,
+                                sizeof reason) != 0)
+            return fail_at(ctx, node->pairs[i].key, path, "%s", reason);
+    }
+    return 0;
+}
+
+/* NAMED_OBJECT_LIST: each item's `name` once. */
+static int check_unique_names(build_ctx *ctx, const ynode *node,
+                              const char *path, const opt_value *v)
+{
+    nameset seen = NAMESET_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < v->count && rc == 0; i++) {
+        const char *name = options_string(v->objects[i], "name");
+        size_t first;
+        int found = name ? nameset_put(&seen, name, i, &first) : 0;
+        if (found < 0)
+            rc = fail_at(ctx, node, path, "out of memory");
+        else if (found > 0)
+            rc = fail_at(ctx, node->items[i], path,
+                         "'%.200s' is listed twice (first at %s)", name,
+                         v->objects[first]->location);
+    }
+    nameset_free(&seen);
+    return rc;
+}
+
 static int convert_value(build_ctx *ctx, const nbaq_option_spec *spec,
                          const ynode *node, const char *path, int secret,
                          opt_value *out)
@@ -313,6 +413,14 @@ static int convert_value(build_ctx *ctx, const nbaq_option_spec *spec,
         return convert_string_list(ctx, node, path, out);
     case NBAQ_OPT_STRING_MAP:
         return convert_string_map(ctx, node, path, out);
+    case NBAQ_OPT_HTTP_HEADERS:
+        return convert_string_map(ctx, node, path, out) != 0
+                   ? -1
+                   : check_headers(ctx, node, path, out);
+    case NBAQ_OPT_NAMED_OBJECT_LIST:
+        return convert_object_list(ctx, spec, node, path, secret, out) != 0
+                   ? -1
+                   : check_unique_names(ctx, node, path, out);
     case NBAQ_OPT_OBJECT:
         if (node->kind != YNODE_MAPPING)
             return fail_at(ctx, node, path, "expected a mapping, got %s",
@@ -473,6 +581,15 @@ static int is_option_name(const char *s)
     return 1;
 }
 
+static int declares_string_name(const nbaq_option_spec *fields)
+{
+    for (size_t i = 0; fields[i].name; i++) {
+        if (strcmp(fields[i].name, "name") == 0)
+            return fields[i].type == NBAQ_OPT_STRING;
+    }
+    return 0;
+}
+
 static int check_specs(const nbaq_option_spec *specs, const char *plugin,
                        const char *path, const char *const *reserved, int depth,
                        char *err, size_t err_size)
@@ -505,7 +622,7 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
                                "(the host adds it)",
                                name);
         }
-        if (s->type < NBAQ_OPT_STRING || s->type > NBAQ_OPT_OBJECT_LIST)
+        if (s->type < NBAQ_OPT_STRING || s->type > NBAQ_OPT_NAMED_OBJECT_LIST)
             return err_set(err, err_size,
                            "bad option schema: option '%s' has unknown type "
                            "%d",
@@ -515,11 +632,19 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
                            "bad option schema: enum option '%s' has no "
                            "choices",
                            name);
-        if ((s->type == NBAQ_OPT_OBJECT || s->type == NBAQ_OPT_OBJECT_LIST)) {
+        if (s->type == NBAQ_OPT_OBJECT || s->type == NBAQ_OPT_OBJECT_LIST ||
+            s->type == NBAQ_OPT_NAMED_OBJECT_LIST) {
             if (!s->fields)
                 return err_set(err, err_size,
                                "bad option schema: option '%s' has no "
                                "fields",
+                               name);
+            if (s->type == NBAQ_OPT_NAMED_OBJECT_LIST &&
+                !declares_string_name(s->fields))
+                return err_set(err, err_size,
+                               "bad option schema: option '%s' lists named "
+                               "objects, but its fields declare no string "
+                               "'name'",
                                name);
             if (check_specs(s->fields, plugin, name, NULL, depth + 1, err,
                             err_size) != 0)
@@ -572,6 +697,10 @@ void options_set_bug_handler(options_bug_fn handler)
 }
 
 #define TYPE_BIT(t) (1u << (t))
+#define MAP_TYPES                                                              \
+    (TYPE_BIT(NBAQ_OPT_STRING_MAP) | TYPE_BIT(NBAQ_OPT_HTTP_HEADERS))
+#define LIST_OBJECT_TYPES                                                      \
+    (TYPE_BIT(NBAQ_OPT_OBJECT_LIST) | TYPE_BIT(NBAQ_OPT_NAMED_OBJECT_LIST))
 
 static void report_bug(const char *fmt, ...) NBAQ_PRINTF(1, 2);
 
@@ -633,7 +762,9 @@ const char *options_string(const nbaq_options *o, const char *name)
 {
     const opt_value *v =
         lookup(o, name, "opt_string",
-               TYPE_BIT(NBAQ_OPT_STRING) | TYPE_BIT(NBAQ_OPT_ENUM), NULL);
+               TYPE_BIT(NBAQ_OPT_STRING) | TYPE_BIT(NBAQ_OPT_ENUM) |
+                   TYPE_BIT(NBAQ_OPT_URL),
+               NULL);
     return v && v->set ? v->text : NULL;
 }
 
@@ -664,11 +795,9 @@ int options_bool(const nbaq_options *o, const char *name)
 
 size_t options_count(const nbaq_options *o, const char *name)
 {
-    const opt_value *v =
-        lookup(o, name, "opt_count",
-               TYPE_BIT(NBAQ_OPT_STRING_LIST) | TYPE_BIT(NBAQ_OPT_STRING_MAP) |
-                   TYPE_BIT(NBAQ_OPT_OBJECT_LIST),
-               NULL);
+    const opt_value *v = lookup(
+        o, name, "opt_count",
+        TYPE_BIT(NBAQ_OPT_STRING_LIST) | MAP_TYPES | LIST_OBJECT_TYPES, NULL);
     return v && v->set ? v->count : 0;
 }
 
@@ -684,8 +813,7 @@ const char *options_list_string(const nbaq_options *o, const char *name,
 
 const char *options_map_key(const nbaq_options *o, const char *name, size_t i)
 {
-    const opt_value *v =
-        lookup(o, name, "opt_map_key", TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
+    const opt_value *v = lookup(o, name, "opt_map_key", MAP_TYPES, NULL);
     if (!v || !index_ok(v, "opt_map_key", name, i))
         return NULL;
     return v->items[i];
@@ -693,8 +821,7 @@ const char *options_map_key(const nbaq_options *o, const char *name, size_t i)
 
 const char *options_map_value(const nbaq_options *o, const char *name, size_t i)
 {
-    const opt_value *v =
-        lookup(o, name, "opt_map_value", TYPE_BIT(NBAQ_OPT_STRING_MAP), NULL);
+    const opt_value *v = lookup(o, name, "opt_map_value", MAP_TYPES, NULL);
     if (!v || !index_ok(v, "opt_map_value", name, i))
         return NULL;
     return v->values[i];
@@ -710,8 +837,8 @@ const nbaq_options *options_object(const nbaq_options *o, const char *name)
 const nbaq_options *options_list_object(const nbaq_options *o, const char *name,
                                         size_t i)
 {
-    const opt_value *v = lookup(o, name, "opt_list_object",
-                                TYPE_BIT(NBAQ_OPT_OBJECT_LIST), NULL);
+    const opt_value *v =
+        lookup(o, name, "opt_list_object", LIST_OBJECT_TYPES, NULL);
     if (!v || !index_ok(v, "opt_list_object", name, i))
         return NULL;
     return v->objects[i];

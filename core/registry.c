@@ -11,7 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "options.h"
+#include "plugin_trust.h"
+#include "plugin_vet.h"
 #include "strbuf.h"
 #include "text.h"
 
@@ -260,10 +263,28 @@ static plugin *load_file(const char *name, const char *path, char *err,
     return p;
 }
 
-static int is_regular_file(const char *path)
+static int vet_in_child(const char *path, void *arg, char *err, size_t err_size)
+{
+    plugin *p = load_file(arg, path, err, err_size);
+    plugin_free(p);
+    return p ? 0 : -1;
+}
+
+/* Trust rules, then load-time code in a child, then the real load. */
+static plugin *load_vetted(const char *name, const char *path, char *err,
+                           size_t err_size)
+{
+    if (plugin_trust_check(path, err, err_size) != 0)
+        return NULL;
+    if (plugin_vet(path, vet_in_child, (void *)name, err, err_size) != 0)
+        return NULL;
+    return load_file(name, path, err, err_size);
+}
+
+static int file_exists(const char *path)
 {
     struct stat st;
-    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return lstat(path, &st) == 0;
 }
 
 static void list_searched(const registry *reg, strbuf *sb)
@@ -274,6 +295,35 @@ static void list_searched(const registry *reg, strbuf *sb)
         strbuf_append(sb, "no directories");
 }
 
+static int plugin_path(const registry *reg, size_t dir, const char *name,
+                       char *path, size_t size)
+{
+    int n = snprintf(path, size, "%s/%s.so", reg->dirs[dir], name);
+    return n >= 0 && (size_t)n < size;
+}
+
+/* The first directory that has name.so; later copies get a warning. */
+static int find_first(const registry *reg, const char *name, char *path,
+                      size_t size)
+{
+    int found = 0;
+    for (size_t i = 0; i < reg->dir_count; i++) {
+        char candidate[PATH_MAX];
+        if (!plugin_path(reg, i, name, candidate, sizeof candidate) ||
+            !file_exists(candidate))
+            continue;
+        if (!found) {
+            text_copy(path, size, candidate);
+            found = 1;
+        } else {
+            log_msg(NBAQ_LOG_WARN, NULL,
+                    "plugin '%s': using %s, which shadows %s", name, path,
+                    candidate);
+        }
+    }
+    return found;
+}
+
 const plugin *registry_get(registry *reg, const char *name, char *err,
                            size_t err_size)
 {
@@ -281,17 +331,8 @@ const plugin *registry_get(registry *reg, const char *name, char *err,
         if (strcmp(reg->plugins[i]->name, name) == 0)
             return reg->plugins[i];
     }
-    char found[2][PATH_MAX];
-    size_t found_count = 0;
-    for (size_t i = 0; i < reg->dir_count && found_count < 2; i++) {
-        char path[PATH_MAX];
-        int n = snprintf(path, sizeof path, "%s/%s.so", reg->dirs[i], name);
-        if (n < 0 || (size_t)n >= sizeof path)
-            continue;
-        if (is_regular_file(path))
-            text_copy(found[found_count++], PATH_MAX, path);
-    }
-    if (found_count == 0) {
+    char path[PATH_MAX];
+    if (!find_first(reg, name, path, sizeof path)) {
         strbuf sb = STRBUF_INIT;
         list_searched(reg, &sb);
         err_set(err, err_size, "plugin '%s' not found: no %s.so in %s", name,
@@ -299,14 +340,7 @@ const plugin *registry_get(registry *reg, const char *name, char *err,
         strbuf_free(&sb);
         return NULL;
     }
-    if (found_count == 2) {
-        err_set(err, err_size,
-                "plugin '%s' found in two directories: %s and %s (remove one "
-                "or change the plugin directories)",
-                name, found[0], found[1]);
-        return NULL;
-    }
-    plugin *p = load_file(name, found[0], err, err_size);
+    plugin *p = load_vetted(name, path, err, err_size);
     if (!p)
         return NULL;
     plugin **list =
@@ -321,15 +355,17 @@ const plugin *registry_get(registry *reg, const char *name, char *err,
     return p;
 }
 
+/* By name, then in search order: the first of a name is the one used. */
 static int listing_compare(const void *a, const void *b)
 {
     const plugin_listing *x = a, *y = b;
     int c = strcmp(x->name, y->name);
-    return c ? c : strcmp(x->path, y->path);
+    return c ? c
+             : (x->dir_index > y->dir_index) - (x->dir_index < y->dir_index);
 }
 
-static int list_dir(const char *dir, plugin_listing **list, size_t *count,
-                    size_t *cap)
+static int list_dir(const char *dir, size_t dir_index, plugin_listing **list,
+                    size_t *count, size_t *cap)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -341,7 +377,7 @@ static int list_dir(const char *dir, plugin_listing **list, size_t *count,
             continue;
         char path[PATH_MAX];
         int n = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (n < 0 || (size_t)n >= sizeof path || !is_regular_file(path))
+        if (n < 0 || (size_t)n >= sizeof path || !file_exists(path))
             continue;
         if (*count == *cap) {
             size_t new_cap = *cap ? *cap * 2 : 16;
@@ -355,6 +391,7 @@ static int list_dir(const char *dir, plugin_listing **list, size_t *count,
         }
         plugin_listing *item = &(*list)[(*count)++];
         memset(item, 0, sizeof *item);
+        item->dir_index = dir_index;
         item->name = strndup(e->d_name, len - 3);
         item->path = strdup(path);
         if (!item->name || !item->path) {
@@ -366,21 +403,14 @@ static int list_dir(const char *dir, plugin_listing **list, size_t *count,
     return 0;
 }
 
-static void mark_duplicates(plugin_listing *list, size_t count)
+static void mark_shadowed(plugin_listing *list, size_t count)
 {
-    for (size_t i = 0; i < count; i++) {
-        for (size_t j = 0; j < count; j++) {
-            if (i == j || strcmp(list[i].name, list[j].name) != 0)
-                continue;
-            char why[PATH_MAX + 128];
-            snprintf(why, sizeof why,
-                     "plugin '%s' found in two "
-                     "directories: also %s",
-                     list[i].name, list[j].path);
-            free(list[i].error);
-            list[i].error = strdup(why);
-            break;
-        }
+    for (size_t i = 1; i < count; i++) {
+        size_t first = i;
+        while (first > 0 && strcmp(list[first - 1].name, list[i].name) == 0)
+            first--;
+        if (first != i)
+            list[i].shadowed_by = list[first].path;
     }
 }
 
@@ -389,20 +419,23 @@ int registry_list_all(registry *reg, plugin_listing **out, size_t *count)
     plugin_listing *list = NULL;
     size_t n = 0, cap = 0;
     for (size_t i = 0; i < reg->dir_count; i++) {
-        if (list_dir(reg->dirs[i], &list, &n, &cap) != 0) {
+        if (list_dir(reg->dirs[i], i, &list, &n, &cap) != 0) {
             registry_listing_free(list, n);
             return -1;
         }
     }
     if (n > 1)
         qsort(list, n, sizeof *list, listing_compare);
+    mark_shadowed(list, n);
     for (size_t i = 0; i < n; i++) {
+        if (list[i].shadowed_by)
+            continue; /* never used, so never loaded */
         char err[2048];
-        list[i].loaded = load_file(list[i].name, list[i].path, err, sizeof err);
+        list[i].loaded =
+            load_vetted(list[i].name, list[i].path, err, sizeof err);
         if (!list[i].loaded)
             list[i].error = strdup(err);
     }
-    mark_duplicates(list, n);
     *out = list;
     *count = n;
     return 0;

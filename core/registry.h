@@ -5,12 +5,16 @@
  * directories (in order: --plugin-dir, the config's plugin_dirs,
  * NBAQ_PLUGIN_PATH, <dir of nbaq-host>/plugins, the relocated install dir
  * <dir of nbaq-host>/../<libdir>/nbaq/plugins, the compiled-in install
- * dir). The same name in two directories is an error naming both files.
+ * dir). The first directory that has the file wins; a warning names each
+ * later copy it shadows.
  *
- * Loading (dlopen RTLD_NOW|RTLD_LOCAL) calls nothing in the plugin but
- * nbaq_plugin_descriptor_get(), then checks ABI major and minor, struct
- * size, name (= file stem), kind and entry function, and the option
- * schema (options_check_schema). Every error names the file.
+ * Before loading, the file must pass the trust rules (plugin_trust.h) and
+ * load cleanly in a throw-away child (plugin_vet.h), so that a crash, exit
+ * or hang in its load-time code is an error naming the file, never the
+ * host's end. Loading (dlopen RTLD_NOW|RTLD_LOCAL) calls nothing in the
+ * plugin but nbaq_plugin_descriptor_get(), then checks ABI major and
+ * minor, struct size, name (= file stem), kind and entry function, and the
+ * option schema (options_check_schema). Every error names the file.
  *
  * Ownership: the registry owns the plugins it loaded (and their dlopen
  * handles) until registry_free(); plugin pointers stay valid until then.
@@ -51,8 +55,11 @@ typedef struct registry {
 typedef struct plugin_listing {
     char *name; /* file stem                                           */
     char *path;
-    plugin *loaded; /* NULL when broken                                  */
-    char *error;    /* why it is broken (or duplicated); NULL when fine  */
+    size_t dir_index;        /* its directory's place in the search path */
+    plugin *loaded;          /* NULL when broken or shadowed            */
+    char *error;             /* why it is broken; NULL when fine         */
+    const char *shadowed_by; /* the path used instead (an earlier
+                                entry's); NULL when this copy is used */
 } plugin_listing;
 
 void registry_init(registry *reg);

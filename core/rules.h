@@ -90,6 +90,26 @@ typedef struct change_rule {
     int64_t relearn_after_ms; /* as in anomaly_rule                       */
 } change_rule;
 
+/* Which way a reconciled target may differ (YAML `match.direction`). */
+typedef enum match_direction {
+    MATCH_EITHER = 0,      /* any difference beyond the tolerance fails   */
+    MATCH_TARGET_AT_LEAST, /* the target may be larger, never smaller     */
+    MATCH_TARGET_AT_MOST   /* the target may be smaller, never larger     */
+} match_direction;
+
+/* Equal, within a tolerance, to a metric of the same run (YAML key
+ * `match`; core/reconcile.c). */
+typedef struct match_rule {
+    int enabled;
+    char *target; /* "check/metric" as written                    */
+    char *check;  /* the check part                               */
+    char *metric; /* the metric part                              */
+    const char *check_location; /* "file:line:col" of `metric`          */
+    rule_bound tolerance_abs, tolerance_pct; /* none: exactly equal     */
+    match_direction direction;
+    nbaq_status status; /* when it fails: FAIL (default) or WARNING      */
+} match_rule;
+
 typedef struct metric_rule {
     char *pattern;  /* metric name, or an fnmatch(3) glob: "objects.*"   */
     char *location; /* "file:line:col" of the rule, for messages         */
@@ -98,6 +118,7 @@ typedef struct metric_rule {
     rule_better better;
     anomaly_rule anomaly;
     change_rule change;
+    match_rule match;
 } metric_rule;
 
 /* Defaults for a rule whose YAML named the key but not every field. */

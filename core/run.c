@@ -1,7 +1,6 @@
 #include "run.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,9 @@
 #include "kvlist.h"
 #include "hostapi.h"
 #include "log.h"
+#include "reconcile.h"
 #include "registry.h"
+#include "runcache.h"
 #include "runner.h"
 #include "status.h"
 #include "text.h"
@@ -74,16 +75,6 @@ static void reporter_child(void *arg, int stdout_fd, int64_t deadline_ms)
     ij->ctx.stdout_fd = stdout_fd;
     ij->ctx.deadline_ms = deadline_ms;
     hostapi_run_report(&ij->ctx, ij->plugin->report, ij->run);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
 }
 
 static int selected(const check_config *c, const char *const *only,
@@ -313,21 +304,6 @@ static size_t run_reporters(config *cfg, nbaq_run *run, const char *cache_dir,
     return failed + run_reporter_group(cfg, run, cache_dir, ar, 0);
 }
 
-static int make_cache_dir(const config *cfg, char *dir, size_t size, char *err,
-                          size_t err_size)
-{
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    snprintf(dir, size, "%s/nbaq-%s-XXXXXX", tmp, cfg->monitor);
-    if (!mkdtemp(dir))
-        return err_set(err, err_size,
-                       "cannot create the run cache directory "
-                       "in %s: %s",
-                       tmp, strerror(errno));
-    return 0;
-}
-
 /* Every state_set of the run, as the history store takes them. */
 static history_state_entry *state_entries(const check_batch *batch,
                                           size_t *count)
@@ -420,7 +396,7 @@ int run_monitor_observed(config *cfg, const char *const *only,
 {
     memset(summary, 0, sizeof *summary);
     char cache_dir[4096];
-    if (make_cache_dir(cfg, cache_dir, sizeof cache_dir, err, err_size))
+    if (runcache_make(cfg->monitor, cache_dir, sizeof cache_dir, err, err_size))
         return -1;
     int open_failed;
     history_store *store = open_history(cfg, &open_failed);
@@ -437,6 +413,7 @@ int run_monitor_observed(config *cfg, const char *const *only,
                         err_size);
     nbaq_run *run = NULL;
     if (rc == 0) {
+        reconcile_run(&mem, cfg, batch.results, batch.count);
         run = aggregate_run(&mem, cfg->monitor, ax.now_ms, clock_wall_ms(),
                             batch.results, batch.count);
         if (!run)
@@ -471,7 +448,7 @@ int run_monitor_observed(config *cfg, const char *const *only,
     batch_free(&batch);
     aggregate_free(&ax);
     arena_free(&mem);
-    nftw(cache_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    runcache_remove(cache_dir);
     history_close(store);
     return rc;
 }

@@ -11,12 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgjail.h"
 #include "clock.h"
 #include "log.h"
 #include "status.h"
 #include "text.h"
 
 static int wake_pipe[2] = {-1, -1};
+static cgjail jail; /* the cgroups of running jobs, when available */
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int signo)
@@ -69,7 +71,7 @@ static void restore_signals(const saved_signals *saved)
 /* ------------------------------------------------------------------ */
 /* Child                                                                */
 
-static void reset_child_signals(void)
+void runner_reset_child_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -90,13 +92,14 @@ static void reset_child_signals(void)
 static void child_start(job *j, int record_fd, int read_fd)
 {
     setpgid(0, 0);
+    cgjail_cell_enter(j->cgroup);
     close(read_fd);
     if (wake_pipe[0] >= 0) {
         close(wake_pipe[0]);
         close(wake_pipe[1]);
         wake_pipe[0] = wake_pipe[1] = -1;
     }
-    reset_child_signals();
+    runner_reset_child_signals();
     int stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
     int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null_fd >= 0) {
@@ -140,17 +143,16 @@ static void take_metric(job_outcome *out, const record *r)
         set_bug(out, "protocol violation: bad metric unit");
         return;
     }
-    for (size_t i = 0; i < out->metric_count; i++) {
-        raw_metric *m = &out->metrics[i];
-        if (strcmp(m->name, name) == 0) { /* the last value wins */
-            char *unit_copy = strdup(unit);
-            if (unit_copy) {
-                free(m->unit);
-                m->unit = unit_copy;
-            }
-            m->value = value;
-            return;
+    size_t known;
+    if (nameset_get(&out->metric_index, name, &known)) {
+        raw_metric *m = &out->metrics[known]; /* the last value wins */
+        char *unit_copy = strdup(unit);
+        if (unit_copy) {
+            free(m->unit);
+            m->unit = unit_copy;
         }
+        m->value = value;
+        return;
     }
     if (out->metric_count >= RECORD_METRICS_MAX) {
         out->metrics_dropped++;
@@ -170,7 +172,8 @@ static void take_metric(job_outcome *out, const record *r)
     m->name = strdup(name);
     m->unit = strdup(unit);
     m->value = value;
-    if (!m->name || !m->unit) {
+    if (!m->name || !m->unit ||
+        nameset_put(&out->metric_index, m->name, out->metric_count, NULL) < 0) {
         free(m->name);
         free(m->unit);
         out->metrics_dropped++;
@@ -297,6 +300,7 @@ static void finish(job *j, int wait_status)
         j->fd = -1;
     }
     kill_group(j); /* whatever the plugin left behind */
+    cgjail_cell_release(&jail, &j->cgroup); /* and what left the group */
     if (WIFEXITED(wait_status)) {
         j->out.exited = 1;
         j->out.exit_code = WEXITSTATUS(wait_status);
@@ -321,6 +325,7 @@ static int start(job *j)
         j->out.bug = strdup("cannot create a pipe");
         return -1;
     }
+    j->cgroup = cgjail_cell_take(&jail);
     if (j->before_fork)
         j->before_fork(j);
     fflush(NULL); /* the child must not flush the parent's buffers again */
@@ -332,6 +337,7 @@ static int start(job *j)
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
+        cgjail_cell_release(&jail, &j->cgroup);
         j->out.start_failed = 1;
         char text[128];
         snprintf(text, sizeof text, "cannot start a process: %s",
@@ -435,6 +441,7 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         free(running);
         return -1;
     }
+    cgjail_open(&jail);
     size_t next = 0, active = 0;
     while (next < count || active > 0) {
         while (active < workers && next < count) {
@@ -458,6 +465,7 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
                 i++;
         }
     }
+    cgjail_close(&jail);
     restore_signals(&saved);
     free(running);
     return 0;
@@ -509,6 +517,7 @@ void job_outcome_free(job_outcome *out)
         free(out->metrics[i].unit);
     }
     free(out->metrics);
+    nameset_free(&out->metric_index);
     free(out->message);
     free(out->bug);
     kvlist_free(&out->state);

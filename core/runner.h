@@ -3,12 +3,13 @@
  * at most `workers` at a time, each with a timeout.
  *
  * A child starts its own process group (so that a timeout kills whatever it
- * spawned), reads /dev/null as stdin, and has stdout pointed at stderr so
- * that stray prints cannot corrupt a report on stdout; the original stdout
- * is passed to child_main (reporters write there). What the plugin reports
- * comes back as records (records.h) over a pipe; the parent waits with
- * poll() on the pipes and a SIGCHLD self-pipe, kills the process group of a
- * job past its deadline, and bounds what it reads.
+ * spawned) and, where cgroup v2 is writable, its own cgroup (so that the
+ * end of the job kills what left the group too; cgjail.h), reads /dev/null as
+ * stdin, and has stdout pointed at stderr so that stray prints cannot corrupt a
+ * report on stdout; the original stdout is passed to child_main (reporters
+ * write there). What the plugin reports comes back as records (records.h) over
+ * a pipe; the parent waits with poll() on the pipes and a SIGCHLD self-pipe,
+ * kills the process group of a job past its deadline, and bounds what it reads.
  *
  * SIGINT and SIGTERM received by the host while jobs run kill every running
  * job; the remaining ones end as ERROR "interrupted".
@@ -22,6 +23,7 @@
 
 #include "backfill.h"
 #include "kvlist.h"
+#include "nameset.h"
 #include "nbaq.h"
 #include "records.h"
 
@@ -42,6 +44,7 @@ typedef struct job_outcome {
     raw_metric *metrics;
     size_t metric_count;
     size_t metric_cap;
+    nameset metric_index;   /* name -> index into metrics               */
     size_t metrics_dropped; /* past RECORD_METRICS_MAX                     */
     kvlist state;           /* state_set records                          */
     backfill_list backfill; /* metric_backfill records                    */
@@ -55,6 +58,11 @@ typedef struct job_outcome {
     int64_t started_ms; /* wall clock                                 */
     int64_t duration_ms;
 } job_outcome;
+
+/* In a freshly forked child: default dispositions for the signals the host
+ * handles and for crash signals (a sanitizer's handlers would turn a crash
+ * into "exited with code 1"), and an empty signal mask. */
+void runner_reset_child_signals(void);
 
 /* Runs in the child; never returns (ends with _exit). stdout_fd is the
  * host's original stdout; deadline is on clock_mono_ms(). */
@@ -73,6 +81,7 @@ typedef struct job {
     /* private to the runner */
     pid_t pid;
     int fd;
+    char *cgroup; /* its cgroup v2 directory (cgjail.h); NULL: none      */
     int64_t deadline_ms;
     int64_t mono_start_ms;
     record_reader reader;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reconcile.h"
 #include "text.h"
 #include "units.h"
 #include "yread.h"
@@ -257,7 +258,7 @@ static int parse_rule(arena *mem, const ynode *key, const ynode *node,
 {
     static const char *const keys[] = {"warn_below", "fail_below", "warn_above",
                                        "fail_above", "better",     "anomaly",
-                                       "change",     NULL};
+                                       "change",     "match",      NULL};
     static const char *const better_names[] = {"higher", "lower", NULL};
     char where[300], location[512];
     snprintf(where, sizeof where, "threshold '%.100s' of check '%.100s'",
@@ -292,6 +293,8 @@ static int parse_rule(arena *mem, const ynode *key, const ynode *node,
             rc = parse_anomaly(v, where, &rule->anomaly, err, err_size);
         else if (strcmp(k, "change") == 0)
             rc = parse_change(v, where, &rule->change, err, err_size);
+        else if (strcmp(k, "match") == 0)
+            rc = reconcile_parse(mem, v, where, &rule->match, err, err_size);
         if (rc != 0)
             return -1;
     }

@@ -5,23 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <yaml.h>
 
 #include "strbuf.h"
+#include "ycompose.h"
 #include "text.h"
 
-#define YDOC_MAX_NODES 200000 /* after alias expansion */
-#define YDOC_MAX_DEPTH 64
 #define YDOC_MAX_FILE_BYTES (16 * 1024 * 1024)
-
-typedef struct converter {
-    ydoc *doc;
-    yaml_document_t *source;
-    int substitute_env;
-    size_t node_count;
-    char *err;
-    size_t err_size;
-} converter;
 
 static int is_var_start(char c)
 {
@@ -117,178 +106,16 @@ const char *ynode_location(const ynode *node, char *buf, size_t size)
     return buf;
 }
 
-static int convert_error(converter *cv, const yaml_node_t *node,
-                         const char *what)
-{
-    return err_set(cv->err, cv->err_size, "%s:%lu:%lu: %s", cv->doc->file,
-                   (unsigned long)node->start_mark.line + 1,
-                   (unsigned long)node->start_mark.column + 1, what);
-}
-
-static ynode *convert_node(converter *cv, yaml_node_t *node, int depth);
-
-static int convert_scalar(converter *cv, yaml_node_t *node, ynode *out)
-{
-    const char *raw = (const char *)node->data.scalar.value;
-    size_t raw_len = node->data.scalar.length;
-    if (memchr(raw, '\0', raw_len))
-        return convert_error(cv, node, "NUL byte in a scalar");
-    out->plain = node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-    if (out->plain &&
-        (raw_len == 0 || strcmp(raw, "~") == 0 || strcasecmp(raw, "null") == 0))
-        out->is_null = 1;
-    if (!cv->substitute_env || !strchr(raw, '$')) {
-        out->text = arena_strndup(&cv->doc->mem, raw, raw_len);
-        return out->text ? 0 : convert_error(cv, node, "out of memory");
-    }
-    char reason[512];
-    char *expanded = NULL;
-    if (env_substitute(raw, &expanded, reason, sizeof reason) != 0)
-        return convert_error(cv, node, reason);
-    out->text = arena_strdup(&cv->doc->mem, expanded);
-    free(expanded);
-    return out->text ? 0 : convert_error(cv, node, "out of memory");
-}
-
-static int convert_sequence(converter *cv, yaml_node_t *node, ynode *out,
-                            int depth)
-{
-    yaml_node_item_t *start = node->data.sequence.items.start;
-    size_t n = (size_t)(node->data.sequence.items.top - start);
-    out->items = arena_alloc(&cv->doc->mem, (n ? n : 1) * sizeof *out->items);
-    if (!out->items)
-        return convert_error(cv, node, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        yaml_node_t *child = yaml_document_get_node(cv->source, start[i]);
-        out->items[i] = convert_node(cv, child, depth + 1);
-        if (!out->items[i])
-            return -1;
-    }
-    out->count = n;
-    return 0;
-}
-
-static int convert_mapping(converter *cv, yaml_node_t *node, ynode *out,
-                           int depth)
-{
-    yaml_node_pair_t *start = node->data.mapping.pairs.start;
-    size_t n = (size_t)(node->data.mapping.pairs.top - start);
-    out->pairs = arena_alloc(&cv->doc->mem, (n ? n : 1) * sizeof *out->pairs);
-    if (!out->pairs)
-        return convert_error(cv, node, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        yaml_node_t *key = yaml_document_get_node(cv->source, start[i].key);
-        yaml_node_t *value = yaml_document_get_node(cv->source, start[i].value);
-        if (key->type != YAML_SCALAR_NODE)
-            return convert_error(cv, key, "a mapping key must be a scalar");
-        ynode *k = convert_node(cv, key, depth + 1);
-        if (!k)
-            return -1;
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(out->pairs[j].key->text, k->text) == 0) {
-                char msg[256];
-                snprintf(msg, sizeof msg, "duplicate key '%.200s'", k->text);
-                return convert_error(cv, key, msg);
-            }
-        }
-        ynode *v = convert_node(cv, value, depth + 1);
-        if (!v)
-            return -1;
-        out->pairs[i].key = k;
-        out->pairs[i].value = v;
-        out->count = i + 1;
-    }
-    return 0;
-}
-
-static ynode *convert_node(converter *cv, yaml_node_t *node, int depth)
-{
-    if (depth > YDOC_MAX_DEPTH) {
-        convert_error(cv, node, "nested too deeply");
-        return NULL;
-    }
-    if (++cv->node_count > YDOC_MAX_NODES) {
-        convert_error(cv, node,
-                      "document too large (more than 200000 nodes after "
-                      "alias expansion)");
-        return NULL;
-    }
-    ynode *out = arena_alloc(&cv->doc->mem, sizeof *out);
-    if (!out) {
-        convert_error(cv, node, "out of memory");
-        return NULL;
-    }
-    out->file = cv->doc->file;
-    out->line = (unsigned)node->start_mark.line + 1;
-    out->column = (unsigned)node->start_mark.column + 1;
-    int rc = 0;
-    switch (node->type) {
-    case YAML_SCALAR_NODE:
-        out->kind = YNODE_SCALAR;
-        rc = convert_scalar(cv, node, out);
-        break;
-    case YAML_SEQUENCE_NODE:
-        out->kind = YNODE_SEQUENCE;
-        rc = convert_sequence(cv, node, out, depth);
-        break;
-    case YAML_MAPPING_NODE:
-        out->kind = YNODE_MAPPING;
-        rc = convert_mapping(cv, node, out, depth);
-        break;
-    default:
-        rc = convert_error(cv, node, "unsupported YAML node");
-    }
-    return rc == 0 ? out : NULL;
-}
-
-static void parser_error(const yaml_parser_t *parser, const char *file,
-                         char *err, size_t err_size)
-{
-    const char *problem = parser->problem ? parser->problem : "syntax error";
-    if (parser->context)
-        err_set(err, err_size, "%s:%lu:%lu: YAML syntax error: %s %s", file,
-                (unsigned long)parser->problem_mark.line + 1,
-                (unsigned long)parser->problem_mark.column + 1, problem,
-                parser->context);
-    else
-        err_set(err, err_size, "%s:%lu:%lu: YAML syntax error: %s", file,
-                (unsigned long)parser->problem_mark.line + 1,
-                (unsigned long)parser->problem_mark.column + 1, problem);
-}
-
 ydoc *ydoc_load_string(const char *text, size_t len, const char *name,
                        int substitute_env, char *err, size_t err_size)
 {
     ydoc *doc = calloc(1, sizeof *doc);
-    if (!doc) {
-        err_set(err, err_size, "out of memory");
-        return NULL;
-    }
-    doc->file = arena_strdup(&doc->mem, name);
-    yaml_parser_t parser;
-    yaml_document_t source;
-    if (!doc->file || !yaml_parser_initialize(&parser)) {
+    if (!doc || !(doc->file = arena_strdup(&doc->mem, name))) {
         err_set(err, err_size, "out of memory");
         ydoc_free(doc);
         return NULL;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &source)) {
-        parser_error(&parser, doc->file, err, err_size);
-        yaml_parser_delete(&parser);
-        ydoc_free(doc);
-        return NULL;
-    }
-    yaml_node_t *root = yaml_document_get_root_node(&source);
-    int rc = 0;
-    if (root) {
-        converter cv = {doc, &source, substitute_env, 0, err, err_size};
-        doc->root = convert_node(&cv, root, 0);
-        rc = doc->root ? 0 : -1;
-    }
-    yaml_document_delete(&source);
-    yaml_parser_delete(&parser);
-    if (rc != 0) {
+    if (ycompose(doc, text, len, substitute_env, err, err_size) != 0) {
         ydoc_free(doc);
         return NULL;
     }

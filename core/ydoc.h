@@ -1,10 +1,12 @@
 /*
  * ydoc.h - a YAML document as a small tree with source positions.
  *
- * The loader (libyaml's document API) resolves anchors and aliases, rejects
- * duplicate mapping keys and non-scalar keys, bounds the size of the tree
- * (alias bombs), and, when asked, substitutes environment variables in
- * every scalar (keys and values):
+ * The loader builds the tree from libyaml's events (ycompose.h): it
+ * resolves anchors and aliases (an alias shares the anchored subtree),
+ * rejects duplicate mapping keys, non-scalar keys, nesting deeper than 64
+ * levels and a second document, bounds what aliases add (alias bombs),
+ * and, when asked, substitutes environment variables in every scalar (keys
+ * and values):
  *   ${VAR}           the variable's value; unset is an error
  *   ${VAR:-default}  the default when VAR is unset or empty
  *   $$               a literal '$'

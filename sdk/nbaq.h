@@ -39,7 +39,9 @@
  *   with the reason; the host and the other plugins carry on. Plugins may
  *   therefore use process-wide state (curl_global_init, signal handlers)
  *   without cleaning it up, but must not rely on anything surviving between
- *   two calls.
+ *   two calls. Load-time code (constructors, nbaq_plugin_descriptor_get())
+ *   runs first in a throw-away child that vets the plugin, then in the
+ *   host: it must have no side effects and must not exit or block.
  */
 #ifndef NBAQ_H
 #define NBAQ_H
@@ -117,7 +119,16 @@ typedef enum nbaq_option_type {
     NBAQ_OPT_STRING_LIST, /* a sequence of scalars, or one scalar           */
     NBAQ_OPT_STRING_MAP,  /* a mapping of scalar to scalar (headers, types) */
     NBAQ_OPT_OBJECT,      /* a mapping validated against spec.fields        */
-    NBAQ_OPT_OBJECT_LIST  /* a sequence of mappings, each against fields    */
+    NBAQ_OPT_OBJECT_LIST, /* a sequence of mappings, each against fields    */
+    /* --- appended in ABI 1.2: values the host checks before any run ---- */
+    NBAQ_OPT_URL,          /* a string: scheme://host[:port][/...], scheme  */
+                           /* one of spec.choices (NULL: http, https), no   */
+                           /* user:password@, no spaces or controls; read   */
+                           /* with opt_string                               */
+    NBAQ_OPT_HTTP_HEADERS, /* a STRING_MAP of HTTP header fields: names are */
+                           /* tokens, values hold no CR, LF or controls     */
+    NBAQ_OPT_NAMED_OBJECT_LIST /* an OBJECT_LIST whose fields declare      */
+                               /* `name`; no two items have the same name */
 } nbaq_option_type;
 
 /*

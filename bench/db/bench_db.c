@@ -12,6 +12,11 @@
  * it: connect, read-only transaction, catalog and the one scan (whole
  * table, then a 10 % TABLESAMPLE SYSTEM); "scan statement alone" is the
  * same scan on the already open connection.
+ *
+ * Validity rules (issue 12): the same scan with 3 rules on each column
+ * (min/max/values on numbers, regex/min_length/max_length on text,
+ * min/max/not_future on dates and timestamps; the boolean takes only
+ * `values`: 28 rules), against one count(*) per rule.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +69,18 @@ static void setup_table(PGconn *conn, long rows)
     exec_sql(conn, "VACUUM ANALYZE bench_dbq.wide");
 }
 
+/* Runs sql (freed here) with text parameters; dies on error. */
+static void exec_params(PGconn *conn, textbuf *sql, int count,
+                        const char *const *params)
+{
+    PGresult *res =
+        PQexecParams(conn, sql->data, count, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        die(sql->data, conn);
+    PQclear(res);
+    textbuf_free(sql);
+}
+
 static int compare_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -74,6 +91,17 @@ static double median(double *values, int n)
 {
     qsort(values, (size_t)n, sizeof *values, compare_double);
     return values[n / 2];
+}
+
+/* Median over rounds of rules[r] / nulls[r]. */
+static double rules_vs_nulls(const double *nulls, const double *rules, int n)
+{
+    double *ratio = calloc((size_t)n, sizeof *ratio);
+    for (int r = 0; r < n; r++)
+        ratio[r] = rules[r] / (nulls[r] > 0 ? nulls[r] : 1);
+    double m = median(ratio, n);
+    free(ratio);
+    return m;
 }
 
 typedef void (*variant_fn)(const char *url, PGconn *conn);
@@ -112,29 +140,150 @@ static void per_column(const char *url, PGconn *conn)
     }
 }
 
-/* db_quality's scan statement alone, on the open connection. */
-static void scan_only(const char *url, PGconn *conn)
+/* The rules of each column: kind and literal, at most 3. */
+typedef struct bench_rules {
+    dbq_type_class type;
+    dbq_rule rules[3];
+    size_t count;
+} bench_rules;
+
+#define NUMBER_RULES(values)                                                   \
+    {                                                                          \
+        DBQ_TYPE_NUMBER,                                                       \
+            {{DBQ_RULE_MIN, "0"},                                              \
+             {DBQ_RULE_MAX, "1000000000"},                                     \
+             {DBQ_RULE_VALUES, values}},                                       \
+            3                                                                  \
+    }
+#define TEXT_RULES                                                             \
+    {                                                                          \
+        DBQ_TYPE_TEXT,                                                         \
+            {{DBQ_RULE_REGEX, "^[0-9x]+$"},                                    \
+             {DBQ_RULE_MIN_LENGTH, "1"},                                       \
+             {DBQ_RULE_MAX_LENGTH, "20"}},                                     \
+            3                                                                  \
+    }
+#define TIME_RULES                                                             \
+    {                                                                          \
+        DBQ_TYPE_TIME,                                                         \
+            {{DBQ_RULE_MIN, "2000-01-01"},                                     \
+             {DBQ_RULE_MAX, "2100-01-01"},                                     \
+             {DBQ_RULE_NOT_FUTURE, "0 milliseconds"}},                         \
+            3                                                                  \
+    }
+
+static bench_rules column_rules[COLUMNS] = {
+    NUMBER_RULES("{1,2,3}"),
+    TEXT_RULES,
+    NUMBER_RULES("{1.5,3}"),
+    TIME_RULES,
+    NUMBER_RULES("{1,2,3}"),
+    TEXT_RULES,
+    NUMBER_RULES("{1,2,3}"),
+    {DBQ_TYPE_OTHER, {{DBQ_RULE_VALUES, "{true,false}"}}, 1},
+    TIME_RULES,
+    NUMBER_RULES("{1,2,3}"),
+};
+
+/* Every rule; and every rule but the regexes (the text columns' first),
+ * to show what the regex engine costs. */
+static dbq_column_spec rule_specs[COLUMNS], rule_specs_no_regex[COLUMNS];
+static dbq_type_class rule_types[COLUMNS];
+
+static void init_rule_specs(void)
 {
-    (void)url;
+    for (int i = 0; i < COLUMNS; i++) {
+        rule_specs[i] = (dbq_column_spec){.name = columns[i],
+                                          .rules = column_rules[i].rules,
+                                          .rule_count = column_rules[i].count};
+        rule_specs_no_regex[i] = rule_specs[i];
+        if (column_rules[i].rules[0].kind == DBQ_RULE_REGEX) {
+            rule_specs_no_regex[i].rules++;
+            rule_specs_no_regex[i].rule_count--;
+        }
+        rule_types[i] = column_rules[i].type;
+    }
+}
+
+static void scan_with(PGconn *conn, dbq_column_spec *rules, int jit)
+{
     static char *quoted[COLUMNS] = {"c1", "c2", "c3", "c4", "c5",
                                     "c6", "c7", "c8", "c9", "c10"};
     dbq_table_spec table = {.name = "bench_dbq.wide",
                             .critical_columns = columns,
                             .critical_count = COLUMNS};
-    dbq_quoted q = {.table = "bench_dbq.wide", .critical = quoted};
+    if (rules != NULL) {
+        table.columns = rules;
+        table.column_count = COLUMNS;
+    }
+    dbq_quoted q = {.table = "bench_dbq.wide",
+                    .critical = quoted,
+                    .columns = quoted,
+                    .column_types = rule_types};
+    const char *values[3 * COLUMNS];
+    dbq_params params = {.values = values};
     textbuf sql;
     textbuf_init(&sql);
-    dbq_sql_scan(&sql, &table, &q, 0);
-    exec_sql(conn, sql.data);
-    textbuf_free(&sql);
+    dbq_sql_scan(&sql, &table, &q, 0, &params);
+    if (rules != NULL && !jit)
+        exec_sql(conn, "SET jit = off"); /* as the plugin does */
+    exec_params(conn, &sql, params.count, params.values);
+    exec_sql(conn, "RESET jit");
 }
 
-static void run_check(const char *url, double sample_percent)
+/* The same scan with the validity rules of every column. */
+static void scan_with_rules(const char *url, PGconn *conn)
+{
+    (void)url;
+    scan_with(conn, rule_specs, 0);
+}
+
+/* The same with the server's JIT settings (what db_quality turns off). */
+static void scan_with_rules_jit(const char *url, PGconn *conn)
+{
+    (void)url;
+    scan_with(conn, rule_specs, 1);
+}
+
+static void scan_with_rules_but_regex(const char *url, PGconn *conn)
+{
+    (void)url;
+    scan_with(conn, rule_specs_no_regex, 0);
+}
+
+/* One count(*) per rule: what the scan replaces. */
+static void per_rule(const char *url, PGconn *conn)
+{
+    (void)url;
+    for (int i = 0; i < COLUMNS; i++)
+        for (size_t k = 0; k < column_rules[i].count; k++) {
+            textbuf sql;
+            textbuf_init(&sql);
+            textbuf_puts(&sql, "SELECT count(*) FROM bench_dbq.wide WHERE ");
+            dbq_sql_rule_condition(&sql, column_rules[i].rules[k].kind,
+                                   columns[i], 1);
+            const char *param = column_rules[i].rules[k].param;
+            exec_params(conn, &sql, 1, &param);
+        }
+}
+
+/* db_quality's scan statement alone, on the open connection. */
+static void scan_only(const char *url, PGconn *conn)
+{
+    (void)url;
+    scan_with(conn, NULL, 1);
+}
+
+static void run_check(const char *url, double sample_percent,
+                      dbq_column_spec *rules)
 {
     dbq_table_spec table = {.name = "bench_dbq.wide",
                             .critical_columns = columns,
                             .critical_count = COLUMNS,
-                            .sample_percent = sample_percent};
+                            .sample_percent = sample_percent,
+                            .columns = rules,
+                            .column_count = rules != NULL ? COLUMNS : 0,
+                            .samples = 5};
     dbq_config config = {.dsn = url,
                          .connect_timeout_ms = 10000,
                          .statement_timeout_ms = 600000,
@@ -155,13 +304,19 @@ static void run_check(const char *url, double sample_percent)
 static void db_quality(const char *url, PGconn *conn)
 {
     (void)conn;
-    run_check(url, 0);
+    run_check(url, 0, NULL);
+}
+
+static void db_quality_rules(const char *url, PGconn *conn)
+{
+    (void)conn;
+    run_check(url, 0, rule_specs);
 }
 
 static void db_quality_sampled(const char *url, PGconn *conn)
 {
     (void)conn;
-    run_check(url, 10);
+    run_check(url, 10, NULL);
 }
 
 int main(int argc, char **argv)
@@ -192,17 +347,31 @@ int main(int argc, char **argv)
 
     /* The variants run back to back in each round, so that a round sees
      * one machine load; the ratios are taken per round, then the median. */
-    enum { VARIANTS = 6 };
-    static const variant_fn variants[VARIANTS] = {
-        plain_count, read_all_columns,   scan_only,
-        db_quality,  db_quality_sampled, per_column};
+    init_rule_specs();
+    enum { VARIANTS = 11 };
+    static const variant_fn variants[VARIANTS] = {plain_count,
+                                                  read_all_columns,
+                                                  scan_only,
+                                                  scan_with_rules,
+                                                  scan_with_rules_jit,
+                                                  scan_with_rules_but_regex,
+                                                  db_quality,
+                                                  db_quality_rules,
+                                                  db_quality_sampled,
+                                                  per_column,
+                                                  per_rule};
     static const char *const labels[VARIANTS] = {
         "SELECT count(*)",
         "SELECT count(c10) (reads all columns)",
         "db_quality's scan statement alone",
+        "the scan with 28 validity rules",
+        "the same with the server's JIT",
+        "the scan with 26 rules (no regex)",
         "db_quality check (connect, catalog, scan)",
+        "db_quality check with the 28 rules",
         "db_quality check, sample_percent 10",
-        "one query per column (11 queries)"};
+        "one query per column (11 queries)",
+        "one query per rule (28 queries)"};
     double *ms[VARIANTS], *ratio[VARIANTS];
     for (int v = 0; v < VARIANTS; v++) {
         ms[v] = calloc((size_t)runs, sizeof(double));
@@ -217,6 +386,12 @@ int main(int argc, char **argv)
     }
     printf("bench_dbq.wide: %d critical columns; median of %d rounds\n",
            COLUMNS, runs);
+    printf("rules scan vs NULL-only scan: %.2fx; without the 2 regexes: "
+           "%.2fx (medians of per-round ratios)\n",
+           rules_vs_nulls(ms[2], ms[3], runs),
+           rules_vs_nulls(ms[2], ms[5], runs));
+    printf("check with rules vs check without: %.2fx\n",
+           rules_vs_nulls(ms[6], ms[7], runs));
     for (int v = 0; v < VARIANTS; v++) {
         printf("%-40s %8.0f ms  %5.2fx count(*)\n", labels[v],
                median(ms[v], runs), median(ratio[v], runs));

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the db_quality benchmark on a throw-away PostgreSQL (started on
 # 127.0.0.1 in a temporary directory, stopped at the end):
-#   1. bench_db: count(*), count(c10), db_quality's scan, the check as the
-#      plugin runs it, and one query per column, in interleaved rounds;
+#   1. bench_db: count(*), count(c10), db_quality's scan (with and without
+#      28 validity rules), the check as the plugin runs it, one query per
+#      column and one per rule, in interleaved rounds;
 #   2. the whole `nbaq-host -c` run of one db_quality check on the same
 #      table (fork, plugin load, the check, the json reporter), 5 times.
 #   bench/db/run.sh [BUILD_DIR] [bench_db options...]

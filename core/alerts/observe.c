@@ -7,6 +7,7 @@
 
 #include "alerts_internal.h"
 #include "status.h"
+#include "numfmt.h"
 #include "text.h"
 
 /* Back from a cut at len to the start of a UTF-8 sequence. */
@@ -52,7 +53,7 @@ static const char *metric_summary(arena *mem, const nbaq_metric *m)
         return observe_summary_line(mem, m->reason);
     } else {
         char value[64];
-        text_format_number(m->value, value, sizeof value);
+        textfmt_number_exact(value, sizeof value, m->value);
         snprintf(buf, sizeof buf, "%.255s=%s is %s", m->name, value,
                  status_name(m->status));
     }

@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include "numfmt.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,19 +79,6 @@ int text_is_name(const char *s)
     return 1;
 }
 
-void text_format_number_digits(double value, int digits, char *buf, size_t size)
-{
-    if (isfinite(value) && value == floor(value) && fabs(value) < 1e15)
-        snprintf(buf, size, "%.0f", value);
-    else
-        snprintf(buf, size, "%.*g", digits, value);
-}
-
-void text_format_number(double value, char *buf, size_t size)
-{
-    text_format_number_digits(value, 6, buf, size);
-}
-
 #define DAY_MS 86400000
 
 /* Largest first. */
@@ -148,7 +137,7 @@ void text_format_size(double bytes, char *buf, size_t size)
         unit++;
     }
     if (unit < 0)
-        text_format_number(bytes, buf, size);
+        textfmt_number_exact(buf, size, bytes);
     else
         snprintf(buf, size, "%.0f%c", bytes, units[unit]);
 }

@@ -29,12 +29,7 @@ const char *text_suggest(const char *word, const char *const *candidates,
 /* Non-zero when s is a non-empty [A-Za-z0-9_.-]+ name. */
 int text_is_name(const char *s);
 
-/* "5", "0.25", "1.5e+06": integers without a fraction, else %.6g. */
-void text_format_number(double value, char *buf, size_t size);
-/* The same with up to digits significant digits: "1234567.5" with 10
- * where text_format_number gives "1.23457e+06". */
-void text_format_number_digits(double value, int digits, char *buf,
-                               size_t size);
+/* Numbers: textfmt_number_exact() (lib/textfmt/numfmt.h), linked in. */
 
 /* "250ms", "10s", "1m30s", "2h", "7d": days and smaller units, summed. */
 void text_format_duration(int64_t ms, char *buf, size_t size);

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "history_calc.h"
+#include "numfmt.h"
 #include "text.h"
 #include "utf8.h"
 
@@ -125,8 +126,10 @@ static int load_range(history_store *store, const snapshot *s,
 static cJSON *point(int64_t ts, double value)
 {
     cJSON *p = cJSON_CreateArray();
+    char text[TEXTFMT_NUMBER_SIZE]; /* cJSON keeps only 15 digits */
+    textfmt_number_exact(text, sizeof text, value);
     cJSON_AddItemToArray(p, cJSON_CreateNumber((double)ts));
-    cJSON_AddItemToArray(p, isfinite(value) ? cJSON_CreateNumber(value)
+    cJSON_AddItemToArray(p, isfinite(value) ? cJSON_CreateRaw(text)
                                             : cJSON_CreateNull());
     return p;
 }

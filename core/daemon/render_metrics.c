@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "render.h"
 #include "status.h"
 
@@ -36,10 +37,8 @@ void prom_number(strbuf *out, double value)
         strbuf_append(out, value > 0 ? "+Inf" : "-Inf");
         return;
     }
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.15g", value);
-    if (strtod(buf, NULL) != value)
-        snprintf(buf, sizeof buf, "%.17g", value);
+    char buf[TEXTFMT_NUMBER_SIZE];
+    textfmt_number_exact(buf, sizeof buf, value);
     strbuf_append(out, buf);
 }
 
@@ -54,7 +53,7 @@ static const char *text_of(const cJSON *o, const char *key)
 static double number_of(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_IsNumber(v))
+    if (cJSON_IsNumber(v) || cJSON_IsRaw(v)) /* raw: exact numbers */
         return v->valuedouble;
     if (cJSON_IsString(v)) { /* "NaN", "+Inf", "-Inf" from round.c */
         if (strcmp(v->valuestring, "+Inf") == 0)

@@ -12,6 +12,7 @@
 
 #include "history_calc.h"
 #include "log.h"
+#include "numfmt.h"
 #include "run.h"
 #include "status.h"
 #include "text.h"
@@ -43,7 +44,9 @@ static cJSON *number_or_text(double value)
         return cJSON_CreateString("NaN");
     if (isinf(value))
         return cJSON_CreateString(value > 0 ? "+Inf" : "-Inf");
-    return cJSON_CreateNumber(value);
+    char text[TEXTFMT_NUMBER_SIZE]; /* cJSON keeps only 15 digits */
+    textfmt_number_exact(text, sizeof text, value);
+    return cJSON_CreateRaw(text);
 }
 
 /* A finite number, or nothing: the page draws only what is set. */
@@ -312,6 +315,29 @@ static int describe_exit(const round_proc *r, char *err, size_t err_size)
     return 0;
 }
 
+/* cJSON prints numbers with 15 digits (and takes DBL_MAX for equal to
+ * its overflow to Infinity), so numbers that need more are turned into raw
+ * text as they are parsed: /api/status then serves them exactly.
+ * valuedouble stays, for /metrics. */
+static void keep_exact_numbers(cJSON *item)
+{
+    for (; item; item = item->next) {
+        if (item->child)
+            keep_exact_numbers(item->child);
+        if (!cJSON_IsNumber(item) ||
+            (item->valuedouble == floor(item->valuedouble) &&
+             fabs(item->valuedouble) < 1e15))
+            continue;
+        char text[TEXTFMT_NUMBER_SIZE];
+        textfmt_number_exact(text, sizeof text, item->valuedouble);
+        char *copy = strdup(text);
+        if (!copy)
+            continue;
+        item->type = cJSON_Raw;
+        item->valuestring = copy;
+    }
+}
+
 cJSON *round_result(round_proc *r, char *err, size_t err_size)
 {
     round_read(r); /* whatever is left (a grandchild may hold the pipe) */
@@ -341,6 +367,7 @@ cJSON *round_result(round_proc *r, char *err, size_t err_size)
             err_set(err, err_size, "the round process sent no result");
         return NULL;
     }
+    keep_exact_numbers(doc->child);
     return doc;
 }
 

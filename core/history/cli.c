@@ -16,6 +16,7 @@
 #include "history_calc.h"
 #include "history_episodes.h"
 #include "history_store.h"
+#include "numfmt.h"
 #include "text.h"
 
 static const char usage_text[] =
@@ -164,12 +165,14 @@ static const char *flag_name(int64_t anomalous)
     return anomalous == 1 ? "yes" : anomalous == 2 ? "suspect" : "no";
 }
 
-static void add_number_or_null(cJSON *obj, const char *name, double value)
+/* A measured value exactly (cJSON keeps 15 digits); null when not finite. */
+static cJSON *json_number(double value)
 {
-    if (isfinite(value))
-        cJSON_AddNumberToObject(obj, name, value);
-    else
-        cJSON_AddNullToObject(obj, name);
+    if (!isfinite(value))
+        return cJSON_CreateNull();
+    char text[TEXTFMT_NUMBER_SIZE];
+    textfmt_number_exact(text, sizeof text, value);
+    return cJSON_CreateRaw(text);
 }
 
 static void show_row_json(cJSON *values, store_stmt *s, const store_backend *b)
@@ -184,16 +187,16 @@ static void show_row_json(cJSON *values, store_stmt *s, const store_backend *b)
     cJSON *row = cJSON_CreateObject();
     cJSON_AddStringToObject(row, "time", when);
     cJSON_AddNumberToObject(row, "ts_ms", (double)ts);
-    cJSON_AddNumberToObject(row, "value", b->column_double(s, 1));
+    cJSON_AddItemToObject(row, "value", json_number(b->column_double(s, 1)));
     cJSON_AddStringToObject(row, "unit", unit ? unit : "");
     cJSON_AddStringToObject(row, "status", status ? status : "");
     cJSON_AddBoolToObject(row, "anomalous", flag == 1);
     cJSON_AddBoolToObject(row, "suspect", flag == 2);
     cJSON_AddStringToObject(row, "reason", reason ? reason : "");
-    add_number_or_null(row, "expected", b->column_double(s, 6));
-    add_number_or_null(row, "lower", b->column_double(s, 7));
-    add_number_or_null(row, "upper", b->column_double(s, 8));
-    add_number_or_null(row, "score", b->column_double(s, 9));
+    cJSON_AddItemToObject(row, "expected", json_number(b->column_double(s, 6)));
+    cJSON_AddItemToObject(row, "lower", json_number(b->column_double(s, 7)));
+    cJSON_AddItemToObject(row, "upper", json_number(b->column_double(s, 8)));
+    cJSON_AddItemToObject(row, "score", json_number(b->column_double(s, 9)));
     cJSON_AddItemToArray(values, row);
 }
 
@@ -460,10 +463,8 @@ static int compute_trend(cli_context *c, const series_row *row, int64_t until,
 
 static void add_stat(cJSON *obj, const char *name, double value, int known)
 {
-    if (known)
-        cJSON_AddNumberToObject(obj, name, value);
-    else
-        cJSON_AddNullToObject(obj, name);
+    cJSON_AddItemToObject(obj, name,
+                          known ? json_number(value) : cJSON_CreateNull());
 }
 
 static void trend_json(cJSON *metrics, const series_row *row,

@@ -135,10 +135,9 @@ void history_change_step(const change_rule *rule, double value, int64_t now_ms,
 
 /* ---- numbers, durations and times as text ------------------------------*/
 
-/* A value as measured: integers without a fraction, else up to
- * HISTORY_VALUE_DIGITS significant digits ("40", "101.25", "1.5e+12"),
- * so that a reason shows the value the rule saw. */
-#define HISTORY_VALUE_DIGITS 10
+/* A value as measured, in the shortest text that reads back exactly
+ * ("40", "101.25", "1500000000000"), so that a reason shows the value the
+ * rule saw. */
 void history_format_value(double value, char *buf, size_t size);
 /* A statistic: one decimal for |x| >= 1 ("101.2"), else 3 significant
  * digits ("0.0345"). */

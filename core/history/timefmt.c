@@ -11,12 +11,13 @@
 #include <time.h>
 
 #include "history_calc.h"
+#include "numfmt.h"
 #include "text.h"
 #include "units.h"
 
 void history_format_value(double value, char *buf, size_t size)
 {
-    text_format_number_digits(value, HISTORY_VALUE_DIGITS, buf, size);
+    textfmt_number_exact(buf, size, value);
 }
 
 void history_format_stat(double value, char *buf, size_t size)

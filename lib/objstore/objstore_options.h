@@ -34,7 +34,7 @@
          .description = "S3 region; default AWS_REGION, AWS_DEFAULT_REGION, "  \
                         "us-east-1"},                                          \
         {.name = "endpoint",                                                   \
-         .type = NBAQ_OPT_STRING,                                              \
+         .type = NBAQ_OPT_URL,                                                 \
          .description = "S3-compatible endpoint URL, e.g. "                    \
                         "http://127.0.0.1:9000; default AWS"},                 \
         {.name = "path_style",                                                 \

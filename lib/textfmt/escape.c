@@ -47,6 +47,54 @@ const char *textfmt_utf8_valid(textbuf *scratch, const char *s)
     return textbuf_failed(scratch) ? NULL : scratch->data;
 }
 
+static int is_control(long cp)
+{
+    return (cp >= 0 && cp < 0x20) || (cp >= 0x7f && cp <= 0x9f);
+}
+
+static void control_escape(textbuf *b, long cp)
+{
+    switch (cp) {
+    case '\n':
+        textbuf_puts(b, "\\n");
+        return;
+    case '\r':
+        textbuf_puts(b, "\\r");
+        return;
+    case '\t':
+        textbuf_puts(b, "\\t");
+        return;
+    case 0x1b:
+        textbuf_puts(b, "\\e");
+        return;
+    default:
+        textbuf_printf(b, "\\x%02lx", cp);
+    }
+}
+
+static void line_escape_emit(textbuf *b, long cp, const char *bytes, size_t len)
+{
+    if (is_control(cp))
+        control_escape(b, cp);
+    else
+        replace_invalid_emit(b, cp, bytes, len);
+}
+
+static void line_question_emit(textbuf *b, long cp, const char *bytes,
+                               size_t len)
+{
+    if (is_control(cp))
+        textbuf_putc(b, '?');
+    else
+        replace_invalid_emit(b, cp, bytes, len);
+}
+
+void textfmt_line_text(textbuf *b, const char *s, int controls_as_question)
+{
+    textfmt_escape_each(
+        b, s, "", controls_as_question ? line_question_emit : line_escape_emit);
+}
+
 static void html_emit(textbuf *b, long cp, const char *bytes, size_t len)
 {
     switch (cp) {

@@ -29,6 +29,14 @@ void textfmt_escape_each(textbuf *b, const char *s, const char *specials,
  * ones.                                                                */
 const char *textfmt_utf8_valid(textbuf *scratch, const char *s);
 
+/* One line of text for a terminal or a log: nothing in s can move the
+ * cursor, start a new line or send an escape sequence. Invalid UTF-8
+ * becomes U+FFFD; C0 controls, DEL and C1 controls (U+0080-U+009F)
+ * become '?' when controls_as_question is non-zero (the text report),
+ * else a C-style escape: \n \r \t \e or \xHH (logs). Everything else
+ * is copied as it is.                                                  */
+void textfmt_line_text(textbuf *b, const char *s, int controls_as_question);
+
 /* HTML text and attribute values: & < > " ' as character references;
  * control characters other than tab and newline become U+FFFD.         */
 void textfmt_html(textbuf *b, const char *s);

@@ -1,7 +1,9 @@
 #include "numfmt.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Drops trailing zeros after a decimal point, and the point itself. */
@@ -47,6 +49,26 @@ void textfmt_number(char *out, size_t size, double value)
         strip_trailing_zeros(out);
         if (strcmp(out, "-0") == 0)
             snprintf(out, size, "0");
+    }
+}
+
+void textfmt_number_exact(char *out, size_t size, double value)
+{
+    if (!isfinite(value)) {
+        snprintf(out, size, isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
+        return;
+    }
+    if (value == 0) {
+        snprintf(out, size, "0"); /* also -0 */
+        return;
+    }
+    /* A normal double that reads back from 15 digits reads back from no
+     * fewer that would print shorter (%g drops trailing zeros); subnormal
+     * ones have less precision, so they start from 1. */
+    for (int digits = fabs(value) < DBL_MIN ? 1 : 15; digits <= 17; digits++) {
+        snprintf(out, size, "%.*g", digits, value);
+        if (strtod(out, NULL) == value)
+            return;
     }
 }
 

@@ -16,6 +16,13 @@
  * exponent form ("1.5e+20"). NaN "n/a", infinities "inf" and "-inf". */
 void textfmt_number(char *out, size_t size, double value);
 
+/* The shortest text that reads back as exactly value ("0.1", "2000000",
+ * "0.30000000000000004", "1.7976931348623157e+308"): for every place a
+ * number is written for programs (JSON, /metrics, history output). NaN
+ * "nan", infinities "inf" and "-inf"; callers with a format of their own
+ * for those test isfinite() first. */
+void textfmt_number_exact(char *out, size_t size, double value);
+
 /* A change in percent with its sign and one decimal: "+12.5%", "-3.0%",
  * "0.0%"; NaN "n/a". */
 void textfmt_percent_change(char *out, size_t size, double pct);

@@ -1,5 +1,7 @@
 #include "promtext.h"
 
+#include "numfmt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,16 +90,7 @@ void textfmt_prom_value(textbuf *b, double value)
         textbuf_puts(b, value > 0 ? "+Inf" : "-Inf");
         return;
     }
-    char text[40];
-    if (value == floor(value) && fabs(value) < 1e15) {
-        snprintf(text, sizeof(text), "%.0f", value == 0 ? 0.0 : value);
-        textbuf_puts(b, text);
-        return;
-    }
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(text, sizeof(text), "%.*g", digits, value);
-        if (strtod(text, NULL) == value)
-            break;
-    }
+    char text[TEXTFMT_NUMBER_SIZE];
+    textfmt_number_exact(text, sizeof text, value);
     textbuf_puts(b, text);
 }

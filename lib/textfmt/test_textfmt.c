@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -24,6 +25,55 @@ static void expect(escape_fn fn, const char *in, const char *want)
     assert_false(textbuf_failed(&b));
     assert_string_equal(b.data ? b.data : "", want);
     textbuf_free(&b);
+}
+
+static void line_for_log(textbuf *b, const char *s)
+{
+    textfmt_line_text(b, s, 0);
+}
+
+static void line_for_report(textbuf *b, const char *s)
+{
+    textfmt_line_text(b, s, 1);
+}
+
+static void test_line_text(void **state)
+{
+    (void)state;
+    /* A forged second line, a terminal clear, a C1 CSI, DEL, a stray
+     * byte and a truncated sequence; valid UTF-8 stays. */
+    const char *in = "ok\nnbaq-host: error: forged\r\t\x1b[2J\xc2\x9b"
+                     "\x7f\xff\xe2\x82 caf\xc3\xa9";
+    expect(line_for_log, in,
+           "ok\\nnbaq-host: error: forged\\r\\t\\e[2J\\x9b\\x7f"
+           "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9");
+    expect(line_for_report, in,
+           "ok?nbaq-host: error: forged???[2J??"
+           "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9");
+}
+
+static void test_exact_numbers(void **state)
+{
+    (void)state;
+    char out[TEXTFMT_NUMBER_SIZE];
+    /* Each must read back as the same double, in the fewest digits. */
+    const struct {
+        double value;
+        const char *text;
+    } cases[] = {{1.7976931348623157e308, "1.7976931348623157e+308"},
+                 {-1.7976931348623157e308, "-1.7976931348623157e+308"},
+                 {4.9406564584124654e-324, "5e-324"},
+                 {0.1, "0.1"},
+                 {0.1 + 0.2, "0.30000000000000004"},
+                 {2e6, "2000000"},
+                 {1e21, "1e+21"},
+                 {-0.0, "0"},
+                 {123456.789, "123456.789"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        textfmt_number_exact(out, sizeof out, cases[i].value);
+        assert_string_equal(out, cases[i].text);
+        assert_true(strtod(out, NULL) == cases[i].value);
+    }
 }
 
 static void md_code_table(textbuf *b, const char *s)
@@ -194,6 +244,8 @@ int main(void)
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_prometheus_names),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_line_text),
+        cmocka_unit_test(test_exact_numbers),
         cmocka_unit_test(test_textbuf_grows),
         cmocka_unit_test(test_textbuf_clear_and_fail),
     };

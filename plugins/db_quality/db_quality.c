@@ -11,6 +11,34 @@
 #include "dbq.h"
 
 /* Config mistakes the schema cannot express; 0 or -1 with err. */
+/* Two `columns` entries for one column, or two references from the same
+ * columns, would give metrics of one name. */
+static int check_column_names(const nbaq_host_api *api,
+                              const nbaq_options *item, const dbq_table_spec *t,
+                              char *err, size_t err_size)
+{
+    for (size_t i = 0; i < t->column_count; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->columns[i].name, t->columns[j].name) == 0) {
+                snprintf(err, err_size,
+                         "%s: table %s: column \"%s\" is listed twice in "
+                         "columns",
+                         t->columns[i].location, t->name, t->columns[i].name);
+                return -1;
+            }
+    for (size_t i = 0; i < t->reference_count; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->references[i].label, t->references[j].label) == 0) {
+                snprintf(err, err_size,
+                         "%s: table %s: two references from %s (their "
+                         "orphans metrics would collide)",
+                         api->opt_location(item, "references"), t->name,
+                         t->references[i].label);
+                return -1;
+            }
+    return 0;
+}
+
 static int check_config(const nbaq_host_api *api, nbaq_ctx *ctx,
                         const dbq_config *config, char *err, size_t err_size)
 {
@@ -38,6 +66,8 @@ static int check_config(const nbaq_host_api *api, nbaq_ctx *ctx,
                      api->opt_location(item, "max_age"), t->name);
             return -1;
         }
+        if (check_column_names(api, item, t, err, err_size) != 0)
+            return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(config->tables[j].name, t->name) == 0) {
                 snprintf(err, err_size,

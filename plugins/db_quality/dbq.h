@@ -4,6 +4,9 @@
  *
  *   dbq_options.c  option schema; host options -> dbq_config
  *   dbq_sql.c      SQL text for one table, from quoted identifiers
+ *   dbq_rules.c    column rules: which types take which rule, and the SQL
+ *                  condition of each (the dialect-specific part)
+ *   dbq_validity.c rule checks, failed-row samples and orphans of a table
  *   dbq_measure.c  one table, one read-only transaction -> dbq_table_result
  *   dbq_pool.c     every table, up to `concurrency` connections at once
  *   dbq_schema.c   expected columns, schema state and drift
@@ -39,6 +42,51 @@ typedef struct dbq_expected_column {
     int nullable;     /* -1: not declared; 0: NOT NULL; 1: nullable       */
 } dbq_expected_column;
 
+/* Row rules of a column: a non-NULL value breaking one is invalid. */
+typedef enum dbq_rule_kind {
+    DBQ_RULE_MIN = 0,    /* value < $n (numbers, dates, timestamps)         */
+    DBQ_RULE_MAX,        /* value > $n                                      */
+    DBQ_RULE_VALUES,     /* value not in $n (an array literal)              */
+    DBQ_RULE_REGEX,      /* value does not match $n (POSIX regex)           */
+    DBQ_RULE_MIN_LENGTH, /* fewer characters than $n                        */
+    DBQ_RULE_MAX_LENGTH, /* more characters than $n                         */
+    DBQ_RULE_NOT_FUTURE, /* later than now() + $n (an interval)             */
+    DBQ_RULE_KINDS
+} dbq_rule_kind;
+
+typedef struct dbq_rule {
+    dbq_rule_kind kind;
+    char *param; /* the literal, as text, passed as a parameter; owned      */
+} dbq_rule;
+
+typedef enum dbq_profile {
+    DBQ_PROFILE_OFF = 0,
+    DBQ_PROFILE_ON,       /* min, max, mean, stddev, distinct              */
+    DBQ_PROFILE_QUANTILES /* and p50, p95 (percentile_cont: a sort)        */
+} dbq_profile;
+
+/* A reference from columns of this table to columns of another: rows
+ * whose (non-NULL) value has no match there are orphans. */
+typedef struct dbq_reference {
+    const char **columns; /* in this table; owned array                    */
+    const char **ref_columns; /* in `table`, same count; owned array        */
+    size_t count;
+    const char *table;  /* "schema.table" or "table"                       */
+    const char *filter; /* trusted SQL on this table's rows; NULL          */
+    char *label;        /* metric part, the columns joined by ","; owned   */
+} dbq_reference;
+
+/* What the `columns:` entry of one column asks for. */
+typedef struct dbq_column_spec {
+    const char *name;
+    const char *location; /* "file:line:col" of the entry, for messages   */
+    dbq_rule *rules;      /* owned                                         */
+    size_t rule_count;
+    int unique;
+    dbq_profile profile;
+    int secret; /* its values never appear in a message                  */
+} dbq_column_spec;
+
 typedef struct dbq_table_spec {
     const char *name; /* "schema.table" or "table"; also the metric prefix  */
     const char **critical_columns;
@@ -58,6 +106,11 @@ typedef struct dbq_table_spec {
     const char *previous_schema;  /* state of the last run; NULL: none     */
     const char *backfill_column;  /* rows_per_day from it; NULL: none     */
     int backfill_days;            /* past days handed over on a first run */
+    dbq_column_spec *columns;     /* `columns:` rules; owned array         */
+    size_t column_count;
+    dbq_reference *references; /* table and column `references`; owned   */
+    size_t reference_count;
+    int samples; /* failed-row examples per rule; 0: none                 */
 } dbq_table_spec;
 
 typedef struct dbq_config {
@@ -79,6 +132,13 @@ extern const nbaq_option_spec dbq_option_specs[];
  * Returns 0, or -1 with err (out of memory). */
 int dbq_config_read(const nbaq_host_api *api, nbaq_ctx *ctx, dbq_config *config,
                     char *err, size_t err_size);
+
+/* Reads a table's `columns`, `references` and `samples` (dbq_column_options.c).
+ * Returns 0, or -1 (out of memory); dbq_column_rules_free releases what
+ * was read either way. */
+int dbq_read_column_rules(const nbaq_host_api *api, const nbaq_options *o,
+                          dbq_table_spec *t);
+void dbq_column_rules_free(dbq_table_spec *t);
 
 /* "schema:<table>" (a hash for very long names): the state key of a
  * table's schema; at most DBQ_STATE_KEY_MAX bytes. */
@@ -117,9 +177,74 @@ typedef struct dbq_table_result {
     int has_freshness;
     int freshness_known; /* a non-NULL max() exists                     */
     double freshness_age_s;
+
+    /* Per entry of spec->columns, valid when has_counts. */
+    struct dbq_column_result *column_results;
+    size_t column_result_count;
+
+    char *duplicate_samples; /* repeated key values shown; NULL: none    */
+    int has_orphans;         /* every reference counted                  */
+    int64_t *orphans;        /* per spec->references                     */
+    char **orphan_samples;   /* per spec->references; NULL: none         */
+    size_t reference_result_count;
 } dbq_table_result;
 
+enum {
+    DBQ_STAT_MIN,
+    DBQ_STAT_MAX,
+    DBQ_STAT_MEAN,
+    DBQ_STAT_STDDEV,
+    DBQ_STAT_P50,
+    DBQ_STAT_P95,
+    DBQ_STATS
+};
+
+typedef struct dbq_column_result {
+    int64_t values;   /* non-NULL values                               */
+    int64_t invalid;  /* values breaking a row rule                    */
+    int64_t repeated; /* unique: values beyond the first of each       */
+    int64_t distinct; /* unique or profile                             */
+    double stats[DBQ_STATS];
+    int stat_known[DBQ_STATS]; /* computed and not NULL                   */
+    char *samples;             /* offending rows shown; NULL: none            */
+    char *repeated_samples;    /* unique: repeated values shown; NULL: none   */
+} dbq_column_result;
+
 void dbq_table_result_free(dbq_table_result *result);
+
+/* ---- column rules (dbq_rules.c) ----------------------------------------- */
+
+typedef enum dbq_type_class {
+    DBQ_TYPE_OTHER = 0,
+    DBQ_TYPE_NUMBER, /* integers, numeric, floating point                  */
+    DBQ_TYPE_TIME,   /* date, timestamp, timestamptz                       */
+    DBQ_TYPE_TEXT,   /* text, varchar, char, name, citext                  */
+    DBQ_TYPE_JSON    /* json, jsonb                                        */
+} dbq_type_class;
+
+/* "min", "values", ...: the rule's key in the config. */
+const char *dbq_rule_name(dbq_rule_kind kind);
+
+/* The class of a catalog base type (format_type without modifier). */
+dbq_type_class dbq_type_class_of(const char *base_type);
+
+/* NULL when the rule applies to a column of this class, else why not. */
+const char *dbq_rule_type_mismatch(dbq_rule_kind kind, dbq_type_class type);
+
+/* The condition under which a value of column (quoted) breaks the rule,
+ * its literal being parameter $param. NULL values make it NULL, so that
+ * they are never counted as invalid. */
+void dbq_sql_rule_condition(textbuf *sql, dbq_rule_kind kind,
+                            const char *column, int param);
+
+/* Turns JIT off for the transaction (one row). */
+extern const char dbq_sql_jit_off[];
+
+/* One row, true or false; fails when $1 is not a regex the server takes. */
+void dbq_sql_regex_valid(textbuf *sql);
+
+/* values as a PostgreSQL array literal: {"a","b \"c\""}. */
+void dbq_array_literal(textbuf *out, const char *const *values, size_t count);
 
 /* ---- SQL (dbq_sql.c) ---------------------------------------------------- */
 
@@ -130,7 +255,15 @@ typedef struct dbq_quoted {
     int *critical_composite; /* per critical column; NULL: none is       */
     char **keys;
     char *freshness; /* NULL: none                                          */
+    char **columns;  /* per spec->columns                                   */
+    dbq_type_class *column_types; /* per spec->columns                      */
 } dbq_quoted;
+
+/* Parameters of a statement, $1..$count, borrowed from the spec. */
+typedef struct dbq_params {
+    const char **values; /* room for every rule of the table              */
+    int count;
+} dbq_params;
 
 /* Column catalog of the relation named by $1 (quoted, as regclass input):
  * attname, type with modifier, base type, nullable and composite-or-domain
@@ -145,7 +278,51 @@ void dbq_sql_types(textbuf *sql, size_t count);
  * any critical) the rows with some critical column NULL, then
  * (with_freshness) the age in seconds of max(freshness column). */
 void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec, const dbq_quoted *q,
-                  int with_freshness);
+                  int with_freshness, dbq_params *params);
+
+/* Whether the scan counts c's non-NULL values: not for a critical column,
+ * whose NULLs the scan counts already. */
+int dbq_counts_values(const dbq_table_spec *spec, const dbq_column_spec *c);
+
+/* Appended to the scan, per entry of spec->columns, in this order: with
+ * count_values (dbq_counts_values), count(c); with rules, the rows breaking one
+ * (their literals added to params); with unique or a profile, the distinct
+ * values; with a profile, DBQ_STATS expressions (NULL where the type has
+ * no such statistic). dbq_validity.c reads them in the same order. */
+void dbq_sql_column_aggregates(textbuf *sql, const dbq_column_spec *c,
+                               const char *column, dbq_type_class type,
+                               int count_values, dbq_params *params);
+
+/* The condition under which a value of column breaks one of c's rules:
+ * "(cond) OR (cond)", literals added to params. */
+void dbq_sql_invalid_condition(textbuf *sql, const dbq_column_spec *c,
+                               const char *column, dbq_params *params);
+
+/* FROM and the table's filter, for a statement over the whole table (not
+ * the sample): " FROM t WHERE (filter)" or " FROM t WHERE TRUE". */
+void dbq_sql_from_filtered(textbuf *sql, const dbq_table_spec *spec,
+                           const dbq_quoted *q);
+
+/* Up to spec->samples rows of the (filtered, whole) table where condition
+ * holds: the shown columns (quoted) as text. */
+void dbq_sql_sample_rows(textbuf *sql, const dbq_table_spec *spec,
+                         const dbq_quoted *q, char *const *shown,
+                         size_t shown_count, const char *condition);
+
+/* Up to spec->samples values of columns (quoted) that repeat, as text. */
+void dbq_sql_repeated_values(textbuf *sql, const dbq_table_spec *spec,
+                             const dbq_quoted *q, char *const *columns,
+                             size_t count);
+
+/* The anti-join of a reference: rows with every referencing column
+ * non-NULL, in the table's filter and the reference's, whose values have
+ * no match in ref_table. shown NULL: their count; else up to spec->samples
+ * of them, the shown columns as text. Names arrive quoted. */
+void dbq_sql_orphans(textbuf *sql, const dbq_table_spec *spec,
+                     const dbq_quoted *q, const dbq_reference *ref,
+                     char *const *columns, char *const *ref_columns,
+                     const char *ref_table, char *const *shown,
+                     size_t shown_count);
 
 /* Rows beyond the first of each repeated key, and the repeated keys. */
 void dbq_sql_duplicates(textbuf *sql, const dbq_table_spec *spec,
@@ -156,6 +333,40 @@ void dbq_sql_freshness(textbuf *sql, const dbq_table_spec *spec,
                        const dbq_quoted *q);
 
 /* ---- measuring (dbq_measure.c, dbq_pool.c) ------------------------------ */
+
+/* Helpers of the measuring steps (dbq_measure.c). */
+void dbq_fail(dbq_table_result *r, const char *fmt, ...) NBAQ_PRINTF(2, 3);
+/* A count as PostgreSQL prints it; 0, or -1 when not one. */
+int dbq_parse_count(const char *text, int64_t *out);
+/* PQescapeIdentifier of name (PQfreemem); NULL with r failed. */
+char *dbq_quote(pgconn *conn, const char *name, dbq_table_result *r);
+/* "schema.table" -> "schema"."table" (free); NULL with r failed. */
+char *dbq_quote_table_name(pgconn *conn, const char *name, dbq_table_result *r);
+/* Runs sql; NULL with r failed as "<step>: <reason>". one_row: exactly
+ * one row is expected. */
+PGresult *dbq_query(pgconn *conn, const textbuf *sql, int nparams,
+                    const char *const *params, const char *step, int one_row,
+                    dbq_table_result *r);
+/* The catalog column named name; NULL when none. */
+const dbq_column *dbq_find_column(const dbq_table_result *r, const char *name);
+
+/* Column rules (dbq_validity.c), in the table's transaction: checks each
+ * rule against its column's type and quotes the columns (before the
+ * scan); then the literals the server must accept. 0, or -1 with r
+ * failed naming the column and the rule. */
+int dbq_columns_prepare(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
+                        dbq_table_result *r);
+int dbq_columns_validate(pgconn *conn, const dbq_table_spec *spec,
+                         const dbq_quoted *q, dbq_table_result *r);
+/* Reads the scan's column aggregates from column `col` on. 0 or -1. */
+int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
+                     dbq_table_result *r);
+/* After the scan: failed-row samples, repeated keys, orphans. */
+int dbq_columns_follow_up(pgconn *conn, const dbq_table_spec *spec,
+                          const dbq_quoted *q, dbq_table_result *r);
+void dbq_quoted_columns_free(dbq_quoted *q, const dbq_table_spec *spec);
+/* Frees column_results, the samples and the orphans of r. */
+void dbq_column_results_free(dbq_table_result *r);
 
 /* Measures one table in its own read-only transaction on conn. Fills out
  * (zeroed by the caller); a failure sets out->failed and out->error and
@@ -227,10 +438,6 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
 
 /* A connection as the workers open them (dbq_pool.c). */
 pgconn *dbq_connect(const dbq_config *config, char *err, size_t err_size);
-
-/* "schema"."table" quoted as the scan quotes it (dbq_measure.c), malloc'd;
- * NULL with r->error set. */
-char *dbq_quote_table(pgconn *conn, const char *name, dbq_table_result *r);
 
 /* ---- report (dbq_report.c) ---------------------------------------------- */
 

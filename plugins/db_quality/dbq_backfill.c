@@ -82,7 +82,7 @@ static PGresult *count_days(pgconn *conn, const dbq_table_spec *t,
                             size_t err_size)
 {
     dbq_table_result scratch = {0};
-    char *table = dbq_quote_table(conn, t->name, &scratch);
+    char *table = dbq_quote_table_name(conn, t->name, &scratch);
     char *column =
         table ? pgconn_quote_identifier(conn, t->backfill_column, err, err_size)
               : NULL;

@@ -13,8 +13,7 @@
 
 #include "dbq.h"
 
-NBAQ_PRINTF(2, 3)
-static void fail(dbq_table_result *r, const char *fmt, ...)
+void dbq_fail(dbq_table_result *r, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -23,7 +22,7 @@ static void fail(dbq_table_result *r, const char *fmt, ...)
     r->failed = 1;
 }
 
-static int parse_count(const char *text, int64_t *out)
+int dbq_parse_count(const char *text, int64_t *out)
 {
     if (text == NULL || *text == '\0')
         return -1;
@@ -36,30 +35,29 @@ static int parse_count(const char *text, int64_t *out)
     return 0;
 }
 
-static char *quote(pgconn *conn, const char *name, dbq_table_result *r)
+char *dbq_quote(pgconn *conn, const char *name, dbq_table_result *r)
 {
     char err[256];
     char *quoted = pgconn_quote_identifier(conn, name, err, sizeof err);
     if (quoted == NULL)
-        fail(r, "%s", err);
+        dbq_fail(r, "%s", err);
     return quoted;
 }
 
 /* "schema.table" -> "schema"."table"; "table" -> "table". The first dot
  * separates the schema; each part is quoted as it is written. */
-static char *quote_table_name(pgconn *conn, const char *name,
-                              dbq_table_result *r)
+char *dbq_quote_table_name(pgconn *conn, const char *name, dbq_table_result *r)
 {
     const char *dot = strchr(name, '.');
     if (dot == NULL)
-        return quote(conn, name, r);
+        return dbq_quote(conn, name, r);
     if (dot == name || dot[1] == '\0') {
-        fail(r, "invalid table name: empty schema or table part");
+        dbq_fail(r, "invalid table name: empty schema or table part");
         return NULL;
     }
     char *schema_name = strndup(name, (size_t)(dot - name));
-    char *schema = schema_name != NULL ? quote(conn, schema_name, r) : NULL;
-    char *table = schema != NULL ? quote(conn, dot + 1, r) : NULL;
+    char *schema = schema_name != NULL ? dbq_quote(conn, schema_name, r) : NULL;
+    char *table = schema != NULL ? dbq_quote(conn, dot + 1, r) : NULL;
     char *both = NULL;
     if (table != NULL) {
         size_t size = strlen(schema) + strlen(table) + 2;
@@ -67,7 +65,7 @@ static char *quote_table_name(pgconn *conn, const char *name,
         if (both != NULL)
             snprintf(both, size, "%s.%s", schema, table);
         else
-            fail(r, "out of memory");
+            dbq_fail(r, "out of memory");
     }
     free(schema_name);
     PQfreemem(schema);
@@ -86,6 +84,7 @@ static void quoted_free(dbq_quoted *q, const dbq_table_spec *spec)
     free(q->critical_composite);
     free(q->keys);
     PQfreemem(q->freshness);
+    dbq_quoted_columns_free(q, spec);
 }
 
 static int quote_list(pgconn *conn, const char **names, size_t count,
@@ -93,11 +92,11 @@ static int quote_list(pgconn *conn, const char **names, size_t count,
 {
     *out = calloc(count + 1, sizeof **out);
     if (*out == NULL) {
-        fail(r, "out of memory");
+        dbq_fail(r, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < count; i++) {
-        (*out)[i] = quote(conn, names[i], r);
+        (*out)[i] = dbq_quote(conn, names[i], r);
         if ((*out)[i] == NULL)
             return -1;
     }
@@ -107,7 +106,7 @@ static int quote_list(pgconn *conn, const char **names, size_t count,
 static int quote_all(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
                      dbq_table_result *r)
 {
-    q->table = quote_table_name(conn, spec->name, r);
+    q->table = dbq_quote_table_name(conn, spec->name, r);
     if (q->table == NULL)
         return -1;
     if (quote_list(conn, spec->critical_columns, spec->critical_count,
@@ -115,7 +114,7 @@ static int quote_all(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
         quote_list(conn, spec->key_columns, spec->key_count, &q->keys, r) != 0)
         return -1;
     if (spec->freshness_column != NULL) {
-        q->freshness = quote(conn, spec->freshness_column, r);
+        q->freshness = dbq_quote(conn, spec->freshness_column, r);
         if (q->freshness == NULL)
             return -1;
     }
@@ -124,24 +123,24 @@ static int quote_all(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
 
 /* Runs sql (built in a textbuf that may have failed); NULL on error with
  * the table's error set to "<step>: <reason>". */
-static PGresult *query(pgconn *conn, const textbuf *sql, int nparams,
-                       const char *const *params, const char *step, int one_row,
-                       dbq_table_result *r)
+PGresult *dbq_query(pgconn *conn, const textbuf *sql, int nparams,
+                    const char *const *params, const char *step, int one_row,
+                    dbq_table_result *r)
 {
     if (textbuf_failed(sql)) {
-        fail(r, "%s: out of memory", step);
+        dbq_fail(r, "%s: out of memory", step);
         return NULL;
     }
     char err[DBQ_ERROR_MAX - 64];
     PGresult *res =
         pgconn_query(conn, sql->data, nparams, params, err, sizeof err);
     if (res == NULL) {
-        fail(r, "%s: %s", step, err);
+        dbq_fail(r, "%s: %s", step, err);
         return NULL;
     }
     if (one_row && PQntuples(res) != 1) {
-        fail(r, "%s: the query returned %d rows, expected 1", step,
-             PQntuples(res));
+        dbq_fail(r, "%s: the query returned %d rows, expected 1", step,
+                 PQntuples(res));
         PQclear(res);
         return NULL;
     }
@@ -154,7 +153,7 @@ static int read_columns(pgconn *conn, const dbq_quoted *q, dbq_table_result *r)
     textbuf_init(&sql);
     textbuf_puts(&sql, dbq_sql_columns);
     const char *params[] = {q->table};
-    PGresult *res = query(conn, &sql, 1, params, "reading columns", 0, r);
+    PGresult *res = dbq_query(conn, &sql, 1, params, "reading columns", 0, r);
     textbuf_free(&sql);
     if (res == NULL)
         return -1;
@@ -162,7 +161,7 @@ static int read_columns(pgconn *conn, const dbq_quoted *q, dbq_table_result *r)
     r->columns = calloc((size_t)n + 1, sizeof *r->columns);
     if (r->columns == NULL) {
         PQclear(res);
-        fail(r, "reading columns: out of memory");
+        dbq_fail(r, "reading columns: out of memory");
         return -1;
     }
     for (int i = 0; i < n; i++) {
@@ -175,7 +174,7 @@ static int read_columns(pgconn *conn, const dbq_quoted *q, dbq_table_result *r)
         r->column_count++;
         if (c->name == NULL || c->type == NULL || c->base_type == NULL) {
             PQclear(res);
-            fail(r, "reading columns: out of memory");
+            dbq_fail(r, "reading columns: out of memory");
             return -1;
         }
     }
@@ -194,7 +193,7 @@ static int resolve_expected_types(pgconn *conn, const dbq_table_spec *spec,
     size_t *owner = calloc(spec->expected_count + 1, sizeof *owner);
     int rc = -1;
     if (r->expected_base_types == NULL || params == NULL || owner == NULL) {
-        fail(r, "resolving expected types: out of memory");
+        dbq_fail(r, "resolving expected types: out of memory");
         goto done;
     }
     size_t count = 0;
@@ -211,8 +210,8 @@ static int resolve_expected_types(pgconn *conn, const dbq_table_spec *spec,
     textbuf sql;
     textbuf_init(&sql);
     dbq_sql_types(&sql, count);
-    PGresult *res =
-        query(conn, &sql, (int)count, params, "resolving expected types", 1, r);
+    PGresult *res = dbq_query(conn, &sql, (int)count, params,
+                              "resolving expected types", 1, r);
     textbuf_free(&sql);
     if (res == NULL)
         goto done;
@@ -229,8 +228,7 @@ done:
     return rc;
 }
 
-static const dbq_column *find_column(const dbq_table_result *r,
-                                     const char *name)
+const dbq_column *dbq_find_column(const dbq_table_result *r, const char *name)
 {
     for (size_t i = 0; i < r->column_count; i++)
         if (strcmp(r->columns[i].name, name) == 0)
@@ -242,20 +240,21 @@ static const dbq_column *find_column(const dbq_table_result *r,
 static int check_named_columns(const dbq_table_spec *spec, dbq_table_result *r)
 {
     for (size_t i = 0; i < spec->critical_count; i++)
-        if (find_column(r, spec->critical_columns[i]) == NULL) {
-            fail(r, "critical column \"%s\" does not exist",
-                 spec->critical_columns[i]);
+        if (dbq_find_column(r, spec->critical_columns[i]) == NULL) {
+            dbq_fail(r, "critical column \"%s\" does not exist",
+                     spec->critical_columns[i]);
             return -1;
         }
     for (size_t i = 0; i < spec->key_count; i++)
-        if (find_column(r, spec->key_columns[i]) == NULL) {
-            fail(r, "key column \"%s\" does not exist", spec->key_columns[i]);
+        if (dbq_find_column(r, spec->key_columns[i]) == NULL) {
+            dbq_fail(r, "key column \"%s\" does not exist",
+                     spec->key_columns[i]);
             return -1;
         }
     if (spec->freshness_column != NULL &&
-        find_column(r, spec->freshness_column) == NULL) {
-        fail(r, "freshness column \"%s\" does not exist",
-             spec->freshness_column);
+        dbq_find_column(r, spec->freshness_column) == NULL) {
+        dbq_fail(r, "freshness column \"%s\" does not exist",
+                 spec->freshness_column);
         return -1;
     }
     return 0;
@@ -267,12 +266,12 @@ static int mark_composites(const dbq_table_spec *spec, dbq_quoted *q,
     q->critical_composite =
         calloc(spec->critical_count + 1, sizeof *q->critical_composite);
     if (q->critical_composite == NULL) {
-        fail(r, "out of memory");
+        dbq_fail(r, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < spec->critical_count; i++)
         q->critical_composite[i] =
-            find_column(r, spec->critical_columns[i])->composite;
+            dbq_find_column(r, spec->critical_columns[i])->composite;
     return 0;
 }
 
@@ -284,7 +283,8 @@ static int read_freshness(const PGresult *res, int column, dbq_table_result *r,
         return 0;
     if (pgconn_parse_number(PQgetvalue(res, 0, column), &r->freshness_age_s) !=
         0) {
-        fail(r, "%s: not a number: \"%s\"", step, PQgetvalue(res, 0, column));
+        dbq_fail(r, "%s: not a number: \"%s\"", step,
+                 PQgetvalue(res, 0, column));
         r->has_freshness = 0;
         return -1;
     }
@@ -298,30 +298,45 @@ static int run_scan(pgconn *conn, const dbq_table_spec *spec,
     static const char step[] = "counting rows and NULLs";
     int sampled = spec->sample_percent > 0;
     int with_freshness = q->freshness != NULL && !sampled;
+    size_t rules = 0;
+    for (size_t i = 0; i < spec->column_count; i++)
+        rules += spec->columns[i].rule_count;
+    dbq_params params = {.values = calloc(rules + 1, sizeof *params.values)};
+    if (params.values == NULL) {
+        dbq_fail(r, "%s: out of memory", step);
+        return -1;
+    }
     textbuf sql;
     textbuf_init(&sql);
-    dbq_sql_scan(&sql, spec, q, with_freshness);
-    PGresult *res = query(conn, &sql, 0, NULL, step, 1, r);
+    dbq_sql_scan(&sql, spec, q, with_freshness, &params);
+    PGresult *res =
+        dbq_query(conn, &sql, params.count, params.values, step, 1, r);
     textbuf_free(&sql);
+    free(params.values);
     if (res == NULL)
         return -1;
     r->null_counts = calloc(spec->critical_count + 1, sizeof *r->null_counts);
     int ok = r->null_counts != NULL &&
-             parse_count(PQgetvalue(res, 0, 0), &r->rows) == 0;
+             dbq_parse_count(PQgetvalue(res, 0, 0), &r->rows) == 0;
     int col = 1;
     for (size_t i = 0; ok && i < spec->critical_count; i++)
-        ok = parse_count(PQgetvalue(res, 0, col++), &r->null_counts[i]) == 0;
+        ok =
+            dbq_parse_count(PQgetvalue(res, 0, col++), &r->null_counts[i]) == 0;
     int64_t incomplete = 0;
     if (ok && spec->critical_count > 0)
-        ok = parse_count(PQgetvalue(res, 0, col++), &incomplete) == 0;
+        ok = dbq_parse_count(PQgetvalue(res, 0, col++), &incomplete) == 0;
     r->complete_rows = r->rows - incomplete;
     if (!ok) {
-        fail(r, "%s: unexpected result", step);
+        dbq_fail(r, "%s: unexpected result", step);
         PQclear(res);
         return -1;
     }
     r->has_counts = 1;
-    int rc = with_freshness ? read_freshness(res, col, r, step) : 0;
+    int rc = with_freshness ? read_freshness(res, col++, r, step) : 0;
+    if (rc == 0 && dbq_columns_read(res, col, spec, r) != 0) {
+        dbq_fail(r, "%s: unexpected result", step);
+        rc = -1;
+    }
     PQclear(res);
     return rc;
 }
@@ -333,15 +348,15 @@ static int run_duplicates(pgconn *conn, const dbq_table_spec *spec,
     textbuf sql;
     textbuf_init(&sql);
     dbq_sql_duplicates(&sql, spec, q);
-    PGresult *res = query(conn, &sql, 0, NULL, step, 1, r);
+    PGresult *res = dbq_query(conn, &sql, 0, NULL, step, 1, r);
     textbuf_free(&sql);
     if (res == NULL)
         return -1;
-    int ok = parse_count(PQgetvalue(res, 0, 0), &r->duplicate_rows) == 0 &&
-             parse_count(PQgetvalue(res, 0, 1), &r->duplicate_keys) == 0;
+    int ok = dbq_parse_count(PQgetvalue(res, 0, 0), &r->duplicate_rows) == 0 &&
+             dbq_parse_count(PQgetvalue(res, 0, 1), &r->duplicate_keys) == 0;
     PQclear(res);
     if (!ok) {
-        fail(r, "%s: unexpected result", step);
+        dbq_fail(r, "%s: unexpected result", step);
         return -1;
     }
     r->has_duplicates = 1;
@@ -355,7 +370,7 @@ static int run_freshness(pgconn *conn, const dbq_table_spec *spec,
     textbuf sql;
     textbuf_init(&sql);
     dbq_sql_freshness(&sql, spec, q);
-    PGresult *res = query(conn, &sql, 0, NULL, step, 1, r);
+    PGresult *res = dbq_query(conn, &sql, 0, NULL, step, 1, r);
     textbuf_free(&sql);
     if (res == NULL)
         return -1;
@@ -373,12 +388,17 @@ static void measure_in_transaction(pgconn *conn, const dbq_table_spec *spec,
     if (spec->expected_count > 0 && resolve_expected_types(conn, spec, r) != 0)
         goto done;
     if (check_named_columns(spec, r) != 0 ||
-        mark_composites(spec, &q, r) != 0 || run_scan(conn, spec, &q, r) != 0)
+        mark_composites(spec, &q, r) != 0 ||
+        dbq_columns_prepare(conn, spec, &q, r) != 0 ||
+        dbq_columns_validate(conn, spec, &q, r) != 0 ||
+        run_scan(conn, spec, &q, r) != 0)
         goto done;
     if (spec->key_count > 0 && run_duplicates(conn, spec, &q, r) != 0)
         goto done;
-    if (q.freshness != NULL && spec->sample_percent > 0)
-        run_freshness(conn, spec, &q, r);
+    if (q.freshness != NULL && spec->sample_percent > 0 &&
+        run_freshness(conn, spec, &q, r) != 0)
+        goto done;
+    dbq_columns_follow_up(conn, spec, &q, r);
 done:
     quoted_free(&q, spec);
 }
@@ -389,7 +409,7 @@ void dbq_measure_table(pgconn *conn, const dbq_table_spec *spec,
     char err[DBQ_ERROR_MAX - 64];
     if (pgconn_begin_read_only(conn, statement_timeout_ms, err, sizeof err) !=
         0) {
-        fail(out, "starting a read-only transaction: %s", err);
+        dbq_fail(out, "starting a read-only transaction: %s", err);
         return;
     }
     measure_in_transaction(conn, spec, out);
@@ -409,10 +429,6 @@ void dbq_table_result_free(dbq_table_result *r)
         free(r->expected_base_types[i]);
     free(r->expected_base_types);
     free(r->null_counts);
+    dbq_column_results_free(r);
     memset(r, 0, sizeof *r);
-}
-
-char *dbq_quote_table(pgconn *conn, const char *name, dbq_table_result *r)
-{
-    return quote_table_name(conn, name, r);
 }

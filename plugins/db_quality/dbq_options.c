@@ -25,6 +25,95 @@ static const nbaq_option_spec expected_column_fields[] = {
      .description = "true: NULLs allowed; false: NOT NULL; unset: either"},
     NBAQ_OPTION_END};
 
+static const char *const profile_choices[] = {"false", "true", "quantiles",
+                                              NULL};
+
+static const nbaq_option_spec column_reference_fields[] = {
+    {.name = "table",
+     .type = NBAQ_OPT_STRING,
+     .required = 1,
+     .description = "the referenced table, \"schema.table\" or \"table\""},
+    {.name = "column",
+     .type = NBAQ_OPT_STRING,
+     .description = "the referenced column (default: the same name)"},
+    {.name = "filter",
+     .type = NBAQ_OPT_STRING,
+     .description = "SQL boolean expression on this table's rows: only "
+                    "these are checked (the recent partition)"},
+    NBAQ_OPTION_END};
+
+static const nbaq_option_spec column_fields[] = {
+    {.name = "name",
+     .type = NBAQ_OPT_STRING,
+     .required = 1,
+     .description = "column name, exactly as in the catalog"},
+    {.name = "min",
+     .type = NBAQ_OPT_STRING,
+     .description = "smallest valid value (number, date or timestamp)"},
+    {.name = "max",
+     .type = NBAQ_OPT_STRING,
+     .description = "largest valid value (number, date or timestamp)"},
+    {.name = "values",
+     .type = NBAQ_OPT_STRING_LIST,
+     .description = "the allowed values"},
+    {.name = "regex",
+     .type = NBAQ_OPT_STRING,
+     .description = "POSIX regular expression every value matches "
+                    "(PostgreSQL ~)"},
+    {.name = "min_length",
+     .type = NBAQ_OPT_INT,
+     .min = 0,
+     .max = 1e9,
+     .description = "fewest characters of a valid text value"},
+    {.name = "max_length",
+     .type = NBAQ_OPT_INT,
+     .min = 0,
+     .max = 1e9,
+     .description = "most characters of a valid text value"},
+    {.name = "not_future",
+     .type = NBAQ_OPT_BOOL,
+     .description = "a date or timestamp later than now is invalid"},
+    {.name = "future_tolerance",
+     .type = NBAQ_OPT_DURATION,
+     .min = 0,
+     .max = 31536000000.0,
+     .description = "not_future: values up to now plus this are valid"},
+    {.name = "unique",
+     .type = NBAQ_OPT_BOOL,
+     .description = "values beyond the first of each repeated value are "
+                    "invalid (exact count(DISTINCT))"},
+    {.name = "profile",
+     .type = NBAQ_OPT_ENUM,
+     .choices = profile_choices,
+     .description = "true: min, max, mean, stddev and distinct as metrics; "
+                    "quantiles: also p50 and p95 (sorts the rows)"},
+    {.name = "secret",
+     .type = NBAQ_OPT_BOOL,
+     .description = "its values never appear in messages (samples)"},
+    {.name = "references",
+     .type = NBAQ_OPT_OBJECT,
+     .fields = column_reference_fields,
+     .description = "{table, column, filter}: values missing there are "
+                    "orphans"},
+    NBAQ_OPTION_END};
+
+static const nbaq_option_spec table_reference_fields[] = {
+    {.name = "columns",
+     .type = NBAQ_OPT_STRING_LIST,
+     .required = 1,
+     .description = "the referencing columns of this table (a key)"},
+    {.name = "table",
+     .type = NBAQ_OPT_STRING,
+     .required = 1,
+     .description = "the referenced table"},
+    {.name = "ref_columns",
+     .type = NBAQ_OPT_STRING_LIST,
+     .description = "the referenced columns (default: the same names)"},
+    {.name = "filter",
+     .type = NBAQ_OPT_STRING,
+     .description = "SQL boolean expression on this table's rows"},
+    NBAQ_OPTION_END};
+
 static const nbaq_option_spec table_fields[] = {
     {.name = "name",
      .type = NBAQ_OPT_STRING,
@@ -77,12 +166,30 @@ static const nbaq_option_spec table_fields[] = {
      .max = 31536000000.0,
      .description = "FAIL when max(freshness_column) is older than this"},
     DBQ_BACKFILL_OPTION_SPEC,
+    {.name = "columns",
+     .type = NBAQ_OPT_OBJECT_LIST,
+     .fields = column_fields,
+     .description = "validity rules and profiles per column: {name, min, "
+                    "max, values, regex, min_length, max_length, "
+                    "not_future, unique, profile, secret, references}"},
+    {.name = "references",
+     .type = NBAQ_OPT_OBJECT_LIST,
+     .fields = table_reference_fields,
+     .description = "{columns, table, ref_columns, filter}: rows whose key "
+                    "is missing in the referenced table are orphans"},
+    {.name = "samples",
+     .type = NBAQ_OPT_INT,
+     .default_value = "5",
+     .min = 0,
+     .max = 100,
+     .description = "example rows shown per broken rule, duplicate key and "
+                    "reference; 0: none (sensitive tables)"},
     NBAQ_OPTION_END};
 
 const nbaq_option_spec dbq_option_specs[] = {
     NBAQ_PGCONN_DSN_OPTION_SPEC,
     {.name = "tables",
-     .type = NBAQ_OPT_OBJECT_LIST,
+     .type = NBAQ_OPT_NAMED_OBJECT_LIST,
      .required = 1,
      .fields = table_fields,
      .description = "the tables to measure, each {name, critical_columns, "
@@ -176,7 +283,7 @@ static int read_table(const nbaq_host_api *api, nbaq_ctx *ctx,
     dbq_state_key(t->name, key, sizeof key);
     t->previous_schema = api->state_get(ctx, key);
     dbq_backfill_read(api, o, t);
-    return 0;
+    return dbq_read_column_rules(api, o, t);
 }
 
 int dbq_config_read(const nbaq_host_api *api, nbaq_ctx *ctx, dbq_config *config,
@@ -211,6 +318,7 @@ void dbq_config_free(dbq_config *config)
         free(config->tables[i].critical_columns);
         free(config->tables[i].key_columns);
         free(config->tables[i].expected_columns);
+        dbq_column_rules_free(&config->tables[i]);
     }
     free(config->tables);
     memset(config, 0, sizeof *config);

@@ -173,6 +173,87 @@ static void report_freshness(report *rep, const dbq_table_spec *s,
             s->freshness_column, r->freshness_age_s, max_age_s);
 }
 
+/* "min 0, max 250": the rules of a column, for its message. */
+static void append_rules(textbuf *out, const dbq_column_spec *c)
+{
+    for (size_t k = 0; k < c->rule_count; k++) {
+        const dbq_rule *rule = &c->rules[k];
+        textbuf_printf(out, "%s%s", k > 0 ? ", " : "",
+                       dbq_rule_name(rule->kind));
+        if (rule->kind == DBQ_RULE_MIN || rule->kind == DBQ_RULE_MAX ||
+            rule->kind == DBQ_RULE_MIN_LENGTH ||
+            rule->kind == DBQ_RULE_MAX_LENGTH)
+            textbuf_printf(out, " %s", rule->param);
+    }
+}
+
+static void say_with_samples(report *rep, const char *table,
+                             const char *samples, const char *what)
+{
+    say(rep, NBAQ_PASS, table, "%s%s%s", what, samples ? ", e.g. " : "",
+        samples ? samples : "");
+}
+
+static void report_column(report *rep, const dbq_table_spec *s, size_t i,
+                          const dbq_column_result *cr)
+{
+    static const char *const stat_names[DBQ_STATS] = {
+        [DBQ_STAT_MIN] = "min",   [DBQ_STAT_MAX] = "max",
+        [DBQ_STAT_MEAN] = "mean", [DBQ_STAT_STDDEV] = "stddev",
+        [DBQ_STAT_P50] = "p50",   [DBQ_STAT_P95] = "p95"};
+    const dbq_column_spec *c = &s->columns[i];
+    if (c->rule_count > 0 || c->unique) {
+        int64_t invalid = cr->invalid + cr->repeated;
+        metric(rep, s->name, c->name, "invalid_count", (double)invalid, "rows");
+        if (cr->values > 0)
+            metric(rep, s->name, c->name, "invalid_pct",
+                   percent(invalid, cr->values), "%");
+    }
+    if (c->profile != DBQ_PROFILE_OFF) {
+        metric(rep, s->name, c->name, "distinct", (double)cr->distinct,
+               "values");
+        for (int k = 0; k < DBQ_STATS; k++)
+            if (cr->stat_known[k])
+                metric(rep, s->name, c->name, stat_names[k], cr->stats[k], "");
+    }
+    textbuf what;
+    textbuf_init(&what);
+    if (cr->invalid > 0) {
+        textbuf_printf(&what, "column \"%s\": %lld invalid value%s (", c->name,
+                       (long long)cr->invalid, cr->invalid == 1 ? "" : "s");
+        append_rules(&what, c);
+        textbuf_puts(&what, ")");
+        if (!textbuf_failed(&what))
+            say_with_samples(rep, s->name, cr->samples, what.data);
+        textbuf_clear(&what);
+    }
+    if (cr->repeated > 0) {
+        textbuf_printf(&what, "column \"%s\": %lld repeated value%s (unique)",
+                       c->name, (long long)cr->repeated,
+                       cr->repeated == 1 ? "" : "s");
+        if (!textbuf_failed(&what))
+            say_with_samples(rep, s->name, cr->repeated_samples, what.data);
+    }
+    textbuf_free(&what);
+}
+
+static void report_orphans(report *rep, const dbq_table_spec *s,
+                           const dbq_table_result *r)
+{
+    for (size_t i = 0; i < s->reference_count; i++) {
+        const dbq_reference *ref = &s->references[i];
+        metric(rep, s->name, ref->label, "orphans", (double)r->orphans[i],
+               "rows");
+        if (r->orphans[i] == 0)
+            continue;
+        char what[DBQ_ERROR_MAX];
+        snprintf(what, sizeof what, "%lld row%s whose %s is missing in %s",
+                 (long long)r->orphans[i], r->orphans[i] == 1 ? "" : "s",
+                 ref->label, ref->table);
+        say_with_samples(rep, s->name, r->orphan_samples[i], what);
+    }
+}
+
 static void report_table(report *rep, const dbq_table_spec *s,
                          const dbq_table_result *r)
 {
@@ -186,7 +267,14 @@ static void report_table(report *rep, const dbq_table_spec *s,
                "rows");
         metric(rep, s->name, NULL, "duplicate_key_values",
                (double)r->duplicate_keys, "keys");
+        if (r->duplicate_samples != NULL)
+            say(rep, NBAQ_PASS, s->name, "duplicate keys, e.g. %s",
+                r->duplicate_samples);
     }
+    for (size_t i = 0; i < r->column_result_count; i++)
+        report_column(rep, s, i, &r->column_results[i]);
+    if (r->has_orphans)
+        report_orphans(rep, s, r);
     if (r->has_freshness)
         report_freshness(rep, s, r);
     if (r->failed)

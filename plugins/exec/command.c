@@ -193,13 +193,71 @@ static void capture_read(capture *c)
 
 typedef struct child {
     pid_t pid;
-    int pidfd; /* -1 when the kernel offers none */
+    pid_t group; /* led by the guard                 */
+    int pidfd;   /* -1 when the kernel offers none */
     int exited;
     int status;
 } child;
 
-static int spawn_child(const command_spec *spec, int out_w, int err_w,
-                       pid_t *pid)
+/*
+ * The command's process group is led by a guard process that only waits
+ * for its pipe to close: when the plugin process ends for any reason
+ * (even SIGKILL from the host at its timeout or on SIGTERM), the pipe
+ * closes and the guard kills the whole group, so nothing the command left
+ * behind outlives the check. The guard leading the group also keeps the
+ * group's id from being reused while we may still signal it.
+ */
+typedef struct guard {
+    pid_t pid; /* also the process group of the command              */
+    int fd;    /* write end; closing it makes the guard kill the group */
+} guard;
+
+static void guard_main(int read_fd)
+{
+    close_range(0, (unsigned)read_fd - 1, 0);
+    close_range((unsigned)read_fd + 1, ~0U, 0);
+    char byte;
+    while (read(read_fd, &byte, 1) != 0 && errno == EINTR)
+        ;
+    kill(0, SIGKILL);
+    _exit(0);
+}
+
+static int guard_start(guard *g, char *err, size_t err_size)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        snprintf(err, err_size, "cannot create a pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        guard_main(fds[0]);
+    }
+    close(fds[0]);
+    if (pid < 0) {
+        close(fds[1]);
+        snprintf(err, err_size, "cannot start a process: %s", strerror(errno));
+        return -1;
+    }
+    setpgid(pid, pid); /* also in the guard: whichever runs first */
+    g->pid = pid;
+    g->fd = fds[1];
+    return 0;
+}
+
+/* Kills everything in the command's group, then reaps the guard. */
+static void guard_finish(guard *g)
+{
+    kill(-g->pid, SIGKILL);
+    close(g->fd);
+    while (waitpid(g->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+}
+
+static int spawn_child(const command_spec *spec, pid_t group, int out_w,
+                       int err_w, pid_t *pid)
 {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
@@ -219,7 +277,7 @@ static int spawn_child(const command_spec *spec, int out_w, int err_w,
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
                                         POSIX_SPAWN_SETSIGMASK |
                                         POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setpgroup(&attr, group);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
     int rc =
@@ -244,7 +302,7 @@ static void child_poll_exit(child *ch)
 
 static void child_kill_and_reap(child *ch)
 {
-    if (kill(-ch->pid, SIGKILL) != 0) {
+    if (kill(-ch->group, SIGKILL) != 0) {
         kill(ch->pid, SIGKILL);
     }
     pid_t r;
@@ -344,8 +402,17 @@ int command_run(const command_spec *spec, command_result *result, char *err,
     /* waitpid() needs SIGCHLD not ignored, whatever the process set. */
     struct sigaction default_chld = {.sa_handler = SIG_DFL}, saved_chld;
     sigaction(SIGCHLD, &default_chld, &saved_chld);
-    child ch = {.pidfd = -1};
-    int rc = spawn_child(spec, out_pipe[1], err_pipe[1], &ch.pid);
+    guard g;
+    if (guard_start(&g, err, err_size) != 0) {
+        close(out_pipe[0]);
+        close(out_pipe[1]);
+        close(err_pipe[0]);
+        close(err_pipe[1]);
+        sigaction(SIGCHLD, &saved_chld, NULL);
+        return -1;
+    }
+    child ch = {.pidfd = -1, .group = g.pid};
+    int rc = spawn_child(spec, g.pid, out_pipe[1], err_pipe[1], &ch.pid);
     close(out_pipe[1]);
     close(err_pipe[1]);
     capture out = {.fd = out_pipe[0], .max = spec->stdout_max};
@@ -354,11 +421,13 @@ int command_run(const command_spec *spec, command_result *result, char *err,
         snprintf(err, err_size, "cannot run %s: %s", spec->path, strerror(rc));
         capture_close(&out);
         capture_close(&errs);
+        guard_finish(&g);
         sigaction(SIGCHLD, &saved_chld, NULL);
         return -1;
     }
     ch.pidfd = pidfd_open(ch.pid, 0);
     int timed_out = supervise(&ch, &out, &errs, spec->timeout_ms);
+    guard_finish(&g); /* what the command left running in the background */
     capture_close(&out);
     capture_close(&errs);
     if (ch.pidfd >= 0) {

@@ -37,7 +37,7 @@ static const char *const own_labels[] = {
 
 static const nbaq_option_spec alertmanager_options[] = {
     {.name = "url",
-     .type = NBAQ_OPT_STRING,
+     .type = NBAQ_OPT_URL,
      .required = 1,
      .description = "Alertmanager base URL (http://alertmanager:9093); "
                     "alerts go to <url>/api/v2/alerts",
@@ -58,7 +58,7 @@ static const nbaq_option_spec alertmanager_options[] = {
      .type = NBAQ_OPT_STRING_MAP,
      .description = "extra labels on every alert (team, environment)"},
     {.name = "headers",
-     .type = NBAQ_OPT_STRING_MAP,
+     .type = NBAQ_OPT_HTTP_HEADERS,
      .description = "extra request headers (Authorization for a proxy); "
                     "never logged",
      .secret = 1},

@@ -45,7 +45,7 @@ const nbaq_option_spec cw_option_specs[] = {
      .description = "api: AWS region; default AWS_REGION, then "
                     "AWS_DEFAULT_REGION"},
     {.name = "endpoint",
-     .type = NBAQ_OPT_STRING,
+     .type = NBAQ_OPT_URL,
      .description = "api: http(s) URL instead of "
                     "https://monitoring.<region>.amazonaws.com/"},
     {.name = "access_key_id",

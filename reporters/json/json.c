@@ -11,6 +11,7 @@
 #include "reportfmt.h"
 #include "escape.h"
 #include "json_recommend.h"
+#include "numfmt.h"
 #include "textbuf.h"
 
 #define REPORT_SCHEMA_VERSION 1
@@ -56,7 +57,9 @@ static cJSON *number_json(double value)
     if (value == floor(value) && fabs(value) < 9007199254740992.0) {
         return integer_json((int64_t)value);
     }
-    return cJSON_CreateNumber(value);
+    char text[TEXTFMT_NUMBER_SIZE]; /* cJSON keeps only 15 digits */
+    textfmt_number_exact(text, sizeof text, value);
+    return cJSON_CreateRaw(text);
 }
 
 static cJSON *time_json(int64_t epoch_ms)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "nbaq.h"
 #include "numfmt.h"
 #include "reportfmt.h"
@@ -43,10 +44,7 @@ static const char *status_color(nbaq_status s)
  * shown as '?'. NULL appends nothing. */
 static void put_clean(textbuf *b, const char *s)
 {
-    for (; s != NULL && *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        textbuf_putc(b, c < 0x20 || c == 0x7f ? '?' : *s);
-    }
+    textfmt_line_text(b, s, 1);
 }
 
 static void put_spaces(textbuf *b, size_t n)

@@ -28,12 +28,12 @@
 
 static const nbaq_option_spec webhook_options[] = {
     {.name = "url",
-     .type = NBAQ_OPT_STRING,
+     .type = NBAQ_OPT_URL,
      .required = 1,
      .description = "http(s) URL the JSON payload is POSTed to",
      .secret = 1},
     {.name = "headers",
-     .type = NBAQ_OPT_STRING_MAP,
+     .type = NBAQ_OPT_HTTP_HEADERS,
      .description = "extra request headers (Authorization...); never logged",
      .secret = 1},
     {.name = "hmac_secret",

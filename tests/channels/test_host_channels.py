@@ -13,13 +13,13 @@ import channel_test as ct
 import nbaq_test
 
 CHANNELS = {
-    "webhook": {"url": "string, required, secret",
-                "headers": "string map, optional, secret",
+    "webhook": {"url": "url, required, secret",
+                "headers": "http headers, optional, secret",
                 "hmac_secret": "string, optional, secret"},
     "slack": {"webhook_url": "string, required, secret"},
     "email": {"url": "string, required", "password": "string, optional, "
               "secret", "to": "string list, required"},
-    "alertmanager": {"url": "string, required, secret",
+    "alertmanager": {"url": "url, required, secret",
                      "resolve_timeout": "duration, default 6h"},
 }
 

@@ -78,19 +78,12 @@ class LoadErrors(unittest.TestCase):
             "x", os.path.join(d, "x.so") + ": not a loadable shared object: ",
             plugin_dirs=[d])
 
-    def test_same_name_in_two_directories(self):
-        d = temp_dir(self)
-        shutil.copy(self.path("tp_trivial"), os.path.join(d, "tp_trivial.so"))
-        self.expect_config_error(
-            "tp_trivial", "plugin 'tp_trivial' found in two directories: " +
-            self.path("tp_trivial") + " and " +
-            os.path.join(d, "tp_trivial.so"), plugin_dirs=[d])
-
-    def test_symlink_is_not_a_plugin(self):
+    def test_symlink_is_refused_as_a_symlink(self):
         d = temp_dir(self)
         os.symlink(self.path("tp_trivial"), os.path.join(d, "linked.so"))
-        self.expect_config_error("linked", "plugin 'linked' not found",
-                                 plugin_dirs=[d])
+        self.expect_config_error(
+            "linked", os.path.join(d, "linked.so") + ": refusing the plugin: "
+            "it is a symbolic link", plugin_dirs=[d])
 
     def test_wrong_kind(self):
         self.expect_config_error(
@@ -188,13 +181,18 @@ class ListPlugins(unittest.TestCase):
         self.assertIn("only_here (broken)", r.stdout)
         self.assertIn("differs from the file name 'only_here'", r.stdout)
 
-    def test_duplicates_are_flagged(self):
+    def test_shadowed_copies_are_shown(self):
         d = temp_dir(self)
         shutil.copy(os.path.join(TEST_PLUGIN_DIR, "tp_trivial.so"), d)
         r = run_host("--list-plugins", "--plugin-dir", TEST_PLUGIN_DIR,
                      "--plugin-dir", d)
-        self.assertIn("found in two directories: also " +
-                      os.path.join(d, "tp_trivial.so"), r.stdout)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("tp_trivial (checker) 1.0.0\n", r.stdout)
+        self.assertIn("tp_trivial (shadowed)\n    path: " +
+                      os.path.join(d, "tp_trivial.so") +
+                      "\n    not used: " +
+                      os.path.join(TEST_PLUGIN_DIR, "tp_trivial.so") +
+                      " comes first in the search path\n", r.stdout)
 
 
 if __name__ == "__main__":

@@ -112,9 +112,14 @@ static stub_option *add_option(stub_host *h, const nbaq_option_spec *spec)
     return o;
 }
 
+static int is_map(nbaq_option_type t)
+{
+    return t == NBAQ_OPT_STRING_MAP || t == NBAQ_OPT_HTTP_HEADERS;
+}
+
 static int is_list(nbaq_option_type t)
 {
-    return t == NBAQ_OPT_STRING_LIST || t == NBAQ_OPT_STRING_MAP;
+    return t == NBAQ_OPT_STRING_LIST || is_map(t);
 }
 
 static int word_in(const char *word, const char *const *choices)
@@ -146,6 +151,7 @@ static int value_is_valid(const nbaq_option_spec *spec, const char *text)
         return word_in(text, spec->choices);
     case NBAQ_OPT_OBJECT:
     case NBAQ_OPT_OBJECT_LIST:
+    case NBAQ_OPT_NAMED_OBJECT_LIST:
         return 0;
     default:
         return 1;
@@ -168,7 +174,7 @@ int stub_host_set_option(stub_host *h, const char *assignment, char *err,
                  spec->name, eq + 1);
         return -1;
     }
-    if (spec->type == NBAQ_OPT_STRING_MAP && !strchr(eq + 1, '=')) {
+    if (is_map(spec->type) && !strchr(eq + 1, '=')) {
         snprintf(err, err_size, "option %s: want %s=key=value", spec->name,
                  spec->name);
         return -1;
@@ -186,7 +192,7 @@ int stub_host_set_option(stub_host *h, const char *assignment, char *err,
     o->values = grown;
     if (!(o->values[o->count] = strdup(eq + 1)))
         goto oom;
-    if (spec->type == NBAQ_OPT_STRING_MAP)
+    if (is_map(spec->type))
         *strchr(o->values[o->count], '=') = '\0';
     o->count++;
     return 0;

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "strbuf.h"
 #include "unit_support.h"
 
 static char *dir;
@@ -396,6 +397,93 @@ static void test_alias_bomb(void **state)
     assert_non_null(strstr(err, "document too large"));
 }
 
+static void test_deep_nesting_stops_at_the_cap(void **state)
+{
+    (void)state;
+    /* 200 KB of '[': the cap (64 levels) applies at the 65th, before
+     * libyaml builds anything. */
+    size_t n = 200 * 1024;
+    char *yaml = malloc(n + 1);
+    assert_non_null(yaml);
+    memset(yaml, '[', n);
+    yaml[n] = '\0';
+    expect_error(yaml, "1:65", "nested too deeply");
+    free(yaml);
+}
+
+static void test_second_document_is_an_error(void **state)
+{
+    (void)state;
+    expect_error("monitor: a\n---\nmonitor: b\n", "2:1",
+                 "a second YAML document");
+    expect_error("monitor: a\n...\n---\nchecks: []\n", "3:1",
+                 "a second YAML document");
+}
+
+/* A mapping with many keys, one repeated at the end: named with its
+ * place. */
+static void test_duplicate_among_many_keys(void **state)
+{
+    (void)state;
+    enum { KEYS = 99000 };
+    strbuf sb = STRBUF_INIT;
+    strbuf_append(&sb, "monitor: m\nchecks:\n  - name: a\n    plugin: p\n"
+                       "    options:\n");
+    for (int i = 0; i < KEYS; i++)
+        strbuf_appendf(&sb, "      k%d: 1\n", i);
+    strbuf_append(&sb, "      k4242: 2\n");
+    char location[32];
+    snprintf(location, sizeof location, "%d:7", 6 + KEYS);
+    expect_error(strbuf_cstr(&sb), location, "duplicate key 'k4242'");
+    strbuf_free(&sb);
+}
+
+static void test_duplicate_among_many_checks(void **state)
+{
+    (void)state;
+    enum { CHECKS = 50000 };
+    strbuf sb = STRBUF_INIT;
+    strbuf_append(&sb, "checks:\n");
+    for (int i = 0; i < CHECKS; i++)
+        strbuf_appendf(&sb, "  - {name: c%d, plugin: p}\n", i);
+    strbuf_append(&sb, "  - {name: c777, plugin: p}\n");
+    char location[32], needle[600];
+    snprintf(location, sizeof location, "%d:12", 2 + CHECKS);
+    snprintf(needle, sizeof needle,
+             "duplicate check name 'c777' (first defined at %s/m.yaml:%d:5)",
+             dir, 2 + 777);
+    expect_error(strbuf_cstr(&sb), location, needle);
+    strbuf_free(&sb);
+}
+
+static void test_aliases(void **state)
+{
+    (void)state;
+    /* An alias reads as the anchored value wherever it is used. */
+    config *cfg = load_ok("checks:\n"
+                          "  - {name: a, plugin: p, options: &o {k: v}}\n"
+                          "  - {name: b, plugin: p, options: *o}\n");
+    const ynode *o = config_find_check(cfg, "b")->options_node;
+    assert_non_null(o);
+    assert_string_equal(ynode_get(o, "k")->text, "v");
+    config_free(cfg);
+    expect_error("a: &x [1, *x]\n", "1:11", "unknown alias");
+    expect_error("monitor: &k m\nx: {m: 1, *k : 2}\n", "2:11",
+                 "duplicate key 'm'");
+    expect_error("? [a]\n: 1\n", "1:3", "a mapping key must be a scalar");
+}
+
+static void test_find_check_by_name(void **state)
+{
+    (void)state;
+    config *cfg = load_ok("checks:\n  - {name: a, plugin: p}\n"
+                          "  - {name: b, plugin: q}\n");
+    assert_string_equal(config_find_check(cfg, "b")->plugin, "q");
+    assert_string_equal(config_find_check(cfg, "a")->plugin, "p");
+    assert_null(config_find_check(cfg, "c"));
+    config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +500,12 @@ int main(void)
         cmocka_unit_test(test_threshold_errors),
         cmocka_unit_test(test_empty_and_missing),
         cmocka_unit_test(test_alias_bomb),
+        cmocka_unit_test(test_deep_nesting_stops_at_the_cap),
+        cmocka_unit_test(test_second_document_is_an_error),
+        cmocka_unit_test(test_duplicate_among_many_keys),
+        cmocka_unit_test(test_duplicate_among_many_checks),
+        cmocka_unit_test(test_aliases),
+        cmocka_unit_test(test_find_check_by_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -66,7 +66,7 @@ static void test_bounds(void **state)
     assert_string_equal(m.reason, "objects=1000001 above warn_above 1000000");
     m = eval(&r, "objects", 2500000.5);
     assert_int_equal(m.status, NBAQ_FAIL);
-    assert_string_equal(m.reason, "objects=2.5e+06 above fail_above 2000000");
+    assert_string_equal(m.reason, "objects=2500000.5 above fail_above 2000000");
     m = eval(NULL, "objects", -1e300);
     assert_int_equal(m.status, NBAQ_PASS);
 }

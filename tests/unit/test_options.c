@@ -204,7 +204,9 @@ static void test_type_errors(void **state)
     expect_error(specs, "sm: [a]\n", "option 'sm': expected a mapping");
     expect_error(specs, "sm: {a: [1]}\n", "key 'a': expected a string");
     expect_error(specs, "server: 5\n", "option 'server': expected a mapping");
-    expect_error(specs, "tables: {name: a}\n", "expected a list of mappings");
+    expect_error(specs, "tables: {name: a}\n",
+                 "option 'tables': 'name': expected a mapping, got a scalar");
+    expect_error(specs, "tables: a\n", "expected a list of mappings");
     expect_error(specs, "tables: [a]\n",
                  "option 'tables[0]': expected a "
                  "mapping, got a scalar");
@@ -373,6 +375,27 @@ static void test_output_options(void **state)
     assert_null(options_string(o, "output_dir"));
 }
 
+/* An object list whose first field is `name`, written as a mapping. */
+static void test_keyed_object_list(void **state)
+{
+    (void)state;
+    nbaq_options *o = build_ok("tables:\n"
+                               "  t1: {}\n"
+                               "  t2: {weight: 3}\n");
+    assert_int_equal(options_count(o, "tables"), 2);
+    const nbaq_options *t2 = options_list_object(o, "tables", 1);
+    assert_string_equal(options_string(t2, "name"), "t2");
+    assert_string_equal(options_location(t2, "name"), "c.yaml:3:3");
+    assert_true(options_double(t2, "weight") == 3.0);
+    assert_string_equal(
+        options_string(options_list_object(o, "tables", 0), "name"), "t1");
+    expect_error(specs, "tables:\n  t1: {name: x}\n",
+                 "c.yaml:2:14: check 'x': option 'tables': 't1': 'name' is "
+                 "the key of the entry");
+    expect_error(specs, "tables:\n  t1: {wieght: 1}\n",
+                 "unknown option 'tables.t1.wieght'");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, NULL, cleanup)
 
 int main(void)
@@ -388,6 +411,7 @@ int main(void)
         T(test_plugin_bugs),
         T(test_schema_check),
         T(test_output_options),
+        T(test_keyed_object_list),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -10,6 +10,7 @@
 
 #include "status.h"
 #include "text.h"
+#include "numfmt.h"
 #include "units.h"
 
 static int64_t duration(const char *text)
@@ -112,11 +113,11 @@ static void test_formatting(void **state)
 {
     (void)state;
     char buf[64];
-    text_format_number(5, buf, sizeof buf);
+    textfmt_number_exact(buf, sizeof buf, 5);
     assert_string_equal(buf, "5");
-    text_format_number(0.25, buf, sizeof buf);
+    textfmt_number_exact(buf, sizeof buf, 0.25);
     assert_string_equal(buf, "0.25");
-    text_format_number(2e6, buf, sizeof buf);
+    textfmt_number_exact(buf, sizeof buf, 2e6);
     assert_string_equal(buf, "2000000");
     text_format_duration(10000, buf, sizeof buf);
     assert_string_equal(buf, "10s");
@@ -137,11 +138,9 @@ static void test_formatting(void **state)
     assert_string_equal(buf, "2w");
     text_format_duration_unit(36 * 3600000LL, buf, sizeof buf);
     assert_string_equal(buf, "36h");
-    text_format_number(1234567.5, buf, sizeof buf);
-    assert_string_equal(buf, "1.23457e+06");
-    text_format_number_digits(1234567.5, 10, buf, sizeof buf);
+    textfmt_number_exact(buf, sizeof buf, 1234567.5);
     assert_string_equal(buf, "1234567.5");
-    text_format_number_digits(-3, 10, buf, sizeof buf);
+    textfmt_number_exact(buf, sizeof buf, -3);
     assert_string_equal(buf, "-3");
 }
 

@@ -11,6 +11,9 @@ sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
 import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dbq_host  # noqa: E402
+
 READER = "nbaq_dbq_py_reader"
 PW_ROLE = pgfixture.PW_ROLE
 PASSWORD = pgfixture.PASSWORD
@@ -69,36 +72,10 @@ class DbQualityTest(unittest.TestCase):
                   dsn=None, history=False, d=None):
         """Runs one db_quality check (in directory d, a new one by default);
         returns (process, check, metrics by name)."""
-        d = d or nbaq_test.temp_dir(self)
-        history_yaml = "history:\n  url: history.db\n" if history else ""
-        config = f"""monitor: dbq_test
-timeout: 60s
-{history_yaml}checks:
-  - name: tables
-    plugin: db_quality
-    options:
-      dsn: "${{NBAQ_DBQ_DSN}}"
-      concurrency: 2
-{extra_options}      tables:
-{tables}
-{thresholds}
-reporters:
-  - plugin: json
-    options:
-      output: report.json
-"""
-        path = nbaq_test.write_file(d, "monitor.yaml", config)
-        proc = nbaq_test.run_host(
-            "-c", path,
-            env={"NBAQ_DBQ_DSN": dsn or pgfixture.url_for(READER)})
-        report_path = os.path.join(d, "report.json")
-        if not os.path.exists(report_path):
-            self.fail(f"no report; exit {proc.returncode}\n{proc.stderr}")
-        with open(report_path) as f:
-            report = json.load(f)
-        check = report["checks"][0]
-        metrics = {m["name"]: m for m in check["metrics"]}
-        return proc, check, metrics
+        return dbq_host.run_db_quality(
+            self, tables, dsn or pgfixture.url_for(READER),
+            extra_options=extra_options, thresholds=thresholds,
+            history=history, d=d)
 
     def value(self, metrics, name):
         self.assertIn(name, metrics)

@@ -30,13 +30,13 @@ static void assert_sql(void (*build)(textbuf *, const dbq_table_spec *,
 static void scan_with_freshness(textbuf *sql, const dbq_table_spec *spec,
                                 const dbq_quoted *q)
 {
-    dbq_sql_scan(sql, spec, q, 1);
+    dbq_sql_scan(sql, spec, q, 1, &(dbq_params){0});
 }
 
 static void scan_without_freshness(textbuf *sql, const dbq_table_spec *spec,
                                    const dbq_quoted *q)
 {
-    dbq_sql_scan(sql, spec, q, 0);
+    dbq_sql_scan(sql, spec, q, 0, &(dbq_params){0});
 }
 
 static void test_scan_sql(void **state)
@@ -70,6 +70,109 @@ static void test_scan_sql(void **state)
     assert_sql(scan_without_freshness, &spec, &q,
                "SELECT count(*) FROM \"s\".\"t\" TABLESAMPLE BERNOULLI "
                "(0.1)");
+}
+
+/* Rules of two columns in the scan: literals become $1.., in order; a
+ * critical column's non-NULL count is not asked twice. */
+static void test_scan_with_column_rules(void **state)
+{
+    (void)state;
+    dbq_rule pts_rules[] = {{DBQ_RULE_MIN, "0"}, {DBQ_RULE_MAX, "250"}};
+    dbq_rule id_rules[] = {{DBQ_RULE_REGEX, "^00"},
+                           {DBQ_RULE_NOT_FUTURE, "0 milliseconds"}};
+    dbq_column_spec columns[] = {
+        {.name = "a", .rules = pts_rules, .rule_count = 2, .unique = 1},
+        {.name = "id",
+         .rules = id_rules,
+         .rule_count = 2,
+         .profile = DBQ_PROFILE_QUANTILES}};
+    dbq_table_spec spec = {.name = "t",
+                           .critical_columns = critical,
+                           .critical_count = 1,
+                           .columns = columns,
+                           .column_count = 2};
+    char *quoted[] = {"\"a\"", "\"id\""};
+    dbq_type_class types[] = {DBQ_TYPE_NUMBER, DBQ_TYPE_TIME};
+    dbq_quoted q = {.table = "\"t\"",
+                    .critical = critical_q,
+                    .columns = quoted,
+                    .column_types = types};
+    const char *values[4];
+    dbq_params params = {.values = values};
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_scan(&sql, &spec, &q, 0, &params);
+    assert_string_equal(
+        sql.data,
+        "SELECT count(*), count(*) FILTER (WHERE \"a\" IS NULL), count(*) "
+        "FILTER (WHERE \"a\" IS NULL), count(*) FILTER (WHERE (\"a\" < $1) "
+        "OR (\"a\" > $2)), count(DISTINCT \"a\"), count(\"id\"), count(*) "
+        "FILTER (WHERE (\"id\" !~ $3) OR (\"id\" > now() + $4::interval)), "
+        "count(DISTINCT \"id\"), EXTRACT(EPOCH FROM min(\"id\")), "
+        "EXTRACT(EPOCH FROM max(\"id\")), NULL, NULL, EXTRACT(EPOCH FROM "
+        "percentile_disc(0.5) WITHIN GROUP (ORDER BY \"id\")), EXTRACT(EPOCH "
+        "FROM percentile_disc(0.95) WITHIN GROUP (ORDER BY \"id\")) FROM "
+        "\"t\"");
+    assert_int_equal(params.count, 4);
+    assert_string_equal(values[0], "0");
+    assert_string_equal(values[2], "^00");
+    assert_string_equal(values[3], "0 milliseconds");
+    textbuf_free(&sql);
+}
+
+static void test_rule_types_and_array_literal(void **state)
+{
+    (void)state;
+    assert_int_equal(dbq_type_class_of("integer"), DBQ_TYPE_NUMBER);
+    assert_int_equal(dbq_type_class_of("timestamp with time zone"),
+                     DBQ_TYPE_TIME);
+    assert_int_equal(dbq_type_class_of("character varying"), DBQ_TYPE_TEXT);
+    assert_int_equal(dbq_type_class_of("jsonb"), DBQ_TYPE_JSON);
+    assert_int_equal(dbq_type_class_of("uuid"), DBQ_TYPE_OTHER);
+    assert_null(dbq_rule_type_mismatch(DBQ_RULE_MIN, DBQ_TYPE_TIME));
+    assert_non_null(dbq_rule_type_mismatch(DBQ_RULE_MIN, DBQ_TYPE_TEXT));
+    assert_non_null(dbq_rule_type_mismatch(DBQ_RULE_REGEX, DBQ_TYPE_NUMBER));
+    assert_non_null(
+        dbq_rule_type_mismatch(DBQ_RULE_NOT_FUTURE, DBQ_TYPE_NUMBER));
+    assert_null(dbq_rule_type_mismatch(DBQ_RULE_VALUES, DBQ_TYPE_OTHER));
+    assert_non_null(dbq_rule_type_mismatch(DBQ_RULE_VALUES, DBQ_TYPE_JSON));
+    const char *values[] = {"BOS", "a\"b", "c\\d", "x,y"};
+    textbuf text;
+    textbuf_init(&text);
+    dbq_array_literal(&text, values, 4);
+    assert_string_equal(text.data, "{\"BOS\",\"a\\\"b\",\"c\\\\d\",\"x,y\"}");
+    textbuf_free(&text);
+}
+
+static void test_samples_and_orphans_sql(void **state)
+{
+    (void)state;
+    dbq_table_spec spec = {
+        .name = "t", .filter = "season = 2025", .samples = 5};
+    dbq_quoted q = {.table = "\"t\""};
+    char *shown[] = {"\"id\""};
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_sample_rows(&sql, &spec, &q, shown, 1, "(\"a\" < $1)");
+    assert_string_equal(sql.data, "SELECT \"id\"::text FROM \"t\" WHERE TRUE "
+                                  "AND (\nseason = 2025\n) AND ((\"a\" < $1)) "
+                                  "LIMIT 5");
+    textbuf_clear(&sql);
+    const char *cols[] = {"g"};
+    dbq_reference ref = {.columns = cols,
+                         .ref_columns = cols,
+                         .count = 1,
+                         .table = "games",
+                         .filter = "recent"};
+    char *quoted_cols[] = {"\"g\""};
+    dbq_sql_orphans(&sql, &spec, &q, &ref, quoted_cols, quoted_cols,
+                    "\"games\"", NULL, 0);
+    assert_string_equal(
+        sql.data, "SELECT count(*) FROM \"t\" AS nbaq_child WHERE "
+                  "num_nulls(nbaq_child.\"g\") = 0 AND (\nseason = 2025\n) AND "
+                  "(\nrecent\n) AND NOT EXISTS (SELECT 1 FROM \"games\" AS "
+                  "nbaq_parent WHERE nbaq_parent.\"g\" = nbaq_child.\"g\")");
+    textbuf_free(&sql);
 }
 
 static void test_duplicates_and_freshness_sql(void **state)
@@ -201,6 +304,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_sql),
+        cmocka_unit_test(test_scan_with_column_rules),
+        cmocka_unit_test(test_rule_types_and_array_literal),
+        cmocka_unit_test(test_samples_and_orphans_sql),
         cmocka_unit_test(test_duplicates_and_freshness_sql),
         cmocka_unit_test(test_types_sql),
         cmocka_unit_test(test_schema_check),

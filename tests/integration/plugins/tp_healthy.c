@@ -39,6 +39,9 @@ static const nbaq_option_spec options[] = {
      .type = NBAQ_OPT_BOOL,
      .default_value = "false",
      .description = "metric `runs`: 1 + the `runs` saved in the state"},
+    {.name = "log",
+     .type = NBAQ_OPT_STRING,
+     .description = "log this text at level info"},
     {.name = "cache_file",
      .type = NBAQ_OPT_STRING,
      .description = "create this file in the run cache directory and set "
@@ -58,6 +61,9 @@ static nbaq_status parse_status(const char *s)
 
 static void check(const nbaq_host_api *api, nbaq_ctx *ctx)
 {
+    const char *log_text = api->opt_string(api->options(ctx), "log");
+    if (log_text)
+        api->log(ctx, NBAQ_LOG_INFO, "%s", log_text);
     const nbaq_options *o = api->options(ctx);
     int64_t sleep_ms = api->opt_int(o, "sleep");
     if (sleep_ms > 0) {

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# A whole host run that judges N metrics with `anomaly: true`, on SQLite,
+# after H earlier hourly runs have filled the history (issue 11's cost
+# target: 10,000 judged metrics in < 1 s). The metrics come from exec
+# checks of 1,000 perfdata values each (a check sets at most 1,000), which
+# vary a little from run to run.
+#   bench/detect/host_run.sh [BUILD_DIR [N [H [REPEATS]]]]   (build 10000 60 5)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-$here/../../build}" && pwd)
+n=${2:-10000}
+h=${3:-60}
+repeats=${4:-5}
+cmake --build "$build" --target nbaq-host exec >/dev/null
+dir=$(mktemp -d "${TMPDIR:-/tmp}/nbaq-detect-run.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+
+# perfdata: m0=1000;... with a wobble of a few units that depends on the
+# run number read from a file, so that the series are noisy, not constant.
+cat >"$dir/emit.py" <<PY
+import sys
+run = int(open("$dir/run").read())
+first = int(sys.argv[1])
+parts = []
+for i in range(first, min(first + 1000, $n)):
+    parts.append("m%d=%d" % (i, 1000 + ((i * 7 + run * 13) % 11) - 5))
+print("OK - %d metrics | " % len(parts) + " ".join(parts))
+PY
+{
+    echo "monitor: detect-bench"
+    echo "history: {url: history.db}"
+    echo "checks:"
+    for first in $(seq 0 1000 $((n - 1))); do
+        cat <<YAML
+  - name: many$first
+    plugin: exec
+    timeout: 120s
+    options:
+      command: [python3, emit.py, "$first"]
+      cwd: .
+      max_output: 16M
+    thresholds:
+      "m*": {anomaly: true}
+YAML
+    done
+} >"$dir/monitor.yaml"
+start=1767225600000
+for i in $(seq 1 "$h"); do
+    echo "$i" >"$dir/run"
+    NBAQ_NOW=$((start + i * 3600000)) "$build/nbaq-host" -c "$dir/monitor.yaml" -q >/dev/null || true
+done
+echo "history: $h runs x $n metrics in $dir/history.db ($(du -h "$dir/history.db" | cut -f1))"
+for r in $(seq 1 "$repeats"); do
+    i=$((h + r))
+    echo "$i" >"$dir/run"
+    /usr/bin/time -f "run $r: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+        env NBAQ_NOW=$((start + i * 3600000)) "$build/nbaq-host" \
+        -c "$dir/monitor.yaml" -q >/dev/null 2>"$dir/time" || true
+    tail -1 "$dir/time"
+done
+# What the checks themselves cost (python printing the values), alone:
+/usr/bin/time -f "the $((n / 1000)) emit.py alone: %e s wall, %U s user" \
+    sh -c "for f in \$(seq 0 1000 $((n - 1))); do python3 '$dir/emit.py' \$f; done" >/dev/null

@@ -1,0 +1,43 @@
+"""One db_quality check through the real nbaq-host and its JSON report,
+shared by the Python tests of db_quality (ctest sets NBAQ_SOURCE_DIR and
+NBAQ_HOST; the fixture `postgres` provides the server)."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "lib", "pgconn", "tests"))
+from pgfixture import nbaq_test  # noqa: E402
+
+
+def run_db_quality(test, tables, dsn, extra_options="", thresholds="",
+                   history=False, d=None):
+    """Runs one check `tables` of db_quality (in directory d, a new one by
+    default) on dsn; returns (process, check, metrics by name)."""
+    d = d or nbaq_test.temp_dir(test)
+    history_yaml = "history:\n  url: history.db\n" if history else ""
+    config = f"""monitor: dbq_test
+timeout: 60s
+{history_yaml}checks:
+  - name: tables
+    plugin: db_quality
+    options:
+      dsn: "${{NBAQ_DBQ_DSN}}"
+      concurrency: 2
+{extra_options}      tables:
+{tables}
+{thresholds}
+reporters:
+  - plugin: json
+    options:
+      output: report.json
+"""
+    path = nbaq_test.write_file(d, "monitor.yaml", config)
+    proc = nbaq_test.run_host("-c", path, env={"NBAQ_DBQ_DSN": dsn})
+    report_path = os.path.join(d, "report.json")
+    if not os.path.exists(report_path):
+        test.fail(f"no report; exit {proc.returncode}\n{proc.stderr}")
+    with open(report_path) as f:
+        report = json.load(f)
+    check = report["checks"][0]
+    return proc, check, {m["name"]: m for m in check["metrics"]}
