@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nbaq_test  # noqa: E402
 import objstore_fixtures  # noqa: E402
 from recording_server import RecordingServer, Reply  # noqa: E402
-from test_s3_edge import page, error_doc, probe  # noqa: E402
+from test_s3_edge import SANITIZER_MARKERS, error_doc  # noqa: E402
+from test_s3_edge import page, probe  # noqa: E402
 
 PROBE = os.path.join(os.environ.get("NBAQ_BUILD_DIR", ""),
                      "lib/objstore/tests/objstore_probe")
@@ -55,6 +56,8 @@ class ParallelListingTest(unittest.TestCase):
                               "list", f"s3://{BUCKET}/data/"],
                              capture_output=True, env=env, timeout=60)
         self.assertEqual(out.returncode, 0, out)
+        for marker in SANITIZER_MARKERS:
+            self.assertNotIn(marker, out.stderr.decode())
         lines = out.stdout.decode("utf-8").splitlines()
         objects = {}
         for line in lines[:-1]:
