@@ -13,13 +13,10 @@ build=$(cd "${1:-$root/build}" && pwd)
 rows=${2:-2000000}
 runs=${3:-3}
 work=$(mktemp -d /tmp/nbaq-bench-inventory.XXXXXX)
-svc=$work/s3rver
-cleanup() { bash "$root/tests/services/s3rver.sh" stop "$svc" >/dev/null 2>&1 || true; rm -rf "$work"; }
+. "$here/s3rver_env.sh"
+cleanup() { s3rver_stop; rm -rf "$work"; }
 trap cleanup EXIT
-
-bash "$root/tests/services/s3rver.sh" start "$svc" >/dev/null
-. "$svc/env"
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+s3rver_start
 echo "writing an inventory of $rows objects..." >&2
 python3 "$here/make_inventory.py" "$work/files" "$rows" bench
 aws --endpoint-url "$NBAQ_TEST_S3_ENDPOINT" s3 mb s3://inventory >/dev/null

@@ -17,19 +17,16 @@ count=${2:-20000}
 delay=${3:-50}
 runs=${4:-3}
 work=$(mktemp -d /tmp/nbaq-bench-parallel.XXXXXX)
-svc=$work/s3rver
+. "$here/s3rver_env.sh"
 proxy_pid= replay_pid=
 cleanup() {
     [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
     [ -n "$replay_pid" ] && kill "$replay_pid" 2>/dev/null || true
-    bash "$root/tests/services/s3rver.sh" stop "$svc" >/dev/null 2>&1 || true
+    s3rver_stop
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-bash "$root/tests/services/s3rver.sh" start "$svc" >/dev/null
-. "$svc/env"
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+s3rver_start
 echo "creating $count objects in 20 prefixes..." >&2
 python3 "$here/make_objects.py" "$work/objects" "$count" flat
 aws --endpoint-url "$NBAQ_TEST_S3_ENDPOINT" s3 mb s3://bench >/dev/null

@@ -178,7 +178,9 @@ typedef struct nbaq_objstore_list_info {
 } nbaq_objstore_list_info;
 
 /* Streams every object under the prefix to on_object, in key byte order
- * for AWS and for files (s3rver uses its own order: do not rely on it).
+ * for AWS and for files (s3rver uses its own order: do not rely on it);
+ * with config.connections > 1, in key order within each first-level
+ * prefix only. With config.inventory, the inventory's rows instead.
  * Returns 0, or -1 with err filled and info->error set; objects delivered
  * before a failure stay delivered. info may not be NULL.                */
 int nbaq_objstore_list(nbaq_objstore *store, nbaq_objstore_object_fn on_object,
