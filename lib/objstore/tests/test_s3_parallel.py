@@ -4,7 +4,8 @@ of 20 first-level prefixes lists to exactly the objects that the
 sequential listing gives and that were uploaded (worked out from the
 upload, not from either listing), with large and with tiny pages; and a
 prefix whose listing fails (a small HTTP endpoint answering 500 for that
-prefix only) ends the listing in an error naming that prefix."""
+prefix only) ends the listing in an error naming that prefix. The run's
+listing cache keeps a parallel listing like a sequential one."""
 import os
 import subprocess
 import sys
@@ -86,6 +87,18 @@ class ParallelListingTest(unittest.TestCase):
         # 1 delimiter page, then one page for each of the 20 prefixes.
         _, end = self.listing("--connections", "8")
         self.assertIn(" pages=21 ", end)
+
+    def test_the_run_cache_keeps_a_parallel_listing(self):
+        cache = nbaq_test.temp_dir(self)
+        first, first_end = self.listing("--connections", "8",
+                                        "--cache-dir", cache)
+        again, again_end = self.listing("--connections", "8",
+                                        "--cache-dir", cache)
+        self.assertEqual(first, uploaded())
+        self.assertEqual(again, uploaded())
+        self.assertTrue(first_end.endswith(" from_cache=0"), first_end)
+        self.assertIn(" pages=0 ", again_end)
+        self.assertTrue(again_end.endswith(" from_cache=1"), again_end)
 
     def test_a_failing_prefix_is_named(self):
         def respond(req):
