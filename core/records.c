@@ -125,6 +125,8 @@ int record_reader_feed(record_reader *r, const void *data, size_t len)
     r->total += len;
     if (r->total > RECORD_TOTAL_MAX)
         return -1;
+    if (len == 0) /* nothing to add; buf may still be NULL */
+        return 0;
     if (r->pos > 0) { /* drop what was handed out already */
         memmove(r->buf, r->buf + r->pos, r->len - r->pos);
         r->len -= r->pos;

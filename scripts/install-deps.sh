@@ -6,10 +6,11 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config python3
     libyaml-dev libcjson-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev
     libexpat1-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev
-    monitoring-plugins-basic libssl-dev)
+    monitoring-plugins-basic libssl-dev libmariadb-dev unixodbc-dev)
 test_pkgs=(postgresql nodejs npm python3-botocore python3-boto3 python3-aiosmtpd awscli
     prometheus prometheus-alertmanager chromium sqlite3 curl python3-jsonschema openssl
-    apache2-utils)
+    apache2-utils clang libclang-rt-14-dev mariadb-server mariadb-client unixodbc
+    odbc-postgresql odbc-mariadb)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
@@ -32,6 +33,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian's packages start their daemons; the tests start their own.
-for svc in postgresql prometheus prometheus-alertmanager prometheus-node-exporter; do
+for svc in postgresql mariadb prometheus prometheus-alertmanager prometheus-node-exporter; do
     service "$svc" stop >/dev/null 2>&1 || true
 done

@@ -22,3 +22,6 @@ cmake -S . -B build-asan -DNBAQ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+# The libFuzzer targets of fuzz/, 10 s each (docs/security.md).
+bash scripts/fuzz.sh 10

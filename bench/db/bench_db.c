@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_args.h"
+#include "bench_check.h"
 #include "dbq.h"
 
 #define COLUMNS 10
@@ -284,21 +286,7 @@ static void run_check(const char *url, double sample_percent,
                             .columns = rules,
                             .column_count = rules != NULL ? COLUMNS : 0,
                             .samples = 5};
-    dbq_config config = {.dsn = url,
-                         .connect_timeout_ms = 10000,
-                         .statement_timeout_ms = 600000,
-                         .concurrency = 1,
-                         .tables = &table,
-                         .table_count = 1};
-    dbq_table_result result = {0};
-    char err[DBQ_ERROR_MAX];
-    if (dbq_measure_all(&config, 0, &result, err, sizeof err) != 0 ||
-        result.failed) {
-        fprintf(stderr, "bench_db: db_quality: %s\n",
-                result.failed ? result.error : err);
-        exit(1);
-    }
-    dbq_table_result_free(&result);
+    bench_db_check("bench_db", url, &table);
 }
 
 static void db_quality(const char *url, PGconn *conn)
@@ -321,24 +309,12 @@ static void db_quality_sampled(const char *url, PGconn *conn)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: bench_db URL [--setup] [--runs N] "
-                        "[--rows N]\n");
+    bench_args args;
+    if (bench_args_parse(argc, argv, "bench_db", &args) != 0)
         return 64;
-    }
-    const char *url = argv[1];
-    int setup = 0, runs = 7;
-    long rows = 5000000;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--setup") == 0)
-            setup = 1;
-        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
-            runs = atoi(argv[++i]);
-        else if (strcmp(argv[i], "--rows") == 0 && i + 1 < argc)
-            rows = atol(argv[++i]);
-    }
-    if (runs < 1)
-        runs = 1;
+    const char *url = args.url;
+    int setup = args.setup, runs = args.runs;
+    long rows = args.rows;
     PGconn *conn = PQconnectdb(url);
     if (PQstatus(conn) != CONNECTION_OK)
         die("connect", conn);

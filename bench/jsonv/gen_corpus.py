@@ -5,10 +5,12 @@
 
 Files of 10 KB to 5 MB (sizes log-uniform), mostly strings and numbers, in
 the shapes data pipelines land in object stores:
-  events-*.json    API/event records, minified         (40% of the bytes)
+  events-*.json    API/event records, minified         (35% of the bytes)
   pretty-*.json    the same records, indented by 2      (20%)
+  deep-*.json      records nested 8 to 14 levels deep,  (10%)
+                   indented by 4 (runs of 30 to 60 spaces)
   series-*.json    numeric time series and coordinates  (15%)
-  articles-*.json  long text fields, some non-ASCII     (15%)
+  articles-*.json  long text fields, some non-ASCII     (10%)
   events-*.jsonl   event records, one per line          (10%)
 About 5% of the names and texts are non-ASCII (accents, CJK, emoji) and a
 few strings carry escapes (quotes, newlines, \\u sequences), as real data
@@ -109,6 +111,17 @@ def article(rng, i):
             "views": rng.randint(0, 10**6), "rating": round(rng.random() * 5, 2)}
 
 
+def deep_event(rng, i):
+    """An event wrapped in the envelopes of a deployment manifest, so that
+    its fields sit 8 to 14 levels deep."""
+    item = event(rng, i)
+    for key in rng.sample(["spec", "template", "metadata", "payload",
+                           "status", "body", "record", "data"],
+                          rng.randint(3, 8)):
+        item = {key: item, "version": rng.randint(1, 9)}
+    return item
+
+
 def records(rng, maker, target):
     out, size, i = [], 0, 0
     while size < target:
@@ -126,6 +139,9 @@ def render(kind, rng, target):
     if kind == "pretty":
         return json.dumps(records(rng, event, target * 0.75),
                           ensure_ascii=False, indent=2)
+    if kind == "deep":
+        return json.dumps({"items": records(rng, deep_event, target * 0.5)},
+                          ensure_ascii=False, indent=4)
     if kind == "series":
         return json.dumps(series(rng, target), separators=(",", ":"))
     if kind == "articles":
@@ -134,8 +150,9 @@ def render(kind, rng, target):
                      for e in records(rng, event, target)) + "\n"
 
 
-KINDS = [("events", ".json", 0.40), ("pretty", ".json", 0.20),
-         ("series", ".json", 0.15), ("articles", ".json", 0.15),
+KINDS = [("events", ".json", 0.35), ("pretty", ".json", 0.20),
+         ("deep", ".json", 0.10), ("series", ".json", 0.15),
+         ("articles", ".json", 0.10),
          ("events", ".jsonl", 0.10)]
 
 

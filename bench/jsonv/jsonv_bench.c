@@ -16,6 +16,8 @@
  * time, as the checker does; with the peak RSS at the end, this shows the
  * memory does not depend on file size.
  * --verdicts: print "<file>: <verdict>" for each file (for comparisons).
+ * --ws KERNEL: skip whitespace with that kernel (scalar, sse2, avx2,
+ * avx512) instead of the one chosen for the CPU (see jsonv_ws.h).
  */
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -30,6 +32,7 @@
 #include <unistd.h>
 
 #include "jsonv.h"
+#include "jsonv_ws.h"
 
 typedef struct bench_options {
     const char *tool;
@@ -212,6 +215,20 @@ static int stream_file(const bench_options *o, const char *path,
     return 0;
 }
 
+/* --ws NAME: the whitespace kernel to use instead of the chosen one. */
+static int use_ws_kernel(const char *name)
+{
+    for (int k = 0; k < JSONV_WS_KERNELS; k++) {
+        if (strcmp(name, jsonv_ws_kernel_name((jsonv_ws_kernel)k)) == 0) {
+            if (jsonv_ws_use((jsonv_ws_kernel)k) == 0)
+                return 0;
+            fprintf(stderr, "jsonv_bench: %s cannot run here\n", name);
+            return -1;
+        }
+    }
+    return -1;
+}
+
 static int parse_args(int argc, char **argv, bench_options *o)
 {
     *o = (bench_options){.tool = "jsonv", .chunk = 65536, .repeat = 3};
@@ -226,7 +243,10 @@ static int parse_args(int argc, char **argv, bench_options *o)
             o->stream = 1;
         else if (strcmp(argv[i], "--verdicts") == 0)
             o->verdicts = 1;
-        else if (argv[i][0] != '-' && !o->dir)
+        else if (strcmp(argv[i], "--ws") == 0 && i + 1 < argc) {
+            if (use_ws_kernel(argv[++i]))
+                return -1;
+        } else if (argv[i][0] != '-' && !o->dir)
             o->dir = argv[i];
         else
             return -1;
@@ -243,7 +263,8 @@ int main(int argc, char **argv)
     bench_options o;
     if (parse_args(argc, argv, &o)) {
         fprintf(stderr, "usage: jsonv_bench [--tool jsonv|cjson] [--chunk "
-                        "BYTES] [--repeat N] [--stream] [--verdicts] DIR\n");
+                        "BYTES] [--repeat N] [--stream] [--verdicts] [--ws "
+                        "scalar|sse2|avx2|avx512] DIR\n");
         return 64;
     }
     size_t count = 0;

@@ -10,6 +10,8 @@
 
 #define TOKEN_MAX 4096
 #define MAX_CONNECTIONS_LIMIT 10000
+#define REQUEST_TIMEOUT_MIN_MS 100LL
+#define REQUEST_TIMEOUT_MAX_MS (10 * 60 * 1000LL)
 #define HISTORY_POINTS_MIN 10
 #define HISTORY_POINTS_MAX 100000
 #define DASHBOARD_MAX_METRICS_LIMIT 100000
@@ -24,6 +26,8 @@ void daemon_config_defaults(daemon_config *d)
     d->interval_ms = DAEMON_DEFAULT_INTERVAL_MS;
     d->jitter = DAEMON_DEFAULT_JITTER;
     d->max_connections = DAEMON_DEFAULT_MAX_CONNECTIONS;
+    d->max_connections_per_ip = DAEMON_DEFAULT_MAX_CONNECTIONS_PER_IP;
+    d->request_timeout_ms = DAEMON_DEFAULT_REQUEST_TIMEOUT_MS;
     d->history_points = DAEMON_DEFAULT_HISTORY_POINTS;
     d->refresh_ms = DAEMON_DEFAULT_REFRESH_MS;
     d->dashboard_max_metrics = DAEMON_DEFAULT_DASHBOARD_MAX_METRICS;
@@ -170,6 +174,16 @@ static int parse_dashboard(arena *mem, const ynode *v, daemon_config *d,
     return 0;
 }
 
+static int read_connections(const ynode *v, const char *key, unsigned *out,
+                            char *err, size_t err_size)
+{
+    int64_t n;
+    if (yread_int(v, where, key, 1, MAX_CONNECTIONS_LIMIT, &n, err, err_size))
+        return -1;
+    *out = (unsigned)n;
+    return 0;
+}
+
 static int parse_key(arena *mem, const char *key, const ynode *v,
                      const char *dir, daemon_config *d, char *err,
                      size_t err_size)
@@ -207,11 +221,19 @@ static int parse_key(arena *mem, const char *key, const ynode *v,
                               DAEMON_MAX_JITTER, v->text);
         return 0;
     }
-    if (strcmp(key, "max_connections") == 0) {
-        if (yread_int(v, where, key, 1, MAX_CONNECTIONS_LIMIT, &n, err,
-                      err_size))
+    if (strcmp(key, "max_connections") == 0)
+        return read_connections(v, key, &d->max_connections, err, err_size);
+    if (strcmp(key, "max_connections_per_ip") == 0)
+        return read_connections(v, key, &d->max_connections_per_ip, err,
+                                err_size);
+    if (strcmp(key, "request_timeout") == 0) {
+        if (yread_duration(v, where, key, REQUEST_TIMEOUT_MIN_MS,
+                           &d->request_timeout_ms, err, err_size))
             return -1;
-        d->max_connections = (unsigned)n;
+        if (d->request_timeout_ms > REQUEST_TIMEOUT_MAX_MS)
+            return yread_fail(v, where, err, err_size,
+                              "'request_timeout' is at most 10m, got '%s'",
+                              v->text);
         return 0;
     }
     if (strcmp(key, "dashboard") == 0)
@@ -231,11 +253,19 @@ static int parse_key(arena *mem, const char *key, const ynode *v,
 int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
                         daemon_config *d, char *err, size_t err_size)
 {
-    static const char *const keys[] = {
-        "listen",         "token",   "token_file",
-        "interval",       "jitter",  "max_connections",
-        "history_points", "refresh", "dashboard",
-        "actions",        NULL};
+    static const char *const keys[] = {"listen",
+                                       "token",
+                                       "token_file",
+                                       "interval",
+                                       "jitter",
+                                       "max_connections",
+                                       "max_connections_per_ip",
+                                       "request_timeout",
+                                       "history_points",
+                                       "refresh",
+                                       "dashboard",
+                                       "actions",
+                                       NULL};
     if (yread_check_keys(node, keys, "in daemon", err, err_size) != 0)
         return -1;
     if (ynode_get(node, "token") && ynode_get(node, "token_file"))

@@ -21,6 +21,8 @@
 #define DAEMON_DEFAULT_JITTER 0.1
 #define DAEMON_MAX_JITTER 0.5
 #define DAEMON_DEFAULT_MAX_CONNECTIONS 64u
+#define DAEMON_DEFAULT_MAX_CONNECTIONS_PER_IP 32u
+#define DAEMON_DEFAULT_REQUEST_TIMEOUT_MS 5000LL
 #define DAEMON_DEFAULT_HISTORY_POINTS 500u
 #define DAEMON_DEFAULT_REFRESH_MS 10000LL
 #define DAEMON_MIN_INTERVAL_MS 1000LL
@@ -35,8 +37,10 @@ typedef struct daemon_config {
     int64_t interval_ms;      /* checks without their own `interval`     */
     double jitter;            /* 0 .. 0.5, a fraction of the interval     */
     unsigned max_connections; /* open HTTP connections at once            */
-    unsigned history_points;  /* most points one /api/history answer has  */
-    int64_t refresh_ms;       /* how often the dashboard reloads          */
+    unsigned max_connections_per_ip; /* of which from one address        */
+    int64_t request_timeout_ms;      /* to receive and answer one request */
+    unsigned history_points; /* most points one /api/history answer has  */
+    int64_t refresh_ms;      /* how often the dashboard reloads          */
     /* daemon.dashboard: which metrics are charted beside those with a
      * rule (fnmatch(3) globs, matched against "check/metric" and against
      * the metric name), and the most metrics /api/status lists per check. */

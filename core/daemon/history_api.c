@@ -1,5 +1,6 @@
 #include "history_api.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 #include "utf8.h"
 
 #define METRIC_NAME_MAX 255
+/* 9999-12-31T23:59:59.999Z: a range end past it would overflow the
+ * window arithmetic in load_range(). */
+#define TIME_MAX_MS INT64_C(253402300799999)
 #define STORE_BUSY_TIMEOUT_MS 2000
 
 static char *error_answer(int code, int *status, const char *message)
@@ -60,13 +64,18 @@ static int valid_metric(const char *m)
     return 1;
 }
 
+static int time_in_range(int64_t ms)
+{
+    return ms >= 0 && ms <= TIME_MAX_MS;
+}
+
 typedef struct range {
     int64_t since_ms, until_ms;
     size_t points;
 } range;
 
 /* 0, or an error answer's message in why. */
-static int parse_query(const history_query *q, const snapshot *s,
+static int parse_query(const history_query *q, unsigned history_points,
                        int64_t now_ms, range *r, char *why, size_t why_size)
 {
     if (!q->check || !text_is_name(q->check))
@@ -88,17 +97,25 @@ static int parse_query(const history_query *q, const snapshot *s,
         return err_set(why, why_size,
                        "'until' is neither a duration back from now nor a "
                        "time");
+    if (!time_in_range(r->since_ms) || !time_in_range(r->until_ms))
+        return err_set(why, why_size,
+                       "'%s' is out of range: times lie from "
+                       "1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z "
+                       "(epoch ms 0 to %lld)",
+                       time_in_range(r->since_ms) ? "until" : "since",
+                       (long long)TIME_MAX_MS);
     if (r->since_ms > r->until_ms)
         return err_set(why, why_size, "'since' is after 'until'");
-    r->points = s->history_points;
+    r->points = history_points;
     if (q->points) {
         char *end;
+        errno = 0;
         long n = strtol(q->points, &end, 10);
-        if (!*q->points || *end || n < 2 ||
-            (unsigned long)n > s->history_points)
+        if (!*q->points || *end || errno || n < 2 ||
+            (unsigned long)n > history_points)
             return err_set(why, why_size,
                            "'points' must be a number from 2 to %u",
-                           s->history_points);
+                           history_points);
         r->points = (size_t)n;
     }
     return 0;
@@ -191,7 +208,7 @@ char *history_api_answer(history_api *h, const snapshot *s,
         return error_answer(404, status,
                             "no history store is configured (history.url)");
     range r;
-    if (parse_query(q, s, now_ms, &r, why, sizeof why) != 0)
+    if (parse_query(q, s->history_points, now_ms, &r, why, sizeof why) != 0)
         return error_answer(400, status, why);
     history_past past = HISTORY_PAST_INIT;
     if (ensure_store(h, s, why, sizeof why) != 0 ||
@@ -216,6 +233,13 @@ char *history_api_answer(history_api *h, const snapshot *s,
     cJSON_Delete(doc);
     *status = 200;
     return text;
+}
+
+int history_api_check_query(const history_query *q, unsigned history_points,
+                            int64_t now_ms, char *why, size_t why_size)
+{
+    range r;
+    return parse_query(q, history_points, now_ms, &r, why, why_size);
 }
 
 void history_api_close(history_api *h)

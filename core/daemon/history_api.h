@@ -48,6 +48,11 @@ typedef struct history_query {
 char *history_api_answer(history_api *h, const snapshot *s,
                          const history_query *q, int64_t now_ms, int *status);
 
+/* 0 when q's arguments are valid (at most history_points points), or -1
+ * with why: what history_api_answer() answers 400 with. */
+int history_api_check_query(const history_query *q, unsigned history_points,
+                            int64_t now_ms, char *why, size_t why_size);
+
 void history_api_close(history_api *h);
 
 #endif

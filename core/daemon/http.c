@@ -14,19 +14,22 @@
 
 #include "assets.h"
 #include "clock.h"
+#include "conn_guard.h"
 #include "history_api.h"
 #include "dashboard_api.h"
 #include "log.h"
 #include "render.h"
+#include "route.h"
 #include "strbuf.h"
 #include "text.h"
 
 /* Bounds on what a client may send and hold. */
 #define REQUEST_MEMORY_LIMIT (32u * 1024u) /* request line + headers   */
-#define PATH_MAX_BYTES 1024u               /* longer: 404               */
 #define IDLE_TIMEOUT_S 10u
 #define LISTEN_BACKLOG 128u
-#define MHD_LIMIT_MARGIN 8u /* never reached: see on_accept()      */
+/* The hard limit: room for newcomers in their grace and connections cut
+ * but not yet closed (conn_guard.h). */
+#define HARD_LIMIT(max) (4u * (max) + 8u)
 
 /* Response codes counted for nbaq_daemon_http_requests_total. */
 static const unsigned counted_codes[] = {200, 400, 401, 404, 405,
@@ -40,9 +43,7 @@ struct http_server {
     struct MHD_Response *assets[8]; /* daemon_assets, made once        */
     uint64_t answered[CODE_SLOTS];  /* by counted_codes; last: others  */
     char last_error[512];           /* libmicrohttpd's last message    */
-    unsigned max_connections;
-    unsigned open_connections;
-    uint64_t refused_connections;
+    conn_guard guard;
 };
 
 /* One request: its raw URI, as sent, before any decoding. */
@@ -193,6 +194,18 @@ static void memory_figures(long long *rss, long long *max_rss)
         *max_rss = (long long)usage.ru_maxrss * 1024;
 }
 
+/* name{monitor="..."} value; name may end in an open label list. */
+static void prom_figure(strbuf *out, const char *name, const char *monitor,
+                        uint64_t value)
+{
+    strbuf_append(out, name);
+    strbuf_append(out, strchr(name, '{') ? ",monitor=\"" : "{monitor=\"");
+    prom_label_value(out, monitor);
+    strbuf_append(out, "\"} ");
+    prom_number(out, (double)value);
+    strbuf_append_char(out, '\n');
+}
+
 static void http_figures(http_server *s, strbuf *out, const char *monitor)
 {
     prom_family(out, "nbaq_daemon_http_requests_total", "counter",
@@ -209,20 +222,22 @@ static void http_figures(http_server *s, strbuf *out, const char *monitor)
         strbuf_append_char(out, '\n');
     }
     prom_family(out, "nbaq_daemon_http_connections_refused_total", "counter",
-                "Connections closed at once: daemon.max_connections were "
-                "open.");
-    strbuf_append(out, "nbaq_daemon_http_connections_refused_total{monitor=\"");
-    prom_label_value(out, monitor);
-    strbuf_append(out, "\"} ");
-    prom_number(out, (double)s->refused_connections);
-    strbuf_append_char(out, '\n');
+                "Connections closed at once: every open connection was "
+                "being answered.");
+    prom_figure(out, "nbaq_daemon_http_connections_refused_total", monitor,
+                s->guard.refused);
+    prom_family(out, "nbaq_daemon_http_connections_cut_total", "counter",
+                "Connections cut: \"timeout\" past daemon.request_timeout, "
+                "\"room\" the oldest, to make room for a new one.");
+    prom_figure(out,
+                "nbaq_daemon_http_connections_cut_total{reason=\"timeout\"",
+                monitor, s->guard.cut_slow);
+    prom_figure(out, "nbaq_daemon_http_connections_cut_total{reason=\"room\"",
+                monitor, s->guard.cut_for_room);
     prom_family(out, "nbaq_daemon_http_connections_open", "gauge",
                 "HTTP connections open now, this one included.");
-    strbuf_append(out, "nbaq_daemon_http_connections_open{monitor=\"");
-    prom_label_value(out, monitor);
-    strbuf_append(out, "\"} ");
-    prom_number(out, (double)s->open_connections);
-    strbuf_append_char(out, '\n');
+    prom_figure(out, "nbaq_daemon_http_connections_open", monitor,
+                s->guard.open - s->guard.cut);
 }
 
 static enum MHD_Result serve_metrics(http_server *s, struct MHD_Connection *c,
@@ -316,46 +331,37 @@ static enum MHD_Result serve_dashboard(http_server *s, struct MHD_Connection *c,
     return send_json(s, c, (unsigned)status, text);
 }
 
-/* The protected routes; 0 when path is none of them. */
-static enum MHD_Result serve_api(http_server *s, struct MHD_Connection *c,
-                                 const char *path, const char *method,
-                                 snapshot *snap, int *found)
+/* uri as sent; path: its part before '?' or '#', "" when too long. */
+static enum MHD_Result route(http_server *s, struct MHD_Connection *c,
+                             const char *uri, const char *path,
+                             const char *method, snapshot *snap)
 {
-    *found = 1;
-    int status = strcmp(path, "/api/status") == 0;
-    int history = strcmp(path, "/api/history") == 0;
-    int metrics = strcmp(path, "/metrics") == 0;
-    int dashboard = dashboard_api_owns(path);
-    if (!status && !history && !metrics && !dashboard) {
-        *found = 0;
-        return MHD_NO;
-    }
-    if (!authorized(c, snap))
+    size_t asset;
+    http_route r = route_of_uri(uri, &asset);
+    if (route_is_protected(r) && !authorized(c, snap))
         return unauthorized(s, c);
-    if (dashboard)
-        return serve_dashboard(s, c, path, method, snap);
-    if (status)
+    switch (r) {
+    case ROUTE_ASSET:
+        return serve_asset(s, c, asset);
+    case ROUTE_HEALTH:
+        return serve_health(s, c, snap);
+    case ROUTE_STATUS:
         return send_snapshot_text(s, c, snap, snap->status_json,
                                   snap->status_len, "application/json");
-    if (history)
+    case ROUTE_HISTORY:
         return serve_history(s, c, snap);
-    return serve_metrics(s, c, snap);
-}
-
-static enum MHD_Result route(http_server *s, struct MHD_Connection *c,
-                             const char *path, const char *method,
-                             snapshot *snap)
-{
-    for (size_t i = 0; i < daemon_asset_count; i++) {
-        if (strcmp(path, daemon_assets[i].path) == 0)
-            return serve_asset(s, c, i);
+    case ROUTE_METRICS:
+        return serve_metrics(s, c, snap);
+    case ROUTE_NOT_FOUND:
+        break;
     }
-    if (strcmp(path, "/healthz") == 0)
-        return serve_health(s, c, snap);
-    int found;
-    enum MHD_Result ok = serve_api(s, c, path, method, snap, &found);
-    if (found)
-        return ok;
+    /* The dashboard's routes take a fingerprint in the path: matched by
+     * dashboard_api.c, protected like the others. */
+    if (path[0] && dashboard_api_owns(path)) {
+        if (!authorized(c, snap))
+            return unauthorized(s, c);
+        return serve_dashboard(s, c, path, method, snap);
+    }
     return send_error(s, c, 404, "not found");
 }
 
@@ -385,14 +391,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         return MHD_YES;
     }
     req->answered = 1;
-    char path[PATH_MAX_BYTES + 1] = "";
+    char path[ROUTE_PATH_MAX + 1] = "", shown[128];
     if (!req->too_long) {
         size_t len = strcspn(req->raw, "?#");
         memcpy(path, req->raw, len);
         path[len] = '\0';
     }
-    char shown[128];
-    printable(shown, sizeof shown, path[0] ? path : "(too long)");
+    printable(shown, sizeof shown, req->too_long ? "(too long)" : path);
     log_msg(NBAQ_LOG_DEBUG, NULL, "http: %s %s", method, shown);
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
         strcmp(method, MHD_HTTP_METHOD_HEAD) != 0 &&
@@ -407,12 +412,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         }
         return answer(s, c, 405, r);
     }
-    if (req->too_long)
-        return send_error(s, c, 404, "not found");
     snapshot *snap = snapshot_hub_acquire(s->hub);
     if (!snap)
         return send_error(s, c, 503, "starting");
-    enum MHD_Result ok = route(s, c, path, method, snap);
+    enum MHD_Result ok = route(s, c, req->raw, path, method, snap);
     snapshot_unref(snap);
     return ok;
 }
@@ -425,8 +428,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     if (!req)
         return NULL;
     size_t len = strcspn(uri, "?#");
-    req->too_long = len > PATH_MAX_BYTES;
-    req->raw = strndup(uri, PATH_MAX_BYTES + 1);
+    req->too_long = len > ROUTE_PATH_MAX;
+    req->raw = strndup(uri, ROUTE_PATH_MAX + 1);
     if (!req->raw) {
         free(req);
         return NULL;
@@ -437,9 +440,12 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode why)
 {
-    (void)cls;
-    (void)c;
     (void)why;
+    (void)cls;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info && info->socket_context)
+        conn_guard_restart(info->socket_context, clock_mono_ms());
     request *req = *req_cls;
     if (req) {
         free(req->raw);
@@ -449,33 +455,40 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 }
 
 /*
- * The connection limit is ours, not libmicrohttpd's: at its own limit,
- * libmicrohttpd 0.9.75 in external epoll mode can stop accepting for good
- * (connections then wait in the backlog forever). A connection past
- * daemon.max_connections is closed at once instead.
+ * The connection limits are ours (conn_guard.h), not libmicrohttpd's: at
+ * its own limit, libmicrohttpd 0.9.75 in external epoll mode can stop
+ * accepting for good, and its per-IP limit refuses a newcomer where the
+ * guard cuts the oldest slow connection instead. Its limits are set past
+ * the guard's, so they are never reached.
  */
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr,
                                  socklen_t len)
 {
-    (void)addr;
     (void)len;
     http_server *s = cls;
-    if (s->open_connections < s->max_connections)
-        return MHD_YES;
-    s->refused_connections++;
-    return MHD_NO;
+    return conn_guard_admit(&s->guard, addr, clock_mono_ms()) ? MHD_YES
+                                                              : MHD_NO;
 }
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
                           enum MHD_ConnectionNotificationCode what)
 {
-    (void)c;
-    (void)ctx;
     http_server *s = cls;
-    if (what == MHD_CONNECTION_NOTIFY_STARTED)
-        s->open_connections++;
-    else if (s->open_connections > 0)
-        s->open_connections--;
+    if (what != MHD_CONNECTION_NOTIFY_STARTED) {
+        conn_guard_remove(&s->guard, *ctx);
+        *ctx = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *fd =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *addr =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!fd)
+        return;
+    *ctx = conn_guard_add(&s->guard, fd->connect_fd,
+                          addr ? addr->client_addr : NULL, clock_mono_ms());
+    if (!*ctx)
+        shutdown(fd->connect_fd, SHUT_RDWR);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -568,12 +581,19 @@ int http_start(const daemon_config *dc, snapshot_hub *hub, http_server **out,
     unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    s->max_connections = dc->max_connections;
+    unsigned hard_limit = HARD_LIMIT(dc->max_connections);
+    if (conn_guard_init(&s->guard, dc->max_connections,
+                        dc->max_connections_per_ip, dc->request_timeout_ms,
+                        hard_limit - 1) != 0) {
+        freeaddrinfo(ai);
+        http_stop(s);
+        return err_set(err, err_size, "out of memory");
+    }
     s->mhd = MHD_start_daemon(
         flags, 0, on_accept, s, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)dc->max_connections + MHD_LIMIT_MARGIN,
+        MHD_OPTION_CONNECTION_LIMIT, hard_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, hard_limit,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_MEMORY_LIMIT,
@@ -602,15 +622,18 @@ int http_fd(const http_server *s)
 
 int64_t http_timeout_ms(http_server *s)
 {
+    int64_t wait = conn_guard_wait_ms(&s->guard, clock_mono_ms());
     MHD_UNSIGNED_LONG_LONG timeout;
     if (MHD_get_timeout(s->mhd, &timeout) != MHD_YES)
-        return -1;
-    return timeout > INT32_MAX ? INT32_MAX : (int64_t)timeout;
+        return wait;
+    int64_t mhd = timeout > INT32_MAX ? INT32_MAX : (int64_t)timeout;
+    return wait < 0 || mhd < wait ? mhd : wait;
 }
 
 void http_run(http_server *s)
 {
     MHD_run(s->mhd);
+    conn_guard_expire(&s->guard, clock_mono_ms());
 }
 
 void http_before_fork(http_server *s)
@@ -629,5 +652,6 @@ void http_stop(http_server *s)
             MHD_destroy_response(s->assets[i]);
     }
     history_api_close(&s->history);
+    conn_guard_free(&s->guard);
     free(s);
 }

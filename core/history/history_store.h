@@ -52,8 +52,7 @@ typedef struct store_backend {
 store_conn *history_store_sqlite_open(const char *path, int busy_timeout_ms,
                                       char *err, size_t err_size);
 store_conn *history_store_pg_open(const char *url, int connect_timeout_s,
-                                  const char *password, char *err,
-                                  size_t err_size);
+                                  char *err, size_t err_size);
 extern const store_backend history_store_sqlite_backend;
 extern const store_backend history_store_pg_backend;
 
@@ -148,17 +147,13 @@ int history_series_cache_put(series_cache *cache, const char *monitor,
 typedef enum store_kind { STORE_SQLITE, STORE_POSTGRESQL } store_kind;
 typedef struct store_location {
     store_kind kind;
-    char *target;   /* SQLite: resolved path; PG: the URL as given      */
-    char *name;     /* for messages: path, or URL with "***" password   */
-    char *password; /* PG: the password as written (to scrub), or NULL  */
+    char *target; /* SQLite: resolved path; PG: the URL or DSN as given */
+    char *name;   /* for messages: path, or postgresql://host:port/db   */
 } store_location;
 int history_store_location_parse(const char *url, const char *base_dir,
                                  store_location *out, char *err,
                                  size_t err_size);
 void history_store_location_free(store_location *loc);
-/* Replaces every occurrence of secret in text (a buffer of size bytes)
- * by "***". */
-void history_store_scrub(char *text, size_t size, const char *secret);
 
 /* Statuses, severities and alert states are stored by their names in
  * status.h (core/base): "PASS", "MEDIUM", "FIRING"... */

@@ -280,8 +280,8 @@ static int connect_store(history_store *store, const store_location *loc,
             history_store_sqlite_open(loc->target, busy, why, sizeof why);
     } else {
         store->backend = &history_store_pg_backend;
-        store->conn = history_store_pg_open(loc->target, timeout, loc->password,
-                                            why, sizeof why);
+        store->conn =
+            history_store_pg_open(loc->target, timeout, why, sizeof why);
     }
     if (!store->conn)
         return history_store_error(store, err, err_size, "%s", why);

@@ -11,13 +11,14 @@
 #include <string.h>
 
 #include "history_store.h"
+#include "pgconn.h"
 
 /* Serializes schema migrations of every host sharing the database. */
 #define MIGRATION_LOCK_KEY "7408315127465183233"
 
 struct store_conn {
     PGconn *pg;
-    char *password; /* scrubbed from every message                      */
+    char *dsn; /* its password is scrubbed from every message         */
     unsigned next_stmt;
 };
 
@@ -34,7 +35,7 @@ static void conn_error(store_conn *c, const char *message, char *err,
                        size_t err_size)
 {
     history_store_copy_message(err, err_size, message);
-    history_store_scrub(err, err_size, c->password);
+    pgconn_redact(err, err_size, c->dsn);
 }
 
 /* Highest $n in sql. */
@@ -219,7 +220,7 @@ static void pg_close(store_conn *c)
     if (!c)
         return;
     PQfinish(c->pg);
-    free(c->password);
+    free(c->dsn);
     free(c);
 }
 
@@ -243,11 +244,10 @@ const store_backend history_store_pg_backend = {
 };
 
 store_conn *history_store_pg_open(const char *url, int connect_timeout_s,
-                                  const char *password, char *err,
-                                  size_t err_size)
+                                  char *err, size_t err_size)
 {
     store_conn *c = calloc(1, sizeof *c);
-    if (!c || (password && !(c->password = strdup(password)))) {
+    if (!c || !(c->dsn = strdup(url))) {
         free(c);
         history_store_copy_message(err, err_size, "out of memory");
         return NULL;

@@ -28,8 +28,12 @@ int channel_post(const nbaq_http_request *req, const char *who, int show_reply,
         snprintf(err, err_size, "%s: %s", who, http_err);
     } else if (resp.status < 200 || resp.status > 299) {
         char excerpt[CHANNEL_REPLY_EXCERPT + 1] = "";
-        if (show_reply && resp.body != NULL)
+        if (show_reply && resp.body != NULL) {
+            const char *secrets[32];
             reply_excerpt(resp.body, resp.body_len, excerpt, sizeof(excerpt));
+            nbaq_http_scrub(excerpt, sizeof(excerpt), secrets,
+                            nbaq_http_request_secrets(req, secrets, 32));
+        }
         snprintf(err, err_size, "%s: receiver answered HTTP %ld (%u %s)%s%s",
                  who, resp.status, resp.attempts,
                  resp.attempts == 1 ? "attempt" : "attempts",

@@ -158,6 +158,24 @@ void nbaq_http_response_free(nbaq_http_response *resp);
 /* A short lowercase word for a failure ("connection refused", "dns"...). */
 const char *nbaq_http_failure_name(nbaq_http_failure failure);
 
+/* Makes text (NUL-terminated, in a buffer of size bytes) fit to quote
+ * from a server's reply: every occurrence of one of the count secrets
+ * (NULL or "" entries are skipped; the longest match wins) becomes "***",
+ * and so does a tail of at least 4 bytes that begins a secret (a secret
+ * cut short by a capture limit); control characters become spaces. The
+ * result never grows past size - 1 bytes.                                */
+void nbaq_http_scrub(char *text, size_t size, const char *const *secrets,
+                     size_t count);
+
+/* The values of req a reply must not quote, for nbaq_http_scrub(): the
+ * SigV4 secret key and session token, the URL from its path on (webhook
+ * URLs carry their secret there), every header value and its last word
+ * ("Bearer TOKEN"); values shorter than 8 bytes are left out. Fills out
+ * (pointers into req, valid while req is) with at most max; returns how
+ * many.                                                                  */
+size_t nbaq_http_request_secrets(const nbaq_http_request *req, const char **out,
+                                 size_t max);
+
 /* Percent-encodes s for a URL the way SigV4 expects (RFC 3986: all but
  * A-Z a-z 0-9 - . _ ~ ; and '/' too unless keep_slash). Writes a
  * NUL-terminated string into out; returns its length, or -1 if out_size

@@ -11,6 +11,7 @@
 #include "jsonv.h"
 
 #include "jsonv_fields.h"
+#include "jsonv_ws.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -93,6 +94,7 @@ struct jsonv_validator {
     uint64_t line_cont;  /* UTF-8 continuation bytes on it so far        */
     jsonv_fields *fields;
     uint64_t fields_depth; /* hooks are called up to this depth          */
+    jsonv_ws_skip_fn ws_skip;
 };
 
 /* 1 for bytes that may stand in a string body as they are: 0x20..0x7F
@@ -154,6 +156,28 @@ static inline const uint8_t *skip_digits(const uint8_t *p, const uint8_t *end)
     return p;
 }
 
+/* How many of the 16 bytes at p (all readable) are leading spaces: the
+ * indentation after a line break, found without a loop.                 */
+static inline unsigned indent_width(const uint8_t *p)
+{
+#if defined(JSONV_SSE2)
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned other =
+        ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+    return (unsigned)__builtin_ctz(other | 0x10000u);
+#elif defined(JSONV_SWAR)
+    uint64_t x;
+    memcpy(&x, p, 8);
+    x ^= 0x2020202020202020ull; /* spaces become 0 */
+    return x ? (unsigned)__builtin_ctzll(x) >> 3 : 8;
+#else
+    unsigned n = 0;
+    while (n < 16 && p[n] == ' ')
+        n++;
+    return n;
+#endif
+}
+
 /* ------------------------------------------------------------------------ */
 /* Life cycle                                                               */
 
@@ -164,6 +188,7 @@ jsonv_validator *jsonv_new(const jsonv_options *opt)
         return NULL;
     if (opt)
         v->opt = *opt;
+    v->ws_skip = jsonv_ws_skip();
     v->stack_words = 8;
     v->stack = calloc(v->stack_words, sizeof *v->stack);
     if (!v->stack) {
@@ -472,16 +497,29 @@ static int stack_is_object(const jsonv_validator *v, uint64_t depth)
     } while (0)
 
 /* Skips JSON whitespace. In LINES mode a newline is not skipped: it ends
- * a document, so the grammar looks at it.                                */
+ * a document, so the grammar looks at it. The two common cases stay
+ * inline: the one space after a ':', and a line break followed by up to
+ * 15 spaces of indentation before a token. Other runs (deep indentation,
+ * tabs, blank lines) go to the vector kernel, which counts newlines.   */
 #define SKIP_WS()                                                              \
-    while (p < end && *p <= ' ') {                                             \
-        if (*p == ' ' || *p == '\t' || *p == '\r') {                           \
-            p++;                                                               \
-        } else if (*p == '\n' && !lines) {                                     \
-            p++;                                                               \
-            NEWLINE();                                                         \
+    if (p < end && *p <= ' ') {                                                \
+        const uint8_t *token = p + 1;                                          \
+        if (*p == ' ' && end - p > 1 && *token > ' ') {                        \
+            p = token;                                                         \
+        } else if (*p == '\n' && !lines && end - p > 17 &&                     \
+                   *(token += indent_width(token)) > ' ') {                    \
+            v->line++;                                                         \
+            v->line_start = AT(p) + 1;                                         \
+            v->line_cont = 0;                                                  \
+            p = token;                                                         \
         } else {                                                               \
-            break;                                                             \
+            jsonv_ws_newlines nl = {0, NULL};                                  \
+            p = ws_skip(p, end, lines, &nl);                                   \
+            if (nl.count) {                                                    \
+                v->line += nl.count;                                           \
+                v->line_start = AT(nl.last) + 1;                               \
+                v->line_cont = 0;                                              \
+            }                                                                  \
         }                                                                      \
     }
 
@@ -518,6 +556,7 @@ static int scan(jsonv_validator *v, const uint8_t *start, const uint8_t *end)
     const uint8_t *cap = start; /* where the captured name part begins */
     const int lines = v->opt.mode == JSONV_MODE_LINES;
     const int track = v->fields != NULL; /* required fields to follow */
+    const jsonv_ws_skip_fn ws_skip = v->ws_skip;
     uint64_t depth = v->depth;
     int in_obj = depth ? stack_is_object(v, depth) : 0;
     int is_integer;
@@ -749,13 +788,16 @@ string_body :
     while (end - p >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
         /* signed: bytes < 0x20 and bytes >= 0x80 alike */
+        __m128i is_quote = _mm_cmpeq_epi8(x, quote);
         __m128i special =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-                                      _mm_cmpeq_epi8(x, backslash)),
+            _mm_or_si128(_mm_or_si128(is_quote, _mm_cmpeq_epi8(x, backslash)),
                          _mm_cmplt_epi8(x, space));
         unsigned mask = (unsigned)_mm_movemask_epi8(special);
         if (mask) {
             p += __builtin_ctz(mask);
+            /* the usual end, decided from the masks: no reload of *p */
+            if ((unsigned)_mm_movemask_epi8(is_quote) & mask & (0u - mask))
+                goto string_quote;
             goto string_special;
         }
         p += 16;
@@ -791,6 +833,8 @@ string_special: /* unused in the byte-at-a-time build */
     __attribute__((unused));
     c = *p;
     if (c == '"') {
+    string_quote:
+        __attribute__((unused));
         p++;
         if (!v->is_key)
             goto after_value;

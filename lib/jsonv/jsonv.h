@@ -23,7 +23,9 @@
  *   recursion: 1,000,000 nested '[' cost 125 KB of heap and no stack.
  *   String bodies are scanned 16 bytes at a time with SSE2 on x86_64, 8
  *   bytes at a time elsewhere on little-endian machines, a byte at a time
- *   otherwise (or when built with -DJSONV_PORTABLE).
+ *   otherwise (or when built with -DJSONV_PORTABLE). Runs of whitespace
+ *   (indentation) are skipped 16, 32 or 64 bytes at a time: SSE2, AVX2 or
+ *   AVX-512BW, chosen at run time from what the CPU has (jsonv_ws.h).
  *
  * Positions
  *   An error is reported where it was found: line and column from 1 and

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "jsonv.h"
+#include "jsonv_ws.h"
 
 typedef struct field_spec {
     const char *pointer;
@@ -799,6 +800,80 @@ static void test_corruptions_agree(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Whitespace runs: every length up to past the widest vector block (64), */
+/* of several mixes of the four whitespace bytes, at several alignments.  */
+
+/* A run of n whitespace bytes; which byte goes where depends on `seed`. */
+static void whitespace_run(char *out, size_t n, unsigned seed)
+{
+    static const char ws[] = {' ', ' ', ' ', '\t', '\r', '\n'};
+    for (size_t i = 0; i < n; i++)
+        out[i] = seed == 0 ? ' ' : ws[(i * 7 + seed * 13 + i / 5) % 6];
+}
+
+/* Line and column of byte `at` of text (ASCII), counted here. */
+static void position_of(const char *text, size_t at, uint64_t *line,
+                        uint64_t *column)
+{
+    *line = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < at; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            line_start = i + 1;
+        }
+    }
+    *column = at - line_start + 1;
+}
+
+static void test_whitespace_runs(void **state)
+{
+    (void)state;
+    jsonv_options doc = {0}, lines = {.mode = JSONV_MODE_LINES};
+    char text[256], name[64];
+    for (unsigned seed = 0; seed < 3; seed++) {
+        for (size_t n = 1; n <= 140; n += n < 70 ? 1 : 7) {
+            size_t pad = n % 5; /* shifts the run against the blocks */
+            size_t len = 0;
+            memcpy(text, "[\"abc\"", 6);
+            len += 6;
+            memset(text + len, ' ', pad);
+            len += pad;
+            text[len++] = ',';
+            whitespace_run(text + len, n, seed);
+            len += n;
+            size_t bad = len;
+            text[len++] = 'x'; /* may not stand there */
+            text[len++] = ']';
+            snprintf(name, sizeof name, "ws run %zu, mix %u", n, seed);
+            json_case c = {name,        text, len, JSONV_INVALID,
+                           "found 'x'", 0,    0,   bad};
+            position_of(text, bad, &c.line, &c.column);
+            check_case(&doc, NULL, &c);
+
+            text[bad] = '1'; /* the same run before a valid element */
+            json_case ok = {name, text, len, JSONV_VALID, NULL, 0, 0, 0};
+            check_case(&doc, NULL, &ok);
+
+            /* JSON Lines: a newline in the run ends the document early */
+            const char *newline = memchr(text + 6, '\n', bad - 6);
+            if (newline) {
+                size_t at = (size_t)(newline - text);
+                json_case cut = {name,
+                                 text,
+                                 len,
+                                 JSONV_INVALID,
+                                 "line ends before the document is complete",
+                                 1,
+                                 at + 1,
+                                 at};
+                check_case(&lines, NULL, &cut);
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* The API around the scanner                                               */
 
 static void test_api(void **state)
@@ -848,7 +923,18 @@ int main(void)
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_realistic_splits),
         cmocka_unit_test(test_corruptions_agree),
+        cmocka_unit_test(test_whitespace_runs),
         cmocka_unit_test(test_api),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* every whitespace kernel this build and CPU can run */
+    int failed = 0, kernels = 0;
+    for (int k = 0; k < JSONV_WS_KERNELS; k++) {
+        if (jsonv_ws_use((jsonv_ws_kernel)k) != 0)
+            continue;
+        kernels++;
+        printf("whitespace kernel: %s\n",
+               jsonv_ws_kernel_name((jsonv_ws_kernel)k));
+        failed |= cmocka_run_group_tests(tests, NULL, NULL);
+    }
+    return failed || kernels == 0;
 }

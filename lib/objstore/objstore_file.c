@@ -6,6 +6,7 @@
  * directory, not by the tree.
  */
 #include "objstore_internal.h"
+#include "objstore_sort.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -61,7 +62,7 @@ int objstore_file_open(nbaq_objstore *s, const char *path, char *err,
 }
 
 typedef struct entry {
-    char *name;
+    const char *name;
     size_t name_len;
     int is_dir;
     uint64_t size;
@@ -76,20 +77,6 @@ typedef struct walk {
     char *err;
     size_t err_size;
 } walk;
-
-static int compare_entries(const void *a, const void *b)
-{
-    const entry *x = a, *y = b;
-    size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
-    int c = memcmp(x->name, y->name, n);
-    if (c != 0)
-        return c;
-    /* One is a prefix of the other: compare the next byte, where a
-     * directory contributes '/' and a name's end contributes nothing.  */
-    int cx = x->name_len > n ? (unsigned char)x->name[n] : x->is_dir ? '/' : -1;
-    int cy = y->name_len > n ? (unsigned char)y->name[n] : y->is_dir ? '/' : -1;
-    return (cx > cy) - (cx < cy);
-}
 
 static int set_key(walk *w, size_t base, const char *name, size_t len)
 {
@@ -136,8 +123,13 @@ static int describe_entry(walk *w, int dirfd, size_t base, entry *e)
             return -1;
         }
     }
-    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-        return -1; /* sockets, fifos, devices: not objects            */
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+        skip_entry(w, base, e->name,
+                   S_ISFIFO(st.st_mode)   ? "a fifo, not a regular file"
+                   : S_ISSOCK(st.st_mode) ? "a socket, not a regular file"
+                                          : "a device, not a regular file");
+        return -1;
+    }
     e->is_dir = S_ISDIR(st.st_mode);
     e->size = (uint64_t)st.st_size;
     e->mtime_ms =
@@ -145,58 +137,118 @@ static int describe_entry(walk *w, int dirfd, size_t base, entry *e)
     return 0;
 }
 
-static void free_entries(entry *entries, size_t n)
+/* The entries of one directory, their names in one block (no allocation
+ * per entry): while reading, entry.name holds an offset into names.     */
+typedef struct dir_entries {
+    entry *items;
+    size_t count, cap;
+    char *names;
+    size_t names_len, names_cap;
+} dir_entries;
+
+static void dir_entries_free(dir_entries *d)
 {
-    for (size_t i = 0; i < n; i++)
-        free(entries[i].name);
-    free(entries);
+    free(d->items);
+    free(d->names);
 }
 
-/* Reads and describes the entries of an open directory (takes fd).     */
-static int read_entries(walk *w, int fd, size_t base, entry **out,
-                        size_t *count)
+/* Appends e (its name not yet stored) with the name `name`. */
+static int dir_entries_add(dir_entries *d, entry e, const char *name)
+{
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 64;
+        entry *grown = realloc(d->items, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        d->items = grown;
+        d->cap = cap;
+    }
+    size_t stored = e.name_len + 2; /* room for a directory's '/' */
+    if (d->names_len + stored > d->names_cap) {
+        size_t cap = (d->names_len + stored) * 2;
+        char *grown = realloc(d->names, cap);
+        if (grown == NULL)
+            return -1;
+        d->names = grown;
+        d->names_cap = cap;
+    }
+    char *copy = d->names + d->names_len;
+    memcpy(copy, name, e.name_len);
+    copy[e.name_len] = e.is_dir ? '/' : '\0';
+    copy[e.name_len + 1] = '\0';
+    e.name = (char *)(uintptr_t)d->names_len;
+    d->names_len += stored;
+    d->items[d->count++] = e;
+    return 0;
+}
+
+/* Points the entries' names into the name block and puts the entries in
+ * key order. While they are sorted, a subdirectory's name ends in '/', so
+ * that the byte order of the names is that of the full keys ("a" <
+ * "a/..." < "a0"). 0, or -1 when memory is out.                        */
+static int sort_entries(dir_entries *d)
+{
+    const char **names = malloc(d->count * sizeof *names + 1);
+    uint32_t *order = malloc(d->count * sizeof *order + 1);
+    entry *sorted = malloc(d->count * sizeof *sorted + 1);
+    int rc = names && order && sorted ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < d->count; i++)
+        names[i] = d->items[i].name = d->names + (uintptr_t)d->items[i].name;
+    if (rc == 0)
+        rc = objstore_sort_names(names, d->count, order);
+    for (size_t i = 0; rc == 0 && i < d->count; i++)
+        sorted[i] = d->items[order[i]];
+    if (rc == 0) {
+        free(d->items);
+        d->items = sorted;
+        d->cap = d->count;
+        sorted = NULL;
+    }
+    free(names);
+    free(order);
+    free(sorted);
+    return rc;
+}
+
+/* Reads and describes the entries of an open directory (takes fd), and
+ * sorts them into key order.                                          */
+static int read_entries(walk *w, int fd, size_t base, dir_entries *out)
 {
     DIR *dir = fdopendir(fd);
-    entry *entries = NULL;
-    size_t n = 0, cap = 0;
     struct dirent *d;
 
-    *out = NULL;
-    *count = 0;
+    memset(out, 0, sizeof *out);
     if (dir == NULL) {
         close(fd);
         return -1;
     }
     errno = 0;
     while ((d = readdir(dir)) != NULL) {
-        if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+        const char *name = d->d_name;
+        if (name[0] == '.' &&
+            (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            entry *grown = realloc(entries, cap * sizeof *grown);
-            if (grown == NULL)
-                goto fail;
-            entries = grown;
-        }
-        entry e = {.name = strdup(d->d_name)};
-        if (e.name == NULL)
-            goto fail;
-        e.name_len = strlen(e.name);
-        if (describe_entry(w, dirfd(dir), base, &e) != 0) {
-            free(e.name);
+        entry e = {.name = d->d_name, .name_len = strlen(name)};
+        /* a directory needs no stat(): only files have a size and time */
+        if (d->d_type == DT_DIR)
+            e.is_dir = 1;
+        else if (describe_entry(w, dirfd(dir), base, &e) != 0)
             continue;
+        if (dir_entries_add(out, e, name) != 0) {
+            closedir(dir);
+            dir_entries_free(out);
+            return -1;
         }
-        entries[n++] = e;
     }
     closedir(dir);
-    qsort(entries, n, sizeof *entries, compare_entries);
-    *out = entries;
-    *count = n;
+    if (sort_entries(out) != 0) {
+        dir_entries_free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < out->count; i++) /* drop the sorting '/' */
+        out->names[out->items[i].name - out->names + out->items[i].name_len] =
+            '\0';
     return 0;
-fail:
-    closedir(dir);
-    free_entries(entries, n);
-    return -1;
 }
 
 static int walk_dir(walk *w, int fd, size_t base, int depth);
@@ -231,12 +283,11 @@ static int visit(walk *w, int dirfd, size_t base, const entry *e, int depth)
  * w->key[0..base).                                                     */
 static int walk_dir(walk *w, int fd, size_t base, int depth)
 {
-    entry *entries;
-    size_t n;
+    dir_entries entries;
     int rc = 0;
     int keep = dup(fd);
 
-    if (keep < 0 || read_entries(w, fd, base, &entries, &n) != 0) {
+    if (keep < 0 || read_entries(w, fd, base, &entries) != 0) {
         if (keep >= 0)
             close(keep);
         else
@@ -249,10 +300,10 @@ static int walk_dir(walk *w, int fd, size_t base, int depth)
         return 0;
     }
     w->listing->info->pages++;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        rc = visit(w, keep, base, &entries[i], depth);
+    for (size_t i = 0; i < entries.count && rc == 0; i++)
+        rc = visit(w, keep, base, &entries.items[i], depth);
     close(keep);
-    free_entries(entries, n);
+    dir_entries_free(&entries);
     return rc;
 }
 

@@ -122,4 +122,15 @@ int nbaq_objstore_key_has_suffix(const nbaq_host_api *api,
                                  const nbaq_options *o, const char *name,
                                  const char *key);
 
+/* The one rule for entries a listing skipped (a dangling symbolic link,
+ * a fifo, an unreadable directory: info->skipped), applied by every
+ * checker that lists, after its own verdict: records the metric
+ * unlisted_entries, and when any were skipped raises *status to at least
+ * WARNING and appends "; N entries could not be listed, first PATH:
+ * REASON" to message (NUL-terminated, size bytes; cut to fit).         */
+void nbaq_objstore_judge_skipped(const nbaq_host_api *api, nbaq_ctx *ctx,
+                                 const nbaq_objstore_list_info *info,
+                                 nbaq_status *status, char *message,
+                                 size_t size);
+
 #endif /* NBAQ_OBJSTORE_OPTIONS_H */

@@ -178,6 +178,10 @@ nbaq_objstore_errkind s3_judge_status(const nbaq_objstore *s,
 
     s3_error_parse(resp->body, resp->body_len, code, sizeof code, message,
                    sizeof message);
+    const char *secrets[] = {s->creds.secret_access_key,
+                             s->creds.session_token};
+    nbaq_http_scrub(code, sizeof code, secrets, 2);
+    nbaq_http_scrub(message, sizeof message, secrets, 2);
     const char *sep = code[0] && message[0] ? ": " : "";
     if (st == 401 || st == 403) {
         snprintf(err, err_size,

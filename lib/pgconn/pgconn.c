@@ -17,6 +17,7 @@ struct pgconn {
 };
 
 #define SQLSTATE_QUERY_CANCELED "57014"
+#define SQLSTATE_SYNTAX_ERROR "42601"
 
 /* Writes prefix and text into err as one line (runs of blanks, newlines
  * and tabs in text become one space; a line break ends a sentence), with the
@@ -54,62 +55,10 @@ static void set_error(char *err, size_t err_size, const char *dsn,
     snprintf(err, err_size, "%s%s", prefix, line);
 }
 
-/* libpq quotes the offending piece of a DSN it cannot parse; that piece may
- * be part of the password, so every quoted piece is masked. */
-static void mask_quoted(const char *text, char *out)
-{
-    int inside = 0;
-    char *o = out;
-    for (const char *p = text; *p != '\0'; p++) {
-        if (*p == '"') {
-            *o++ = '"';
-            if (!inside) {
-                *o++ = '.';
-                *o++ = '.';
-                *o++ = '.';
-            }
-            inside = !inside;
-        } else if (!inside) {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-}
-
-static int looks_like_conninfo(const char *dsn)
-{
-    return strchr(dsn, '=') != NULL || strncmp(dsn, "postgresql://", 13) == 0 ||
-           strncmp(dsn, "postgres://", 11) == 0;
-}
-
-static int check_dsn_syntax(const char *dsn, char *err, size_t err_size)
-{
-    if (!looks_like_conninfo(dsn))
-        return 0;
-    char *parse_error = NULL;
-    PQconninfoOption *parsed = PQconninfoParse(dsn, &parse_error);
-    if (parsed != NULL) {
-        PQconninfoFree(parsed);
-        return 0;
-    }
-    /* Masking adds at most 3 characters per pair of quotes. */
-    const char *text = parse_error != NULL ? parse_error : "out of memory";
-    char *masked = malloc(strlen(text) * 3 + 8);
-    if (masked != NULL)
-        mask_quoted(text, masked);
-    /* libpq quotes every piece of the DSN it shows, and those are masked:
-     * nothing of the DSN is left to redact. */
-    set_error(err, err_size, NULL,
-              "invalid dsn: ", masked != NULL ? masked : "cannot be parsed");
-    free(masked);
-    PQfreemem(parse_error);
-    return -1;
-}
-
 pgconn *pgconn_open(const pgconn_options *options, char *err, size_t err_size)
 {
     const char *dsn = options->dsn != NULL ? options->dsn : "";
-    if (check_dsn_syntax(dsn, err, err_size) != 0)
+    if (pgconn_dsn_check(dsn, err, err_size) != 0)
         return NULL;
 
     char timeout_text[32] = "";
@@ -273,4 +222,64 @@ int pgconn_parse_number(const char *text, double *out)
         return -1;
     *out = value;
     return 0;
+}
+
+#define PLAIN_QUERY_NAME "nbaq_plain_query"
+
+/* The server's message for a failed command, as set_query_error() words
+ * it, after prefix. */
+static void set_refusal(pgconn *conn, const PGresult *res, const char *prefix,
+                        char *err, size_t err_size)
+{
+    char why[768];
+    set_query_error(conn, res, why, sizeof why);
+    snprintf(err, err_size, "%s%s", prefix, why);
+}
+
+PGresult *pgconn_plain_query(pgconn *conn, const char *sql, char *err,
+                             size_t err_size)
+{
+    /* SQL's PREPARE takes a plannable statement only (SELECT, VALUES,
+     * TABLE, WITH, or DML, which the read-only transaction refuses), and
+     * through PQexecParams exactly one: COPY, DO, CALL, SET... fail here,
+     * before anything runs. A protocol-level prepare (PQprepare) would
+     * accept utility statements too. */
+    size_t len = strlen(sql) + sizeof "PREPARE " PLAIN_QUERY_NAME " AS ";
+    char *prepare = malloc(len);
+    if (prepare == NULL) {
+        set_error(err, err_size, NULL, "", "out of memory");
+        return NULL;
+    }
+    snprintf(prepare, len, "PREPARE " PLAIN_QUERY_NAME " AS %s", sql);
+    PGresult *res =
+        PQexecParams(conn->pg, prepare, 0, NULL, NULL, NULL, NULL, 0);
+    free(prepare);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        /* A syntax error here is most often a statement PREPARE cannot
+         * take; other errors (a missing table) are the query's own. */
+        const char *sqlstate = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        int syntax = sqlstate && strcmp(sqlstate, SQLSTATE_SYNTAX_ERROR) == 0;
+        set_refusal(conn, res,
+                    syntax ? "not a plain query (only SELECT, VALUES, TABLE "
+                             "or WITH ... SELECT are run): "
+                           : "",
+                    err, err_size);
+        PQclear(res);
+        return NULL;
+    }
+    PQclear(res);
+    res = PQdescribePrepared(conn->pg, PLAIN_QUERY_NAME);
+    int rows = PQresultStatus(res) == PGRES_COMMAND_OK && PQnfields(res) > 0;
+    PQclear(res);
+    if (!rows) {
+        set_error(err, err_size, NULL, "",
+                  "not a plain query: the statement returns no rows");
+        return NULL;
+    }
+    res = PQexecPrepared(conn->pg, PLAIN_QUERY_NAME, 0, NULL, NULL, NULL, 0);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        return res;
+    set_query_error(conn, res, err, err_size);
+    PQclear(res);
+    return NULL;
 }

@@ -72,6 +72,19 @@ PGresult *pgconn_query(pgconn *conn, const char *sql, int nparams,
                        const char *const *params, char *err, size_t err_size);
 
 /*
+ * Runs sql, text from the config, only if the server can prepare it as one
+ * plain query that returns rows: SQL's PREPARE refuses utility statements
+ * (COPY ... TO a file, DO, CALL, SET, ...) before anything runs, and the
+ * prepared statement must describe at least one column. Returns what
+ * pgconn_query() returns; a refusal's err begins "not a plain query". Call
+ * it inside pgconn_begin_read_only(): the transaction refuses writes, and a
+ * SELECT-only role remains the first defence (functions such as
+ * lo_export() are SELECTs).
+ */
+PGresult *pgconn_plain_query(pgconn *conn, const char *sql, char *err,
+                             size_t err_size);
+
+/*
  * Quotes name as an SQL identifier (PQescapeIdentifier): the result is a
  * string to paste into SQL, owned by the caller and freed with PQfreemem.
  * NULL with err filled on failure (invalid encoding, out of memory).
@@ -86,6 +99,29 @@ char *pgconn_quote_identifier(pgconn *conn, const char *name, char *err,
  * Never grows msg beyond size - 1 characters.
  */
 void pgconn_redact(char *msg, size_t size, const char *dsn);
+
+/*
+ * Connection strings (pgconn_dsn.c), through libpq's own parser.
+ *
+ * pgconn_dsn_is_postgres: non-zero for a postgresql:// or postgres:// URI,
+ * or keyword/value text that libpq parses ("host=db password=...").
+ *
+ * pgconn_dsn_check: 0 when dsn is no connection string at all (no '=', no
+ * URI scheme) or one libpq parses; -1 with err ("invalid dsn: ...") that
+ * quotes nothing of the DSN. A URI whose user info holds an unencoded '/',
+ * '?' or '#' is refused: libpq would read part of the password as host,
+ * port or database.
+ *
+ * pgconn_dsn_looks_like_conninfo: has '=' or a PostgreSQL URI scheme.
+ *
+ * pgconn_dsn_display: "postgresql://host:port/dbname", for messages; no
+ * user name, password or query string, whatever the DSN's form. Owned by
+ * the caller (free); NULL when out of memory.
+ */
+int pgconn_dsn_is_postgres(const char *text);
+int pgconn_dsn_check(const char *dsn, char *err, size_t err_size);
+int pgconn_dsn_looks_like_conninfo(const char *dsn);
+char *pgconn_dsn_display(const char *dsn);
 
 /*
  * Parses a value PostgreSQL returned as text (integer, numeric, float) as a

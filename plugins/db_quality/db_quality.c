@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dbq.h"
+#include "sqlengine_options.h"
 
 /* Config mistakes the schema cannot express; 0 or -1 with err. */
 /* Two `columns` entries for one column, or two references from the same
@@ -119,8 +120,11 @@ static const nbaq_plugin_descriptor descriptor = {
     .kind = NBAQ_KIND_CHECKER,
     .name = "db_quality",
     .version = "1.0.0",
-    .description = "PostgreSQL tables: rows, NULLs and completeness in one "
-                   "scan, duplicate keys, schema and drift, freshness",
+    .description =
+        "tables: rows, NULLs and completeness in one scan, "
+        "duplicate keys, schema and drift, freshness; "
+        "engines: " SQLENGINE_ENGINES_BUILT " (column rules, references, "
+        "sampling and backfill: PostgreSQL only)",
     .options = dbq_option_specs,
     .check = db_quality_check,
 };

@@ -388,6 +388,22 @@ int dbq_measure_all(const dbq_config *config, int64_t deadline_ms,
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t dbq_now_ms(void);
 
+/* The configured statement timeout, shortened to end a margin before
+ * deadline_ms (0: none); -1 when the deadline is (nearly) reached. */
+int64_t dbq_statement_timeout(const dbq_config *config, int64_t deadline_ms);
+
+/* Every column the queries will name (critical, key, freshness) exists in
+ * r->columns; else -1 with r failed naming it (dbq_measure.c). */
+int dbq_check_named_columns(const dbq_table_spec *spec, dbq_table_result *r);
+
+/* dbq_measure_all for a MariaDB/MySQL or ODBC DSN (dbq_engine.c): the
+ * tables one after another on one lib/sqlengine connection; rows, NULLs,
+ * completeness, duplicate keys, freshness, schema and drift. Options the
+ * engine path does not run yet fail their table, naming the option. */
+int dbq_engine_measure_all(const dbq_config *config, int64_t deadline_ms,
+                           dbq_table_result *results, char *err,
+                           size_t err_size);
+
 /* ---- schema (dbq_schema.c) ---------------------------------------------- */
 
 typedef struct dbq_schema_findings {

@@ -237,7 +237,7 @@ const dbq_column *dbq_find_column(const dbq_table_result *r, const char *name)
 }
 
 /* Every column the queries will name must exist: say which does not. */
-static int check_named_columns(const dbq_table_spec *spec, dbq_table_result *r)
+int dbq_check_named_columns(const dbq_table_spec *spec, dbq_table_result *r)
 {
     for (size_t i = 0; i < spec->critical_count; i++)
         if (dbq_find_column(r, spec->critical_columns[i]) == NULL) {
@@ -387,7 +387,7 @@ static void measure_in_transaction(pgconn *conn, const dbq_table_spec *spec,
         goto done;
     if (spec->expected_count > 0 && resolve_expected_types(conn, spec, r) != 0)
         goto done;
-    if (check_named_columns(spec, r) != 0 ||
+    if (dbq_check_named_columns(spec, r) != 0 ||
         mark_composites(spec, &q, r) != 0 ||
         dbq_columns_prepare(conn, spec, &q, r) != 0 ||
         dbq_columns_validate(conn, spec, &q, r) != 0 ||

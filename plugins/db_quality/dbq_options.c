@@ -8,6 +8,7 @@
 
 #include "dbq.h"
 #include "pgconn_options.h"
+#include "sqlengine_options.h"
 
 static const char *const sample_methods[] = {"system", "bernoulli", NULL};
 
@@ -187,7 +188,7 @@ static const nbaq_option_spec table_fields[] = {
     NBAQ_OPTION_END};
 
 const nbaq_option_spec dbq_option_specs[] = {
-    NBAQ_PGCONN_DSN_OPTION_SPEC,
+    SQLENGINE_DSN_OPTION_SPEC,
     {.name = "tables",
      .type = NBAQ_OPT_NAMED_OBJECT_LIST,
      .required = 1,

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "dbq.h"
+#include "sqlengine.h"
 
 /* Room left for a statement to end cleanly before the host's deadline. */
 enum { DEADLINE_MARGIN_MS = 1000 };
@@ -49,14 +50,12 @@ static int take_table(pool *p, size_t *index)
     return got;
 }
 
-/* The configured statement timeout, shortened to end before the deadline;
- * -1 when the deadline is (nearly) reached. */
-static int64_t statement_timeout(const pool *p)
+int64_t dbq_statement_timeout(const dbq_config *config, int64_t deadline_ms)
 {
-    int64_t timeout = p->config->statement_timeout_ms;
-    if (p->deadline_ms <= 0)
+    int64_t timeout = config->statement_timeout_ms;
+    if (deadline_ms <= 0)
         return timeout;
-    int64_t left = p->deadline_ms - dbq_now_ms() - DEADLINE_MARGIN_MS;
+    int64_t left = deadline_ms - dbq_now_ms() - DEADLINE_MARGIN_MS;
     if (left <= 0)
         return -1;
     return timeout <= 0 || left < timeout ? left : timeout;
@@ -89,7 +88,7 @@ static void run_worker(worker *w)
                 continue;
             }
         }
-        int64_t timeout = statement_timeout(p);
+        int64_t timeout = dbq_statement_timeout(p->config, p->deadline_ms);
         if (timeout < 0) {
             snprintf(r->error, sizeof r->error,
                      "not measured: the check's time ran out");
@@ -113,6 +112,12 @@ static void *worker_thread(void *arg)
 int dbq_measure_all(const dbq_config *config, int64_t deadline_ms,
                     dbq_table_result *results, char *err, size_t err_size)
 {
+    sqlengine_kind kind = SQLENGINE_POSTGRESQL;
+    char ignored[256];
+    sqlengine_kind_of(config->dsn, &kind, ignored, sizeof ignored);
+    if (kind != SQLENGINE_POSTGRESQL)
+        return dbq_engine_measure_all(config, deadline_ms, results, err,
+                                      err_size);
     pgconn *first = connect_worker(config, err, err_size);
     if (first == NULL)
         return -1;

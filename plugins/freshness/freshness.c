@@ -326,7 +326,8 @@ static int64_t schedule_period(const nbaq_host_api *api, const nbaq_options *o,
 }
 
 static void report(const nbaq_host_api *api, nbaq_ctx *ctx,
-                   nbaq_objstore *store, scan *s)
+                   nbaq_objstore *store, scan *s,
+                   const nbaq_objstore_list_info *info)
 {
     const nbaq_options *o = api->options(ctx);
     int64_t max_age = api->opt_int(o, "max_age");
@@ -370,6 +371,8 @@ static void report(const nbaq_host_api *api, nbaq_ctx *ctx,
         judge(&j, NBAQ_WARNING,
               "%" PRIu64 " objects dated in the future, not trusted, first %s",
               s->future, s->first_future);
+    nbaq_objstore_judge_skipped(api, ctx, info, &j.status, j.text,
+                                sizeof j.text);
     api->status_set(ctx, j.status, "%s", j.text);
 }
 
@@ -449,9 +452,8 @@ static void freshness_check(const nbaq_host_api *api, nbaq_ctx *ctx)
         api->status_set(ctx, NBAQ_ERROR, "%s", err);
         goto out;
     }
-    api->metric_set(ctx, "unlisted_entries", (double)info.skipped, "count");
     nbaq_objstore_report_inventory(api, ctx, &info);
-    report(api, ctx, store, &s);
+    report(api, ctx, store, &s, &info);
 out:
     nbaq_objstore_close(store);
     period_set_free(&s.periods);

@@ -155,6 +155,7 @@ typedef struct validity_run {
     uint64_t candidates;
     uint64_t listed_oversized; /* skip: left out of the sample */
     int out_of_memory;
+    nbaq_objstore_list_info listing;
 } validity_run;
 
 /* Counts by verdict. */
@@ -488,6 +489,8 @@ static void set_verdict(validity_run *run, const char *location)
             status = NBAQ_WARNING;
     }
     name_failures(run, msg, sizeof msg);
+    nbaq_objstore_judge_skipped(run->api, run->ctx, &run->listing, &status, msg,
+                                sizeof msg);
     run->api->status_set(run->ctx, status, "%s", msg);
 }
 
@@ -499,26 +502,27 @@ static void run_check(validity_run *run, nbaq_objstore *store)
     const nbaq_host_api *api = run->api;
     const char *location = nbaq_objstore_location(store);
     char err[ERR_SIZE];
-    nbaq_objstore_list_info info;
+    nbaq_objstore_list_info *info = &run->listing;
     api->log(run->ctx, NBAQ_LOG_INFO,
              "sampling %zu objects under %s, seed %" PRIu64, run->s.sample_size,
              location, run->s.seed);
-    if (nbaq_objstore_list(store, offer_object, run, &info, err, sizeof err)) {
+    if (nbaq_objstore_list(store, offer_object, run, info, err, sizeof err)) {
         if (run->out_of_memory)
             snprintf(err, sizeof err, "out of memory while sampling %s",
                      location);
         api->status_set(run->ctx, NBAQ_ERROR, "%s", err);
         return;
     }
-    if (info.skipped)
-        api->log(run->ctx, NBAQ_LOG_WARN,
-                 "%" PRIu64 " entries could not be listed, first: %s",
-                 info.skipped, info.first_skipped);
     if (run->sample.count == 0) {
         api->metric_set(run->ctx, "candidates", 0, "objects");
         api->metric_set(run->ctx, "sampled", 0, "objects");
-        api->status_set(run->ctx, NBAQ_WARNING,
-                        "no object with a wanted suffix under %s", location);
+        char msg[MESSAGE_SIZE];
+        nbaq_status status = NBAQ_WARNING;
+        snprintf(msg, sizeof msg, "no object with a wanted suffix under %s",
+                 location);
+        nbaq_objstore_judge_skipped(api, run->ctx, info, &status, msg,
+                                    sizeof msg);
+        api->status_set(run->ctx, status, "%s", msg);
         return;
     }
     reservoir_sort(&run->sample);

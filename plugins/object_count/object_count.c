@@ -131,23 +131,19 @@ static void report(const nbaq_host_api *api, nbaq_ctx *ctx,
     api->metric_set(ctx, "objects", (double)c->objects, "count");
     api->metric_set(ctx, "bytes", (double)c->bytes, "B");
     api->metric_set(ctx, "zero_byte_objects", (double)c->zero_bytes, "count");
-    api->metric_set(ctx, "unlisted_entries", (double)info->skipped, "count");
     if (c->by_prefix)
         set_prefix_metrics(api, ctx, c);
     oc_daily_report(&c->daily, api, ctx);
     human_bytes(c->bytes, size, sizeof size);
-    if (info->skipped > 0)
-        api->status_set(ctx, NBAQ_WARNING,
-                        "%" PRIu64 " objects, %s under %s; %" PRIu64
-                        " entries could not be listed, first %s",
-                        c->objects, size, nbaq_objstore_location(store),
-                        info->skipped, info->first_skipped);
-    else
-        api->status_set(
-            ctx, NBAQ_PASS,
-            "%" PRIu64 " objects, %s under %s (%" PRIu64 " empty)%s",
-            c->objects, size, nbaq_objstore_location(store), c->zero_bytes,
-            info->from_cache ? ", listing shared" : "");
+    char message[2048];
+    nbaq_status status = NBAQ_PASS;
+    snprintf(message, sizeof message,
+             "%" PRIu64 " objects, %s under %s (%" PRIu64 " empty)%s",
+             c->objects, size, nbaq_objstore_location(store), c->zero_bytes,
+             info->from_cache ? ", listing shared" : "");
+    nbaq_objstore_judge_skipped(api, ctx, info, &status, message,
+                                sizeof message);
+    api->status_set(ctx, status, "%s", message);
 }
 
 static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)

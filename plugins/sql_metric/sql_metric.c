@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "nbaq.h"
-#include "pgconn.h"
 #include "pgconn_options.h"
+#include "sqlengine.h"
+#include "sqlengine_options.h"
 #include "sqlm_values.h"
 
 enum { ERROR_MAX = 768, NAME_MAX_LEN = 1024, SUMMARY_MAX = 512 };
@@ -17,7 +18,7 @@ enum { ERROR_MAX = 768, NAME_MAX_LEN = 1024, SUMMARY_MAX = 512 };
 enum { DEADLINE_MARGIN_MS = 1000 };
 
 static const nbaq_option_spec sql_metric_options[] = {
-    NBAQ_PGCONN_DSN_OPTION_SPEC,
+    SQLENGINE_DSN_OPTION_SPEC,
     {.name = "query",
      .type = NBAQ_OPT_STRING,
      .required = 1,
@@ -77,35 +78,32 @@ static void sql_metric_check(const nbaq_host_api *api, nbaq_ctx *ctx)
 {
     const nbaq_options *o = api->options(ctx);
     const char *metric = api->opt_string(o, "metric");
-    const char *unit = api->opt_string(o, "unit");
-    pgconn_options connect = {.dsn = api->opt_string(o, "dsn"),
-                              .connect_timeout_ms =
-                                  api->opt_int(o, "connect_timeout"),
-                              .application_name = "nbaq sql_metric"};
+    sqlengine_options connect = {.dsn = api->opt_string(o, "dsn"),
+                                 .connect_timeout_ms =
+                                     api->opt_int(o, "connect_timeout"),
+                                 .application_name = "nbaq sql_metric"};
     char err[ERROR_MAX];
-    pgconn *conn = pgconn_open(&connect, err, sizeof err);
+    sqlengine *conn = sqlengine_open(&connect, err, sizeof err);
     if (conn == NULL) {
         api->status_set(ctx, NBAQ_ERROR, "%s", err);
         return;
     }
     int64_t timeout =
         statement_timeout(api, ctx, api->opt_int(o, "statement_timeout"));
-    PGresult *res = NULL;
-    if (pgconn_begin_read_only(conn, timeout, err, sizeof err) == 0)
-        res = pgconn_query(conn, api->opt_string(o, "query"), 0, NULL, err,
-                           sizeof err);
+    sqlengine_result *res = NULL;
     sqlm_values values;
-    if (res == NULL)
-        api->status_set(ctx, NBAQ_ERROR, "query for %s: %s", metric, err);
-    else if (sqlm_values_read(res, &values, err, sizeof err) != 0)
+    if (sqlengine_begin(conn, timeout, err, sizeof err) != 0 ||
+        sqlengine_plain_query(conn, "query", api->opt_string(o, "query"), &res,
+                              err, sizeof err) != 0 ||
+        sqlm_values_read(res, &values, err, sizeof err) != 0)
         api->status_set(ctx, NBAQ_ERROR, "query for %s: %s", metric, err);
     else {
-        record(api, ctx, metric, unit, &values);
+        record(api, ctx, metric, api->opt_string(o, "unit"), &values);
         sqlm_values_free(&values);
     }
-    PQclear(res);
-    pgconn_end(conn);
-    pgconn_close(conn);
+    sqlengine_result_free(res);
+    sqlengine_end(conn);
+    sqlengine_close(conn);
 }
 
 static const nbaq_plugin_descriptor descriptor = {
@@ -114,7 +112,7 @@ static const nbaq_plugin_descriptor descriptor = {
     .name = "sql_metric",
     .version = "1.0.0",
     .description = "a read-only SQL query's number, or rows of (label, "
-                   "number), as metrics",
+                   "number), as metrics; engines: " SQLENGINE_ENGINES_BUILT,
     .options = sql_metric_options,
     .check = sql_metric_check,
 };

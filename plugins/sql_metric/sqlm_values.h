@@ -3,14 +3,14 @@
  * number, or rows of (label, number).
  *
  * Ownership: sqlm_values_read fills *out with copies it owns; the caller
- * frees them with sqlm_values_free. The PGresult stays the caller's.
+ * frees them with sqlm_values_free. The result stays the caller's.
  */
 #ifndef NBAQ_SQLM_VALUES_H
 #define NBAQ_SQLM_VALUES_H
 
 #include <stddef.h>
 
-#include <libpq-fe.h>
+#include "sqlengine.h"
 
 typedef struct sqlm_value {
     char *label; /* NULL for the single number of a one-column result      */
@@ -24,7 +24,7 @@ typedef struct sqlm_values {
 
 /* Returns 0, or -1 with a one-line reason in err (no rows, a NULL, a value
  * that is not a number, an empty or repeated label, another shape). */
-int sqlm_values_read(const PGresult *res, sqlm_values *out, char *err,
+int sqlm_values_read(const sqlengine_result *res, sqlm_values *out, char *err,
                      size_t err_size);
 
 void sqlm_values_free(sqlm_values *values);

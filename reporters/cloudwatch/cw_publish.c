@@ -49,30 +49,15 @@ static const char *xml_element(const char *body, const char *tag, size_t *len)
     return start;
 }
 
-/* Copies text into out: secrets replaced by "***", then anything outside
- * printable ASCII by a space, then cut to EXCERPT_MAX characters.        */
+/* Copies text into out, cut to EXCERPT_MAX bytes, with the credentials
+ * and control characters scrubbed (lib/http).                          */
 static void safe_excerpt(const cw_publisher *p, const char *text, size_t len,
                          char *out, size_t out_size)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len && n + 1 < out_size && n < EXCERPT_MAX;) {
-        size_t skip = 0;
-        for (size_t s = 0; p->secrets[s] != NULL && skip == 0; s++) {
-            size_t slen = strlen(p->secrets[s]);
-            if (slen > 0 && slen <= len - i &&
-                memcmp(text + i, p->secrets[s], slen) == 0)
-                skip = slen;
-        }
-        if (skip > 0) {
-            for (const char *r = "***"; *r && n + 1 < out_size; r++)
-                out[n++] = *r;
-            i += skip;
-            continue;
-        }
-        unsigned char c = (unsigned char)text[i++];
-        out[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : ' ';
-    }
-    out[n] = '\0';
+    size_t n = len < EXCERPT_MAX ? len : EXCERPT_MAX;
+    snprintf(out, out_size, "%.*s", (int)n, text);
+    nbaq_http_scrub(out, out_size, p->secrets,
+                    sizeof p->secrets / sizeof p->secrets[0]);
 }
 
 static void error_code(const nbaq_http_response *resp, char *code,

@@ -130,6 +130,15 @@ class SlackTest(ct.HttpChannelTests, unittest.TestCase):
         self.assertIn("invalid_payload", result.stderr)
         self.assertNotIn("SECRET", result.stderr)
 
+    def test_a_reply_quoting_the_hook_url_is_scrubbed(self):
+        reply = f"no_such_hook: POST {SECRET_PATH}".encode()
+        with ct.Receiver(statuses=[404], reply=reply) as receiver:
+            result = self.send(receiver.url(SECRET_PATH))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("HTTP 404", result.stderr)
+        self.assertIn("no_such_hook: POST ***", result.stderr)
+        self.assertNotIn("SECRET", result.stderr)
+
     def test_receiver_down_fails_without_secrets(self):
         port = ct.refused_port()
         result = self.send(f"http://127.0.0.1:{port}{SECRET_PATH}")

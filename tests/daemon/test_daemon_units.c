@@ -11,14 +11,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <cmocka.h>
 
 #include "../unit/unit_support.h"
 #include "board.h"
 #include "config.h"
+#include "conn_guard.h"
 #include "http.h"
 #include "render.h"
 #include "round.h"
+#include "route.h"
 #include "schedule.h"
 #include "utf8.h"
 
@@ -450,6 +455,132 @@ static void test_round_encodes_evidence(void **state)
     cJSON_Delete(doc);
 }
 
+/* One connection of the guard: a socketpair whose far end tells whether
+ * the guard cut it (its read then ends). */
+typedef struct fake_conn {
+    int near, far;
+    conn_slot *slot;
+} fake_conn;
+
+static void open_fake(conn_guard *g, fake_conn *c, uint32_t ip, int64_t now)
+{
+    int fds[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    c->near = fds[0];
+    c->far = fds[1];
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_addr.s_addr = htonl(ip)};
+    assert_int_equal(conn_guard_admit(g, (const struct sockaddr *)&addr, now),
+                     1);
+    c->slot = conn_guard_add(g, c->near, (const struct sockaddr *)&addr, now);
+    assert_non_null(c->slot);
+}
+
+static int was_cut(const fake_conn *c)
+{
+    char b;
+    return recv(c->far, &b, 1, MSG_DONTWAIT) == 0;
+}
+
+static void close_fake(conn_guard *g, fake_conn *c)
+{
+    conn_guard_remove(g, c->slot);
+    close(c->near);
+    close(c->far);
+}
+
+static void test_conn_guard_cuts_oldest_after_grace(void **state)
+{
+    (void)state;
+    conn_guard g;
+    /* 2 in all, 2 per address, 1 s timeout: a grace of 250 ms. */
+    assert_int_equal(conn_guard_init(&g, 2, 2, 1000, 20), 0);
+    fake_conn c[3];
+    open_fake(&g, &c[0], 0x7f000001, 0);
+    open_fake(&g, &c[1], 0x7f000001, 10);
+    open_fake(&g, &c[2], 0x7f000001, 200);
+    conn_guard_expire(&g, 200); /* the newest is in its grace: no cut */
+    assert_false(was_cut(&c[0]) || was_cut(&c[1]) || was_cut(&c[2]));
+    assert_int_equal(conn_guard_wait_ms(&g, 200), 51); /* c[2]'s grace */
+    conn_guard_restart(c[0].slot, 300); /* c[0] was answered: now newer */
+    conn_guard_expire(&g, 460);
+    assert_false(was_cut(&c[0]));
+    assert_true(was_cut(&c[1])); /* its request began longest ago */
+    assert_false(was_cut(&c[2]));
+    assert_int_equal(g.cut_for_room, 1);
+    conn_guard_expire(&g, 1200); /* c[2]'s request is past the timeout */
+    assert_true(was_cut(&c[2]));
+    assert_false(was_cut(&c[0]));
+    assert_int_equal(g.cut_slow, 1);
+    for (int i = 0; i < 3; i++)
+        close_fake(&g, &c[i]);
+    assert_int_equal(g.open, 0);
+    conn_guard_free(&g);
+}
+
+static void test_conn_guard_per_address(void **state)
+{
+    (void)state;
+    conn_guard g;
+    assert_int_equal(conn_guard_init(&g, 10, 1, 5000, 40), 0);
+    fake_conn a[2], b;
+    open_fake(&g, &a[0], 0x0a000001, 0);
+    open_fake(&g, &b, 0x0a000002, 1);
+    open_fake(&g, &a[1], 0x0a000001, 2);
+    conn_guard_expire(&g, 1000);
+    assert_true(was_cut(&a[0])); /* one per address: the older goes */
+    assert_false(was_cut(&a[1]));
+    assert_false(was_cut(&b)); /* another address is not touched */
+    close_fake(&g, &a[0]);
+    close_fake(&g, &a[1]);
+    close_fake(&g, &b);
+    conn_guard_free(&g);
+}
+
+static void test_conn_guard_hard_limit(void **state)
+{
+    (void)state;
+    conn_guard g;
+    /* capacity 6: at most 5 open; crowd limit (6 + 1) / 2 = 3 live. */
+    assert_int_equal(conn_guard_init(&g, 1, 1, 5000, 6), 0);
+    fake_conn c[5];
+    for (int i = 0; i < 5; i++)
+        open_fake(&g, &c[i], 0x7f000001, i);
+    /* The 4th and 5th newcomers found 3 live: each cut the oldest. */
+    assert_true(was_cut(&c[0]) && was_cut(&c[1]));
+    assert_false(was_cut(&c[2]) || was_cut(&c[3]) || was_cut(&c[4]));
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    assert_int_equal(conn_guard_admit(&g, (const struct sockaddr *)&addr, 10),
+                     0);
+    assert_int_equal(g.refused, 1);
+    for (int i = 0; i < 5; i++)
+        close_fake(&g, &c[i]);
+    conn_guard_free(&g);
+}
+
+static void test_routes(void **state)
+{
+    (void)state;
+    size_t asset;
+    assert_int_equal(route_of_uri("/healthz", &asset), ROUTE_HEALTH);
+    assert_int_equal(route_of_uri("/metrics?x=1#y", &asset), ROUTE_METRICS);
+    assert_int_equal(route_of_uri("/api/history?check=a", &asset),
+                     ROUTE_HISTORY);
+    assert_int_equal(route_of_uri("/", &asset), ROUTE_ASSET);
+    const char *not_found[] = {
+        "/metrics/", "//metrics", "/x/../metrics", "/%2e%2e/metrics",
+        "/METRICS",  "",          "/api"};
+    for (size_t i = 0; i < sizeof not_found / sizeof not_found[0]; i++)
+        assert_int_equal(route_of_uri(not_found[i], &asset), ROUTE_NOT_FOUND);
+    char long_path[1100];
+    memset(long_path, 'a', sizeof long_path - 1);
+    long_path[0] = '/';
+    long_path[sizeof long_path - 1] = '\0';
+    assert_int_equal(route_of_uri(long_path, &asset), ROUTE_NOT_FOUND);
+    assert_true(route_is_protected(ROUTE_STATUS));
+    assert_false(route_is_protected(ROUTE_HEALTH));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +591,10 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_prometheus_text),
         cmocka_unit_test(test_token_equal),
+        cmocka_unit_test(test_conn_guard_cuts_oldest_after_grace),
+        cmocka_unit_test(test_conn_guard_per_address),
+        cmocka_unit_test(test_conn_guard_hard_limit),
+        cmocka_unit_test(test_routes),
         cmocka_unit_test(test_listen_split),
         cmocka_unit_test(test_config_section),
         cmocka_unit_test(test_board_and_status),

@@ -207,7 +207,7 @@ class PostgresHistory(HistoryScenarios, unittest.TestCase):
             "-c", os.path.join(self.dir, "monitor.yaml"), "--plugin-dir",
             TEST_PLUGIN_DIR)
         self.assertEqual(proc.returncode, 3, proc.stderr)
-        self.assertIn("history store postgresql://nbaq:***@127.0.0.1:1/nbaq:",
+        self.assertIn("history store postgresql://127.0.0.1:1/nbaq:",
                       proc.stderr)
         self.assertNotIn("Hunter2Secret", proc.stderr + proc.stdout)
         with open(os.path.join(self.dir, "report.json")) as f:

@@ -17,11 +17,22 @@
 #include "history_testlib.h"
 #include "store_suite.h"
 
+/* The name messages give a store's URL: its user info dropped. */
+static char *shown_name(const char *url)
+{
+    const char *at = strchr(url, '@');
+    const char *rest = at ? at + 1 : strstr(url, "://") + 3;
+    size_t len = strlen(rest) + sizeof "postgresql://";
+    char *name = malloc(len);
+    snprintf(name, len, "postgresql://%s", rest);
+    return name;
+}
+
 static int setup_pg(void **state)
 {
     store_env *env = calloc(1, sizeof *env);
     env->url = tl_pg_create_database();
-    env->name = strdup(env->url); /* no password: shown as it is */
+    env->name = shown_name(env->url);
     env->is_pg = 1;
     *state = env;
     return 0;
@@ -62,8 +73,7 @@ static void test_unreachable_server_hides_password(void **state)
 
     snprintf(url, sizeof url, "postgresql://nbaq:S3cretPw42@127.0.0.1:%d/nbaq",
              port);
-    snprintf(name, sizeof name, "postgresql://nbaq:***@127.0.0.1:%d/nbaq",
-             port);
+    snprintf(name, sizeof name, "postgresql://127.0.0.1:%d/nbaq", port);
     assert_int_equal(history_open(url, NULL, &quick, &store, err, sizeof err),
                      -1);
     assert_null(strstr(err, "S3cretPw42"));
@@ -80,7 +90,7 @@ static void test_unreachable_server_hides_password(void **state)
     assert_int_equal(history_open(url, NULL, &quick, &store, err, sizeof err),
                      -1);
     assert_null(strstr(err, "S3cretPw42"));
-    assert_non_null(strstr(err, "password=***&sslmode=disable"));
+    assert_memory_equal(err, prefix, strlen(prefix)); /* no query string */
 }
 
 static void test_wrong_database_names_it(void **state)
@@ -93,7 +103,9 @@ static void test_wrong_database_names_it(void **state)
     assert_int_equal(history_open(url, NULL, NULL, &store, err, sizeof err),
                      -1);
     char prefix[600];
-    snprintf(prefix, sizeof prefix, "history store %s: ", url);
+    char *name = shown_name(url);
+    snprintf(prefix, sizeof prefix, "history store %s: ", name);
+    free(name);
     assert_memory_equal(err, prefix, strlen(prefix));
     assert_non_null(strstr(err, "nbaq_no_such_db\" does not exist"));
 }

@@ -66,6 +66,25 @@ static void test_reassembly(void **state)
     record_reader_free(&r);
 }
 
+/* An empty read (the fuzzer's first finding): nothing is added, nothing is
+ * handed out, and the stream goes on normally after it. Under UBSan the
+ * old code copied zero bytes into a NULL buffer. */
+static void test_empty_reads(void **state)
+{
+    (void)state;
+    record_reader r = {0};
+    record rec;
+    assert_int_equal(record_reader_feed(&r, "", 0), 0);
+    assert_int_equal(record_reader_next(&r, &rec), 0);
+    feed_header(&r, RECORD_DONE, 0);
+    assert_int_equal(record_reader_feed(&r, "", 0), 0);
+    assert_int_equal(record_reader_next(&r, &rec), 1);
+    assert_int_equal(rec.type, RECORD_DONE);
+    assert_int_equal(record_reader_feed(&r, "", 0), 0);
+    assert_int_equal(record_reader_next(&r, &rec), 0);
+    record_reader_free(&r);
+}
+
 static void test_truncation(void **state)
 {
     (void)state;
@@ -109,8 +128,8 @@ static void test_limits(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_reassembly),
-                                       cmocka_unit_test(test_truncation),
-                                       cmocka_unit_test(test_limits)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reassembly), cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_limits), cmocka_unit_test(test_empty_reads)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,6 +93,38 @@ class S3EdgeTest(unittest.TestCase):
                          "calculated does not match the signature you "
                          "provided. (credentials from environment)")
 
+    def test_an_echoed_session_token_never_shows(self):
+        """An endpoint that quotes the request's session token in its
+        error: whole, XML-escaped, and cut short by the message limit."""
+        token = "FQoGZXIvYXdzEJr//////////wEaDSessionT0ken+Value=="
+        escaped = token.replace("+", "&#43;")
+
+        def echo(req):
+            sent = dict((k.lower(), v) for k, v in req.headers)
+            self.assertEqual(sent.get("x-amz-security-token"), token)
+            head = (f"token {sent['x-amz-security-token']} and {token} "
+                    "expired ")
+            # The last token starts 10 bytes before the 299 kept.
+            filler = "x" * (299 - 10 - len(head) - 1)
+            return Reply(403, error_doc(
+                "InvalidToken", f"token {sent['x-amz-security-token']} and "
+                f"{escaped} expired {filler} {token}"))
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDTEST",
+                   AWS_SECRET_ACCESS_KEY=SECRET, AWS_SESSION_TOKEN=token)
+        with RecordingServer(echo) as server:
+            out = subprocess.run(
+                [PROBE, "--endpoint", server.url, "--timeout-ms", "2000",
+                 "--retries", "0", "list", "s3://bkt/"],
+                capture_output=True, text=True, env=env, timeout=60)
+        line = out.stdout.splitlines()[0]
+        self.assertTrue(line.startswith(
+            "ERROR denied: s3://bkt/: access denied, HTTP 403 InvalidToken: "
+            "token *** and *** expired xxx"), line)
+        self.assertTrue(line.endswith("x *** (credentials from environment)"),
+                        line)
+        for piece in (token, token[:12], "SessionT0ken"):
+            self.assertNotIn(piece, out.stdout + out.stderr)
+
     def test_malformed_xml(self):
         bad = b"<ListBucketResult><Contents><Key>x</Contents>"
         with RecordingServer(lambda r: Reply(200, bad)) as server:

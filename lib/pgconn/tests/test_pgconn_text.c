@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -55,6 +56,48 @@ static void test_redaction_respects_buffer(void **state)
     assert_string_equal(buf, "xxxxx**");
 }
 
+static void displayed(const char *dsn, const char *expected)
+{
+    char *shown = pgconn_dsn_display(dsn);
+    assert_non_null(shown);
+    assert_string_equal(shown, expected);
+    free(shown);
+}
+
+static void test_display_never_shows_user_info(void **state)
+{
+    (void)state;
+    displayed("postgresql://u:s3cr3t@db.example:5433/app?sslmode=disable",
+              "postgresql://db.example:5433/app");
+    displayed("postgres://db/app?user=u&password=one&password=two",
+              "postgresql://db/app");
+    displayed("host=db port=5432 user=u password=kw dbname=app",
+              "postgresql://db:5432/app");
+    /* An unencoded '/' or '?' in the password: nothing is shown. */
+    displayed("postgresql://u:pa/ss@db/app", "postgresql://(invalid dsn)");
+    displayed("postgresql://u:pa?ss@db/app", "postgresql://(invalid dsn)");
+}
+
+static void test_dsn_kinds_and_checks(void **state)
+{
+    (void)state;
+    assert_true(pgconn_dsn_is_postgres("host=db password=x"));
+    assert_true(pgconn_dsn_is_postgres("postgres://db/app"));
+    assert_false(pgconn_dsn_is_postgres("history.db"));
+    assert_false(pgconn_dsn_is_postgres("data/a=b.db"));
+    assert_false(pgconn_dsn_is_postgres("sqlite:///x?a=b"));
+    char err[256];
+    assert_int_equal(
+        pgconn_dsn_check("postgresql://u:pa/ss@db/app", err, sizeof err), -1);
+    assert_non_null(strstr(err, "percent-encode"));
+    assert_null(strstr(err, "pa/ss"));
+    assert_int_equal(
+        pgconn_dsn_check("host='db password=s3cret", err, sizeof err), -1);
+    assert_null(strstr(err, "s3cret"));
+    assert_int_equal(
+        pgconn_dsn_check("postgresql://u:p%2Fss@db/app", err, sizeof err), 0);
+}
+
 static void test_parse_number(void **state)
 {
     (void)state;
@@ -84,6 +127,8 @@ int main(void)
         cmocka_unit_test(test_uri_forms),
         cmocka_unit_test(test_no_password_leaves_message),
         cmocka_unit_test(test_redaction_respects_buffer),
+        cmocka_unit_test(test_display_never_shows_user_info),
+        cmocka_unit_test(test_dsn_kinds_and_checks),
         cmocka_unit_test(test_parse_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,9 @@ sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
 import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sqlm_host import run_sql_metric  # noqa: E402
+
 PW_ROLE = pgfixture.PW_ROLE
 PASSWORD = pgfixture.PASSWORD
 
@@ -30,31 +33,8 @@ class SqlMetricTest(unittest.TestCase):
         pgfixture.psql("DROP SCHEMA IF EXISTS sqlm_py CASCADE")
 
     def run_check(self, query, thresholds="", dsn=None, extra=""):
-        d = nbaq_test.temp_dir(self)
-        path = nbaq_test.write_file(d, "monitor.yaml", f"""monitor: sqlm
-checks:
-  - name: events
-    plugin: sql_metric
-    options:
-      dsn: "${{NBAQ_SQLM_DSN}}"
-      query: {json.dumps(query)}
-      metric: late_events
-      unit: events
-{extra}{thresholds}
-reporters:
-  - plugin: json
-    options:
-      output: report.json
-""")
-        proc = nbaq_test.run_host(
-            "-c", path,
-            env={"NBAQ_SQLM_DSN": dsn or pgfixture.admin_url()})
-        report_path = os.path.join(d, "report.json")
-        if not os.path.exists(report_path):
-            self.fail(f"no report; exit {proc.returncode}\n{proc.stderr}")
-        with open(report_path) as f:
-            check = json.load(f)["checks"][0]
-        return proc, check, {m["name"]: m for m in check["metrics"]}
+        return run_sql_metric(self, query, dsn or pgfixture.admin_url(),
+                              thresholds=thresholds, extra=extra)
 
     def test_one_number_with_threshold(self):
         # late rows: eu 2, apac 1 -> 3
@@ -98,14 +78,16 @@ reporters:
              "query for late_events: row 1, column \"max\": the value is "
              "NULL"),
             ("SELECT count(*) FROM sqlm_py.nosuch",
-             "query for late_events: relation \"sqlm_py.nosuch\" does not "
-             "exist (SQLSTATE 42P01)"),
+             "query for late_events: PostgreSQL: query: relation "
+             "\"sqlm_py.nosuch\" does not exist (SQLSTATE 42P01)"),
             ("DELETE FROM sqlm_py.events RETURNING 1",
-             "query for late_events: cannot execute DELETE in a read-only "
-             "transaction (SQLSTATE 25006)"),
+             "query for late_events: PostgreSQL: query: cannot execute "
+             "DELETE in a read-only transaction (SQLSTATE 25006)"),
             ("SELECT 1; DELETE FROM sqlm_py.events",
-             "query for late_events: cannot insert multiple commands into a "
-             "prepared statement (SQLSTATE 42601)"),
+             "query for late_events: PostgreSQL: query: not a plain query "
+             "(only SELECT, VALUES, TABLE or WITH ... SELECT are run): "
+             "cannot insert multiple "
+             "commands into a prepared statement (SQLSTATE 42601)"),
         ]
         for query, message in cases:
             with self.subTest(query=query):
@@ -117,14 +99,43 @@ reporters:
         self.assertEqual(pgfixture.psql("SELECT count(*) FROM sqlm_py.events"),
                          "6")
 
+    def test_utility_statements_never_run(self):
+        """As superuser (the fixture's admin URL): COPY ... TO a file would
+        write it on the server, a DO block would insert. Neither runs."""
+        d = nbaq_test.temp_dir(self)
+        os.chmod(d, 0o777)  # the server may run as another user
+        target = os.path.join(d, "stolen.csv")
+        pgfixture.psql("CREATE TABLE sqlm_py.victim (n int)")
+        self.addCleanup(pgfixture.psql, "DROP TABLE sqlm_py.victim")
+        cases = [
+            f"COPY (SELECT 1) TO '{target}'",
+            "DO 'BEGIN INSERT INTO sqlm_py.victim VALUES (1); END'",
+            "SET search_path = sqlm_py",
+            "CALL no_such_procedure()",
+            "EXPLAIN SELECT 1",
+        ]
+        for query in cases:
+            with self.subTest(query=query):
+                proc, check, m = self.run_check(query)
+                self.assertEqual(check["status"], "ERROR")
+                self.assertTrue(check["message"].startswith(
+                    "query for late_events: PostgreSQL: query: "
+                    "not a plain query"),
+                    check["message"])
+                self.assertEqual(m, {})
+        self.assertFalse(os.path.exists(target))
+        self.assertEqual(
+            pgfixture.psql("SELECT count(*) FROM sqlm_py.victim"), "0")
+
     def test_statement_timeout(self):
         proc, check, m = self.run_check(
             "SELECT count(*) FROM sqlm_py.events, pg_sleep(5)",
             extra="      statement_timeout: 300ms\n")
         self.assertEqual(check["status"], "ERROR")
         self.assertEqual(check["message"],
-                         "query for late_events: canceling statement due to "
-                         "statement timeout (statement_timeout 300 ms)")
+                         "query for late_events: PostgreSQL: query: "
+                         "canceling statement due to statement timeout "
+                         "(statement_timeout 300 ms)")
 
     def test_wrong_password_is_never_shown(self):
         pgfixture.require_password()

@@ -7,18 +7,18 @@
 
 #include <cmocka.h>
 
-#include "pgconn.h"
 #include "pgtest.h"
+#include "sqlengine.h"
 #include "sqlm_values.h"
 
-static pgconn *conn;
+static sqlengine *conn;
 
 static int setup(void **state)
 {
     (void)state;
     char err[512];
-    pgconn_options o = {.dsn = pgtest_url(), .connect_timeout_ms = 5000};
-    conn = pgconn_open(&o, err, sizeof err);
+    sqlengine_options o = {.dsn = pgtest_url(), .connect_timeout_ms = 5000};
+    conn = sqlengine_open(&o, err, sizeof err);
     if (conn == NULL)
         fail_msg("%s", err);
     return 0;
@@ -27,7 +27,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    pgconn_close(conn);
+    sqlengine_close(conn);
     return 0;
 }
 
@@ -35,13 +35,15 @@ static int teardown(void **state)
 static int read_query(const char *sql, sqlm_values *values, char *err,
                       size_t err_size)
 {
-    assert_int_equal(pgconn_begin_read_only(conn, 5000, err, err_size), 0);
-    PGresult *res = pgconn_query(conn, sql, 0, NULL, err, err_size);
+    assert_int_equal(sqlengine_begin(conn, 5000, err, err_size), 0);
+    sqlengine_result *res = NULL;
+    if (sqlengine_query(conn, "query", sql, 0, NULL, &res, err, err_size))
+        res = NULL;
     if (res == NULL)
         fail_msg("%s: %s", sql, err);
     int rc = sqlm_values_read(res, values, err, err_size);
-    PQclear(res);
-    pgconn_end(conn);
+    sqlengine_result_free(res);
+    sqlengine_end(conn);
     return rc;
 }
 

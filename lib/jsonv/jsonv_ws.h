@@ -1,0 +1,54 @@
+/*
+ * jsonv_ws.h - skipping runs of JSON whitespace, the hot loop of indented
+ * files, with a vector unit the CPU has (internal to lib/jsonv).
+ *
+ * SSE2 is the baseline on x86_64; AVX2 and AVX-512BW kernels are compiled
+ * with target attributes and chosen at run time with
+ * __builtin_cpu_supports, so one binary runs everywhere. AVX-512BW comes
+ * after AVX2 in the order of choice (every CPU with it has AVX2), so it
+ * runs only when forced: it measured no faster. Builds with
+ * -DJSONV_PORTABLE or -DJSONV_NO_SSE2 (and other machines) have only the
+ * scalar kernel.
+ */
+#ifndef NBAQ_JSONV_WS_H
+#define NBAQ_JSONV_WS_H
+
+#include <stdint.h>
+
+/* Kernels, narrowest first. */
+typedef enum jsonv_ws_kernel {
+    JSONV_WS_SCALAR,
+    JSONV_WS_SSE2,
+    JSONV_WS_AVX2,
+    JSONV_WS_AVX512,
+    JSONV_WS_KERNELS
+} jsonv_ws_kernel;
+
+/* Newlines passed over by a skip: how many, and where the last one is
+ * (NULL when none). Lines and columns are computed from these.          */
+typedef struct jsonv_ws_newlines {
+    uint64_t count;
+    const uint8_t *last;
+} jsonv_ws_newlines;
+
+/* Skips spaces, tabs, CRs and, unless `lines` (JSON Lines: a newline ends
+ * a document), newlines from p < end. Returns the first other byte, or
+ * end; adds the newlines skipped to *nl.                                 */
+typedef const uint8_t *(*jsonv_ws_skip_fn)(const uint8_t *p, const uint8_t *end,
+                                           int lines, jsonv_ws_newlines *nl);
+
+/* The kernel in use: AVX2, else AVX-512BW, else SSE2, else scalar, the
+ * first this build and CPU have, unless jsonv_ws_use() chose another.   */
+jsonv_ws_skip_fn jsonv_ws_skip(void);
+
+/* 1 when this build and CPU can run `kernel`. */
+int jsonv_ws_available(jsonv_ws_kernel kernel);
+
+/* Makes every validator created afterwards use `kernel` (for tests and
+ * the benchmark). 0, or -1 when it is not available here.               */
+int jsonv_ws_use(jsonv_ws_kernel kernel);
+
+/* "scalar", "sse2", "avx2" or "avx512". */
+const char *jsonv_ws_kernel_name(jsonv_ws_kernel kernel);
+
+#endif

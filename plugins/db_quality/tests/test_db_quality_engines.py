@@ -1,0 +1,173 @@
+"""db_quality on every engine: the same table loaded into PostgreSQL and
+MariaDB through their own clients, then checked through the real nbaq-host
+natively and over ODBC (fixtures postgres, mariadb, odbc). Every engine
+must give the same metric names and values, computed here from the rows."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dbq_host import run_db_quality  # noqa: E402
+import pgfixture  # noqa: E402
+from pgfixture import nbaq_test  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "lib", "sqlengine", "tests"))
+from mariadbfixture import mariadb, use_odbc_fixture  # noqa: E402
+
+SECRET = "Sup3r-Secret-9"
+
+
+def rows():
+    """(id, name, amount, code, loaded_at offset in hours)."""
+    for i in range(1, 121):
+        name = None if i % 6 == 0 else f"n{i}"
+        amount = None if i % 8 == 0 else i * 2
+        yield i, name, amount, i % 30, i
+
+
+def sql_value(v):
+    if v is None:
+        return "NULL"
+    return f"'{v}'" if isinstance(v, str) else str(v)
+
+
+def dsns():
+    odbc = nbaq_test.service_env("odbc")
+    return {
+        "postgresql": pgfixture.admin_url(),
+        "mariadb": nbaq_test.service_env("mariadb")["NBAQ_TEST_MARIADB_URL"],
+        "odbc-postgresql": odbc["NBAQ_TEST_ODBC_PG"],
+        "odbc-mariadb": odbc["NBAQ_TEST_ODBC_MARIADB"],
+    }
+
+
+TABLE = """        - name: dbq_engines
+          critical_columns: [name, amount]
+          key_columns: [code]
+          expected_columns:
+            - {name: id, type: integer, nullable: false}
+            - {name: name}
+            - {name: gone}
+"""
+
+
+class DbQualityEnginesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        values = ", ".join(
+            "(" + ", ".join(sql_value(v) for v in r[:4]) + ")" for r in rows())
+        create = ("CREATE TABLE dbq_engines (id integer NOT NULL, "
+                  "name varchar(20), amount integer, code integer)")
+        mariadb("DROP TABLE IF EXISTS dbq_engines")
+        mariadb(create)
+        mariadb(f"INSERT INTO dbq_engines VALUES {values}")
+        pgfixture.psql(f"DROP TABLE IF EXISTS dbq_engines; {create}; "
+                       f"INSERT INTO dbq_engines VALUES {values}")
+        use_odbc_fixture()
+
+    def expected(self):
+        data = list(rows())
+        n = len(data)
+        name_nulls = sum(1 for r in data if r[1] is None)
+        amount_nulls = sum(1 for r in data if r[2] is None)
+        incomplete = sum(1 for r in data if r[1] is None or r[2] is None)
+        per_code = {}
+        for r in data:
+            per_code[r[3]] = per_code.get(r[3], 0) + 1
+        repeated = [c for c in per_code.values() if c > 1]
+        t = "dbq_engines."
+        return {
+            t + "rows": n,
+            t + "name.nulls": name_nulls,
+            t + "name.null_pct": 100.0 * name_nulls / n,
+            t + "amount.nulls": amount_nulls,
+            t + "amount.null_pct": 100.0 * amount_nulls / n,
+            t + "incomplete_rows": incomplete,
+            t + "completeness_pct": 100.0 * (n - incomplete) / n,
+            t + "duplicate_keys": sum(c - 1 for c in repeated),
+            t + "duplicate_key_values": len(repeated),
+            t + "schema.missing_columns": 1,
+            t + "schema.type_mismatches": 0,
+            t + "schema.nullability_mismatches": 0,
+            t + "schema.drift": 0,
+        }
+
+    def test_same_metrics_on_every_engine(self):
+        want = self.expected()
+        for engine, dsn in dsns().items():
+            with self.subTest(engine=engine):
+                proc, check, m = run_db_quality(self, TABLE, dsn)
+                got = {k: v["value"] for k, v in m.items()}
+                self.assertEqual(set(got), set(want), check["message"])
+                for k, v in want.items():
+                    self.assertAlmostEqual(got[k], v, places=9, msg=k)
+                self.assertIn('schema: missing column "gone"',
+                              check["message"])
+
+    def test_freshness_by_the_servers_clock(self):
+        # the newest row was written an hour ago by each server's own clock
+        mariadb("DROP TABLE IF EXISTS dbq_fresh")
+        mariadb("CREATE TABLE dbq_fresh (loaded_at datetime)")
+        mariadb("INSERT INTO dbq_fresh VALUES (NOW() - INTERVAL 3600 SECOND),"
+                " (NOW() - INTERVAL 7200 SECOND)")
+        pgfixture.psql(
+            "DROP TABLE IF EXISTS dbq_fresh; "
+            "CREATE TABLE dbq_fresh (loaded_at timestamp); "
+            "INSERT INTO dbq_fresh VALUES "
+            "(localtimestamp - interval '3600 seconds'), "
+            "(localtimestamp - interval '7200 seconds')")
+        table = ("        - name: dbq_fresh\n"
+                 "          freshness_column: loaded_at\n")
+        for engine, dsn in dsns().items():
+            with self.subTest(engine=engine):
+                _, check, m = run_db_quality(self, table, dsn)
+                age = m["dbq_fresh.freshness_age_s"]["value"]
+                self.assertGreaterEqual(age, 3600, check["message"])
+                self.assertLess(age, 3600 + 120)
+
+    def test_drift_between_runs_on_mariadb(self):
+        mariadb("DROP TABLE IF EXISTS dbq_drift")
+        mariadb("CREATE TABLE dbq_drift (id integer)")
+        table = "        - name: dbq_drift\n"
+        d = nbaq_test.temp_dir(self)
+        _, _, m = run_db_quality(self, table, dsns()["mariadb"],
+                                 history=True, d=d)
+        self.assertEqual(m["dbq_drift.schema.drift"]["value"], 0)
+        mariadb("ALTER TABLE dbq_drift ADD COLUMN added varchar(5)")
+        _, check, m = run_db_quality(self, table, dsns()["mariadb"],
+                                     history=True, d=d)
+        self.assertEqual(m["dbq_drift.schema.drift"]["value"], 1)
+        self.assertIn("added", check["message"])
+
+    def test_unsupported_rule_names_engine_and_option(self):
+        table = """        - name: dbq_engines
+          columns:
+            - {name: amount, min: 0}
+"""
+        for engine in ("mariadb", "odbc-postgresql"):
+            with self.subTest(engine=engine):
+                _, check, m = run_db_quality(self, table, dsns()[engine])
+                self.assertEqual(check["status"], "ERROR")
+                self.assertIn(": columns is not supported on this engine yet",
+                              check["message"])
+                self.assertEqual(m, {})
+
+    def test_missing_table_and_wrong_password(self):
+        _, check, _ = run_db_quality(
+            self, "        - name: dbq_nosuch\n", dsns()["mariadb"])
+        self.assertEqual(check["status"], "ERROR")
+        self.assertEqual(check["message"], "dbq_nosuch: reading columns: "
+                         "MariaDB: no table \"dbq_nosuch\"")
+        port = nbaq_test.service_env("mariadb")["NBAQ_TEST_MARIADB_PORT"]
+        proc, check, _ = run_db_quality(
+            self, TABLE, f"mysql://nbaq:{SECRET}@127.0.0.1:{port}/nbaq_test")
+        self.assertEqual(check["status"], "ERROR")
+        self.assertTrue(check["message"].startswith(
+            "MariaDB: connect: Access denied"), check["message"])
+        self.assertNotIn(SECRET, proc.stdout + proc.stderr +
+                         check["message"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of fuzz/ with clang in build-fuzz and runs
+# each for SECONDS (default 10) on a copy of its committed seed corpus,
+# with its dictionary. Fails on the first finding; the input that found it
+# is left in build-fuzz/findings/. docs/security.md: longer runs.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_config fuzz_perfdata fuzz_s3_xml
+    fuzz_jsonv fuzz_records fuzz_daemon_request)
+
+cmake -S . -B build-fuzz -DNBAQ_FUZZ=ON -DCMAKE_C_COMPILER=clang \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-fuzz --target fuzz_all -j "$(nproc)" >/dev/null
+
+mkdir -p build-fuzz/findings build-fuzz/corpus
+for t in "${targets[@]}"; do
+    work=build-fuzz/corpus/$t
+    mkdir -p "$work"
+    dict=()
+    [ -f "fuzz/$t.dict" ] && dict=(-dict="fuzz/$t.dict")
+    echo "fuzz: $t for ${seconds}s"
+    if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        "build-fuzz/fuzz/$t" -max_total_time="$seconds" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" \
+        -artifact_prefix="build-fuzz/findings/$t-" \
+        "$work" "fuzz/corpus/$t" >"build-fuzz/$t.log" 2>&1; then
+        tail -n 60 "build-fuzz/$t.log" >&2
+        echo "fuzz: $t found a problem; the input is in build-fuzz/findings/" >&2
+        exit 1
+    fi
+    grep -E '^stat::number_of_executed_units' "build-fuzz/$t.log" || true
+done
