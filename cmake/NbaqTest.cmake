@@ -8,6 +8,9 @@ set(NBAQ_SERVICES_DIR ${CMAKE_BINARY_DIR}/services)
 function(nbaq_add_unit_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBRARIES;FIXTURES" ${ARGN})
   add_executable(${name} ${T_SOURCES})
+  if(NOT BUILD_TESTING)
+    set_target_properties(${name} PROPERTIES EXCLUDE_FROM_ALL ON)
+  endif()
   target_link_libraries(${name} PRIVATE PkgConfig::CMOCKA ${T_LIBRARIES})
   add_test(NAME ${name} COMMAND ${name})
   nbaq_test_environment(${name} "${T_FIXTURES}")
@@ -30,7 +33,8 @@ function(nbaq_test_environment name fixtures)
     "NBAQ_PLUGIN_DIR=${NBAQ_PLUGIN_OUTPUT_DIR}"
     "NBAQ_SERVICES_DIR=${NBAQ_SERVICES_DIR}"
     "PYTHONDONTWRITEBYTECODE=1"
-    "CMOCKA_MESSAGE_OUTPUT=STDOUT")
+    "CMOCKA_MESSAGE_OUTPUT=STDOUT"
+    "NBAQ_TEST_HOOKS=$<IF:$<BOOL:${NBAQ_TEST_HOOKS}>,ON,OFF>")
   set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT 300)
   if(fixtures)
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${fixtures}")
@@ -48,4 +52,31 @@ function(nbaq_add_service fixture script)
     FIXTURES_SETUP ${fixture} TIMEOUT 180 RESOURCE_LOCK svc_${fixture})
   set_tests_properties(service_${fixture}_stop PROPERTIES
     FIXTURES_CLEANUP ${fixture} TIMEOUT 60 RESOURCE_LOCK svc_${fixture})
+endfunction()
+
+# With BUILD_TESTING=OFF the plugin and library folders still declare
+# their tests (add_test is then ignored), but nothing of them is built:
+# every target with a source under a tests/ folder leaves `all`, and
+# cmocka is a placeholder that no built target uses.
+if(NOT BUILD_TESTING AND NOT TARGET PkgConfig::CMOCKA)
+  add_library(PkgConfig::CMOCKA INTERFACE IMPORTED)
+endif()
+
+function(nbaq_exclude_test_targets_from_all)
+  if(BUILD_TESTING)
+    return()
+  endif()
+  set(dirs ${CMAKE_SOURCE_DIR})
+  while(dirs)
+    list(POP_FRONT dirs dir)
+    get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+    list(APPEND dirs ${subdirs})
+    get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+    foreach(target IN LISTS targets)
+      get_target_property(sources ${target} SOURCES)
+      if(dir MATCHES "/tests(/|$)" OR sources MATCHES "(^|/|;)tests/")
+        set_target_properties(${target} PROPERTIES EXCLUDE_FROM_ALL ON)
+      endif()
+    endforeach()
+  endwhile()
 endfunction()

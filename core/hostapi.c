@@ -207,6 +207,12 @@ static int api_output_is_terminal(const nbaq_ctx *ctx)
     return output_is_terminal(&target);
 }
 
+static const char *api_config_dir(const nbaq_ctx *ctx)
+{
+    need_ctx(ctx, "config_dir");
+    return ctx->config_dir ? ctx->config_dir : ".";
+}
+
 static const nbaq_host_api host_api = {
     .abi_version = NBAQ_ABI_VERSION,
     .struct_size = (uint32_t)sizeof(nbaq_host_api),
@@ -235,6 +241,7 @@ static const nbaq_host_api host_api = {
     .output_write = api_output_write,
     .output_is_terminal = api_output_is_terminal,
     .metric_backfill = api_metric_backfill,
+    .config_dir = api_config_dir,
 };
 
 const nbaq_host_api *hostapi_table(void)

@@ -6,22 +6,29 @@
 #include "numfmt.h"
 #include "text.h"
 
+/* One bound as --list-plugins prints it: durations and sizes in units. */
+static void format_bound(const nbaq_option_spec *s, double v, char *buf,
+                         size_t size)
+{
+    if (s->type == NBAQ_OPT_DURATION)
+        text_format_duration((int64_t)v, buf, size);
+    else if (s->type == NBAQ_OPT_SIZE)
+        text_format_size(v, buf, size);
+    else
+        textfmt_number_exact(buf, size, v);
+}
+
 static void print_limits(const nbaq_option_spec *s, FILE *out)
 {
-    if (!(s->min < s->max))
-        return;
-    char lo[64], hi[64];
-    if (s->type == NBAQ_OPT_DURATION) {
-        text_format_duration((int64_t)s->min, lo, sizeof lo);
-        text_format_duration((int64_t)s->max, hi, sizeof hi);
-    } else if (s->type == NBAQ_OPT_SIZE) {
-        text_format_size(s->min, lo, sizeof lo);
-        text_format_size(s->max, hi, sizeof hi);
-    } else {
-        textfmt_number_exact(lo, sizeof lo, s->min);
-        textfmt_number_exact(hi, sizeof hi, s->max);
+    char bound[64];
+    if (nbaq_option_has_min(s)) {
+        format_bound(s, s->min, bound, sizeof bound);
+        fprintf(out, ", min %s", bound);
     }
-    fprintf(out, ", min %s, max %s", lo, hi);
+    if (nbaq_option_has_max(s)) {
+        format_bound(s, s->max, bound, sizeof bound);
+        fprintf(out, ", max %s", bound);
+    }
 }
 
 static void print_options(const nbaq_option_spec *specs, int indent, FILE *out)

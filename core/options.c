@@ -146,13 +146,22 @@ static int check_range(build_ctx *ctx, const nbaq_option_spec *spec,
                        const ynode *node, const char *path, double v,
                        int secret)
 {
-    if (!(spec->min < spec->max) || (v >= spec->min && v <= spec->max))
+    int has_min = nbaq_option_has_min(spec),
+        has_max = nbaq_option_has_max(spec);
+    if ((!has_min || v >= spec->min) && (!has_max || v <= spec->max))
         return 0;
     char lo[64], hi[64], buf[256];
     format_limit(spec->type, spec->min, lo, sizeof lo);
     format_limit(spec->type, spec->max, hi, sizeof hi);
-    return fail_at(ctx, node, path, "%s is out of range (%s to %s)",
-                   shown(node->text, secret, buf, sizeof buf), lo, hi);
+    const char *value = shown(node->text, secret, buf, sizeof buf);
+    if (!has_max)
+        return fail_at(ctx, node, path, "%s is out of range (at least %s)",
+                       value, lo);
+    if (!has_min)
+        return fail_at(ctx, node, path, "%s is out of range (at most %s)",
+                       value, hi);
+    return fail_at(ctx, node, path, "%s is out of range (%s to %s)", value, lo,
+                   hi);
 }
 
 static int convert_enum(build_ctx *ctx, const nbaq_option_spec *spec,
@@ -627,6 +636,12 @@ static int check_specs(const nbaq_option_spec *specs, const char *plugin,
                            "bad option schema: option '%s' has unknown type "
                            "%d",
                            name, (int)s->type);
+        if (nbaq_option_has_min(s) && nbaq_option_has_max(s) && s->min > s->max)
+            return err_set(err, err_size,
+                           "bad option schema: option '%s' has min %g above "
+                           "max %g (an unset bound is 0: write "
+                           "NBAQ_NO_BOUND for a side without one)",
+                           name, s->min, s->max);
         if (s->type == NBAQ_OPT_ENUM && (!s->choices || !s->choices[0]))
             return err_set(err, err_size,
                            "bad option schema: enum option '%s' has no "

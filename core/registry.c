@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build_features.h"
 #include "log.h"
 #include "options.h"
 #include "plugin_trust.h"
@@ -332,7 +333,13 @@ const plugin *registry_get(registry *reg, const char *name, char *err,
             return reg->plugins[i];
     }
     char path[PATH_MAX];
-    if (!find_first(reg, name, path, sizeof path)) {
+    int found = find_first(reg, name, path, sizeof path);
+    if (!found && build_feature_missing_for_plugin(name)) {
+        err_set(err, err_size, "plugin '%s': %s", name,
+                build_feature_missing_for_plugin(name));
+        return NULL;
+    }
+    if (!found) {
         strbuf sb = STRBUF_INIT;
         list_searched(reg, &sb);
         err_set(err, err_size, "plugin '%s' not found: no %s.so in %s", name,

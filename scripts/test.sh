@@ -14,11 +14,28 @@ jobs=$(nproc)
 # umask that does not make the test plugins group-writable.
 umask 022
 
-cmake -S . -B build -DNBAQ_WERROR=ON >/dev/null
+cmake -S . -B build -DNBAQ_WERROR=ON -DNBAQ_TEST_HOOKS=ON >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
-cmake -S . -B build-asan -DNBAQ_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+# The Debian packages, installed system-wide and removed again: as root,
+# in CI (a throw-away machine) or when asked with NBAQ_TEST_INSTALL=1 (on
+# a shared machine an installed nbaq is seen by everyone's tests).
+if [ "${CI:-}" = true ] || [ "${NBAQ_TEST_INSTALL:-}" = 1 ]; then
+    bash scripts/test-install.sh build-pkg
+else
+    echo "test.sh: package install test skipped (CI=true or NBAQ_TEST_INSTALL=1 runs it)"
+fi
+
+# CI only (they build nbaq again, about a minute each): the tests from a
+# clone in a directory only root can enter, and a build without libpq.
+if [ "${CI:-}" = true ]; then
+    bash scripts/test-private-checkout.sh
+    bash scripts/test-without-postgresql.sh build-nopg
+fi
+
+cmake -S . -B build-asan -DNBAQ_SANITIZE=ON -DNBAQ_TEST_HOOKS=ON \
+    -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"

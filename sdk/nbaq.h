@@ -16,10 +16,19 @@
  *   - NBAQ_ABI_MINOR grows when something is appended: a field at the end of
  *     a struct below, or a function at the end of nbaq_host_api. Nothing is
  *     ever removed or reordered within a major version.
- *   - The host refuses a plugin built against a newer minor than its own.
- *     It reads descriptor fields only up to descriptor->struct_size.
- *   - A plugin that wants to call a function appended in a later minor checks
- *     NBAQ_API_HAS(api, member) first.
+ *   - The host refuses a plugin built against a newer minor than its own
+ *     (one rule, chosen over probing for functions: it is what hosts have
+ *     always done, and it leaves nothing for a plugin to check). So every
+ *     function of nbaq_host_api that a plugin's copy of this header
+ *     declares is there and non-NULL when the plugin runs: call it. (The
+ *     macro NBAQ_API_HAS of earlier headers could never be false, and is
+ *     gone.) The host reads descriptor fields only up to
+ *     descriptor->struct_size, so older plugins keep loading.
+ *   - nbaq_option_spec is frozen for the whole major version: the host
+ *     walks a plugin's option array with its own sizeof, so the struct can
+ *     never grow without misreading older plugins. What a later minor adds
+ *     about options goes elsewhere (the descriptor, read up to its
+ *     struct_size).
  *   - Result structs (nbaq_run and what it points to) are reached through
  *     arrays of pointers, never arrays of structs, so that they can grow.
  *
@@ -46,6 +55,7 @@
 #ifndef NBAQ_H
 #define NBAQ_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +68,10 @@ extern "C" {
 #define NBAQ_ABI_VERSION ((uint32_t)((NBAQ_ABI_MAJOR << 16) | NBAQ_ABI_MINOR))
 #define NBAQ_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
 #define NBAQ_ABI_VERSION_MINOR(v) ((uint32_t)(v)&0xffffu)
+
+/* A size for the error buffers a plugin fills or passes on (err,
+ * err_size): room for a path, a server's message and the context. */
+#define NBAQ_ERR_SIZE 1024
 
 /* The one symbol the host looks up in a plugin. */
 #define NBAQ_PLUGIN_ENTRY_SYMBOL "nbaq_plugin_descriptor_get"
@@ -138,6 +152,8 @@ typedef enum nbaq_option_type {
  * values of the wrong type, naming file, line and column, before the plugin
  * ever runs. The host owns none of these pointers: they point into the
  * plugin's static data and must live as long as the plugin is loaded.
+ * Frozen: this struct never changes size within ABI major 1 (the host
+ * steps through a plugin's array with its own sizeof).
  */
 typedef struct nbaq_option_spec {
     const char *name;
@@ -146,11 +162,40 @@ typedef struct nbaq_option_spec {
     const char *default_value;  /* as it would be written in YAML; NULL: none */
     const char *description;    /* one line, printed by --list-plugins      */
     double min;                 /* INT, DOUBLE, DURATION (ms), SIZE (bytes): */
-    double max;                 /*   checked only when min < max            */
+    double max;                 /*   bounds; see NBAQ_NO_BOUND below        */
     const char *const *choices; /* ENUM: NULL-terminated list of values     */
     int secret;                 /* never printed by the host                */
     const struct nbaq_option_spec *fields; /* OBJECT, OBJECT_LIST: schema  */
 } nbaq_option_spec;
+
+/*
+ * Bounds. A bound is set when it is not NBAQ_NO_BOUND (NaN), with one
+ * exception: min and max both 0 is what a spec that names neither gets,
+ * and means no bounds. So:
+ *   .min = 1, .max = 10                 1 to 10
+ *   .min = 1, .max = NBAQ_NO_BOUND      at least 1
+ *   .min = NBAQ_NO_BOUND, .max = 100    at most 100
+ *   neither                             any value
+ * A lone .min = 1 leaves max at 0, below min: the host refuses such a
+ * schema when it loads the plugin, rather than check nothing. The host
+ * tests a bound with the two functions below.
+ */
+#define NBAQ_NO_BOUND ((double)NAN)
+
+static inline int nbaq_option_no_bounds(const nbaq_option_spec *spec)
+{
+    return spec->min == 0 && spec->max == 0;
+}
+
+static inline int nbaq_option_has_min(const nbaq_option_spec *spec)
+{
+    return !isnan(spec->min) && !nbaq_option_no_bounds(spec);
+}
+
+static inline int nbaq_option_has_max(const nbaq_option_spec *spec)
+{
+    return !isnan(spec->max) && !nbaq_option_no_bounds(spec);
+}
 
 #define NBAQ_OPTION_END                                                        \
     {                                                                          \
@@ -392,12 +437,12 @@ typedef struct nbaq_host_api {
                         const void *data, size_t len, char *err,
                         size_t err_size);
 
-    /* --- appended in ABI 1.1: check with NBAQ_API_HAS ------------------- */
+    /* --- appended in ABI 1.1 ------------------------------------------- */
     /* Non-zero when output_write() would write to a terminal: output "-",
      * no output_dir, and the host's stdout is a tty. For colors "auto".  */
     int (*output_is_terminal)(const nbaq_ctx *ctx);
 
-    /* --- appended in ABI 1.2: check with NBAQ_API_HAS ------------------- */
+    /* --- appended in ABI 1.2 ------------------------------------------- */
     /* Past values of the metric `name`, which the data holds (daily row
      * counts from a timestamp column, objects per day): the host stores
      * them in its history before it judges this run's value of `name`, so
@@ -414,16 +459,15 @@ typedef struct nbaq_host_api {
      * kept: a plugin may skip the work of computing them).              */
     int (*metric_backfill)(nbaq_ctx *ctx, const char *name, const char *unit,
                            const nbaq_point *points, size_t count);
+    /* The absolute directory of the config file this instance comes from
+     * (no trailing slash): the base of relative paths in options, as
+     * "file:line:column" from opt_location() is only for messages.
+     * Ownership: the host's, valid for the whole callback.            */
+    const char *(*config_dir)(const nbaq_ctx *ctx);
 } nbaq_host_api;
 
 /* Points one metric_backfill() call may hand over. */
 #define NBAQ_BACKFILL_POINTS_MAX 1000
-
-/* Use before calling a host function appended after NBAQ_ABI_MINOR 0. */
-#define NBAQ_API_HAS(api, member)                                              \
-    ((api)->struct_size >= offsetof(nbaq_host_api, member) +                   \
-                               sizeof(((nbaq_host_api *)0)->member) &&         \
-     (api)->member != NULL)
 
 /* ------------------------------------------------------------------------ */
 /* The descriptor                                                           */

@@ -54,9 +54,9 @@ static int begin_and_load(run_state *rs, char *err, size_t err_size)
         return err_set(err, err_size, "out of memory");
     return history_silences_load(ar->store, monitor, ar->now_ms, &rs->silences,
                                  &rs->silence_count, err, err_size) != 0 ||
-                   history_outbox_pending(ar->store, monitor, &ar->pending,
-                                          &ar->pending_count, err,
-                                          err_size) != 0
+                   history_outbox_claimable(ar->store, monitor, &ar->pending,
+                                            &ar->pending_count, err,
+                                            err_size) != 0
                ? -1
                : 0;
 }
@@ -206,6 +206,8 @@ static void finish_transaction(run_state *rs, int rc, const char *why)
     alerts_run *ar = rs->ar;
     char err[1024];
     if (rc == 0 && save_rows(rs, err, sizeof err) == 0 &&
+        history_outbox_claim(ar->store, ar->cfg->monitor, err, sizeof err) ==
+            0 &&
         history_alerts_commit(ar->store, err, sizeof err) == 0) {
         crash_point("outbox");
         return;

@@ -12,6 +12,8 @@
 
 #include "board.h"
 #include "clock.h"
+#include "fleet_member.h"
+#include "heartbeat.h"
 #include "http.h"
 #include "log.h"
 #include "notify.h"
@@ -24,6 +26,9 @@
 #define ROUND_GRACE_MS 60000
 #define PUBLISH_GAP_MS 100
 #define INTERRUPT_REPEAT_MS 200
+/* Least wait before asking the fleet again for a run another member
+ * holds right now. */
+#define CLAIM_RETRY_MIN_MS 50
 
 typedef struct daemon_state {
     const daemon_host *host;
@@ -35,6 +40,8 @@ typedef struct daemon_state {
     snapshot_hub hub;
     daemon_stats stats;
     http_server *http;
+    fleet_member fleet;
+    heartbeat ping;
     int sigfd;
     sigset_t old_mask;
     round_proc *rounds;
@@ -43,6 +50,7 @@ typedef struct daemon_state {
     size_t checks_running;
     int stop_requests; /* 1: finish running rounds; 2: interrupt them   */
     int dirty;         /* rounds changed the board since publish()      */
+    int fleet_started;
     int64_t interrupted_mono_ms; /* the last SIGTERM sent to the rounds  */
     int64_t published_mono_ms;
     char bound[320];
@@ -62,6 +70,9 @@ static void publish(daemon_state *d)
             c->next_run_ms = wall + (d->sched.entries[k].due_ms - mono);
     }
     d->stats.rounds_running = d->round_count;
+    d->stats.fleet = &d->fleet;
+    d->stats.heartbeats_sent = d->ping.sent;
+    d->stats.heartbeats_failed = d->ping.failed;
     d->stats.stopping = d->stop_requests > 0;
     snapshot *s = snapshot_build(&d->board, &d->stats, d->cfg);
     if (!s) {
@@ -96,6 +107,8 @@ static void mark_running(daemon_state *d, const char *const *names, size_t n,
             schedule_started(&d->sched, (size_t)k, clock_mono_ms());
         else if (k >= 0)
             schedule_finished(&d->sched, (size_t)k);
+        if (!running)
+            fleet_member_release(&d->fleet, names[i]);
         board_check *c = board_find(&d->board, names[i]);
         if (c) {
             c->running = running;
@@ -134,8 +147,31 @@ static int64_t round_time_limit(const daemon_state *d, const char *const *names,
     return limit;
 }
 
-/* Starts the next round that is due; returns how many checks it took
- * (0: none is due, or no worker is free). */
+/* Of the due entries idx[0..due), those whose run this member claims:
+ * their names, in names; the others wait until the fleet says they may
+ * be claimable. Returns how many were claimed. */
+static size_t claim_due(daemon_state *d, const size_t *idx, size_t due,
+                        const char **names)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < due; i++) {
+        schedule_entry *e = &d->sched.entries[idx[i]];
+        int64_t wait;
+        if (fleet_member_claim(&d->fleet, e->name, e->interval_ms, &wait) ==
+            1) {
+            names[n++] = e->name;
+            continue;
+        }
+        if (wait < CLAIM_RETRY_MIN_MS)
+            wait = CLAIM_RETRY_MIN_MS;
+        schedule_defer(&d->sched, idx[i], clock_mono_ms() + wait);
+    }
+    return n;
+}
+
+/* Starts the next round that is due; returns how many checks were due
+ * (0: none is due, or no worker is free); those another member holds
+ * are deferred. */
 static size_t start_round(daemon_state *d)
 {
     size_t workers = d->cfg->workers ? d->cfg->workers : 1;
@@ -146,11 +182,10 @@ static size_t start_round(daemon_state *d)
         slots = d->sched.count;
     size_t *idx = malloc(slots * sizeof *idx);
     const char **names = malloc(slots * sizeof *names);
-    size_t n = idx && names
-                   ? schedule_due_round(&d->sched, clock_mono_ms(), idx, slots)
-                   : 0;
-    for (size_t i = 0; i < n; i++)
-        names[i] = d->sched.entries[idx[i]].name;
+    size_t due = idx && names ? schedule_due_round(&d->sched, clock_mono_ms(),
+                                                   idx, slots)
+                              : 0;
+    size_t n = claim_due(d, idx, due, names);
     char err[512];
     round_proc r;
     if (n > 0)
@@ -182,7 +217,7 @@ static size_t start_round(daemon_state *d)
     }
     free(idx);
     free(names);
-    return n;
+    return due;
 }
 
 static void start_due(daemon_state *d)
@@ -239,6 +274,8 @@ static void reap(daemon_state *d)
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (heartbeat_reaped(&d->ping, pid, status))
+            continue;
         for (size_t i = 0; i < d->round_count; i++) {
             if (d->rounds[i].pid == pid) {
                 d->rounds[i].exited = 1;
@@ -331,6 +368,7 @@ static void reload(daemon_state *d)
         d->cfg = cfg;
         d->reg = reg;
         d->owned = 1;
+        fleet_member_reload(&d->fleet, cfg);
         d->stats.config_path = cfg->absolute_path;
         d->stats.reloads++;
         d->stats.last_reload_ok = 1;
@@ -443,6 +481,12 @@ static int poll_timeout(daemon_state *d)
         if (left < wait)
             wait = left < 0 ? 0 : left;
     }
+    int64_t ticks[2] = {fleet_member_next_tick(&d->fleet),
+                        heartbeat_next(&d->ping, &d->cfg->daemon)};
+    for (size_t i = 0; i < 2; i++) {
+        if (ticks[i] != INT64_MAX && ticks[i] - now < wait)
+            wait = ticks[i] <= now ? 0 : ticks[i] - now;
+    }
     int64_t http = http_timeout_ms(d->http);
     if (http >= 0 && http < wait)
         wait = http;
@@ -486,6 +530,12 @@ static int run_loop(daemon_state *d)
                 round_read(&d->rounds[i]);
         }
         kill_stuck_rounds(d);
+        /* Also while stopping: the claims of running rounds stay ours. */
+        if (fleet_member_tick(&d->fleet, clock_mono_ms()))
+            d->dirty = 1;
+        heartbeat_identity me = {d->cfg->monitor, d->fleet.id,
+                                 d->stats.started_ms};
+        heartbeat_tick(&d->ping, &d->cfg->daemon, &me, clock_mono_ms());
         if (d->stop_requests > 1 &&
             clock_mono_ms() - d->interrupted_mono_ms >= INTERRUPT_REPEAT_MS)
             interrupt_rounds(d);
@@ -509,6 +559,12 @@ static void fill_stats(daemon_state *d)
 static int start(daemon_state *d)
 {
     char err[1024];
+    d->fleet_started = 1; /* stopped even when it failed half-way */
+    if (fleet_member_start(&d->fleet, d->cfg, d->host->version, err,
+                           sizeof err) != 0) {
+        log_msg(NBAQ_LOG_ERROR, NULL, "daemon: %s", err);
+        return -1;
+    }
     if (board_init(&d->board) != 0 || board_sync(&d->board, d->cfg) != 0 ||
         sync_schedule(d, d->cfg) != 0) {
         log_msg(NBAQ_LOG_ERROR, NULL, "daemon: out of memory");
@@ -556,6 +612,8 @@ daemon_result daemon_run(const daemon_host *host)
         round_free(&d.rounds[i]);
     }
     free(d.rounds);
+    if (d.fleet_started)
+        fleet_member_stop(&d.fleet);
     http_stop(d.http);
     snapshot_hub_free(&d.hub);
     board_free(&d.board);

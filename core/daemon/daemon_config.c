@@ -31,6 +31,8 @@ void daemon_config_defaults(daemon_config *d)
     d->history_points = DAEMON_DEFAULT_HISTORY_POINTS;
     d->refresh_ms = DAEMON_DEFAULT_REFRESH_MS;
     d->dashboard_max_metrics = DAEMON_DEFAULT_DASHBOARD_MAX_METRICS;
+    d->fleet_lease_ms = DAEMON_DEFAULT_FLEET_LEASE_MS;
+    d->heartbeat_interval_ms = DAEMON_DEFAULT_HEARTBEAT_INTERVAL_MS;
 }
 
 int daemon_listen_split(const char *listen, char *host, size_t host_size,
@@ -184,6 +186,55 @@ static int read_connections(const ynode *v, const char *key, unsigned *out,
     return 0;
 }
 
+static int parse_fleet(const ynode *v, daemon_config *d, char *err,
+                       size_t err_size)
+{
+    static const char *const keys[] = {"lease", NULL};
+    if (yread_check_keys(v, keys, "in daemon.fleet", err, err_size) != 0)
+        return -1;
+    const ynode *lease = ynode_get(v, "lease");
+    return lease ? yread_duration(lease, "daemon.fleet", "lease", 1000,
+                                  &d->fleet_lease_ms, err, err_size)
+                 : 0;
+}
+
+/* An http:// or https:// URL from key of v, into *out. */
+static int read_http_url(arena *mem, const ynode *v, const char *key,
+                         char **out, char *err, size_t err_size)
+{
+    static const char here[] = "daemon.heartbeat";
+    if (yread_string(mem, v, here, key, out, err, err_size))
+        return -1;
+    if (strncmp(*out, "http://", 7) != 0 && strncmp(*out, "https://", 8) != 0)
+        return yread_fail(v, here, err, err_size,
+                          "'%s' must start with http:// or https://", key);
+    return 0;
+}
+
+static int parse_heartbeat(arena *mem, const ynode *v, daemon_config *d,
+                           char *err, size_t err_size)
+{
+    static const char here[] = "daemon.heartbeat";
+    static const char *const keys[] = {"url", "alertmanager", "interval", NULL};
+    if (yread_check_keys(v, keys, "in daemon.heartbeat", err, err_size) != 0)
+        return -1;
+    const ynode *url = ynode_get(v, "url");
+    const ynode *am = ynode_get(v, "alertmanager");
+    const ynode *interval = ynode_get(v, "interval");
+    if (!url && !am)
+        return yread_fail(v, here, err, err_size,
+                          "'url' (a URL to ping) or 'alertmanager' (where to "
+                          "post the Watchdog alert) is required");
+    if (url && read_http_url(mem, url, "url", &d->heartbeat_url, err, err_size))
+        return -1;
+    if (am && read_http_url(mem, am, "alertmanager", &d->heartbeat_alertmanager,
+                            err, err_size))
+        return -1;
+    return interval ? yread_duration(interval, here, "interval", 1000,
+                                     &d->heartbeat_interval_ms, err, err_size)
+                    : 0;
+}
+
 static int parse_key(arena *mem, const char *key, const ynode *v,
                      const char *dir, daemon_config *d, char *err,
                      size_t err_size)
@@ -238,6 +289,10 @@ static int parse_key(arena *mem, const char *key, const ynode *v,
     }
     if (strcmp(key, "dashboard") == 0)
         return parse_dashboard(mem, v, d, err, err_size);
+    if (strcmp(key, "fleet") == 0)
+        return parse_fleet(v, d, err, err_size);
+    if (strcmp(key, "heartbeat") == 0)
+        return parse_heartbeat(mem, v, d, err, err_size);
     if (strcmp(key, "actions") == 0)
         return yread_bool(v, where, key, &d->actions, err, err_size);
     if (strcmp(key, "history_points") == 0) {
@@ -265,6 +320,8 @@ int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
                                        "refresh",
                                        "dashboard",
                                        "actions",
+                                       "fleet",
+                                       "heartbeat",
                                        NULL};
     if (yread_check_keys(node, keys, "in daemon", err, err_size) != 0)
         return -1;

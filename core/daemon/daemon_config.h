@@ -27,6 +27,8 @@
 #define DAEMON_DEFAULT_REFRESH_MS 10000LL
 #define DAEMON_MIN_INTERVAL_MS 1000LL
 #define DAEMON_DEFAULT_DASHBOARD_MAX_METRICS 50u
+#define DAEMON_DEFAULT_FLEET_LEASE_MS 15000LL
+#define DAEMON_DEFAULT_HEARTBEAT_INTERVAL_MS 60000LL
 
 typedef struct daemon_config {
     int configured;           /* the section is present                  */
@@ -50,6 +52,18 @@ typedef struct daemon_config {
     /* daemon.actions: silence and acknowledge from the dashboard (needs a
      * token; docs/daemon.md). 0 by default: the page is read-only.       */
     int actions;
+    /* daemon.fleet.lease: with a postgresql:// history, how long a
+     * member's claim on a run outlives its last heartbeat (the takeover
+     * time after a member dies). Heartbeats come every lease / 4.       */
+    int64_t fleet_lease_ms;
+    /* daemon.heartbeat: a GET to url every interval while the daemon
+     * runs (healthchecks.io style). NULL: none. A secret, like the
+     * token: never logged or shown.                                      */
+    char *heartbeat_url;
+    /* daemon.heartbeat.alertmanager: base URL of an Alertmanager that
+     * gets the always-firing Watchdog alert every interval. NULL: none. */
+    char *heartbeat_alertmanager;
+    int64_t heartbeat_interval_ms;
 } daemon_config;
 
 /* The defaults, as if the section were absent. */

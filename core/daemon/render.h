@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "board.h"
 #include "config.h"
 #include "snapshot.h"
@@ -22,6 +24,12 @@ char *render_status(const board *b, const daemon_stats *st, const config *cfg,
                     int64_t now_ms, size_t *len);
 char *render_metrics(const board *b, const daemon_stats *st, const config *cfg,
                      size_t *len);
+
+/* The fleet's part (render_fleet.c): the "fleet" object of /api/status,
+ * and the nbaq_fleet_* series of /metrics. */
+void render_fleet_status(cJSON *doc, const daemon_stats *st);
+void render_fleet_metrics(strbuf *out, const daemon_stats *st,
+                          const char *monitor);
 
 /* Figures that change between two snapshots, rendered per request. */
 typedef struct health_figures {

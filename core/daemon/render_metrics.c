@@ -321,6 +321,7 @@ char *render_metrics(const board *b, const daemon_stats *st, const config *cfg,
                   m_anomalous);
     alerts_open(&out, b, m);
     daemon_figures(&out, st, m);
+    render_fleet_metrics(&out, st, m);
     if (out.failed) {
         strbuf_free(&out);
         return NULL;

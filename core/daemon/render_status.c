@@ -237,6 +237,7 @@ char *render_status(const board *b, const daemon_stats *st, const config *cfg,
     cJSON_AddNumberToObject(doc, "generated_ms", (double)now_ms);
     add_overall(doc, b);
     add_daemon(doc, st, cfg);
+    render_fleet_status(doc, st);
     cJSON *checks = cJSON_AddArrayToObject(doc, "checks");
     for (size_t i = 0; checks && i < b->count; i++)
         cJSON_AddItemToArray(checks, check_object(&b->checks[i], cfg));

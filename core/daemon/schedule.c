@@ -137,6 +137,11 @@ void schedule_started(schedule *s, size_t i, int64_t now_ms)
     e->due_ms = e->slot_ms + jitter_for(s, e->interval_ms);
 }
 
+void schedule_defer(schedule *s, size_t i, int64_t due_ms)
+{
+    s->entries[i].due_ms = due_ms;
+}
+
 void schedule_finished(schedule *s, size_t i)
 {
     s->entries[i].running = 0;

@@ -71,6 +71,10 @@ size_t schedule_due_round(const schedule *s, int64_t now_ms, size_t *idx,
 /* Entry i starts a run now: running, and its next slot and due time. */
 void schedule_started(schedule *s, size_t i, int64_t now_ms);
 
+/* Entry i did not start (another member of the fleet ran it, or will):
+ * it is due again at due_ms, with its slot unchanged. */
+void schedule_defer(schedule *s, size_t i, int64_t due_ms);
+
 /* The run of entry i ended (it may start again when due). */
 void schedule_finished(schedule *s, size_t i);
 

@@ -35,8 +35,11 @@ typedef struct daemon_stats {
     uint64_t reload_failures; /* rejected configs                       */
     int64_t last_reload_ms;   /* 0: none                                */
     int last_reload_ok;
-    char last_reload_error[2048]; /* "" when the last reload worked     */
-    int stopping;                 /* SIGTERM/SIGINT received            */
+    char last_reload_error[2048];     /* "" when the last reload worked     */
+    int stopping;                     /* SIGTERM/SIGINT received            */
+    const struct fleet_member *fleet; /* this member and its fleet view  */
+    uint64_t heartbeats_sent;         /* daemon.heartbeat pings answered */
+    uint64_t heartbeats_failed;
 } daemon_stats;
 
 typedef struct snapshot {

@@ -646,6 +646,55 @@ int history_outbox_pending(history_store *store, const char *monitor,
                              monitor, (void **)rows, count, err, err_size);
 }
 
+/* Rows claimed by nobody alive (history_alerts.h). */
+#define PG_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+#define OUTBOX_UNCLAIMED                                                       \
+    " AND delivered_ms IS NULL AND superseded_ms IS NULL"                      \
+    " AND (claimed_by IS NULL OR claimed_until_ms < " PG_NOW                   \
+    " OR claimed_by NOT IN (SELECT pid FROM pg_stat_activity"                  \
+    " WHERE pid IS NOT NULL))"
+
+static int is_pg(const history_store *store)
+{
+    return strcmp(store->backend->name, "postgresql") == 0;
+}
+
+int history_outbox_claimable(history_store *store, const char *monitor,
+                             history_outbox_row **rows, size_t *count,
+                             char *err, size_t err_size)
+{
+    static const row_kind kind = {"outbox", sizeof(history_outbox_row),
+                                  read_outbox_row, free_outbox_rows};
+    if (!store || !is_pg(store))
+        return history_outbox_pending(store, monitor, rows, count, err,
+                                      err_size);
+    return load_monitor_rows(
+        store, &kind,
+        "SELECT id, " OUTBOX_COLUMNS
+        " FROM nbaq_alert_outbox WHERE monitor = $1" OUTBOX_UNCLAIMED
+        " ORDER BY id",
+        monitor, (void **)rows, count, err, err_size);
+}
+
+int history_outbox_claim(history_store *store, const char *monitor, char *err,
+                         size_t err_size)
+{
+    if (!store || !is_pg(store))
+        return 0;
+    store_stmt *s = prepare(store,
+                            "UPDATE nbaq_alert_outbox SET claimed_by ="
+                            " pg_backend_pid(), claimed_until_ms = " PG_NOW
+                            " + $2 WHERE monitor = $1" OUTBOX_UNCLAIMED,
+                            err, err_size);
+    if (!s)
+        return -1;
+    store->backend->bind_text(s, 1, monitor);
+    store->backend->bind_int64(s, 2, OUTBOX_CLAIM_MS);
+    int rc = run_bound(store, s, NULL, err, err_size);
+    store->backend->finalize(s);
+    return rc;
+}
+
 #define MARK_BATCH 64
 
 /* "UPDATE ... SET <set> WHERE id IN ($2, ..., $<rows + 1>)"; $1 is the
@@ -659,7 +708,8 @@ static char *mark_sql(int delivered, size_t rows)
     size_t used = (size_t)snprintf(
         sql, size, "UPDATE nbaq_alert_outbox SET %s WHERE id IN (",
         delivered ? "delivered_ms = $1"
-                  : "attempts = attempts + 1, last_error = $1");
+                  : "attempts = attempts + 1, last_error = $1,"
+                    " claimed_by = NULL");
     for (size_t i = 0; i < rows; i++)
         used += (size_t)snprintf(sql + used, size - used, "%s$%zu",
                                  i ? ", " : "", i + 2);

@@ -141,6 +141,24 @@ int history_outbox_supersede(history_store *store, const int64_t *ids,
 int history_outbox_pending(history_store *store, const char *monitor,
                            history_outbox_row **rows, size_t *count, char *err,
                            size_t err_size);
+/*
+ * Delivery claims (PostgreSQL; on SQLite, with one writer, these are the
+ * pending rows and a claim that does nothing). Inside the lifecycle
+ * transaction, which serializes every host of the store:
+ *   _claimable: the pending rows nobody else is delivering: unclaimed, or
+ *     claimed by a session that has ended (its process died or finished)
+ *     or longer ago than OUTBOX_CLAIM_MS;
+ *   _claim: claims every such row (those just loaded and those just
+ *     added) for this connection's session, which delivers them after the
+ *     commit.
+ * A failed attempt (history_outbox_mark with delivered 0) drops the claim.
+ */
+#define OUTBOX_CLAIM_MS (10 * 60 * 1000LL)
+int history_outbox_claimable(history_store *store, const char *monitor,
+                             history_outbox_row **rows, size_t *count,
+                             char *err, size_t err_size);
+int history_outbox_claim(history_store *store, const char *monitor, char *err,
+                         size_t err_size);
 /* Marks rows, in a transaction of its own (never inside _begin/_commit):
  * delivered at now_ms, or (delivered 0) one more failed attempt with
  * error (one line, no secret). */

@@ -8,8 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build_features.h"
 #include "history_store.h"
+#ifdef NBAQ_WITHOUT_POSTGRESQL
+#include "store_pg_absent.h"
+#else
 #include "pgconn.h"
+#endif
 
 static char *join_path(const char *base_dir, const char *path)
 {
@@ -51,6 +56,10 @@ int history_store_location_parse(const char *url, const char *base_dir,
     memset(out, 0, sizeof *out);
     if (!url || !*url) {
         snprintf(err, err_size, "history store: empty URL");
+        return -1;
+    }
+    if (build_feature_missing_for_url(url)) {
+        snprintf(err, err_size, "%s", build_feature_missing_for_url(url));
         return -1;
     }
     int failed;

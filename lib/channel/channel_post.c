@@ -22,7 +22,7 @@ int channel_post(const nbaq_http_request *req, const char *who, int show_reply,
                  char *err, size_t err_size)
 {
     nbaq_http_response resp;
-    char http_err[512] = "";
+    char http_err[NBAQ_ERR_SIZE] = "";
     int rc = nbaq_http_perform(req, &resp, http_err, sizeof(http_err));
     if (rc != 0) {
         snprintf(err, err_size, "%s: %s", who, http_err);

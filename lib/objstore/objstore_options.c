@@ -4,28 +4,14 @@
 #include <string.h>
 
 /* A relative path in `url` or `ca_file` is taken relative to the config
- * file, whose path opt_location gives as "file:line:column". The result
- * is `value` itself or written into buf.                               */
+ * file's directory. The result is `value` itself or written into buf. */
 static const char *config_relative(const nbaq_host_api *api,
-                                   const nbaq_options *o, const char *name,
-                                   const char *value, char *buf, size_t size)
+                                   const nbaq_ctx *ctx, const char *value,
+                                   char *buf, size_t size)
 {
-    const char *loc;
-    const char *colon1, *colon2;
-
     if (value == NULL || value[0] == '/' || strstr(value, "://") != NULL)
         return value;
-    loc = api->opt_location(o, name);
-    colon2 = loc ? strrchr(loc, ':') : NULL;
-    colon1 = colon2 ? colon2 - 1 : NULL;
-    while (colon1 != NULL && colon1 > loc && *colon1 != ':')
-        colon1--;
-    if (colon1 == NULL || colon1 <= loc || loc[0] != '/')
-        return value;
-    const char *slash = colon1;
-    while (slash > loc && *slash != '/')
-        slash--;
-    snprintf(buf, size, "%.*s/%s", (int)(slash - loc), loc, value);
+    snprintf(buf, size, "%s/%s", api->config_dir(ctx), value);
     return buf;
 }
 
@@ -40,8 +26,8 @@ void nbaq_objstore_config_from_options(const nbaq_host_api *api,
     static char url[8192], ca_file[8192];
 
     memset(cfg, 0, sizeof *cfg);
-    cfg->url = config_relative(api, o, "url", api->opt_string(o, "url"), url,
-                               sizeof url);
+    cfg->url =
+        config_relative(api, ctx, api->opt_string(o, "url"), url, sizeof url);
     cfg->region = api->opt_string(o, "region");
     cfg->endpoint = api->opt_string(o, "endpoint");
     if (api->opt_is_set(o, "path_style"))
@@ -51,9 +37,8 @@ void nbaq_objstore_config_from_options(const nbaq_host_api *api,
     cfg->session_token = api->opt_string(o, "session_token");
     cfg->profile = api->opt_string(o, "profile");
     cfg->credentials_file = api->opt_string(o, "credentials_file");
-    cfg->ca_file =
-        config_relative(api, o, "ca_file", api->opt_string(o, "ca_file"),
-                        ca_file, sizeof ca_file);
+    cfg->ca_file = config_relative(api, ctx, api->opt_string(o, "ca_file"),
+                                   ca_file, sizeof ca_file);
     cfg->connect_timeout_ms = api->opt_int(o, "connect_timeout");
     cfg->request_timeout_ms = api->opt_int(o, "request_timeout");
     /* A request never outlives the check: the host would kill it.      */

@@ -168,7 +168,6 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
                       const dbq_config *config, dbq_table_result *results)
 {
     const char *done = api->state_get(ctx, BACKFILL_STATE_KEY);
-    int can_backfill = NBAQ_API_HAS(api, metric_backfill);
     textbuf now_done;
     textbuf_init(&now_done);
     textbuf_puts(&now_done, done ? done : "");
@@ -180,7 +179,7 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
             continue;
         if (!conn && !(conn = dbq_connect(config, err, sizeof err)))
             break;
-        int backfill = can_backfill && !already_done(done, t->name);
+        int backfill = !already_done(done, t->name);
         int rc = pgconn_begin_read_only(conn, config->statement_timeout_ms, err,
                                         sizeof err);
         if (rc == 0)

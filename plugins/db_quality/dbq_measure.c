@@ -37,7 +37,7 @@ int dbq_parse_count(const char *text, int64_t *out)
 
 char *dbq_quote(pgconn *conn, const char *name, dbq_table_result *r)
 {
-    char err[256];
+    char err[NBAQ_ERR_SIZE];
     char *quoted = pgconn_quote_identifier(conn, name, err, sizeof err);
     if (quoted == NULL)
         dbq_fail(r, "%s", err);

@@ -137,11 +137,11 @@ static void first_line_printable(const char *text, size_t len, char *out,
 /* Configuration                                                             */
 
 typedef struct exec_config {
-    char **argv;    /* pointers into the host's options; array is ours    */
-    char **envp;    /* every string and the array are ours                */
-    size_t envc;    /* entries of envp (a NULL one: out of memory)          */
-    char *base_dir; /* directory of the config file, or NULL              */
-    char *cwd;      /* resolved working directory, or NULL                */
+    char **argv; /* pointers into the host's options; array is ours    */
+    char **envp; /* every string and the array are ours                */
+    size_t envc; /* entries of envp (a NULL one: out of memory)          */
+    const char *base_dir; /* the config file's directory (host's)       */
+    char *cwd; /* resolved working directory, or NULL                */
     char path[PATH_MAX_LEN];
     int64_t timeout_ms;
     int number_mode;
@@ -157,35 +157,7 @@ static void exec_config_free(exec_config *c)
         free(c->envp[i]);
     }
     free(c->envp);
-    free(c->base_dir);
     free(c->cwd);
-}
-
-/* The directory of the file in a "file:line:column" location, or NULL. */
-static char *directory_of_location(const char *location)
-{
-    if (location == NULL || location[0] == '\0') {
-        return NULL;
-    }
-    char *dir = strdup(location);
-    if (dir == NULL) {
-        return NULL;
-    }
-    for (int i = 0; i < 2; i++) { /* drop ":column", then ":line" */
-        char *colon = strrchr(dir, ':');
-        if (colon != NULL) {
-            *colon = '\0';
-        }
-    }
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL) {
-        strcpy(dir, ".");
-    } else if (slash == dir) {
-        dir[1] = '\0';
-    } else {
-        *slash = '\0';
-    }
-    return dir;
 }
 
 static char *path_join(const char *dir, const char *path)
@@ -324,7 +296,7 @@ static int exec_config_read(const nbaq_host_api *api, const nbaq_ctx *ctx,
         /* posix_spawn() takes char *const[]; it never writes to them. */
         c->argv[i] = (char *)api->opt_list_string(o, "command", i);
     }
-    c->base_dir = directory_of_location(api->opt_location(o, "command"));
+    c->base_dir = api->config_dir(ctx);
     if (api->opt_is_set(o, "cwd")) {
         c->cwd = path_join(c->base_dir, api->opt_string(o, "cwd"));
         if (c->cwd == NULL) {
@@ -538,7 +510,7 @@ static void exec_check(const nbaq_host_api *api, nbaq_ctx *ctx)
 {
     exec_config c;
     command_result r;
-    char err[1024];
+    char err[NBAQ_ERR_SIZE];
     if (exec_config_read(api, ctx, &c, err, sizeof err) != 0) {
         api->status_set(ctx, NBAQ_ERROR, "%s", err);
         exec_config_free(&c);

@@ -76,7 +76,7 @@ void oc_daily_report(const oc_daily *d, const nbaq_host_api *api, nbaq_ctx *ctx)
     for (size_t k = 1; points && k <= past; k++)
         points[k - 1] = (nbaq_point){d->now_ms - (int64_t)k * DAY_MS,
                                      (double)d->counts[past - k]};
-    if (points && NBAQ_API_HAS(api, metric_backfill))
+    if (points)
         api->metric_backfill(ctx, "objects.per_day", "count", points, past);
     free(points);
     api->metric_set(ctx, "objects.per_day", (double)d->counts[past], "count");

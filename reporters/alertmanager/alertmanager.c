@@ -334,7 +334,7 @@ static void listing_url(textbuf *b, const char *base, const char *monitor)
 static cJSON *listed_alerts(const post_context *pc)
 {
     const nbaq_host_api *api = pc->api;
-    char err[512] = "";
+    char err[NBAQ_ERR_SIZE] = "";
     const char *const own[] = {"Accept: application/json", NULL};
     char **headers = channel_headers_build(api, pc->options, "headers", own,
                                            err, sizeof(err));

@@ -12,7 +12,7 @@ typedef struct api_run {
     cw_publisher publisher;
     cw_query_batch batch;
     size_t data_published;
-    char first_error[1024];
+    char first_error[NBAQ_ERR_SIZE];
 } api_run;
 
 /* Sends the batch, if it holds anything, and starts the next one.
@@ -20,7 +20,7 @@ typedef struct api_run {
 static int send_batch(api_run *r)
 {
     cw_query_batch *b = &r->batch;
-    char err[1024];
+    char err[NBAQ_ERR_SIZE];
 
     if (b->count == 0)
         return 0;

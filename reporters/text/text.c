@@ -307,15 +307,14 @@ static void put_summary(textbuf *b, int color, const nbaq_run *run)
 /* ------------------------------------------------------------------------ */
 
 /* always: colors; never: none; auto: colors only when the report goes to
- * a terminal (hosts older than ABI 1.1 cannot say: no colors). */
+ * a terminal. */
 static int colors_wanted(const nbaq_host_api *api, const nbaq_ctx *ctx)
 {
     const char *mode = api->opt_string(api->options(ctx), "color");
     if (mode != NULL && strcmp(mode, "always") == 0)
         return 1;
     if (mode != NULL && strcmp(mode, "auto") == 0)
-        return NBAQ_API_HAS(api, output_is_terminal) &&
-               api->output_is_terminal(ctx);
+        return api->output_is_terminal(ctx);
     return 0;
 }
 

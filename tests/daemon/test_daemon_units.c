@@ -263,6 +263,19 @@ static void test_config_section(void **state)
     assert_string_equal(cfg->daemon.listen, "127.0.0.1:9464");
     assert_null(cfg->daemon.token);
     assert_int_equal(cfg->daemon.interval_ms, 300000);
+    assert_int_equal(cfg->daemon.fleet_lease_ms, 15000);
+    assert_null(cfg->daemon.heartbeat_url);
+    config_free(cfg);
+
+    cfg = load(dir,
+               "daemon:\n  fleet: {lease: 3s}\n"
+               "  heartbeat: {url: \"https://hc.example/p/k\", interval: 2m}\n"
+               "checks: []\n",
+               err, sizeof err);
+    assert_non_null(cfg);
+    assert_int_equal(cfg->daemon.fleet_lease_ms, 3000);
+    assert_string_equal(cfg->daemon.heartbeat_url, "https://hc.example/p/k");
+    assert_int_equal(cfg->daemon.heartbeat_interval_ms, 120000);
     config_free(cfg);
 
     const char *bad[][2] = {
@@ -273,6 +286,13 @@ static void test_config_section(void **state)
         {"daemon: {max_connections: 0}\n", "max_connections"},
         {"checks:\n  - {name: a, plugin: exec, interval: 0}\n",
          "'interval' must be at least 1s"},
+        {"daemon: {fleet: {leese: 2s}}\n", "did you mean 'lease'?"},
+        {"daemon: {fleet: {lease: 0}}\n", "'lease' must be at least 1s"},
+        {"daemon:\n  heartbeat: {interval: 5s}\n",
+         "m.yaml:2:14: daemon.heartbeat: 'url' (a URL to ping) or "
+         "'alertmanager'"},
+        {"daemon:\n  heartbeat: {url: \"ftp://x/\"}\n",
+         "'url' must start with http:// or https://"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cfg = load(dir, bad[i][0], err, sizeof err);

@@ -55,15 +55,15 @@ void test_store_creates_schema_once(void **state)
     store_env *env = *state;
     history_store *store = open_store(env);
     /* Version 2 adds the alert lifecycle's tables (alerts_schema.c), 3
-     * the detection evidence and episodes. */
-    assert_int_equal(history_schema_version(), 3);
+     * the detection evidence and episodes, 4 the fleet's tables. */
+    assert_int_equal(history_schema_version(), 4);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 3);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 4);
     assert_string_equal(history_store_name(store), env->name);
     history_close(store);
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 3);
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 4);
     history_close(store);
 }
 
@@ -81,11 +81,17 @@ void test_store_migrates_version_2(void **state)
     tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN band_upper");
     tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN score");
     tl_exec(store, "DELETE FROM nbaq_schema_version WHERE version = 3");
+    tl_exec(store, "DROP TABLE nbaq_fleet_members");
+    tl_exec(store, "DROP TABLE nbaq_fleet_schedule");
+    tl_exec(store, "ALTER TABLE nbaq_alert_outbox DROP COLUMN claimed_by");
+    tl_exec(store,
+            "ALTER TABLE nbaq_alert_outbox DROP COLUMN claimed_until_ms");
+    tl_exec(store, "DELETE FROM nbaq_schema_version WHERE version = 4");
     history_close(store);
 
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 3);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 4);
     assert_int_equal(count_where(store, "nbaq_metric_values",
                                  "value = 42 AND anomalous = 1"
                                  " AND expected IS NULL AND score IS NULL"),
@@ -536,8 +542,8 @@ void test_store_newer_schema_is_refused(void **state)
     char expected[800];
     snprintf(expected, sizeof expected,
              "history store %s: schema version 99 is newer than this nbaq "
-             "supports (3); upgrade nbaq",
-             env->name);
+             "supports (%d); upgrade nbaq",
+             env->name, history_schema_version());
     assert_string_equal(err, expected);
 }
 

@@ -36,7 +36,11 @@ class InstalledSdk(unittest.TestCase):
                      os.path.join(prefix, libdir, "pkgconfig", "nbaq-sdk.pc"),
                      os.path.join(prefix, libdir, "cmake", "nbaq-sdk",
                                   "nbaq-sdk-config.cmake"),
-                     os.path.join(plugin_dir, "text.so")):
+                     os.path.join(plugin_dir, "text.so"),
+                     # host component: inside the prefix, not in /etc
+                     os.path.join(prefix, "etc", "nbaq", "monitor.yaml"),
+                     os.path.join(prefix, "lib", "systemd", "system",
+                                  "nbaq.service")):
             self.assertTrue(os.path.exists(path), path)
         installed = os.listdir(plugin_dir)
         self.assertFalse([p for p in installed if p.startswith("tp_")],

@@ -468,6 +468,13 @@ static int api_output_write(const nbaq_ctx *ctx, const char *extension,
     return write_all(h->output_path, data, len, err, err_size);
 }
 
+/* The stub writes to a file, never to a terminal. */
+static int api_output_is_terminal(const nbaq_ctx *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
 static const nbaq_host_api stub_api = {
     .abi_version = NBAQ_ABI_VERSION,
     .struct_size = (uint32_t)sizeof(nbaq_host_api),
@@ -494,6 +501,7 @@ static const nbaq_host_api stub_api = {
     .state_get = api_state_get,
     .state_set = api_state_set,
     .output_write = api_output_write,
+    .output_is_terminal = api_output_is_terminal,
 };
 
 const nbaq_host_api *stub_host_api(void)

@@ -54,6 +54,23 @@ def temp_dir(test_case):
     return d.name
 
 
+def host_copy(test_case, plugins):
+    """nbaq-host and the named plugins copied into a new temporary
+    directory that every user can read, for a test that runs the host as
+    another user: the build tree may be in a checkout that user cannot
+    enter (/root/nbaq, mode 0700). Returns the copy's path; the copy finds
+    the plugins beside itself."""
+    import shutil
+    d = temp_dir(test_case)
+    os.chmod(d, 0o755)
+    os.mkdir(os.path.join(d, "plugins"), 0o755)
+    host = shutil.copy2(HOST, d)
+    for name in plugins:
+        shutil.copy2(os.path.join(PLUGIN_DIR, name + ".so"),
+                     os.path.join(d, "plugins"))
+    return host
+
+
 def pg_database(test_case, prefix):
     """A fresh database on the `postgres` fixture's server, dropped when
     the test case ends; returns its URL."""

@@ -375,6 +375,43 @@ static void test_output_options(void **state)
     assert_null(options_string(o, "output_dir"));
 }
 
+/* A bound is set when it is not NBAQ_NO_BOUND; a lone bound is refused
+ * by the schema check, since the other one is then 0 (sdk/nbaq.h). */
+static void test_one_sided_bounds(void **state)
+{
+    (void)state;
+    static const nbaq_option_spec one_sided[] = {
+        {.name = "at_least",
+         .type = NBAQ_OPT_INT,
+         .min = 1,
+         .max = NBAQ_NO_BOUND},
+        {.name = "at_most",
+         .type = NBAQ_OPT_DOUBLE,
+         .min = NBAQ_NO_BOUND,
+         .max = 100},
+        {.name = "any", .type = NBAQ_OPT_DOUBLE},
+        NBAQ_OPTION_END};
+    char err[1024];
+    assert_int_equal(
+        options_check_schema(one_sided, "p", NULL, err, sizeof err), 0);
+    nbaq_options *o = NULL;
+    assert_int_equal(build(one_sided,
+                           "at_least: 5000000000\nat_most: -1e9\n"
+                           "any: -7\n",
+                           &o, err, sizeof err),
+                     0);
+    expect_error(one_sided, "at_least: 0\n",
+                 "option 'at_least': '0' is out of range (at least 1)");
+    expect_error(one_sided, "at_most: 100.5\n",
+                 "option 'at_most': '100.5' is out of range (at most 100)");
+
+    static const nbaq_option_spec lone_min[] = {
+        {.name = "n", .type = NBAQ_OPT_INT, .min = 1}, NBAQ_OPTION_END};
+    assert_int_equal(options_check_schema(lone_min, "p", NULL, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "option 'n' has min 1 above max 0"));
+}
+
 /* An object list whose first field is `name`, written as a mapping. */
 static void test_keyed_object_list(void **state)
 {
@@ -411,6 +448,7 @@ int main(void)
         T(test_plugin_bugs),
         T(test_schema_check),
         T(test_output_options),
+        T(test_one_sided_bounds),
         T(test_keyed_object_list),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -164,6 +164,34 @@
       (d.actions ? " · actions on" : " · read-only");
   }
 
+  // The members of a fleet on one PostgreSQL (docs/daemon.md): shown only
+  // when there is one.
+  function renderFleet(st) {
+    const f = st.fleet;
+    const section = $("fleet-section");
+    section.hidden = !f || !f.shared;
+    if (section.hidden) return;
+    const alive = f.members.filter((m) => m.alive).length;
+    const stale = f.checks.filter((c) => c.stale).map((c) => c.check);
+    $("fleet-note").textContent = alive + " of " + f.members.length + " members alive · " +
+      f.config_versions + " config version(s)" +
+      (stale.length ? " · not run for 2 intervals: " + stale.join(", ") : "") +
+      (f.connected ? "" : " · this member cannot reach the store: " + f.last_error);
+    const body = $("fleet").tBodies[0];
+    body.replaceChildren();
+    for (const m of f.members) {
+      const tr = el("tr");
+      tr.appendChild(cell("Member", m.member + (m.self ? " (this one)" : ""), "name"));
+      tr.appendChild(cell("State", m.alive ? "alive" : m.stopped_ms ? "stopped" : "not heartbeating"));
+      const beat = cell("Last heartbeat", ago(m.heartbeat_ms, f.as_of_ms));
+      beat.title = iso(m.heartbeat_ms);
+      tr.appendChild(beat);
+      tr.appendChild(cell("Config", m.same_config ? "same" : "differs (" + m.config_hash + ")"));
+      tr.appendChild(cell("Runs claimed", String(m.claims)));
+      body.appendChild(tr);
+    }
+  }
+
   function renderAlerts(st) {
     const list = $("alert-counts");
     list.replaceChildren();
@@ -796,6 +824,7 @@
       state.refreshMs = st.daemon.refresh_ms || state.refreshMs;
       state.history = st.daemon.history;
       renderSummary(st);
+      renderFleet(st);
       renderAlerts(st);
       renderGroups(st);
       if (!state.hashDone) { state.hashDone = true; followHash(); }

@@ -29,19 +29,20 @@ def check_yaml(plugin, name, options):
 
 
 def run_checks(test, monitor, checks_yaml, *host_args, workdir=None,
-               cwd=None, argv_prefix=()):
+               cwd=None, argv_prefix=(), host=None):
     """Runs nbaq-host on a config of these checks and a json reporter
     (written in workdir, a new temporary directory by default; the host
     runs in cwd, by default workdir). argv_prefix goes before the host
-    (setpriv ...). Returns (CompletedProcess, {check name: check})."""
+    (setpriv ...); host replaces the build's nbaq-host. Returns
+    (CompletedProcess, {check name: check})."""
     d = workdir or nbaq_test.temp_dir(test)
     config = nbaq_test.write_file(d, "monitor.yaml", (
         f"monitor: {monitor}\nchecks:\n" + checks_yaml +
         "reporters:\n  - plugin: json\n"
         "    options: {output: report.json}\n"))
-    proc = subprocess.run([*argv_prefix, nbaq_test.HOST, "-c", config,
-                           *host_args], capture_output=True, text=True,
-                          timeout=120, cwd=cwd or d)
+    argv = [*argv_prefix, host or nbaq_test.HOST, "-c", config, *host_args]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120,
+                          cwd=cwd or d)
     path = os.path.join(d, "report.json")
     test.assertTrue(os.path.exists(path),
                     f"no report; host stderr:\n{proc.stderr}")

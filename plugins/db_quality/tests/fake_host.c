@@ -150,6 +150,14 @@ static void state_set(nbaq_ctx *ctx, const char *key, const char *value)
     state[state_count++].value = strdup(value);
 }
 
+/* This host keeps no history store: nothing is backfilled. */
+static int metric_backfill(nbaq_ctx *ctx, const char *name, const char *unit,
+                           const nbaq_point *points, size_t count)
+{
+    (void)ctx, (void)name, (void)unit, (void)points, (void)count;
+    return -1;
+}
+
 const nbaq_host_api fake_api = {
     .abi_version = NBAQ_ABI_VERSION,
     .struct_size = sizeof(nbaq_host_api),
@@ -159,4 +167,5 @@ const nbaq_host_api fake_api = {
     .time_left_ms = time_left_ms,
     .state_get = state_get,
     .state_set = state_set,
+    .metric_backfill = metric_backfill,
 };

@@ -30,12 +30,14 @@ class ObjectCountTest(checker_case.FixtureBucketCase):
 
     def run_checks(self, checks_yaml, as_user=None, workdir=None, cwd=None):
         prefix = []
+        host = None
         if as_user is not None:
             prefix = ["setpriv", f"--reuid={as_user}", f"--regid={as_user}",
                       "--clear-groups"]
+            host = nbaq_test.host_copy(self, ["object_count", "json"])
         return checker_case.run_checks(self, "objtest", checks_yaml,
                                        workdir=workdir, cwd=cwd,
-                                       argv_prefix=prefix)
+                                       argv_prefix=prefix, host=host)
 
     def assert_fixture_figures(self, check):
         e = objstore_fixtures.EXPECTED
