@@ -1,9 +1,9 @@
 /*
  * objstore_bench - lists a location once through lib/objstore and prints
  * what it took:
- *   objects=N bytes=N pages=N wall_ms=N max_rss_kb=N
+ *   objects=N bytes=N pages=N wall_ms=N cpu_ms=N max_rss_kb=N from_cache=N
  * Usage: objstore_bench [--endpoint URL] [--page-size N] [--cache-dir DIR]
- *                       URL
+ *                       [--connections N] [--inventory URL] URL
  * --cache-dir: go through the run's listing cache in DIR, as a check of a
  * run does (the first lister writes it, later ones replay it).
  * Credentials come from the AWS_* environment (or the shared file).
@@ -47,10 +47,15 @@ int main(int argc, char **argv)
             cfg.page_size = (unsigned)atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--cache-dir") == 0)
             cfg.cache_dir = argv[i + 1];
+        else if (strcmp(argv[i], "--connections") == 0)
+            cfg.connections = (unsigned)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--inventory") == 0)
+            cfg.inventory = argv[i + 1];
     }
     if (i + 1 != argc) {
         fprintf(stderr, "usage: objstore_bench [--endpoint URL] "
-                        "[--page-size N] [--cache-dir DIR] URL\n");
+                        "[--page-size N] [--cache-dir DIR] [--connections N] "
+                        "[--inventory URL] URL\n");
         return 64;
     }
     cfg.url = argv[i];
@@ -65,8 +70,10 @@ int main(int argc, char **argv)
     nbaq_objstore_close(store);
     getrusage(RUSAGE_SELF, &ru);
     printf("objects=%" PRIu64 " bytes=%" PRIu64 " pages=%" PRIu64
-           " wall_ms=%" PRId64 " max_rss_kb=%ld from_cache=%d\n",
-           info.objects, info.bytes, info.pages, wall, ru.ru_maxrss,
-           info.from_cache);
+           " wall_ms=%" PRId64 " cpu_ms=%ld max_rss_kb=%ld from_cache=%d\n",
+           info.objects, info.bytes, info.pages, wall,
+           ru.ru_utime.tv_sec * 1000L + ru.ru_utime.tv_usec / 1000L +
+               ru.ru_stime.tv_sec * 1000L + ru.ru_stime.tv_usec / 1000L,
+           ru.ru_maxrss, info.from_cache);
     return 0;
 }

@@ -168,6 +168,10 @@ static int run_batch(batch *b, unsigned max_parallel, char *err,
         collect_finished(b);
         if (b->done == b->count)
             break;
+        /* A slot freed: start the next request now, not after a poll
+         * that may have nothing left to wait on but its timeout.        */
+        if (b->in_flight < parallel && b->next < b->count)
+            continue;
         /* After collect_finished(), which schedules new retries.      */
         int64_t wait = ms_to_next_retry(b);
         if (curl_multi_poll(b->client->multi, NULL, 0, (int)wait, NULL) !=

@@ -107,6 +107,16 @@ typedef struct nbaq_objstore_config {
     unsigned page_size;         /* ListObjectsV2 max-keys [1000]           */
     uint64_t max_pages; /* a listing with more pages fails ERR_LIMIT [100000] */
     unsigned max_parallel; /* concurrent GETs [8]                          */
+    /* Listing: with more than 1, the first-level prefixes under the
+     * listing prefix are found with a delimiter listing and listed this
+     * many at once (objects then arrive in key order within a prefix
+     * only); [1]: one page after the other, in key order.             */
+    unsigned connections;
+    /* Read the figures from an S3 Inventory (CSV) instead of listing:
+     * "s3://bucket/path/manifest.json", or a prefix under which the
+     * newest ".../manifest.json" is taken. Same endpoint and credentials
+     * as url. NULL: list.                                              */
+    const char *inventory;
 
     /* --- both ----------------------------------------------------------- */
     const char *cache_dir; /* per-run listing cache; NULL: none            */
@@ -161,10 +171,16 @@ typedef struct nbaq_objstore_list_info {
      * listing itself still succeeds.                                    */
     uint64_t skipped;
     char first_skipped[512]; /* "path: reason" of the first one, or ""   */
+    /* With config.inventory: the inventory's creationTimestamp (epoch
+     * ms), the date of the figures; 0 when the bucket was listed.      */
+    int64_t inventory_ms;
+    char inventory_manifest[1100]; /* s3://... of the manifest read; "" */
 } nbaq_objstore_list_info;
 
 /* Streams every object under the prefix to on_object, in key byte order
- * for AWS and for files (s3rver uses its own order: do not rely on it).
+ * for AWS and for files (s3rver uses its own order: do not rely on it);
+ * with config.connections > 1, in key order within each first-level
+ * prefix only. With config.inventory, the inventory's rows instead.
  * Returns 0, or -1 with err filled and info->error set; objects delivered
  * before a failure stay delivered. info may not be NULL.                */
 int nbaq_objstore_list(nbaq_objstore *store, nbaq_objstore_object_fn on_object,

@@ -30,7 +30,8 @@ struct nbaq_objstore {
     nbaq_aws_credentials creds; /* owned, wiped on close; none: unsigned */
     nbaq_http_sigv4 sigv4;      /* points into creds; used iff found     */
     int signed_requests;
-    nbaq_http_client *http; /* created on first use                    */
+    nbaq_http_client *http;   /* created on first use                    */
+    nbaq_objstore *inventory; /* the inventory's location, or NULL       */
 
     /* file */
     char *root; /* absolute directory, no trailing '/'                   */
@@ -78,6 +79,49 @@ int objstore_file_get_many(nbaq_objstore *s, const char *const *keys,
                            const nbaq_objstore_get_callbacks *cb, char *err,
                            size_t err_size);
 
+typedef struct s3_page s3_page;
+/* Shared by the S3 listers (objstore_s3.c, objstore_s3_parallel.c).    */
+int s3_ensure_client(nbaq_objstore *s, char *err, size_t err_size);
+void s3_base_request(const nbaq_objstore *s, nbaq_http_request *req);
+nbaq_objstore_errkind s3_failure_kind(nbaq_http_failure f);
+/* Judges a non-2xx status; fills err about `what`.                      */
+nbaq_objstore_errkind s3_judge_status(const nbaq_objstore *s,
+                                      const nbaq_http_response *resp,
+                                      const char *what, char *err,
+                                      size_t err_size);
+/* ListObjectsV2 URL of prefix; delimiter NULL or "/"; token NULL: first */
+char *s3_list_url(const nbaq_objstore *s, const char *prefix,
+                  const char *delimiter, const char *token);
+/* One page of the store's prefix, retried from its start when it broke
+ * off mid-body; counts the request in l->info->pages.                   */
+int s3_fetch_page(nbaq_objstore *s, objstore_listing *l, s3_page *page,
+                  const char *delimiter, const char *token, char *err,
+                  size_t err_size);
+/* Lists the store's prefix page after page (delimiter NULL or "/"),
+ * passing each page's objects on, then the page to on_page (may be
+ * NULL; non-zero stops, with err filled). Bounded by max_pages.        */
+typedef int (*s3_page_fn)(void *user, const s3_page *page, char *err,
+                          size_t err_size);
+int s3_list_pages(nbaq_objstore *s, objstore_listing *l, const char *delimiter,
+                  s3_page_fn on_page, void *user, char *err, size_t err_size);
+/* Passes a parsed page's objects on, named past the store's prefix.     */
+int s3_emit_page(nbaq_objstore *s, objstore_listing *l, const s3_page *page,
+                 char *err, size_t err_size);
+/* An nbaq_http sink that feeds a page parser.                           */
+typedef struct s3_page_feed_state {
+    s3_page *page;
+    int bad_xml;
+} s3_page_feed_state;
+int s3_feed_page(void *user, const void *data, size_t len);
+/* Prefix-parallel listing (objstore_s3_parallel.c), config.connections
+ * at once; and listing from an S3 Inventory (objstore_s3_inventory.c).  */
+int objstore_s3_list_parallel(nbaq_objstore *s, objstore_listing *l, char *err,
+                              size_t err_size);
+int objstore_inventory_open(nbaq_objstore *s, const char *inventory_url,
+                            char *err, size_t err_size);
+int objstore_inventory_list(nbaq_objstore *s, objstore_listing *l, char *err,
+                            size_t err_size);
+
 /* The listing cache: runs the listing through `list` unless a complete
  * cached copy exists, in which case it replays that.                    */
 typedef int (*objstore_list_fn)(nbaq_objstore *s, objstore_listing *l,
@@ -101,6 +145,9 @@ int s3_page_end(s3_page *p, char *err, size_t err_size);
 size_t s3_page_count(const s3_page *p);
 /* Object i of the page; key/etag valid until the next begin or free.    */
 void s3_page_object(const s3_page *p, size_t i, nbaq_objstore_object *o);
+/* CommonPrefixes of a delimiter listing; valid like objects' keys.   */
+size_t s3_page_prefix_count(const s3_page *p);
+const char *s3_page_prefix(const s3_page *p, size_t i);
 int s3_page_is_truncated(const s3_page *p);
 const char *s3_page_next_token(const s3_page *p); /* NULL: none           */
 /* Code and Message of an S3 <Error> document; "" when absent.           */

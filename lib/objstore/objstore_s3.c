@@ -142,14 +142,14 @@ oom:
     return -1;
 }
 
-static int ensure_client(nbaq_objstore *s, char *err, size_t err_size)
+int s3_ensure_client(nbaq_objstore *s, char *err, size_t err_size)
 {
     if (s->http == NULL)
         s->http = nbaq_http_client_new(err, err_size);
     return s->http != NULL ? 0 : -1;
 }
 
-static void base_request(const nbaq_objstore *s, nbaq_http_request *req)
+void s3_base_request(const nbaq_objstore *s, nbaq_http_request *req)
 {
     memset(req, 0, sizeof *req);
     req->sigv4 = s->signed_requests ? &s->sigv4 : NULL;
@@ -161,17 +161,17 @@ static void base_request(const nbaq_objstore *s, nbaq_http_request *req)
     req->ca_file = s->ca_file;
 }
 
-static nbaq_objstore_errkind kind_of_failure(nbaq_http_failure f)
+nbaq_objstore_errkind s3_failure_kind(nbaq_http_failure f)
 {
     return f == NBAQ_HTTP_FAIL_OTHER ? NBAQ_OBJSTORE_ERR_CONFIG
                                      : NBAQ_OBJSTORE_ERR_NETWORK;
 }
 
 /* Judges a non-2xx status; fills err about `what`.                      */
-static nbaq_objstore_errkind judge_status(const nbaq_objstore *s,
-                                          const nbaq_http_response *resp,
-                                          const char *what, char *err,
-                                          size_t err_size)
+nbaq_objstore_errkind s3_judge_status(const nbaq_objstore *s,
+                                      const nbaq_http_response *resp,
+                                      const char *what, char *err,
+                                      size_t err_size)
 {
     char code[128], message[300];
     long st = resp->status;
@@ -218,14 +218,9 @@ static nbaq_objstore_errkind judge_status(const nbaq_objstore *s,
 
 /* --- listing ------------------------------------------------------------ */
 
-typedef struct page_feed {
-    s3_page *page;
-    int bad_xml;
-} page_feed;
-
-static int feed_page(void *user, const void *data, size_t len)
+int s3_feed_page(void *user, const void *data, size_t len)
 {
-    page_feed *f = user;
+    s3_page_feed_state *f = user;
     if (s3_page_feed(f->page, data, len) != 0) {
         f->bad_xml = 1;
         return 1;
@@ -233,9 +228,10 @@ static int feed_page(void *user, const void *data, size_t len)
     return 0;
 }
 
-static char *page_url(const nbaq_objstore *s, const char *token)
+char *s3_list_url(const nbaq_objstore *s, const char *prefix,
+                  const char *delimiter, const char *token)
 {
-    size_t plen = strlen(s->prefix), tlen = token ? strlen(token) : 0;
+    size_t plen = strlen(prefix), tlen = token ? strlen(token) : 0;
     size_t n = strlen(s->bucket_url) + 3 * (plen + tlen) + 96;
     char *url = malloc(n), *p;
 
@@ -248,8 +244,10 @@ static char *page_url(const nbaq_objstore *s, const char *token)
         p += nbaq_http_uri_encode(token, tlen, 0, p, n - (size_t)(p - url));
         *p++ = '&';
     }
+    if (delimiter != NULL) /* only "/": no encoding needed */
+        p += sprintf(p, "delimiter=%%2F&");
     p += sprintf(p, "list-type=2&max-keys=%u&prefix=", s->cfg.page_size);
-    nbaq_http_uri_encode(s->prefix, plen, 0, p, n - (size_t)(p - url));
+    nbaq_http_uri_encode(prefix, plen, 0, p, n - (size_t)(p - url));
     return url;
 }
 
@@ -261,22 +259,23 @@ static void sleep_ms(int64_t ms)
 }
 
 /* One page, retried from its start when it broke off mid-body.          */
-static int fetch_page(nbaq_objstore *s, objstore_listing *l, s3_page *page,
-                      const char *token, char *err, size_t err_size)
+int s3_fetch_page(nbaq_objstore *s, objstore_listing *l, s3_page *page,
+                  const char *delimiter, const char *token, char *err,
+                  size_t err_size)
 {
-    char *url = page_url(s, token);
+    char *url = s3_list_url(s, s->prefix, delimiter, token);
     nbaq_http_request req;
     nbaq_http_response resp;
-    page_feed feed = {.page = page};
+    s3_page_feed_state feed = {.page = page};
     int rc = -1;
 
     if (url == NULL)
         return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
                              "out of memory");
-    base_request(s, &req);
+    s3_base_request(s, &req);
     req.url = url;
     req.what = s->location;
-    req.sink = feed_page;
+    req.sink = s3_feed_page;
     req.user = &feed;
     for (unsigned attempt = 0;; attempt++) {
         char http_err[1024] = "";
@@ -300,10 +299,11 @@ static int fetch_page(nbaq_objstore *s, objstore_listing *l, s3_page *page,
             sleep_ms((int64_t)RETRY_BASE_MS << attempt);
             continue;
         } else if (got != 0) {
-            rc = objstore_fail(l->info, kind_of_failure(resp.failure), err,
+            rc = objstore_fail(l->info, s3_failure_kind(resp.failure), err,
                                err_size, "%s", http_err);
         } else if (resp.status != 200) {
-            l->info->error = judge_status(s, &resp, s->location, err, err_size);
+            l->info->error =
+                s3_judge_status(s, &resp, s->location, err, err_size);
         } else if (s3_page_end(page, http_err, sizeof http_err) != 0) {
             rc = objstore_fail(l->info, NBAQ_OBJSTORE_ERR_PROTOCOL, err,
                                err_size, "listing %s, page %llu: %s",
@@ -319,8 +319,8 @@ static int fetch_page(nbaq_objstore *s, objstore_listing *l, s3_page *page,
     return rc;
 }
 
-static int emit_page(nbaq_objstore *s, objstore_listing *l, const s3_page *page,
-                     char *err, size_t err_size)
+int s3_emit_page(nbaq_objstore *s, objstore_listing *l, const s3_page *page,
+                 char *err, size_t err_size)
 {
     size_t plen = strlen(s->prefix);
 
@@ -335,16 +335,13 @@ static int emit_page(nbaq_objstore *s, objstore_listing *l, const s3_page *page,
     return 0;
 }
 
-int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
-                     size_t err_size)
+int s3_list_pages(nbaq_objstore *s, objstore_listing *l, const char *delimiter,
+                  s3_page_fn on_page, void *user, char *err, size_t err_size)
 {
     s3_page *page;
     char *token = NULL;
     int rc = 0;
 
-    if (ensure_client(s, err, err_size) != 0)
-        return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
-                             "listing %s: cannot set up curl", s->location);
     page = s3_page_new();
     if (page == NULL)
         return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
@@ -357,9 +354,11 @@ int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
                                s->location, (unsigned long long)n);
             break;
         }
-        rc = fetch_page(s, l, page, token, err, err_size);
+        rc = s3_fetch_page(s, l, page, delimiter, token, err, err_size);
         if (rc == 0)
-            rc = emit_page(s, l, page, err, err_size);
+            rc = s3_emit_page(s, l, page, err, err_size);
+        if (rc == 0 && on_page != NULL)
+            rc = on_page(user, page, err, err_size);
         if (rc != 0 || !s3_page_is_truncated(page))
             break;
         free(token);
@@ -373,6 +372,17 @@ int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
     free(token);
     s3_page_free(page);
     return rc;
+}
+
+int objstore_s3_list(nbaq_objstore *s, objstore_listing *l, char *err,
+                     size_t err_size)
+{
+    if (s3_ensure_client(s, err, err_size) != 0)
+        return objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
+                             "listing %s: cannot set up curl", s->location);
+    if (s->cfg.connections > 1)
+        return objstore_s3_list_parallel(s, l, err, err_size);
+    return s3_list_pages(s, l, NULL, NULL, NULL, err, err_size);
 }
 
 /* --- GETs --------------------------------------------------------------- */
@@ -454,12 +464,12 @@ static void get_done(void *user, size_t index, const nbaq_http_response *resp,
         snprintf(message, sizeof message, "%s: reading stopped by the checker",
                  g->what);
     } else if (resp->failure != NBAQ_HTTP_FAIL_NONE) {
-        r.error = kind_of_failure(resp->failure);
+        r.error = s3_failure_kind(resp->failure);
         snprintf(message, sizeof message, "%s", http_err);
     } else if (resp->status < 200 || resp->status >= 300) {
         r.size = -1; /* the length was the error document's */
         r.error =
-            judge_status(g->store, resp, g->what, message, sizeof message);
+            s3_judge_status(g->store, resp, g->what, message, sizeof message);
     }
     if (g->cb->on_done != NULL)
         g->cb->on_done(g->cb->user, index, &r);
@@ -478,7 +488,7 @@ static int prepare_get(nbaq_objstore *s, const char *key, get_state *g,
     size_t base = (size_t)sprintf(g->url, "%s/", s->bucket_url);
     nbaq_http_uri_encode(key, klen, 1, g->url + base, n - base);
     sprintf(g->what, "s3://%s/%s", s->bucket, key);
-    base_request(s, req);
+    s3_base_request(s, req);
     req->url = g->url;
     req->what = g->what;
     req->on_head = get_head;
@@ -502,7 +512,7 @@ int objstore_s3_get_many(nbaq_objstore *s, const char *const *keys,
         snprintf(err, err_size, "out of memory");
         goto out;
     }
-    if (ensure_client(s, err, err_size) != 0)
+    if (s3_ensure_client(s, err, err_size) != 0)
         goto out;
     for (size_t i = 0; i < count; i++) {
         states[i] = (get_state){

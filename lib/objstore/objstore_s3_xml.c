@@ -22,7 +22,8 @@ typedef enum field {
     F_MTIME,
     F_ETAG,
     F_TRUNCATED,
-    F_TOKEN
+    F_TOKEN,
+    F_COMMON_PREFIX
 } field;
 
 typedef struct record {
@@ -38,6 +39,7 @@ struct s3_page {
     int root_ok;   /* root element is ListBucketResult              */
     char root[64]; /* root element name, for messages               */
     int in_contents;
+    int in_common_prefixes;
     field current;
     char *text;
     size_t text_len;
@@ -58,6 +60,8 @@ struct s3_page {
     size_t strings_len, strings_cap;
     int truncated;
     char *token;
+    size_t *common; /* offsets in strings of CommonPrefixes/Prefix   */
+    size_t common_count, common_cap;
 };
 
 static void set_problem(s3_page *p, const char *fmt, const char *arg)
@@ -157,6 +161,9 @@ static field field_of(const s3_page *p, const char *name)
             return F_MTIME;
         if (strcmp(name, "ETag") == 0)
             return F_ETAG;
+    } else if (p->in_common_prefixes && p->depth == 3) {
+        if (strcmp(name, "Prefix") == 0)
+            return F_COMMON_PREFIX;
     } else if (p->depth == 2) {
         if (strcmp(name, "IsTruncated") == 0)
             return F_TRUNCATED;
@@ -179,6 +186,8 @@ static void XMLCALL on_start(void *user, const XML_Char *name,
     } else if (p->depth == 2 && strcmp(name, "Contents") == 0) {
         p->in_contents = 1;
         reset_object(p);
+    } else if (p->depth == 2 && strcmp(name, "CommonPrefixes") == 0) {
+        p->in_common_prefixes = 1;
     }
     p->current = field_of(p, name);
     p->text_len = 0;
@@ -195,6 +204,24 @@ static int parse_uint(const char *s, uint64_t *out)
         return -1;
     *out = v;
     return 0;
+}
+
+static void add_common_prefix(s3_page *p, const char *text, size_t len)
+{
+    if (p->common_count == p->common_cap) {
+        size_t cap = p->common_cap ? p->common_cap * 2 : 64;
+        size_t *grown = realloc(p->common, cap * sizeof *grown);
+        if (grown == NULL) {
+            set_problem(p, "%s", "out of memory");
+            return;
+        }
+        p->common = grown;
+        p->common_cap = cap;
+    }
+    if (store_string(p, text, len, &p->common[p->common_count]) != 0)
+        set_problem(p, "%s", "page too large");
+    else
+        p->common_count++;
 }
 
 static void take_field(s3_page *p)
@@ -234,6 +261,9 @@ static void take_field(s3_page *p)
         free(p->token);
         p->token = text;
         return;
+    case F_COMMON_PREFIX:
+        add_common_prefix(p, text, p->text_len);
+        break;
     case F_NONE:
         break;
     }
@@ -255,6 +285,8 @@ static void XMLCALL on_end(void *user, const XML_Char *name)
         reset_object(p);
         p->in_contents = 0;
     }
+    if (p->depth == 2 && strcmp(name, "CommonPrefixes") == 0)
+        p->in_common_prefixes = 0;
     p->current = F_NONE;
     p->depth--;
 }
@@ -298,6 +330,7 @@ void s3_page_free(s3_page *p)
     free(p->records);
     free(p->strings);
     free(p->token);
+    free(p->common);
     free(p);
 }
 
@@ -313,9 +346,11 @@ int s3_page_begin(s3_page *p)
     p->root_ok = 0;
     p->root[0] = '\0';
     p->in_contents = 0;
+    p->in_common_prefixes = 0;
     p->current = F_NONE;
     p->problem[0] = '\0';
     p->count = 0;
+    p->common_count = 0;
     p->strings_len = 0;
     p->truncated = 0;
     free(p->token);
@@ -378,6 +413,16 @@ void s3_page_object(const s3_page *p, size_t i, nbaq_objstore_object *o)
     o->etag = p->strings + r->etag;
     o->size = r->size;
     o->mtime_ms = r->mtime_ms;
+}
+
+size_t s3_page_prefix_count(const s3_page *p)
+{
+    return p->common_count;
+}
+
+const char *s3_page_prefix(const s3_page *p, size_t i)
+{
+    return p->strings + p->common[i];
 }
 
 int s3_page_is_truncated(const s3_page *p)

@@ -16,6 +16,7 @@
 #include "objstore.h"
 #include "objstore_options.h"
 #include "objstore_prefix_table.h"
+#include "objstore_scale.h"
 #include "partitions.h"
 
 enum { ERR_MAX = 1024, NAMES_MAX = 600, NAME_MAX_LEN = 4096 };
@@ -27,6 +28,7 @@ static const char *const schedule_choices[] = {"none", "hourly", "daily", NULL};
 
 static const nbaq_option_spec freshness_options[] = {
     NBAQ_OBJSTORE_OPTION_SPECS,
+    NBAQ_OBJSTORE_SCALE_OPTION_SPECS,
     {.name = "max_age",
      .type = NBAQ_OPT_DURATION,
      .description = "FAIL when the newest object is older; with "
@@ -443,12 +445,14 @@ static void freshness_check(const nbaq_host_api *api, nbaq_ctx *ctx)
         goto out;
     }
     nbaq_objstore_config_from_options(api, ctx, &cfg);
+    nbaq_objstore_scale_from_options(api, ctx, &cfg);
     if (nbaq_objstore_open(&cfg, &store, err, sizeof err) != 0 ||
         nbaq_objstore_list(store, scan_object, &s, &info, err, sizeof err) !=
             0) {
         api->status_set(ctx, NBAQ_ERROR, "%s", err);
         goto out;
     }
+    nbaq_objstore_report_inventory(api, ctx, &info);
     report(api, ctx, store, &s, &info);
 out:
     nbaq_objstore_close(store);

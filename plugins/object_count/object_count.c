@@ -13,11 +13,13 @@
 #include "objstore.h"
 #include "objstore_options.h"
 #include "objstore_prefix_table.h"
+#include "objstore_scale.h"
 
 enum { NAME_MAX_LEN = 4096, ERR_MAX = 1024 };
 
 static const nbaq_option_spec object_count_options[] = {
     NBAQ_OBJSTORE_OPTION_SPECS,
+    NBAQ_OBJSTORE_SCALE_OPTION_SPECS,
     {.name = "by_prefix",
      .type = NBAQ_OPT_BOOL,
      .default_value = "false",
@@ -162,6 +164,7 @@ static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)
         return;
     }
     nbaq_objstore_config_from_options(api, ctx, &cfg);
+    nbaq_objstore_scale_from_options(api, ctx, &cfg);
     if (oc_daily_init(&c.daily, api, o, err, sizeof err) != 0) {
         api->status_set(ctx, NBAQ_ERROR, "%s: %s",
                         api->opt_location(o, "backfill"), err);
@@ -173,6 +176,7 @@ static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)
     } else if (c.prefixes.failed) {
         api->status_set(ctx, NBAQ_ERROR, "out of memory counting prefixes");
     } else {
+        nbaq_objstore_report_inventory(api, ctx, &info);
         report(api, ctx, store, &c, &info);
     }
     nbaq_objstore_close(store);

@@ -14,6 +14,7 @@
  *   --secret-key-env VAR (the secret is read from that variable)
  *   --profile P --credentials-file F --ca-file F --page-size N --max-pages N
  *   --cache-dir D --retries N --timeout-ms N --parallel N --max-bytes N
+ *   --connections N (listing) --inventory s3://... (read it, not list)
  */
 #include "objstore.h"
 
@@ -97,6 +98,10 @@ int main(int argc, char **argv)
             cfg.request_timeout_ms = atoll(v);
         else if (strcmp(k, "parallel") == 0)
             cfg.max_parallel = (unsigned)atoi(v);
+        else if (strcmp(k, "connections") == 0)
+            cfg.connections = (unsigned)atoi(v);
+        else if (strcmp(k, "inventory") == 0)
+            cfg.inventory = v;
         else if (strcmp(k, "max-bytes") == 0)
             max_bytes = strtoull(v, NULL, 10);
         else
@@ -127,6 +132,9 @@ int main(int argc, char **argv)
                info.from_cache);
         if (info.skipped)
             printf("SKIPPED %s\n", info.first_skipped);
+        if (info.inventory_ms > 0)
+            printf("INVENTORY %" PRId64 " %s\n", info.inventory_ms,
+                   info.inventory_manifest);
     } else if (strcmp(cmd, "get") == 0) {
         size_t n = (size_t)(argc - i - 2);
         body_sum *sums = calloc(n + 1, sizeof *sums);
