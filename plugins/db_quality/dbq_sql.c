@@ -150,7 +150,8 @@ int dbq_needs_distinct(const dbq_column_spec *c)
 void dbq_sql_distinct(textbuf *sql, const dbq_table_spec *spec,
                       const dbq_quoted *q)
 {
-    textbuf_puts(sql, "SELECT NULL"); /* column 0: no comma rules */
+    /* A first column, so that every aggregate below starts with a comma. */
+    textbuf_puts(sql, "SELECT NULL");
     for (size_t i = 0; i < spec->column_count; i++) {
         const dbq_column_spec *c = &spec->columns[i];
         if (!dbq_needs_distinct(c))
