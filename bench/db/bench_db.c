@@ -16,7 +16,9 @@
  * Validity rules (issue 12): the same scan with 3 rules on each column
  * (min/max/values on numbers, regex/min_length/max_length on text,
  * min/max/not_future on dates and timestamps; the boolean takes only
- * `values`: 28 rules), against one count(*) per rule.
+ * `values`: 28 rules), against one count(*) per rule. With `unique` on 4
+ * columns as well: its own statement (dbq_sql_distinct), against the old
+ * form, count(DISTINCT) inside the scan (which loses the parallel workers).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,7 +191,11 @@ static bench_rules column_rules[COLUMNS] = {
 
 /* Every rule; and every rule but the regexes (the text columns' first),
  * to show what the regex engine costs. */
-static dbq_column_spec rule_specs[COLUMNS], rule_specs_no_regex[COLUMNS];
+static dbq_column_spec rule_specs[COLUMNS], rule_specs_no_regex[COLUMNS],
+    unique_specs[COLUMNS];
+/* The columns that also take `unique`: integer, text, integer, bigint. */
+static const int unique_columns[] = {0, 1, 4, 6};
+enum { UNIQUE_COUNT = sizeof unique_columns / sizeof unique_columns[0] };
 static dbq_type_class rule_types[COLUMNS];
 
 static void init_rule_specs(void)
@@ -204,13 +210,17 @@ static void init_rule_specs(void)
             rule_specs_no_regex[i].rule_count--;
         }
         rule_types[i] = column_rules[i].type;
+        unique_specs[i] = rule_specs[i];
     }
+    for (int i = 0; i < UNIQUE_COUNT; i++)
+        unique_specs[unique_columns[i]].unique = 1;
 }
 
-static void scan_with(PGconn *conn, dbq_column_spec *rules, int jit)
+static char *quoted_columns[COLUMNS] = {"c1", "c2", "c3", "c4", "c5",
+                                        "c6", "c7", "c8", "c9", "c10"};
+
+static dbq_table_spec bench_table(dbq_column_spec *rules)
 {
-    static char *quoted[COLUMNS] = {"c1", "c2", "c3", "c4", "c5",
-                                    "c6", "c7", "c8", "c9", "c10"};
     dbq_table_spec table = {.name = "bench_dbq.wide",
                             .critical_columns = columns,
                             .critical_count = COLUMNS};
@@ -218,39 +228,77 @@ static void scan_with(PGconn *conn, dbq_column_spec *rules, int jit)
         table.columns = rules;
         table.column_count = COLUMNS;
     }
-    dbq_quoted q = {.table = "bench_dbq.wide",
-                    .critical = quoted,
-                    .columns = quoted,
-                    .column_types = rule_types};
+    return table;
+}
+
+static const dbq_quoted bench_quoted = {.table = "bench_dbq.wide",
+                                        .critical = quoted_columns,
+                                        .columns = quoted_columns,
+                                        .column_types = rule_types};
+
+/* The scan; with unique_inside, the old form: each unique column's
+ * count(DISTINCT) inside it, before the FROM. */
+static void scan_with(PGconn *conn, dbq_column_spec *rules, int jit,
+                      int unique_inside)
+{
+    dbq_table_spec table = bench_table(rules);
     const char *values[3 * COLUMNS];
     dbq_params params = {.values = values};
     textbuf sql;
     textbuf_init(&sql);
-    dbq_sql_scan(&sql, &table, &q, 0, &params);
+    dbq_sql_scan(&sql, &table, &bench_quoted, 0, &params);
+    if (unique_inside) {
+        textbuf old = sql;
+        char *from = strstr(old.data, " FROM ");
+        textbuf_init(&sql);
+        textbuf_printf(&sql, "%.*s", (int)(from - old.data), old.data);
+        for (int i = 0; i < UNIQUE_COUNT; i++)
+            textbuf_printf(&sql, ", count(DISTINCT %s)",
+                           columns[unique_columns[i]]);
+        textbuf_puts(&sql, from);
+        textbuf_free(&old);
+    }
     if (rules != NULL && !jit)
         exec_sql(conn, "SET jit = off"); /* as the plugin does */
     exec_params(conn, &sql, params.count, params.values);
     exec_sql(conn, "RESET jit");
 }
 
+/* unique's own statement, as the plugin runs it after the scan. */
+static void unique_statement(const char *url, PGconn *conn)
+{
+    (void)url;
+    dbq_table_spec table = bench_table(unique_specs);
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_distinct(&sql, &table, &bench_quoted);
+    exec_params(conn, &sql, 0, NULL);
+}
+
+static void scan_with_rules_unique_inside(const char *url, PGconn *conn)
+{
+    (void)url;
+    scan_with(conn, rule_specs, 0, 1);
+}
+
 /* The same scan with the validity rules of every column. */
 static void scan_with_rules(const char *url, PGconn *conn)
 {
     (void)url;
-    scan_with(conn, rule_specs, 0);
+    scan_with(conn, rule_specs, 0, 0);
 }
 
 /* The same with the server's JIT settings (what db_quality turns off). */
 static void scan_with_rules_jit(const char *url, PGconn *conn)
 {
     (void)url;
-    scan_with(conn, rule_specs, 1);
+    scan_with(conn, rule_specs, 1, 0);
 }
 
 static void scan_with_rules_but_regex(const char *url, PGconn *conn)
 {
     (void)url;
-    scan_with(conn, rule_specs_no_regex, 0);
+    scan_with(conn, rule_specs_no_regex, 0, 0);
 }
 
 /* One count(*) per rule: what the scan replaces. */
@@ -273,7 +321,7 @@ static void per_rule(const char *url, PGconn *conn)
 static void scan_only(const char *url, PGconn *conn)
 {
     (void)url;
-    scan_with(conn, NULL, 1);
+    scan_with(conn, NULL, 1, 0);
 }
 
 static void run_check(const char *url, double sample_percent,
@@ -324,18 +372,21 @@ int main(int argc, char **argv)
     /* The variants run back to back in each round, so that a round sees
      * one machine load; the ratios are taken per round, then the median. */
     init_rule_specs();
-    enum { VARIANTS = 11 };
-    static const variant_fn variants[VARIANTS] = {plain_count,
-                                                  read_all_columns,
-                                                  scan_only,
-                                                  scan_with_rules,
-                                                  scan_with_rules_jit,
-                                                  scan_with_rules_but_regex,
-                                                  db_quality,
-                                                  db_quality_rules,
-                                                  db_quality_sampled,
-                                                  per_column,
-                                                  per_rule};
+    enum { VARIANTS = 13 };
+    static const variant_fn variants[VARIANTS] = {
+        plain_count,
+        read_all_columns,
+        scan_only,
+        scan_with_rules,
+        scan_with_rules_jit,
+        scan_with_rules_but_regex,
+        db_quality,
+        db_quality_rules,
+        db_quality_sampled,
+        per_column,
+        per_rule,
+        unique_statement,
+        scan_with_rules_unique_inside};
     static const char *const labels[VARIANTS] = {
         "SELECT count(*)",
         "SELECT count(c10) (reads all columns)",
@@ -347,7 +398,9 @@ int main(int argc, char **argv)
         "db_quality check with the 28 rules",
         "db_quality check, sample_percent 10",
         "one query per column (11 queries)",
-        "one query per rule (28 queries)"};
+        "one query per rule (28 queries)",
+        "unique's own statement (4 columns)",
+        "28 rules + 4 count(DISTINCT) in the scan"};
     double *ms[VARIANTS], *ratio[VARIANTS];
     for (int v = 0; v < VARIANTS; v++) {
         ms[v] = calloc((size_t)runs, sizeof(double));
@@ -366,6 +419,10 @@ int main(int argc, char **argv)
            "%.2fx (medians of per-round ratios)\n",
            rules_vs_nulls(ms[2], ms[3], runs),
            rules_vs_nulls(ms[2], ms[5], runs));
+    printf("unique's statement vs NULL-only scan: %.2fx; the scan with "
+           "count(DISTINCT) inside: %.2fx\n",
+           rules_vs_nulls(ms[2], ms[11], runs),
+           rules_vs_nulls(ms[2], ms[12], runs));
     printf("check with rules vs check without: %.2fx\n",
            rules_vs_nulls(ms[6], ms[7], runs));
     for (int v = 0; v < VARIANTS; v++) {

@@ -286,12 +286,21 @@ int dbq_counts_values(const dbq_table_spec *spec, const dbq_column_spec *c);
 
 /* Appended to the scan, per entry of spec->columns, in this order: with
  * count_values (dbq_counts_values), count(c); with rules, the rows breaking one
- * (their literals added to params); with unique or a profile, the distinct
- * values; with a profile, DBQ_STATS expressions (NULL where the type has
- * no such statistic). dbq_validity.c reads them in the same order. */
+ * (their literals added to params). dbq_validity.c reads them in the same
+ * order. */
 void dbq_sql_column_aggregates(textbuf *sql, const dbq_column_spec *c,
-                               const char *column, dbq_type_class type,
-                               int count_values, dbq_params *params);
+                               const char *column, int count_values,
+                               dbq_params *params);
+
+/* Whether c needs the distinct statement (unique or a profile). */
+int dbq_needs_distinct(const dbq_column_spec *c);
+
+/* The statement of the parallel-unsafe aggregates, run after the scan in
+ * the same snapshot: a first column NULL, then per column that needs it
+ * (dbq_needs_distinct) count(c), count(DISTINCT c) and, with a profile,
+ * DBQ_STATS expressions (NULL where the type has no such statistic). */
+void dbq_sql_distinct(textbuf *sql, const dbq_table_spec *spec,
+                      const dbq_quoted *q);
 
 /* The condition under which a value of column breaks one of c's rules:
  * "(cond) OR (cond)", literals added to params. */
@@ -361,6 +370,10 @@ int dbq_columns_validate(pgconn *conn, const dbq_table_spec *spec,
 /* Reads the scan's column aggregates from column `col` on. 0 or -1. */
 int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
                      dbq_table_result *r);
+/* After the scan, in its snapshot: count(DISTINCT) and the profile, for
+ * the columns that need them (dbq_sql_distinct). 0 or -1 (r failed). */
+int dbq_columns_count_distinct(pgconn *conn, const dbq_table_spec *spec,
+                               const dbq_quoted *q, dbq_table_result *r);
 /* After the scan: failed-row samples, repeated keys, orphans. */
 int dbq_columns_follow_up(pgconn *conn, const dbq_table_spec *spec,
                           const dbq_quoted *q, dbq_table_result *r);

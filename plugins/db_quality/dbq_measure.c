@@ -391,7 +391,8 @@ static void measure_in_transaction(pgconn *conn, const dbq_table_spec *spec,
         mark_composites(spec, &q, r) != 0 ||
         dbq_columns_prepare(conn, spec, &q, r) != 0 ||
         dbq_columns_validate(conn, spec, &q, r) != 0 ||
-        run_scan(conn, spec, &q, r) != 0)
+        run_scan(conn, spec, &q, r) != 0 ||
+        dbq_columns_count_distinct(conn, spec, &q, r) != 0)
         goto done;
     if (spec->key_count > 0 && run_duplicates(conn, spec, &q, r) != 0)
         goto done;

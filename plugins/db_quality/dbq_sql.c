@@ -126,10 +126,9 @@ int dbq_counts_values(const dbq_table_spec *spec, const dbq_column_spec *c)
 }
 
 void dbq_sql_column_aggregates(textbuf *sql, const dbq_column_spec *c,
-                               const char *column, dbq_type_class type,
-                               int count_values, dbq_params *params)
+                               const char *column, int count_values,
+                               dbq_params *params)
 {
-    int profiled = c->profile != DBQ_PROFILE_OFF;
     if (count_values)
         textbuf_printf(sql, ", count(%s)", column);
     if (c->rule_count > 0) {
@@ -137,10 +136,33 @@ void dbq_sql_column_aggregates(textbuf *sql, const dbq_column_spec *c,
         dbq_sql_invalid_condition(sql, c, column, params);
         textbuf_puts(sql, ")");
     }
-    if (c->unique || profiled)
-        textbuf_printf(sql, ", count(DISTINCT %s)", column);
-    if (profiled)
-        append_profile(sql, c, column, type);
+}
+
+int dbq_needs_distinct(const dbq_column_spec *c)
+{
+    return c->unique || c->profile != DBQ_PROFILE_OFF;
+}
+
+/* count(DISTINCT) and percentile_cont are not parallel-safe aggregates: in
+ * the main scan they would cost it its parallel workers, so they have a
+ * statement of their own (docs/performance.md). Its own count(c), so that
+ * with sampling the repeated values come from one sample. */
+void dbq_sql_distinct(textbuf *sql, const dbq_table_spec *spec,
+                      const dbq_quoted *q)
+{
+    /* A first column, so that every aggregate below starts with a comma. */
+    textbuf_puts(sql, "SELECT NULL");
+    for (size_t i = 0; i < spec->column_count; i++) {
+        const dbq_column_spec *c = &spec->columns[i];
+        if (!dbq_needs_distinct(c))
+            continue;
+        textbuf_printf(sql, ", count(%s), count(DISTINCT %s)", q->columns[i],
+                       q->columns[i]);
+        if (c->profile != DBQ_PROFILE_OFF)
+            append_profile(sql, c, q->columns[i], q->column_types[i]);
+    }
+    append_from(sql, spec, q, 1);
+    append_filter(sql, spec, " WHERE ");
 }
 
 void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec, const dbq_quoted *q,
@@ -169,9 +191,9 @@ void dbq_sql_scan(textbuf *sql, const dbq_table_spec *spec, const dbq_quoted *q,
         append_freshness_age(sql, q);
     }
     for (size_t i = 0; i < spec->column_count; i++)
-        dbq_sql_column_aggregates(
-            sql, &spec->columns[i], q->columns[i], q->column_types[i],
-            dbq_counts_values(spec, &spec->columns[i]), params);
+        dbq_sql_column_aggregates(sql, &spec->columns[i], q->columns[i],
+                                  dbq_counts_values(spec, &spec->columns[i]),
+                                  params);
     append_from(sql, spec, q, 1);
     append_filter(sql, spec, " WHERE ");
 }

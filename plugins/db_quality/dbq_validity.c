@@ -165,7 +165,6 @@ int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
     int ok = 1;
     for (size_t i = 0; ok && i < spec->column_count; i++) {
         const dbq_column_spec *c = &spec->columns[i];
-        int profiled = c->profile != DBQ_PROFILE_OFF;
         if (dbq_counts_values(spec, c))
             ok =
                 dbq_parse_count(PQgetvalue(res, 0, col++), &out[i].values) == 0;
@@ -174,15 +173,56 @@ int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
         if (ok && c->rule_count > 0)
             ok = dbq_parse_count(PQgetvalue(res, 0, col++), &out[i].invalid) ==
                  0;
-        if (ok && (c->unique || profiled))
-            ok = dbq_parse_count(PQgetvalue(res, 0, col++), &out[i].distinct) ==
-                 0;
-        if (c->unique)
-            out[i].repeated = out[i].values - out[i].distinct;
-        for (int s = 0; ok && profiled && s < DBQ_STATS; s++)
-            ok = read_stat(res, col++, &out[i], s) == 0;
     }
     return ok ? 0 : -1;
+}
+
+/* The distinct statement's figures of column i from column `col` on; the
+ * next column, or -1. */
+static int read_distinct(const PGresult *res, int col, const dbq_column_spec *c,
+                         dbq_column_result *out)
+{
+    int64_t values = 0;
+    int ok = dbq_parse_count(PQgetvalue(res, 0, col++), &values) == 0 &&
+             dbq_parse_count(PQgetvalue(res, 0, col++), &out->distinct) == 0;
+    if (c->unique)
+        out->repeated = values - out->distinct;
+    for (int s = 0; ok && c->profile != DBQ_PROFILE_OFF && s < DBQ_STATS; s++)
+        ok = read_stat(res, col++, out, s) == 0;
+    return ok ? col : -1;
+}
+
+/* The figures of every column that needs them; 0 or -1. */
+static int read_all_distinct(const PGresult *res, const dbq_table_spec *spec,
+                             dbq_table_result *r)
+{
+    int col = 1;
+    for (size_t i = 0; col > 0 && i < spec->column_count; i++)
+        if (dbq_needs_distinct(&spec->columns[i]))
+            col = read_distinct(res, col, &spec->columns[i],
+                                &r->column_results[i]);
+    return col > 0 ? 0 : -1;
+}
+
+int dbq_columns_count_distinct(pgconn *conn, const dbq_table_spec *spec,
+                               const dbq_quoted *q, dbq_table_result *r)
+{
+    static const char step[] = "counting distinct values";
+    size_t needed = 0;
+    for (size_t i = 0; i < spec->column_count; i++)
+        needed += dbq_needs_distinct(&spec->columns[i]) != 0;
+    if (needed == 0)
+        return 0;
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_distinct(&sql, spec, q);
+    PGresult *res = dbq_query(conn, &sql, 0, NULL, step, 1, r);
+    textbuf_free(&sql);
+    int rc = res != NULL ? read_all_distinct(res, spec, r) : -1;
+    if (res != NULL && rc != 0)
+        dbq_fail(r, "%s: unexpected result", step);
+    PQclear(res);
+    return rc;
 }
 
 /* ---- failed-row samples ------------------------------------------------- */

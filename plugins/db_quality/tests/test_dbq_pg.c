@@ -185,6 +185,70 @@ static void test_filter_sample_and_rules(void **state)
     assert_true(fake_metric("dbq_c.orders.freshness_age_s") >= 7200);
 }
 
+/* Plan of sql (parameters bound) under costs that make any parallel plan
+ * win on a small table; whether it aggregates in the workers. */
+static int aggregates_in_parallel(const char *sql, int nparams,
+                                  const char *const *params)
+{
+    PGconn *admin = pgtest_connect();
+    pgtest_exec(admin, "SET parallel_setup_cost = 0;"
+                       "SET parallel_tuple_cost = 0;"
+                       "SET min_parallel_table_scan_size = 0;"
+                       "SET max_parallel_workers_per_gather = 2");
+    char explain[4096];
+    snprintf(explain, sizeof explain, "EXPLAIN (COSTS OFF) %s", sql);
+    PGresult *res =
+        PQexecParams(admin, explain, nparams, NULL, params, NULL, NULL, 0);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    int partial = 0;
+    for (int i = 0; i < PQntuples(res); i++)
+        partial |= strstr(PQgetvalue(res, i, 0), "Partial Aggregate") != NULL;
+    PQclear(res);
+    PQfinish(admin);
+    return partial;
+}
+
+/*
+ * code on dbq_c.orders (see the fixture): 19 values, 16 distinct (1 three
+ * times, 6 twice): 3 repeated; below min 5: codes 1, 1, 1, 4 -> 4 invalid.
+ * unique and the profile have their own statement, so the scan keeps
+ * aggregating in parallel workers; count(DISTINCT) inside it would not.
+ */
+static void test_unique_keeps_scan_parallel(void **state)
+{
+    (void)state;
+    dbq_rule min_rule[] = {{DBQ_RULE_MIN, "5"}};
+    dbq_column_spec code = {.name = "code",
+                            .rules = min_rule,
+                            .rule_count = 1,
+                            .unique = 1,
+                            .profile = DBQ_PROFILE_QUANTILES};
+    dbq_table_spec t = orders();
+    t.columns = &code;
+    t.column_count = 1;
+    char *critical_q[] = {"customer", "amount"}, *code_q[] = {"code"};
+    dbq_type_class number = DBQ_TYPE_NUMBER;
+    dbq_quoted q = {.table = "dbq_c.orders",
+                    .critical = critical_q,
+                    .columns = code_q,
+                    .column_types = &number};
+    const char *values[2];
+    dbq_params params = {.values = values};
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_scan(&sql, &t, &q, 0, &params);
+    assert_true(aggregates_in_parallel(sql.data, params.count, values));
+    textbuf_free(&sql);
+    assert_false(aggregates_in_parallel(
+        "SELECT count(*), count(DISTINCT code) FROM dbq_c.orders", 0, NULL));
+
+    dbq_config config = config_for(&t, 1);
+    run_check(&config);
+    assert_true(fake_metric("dbq_c.orders.code.invalid_count") == 4 + 3);
+    assert_true(fake_metric("dbq_c.orders.code.distinct") == 16);
+    assert_true(fake_metric("dbq_c.orders.code.max") == 20);
+}
+
 static void test_failing_tables_beside_healthy_one(void **state)
 {
     (void)state;
@@ -366,6 +430,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts_nulls_completeness_duplicates),
         cmocka_unit_test(test_filter_sample_and_rules),
+        cmocka_unit_test(test_unique_keeps_scan_parallel),
         cmocka_unit_test(test_failing_tables_beside_healthy_one),
         cmocka_unit_test(test_injection_in_names_drops_nothing),
         cmocka_unit_test(test_statement_timeout),
