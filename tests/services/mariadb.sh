@@ -42,15 +42,18 @@ start)
     mkdir -p "$dir"
     data=$(mktemp -d /tmp/nbaq-mariadb.XXXXXX)
     chmod 0755 "$data"
-    [ "$(id -u)" = 0 ] && chown mysql: "$data"
+    # Its own tmpdir: two instances bootstrapping at once (the mariadb and
+    # mariadb_doomed fixtures) must not share temporary tables in /tmp.
+    mkdir "$data/tmp"
+    [ "$(id -u)" = 0 ] && chown mysql: "$data" "$data/tmp"
     port=$(python3 "$here/free_port.py")
     mariadb-install-db --no-defaults "${owner_args[@]}" --datadir="$data/db" \
-        --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 ||
+        --tmpdir="$data/tmp" --auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 ||
         { cat "$dir/install.log" >&2; rm -rf "$data"; exit 1; }
     { echo "NBAQ_TEST_MARIADB_DATADIR=$data"; } >"$dir/env"
     # Detached, so that ctest does not wait for it; the pid file stops it.
     setsid "$server" --no-defaults "${owner_args[@]}" --datadir="$data/db" \
-        --socket="$data/sock" --pid-file="$data/mariadbd.pid" --port="$port" \
+        --tmpdir="$data/tmp" --socket="$data/sock" --pid-file="$data/mariadbd.pid" --port="$port" \
         --skip-networking=0 --bind-address=127.0.0.1 --log-error="$data/error.log" \
         --innodb-buffer-pool-size="${NBAQ_MARIADB_BUFFER_POOL:-64M}" --innodb-log-file-size=48M \
         --innodb-flush-log-at-trx-commit=0 --skip-log-bin --max-connections=60 \
