@@ -7,8 +7,9 @@
  * int and bigint alike.
  *
  * The tables are measured one after another on one connection, each in
- * its own read-only transaction; no example rows are shown (`samples`). Options this path does not run yet (see
- * unsupported_option) fail their table with the option named.
+ * its own read-only transaction; no example rows are shown (`samples`). Options
+ * this path does not run yet (see unsupported_option) fail their table with the
+ * option named.
  */
 #include <stdio.h>
 #include <stdlib.h>
