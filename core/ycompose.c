@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "grow.h"
 #include "nameset.h"
 #include "text.h"
 
@@ -102,14 +103,11 @@ static int remember_anchor(composer *c, const char *name, ynode *node,
         c->anchors[i].height = height;
         return 0;
     }
-    if (c->anchor_count == c->anchor_cap) {
-        size_t cap = c->anchor_cap ? c->anchor_cap * 2 : 8;
-        anchor *grown = realloc(c->anchors, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        c->anchors = grown;
-        c->anchor_cap = cap;
-    }
+    anchor *grown = grow_for_one(c->anchors, &c->anchor_cap, c->anchor_count,
+                                 sizeof *grown, 8);
+    if (!grown)
+        return -1;
+    c->anchors = grown;
     anchor *a = &c->anchors[c->anchor_count];
     if (!(a->name = strdup(name)))
         return -1;
@@ -126,12 +124,11 @@ static int remember_anchor(composer *c, const char *name, ynode *node,
 
 static int grow_children(frame *f)
 {
-    size_t cap = f->cap ? f->cap * 2 : 8;
-    ynode **grown = realloc(f->children, cap * sizeof *grown);
+    ynode **grown =
+        grow_for_one(f->children, &f->cap, f->count, sizeof *grown, 8);
     if (!grown)
         return -1;
     f->children = grown;
-    f->cap = cap;
     return 0;
 }
 

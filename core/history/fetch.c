@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "grow.h"
 #include "history_calc.h"
 #include "history_episodes.h"
 #include "history_store.h"
@@ -19,14 +20,11 @@ typedef struct sample_list {
 
 static int sample_append(sample_list *list, const history_sample *sample)
 {
-    if (list->count == list->capacity) {
-        size_t capacity = list->capacity ? list->capacity * 2 : 64;
-        history_sample *items = realloc(list->items, capacity * sizeof *items);
-        if (!items)
-            return -1;
-        list->items = items;
-        list->capacity = capacity;
-    }
+    history_sample *items = grow_for_one(list->items, &list->capacity,
+                                         list->count, sizeof *items, 64);
+    if (!items)
+        return -1;
+    list->items = items;
     list->items[list->count++] = *sample;
     return 0;
 }

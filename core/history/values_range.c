@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 
+#include "grow.h"
 #include "history_store.h"
 #include "history_values.h"
 
@@ -18,15 +19,13 @@ int history_value_rows_read(history_store *store, store_stmt *s,
     *rows = NULL;
     *count = 0;
     while ((rc = b->step(s, why, sizeof why)) == 1) {
-        if (*count == capacity) {
-            capacity = capacity ? capacity * 2 : 64;
-            history_value_row *grown = realloc(*rows, capacity * sizeof *grown);
-            if (!grown) {
-                rc = -2;
-                break;
-            }
-            *rows = grown;
+        history_value_row *grown =
+            grow_for_one(*rows, &capacity, *count, sizeof *grown, 64);
+        if (!grown) {
+            rc = -2;
+            break;
         }
+        *rows = grown;
         (*rows)[(*count)++] =
             (history_value_row){{b->column_int64(s, 0), b->column_double(s, 1),
                                  (int)b->column_int64(s, 2)},
