@@ -38,12 +38,6 @@ static int run_bound(history_store *store, store_stmt *s, uint64_t *rows,
     return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
 }
 
-static char *dup_column(history_store *store, store_stmt *s, int column)
-{
-    const char *text = store->backend->column_text(s, column);
-    return strdup(text ? text : "");
-}
-
 static const char *text_or_empty(const char *s)
 {
     return s ? s : "";
@@ -173,15 +167,15 @@ static int load_monitor_rows(history_store *store, const row_kind *kind,
 static int read_alert(history_store *store, store_stmt *s, history_alert *a)
 {
     const store_backend *b = store->backend;
-    a->fingerprint = dup_column(store, s, 0);
-    a->check = dup_column(store, s, 1);
-    a->metric = dup_column(store, s, 2);
+    a->fingerprint = history_column_dup(store->backend, s, 0);
+    a->check = history_column_dup(store->backend, s, 1);
+    a->metric = history_column_dup(store->backend, s, 2);
     a->open = b->column_int64(s, 3) != 0;
     a->episode = b->column_int64(s, 4);
     a->severity = severity_column(store, s, 5);
     a->escalated = b->column_int64(s, 6) != 0;
     a->state = state_column(store, s, 7);
-    a->summary = dup_column(store, s, 8);
+    a->summary = history_column_dup(store->backend, s, 8);
     a->started_ms = b->column_int64(s, 9);
     a->ended_ms = b->column_int64(s, 10);
     a->fail_since_ms = b->column_int64(s, 11);
@@ -191,7 +185,7 @@ static int read_alert(history_store *store, store_stmt *s, history_alert *a)
     a->results = (uint64_t)b->column_int64(s, 15);
     a->result_count = (uint32_t)b->column_int64(s, 16);
     a->flapping = b->column_int64(s, 17) != 0;
-    a->notified = dup_column(store, s, 18);
+    a->notified = history_column_dup(store->backend, s, 18);
     a->updated_ms = b->column_int64(s, 19);
     return a->fingerprint && a->check && a->metric && a->summary && a->notified
                ? 0
@@ -421,11 +415,11 @@ int history_silences_load(history_store *store, const char *monitor,
         history_silence *x = grow((void **)rows, count, &cap, sizeof **rows);
         if (x) {
             x->id = b->column_int64(s, 0);
-            x->fingerprint = dup_column(store, s, 1);
-            x->check = dup_column(store, s, 2);
+            x->fingerprint = history_column_dup(store->backend, s, 1);
+            x->check = history_column_dup(store->backend, s, 2);
             x->until_ms = b->column_int64(s, 3);
             x->created_ms = b->column_int64(s, 4);
-            x->comment = dup_column(store, s, 5);
+            x->comment = history_column_dup(store->backend, s, 5);
         }
         if (!x || !x->fingerprint || !x->check || !x->comment) {
             snprintf(why, sizeof why, "out of memory");
@@ -613,16 +607,16 @@ static int read_outbox(history_store *store, store_stmt *s,
 {
     const store_backend *b = store->backend;
     r->id = b->column_int64(s, 0);
-    r->channel = dup_column(store, s, 1);
-    r->run_id = dup_column(store, s, 2);
+    r->channel = history_column_dup(store->backend, s, 1);
+    r->run_id = history_column_dup(store->backend, s, 2);
     r->created_ms = b->column_int64(s, 3);
     r->attempts = b->column_int64(s, 4);
-    r->last_error = dup_column(store, s, 5);
+    r->last_error = history_column_dup(store->backend, s, 5);
     r->episode = b->column_int64(s, 6);
-    r->fingerprint = dup_column(store, s, 7);
-    r->check = dup_column(store, s, 8);
-    r->metric = dup_column(store, s, 9);
-    r->summary = dup_column(store, s, 10);
+    r->fingerprint = history_column_dup(store->backend, s, 7);
+    r->check = history_column_dup(store->backend, s, 8);
+    r->metric = history_column_dup(store->backend, s, 9);
+    r->summary = history_column_dup(store->backend, s, 10);
     r->severity = severity_column(store, s, 11);
     r->state = state_column(store, s, 12);
     r->started_ms = b->column_int64(s, 13);

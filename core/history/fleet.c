@@ -310,20 +310,14 @@ int history_fleet_release(history_fleet *f, const char *check, char *err,
 /* ------------------------------------------------------------------ */
 /* The view                                                             */
 
-static char *column_dup(const store_backend *b, store_stmt *s, int column)
-{
-    const char *text = b->column_text(s, column);
-    return strdup(text ? text : "");
-}
-
 static int read_member(const store_backend *b, store_stmt *s, void *row)
 {
     history_fleet_member *m = row;
-    m->member = column_dup(b, s, 0);
-    m->host = column_dup(b, s, 1);
+    m->member = history_column_dup(b, s, 0);
+    m->host = history_column_dup(b, s, 1);
     m->pid = (int)b->column_int64(s, 2);
-    m->version = column_dup(b, s, 3);
-    m->config_hash = column_dup(b, s, 4);
+    m->version = history_column_dup(b, s, 3);
+    m->config_hash = history_column_dup(b, s, 4);
     m->started_ms = b->column_int64(s, 5);
     m->heartbeat_ms = b->column_int64(s, 6);
     m->stopped_ms = b->column_int64(s, 7);
@@ -334,12 +328,12 @@ static int read_member(const store_backend *b, store_stmt *s, void *row)
 static int read_check(const store_backend *b, store_stmt *s, void *row)
 {
     history_fleet_check *c = row;
-    c->check = column_dup(b, s, 0);
+    c->check = history_column_dup(b, s, 0);
     c->interval_ms = b->column_int64(s, 1);
     c->next_slot_ms = b->column_int64(s, 2);
-    c->lease_owner = column_dup(b, s, 3);
+    c->lease_owner = history_column_dup(b, s, 3);
     c->lease_until_ms = b->column_int64(s, 4);
-    c->last_member = column_dup(b, s, 5);
+    c->last_member = history_column_dup(b, s, 5);
     c->last_started_ms = b->column_int64(s, 6);
     c->last_finished_ms = b->column_int64(s, 7);
     return c->check && c->lease_owner && c->last_member ? 0 : -1;

@@ -112,6 +112,10 @@ store_stmt *history_store_stmt_get(history_store *store, store_stmt_id id,
 int history_store_run_bound(history_store *store, store_stmt *s, char *err,
                             size_t err_size);
 
+/* A malloc'd copy of a text column, "" for NULL; NULL when out of
+ * memory. */
+char *history_column_dup(const store_backend *b, store_stmt *s, int column);
+
 /* Fills err with "history store <name>: <fmt...>"; returns -1. */
 int history_store_error(const history_store *store, char *err, size_t err_size,
                         const char *fmt, ...) NBAQ_PRINTF(4, 5);

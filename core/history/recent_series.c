@@ -49,10 +49,9 @@ static int append_row(const store_backend *b, store_stmt *s,
     if (!grown)
         return -1;
     *out = grown;
-    const char *unit = b->column_text(s, 2);
     history_seen_series *row = &(*out)[*count];
-    row->metric = strdup(b->column_text(s, 0));
-    row->unit = strdup(unit ? unit : "");
+    row->metric = history_column_dup(b, s, 0);
+    row->unit = history_column_dup(b, s, 2);
     row->last_seen_ms = b->column_int64(s, 1);
     if (!row->metric || !row->unit) {
         free(row->metric);

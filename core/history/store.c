@@ -61,6 +61,12 @@ int history_store_run_bound(history_store *store, store_stmt *s, char *err,
     return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
 }
 
+char *history_column_dup(const store_backend *b, store_stmt *s, int column)
+{
+    const char *text = b->column_text(s, column);
+    return strdup(text ? text : "");
+}
+
 int history_store_begin(history_store *store, int exclusive, char *err,
                         size_t err_size)
 {
