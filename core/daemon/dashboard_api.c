@@ -11,11 +11,10 @@
 #include "history_alerts.h"
 #include "history_calc.h"
 #include "history_store.h"
+#include "route.h"
 #include "status.h"
 #include "text.h"
 
-#define ALERTS_PREFIX "/api/alerts/"
-#define FINGERPRINT_MAX 64
 #define STORE_BUSY_TIMEOUT_MS 2000
 
 char *dashboard_api_error(int code, int *status, const char *message)
@@ -47,41 +46,12 @@ int dashboard_api_store(const snapshot *s, history_store **store, char **answer,
     return 0;
 }
 
-/* "/api/alerts/<fp>" and "/api/alerts/<fp>/<action>": the fingerprint
- * (hex, as core/alerts makes them) and the action ("" for none). */
-static int split_alert_path(const char *path, char *fingerprint,
-                            const char **action)
-{
-    if (strncmp(path, ALERTS_PREFIX, strlen(ALERTS_PREFIX)) != 0)
-        return -1;
-    const char *p = path + strlen(ALERTS_PREFIX);
-    size_t len = strspn(p, "0123456789abcdef");
-    if (len == 0 || len >= FINGERPRINT_MAX)
-        return -1;
-    memcpy(fingerprint, p, len);
-    fingerprint[len] = '\0';
-    *action = p[len] == '/' ? p + len + 1 : p + len;
-    if (p[len] == '\0')
-        return 0;
-    return strcmp(*action, "silence") == 0 || strcmp(*action, "ack") == 0 ? 0
-                                                                          : -1;
-}
-
-int dashboard_api_owns(const char *path)
-{
-    char fingerprint[FINGERPRINT_MAX];
-    const char *action;
-    return strcmp(path, "/api/marks") == 0 ||
-           strcmp(path, "/api/timeline") == 0 ||
-           split_alert_path(path, fingerprint, &action) == 0;
-}
-
 int dashboard_api_allows(const char *path, const char *method)
 {
-    char fingerprint[FINGERPRINT_MAX];
+    char fingerprint[ROUTE_FINGERPRINT_MAX];
     const char *action;
     if (strcmp(method, "POST") == 0)
-        return split_alert_path(path, fingerprint, &action) == 0 &&
+        return route_alert_path(path, fingerprint, &action) == 0 &&
                action[0] != '\0';
     return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 }
@@ -303,7 +273,7 @@ static char *answer_timeline(const dashboard_request *rq, int *status)
 
 char *dashboard_api_answer(const dashboard_request *rq, int *status)
 {
-    char fingerprint[FINGERPRINT_MAX];
+    char fingerprint[ROUTE_FINGERPRINT_MAX];
     const char *action = "";
     if (!dashboard_api_allows(rq->path, rq->method))
         return dashboard_api_error(405, status, "method not allowed");
@@ -311,7 +281,7 @@ char *dashboard_api_answer(const dashboard_request *rq, int *status)
         return answer_marks(rq, status);
     if (strcmp(rq->path, "/api/timeline") == 0)
         return answer_timeline(rq, status);
-    if (split_alert_path(rq->path, fingerprint, &action) != 0)
+    if (route_alert_path(rq->path, fingerprint, &action) != 0)
         return dashboard_api_error(404, status, "not found");
     if (action[0] && strcmp(rq->method, "POST") != 0)
         return dashboard_api_error(405, status, "use POST for an action");

@@ -34,8 +34,6 @@ typedef struct dashboard_request {
     int64_t now_ms;
 } dashboard_request;
 
-/* Whether path is one of the routes above. */
-int dashboard_api_owns(const char *path);
 /* Whether method may be used on path (POST only for actions). */
 int dashboard_api_allows(const char *path, const char *method);
 

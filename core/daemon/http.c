@@ -352,15 +352,10 @@ static enum MHD_Result route(http_server *s, struct MHD_Connection *c,
         return serve_history(s, c, snap);
     case ROUTE_METRICS:
         return serve_metrics(s, c, snap);
+    case ROUTE_DASHBOARD:
+        return serve_dashboard(s, c, path, method, snap);
     case ROUTE_NOT_FOUND:
         break;
-    }
-    /* The dashboard's routes take a fingerprint in the path: matched by
-     * dashboard_api.c, protected like the others. */
-    if (path[0] && dashboard_api_owns(path)) {
-        if (!authorized(c, snap))
-            return unauthorized(s, c);
-        return serve_dashboard(s, c, path, method, snap);
     }
     return send_error(s, c, 404, "not found");
 }

@@ -16,12 +16,20 @@ typedef enum http_route {
     ROUTE_NOT_FOUND = 0,
     ROUTE_ASSET, /* a dashboard file: *asset is its index in daemon_assets */
     ROUTE_HEALTH,
-    ROUTE_STATUS,  /* protected */
-    ROUTE_HISTORY, /* protected */
-    ROUTE_METRICS  /* protected */
+    ROUTE_STATUS,   /* protected */
+    ROUTE_HISTORY,  /* protected */
+    ROUTE_METRICS,  /* protected */
+    ROUTE_DASHBOARD /* protected: /api/marks, /api/timeline, /api/alerts/... */
 } http_route;
 
 http_route route_of_uri(const char *uri, size_t *asset);
+
+#define ROUTE_FINGERPRINT_MAX 64 /* room for an alert fingerprint and NUL */
+
+/* "/api/alerts/<fp>" and "/api/alerts/<fp>/<action>" (path NUL-terminated,
+ * no query): 0 with the fingerprint (hex, as core/alerts makes them) and
+ * the action ("" for none, "silence" or "ack"); -1 for any other path. */
+int route_alert_path(const char *path, char *fingerprint, const char **action);
 
 /* Non-zero for the routes that need the bearer token. */
 int route_is_protected(http_route r);

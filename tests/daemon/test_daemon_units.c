@@ -599,6 +599,26 @@ static void test_routes(void **state)
     assert_int_equal(route_of_uri(long_path, &asset), ROUTE_NOT_FOUND);
     assert_true(route_is_protected(ROUTE_STATUS));
     assert_false(route_is_protected(ROUTE_HEALTH));
+    /* The dashboard's routes, an alert's fingerprint in the path. */
+    assert_int_equal(route_of_uri("/api/marks?check=a", &asset),
+                     ROUTE_DASHBOARD);
+    assert_int_equal(route_of_uri("/api/timeline", &asset), ROUTE_DASHBOARD);
+    assert_int_equal(route_of_uri("/api/alerts/0a9f?x=1", &asset),
+                     ROUTE_DASHBOARD);
+    assert_int_equal(route_of_uri("/api/alerts/0a9f/silence", &asset),
+                     ROUTE_DASHBOARD);
+    const char *not_alerts[] = {"/api/alerts/", "/api/alerts/0A9F",
+                                "/api/alerts/0a9f/", "/api/alerts/0a9f/drop",
+                                "/api/alerts/0a9f/ack/x"};
+    for (size_t i = 0; i < sizeof not_alerts / sizeof not_alerts[0]; i++)
+        assert_int_equal(route_of_uri(not_alerts[i], &asset), ROUTE_NOT_FOUND);
+    assert_true(route_is_protected(ROUTE_DASHBOARD));
+    char fingerprint[ROUTE_FINGERPRINT_MAX];
+    const char *action;
+    assert_int_equal(
+        route_alert_path("/api/alerts/0a9f/ack", fingerprint, &action), 0);
+    assert_string_equal(fingerprint, "0a9f");
+    assert_string_equal(action, "ack");
 }
 
 int main(void)
