@@ -305,18 +305,14 @@ class DetectScenarios:
         self.assertIn("anomaly.relearn_after", proc.stderr)
 
 
-class SqliteDetect(DetectScenarios, unittest.TestCase):
-    def store_url(self):
-        return "history.db"
+class SqliteDetect(nbaq_test.SqliteStore, DetectScenarios,
+                   unittest.TestCase):
+    pass
 
 
-class PostgresDetect(DetectScenarios, unittest.TestCase):
-    def store_url(self):
-        return self.url
-
-    def setUp(self):
-        super().setUp()
-        self.url = nbaq_test.pg_database(self, "nbaq_detect_py_")
+class PostgresDetect(nbaq_test.PostgresStore, DetectScenarios,
+                     unittest.TestCase):
+    pg_prefix = "nbaq_detect_py_"
 
 
 if __name__ == "__main__":

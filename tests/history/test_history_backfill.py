@@ -106,10 +106,7 @@ class Scenarios:
         self.assertEqual(len(self.stored()), 1001)
 
 
-class SqliteBackfill(Scenarios, unittest.TestCase):
-    def store_url(self):
-        return "history.db"
-
+class SqliteBackfill(nbaq_test.SqliteStore, Scenarios, unittest.TestCase):
     def test_without_a_store_nothing_is_kept(self):
         proc, check, m = self.run_check(url=None, past=5)
         self.assertEqual(proc.returncode, 0, proc.stderr)
@@ -117,13 +114,9 @@ class SqliteBackfill(Scenarios, unittest.TestCase):
         self.assertEqual(m["load"]["value"], 100)
 
 
-class PostgresBackfill(Scenarios, unittest.TestCase):
-    def store_url(self):
-        return self.url
-
-    def setUp(self):
-        self.url = nbaq_test.pg_database(self, "nbaq_hist_bf")
-        super().setUp()
+class PostgresBackfill(nbaq_test.PostgresStore, Scenarios,
+                       unittest.TestCase):
+    pg_prefix = "nbaq_hist_bf"
 
 
 if __name__ == "__main__":

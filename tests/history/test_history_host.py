@@ -165,9 +165,8 @@ class HistoryScenarios:
         self.assertIn("usage: nbaq-host -c FILE history COMMAND", proc.stdout)
 
 
-class SqliteHistory(HistoryScenarios, unittest.TestCase):
-    def store_url(self):
-        return "history.db"  # beside the config
+class SqliteHistory(nbaq_test.SqliteStore, HistoryScenarios,
+                    unittest.TestCase):
 
     def test_store_in_missing_directory(self):
         """The checks and reports still run; the exit code and the report
@@ -192,13 +191,9 @@ class SqliteHistory(HistoryScenarios, unittest.TestCase):
         self.assertIn(f"history store {path}: directory", proc.stderr)
 
 
-class PostgresHistory(HistoryScenarios, unittest.TestCase):
-    def store_url(self):
-        return self.url
-
-    def setUp(self):
-        super().setUp()
-        self.url = nbaq_test.pg_database(self, "nbaq_hist_py_")
+class PostgresHistory(nbaq_test.PostgresStore, HistoryScenarios,
+                      unittest.TestCase):
+    pg_prefix = "nbaq_hist_py_"
 
     def test_unreachable_server_hides_password(self):
         url = "postgresql://nbaq:Hunter2Secret@127.0.0.1:1/nbaq"

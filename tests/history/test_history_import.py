@@ -199,18 +199,12 @@ class Scenarios:
                       "2026-01-01T02:00:00Z)", check["message"])
 
 
-class SqliteImport(Scenarios, unittest.TestCase):
-    def store_url(self):
-        return "history.db"
+class SqliteImport(nbaq_test.SqliteStore, Scenarios, unittest.TestCase):
+    pass
 
 
-class PostgresImport(Scenarios, unittest.TestCase):
-    def store_url(self):
-        return self.url
-
-    def setUp(self):
-        self.url = nbaq_test.pg_database(self, "nbaq_hist_imp")
-        super().setUp()
+class PostgresImport(nbaq_test.PostgresStore, Scenarios, unittest.TestCase):
+    pg_prefix = "nbaq_hist_imp"
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

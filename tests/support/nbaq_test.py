@@ -86,3 +86,25 @@ def pg_database(test_case, prefix):
                           f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
                          capture_output=True)
     return admin.rsplit("/", 1)[0] + "/" + name
+
+
+class SqliteStore:
+    """Mixin for a scenario class run on both stores: a SQLite history
+    file beside the test's config."""
+
+    def store_url(self):
+        return "history.db"
+
+
+class PostgresStore:
+    """Mixin for a scenario class run on both stores: a fresh database on
+    the `postgres` fixture per test, named from `pg_prefix`."""
+
+    pg_prefix = "nbaq_test_"
+
+    def setUp(self):
+        self.url = pg_database(self, self.pg_prefix)
+        super().setUp()
+
+    def store_url(self):
+        return self.url
