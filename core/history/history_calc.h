@@ -56,31 +56,7 @@ const char *history_season_name(rule_season season);
 
 /* ---- anomaly ------------------------------------------------------------*/
 
-/* The anomaly rule is detect_judge() (detect.h; docs/detection.md). These
- * wrappers keep the 1.x call shape for callers that carry no episode:
- * each judges as if none were open, over the samples it is given (fetch
- * detect_points_needed() of them for season detection). */
-#define HISTORY_ANOMALY_DEFAULT_Z DETECT_DEFAULT_Z
-#define HISTORY_ANOMALY_DEFAULT_POINTS DETECT_DEFAULT_WINDOW
-#define HISTORY_ANOMALY_DEFAULT_MIN_HISTORY DETECT_DEFAULT_MIN_HISTORY
-
-typedef struct history_anomaly_result {
-    int judged;           /* compared with a baseline (JUDGED or OPEN)    */
-    int fired;            /* the value is anomalous                       */
-    size_t n;             /* baseline values used                         */
-    double mean, sd, z;   /* expected value, scale and score (detect.h)   */
-    detect_result detect; /* the whole judgement                          */
-} history_anomaly_result;
-
-/* detect_judge(rule, value, now_ms, past, count, NULL, &out->detect). */
-void history_anomaly_judge(const anomaly_rule *rule, double value,
-                           int64_t now_ms, const history_sample *past,
-                           size_t count, history_anomaly_result *out);
-
-/* detect_reason() of out->detect. */
-void history_anomaly_reason(const anomaly_rule *rule, double value,
-                            const history_anomaly_result *r, char *buf,
-                            size_t size);
+/* The anomaly rule is detect_judge() (detect.h; docs/detection.md). */
 
 /* ---- change -------------------------------------------------------------*/
 

@@ -189,8 +189,23 @@ static void test_season_keys_from_the_utc_calendar(void **state)
 }
 
 /* ---- anomaly -----------------------------------------------------------*/
-/* The algorithm itself is tested family by family in test_detect.c; these
- * keep the 1.x entry points (history_anomaly_judge, _reason) honest. */
+/* The algorithm is tested family by family in test_detect.c; these check
+ * the rule's keys (window, floors, direction, min_history, seasons) on a
+ * first value, with no episode open. */
+
+static detect_result judge(const anomaly_rule *rule, double value,
+                           const history_sample *past, size_t count)
+{
+    detect_result r;
+    detect_judge(rule, value, WED_1030, past, count, NULL, &r);
+    return r;
+}
+
+/* Compared with a baseline, as opposed to learning or not judged. */
+static int judged(const detect_result *r)
+{
+    return r->state == NBAQ_JUDGEMENT_JUDGED || r->state == NBAQ_JUDGEMENT_OPEN;
+}
 
 static anomaly_rule anomaly_defaults(void)
 {
@@ -217,37 +232,30 @@ static size_t pattern_past(history_sample *past, size_t n, int64_t now_ms,
     return n;
 }
 
-static void test_anomaly_wrapper_is_detect_judge(void **state)
+static void test_anomaly_judges_against_the_median(void **state)
 {
     (void)state;
     anomaly_rule rule = anomaly_defaults();
     history_sample past[30];
     pattern_past(past, 30, WED_1030, HOUR);
-    history_anomaly_result r;
-    history_anomaly_judge(&rule, 150, WED_1030, past, 30, &r);
-    detect_result d;
-    detect_judge(&rule, 150, WED_1030, past, 30, NULL, &d);
-    assert_true(r.judged);
+    detect_result r = judge(&rule, 150, past, 30);
+    assert_true(judged(&r));
     assert_true(r.fired); /* +50%: far outside a band around 100 +- 2 */
-    assert_int_equal(r.n, 30);
-    assert_near(100, r.mean);
-    assert_near(d.scale, r.sd);
-    assert_near(d.score, r.z);
-    assert_true(r.z > rule.z);
-    char reason[200], direct[200];
-    history_anomaly_reason(&rule, 150, &r, reason, sizeof reason);
-    detect_reason(&rule, 150, &d, direct, sizeof direct);
-    assert_string_equal(reason, direct);
+    assert_int_equal(r.points_used, 30);
+    assert_near(100, r.expected);
+    assert_true(r.score > rule.z);
+    char reason[200];
+    detect_reason(&rule, 150, &r, reason, sizeof reason);
     assert_non_null(strstr(reason, "anomaly: 150 vs baseline 100.0 ("));
     assert_non_null(strstr(reason, "30 runs), +50.0%"));
 
     /* within the 5% relative floor: never fires, whatever the spread */
-    history_anomaly_judge(&rule, 104, WED_1030, past, 30, &r);
-    assert_true(r.judged);
+    r = judge(&rule, 104, past, 30);
+    assert_true(judged(&r));
     assert_false(r.fired);
-    history_anomaly_judge(&rule, 50, WED_1030, past, 30, &r);
+    r = judge(&rule, 50, past, 30);
     assert_true(r.fired);
-    assert_true(r.z < -rule.z);
+    assert_true(r.score < -rule.z);
 }
 
 static void test_anomaly_direction(void **state)
@@ -256,19 +264,19 @@ static void test_anomaly_direction(void **state)
     anomaly_rule rule = anomaly_defaults();
     history_sample past[30];
     pattern_past(past, 30, WED_1030, HOUR);
-    history_anomaly_result r;
+    detect_result r;
     rule.direction = RULE_DIRECTION_ABOVE;
-    history_anomaly_judge(&rule, 50, WED_1030, past, 30, &r);
+    r = judge(&rule, 50, past, 30);
     assert_false(r.fired);
-    history_anomaly_judge(&rule, 150, WED_1030, past, 30, &r);
+    r = judge(&rule, 150, past, 30);
     assert_true(r.fired);
-    assert_int_equal(r.detect.side, 1);
+    assert_int_equal(r.side, 1);
     rule.direction = RULE_DIRECTION_BELOW;
-    history_anomaly_judge(&rule, 150, WED_1030, past, 30, &r);
+    r = judge(&rule, 150, past, 30);
     assert_false(r.fired);
-    history_anomaly_judge(&rule, 50, WED_1030, past, 30, &r);
+    r = judge(&rule, 50, past, 30);
     assert_true(r.fired);
-    assert_int_equal(r.detect.side, -1);
+    assert_int_equal(r.side, -1);
 }
 
 static void test_anomaly_absolute_and_relative_floors(void **state)
@@ -277,18 +285,18 @@ static void test_anomaly_absolute_and_relative_floors(void **state)
     anomaly_rule rule = anomaly_defaults();
     history_sample past[30];
     pattern_past(past, 30, WED_1030, HOUR);
-    history_anomaly_result r;
+    detect_result r;
     rule.floor = (rule_bound){1, 60};
-    history_anomaly_judge(&rule, 150, WED_1030, past, 30, &r); /* |50| */
+    r = judge(&rule, 150, past, 30); /* |50| */
     assert_false(r.fired);
-    assert_true(r.detect.upper >= 160);
-    history_anomaly_judge(&rule, 170, WED_1030, past, 30, &r); /* |70| */
+    assert_true(r.upper >= 160);
+    r = judge(&rule, 170, past, 30); /* |70| */
     assert_true(r.fired);
     rule.floor.set = 0;
     rule.rel_floor = 0.6; /* the band is at least 100 +- 60 */
-    history_anomaly_judge(&rule, 150, WED_1030, past, 30, &r);
+    r = judge(&rule, 150, past, 30);
     assert_false(r.fired);
-    assert_true(r.detect.lower <= 40 && r.detect.upper >= 160);
+    assert_true(r.lower <= 40 && r.upper >= 160);
 }
 
 static void test_anomaly_needs_min_history(void **state)
@@ -297,20 +305,20 @@ static void test_anomaly_needs_min_history(void **state)
     anomaly_rule rule = anomaly_defaults();
     history_sample past[7];
     pattern_past(past, 7, WED_1030, HOUR);
-    history_anomaly_result r;
-    history_anomaly_judge(&rule, 1000, WED_1030, past, 6, &r);
-    assert_false(r.judged);
+    detect_result r;
+    r = judge(&rule, 1000, past, 6);
+    assert_false(judged(&r));
     assert_false(r.fired);
-    assert_int_equal(r.n, 6);
-    assert_int_equal(r.detect.state, NBAQ_JUDGEMENT_LEARNING);
-    assert_int_equal(r.detect.points_needed, 7);
-    assert_true(r.detect.suspect); /* 1000 is ten times what came before */
-    history_anomaly_judge(&rule, 1000, WED_1030, past, 7, &r);
-    assert_true(r.judged);
+    assert_int_equal(r.points_used, 6);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_LEARNING);
+    assert_int_equal(r.points_needed, 7);
+    assert_true(r.suspect); /* 1000 is ten times what came before */
+    r = judge(&rule, 1000, past, 7);
+    assert_true(judged(&r));
     assert_true(r.fired);
-    history_anomaly_judge(&rule, 1000, WED_1030, NULL, 0, &r);
-    assert_false(r.judged);
-    assert_false(r.detect.suspect); /* nothing to compare with */
+    r = judge(&rule, 1000, NULL, 0);
+    assert_false(judged(&r));
+    assert_false(r.suspect); /* nothing to compare with */
 }
 
 static void test_anomaly_constant_series_fires(void **state)
@@ -321,12 +329,12 @@ static void test_anomaly_constant_series_fires(void **state)
     history_sample past[30];
     for (int i = 0; i < 30; i++)
         past[i] = (history_sample){WED_1030 - (30 - i) * HOUR, 100, 0};
-    history_anomaly_result r;
-    history_anomaly_judge(&rule, 60, WED_1030, past, 30, &r);
-    assert_true(r.judged);
+    detect_result r;
+    r = judge(&rule, 60, past, 30);
+    assert_true(judged(&r));
     assert_true(r.fired);
-    assert_true(r.detect.constant);
-    history_anomaly_judge(&rule, 100, WED_1030, past, 30, &r);
+    assert_true(r.constant);
+    r = judge(&rule, 100, past, 30);
     assert_false(r.fired);
 }
 
@@ -336,18 +344,18 @@ static void test_anomaly_never_on_nan_infinity_or_disabled(void **state)
     anomaly_rule rule = anomaly_defaults();
     history_sample past[30];
     pattern_past(past, 30, WED_1030, HOUR);
-    history_anomaly_result r;
-    history_anomaly_judge(&rule, NAN, WED_1030, past, 30, &r);
+    detect_result r;
+    r = judge(&rule, NAN, past, 30);
     assert_false(r.fired);
-    assert_int_equal(r.detect.state, NBAQ_JUDGEMENT_NONE);
-    history_anomaly_judge(&rule, INFINITY, WED_1030, past, 30, &r);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_NONE);
+    r = judge(&rule, INFINITY, past, 30);
     assert_false(r.fired);
-    history_anomaly_judge(&rule, -INFINITY, WED_1030, past, 30, &r);
+    r = judge(&rule, -INFINITY, past, 30);
     assert_false(r.fired);
     rule.enabled = 0;
-    history_anomaly_judge(&rule, 1000, WED_1030, past, 30, &r);
+    r = judge(&rule, 1000, past, 30);
     assert_false(r.fired);
-    assert_int_equal(r.detect.state, NBAQ_JUDGEMENT_NONE);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_NONE);
 }
 
 static void test_anomaly_baseline_skips_anomalous_and_non_finite(void **state)
@@ -364,10 +372,10 @@ static void test_anomaly_baseline_skips_anomalous_and_non_finite(void **state)
     past[33].value = 700, past[33].anomalous = 1;
     past[34].value = -INFINITY;
     past[35].value = 600, past[35].anomalous = 1;
-    history_anomaly_result r;
-    history_anomaly_judge(&rule, 150, WED_1030, past, 36, &r);
-    assert_int_equal(r.n, 30);
-    assert_near(100, r.mean);
+    detect_result r;
+    r = judge(&rule, 150, past, 36);
+    assert_int_equal(r.points_used, 30);
+    assert_near(100, r.expected);
     assert_true(r.fired);
 }
 
@@ -379,27 +387,27 @@ static void test_anomaly_last_n_and_time_window(void **state)
     pattern_past(past, 40, WED_1030, HOUR);
     for (int i = 0; i < 10; i++)
         past[i].value = 1000; /* the oldest ten */
-    history_anomaly_result r;
-    history_anomaly_judge(&rule, 100, WED_1030, past, 40, &r);
-    assert_int_equal(r.n, 30); /* the last 30 only */
-    assert_near(100, r.mean);
+    detect_result r;
+    r = judge(&rule, 100, past, 40);
+    assert_int_equal(r.points_used, 30); /* the last 30 only */
+    assert_near(100, r.expected);
     rule.window_points = 40;
-    history_anomaly_judge(&rule, 100, WED_1030, past, 40, &r);
-    assert_int_equal(r.n, 40);
+    r = judge(&rule, 100, past, 40);
+    assert_int_equal(r.points_used, 40);
     /* the median shrugs off the ten 1000s that a mean (325) would follow:
      * the middle two of the 40 are 100 and 102 */
-    assert_true(r.mean >= 100 && r.mean <= 102);
+    assert_true(r.expected >= 100 && r.expected <= 102);
     assert_false(r.fired);
     /* 20 h: the values 1..20 hours before now */
     rule.window_ms = 20 * HOUR;
-    history_anomaly_judge(&rule, 100, WED_1030, past, 40, &r);
-    assert_int_equal(r.n, 20);
-    assert_true(r.judged);
-    assert_near(100, r.mean);
+    r = judge(&rule, 100, past, 40);
+    assert_int_equal(r.points_used, 20);
+    assert_true(judged(&r));
+    assert_near(100, r.expected);
     /* values at or after now are never part of the baseline */
     past[39].ts_ms = WED_1030;
-    history_anomaly_judge(&rule, 100, WED_1030, past, 40, &r);
-    assert_int_equal(r.n, 19);
+    r = judge(&rule, 100, past, 40);
+    assert_int_equal(r.points_used, 19);
 }
 
 static void test_anomaly_seasonal_hour_of_day(void **state)
@@ -418,26 +426,26 @@ static void test_anomaly_seasonal_hour_of_day(void **state)
     }
     anomaly_rule rule = anomaly_defaults();
     rule.window_points = 10;
-    history_anomaly_result r;
+    detect_result r;
     /* without seasons the last 10 hours are all ~100: 500 fires */
-    history_anomaly_judge(&rule, 500, WED_1030, past, N, &r);
+    r = judge(&rule, 500, past, N);
     assert_true(r.fired);
     /* with the hour of day, 10h is expected near 500 */
     rule.seasonal = RULE_SEASON_HOUR_OF_DAY;
-    history_anomaly_judge(&rule, 500, WED_1030, past, N, &r);
-    assert_int_equal(r.n, 10);
-    assert_true(fabs(r.mean - 500) <= 2);
+    r = judge(&rule, 500, past, N);
+    assert_int_equal(r.points_used, 10);
+    assert_true(fabs(r.expected - 500) <= 2);
     assert_false(r.fired);
-    history_anomaly_judge(&rule, 100, WED_1030, past, N, &r);
+    r = judge(&rule, 100, past, N);
     assert_true(r.fired);
     char reason[200];
-    history_anomaly_reason(&rule, 100, &r, reason, sizeof reason);
+    detect_reason(&rule, 100, &r, reason, sizeof reason);
     assert_non_null(strstr(reason, "same hour_of_day"));
     /* hour of week: ten days hold one earlier Wednesday 10h, too few */
     rule.seasonal = RULE_SEASON_HOUR_OF_WEEK;
-    history_anomaly_judge(&rule, 500, WED_1030, past, N, &r);
-    assert_false(r.judged);
-    assert_int_equal(r.detect.state, NBAQ_JUDGEMENT_LEARNING);
+    r = judge(&rule, 500, past, N);
+    assert_false(judged(&r));
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_LEARNING);
 }
 
 /* ---- change ------------------------------------------------------------*/
@@ -809,7 +817,7 @@ int main(void)
         cmocka_unit_test(test_trend_words_follow_better),
         cmocka_unit_test(test_trend_zero_mean_and_empty_windows),
         cmocka_unit_test(test_season_keys_from_the_utc_calendar),
-        cmocka_unit_test(test_anomaly_wrapper_is_detect_judge),
+        cmocka_unit_test(test_anomaly_judges_against_the_median),
         cmocka_unit_test(test_anomaly_direction),
         cmocka_unit_test(test_anomaly_absolute_and_relative_floors),
         cmocka_unit_test(test_anomaly_needs_min_history),
