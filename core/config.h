@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alerts/alerts_config.h"
+#include "config_alerts.h"
 #include "arena.h"
-#include "daemon/daemon_config.h"
+#include "config_daemon.h"
 #include "nbaq.h"
 #include "rules.h"
 #include "nameset.h"

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "alerts/alerts_cli.h"
+#include "alerts_cli.h"
 #include "bind.h"
 #include "clock.h"
 #include "config.h"
-#include "daemon/daemon.h"
+#include "daemon.h"
 #include "evaluate.h"
 #include "history.h"
 #include "listing.h"

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "alerts_config.h"
+#include "config_alerts.h"
 #include "nbaq.h"
 
 typedef struct router {

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "daemon_config.h"
+#include "config_daemon.h"
 
 typedef struct heartbeat {
     int64_t next_mono_ms; /* 0: the first is due at once               */

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon_config.h"
+#include "config_daemon.h"
 #include "snapshot.h"
 
 typedef struct http_server http_server;

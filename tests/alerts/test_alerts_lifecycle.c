@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "alerts_config.h"
+#include "config_alerts.h"
 #include "flapping.h"
 #include "lifecycle.h"
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
-#include "alerts/alerts.h"
+#include "alerts.h"
 #include "clock.h"
 #include "history.h"
 #include "kvlist.h"

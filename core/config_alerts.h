@@ -1,13 +1,13 @@
 /*
- * alerts_config.h - the `alerts:` section of the monitor configuration:
+ * config_alerts.h - the `alerts:` section of the monitor configuration:
  * the lifecycle's thresholds, flap damping, routes and escalation levels.
  * docs/alerts.md describes every key.
  *
  * Ownership: everything is allocated in the config's arena and lives
  * until config_free().
  */
-#ifndef NBAQ_CORE_ALERTS_CONFIG_H
-#define NBAQ_CORE_ALERTS_CONFIG_H
+#ifndef NBAQ_CORE_CONFIG_ALERTS_H
+#define NBAQ_CORE_CONFIG_ALERTS_H
 
 #include <stddef.h>
 #include <stdint.h>

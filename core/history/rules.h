@@ -3,8 +3,8 @@
  * history-based rules. Filled by the config loader (config.c), applied by
  * evaluate.c (bounds) and history/rules_history.c (anomaly, change).
  */
-#ifndef NBAQ_CORE_RULES_H
-#define NBAQ_CORE_RULES_H
+#ifndef NBAQ_HISTORY_RULES_H
+#define NBAQ_HISTORY_RULES_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /*
- * alerts_config.c - parsing and validating the `alerts:` section.
+ * config_alerts.c - parsing and validating the `alerts:` section.
  */
-#include "alerts_config.h"
+#include "config_alerts.h"
 
 #include <stdio.h>
 #include <stdlib.h>

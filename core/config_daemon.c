@@ -1,4 +1,4 @@
-#include "daemon_config.h"
+#include "config_daemon.h"
 
 #include <errno.h>
 #include <stdio.h>

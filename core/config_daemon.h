@@ -1,5 +1,5 @@
 /*
- * daemon_config.h - the `daemon:` section of the config, read by
+ * config_daemon.h - the `daemon:` section of the config, read by
  * config_load() with every other key and used only by `nbaq-host
  * --daemon` (docs/daemon.md). The per-check `interval` lives in
  * check_config.
@@ -7,8 +7,8 @@
  * Ownership: strings are allocated in the config's arena and live until
  * config_free().
  */
-#ifndef NBAQ_CORE_DAEMON_CONFIG_H
-#define NBAQ_CORE_DAEMON_CONFIG_H
+#ifndef NBAQ_CORE_CONFIG_DAEMON_H
+#define NBAQ_CORE_CONFIG_DAEMON_H
 
 #include <stddef.h>
 #include <stdint.h>

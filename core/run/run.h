@@ -2,8 +2,8 @@
  * run.h - one run of a monitor: every selected check in its own process,
  * evaluation, aggregation, history, then every reporter.
  */
-#ifndef NBAQ_CORE_RUN_H
-#define NBAQ_CORE_RUN_H
+#ifndef NBAQ_RUN_RUN_H
+#define NBAQ_RUN_RUN_H
 
 #include <stddef.h>
 
