@@ -109,10 +109,11 @@ class JunitTest(unittest.TestCase):
         self.assertEqual(cases[1].find("error").get("message"), "UNKNOWN")
 
     def test_write_error_is_reported(self):
-        proc, _ = s.run_reporter("junit",
-                                 extra_args=["--fail-write", "read-only"])
+        out = s.unwritable_output()
+        proc, _ = s.run_reporter("junit", output=out)
         self.assertEqual(proc.returncode, 1)
-        self.assertIn(b"read-only", proc.stderr)
+        self.assertIn(out.encode() + b": cannot create a file there: No such "
+                      b"file or directory", proc.stderr)
 
 
 if __name__ == "__main__":

@@ -164,14 +164,15 @@ class PrometheusTest(unittest.TestCase):
         self.assertEqual(data, b"")
 
     def test_write_error_is_reported(self):
-        proc, _ = s.run_reporter("prometheus",
-                                 extra_args=["--fail-write", "disk full"])
+        out = s.unwritable_output()
+        proc, _ = s.run_reporter("prometheus", output=out)
         self.assertEqual(proc.returncode, 1)
-        self.assertIn(b"disk full", proc.stderr)
+        self.assertIn(out.encode() + b": cannot create a file there",
+                      proc.stderr)
 
     def test_unknown_option_is_refused(self):
         proc, _ = s.run_reporter("prometheus", options=["prefx=x"])
-        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.returncode, 78)
         self.assertIn(b"prefx", proc.stderr)
 
 
