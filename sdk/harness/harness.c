@@ -100,6 +100,42 @@ static const plugin *load_plugin(harness *hs, const char *path, char *err,
     return registry_get(&hs->reg, stem, err, err_size);
 }
 
+/* The context of the job: what nbaq-host's run.c gives a check or a
+ * reporter, with the --state pairs as its saved state. */
+static int prepare_job(harness *hs, const harness_setup *s,
+                       nbaq_plugin_kind kind, uint32_t flags, const char *name,
+                       const char *instance, const nbaq_options *options,
+                       char *err, size_t err_size)
+{
+    if (find_config_dir(s->options_file, hs->config_dir, sizeof hs->config_dir,
+                        err, err_size) != 0 ||
+        load_states(&hs->saved, s->states, s->state_count, err, err_size) != 0)
+        return -1;
+    const char *monitor = s->monitor ? s->monitor : HARNESS_DEFAULT_MONITOR;
+    if (runcache_make(monitor, hs->cache_dir, sizeof hs->cache_dir, err,
+                      err_size) != 0)
+        return -1;
+    if (!(hs->writes = harness_writes_map()))
+        return err_set(err, err_size, "cannot map shared memory");
+    const nbaq_run *run = hs->job.run;
+    hs->job.ctx =
+        (nbaq_ctx){.kind = kind,
+                   .flags = flags,
+                   .instance = instance,
+                   .plugin = name,
+                   .monitor = monitor,
+                   .config_dir = hs->config_dir,
+                   .cache_dir = hs->cache_dir,
+                   .options = options,
+                   .state = &hs->saved,
+                   .run_started_ms = run ? run->started_ms : clock_wall_ms(),
+                   .stdout_fd = -1};
+    hs->job.writes = hs->writes;
+    hs->timeout_ms =
+        s->timeout_ms > 0 ? s->timeout_ms : HARNESS_DEFAULT_TIMEOUT_MS;
+    return 0;
+}
+
 /* The plugin, its options, the run it is fed, the context of its job. */
 static int prepare(harness *hs, const harness_setup *s, char *err,
                    size_t err_size)
@@ -123,36 +159,11 @@ static int prepare(harness *hs, const harness_setup *s, char *err,
                        p->name);
     if (s->run_path && !(hs->run = run_json_load(s->run_path, err, err_size)))
         return -1;
-    if (find_config_dir(s->options_file, hs->config_dir, sizeof hs->config_dir,
-                        err, err_size) != 0 ||
-        load_states(&hs->saved, s->states, s->state_count, err, err_size) != 0)
-        return -1;
-    const char *monitor = s->monitor ? s->monitor : HARNESS_DEFAULT_MONITOR;
-    if (runcache_make(monitor, hs->cache_dir, sizeof hs->cache_dir, err,
-                      err_size) != 0)
-        return -1;
-    if (!(hs->writes = harness_writes_map()))
-        return err_set(err, err_size, "cannot map shared memory");
-    const nbaq_run *run = hs->run ? run_builder_run(hs->run) : NULL;
-    hs->job = (harness_job){
-        .ctx = {.kind = p->kind,
-                .flags = p->flags,
-                .instance = instance,
-                .plugin = p->name,
-                .monitor = monitor,
-                .config_dir = hs->config_dir,
-                .cache_dir = hs->cache_dir,
-                .options = options,
-                .state = &hs->saved,
-                .run_started_ms = run ? run->started_ms : clock_wall_ms(),
-                .stdout_fd = -1},
-        .check = p->check,
-        .report = p->report,
-        .run = run,
-        .writes = hs->writes};
-    hs->timeout_ms =
-        s->timeout_ms > 0 ? s->timeout_ms : HARNESS_DEFAULT_TIMEOUT_MS;
-    return 0;
+    hs->job.check = p->check;
+    hs->job.report = p->report;
+    hs->job.run = hs->run ? run_builder_run(hs->run) : NULL;
+    return prepare_job(hs, s, p->kind, p->flags, p->name, instance, options,
+                       err, err_size);
 }
 
 static int conclude(job *j, const harness *hs, harness_result *r, char *err,
@@ -161,8 +172,8 @@ static int conclude(job *j, const harness *hs, harness_result *r, char *err,
     char buf[RECORD_MESSAGE_MAX + 256];
     const char *message;
     job_conclude(j, &r->status, &message, buf, sizeof buf);
-    r->kind = hs->plugin->kind;
-    r->plugin = strdup(hs->plugin->name);
+    r->kind = hs->job.ctx.kind;
+    r->plugin = strdup(hs->job.ctx.plugin);
     r->instance = strdup(hs->job.ctx.instance);
     r->message = strdup(message);
     r->outcome = j->out;
@@ -192,10 +203,10 @@ int harness_run_child(harness *hs, harness_result *r, char *err,
                       size_t err_size)
 {
     memset(r, 0, sizeof *r);
-    int reporter = hs->plugin->kind == NBAQ_KIND_REPORTER;
+    int reporter = hs->job.ctx.kind == NBAQ_KIND_REPORTER;
     if (reporter && !hs->job.run)
         return err_set(err, err_size, "%s is a reporter: give it a run file",
-                       hs->plugin->name);
+                       hs->job.ctx.plugin);
     char label[300];
     snprintf(label, sizeof label, "%s '%.200s'",
              reporter ? "reporter" : "check", hs->job.ctx.instance);
@@ -232,6 +243,26 @@ const harness_writes *harness_writes_of(const harness *hs)
 const char *harness_plugin_name(const harness *hs)
 {
     return hs->plugin->name;
+}
+
+int harness_run_body(const harness_setup *setup, harness_body_fn body,
+                     void *arg, harness_result *r, char *err, size_t err_size)
+{
+    memset(r, 0, sizeof *r);
+    harness *hs = calloc(1, sizeof *hs);
+    if (!hs)
+        return err_set(err, err_size, "out of memory");
+    registry_init(&hs->reg);
+    const char *name = setup->instance ? setup->instance : "body";
+    int rc = prepare_job(hs, setup, NBAQ_KIND_CHECKER, 0, name, name, NULL, err,
+                         err_size);
+    if (rc == 0) {
+        harness_child_set_body(body, arg);
+        hs->job.check = harness_body_check;
+        rc = harness_run_child(hs, r, err, err_size);
+    }
+    harness_close(hs);
+    return rc;
 }
 
 void harness_close(harness *hs)

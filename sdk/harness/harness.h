@@ -72,6 +72,25 @@ int harness_run(const harness_setup *setup, harness_result *result, char *err,
                 size_t err_size);
 void harness_result_free(harness_result *result);
 
+/* A check's body without a plugin file, for unit tests that call a
+ * plugin's own functions with options the test built itself. */
+typedef void (*harness_body_fn)(const nbaq_host_api *api, nbaq_ctx *ctx,
+                                void *arg);
+
+/* Runs body(api, ctx, arg) as harness_run runs check(): in a child of
+ * the runner, with nbaq-host's API table, its records read back. Of the
+ * setup only instance (the plugin's name too; default "body"), monitor,
+ * states and timeout_ms count; api->options(ctx) answers NULL. */
+int harness_run_body(const harness_setup *setup, harness_body_fn body,
+                     void *arg, harness_result *result, char *err,
+                     size_t err_size);
+
+/* What a result holds, for tests in C. NULL when the metric or key was
+ * not recorded. */
+const raw_metric *harness_result_metric(const harness_result *result,
+                                        const char *name);
+const char *harness_result_state(const harness_result *result, const char *key);
+
 /* The steps of harness_run, for callers that run a reporter in their own
  * process: benchmarks, which measure the report() call itself. */
 typedef struct harness harness;

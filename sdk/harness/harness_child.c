@@ -8,6 +8,20 @@ static harness_job *current;
 static const nbaq_host_api *host_table;
 static nbaq_host_api counting_table;
 
+static harness_body_fn body_fn;
+static void *body_arg;
+
+void harness_child_set_body(harness_body_fn body, void *arg)
+{
+    body_fn = body;
+    body_arg = arg;
+}
+
+void harness_body_check(const nbaq_host_api *api, nbaq_ctx *ctx)
+{
+    body_fn(api, ctx, body_arg);
+}
+
 void harness_check_child(void *arg, int stdout_fd, int64_t deadline_ms)
 {
     harness_job *hj = arg;

@@ -23,6 +23,11 @@ typedef struct harness_job {
 void harness_check_child(void *arg, int stdout_fd, int64_t deadline_ms);
 void harness_report_child(void *arg, int stdout_fd, int64_t deadline_ms);
 
+/* harness_run_body: the check function that calls body(api, ctx, arg),
+ * set before the fork. */
+void harness_child_set_body(harness_body_fn body, void *arg);
+void harness_body_check(const nbaq_host_api *api, nbaq_ctx *ctx);
+
 /* report() in this process, through the same counting table. */
 int harness_report_counted(harness_job *hj, const nbaq_run *run, char *err,
                            size_t err_size);

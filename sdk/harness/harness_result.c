@@ -113,9 +113,9 @@ void harness_result_text(const harness_result *r, FILE *out)
         fputc('\n', out);
         checker_text(&r->outcome, out);
     } else if (r->writes.count == 0) {
-        fputs(", wrote nothing\n", out);
+        fputs("\n  wrote nothing\n", out);
     } else {
-        fprintf(out, ", wrote %zu bytes in %zu calls, extension %s\n",
+        fprintf(out, "\n  wrote %zu bytes in %zu calls, extension %s\n",
                 r->writes.bytes, r->writes.count, r->writes.extension);
     }
 }
@@ -199,4 +199,18 @@ int harness_result_compare(const cJSON *actual, const char *expected_path,
         err_set(err, err_size, "%s: %s", expected_path, where);
     cJSON_Delete(want);
     return rc;
+}
+
+const raw_metric *harness_result_metric(const harness_result *r,
+                                        const char *name)
+{
+    size_t i;
+    if (!nameset_get(&r->outcome.metric_index, name, &i))
+        return NULL;
+    return &r->outcome.metrics[i];
+}
+
+const char *harness_result_state(const harness_result *r, const char *key)
+{
+    return kvlist_get(&r->outcome.state, key);
 }

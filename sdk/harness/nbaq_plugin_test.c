@@ -3,10 +3,11 @@
  * own code and shows what it recorded (harness.h;
  * docs/writing-a-plugin.md, "Testing a plugin").
  *
- * Exit status: the result's status as nbaq-host maps it (0 PASS, 1
- * WARNING, 2 FAIL, 3 UNKNOWN or ERROR); with --expect, 0 when the result
- * equals the expected document and 1 when not; 64 usage; 78 the plugin,
- * an option or the run file is wrong.
+ * Exit status: a checker's status as nbaq-host maps it (0 PASS, 1
+ * WARNING, 2 FAIL, 3 UNKNOWN or ERROR); a reporter's 0 when report()
+ * succeeded, 1 when it failed; with --expect, 0 when the result equals
+ * the expected document and 1 when not; 64 usage; 78 the plugin, an
+ * option or the run file is wrong.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "harness.h"
 #include "harness_result.h"
+#include "log.h"
 #include "status.h"
 #include "units.h"
 
@@ -35,7 +37,8 @@ static int usage(const char *why)
 {
     if (why)
         fprintf(stderr, "nbaq-plugin-test: %s\n", why);
-    fputs("usage: nbaq-plugin-test [--options FILE.yaml] [--set NAME=VALUE]..."
+    fputs("usage: nbaq-plugin-test [-v] [--options FILE.yaml] [--set "
+          "NAME=VALUE]..."
           "\n           [--state KEY=VALUE]... [-n NAME] [--monitor NAME]"
           " [--timeout DURATION]\n           [-o FILE] [--format text|json]"
           " [--result FILE] [--expect FILE.json]\n           PLUGIN.so "
@@ -107,7 +110,9 @@ static int parse_args(int argc, char **argv, cli *c)
     int positional = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        if (arg[0] == '-' && arg[1] != '\0') {
+        if (strcmp(arg, "-v") == 0) {
+            log_set_level(NBAQ_LOG_DEBUG);
+        } else if (arg[0] == '-' && arg[1] != '\0') {
             if (i + 1 >= argc)
                 return usage(NULL);
             int rc = take_option(c, arg, argv[i + 1], (unsigned)(i + 1));
@@ -125,9 +130,11 @@ static int parse_args(int argc, char **argv, cli *c)
     return positional >= 1 ? 0 : usage("which plugin?");
 }
 
-static int exit_code_for(nbaq_status status)
+static int exit_code_for(const harness_result *r)
 {
-    int rank = status_rank(status); /* PASS 0 ... UNKNOWN 3, ERROR 4 */
+    if (r->kind == NBAQ_KIND_REPORTER)
+        return r->status == NBAQ_PASS ? 0 : 1;
+    int rank = status_rank(r->status); /* PASS 0 ... UNKNOWN 3, ERROR 4 */
     return rank > 3 ? 3 : rank;
 }
 
@@ -160,7 +167,7 @@ static int report(const cli *c, const harness_result *r)
         cJSON_Delete(doc);
         return EXIT_CONFIG;
     }
-    int code = exit_code_for(r->status);
+    int code = exit_code_for(r);
     char err[2048];
     if (c->expect) {
         code = harness_result_compare(doc, c->expect, err, sizeof err) == 0
@@ -176,6 +183,7 @@ static int report(const cli *c, const harness_result *r)
 int main(int argc, char **argv)
 {
     cli c = {0};
+    log_set_level(NBAQ_LOG_INFO); /* the plugin's logs, on stderr */
     int code = parse_args(argc, argv, &c);
     if (code == 0) {
         harness_result r;

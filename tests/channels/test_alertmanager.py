@@ -230,10 +230,18 @@ class AlertmanagerTest(unittest.TestCase):
     def test_alertmanager_down(self):
         port = ct.refused_port()
         result = self.post(self.fixture_with_own_monitor(),
-                           url=f"http://nbaq:SECRETPW@127.0.0.1:{port}/am")
+                           url=f"http://127.0.0.1:{port}/am")
         self.assertEqual(result.returncode, 1)
         self.assertIn("connection refused", result.stderr)
         self.assertIn(f"127.0.0.1:{port}", result.stderr)
+
+    def test_credentials_in_the_url_are_refused_unsaid(self):
+        # The host's option check refuses them before the plugin runs.
+        port = ct.refused_port()
+        result = self.post(self.fixture_with_own_monitor(),
+                           url=f"http://nbaq:SECRETPW@127.0.0.1:{port}/am")
+        self.assertEqual(result.returncode, 78)
+        self.assertIn("must not hold user:password@", result.stderr)
         self.assertNotIn("SECRET", result.stderr)
 
 
