@@ -139,7 +139,7 @@ class CheckerTest(unittest.TestCase):
                 "metrics": [{"name": "rows", "value": 42, "unit": ""},
                             {"name": "time_left_positive", "value": 1,
                              "unit": ""}],
-                "state": {}, "backfill": []}
+                "state": {"runs": "1"}, "backfill": []}
         good = self.write("good.json", json.dumps(want))
         proc = harness("--expect", good, "--set", "metrics=rows=42",
                        plugin("tp_healthy"))
