@@ -39,6 +39,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--harness", required=True)
     parser.add_argument("--plugins", required=True)
+    parser.add_argument("--artifacts")  # none left by these tests
     args, rest = parser.parse_known_args()
     HARNESS, PLUGINS = args.harness, args.plugins
     unittest.main(argv=[sys.argv[0], *rest], verbosity=2)

@@ -17,7 +17,6 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
-GOLDEN = os.path.join(HERE, "golden")
 BASIC = os.path.join(FIXTURES, "run_basic.json")
 STATUSES = ["PASS", "WARNING", "FAIL", "ERROR", "UNKNOWN"]
 SEVERITIES = ["INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
@@ -101,9 +100,10 @@ def report_bytes(test, name, fixture=BASIC, options=()):
     return data
 
 
-def assert_golden(test, data, golden_name):
-    """Compares data with golden/<golden_name>, showing a unified diff."""
-    path = os.path.join(GOLDEN, golden_name)
+def assert_golden(test, data, path):
+    """Compares data with the golden file at path, showing a unified
+    diff."""
+    golden_name = os.path.basename(path)
     if os.environ.get("NBAQ_UPDATE_GOLDEN") == "1":
         with open(path, "wb") as f:
             f.write(data)

@@ -49,7 +49,8 @@ class CheckerTest(unittest.TestCase):
     def test_metrics_status_and_saved_state(self):
         doc = result_json(self, "--set", "metrics=rows=42",
                           "--set", "metrics=ratio=0.5", "--set", "unit=%",
-                          "--set", "count_runs=true", "--set", "status=warning",
+                          "--set", "count_runs=true",
+                          "--set", "status=warning",
                           "--set", "message=two of them",
                           "--state", "runs=6", plugin("tp_healthy"), code=1)
         self.assertEqual(doc["kind"], "checker")

@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import unittest
@@ -13,8 +14,10 @@ import urllib.parse
 import urllib.request
 import uuid
 
-import channel_test as ct
-import nbaq_test
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "channels"))
+import channel_test as ct  # noqa: E402
+import nbaq_test  # noqa: E402
 
 HOUR = 3600
 

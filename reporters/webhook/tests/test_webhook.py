@@ -5,11 +5,14 @@ import hashlib
 import hmac
 import os
 import shutil
+import sys
 import tempfile
 import time
 import unittest
 
-import channel_test as ct
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "channels"))
+import channel_test as ct  # noqa: E402
 
 # The payload for fixtures/alerts.json, worked out by hand from the
 # fixture: the four alerts with notify set, critical first, host order
