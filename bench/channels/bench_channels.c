@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "report_measure.h"
@@ -88,7 +89,8 @@ int main(int argc, char **argv)
         harness_close(h);
         return 2;
     }
-    report_measurement m = measure_report(h, rb, err, sizeof(err));
+    report_measurement m =
+        measure_report(h, rb, STDOUT_FILENO, err, sizeof(err));
     printf("%-13s alerts %6zu  build %8.1f ms  report %8.1f ms  "
            "peak RSS %6ld -> %6ld KiB%s%s\n",
            harness_plugin_name(h), alerts, t1 - t0, m.report_ms,

@@ -10,8 +10,10 @@
  * line: plugin, sizes, milliseconds to build the run and to report, bytes
  * written, and peak resident memory (ru_maxrss) before and after report().
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "report_measure.h"
@@ -102,11 +104,10 @@ int main(int argc, char **argv)
     size_t metrics = argc > 3 ? strtoul(argv[3], NULL, 10) : 5;
     size_t n_points = argc > 4 ? strtoul(argv[4], NULL, 10) : 30;
     char err[2048];
-    static const harness_assignment to_null[] = {{"output=/dev/null", 0}};
-    harness_setup setup = {.plugin_path = argv[1],
-                           .sets = to_null,
-                           .set_count = 1,
-                           .monitor = "bench"};
+    /* The report goes to output "-", an fd on /dev/null: a file path
+     * would be replaced atomically (rename), which /dev/null must not. */
+    harness_setup setup = {.plugin_path = argv[1], .monitor = "bench"};
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     harness *h = harness_open(&setup, err, sizeof(err));
     if (!h) {
         fprintf(stderr, "nbaq-bench-reports: %s\n", err);
@@ -120,7 +121,7 @@ int main(int argc, char **argv)
         return 2;
     }
     double t1 = measure_now_ms();
-    report_measurement m = measure_report(h, rb, err, sizeof(err));
+    report_measurement m = measure_report(h, rb, null_fd, err, sizeof(err));
     const char *name = harness_plugin_name(h);
     if (m.rc != 0)
         fprintf(stderr, "nbaq-bench-reports: %s: %s\n", name, err);
@@ -132,5 +133,6 @@ int main(int argc, char **argv)
            m.rss_after_kb - m.rss_before_kb);
     run_builder_free(rb);
     harness_close(h);
+    close(null_fd);
     return m.rc == 0 ? 0 : 1;
 }

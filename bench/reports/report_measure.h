@@ -25,9 +25,9 @@ typedef struct report_measurement {
 } report_measurement;
 
 /* Calls the reporter's report() once on rb's run, in this process, with
- * the host API of nbaq-host (harness_report_here); err receives its
- * reason when it fails. */
-report_measurement measure_report(harness *h, run_builder *rb, char *err,
-                                  size_t err_size);
+ * the host API of nbaq-host (harness_report_here), output "-" going to
+ * stdout_fd; err receives its reason when it fails. */
+report_measurement measure_report(harness *h, run_builder *rb, int stdout_fd,
+                                  char *err, size_t err_size);
 
 #endif /* NBAQ_REPORT_MEASURE_H */

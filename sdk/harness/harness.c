@@ -224,12 +224,12 @@ int harness_run_child(harness *hs, harness_result *r, char *err,
     return rc;
 }
 
-int harness_report_here(harness *hs, const nbaq_run *run, char *err,
-                        size_t err_size)
+int harness_report_here(harness *hs, const nbaq_run *run, int stdout_fd,
+                        char *err, size_t err_size)
 {
     if (hs->plugin->kind != NBAQ_KIND_REPORTER)
         return err_set(err, err_size, "%s is not a reporter", hs->plugin->name);
-    hs->job.ctx.stdout_fd = STDOUT_FILENO;
+    hs->job.ctx.stdout_fd = stdout_fd;
     hs->job.ctx.deadline_ms = clock_mono_ms() + hs->timeout_ms;
     hs->job.ctx.run_started_ms = run->started_ms;
     return harness_report_counted(&hs->job, run, err, err_size);

@@ -101,11 +101,12 @@ harness *harness_open(const harness_setup *setup, char *err, size_t err_size);
 int harness_run_child(harness *h, harness_result *result, char *err,
                       size_t err_size);
 /* Calls the reporter's report() on run in this process, with the host
- * API table of nbaq-host (output_write counted). A plugin bug the host
- * would catch ends this process, as it ends the child in harness_run.
- * Returns what report() returned, its reason in err. */
-int harness_report_here(harness *h, const nbaq_run *run, char *err,
-                        size_t err_size);
+ * API table of nbaq-host (output_write counted); output "-" (the
+ * default) writes to stdout_fd. A plugin bug the host would catch ends
+ * this process, as it ends the child in harness_run. Returns what
+ * report() returned, its reason in err. */
+int harness_report_here(harness *h, const nbaq_run *run, int stdout_fd,
+                        char *err, size_t err_size);
 /* The reporter's output_write() calls so far. */
 const harness_writes *harness_writes_of(const harness *h);
 const char *harness_plugin_name(const harness *h);

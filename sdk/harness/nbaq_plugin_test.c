@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -47,16 +48,22 @@ static int usage(const char *why)
     return EXIT_USAGE;
 }
 
-/* -o FILE: the reporter's `output`, taken from the current directory. */
+/* -o FILE: the reporter's `output`, taken from the current directory.
+ * Not a device: the host replaces the file atomically (a rename over
+ * it), which /dev/null must not undergo. */
 static int add_output(cli *c, const char *path, unsigned argument)
 {
     char cwd[PATH_MAX - 64];
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return usage("-o: not a regular file (the report replaces it); "
+                     "the default is stdout");
     if (path[0] == '/' || strcmp(path, "-") == 0)
         snprintf(c->output, sizeof c->output, "output=%s", path);
     else if (getcwd(cwd, sizeof cwd))
         snprintf(c->output, sizeof c->output, "output=%s/%s", cwd, path);
     else
-        return -1;
+        return usage("-o: the current directory is gone");
     c->sets[c->setup.set_count++] =
         (harness_assignment){.text = c->output, .argument = argument};
     return 0;
@@ -85,7 +92,7 @@ static int take_option(cli *c, const char *flag, const char *value,
                    ? 0
                    : usage("--timeout wants a duration such as 30s");
     else if (strcmp(flag, "-o") == 0)
-        return add_output(c, value, argument) == 0 ? 0 : usage("-o: no cwd");
+        return add_output(c, value, argument);
     else if (strcmp(flag, "--format") == 0 &&
              (strcmp(value, "text") == 0 || strcmp(value, "json") == 0))
         c->format = value;
