@@ -357,8 +357,8 @@ static void test_injection_in_names_drops_nothing(void **state)
                     "relation \"dbq_c.victim; DROP TABLE dbq_c.victim\" does "
                     "not exist");
     assert_contains(last.message, "dbq_c.victim: critical column \"id\"); "
-                                    "DROP TABLE dbq_c.victim; --\" does not "
-                                    "exist");
+                                  "DROP TABLE dbq_c.victim; --\" does not "
+                                  "exist");
     PGconn *admin = pgtest_connect();
     char count[32];
     pgtest_value(admin, "SELECT count(*) FROM dbq_c.victim", count,
@@ -464,7 +464,7 @@ static void test_unreachable_server(void **state)
     assert_contains(last.message, "could not connect: ");
     assert_contains(last.message, "Connection refused");
     assert_contains(last.message, "not measured: dbq_c.orders, "
-                                    "dbq_c.victim");
+                                  "dbq_c.victim");
     assert_null(strstr(last.message, "S3cretPw"));
     assert_int_equal(last.outcome.metric_count, 0);
 }
