@@ -80,3 +80,17 @@ function(nbaq_exclude_test_targets_from_all)
     endforeach()
   endwhile()
 endfunction()
+
+# nbaq_add_reporter_test(<name> <script.py> [FIXTURES <fixtures>])
+#   -- a reporter's own Python test in its folder, run with nbaq-plugin-test
+#   (--harness), the plugin directory (--plugins) and a folder for what it
+#   leaves to look at (--artifacts, in the build tree).
+function(nbaq_add_reporter_test name script)
+  cmake_parse_arguments(T "" "" "FIXTURES" ${ARGN})
+  nbaq_add_script_test(${name}
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/${script}
+            --harness $<TARGET_FILE:nbaq-plugin-test>
+            --plugins ${NBAQ_PLUGIN_OUTPUT_DIR}
+            --artifacts ${CMAKE_CURRENT_BINARY_DIR}/artifacts
+    FIXTURES "${T_FIXTURES}")
+endfunction()

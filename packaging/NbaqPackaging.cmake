@@ -66,7 +66,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME nbaq)
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
-    "Data-quality monitoring host and plugins\nnbaq-host runs checker plugins, keeps history, raises alerts and writes reports; the unit nbaq.service runs it as a daemon.")
+    "Data-quality monitoring host and plugins\nnbaq-host runs checker plugins, keeps history, raises alerts and writes reports; the unit nbaq.service runs it as a daemon. nbaq-plugin-test runs one plugin with the host's code and shows what it recorded, for plugin unit tests.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
     ${CMAKE_SOURCE_DIR}/packaging/postinst
@@ -78,7 +78,9 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME nbaq-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_ARCHITECTURE all)
 set(CPACK_DEBIAN_DEV_DESCRIPTION
-    "Header, pkg-config file and CMake package for nbaq plugins\nBuilds checker and reporter plugins for nbaq outside its tree.")
+    "Header, pkg-config file and CMake package for nbaq plugins\nBuilds checker and reporter plugins for nbaq outside its tree; nbaq_add_plugin_test() runs their unit tests through nbaq-plugin-test, which the package nbaq ships (it is the host's code).")
+# The test harness is host code, in nbaq: nbaq-dev stays architecture-all.
+set(CPACK_DEBIAN_DEV_PACKAGE_RECOMMENDS "nbaq (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_DEV_PACKAGE_SHLIBDEPS OFF)
 
 include(CPack)

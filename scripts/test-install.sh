@@ -4,7 +4,9 @@
 #   builds nbaq and nbaq-dev with CPack (no tests, no test hooks),
 #   installs them with dpkg -i, runs the demo config and --list-plugins
 #   from the installed files, builds docs/examples/hello_check against the
-#   installed nbaq-dev and runs it, then purges both packages (on any exit)
+#   installed nbaq-dev, runs its own unit tests (nbaq_add_plugin_test,
+#   through the installed nbaq-plugin-test) and runs it in nbaq-host, then
+#   purges both packages (on any exit)
 #   and checks that nothing of them is left.
 # Usage: scripts/test-install.sh [BUILD_DIR]   (default build-pkg)
 set -euo pipefail
@@ -46,7 +48,8 @@ dpkg -i "$deb" "$deb_dev" >/dev/null
 
 # Where the files went.
 plugins=/usr/lib/$triplet/nbaq/plugins
-for f in /usr/bin/nbaq-host "$plugins/exec.so" "$plugins/text.so" \
+for f in /usr/bin/nbaq-host /usr/bin/nbaq-plugin-test "$plugins/exec.so" \
+    "$plugins/text.so" "/usr/lib/$triplet/cmake/nbaq-sdk/NbaqPluginTest.cmake" \
     /etc/nbaq/monitor.yaml /etc/nbaq/example/count_rows.sh \
     /usr/lib/systemd/system/nbaq.service /usr/include/nbaq.h \
     "/usr/lib/$triplet/pkgconfig/nbaq-sdk.pc" \
@@ -87,6 +90,10 @@ done < <(sed -n 's/^  - name: //p' "$work/etc/monitor.yaml")
 cp -r docs/examples/hello_check "$work/hello"
 cmake -S "$work/hello" -B "$work/hello/build" >/dev/null
 cmake --build "$work/hello/build" >/dev/null
+ctest --test-dir "$work/hello/build" --output-on-failure >"$work/hello-tests.txt" 2>&1 ||
+    { cat "$work/hello-tests.txt" >&2; fail "hello_check's own tests"; }
+grep -q "/usr/bin/nbaq-plugin-test" "$work/hello/build/CTestTestfile.cmake" ||
+    fail "hello_check's tests do not use the installed nbaq-plugin-test"
 make -s -C "$work/hello" hello_check.so >/dev/null
 for so in "$work/hello/build/hello_check.so" "$work/hello/hello_check.so"; do
     dir=$(dirname "$so")
@@ -100,7 +107,8 @@ done
 # Removal leaves the machine as it was.
 cleanup
 trap - EXIT
-for f in /usr/bin/nbaq-host "/usr/lib/$triplet/nbaq" /etc/nbaq /var/lib/nbaq \
+for f in /usr/bin/nbaq-host /usr/bin/nbaq-plugin-test "/usr/lib/$triplet/nbaq" \
+    /etc/nbaq /var/lib/nbaq \
     /usr/include/nbaq.h /usr/lib/systemd/system/nbaq.service; do
     [ -e "$f" ] && fail "$f is left after dpkg -P"
 done

@@ -14,11 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "plugin_load.h"
+#include "harness.h"
 #include "report_measure.h"
 #include "run_builder.h"
-#include "stub_host.h"
 
 #define T0 1777874400000LL
 
@@ -61,38 +61,42 @@ int main(int argc, char **argv)
               stderr);
         return 2;
     }
-    char err[1024];
-    void *handle = NULL;
-    const nbaq_plugin_descriptor *d =
-        plugin_load_reporter(argv[1], &handle, err, sizeof(err));
-    if (d == NULL) {
-        fprintf(stderr, "nbaq-bench-channels: %s\n", err);
+    harness_assignment *sets = calloc((size_t)argc, sizeof(*sets));
+    harness_setup setup = {
+        .plugin_path = argv[1], .sets = sets, .monitor = "bench_monitor"};
+    for (int i = 3; sets != NULL && i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--set") != 0) {
+            fprintf(stderr, "nbaq-bench-channels: bad option %s\n", argv[i]);
+            free(sets);
+            return 2;
+        }
+        sets[setup.set_count++] =
+            (harness_assignment){argv[i + 1], (unsigned)(i + 1)};
+    }
+    char err[2048];
+    harness *h = sets ? harness_open(&setup, err, sizeof(err)) : NULL;
+    free(sets);
+    if (h == NULL) {
+        fprintf(stderr, "nbaq-bench-channels: %s\n", h ? "" : err);
         return 2;
     }
     size_t alerts = strtoul(argv[2], NULL, 10);
     double t0 = measure_now_ms();
     run_builder *rb = synthetic_run(alerts);
     double t1 = measure_now_ms();
-    stub_host *host = rb ? stub_host_new(d, d->name, "bench_monitor") : NULL;
-    for (int i = 3; host != NULL && i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--set") != 0 ||
-            stub_host_set_option(host, argv[i + 1], err, sizeof(err)) != 0) {
-            fprintf(stderr, "nbaq-bench-channels: bad option %s\n",
-                    argv[i + 1]);
-            return 2;
-        }
-    }
-    if (host == NULL) {
+    if (rb == NULL) {
         fputs("nbaq-bench-channels: out of memory\n", stderr);
+        harness_close(h);
         return 2;
     }
-    report_measurement m = measure_report(d, host, rb, err, sizeof(err));
+    report_measurement m =
+        measure_report(h, rb, STDOUT_FILENO, err, sizeof(err));
     printf("%-13s alerts %6zu  build %8.1f ms  report %8.1f ms  "
            "peak RSS %6ld -> %6ld KiB%s%s\n",
-           d->name, alerts, t1 - t0, m.report_ms, m.rss_before_kb,
-           m.rss_after_kb, m.rc != 0 ? "  FAILED: " : "", m.rc != 0 ? err : "");
-    stub_host_free(host);
+           harness_plugin_name(h), alerts, t1 - t0, m.report_ms,
+           m.rss_before_kb, m.rss_after_kb, m.rc != 0 ? "  FAILED: " : "",
+           m.rc != 0 ? err : "");
     run_builder_free(rb);
-    plugin_close(handle);
+    harness_close(h);
     return m.rc != 0;
 }

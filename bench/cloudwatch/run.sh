@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Time and peak memory of the cloudwatch reporter on a synthetic run of
 # CHECKS checks (default 10,000) with 3 metrics each, in both formats:
-#   emf: nbaq-report-driver, output to /dev/null;
-#   api: nbaq-report-driver --writes any against a receiver on 127.0.0.1
+#   emf: nbaq-plugin-test, output to stdout, which is /dev/null;
+#   api: nbaq-plugin-test against a receiver on 127.0.0.1
 #        that reads each request and answers 200 (it checks nothing:
 #        speed only);
 #   base: the same refused at its options, after loading the run: the
 #        memory of the run itself, to subtract.
-#   cmake --build build --target cloudwatch nbaq-report-driver
+# (report() runs in the harness's child process: /usr/bin/time's peak is
+# that of the largest process, the child.)
+#   cmake --build build --target cloudwatch nbaq-plugin-test
 #   bench/cloudwatch/run.sh [BUILD_DIR] [CHECKS]
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -59,8 +61,8 @@ measure() {
     /usr/bin/time -f "$label checks=$checks wall_s=%e peak_rss_kb=%M" "$@" \
         2>&1 >/dev/null | grep -E "^$label |info: "
 }
-driver=$build/tests/reports/nbaq-report-driver
-measure base "$driver" --writes any --set namespace=AWS/refused \
+harness=$build/nbaq-plugin-test
+measure base "$harness" --set namespace=AWS/refused \
     "$plugin" "$tmp/run.json" || true
-measure emf "$driver" -o /dev/null --set format=emf "$plugin" "$tmp/run.json"
-measure api "$driver" --writes any "${creds[@]}" "$plugin" "$tmp/run.json"
+measure emf "$harness" --set format=emf "$plugin" "$tmp/run.json"
+measure api "$harness" "${creds[@]}" "$plugin" "$tmp/run.json"

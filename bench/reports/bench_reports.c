@@ -10,13 +10,14 @@
  * line: plugin, sizes, milliseconds to build the run and to report, bytes
  * written, and peak resident memory (ru_maxrss) before and after report().
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
-#include "plugin_load.h"
+#include "harness.h"
 #include "report_measure.h"
 #include "run_builder.h"
-#include "stub_host.h"
 
 #define T0 1777874400000LL
 
@@ -102,35 +103,36 @@ int main(int argc, char **argv)
     size_t checks = argc > 2 ? strtoul(argv[2], NULL, 10) : 10000;
     size_t metrics = argc > 3 ? strtoul(argv[3], NULL, 10) : 5;
     size_t n_points = argc > 4 ? strtoul(argv[4], NULL, 10) : 30;
-    char err[512];
-    void *handle = NULL;
-    const nbaq_plugin_descriptor *d =
-        plugin_load_reporter(argv[1], &handle, err, sizeof(err));
-    if (!d) {
+    char err[2048];
+    /* The report goes to output "-", an fd on /dev/null: a file path
+     * would be replaced atomically (rename), which /dev/null must not. */
+    harness_setup setup = {.plugin_path = argv[1], .monitor = "bench"};
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    harness *h = harness_open(&setup, err, sizeof(err));
+    if (!h) {
         fprintf(stderr, "nbaq-bench-reports: %s\n", err);
         return 2;
     }
     double t0 = measure_now_ms();
     run_builder *rb = synthetic_run(checks, metrics, n_points);
-    stub_host *host = rb ? stub_host_new(d, d->name, "bench") : NULL;
-    if (!host) {
+    if (!rb) {
         fputs("nbaq-bench-reports: out of memory\n", stderr);
-        run_builder_free(rb);
+        harness_close(h);
         return 2;
     }
-    stub_host_set_output(host, "/dev/null");
     double t1 = measure_now_ms();
-    report_measurement m = measure_report(d, host, rb, err, sizeof(err));
+    report_measurement m = measure_report(h, rb, null_fd, err, sizeof(err));
+    const char *name = harness_plugin_name(h);
     if (m.rc != 0)
-        fprintf(stderr, "nbaq-bench-reports: %s: %s\n", d->name, err);
+        fprintf(stderr, "nbaq-bench-reports: %s: %s\n", name, err);
     printf("%-10s checks=%zu metrics=%zu points=%zu build_ms=%.0f "
            "report_ms=%.1f output_bytes=%zu peak_rss_kb before=%ld "
            "after=%ld growth=%ld\n",
-           d->name, checks, metrics, n_points, t1 - t0, m.report_ms,
-           stub_host_bytes_written(host), m.rss_before_kb, m.rss_after_kb,
+           name, checks, metrics, n_points, t1 - t0, m.report_ms,
+           harness_writes_of(h)->bytes, m.rss_before_kb, m.rss_after_kb,
            m.rss_after_kb - m.rss_before_kb);
-    stub_host_free(host);
     run_builder_free(rb);
-    plugin_close(handle);
+    harness_close(h);
+    close(null_fd);
     return m.rc == 0 ? 0 : 1;
 }

@@ -1,11 +1,11 @@
 """Shared pieces of the notification-channel tests.
 
 Each test runs one channel plugin (webhook, slack, email, alertmanager) on
-a fixed run through tests/reports' nbaq-report-driver, against a real
+a fixed run through nbaq-plugin-test (sdk/harness), against a real
 receiver on 127.0.0.1, and checks what the receiver got.
 
 Arguments (from tests/channels/CMakeLists.txt):
-  --driver PATH    nbaq-report-driver
+  --harness PATH   nbaq-plugin-test
   --plugins DIR    where the plugin .so files are
 Everything else on the command line goes to unittest.
 """
@@ -29,18 +29,19 @@ from nbaq_test import service_env  # noqa: E402,F401  (re-exported)
 FIXTURES = os.path.join(HERE, "fixtures")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                      "runtime error:")
-DRIVER = ""
+HARNESS = ""
 PLUGINS = ""
 
 
 def main():
     """Parses our arguments, then runs the calling module's tests."""
-    global DRIVER, PLUGINS
+    global HARNESS, PLUGINS
     parser = argparse.ArgumentParser()
-    parser.add_argument("--driver", required=True)
+    parser.add_argument("--harness", required=True)
     parser.add_argument("--plugins", required=True)
+    parser.add_argument("--artifacts")  # none left by these tests
     args, rest = parser.parse_known_args()
-    DRIVER, PLUGINS = args.driver, args.plugins
+    HARNESS, PLUGINS = args.harness, args.plugins
     unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
 
 
@@ -57,7 +58,7 @@ def run_channel(plugin, run_fixture, options, timeout=60):
     """Runs plugin's report() once on the fixture with options (a list of
     "name=value"; STRING_MAP entries as "name=key=value"). Returns the
     CompletedProcess: exit 0 delivered, 1 failed (reason on stderr)."""
-    argv = [DRIVER, "-n", f"{plugin}_test"]
+    argv = [HARNESS, "-n", f"{plugin}_test"]
     for option in options:
         argv += ["--set", option]
     argv += [os.path.join(PLUGINS, plugin + ".so"), fixture(run_fixture)]

@@ -1,7 +1,8 @@
 """`cmake --install` gives a working host and SDK anywhere: the example
 checker of docs/examples/hello_check builds out of tree with
-find_package(nbaq-sdk) and with pkg-config, and the installed host runs it
-(tests/integration)."""
+find_package(nbaq-sdk) and with pkg-config, its own unit tests pass
+through the installed nbaq-plugin-test (nbaq_add_plugin_test), and the
+installed host runs it (tests/integration)."""
 import os
 import shutil
 import subprocess
@@ -32,7 +33,8 @@ class InstalledSdk(unittest.TestCase):
             libdir = os.path.join("lib", libdir[0])
         host = os.path.join(prefix, "bin", "nbaq-host")
         plugin_dir = os.path.join(prefix, libdir, "nbaq", "plugins")
-        for path in (host, os.path.join(prefix, "include", "nbaq.h"),
+        harness = os.path.join(prefix, "bin", "nbaq-plugin-test")
+        for path in (host, harness, os.path.join(prefix, "include", "nbaq.h"),
                      os.path.join(prefix, libdir, "pkgconfig", "nbaq-sdk.pc"),
                      os.path.join(prefix, libdir, "cmake", "nbaq-sdk",
                                   "nbaq-sdk-config.cmake"),
@@ -77,6 +79,7 @@ class InstalledSdk(unittest.TestCase):
         run(["cmake", "-S", work, "-B", build,
              "-DCMAKE_PREFIX_PATH=" + prefix], env=env)
         run(["cmake", "--build", build], env=env)
+        self.example_tests_use_the_installed_harness(build, work, harness)
         run(["cmake", "--install", build], env=env)
         self.assertTrue(os.path.exists(os.path.join(plugin_dir,
                                                     "hello_check.so")))
@@ -89,6 +92,26 @@ class InstalledSdk(unittest.TestCase):
                            timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("hello:", r.stdout)
+
+    def example_tests_use_the_installed_harness(self, build, work, harness):
+        with open(os.path.join(build, "CTestTestfile.cmake")) as f:
+            self.assertIn(harness, f.read())
+        r = run(["ctest", "--test-dir", build, "--output-on-failure"])
+        self.assertIn("100% tests passed, 0 tests failed out of 2", r.stdout)
+        # A test must be able to fail: 4 lines expected, 3 counted.
+        expected = os.path.join(work, "tests", "counts.json")
+        with open(expected) as f:
+            text = f.read()
+        with open(expected, "w") as f:
+            f.write(text.replace('"value": 3,', '"value": 4,'))
+        r = subprocess.run(["ctest", "--test-dir", build, "-R",
+                            "hello_check_counts", "--output-on-failure"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("counts.json: .metrics[0].value: expected 4, got 3",
+                      r.stdout)
+        with open(expected, "w") as f:
+            f.write(text)
 
 
 if __name__ == "__main__":

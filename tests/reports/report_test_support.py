@@ -1,8 +1,8 @@
 """Helpers for the reporter tests in tests/reports/: run a reporter plugin
-on a fixture through nbaq-report-driver, compare with golden files, build
-hostile and huge fixtures.
+on a fixture through nbaq-plugin-test (sdk/harness), compare with golden
+files, build hostile and huge fixtures.
 
-Every test script takes --driver, --plugins and --artifacts (ctest passes
+Every test script takes --harness, --plugins and --artifacts (ctest passes
 them; see CMakeLists.txt). NBAQ_UPDATE_GOLDEN=1 rewrites the golden files
 instead of comparing: review the diff with git before committing it.
 """
@@ -17,22 +17,21 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
-GOLDEN = os.path.join(HERE, "golden")
 BASIC = os.path.join(FIXTURES, "run_basic.json")
 STATUSES = ["PASS", "WARNING", "FAIL", "ERROR", "UNKNOWN"]
 SEVERITIES = ["INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
-ARGS = argparse.Namespace(driver=None, plugins=None, artifacts=None)
+ARGS = argparse.Namespace(harness=None, plugins=None, artifacts=None)
 
 
 def main():
     """unittest.main after taking our own arguments off argv."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--driver", required=True)
+    parser.add_argument("--harness", required=True)
     parser.add_argument("--plugins", required=True)
     parser.add_argument("--artifacts", required=True)
     known, rest = parser.parse_known_args()
-    ARGS.driver, ARGS.plugins, ARGS.artifacts = (
-        known.driver, known.plugins, known.artifacts)
+    ARGS.harness, ARGS.plugins, ARGS.artifacts = (
+        known.harness, known.plugins, known.artifacts)
     os.makedirs(ARGS.artifacts, exist_ok=True)
     unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
 
@@ -49,7 +48,7 @@ def run_reporter(name, fixture=BASIC, options=(), output=None,
     """Runs the reporter; returns (CompletedProcess, output bytes)."""
     with tempfile.TemporaryDirectory(prefix="nbaq-report-") as tmp:
         out = output or os.path.join(tmp, "report.out")
-        argv = [ARGS.driver, "-o", out]
+        argv = [ARGS.harness, "-o", out]
         for opt in options:
             argv += ["--set", opt]
         argv += [*extra_args, plugin(name), fixture]
@@ -61,17 +60,25 @@ def run_reporter(name, fixture=BASIC, options=(), output=None,
         return proc, data
 
 
-def drive(driver, plugin_path, fixture_path, sets=(), fail_write=None):
-    """Runs nbaq-report-driver once, the report on its stdout; returns the
-    CompletedProcess (bytes). For tests outside this folder, which find
-    the driver and the plugin themselves."""
-    argv = [driver]
+def drive(harness, plugin_path, fixture_path, sets=(), output=None):
+    """Runs nbaq-plugin-test once, the report on its stdout (or in
+    output); returns the CompletedProcess (bytes). For tests outside this
+    folder, which find the harness and the plugin themselves."""
+    argv = [harness]
     for s in sets:
         argv += ["--set", s]
-    if fail_write:
-        argv += ["--fail-write", fail_write]
+    if output:
+        argv += ["-o", output]
     return subprocess.run(argv + [plugin_path, fixture_path],
                           capture_output=True, timeout=60)
+
+
+def unwritable_output():
+    """A report path whose directory does not exist: the host's
+    output_write fails there for real (the tests run as root, to whom no
+    permission is refused)."""
+    return os.path.join(tempfile.gettempdir(), f"nbaq-missing-{os.getpid()}",
+                        "report.out")
 
 
 def fixture_variant(directory, fixture_path, change):
@@ -87,15 +94,16 @@ def fixture_variant(directory, fixture_path, change):
 
 
 def report_bytes(test, name, fixture=BASIC, options=()):
-    """The report, asserting the driver succeeded."""
+    """The report, asserting the harness succeeded."""
     proc, data = run_reporter(name, fixture, options)
     test.assertEqual(proc.returncode, 0, proc.stderr.decode(errors="replace"))
     return data
 
 
-def assert_golden(test, data, golden_name):
-    """Compares data with golden/<golden_name>, showing a unified diff."""
-    path = os.path.join(GOLDEN, golden_name)
+def assert_golden(test, data, path):
+    """Compares data with the golden file at path, showing a unified
+    diff."""
+    golden_name = os.path.basename(path)
     if os.environ.get("NBAQ_UPDATE_GOLDEN") == "1":
         with open(path, "wb") as f:
             f.write(data)

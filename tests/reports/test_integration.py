@@ -7,11 +7,14 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
 import report_test_support as s
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 CONFIG = """\
 monitor: it_reports
@@ -146,6 +149,9 @@ class IntegrationTest(unittest.TestCase):
         self.assertIn("**Check could not measure:** `broken`", text)
 
     def test_html_in_chromium(self):
+        # The page checks of the html reporter's own test.
+        sys.path.insert(0, os.path.join(HERE, "..", "..", "reporters", "html",
+                                        "tests"))
         from test_html import SECTIONS, load_page
         path = os.path.join(self.tmp, "out", "it_reports-latest.html")
         facts, problems = load_page(path, screenshot=os.path.join(

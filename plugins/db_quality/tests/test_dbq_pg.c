@@ -1,8 +1,10 @@
 /*
  * db_quality's measure and report steps against the real PostgreSQL of the
  * ctest fixture `postgres`, on tables whose figures are worked out by hand
- * in the comments. The host is replaced by fake_host.c; the options come
- * from a dbq_config built here (the host-driven test covers the options).
+ * in the comments. The measure and report steps run as a check's body in
+ * nbaq-plugin-test's harness (sdk/harness: a child process with the host
+ * API of nbaq-host); the options come from a dbq_config built here (the
+ * host-driven test covers the options).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +16,7 @@
 #include <cmocka.h>
 
 #include "dbq.h"
-#include "fake_host.h"
+#include "harness.h"
 #include "pgtest.h"
 
 #define READER "nbaq_dbq_reader"
@@ -61,6 +63,7 @@ static const char fixture_sql[] =
     "  TO " READER ";";
 
 static char reader_url[600];
+static harness_result last; /* of the latest run_check */
 
 static int setup(void **state)
 {
@@ -78,7 +81,7 @@ static int teardown(void **state)
     PGconn *admin = pgtest_connect();
     pgtest_exec(admin, "DROP SCHEMA IF EXISTS dbq_c CASCADE");
     PQfinish(admin);
-    fake_reset();
+    harness_result_free(&last);
     return 0;
 }
 
@@ -92,17 +95,58 @@ static dbq_config config_for(dbq_table_spec *tables, size_t count)
                         .table_count = count};
 }
 
-static void run_check(const dbq_config *config)
+/* The check's body, in the harness's child process. */
+static void measure_and_report(const nbaq_host_api *api, nbaq_ctx *ctx,
+                               void *arg)
 {
-    fake_reset();
+    const dbq_config *config = arg;
     dbq_table_result *results =
         calloc(config->table_count + 1, sizeof *results);
     char err[DBQ_ERROR_MAX];
     int rc = dbq_measure_all(config, 0, results, err, sizeof err);
-    dbq_report(&fake_api, FAKE_CTX, config, results, rc == 0 ? NULL : err);
+    dbq_report(api, ctx, config, results, rc == 0 ? NULL : err);
     for (size_t i = 0; i < config->table_count; i++)
         dbq_table_result_free(&results[i]);
     free(results);
+}
+
+/* Runs the check; its result replaces last only afterwards, since config
+ * may point into last (a saved schema). */
+static void run_check(const dbq_config *config)
+{
+    harness_setup setup = {.instance = "db_quality", .timeout_ms = 120000};
+    harness_result result;
+    char err[1024];
+    if (harness_run_body(&setup, measure_and_report, (void *)config, &result,
+                         err, sizeof err) != 0)
+        fail_msg("the harness could not run the check: %s", err);
+    harness_result_free(&last);
+    last = result;
+}
+
+static double metric_value(const char *name)
+{
+    const raw_metric *m = harness_result_metric(&last, name);
+    if (!m)
+        fail_msg("metric %s not set (message: %s)", name, last.message);
+    return m->value;
+}
+
+static int has_metric(const char *name)
+{
+    return harness_result_metric(&last, name) != NULL;
+}
+
+static const char *metric_unit(const char *name)
+{
+    const raw_metric *m = harness_result_metric(&last, name);
+    return m ? m->unit : NULL;
+}
+
+/* What the latest run saved under key: the state the next run gets. */
+static const char *saved_state(const char *key)
+{
+    return harness_result_state(&last, key);
 }
 
 static void assert_contains(const char *text, const char *part)
@@ -130,25 +174,25 @@ static void test_counts_nulls_completeness_duplicates(void **state)
     dbq_table_spec t = orders();
     dbq_config config = config_for(&t, 1);
     run_check(&config);
-    assert_int_equal(fake_status(), NBAQ_PASS);
-    assert_true(fake_metric("dbq_c.orders.rows") == 20);
-    assert_true(fake_metric("dbq_c.orders.customer.nulls") == 5);
-    assert_true(fake_metric("dbq_c.orders.customer.null_pct") == 25);
-    assert_true(fake_metric("dbq_c.orders.amount.nulls") == 4);
-    assert_true(fake_metric("dbq_c.orders.amount.null_pct") == 20);
-    assert_true(fake_metric("dbq_c.orders.completeness_pct") == 60);
-    assert_true(fake_metric("dbq_c.orders.incomplete_rows") == 8);
-    assert_true(fake_metric("dbq_c.orders.duplicate_keys") == 3);
-    assert_true(fake_metric("dbq_c.orders.duplicate_key_values") == 2);
-    assert_true(fake_metric("dbq_c.orders.schema.drift") == 0);
-    assert_string_equal(fake_unit("dbq_c.orders.customer.null_pct"), "%");
-    double age = fake_metric("dbq_c.orders.freshness_age_s");
+    assert_int_equal(last.status, NBAQ_PASS);
+    assert_true(metric_value("dbq_c.orders.rows") == 20);
+    assert_true(metric_value("dbq_c.orders.customer.nulls") == 5);
+    assert_true(metric_value("dbq_c.orders.customer.null_pct") == 25);
+    assert_true(metric_value("dbq_c.orders.amount.nulls") == 4);
+    assert_true(metric_value("dbq_c.orders.amount.null_pct") == 20);
+    assert_true(metric_value("dbq_c.orders.completeness_pct") == 60);
+    assert_true(metric_value("dbq_c.orders.incomplete_rows") == 8);
+    assert_true(metric_value("dbq_c.orders.duplicate_keys") == 3);
+    assert_true(metric_value("dbq_c.orders.duplicate_key_values") == 2);
+    assert_true(metric_value("dbq_c.orders.schema.drift") == 0);
+    assert_string_equal(metric_unit("dbq_c.orders.customer.null_pct"), "%");
+    double age = metric_value("dbq_c.orders.freshness_age_s");
     assert_true(age >= 7200 && age < 7200 + 120);
-    assert_contains(fake_message(), "1 table measured");
-    assert_contains(fake_message(), "no previous schema (drift 0)");
+    assert_contains(last.message, "1 table measured");
+    assert_contains(last.message, "no previous schema (drift 0)");
     /* rows, 2 x (nulls, null_pct), incomplete, completeness, 2 duplicate,
      * drift, freshness: no schema expectations were declared. */
-    assert_int_equal(fake_metric_count(), 11);
+    assert_int_equal(last.outcome.metric_count, 11);
 }
 
 static void test_filter_sample_and_rules(void **state)
@@ -161,16 +205,16 @@ static void test_filter_sample_and_rules(void **state)
     t.max_age_ms = 3600 * 1000;
     dbq_config config = config_for(&t, 1);
     run_check(&config);
-    assert_true(fake_metric("dbq_c.orders.rows") == 10);
-    assert_true(fake_metric("dbq_c.orders.customer.nulls") == 2);
-    assert_true(fake_metric("dbq_c.orders.amount.nulls") == 2);
-    assert_true(fake_metric("dbq_c.orders.completeness_pct") == 60);
+    assert_true(metric_value("dbq_c.orders.rows") == 10);
+    assert_true(metric_value("dbq_c.orders.customer.nulls") == 2);
+    assert_true(metric_value("dbq_c.orders.amount.nulls") == 2);
+    assert_true(metric_value("dbq_c.orders.completeness_pct") == 60);
     /* code among ids 1..10: 1,1,1,4,5,6,6,8,NULL,10 -> 3 extra rows. */
-    assert_true(fake_metric("dbq_c.orders.duplicate_keys") == 3);
-    assert_int_equal(fake_status(), NBAQ_FAIL);
-    assert_contains(fake_message(), "dbq_c.orders: 10 rows, below min_rows 11");
-    assert_contains(fake_message(), "dbq_c.orders: newest \"created_at\" is ");
-    assert_contains(fake_message(), "s old, above max_age 3600s");
+    assert_true(metric_value("dbq_c.orders.duplicate_keys") == 3);
+    assert_int_equal(last.status, NBAQ_FAIL);
+    assert_contains(last.message, "dbq_c.orders: 10 rows, below min_rows 11");
+    assert_contains(last.message, "dbq_c.orders: newest \"created_at\" is ");
+    assert_contains(last.message, "s old, above max_age 3600s");
 
     /* A 100 % Bernoulli sample holds every row: same figures, estimate. */
     t = orders();
@@ -178,11 +222,11 @@ static void test_filter_sample_and_rules(void **state)
     t.sample_bernoulli = 1;
     t.max_age_ms = 3 * 3600 * 1000;
     run_check(&config);
-    assert_int_equal(fake_status(), NBAQ_PASS);
-    assert_true(fake_metric("dbq_c.orders.rows") == 20);
-    assert_true(fake_metric("dbq_c.orders.rows_estimate") == 20);
-    assert_true(fake_metric("dbq_c.orders.customer.nulls") == 5);
-    assert_true(fake_metric("dbq_c.orders.freshness_age_s") >= 7200);
+    assert_int_equal(last.status, NBAQ_PASS);
+    assert_true(metric_value("dbq_c.orders.rows") == 20);
+    assert_true(metric_value("dbq_c.orders.rows_estimate") == 20);
+    assert_true(metric_value("dbq_c.orders.customer.nulls") == 5);
+    assert_true(metric_value("dbq_c.orders.freshness_age_s") >= 7200);
 }
 
 /* Plan of sql (parameters bound) under costs that make any parallel plan
@@ -244,9 +288,9 @@ static void test_unique_keeps_scan_parallel(void **state)
 
     dbq_config config = config_for(&t, 1);
     run_check(&config);
-    assert_true(fake_metric("dbq_c.orders.code.invalid_count") == 4 + 3);
-    assert_true(fake_metric("dbq_c.orders.code.distinct") == 16);
-    assert_true(fake_metric("dbq_c.orders.code.max") == 20);
+    assert_true(metric_value("dbq_c.orders.code.invalid_count") == 4 + 3);
+    assert_true(metric_value("dbq_c.orders.code.distinct") == 16);
+    assert_true(metric_value("dbq_c.orders.code.max") == 20);
 }
 
 static void test_failing_tables_beside_healthy_one(void **state)
@@ -266,8 +310,8 @@ static void test_failing_tables_beside_healthy_one(void **state)
     tables[3].name = "dbq_c.victim";
     dbq_config config = config_for(tables, 5);
     run_check(&config);
-    assert_int_equal(fake_status(), NBAQ_ERROR);
-    const char *m = fake_message();
+    assert_int_equal(last.status, NBAQ_ERROR);
+    const char *m = last.message;
     assert_contains(m, "dbq_c.secret: counting rows and NULLs: permission "
                        "denied for table secret (SQLSTATE 42501)");
     assert_contains(m, "dbq_c.nosuch: reading columns: relation "
@@ -277,15 +321,15 @@ static void test_failing_tables_beside_healthy_one(void **state)
     assert_contains(m, "dbq_c.empty: no rows: NULL rates and completeness "
                        "are undefined");
     /* The healthy table beside them is measured in full. */
-    assert_true(fake_metric("dbq_c.orders.rows") == 20);
-    assert_true(fake_metric("dbq_c.orders.completeness_pct") == 60);
+    assert_true(metric_value("dbq_c.orders.rows") == 20);
+    assert_true(metric_value("dbq_c.orders.completeness_pct") == 60);
     /* The empty table: counts, but no rate (no division by zero). */
-    assert_true(fake_metric("dbq_c.empty.rows") == 0);
-    assert_true(fake_metric("dbq_c.empty.v.nulls") == 0);
-    assert_false(fake_has_metric("dbq_c.empty.v.null_pct"));
-    assert_false(fake_has_metric("dbq_c.empty.completeness_pct"));
-    assert_false(fake_has_metric("dbq_c.secret.rows"));
-    assert_false(fake_has_metric("dbq_c.nosuch.rows"));
+    assert_true(metric_value("dbq_c.empty.rows") == 0);
+    assert_true(metric_value("dbq_c.empty.v.nulls") == 0);
+    assert_false(has_metric("dbq_c.empty.v.null_pct"));
+    assert_false(has_metric("dbq_c.empty.completeness_pct"));
+    assert_false(has_metric("dbq_c.secret.rows"));
+    assert_false(has_metric("dbq_c.nosuch.rows"));
 }
 
 static void test_injection_in_names_drops_nothing(void **state)
@@ -303,18 +347,18 @@ static void test_injection_in_names_drops_nothing(void **state)
     /* As the superuser, so that only quoting stands in the way. */
     config.dsn = pgtest_url();
     run_check(&config);
-    assert_int_equal(fake_status(), NBAQ_ERROR);
-    assert_contains(fake_message(),
+    assert_int_equal(last.status, NBAQ_ERROR);
+    assert_contains(last.message,
                     "x; DROP TABLE dbq_c.victim: reading columns: schema "
                     "\"x; DROP TABLE dbq_c\" does not exist (SQLSTATE "
                     "3F000)");
-    assert_contains(fake_message(),
+    assert_contains(last.message,
                     "dbq_c.victim; DROP TABLE dbq_c.victim: reading columns: "
                     "relation \"dbq_c.victim; DROP TABLE dbq_c.victim\" does "
                     "not exist");
-    assert_contains(fake_message(), "dbq_c.victim: critical column \"id\"); "
-                                    "DROP TABLE dbq_c.victim; --\" does not "
-                                    "exist");
+    assert_contains(last.message, "dbq_c.victim: critical column \"id\"); "
+                                  "DROP TABLE dbq_c.victim; --\" does not "
+                                  "exist");
     PGconn *admin = pgtest_connect();
     char count[32];
     pgtest_value(admin, "SELECT count(*) FROM dbq_c.victim", count,
@@ -334,12 +378,12 @@ static void test_statement_timeout(void **state)
     dbq_config config = config_for(tables, 2);
     config.statement_timeout_ms = 500;
     run_check(&config);
-    assert_int_equal(fake_status(), NBAQ_ERROR);
-    assert_contains(fake_message(),
+    assert_int_equal(last.status, NBAQ_ERROR);
+    assert_contains(last.message,
                     "dbq_c.orders: counting rows and NULLs: canceling "
                     "statement due to statement timeout (statement_timeout "
                     "500 ms)");
-    assert_true(fake_metric("dbq_c.victim.rows") == 3);
+    assert_true(metric_value("dbq_c.victim.rows") == 3);
 }
 
 static void test_schema_expectations_and_drift(void **state)
@@ -357,21 +401,21 @@ static void test_schema_expectations_and_drift(void **state)
                         .strict_schema = 1};
     char key[256];
     dbq_state_key(t.name, key, sizeof key);
-    t.previous_schema = fake_state(key);
+    t.previous_schema = saved_state(key);
     assert_null(t.previous_schema);
     dbq_config config = config_for(&t, 1);
     run_check(&config);
-    assert_int_equal(fake_status(), NBAQ_FAIL);
-    assert_true(fake_metric("dbq_c.typed.schema.missing_columns") == 1);
-    assert_true(fake_metric("dbq_c.typed.schema.type_mismatches") == 1);
-    assert_true(fake_metric("dbq_c.typed.schema.nullability_mismatches") == 0);
-    assert_true(fake_metric("dbq_c.typed.schema.unexpected_columns") == 1);
-    assert_true(fake_metric("dbq_c.typed.schema.drift") == 0);
-    assert_contains(fake_message(),
+    assert_int_equal(last.status, NBAQ_FAIL);
+    assert_true(metric_value("dbq_c.typed.schema.missing_columns") == 1);
+    assert_true(metric_value("dbq_c.typed.schema.type_mismatches") == 1);
+    assert_true(metric_value("dbq_c.typed.schema.nullability_mismatches") == 0);
+    assert_true(metric_value("dbq_c.typed.schema.unexpected_columns") == 1);
+    assert_true(metric_value("dbq_c.typed.schema.drift") == 0);
+    assert_contains(last.message,
                     "dbq_c.typed: schema: column \"name\" is character "
                     "varying(20), expected varchar(30), missing column "
                     "\"gone\", unexpected column \"extra\"");
-    assert_string_equal(fake_state(key),
+    assert_string_equal(saved_state(key),
                         "nbaq-schema 1\nid\tinteger\t0\nname\tcharacter "
                         "varying(20)\t1\nprice\tnumeric(10,2)\t1\nextra\t"
                         "text\t1\n");
@@ -381,13 +425,13 @@ static void test_schema_expectations_and_drift(void **state)
                        "ALTER TABLE dbq_c.typed ALTER COLUMN id TYPE bigint;"
                        "ALTER TABLE dbq_c.typed DROP COLUMN extra");
     PQfinish(admin);
-    t.previous_schema = fake_state(key);
+    t.previous_schema = saved_state(key);
     run_check(&config);
-    assert_true(fake_metric("dbq_c.typed.schema.drift") == 3);
-    assert_true(fake_metric("dbq_c.typed.schema.missing_columns") == 0);
-    assert_true(fake_metric("dbq_c.typed.schema.type_mismatches") == 2);
-    assert_true(fake_metric("dbq_c.typed.schema.unexpected_columns") == 0);
-    assert_contains(fake_message(),
+    assert_true(metric_value("dbq_c.typed.schema.drift") == 3);
+    assert_true(metric_value("dbq_c.typed.schema.missing_columns") == 0);
+    assert_true(metric_value("dbq_c.typed.schema.type_mismatches") == 2);
+    assert_true(metric_value("dbq_c.typed.schema.unexpected_columns") == 0);
+    assert_contains(last.message,
                     "dbq_c.typed: schema drift: column \"id\" retyped "
                     "integer -> bigint, column \"gone\" added (date), column "
                     "\"extra\" dropped");
@@ -404,9 +448,9 @@ static void test_composite_column(void **state)
                         .critical_count = 2};
     dbq_config config = config_for(&t, 1);
     run_check(&config);
-    assert_int_equal(fake_status(), NBAQ_PASS);
-    assert_true(fake_metric("dbq_c.composite.p.nulls") == 1);
-    assert_true(fake_metric("dbq_c.composite.completeness_pct") == 75);
+    assert_int_equal(last.status, NBAQ_PASS);
+    assert_true(metric_value("dbq_c.composite.p.nulls") == 1);
+    assert_true(metric_value("dbq_c.composite.completeness_pct") == 75);
 }
 
 static void test_unreachable_server(void **state)
@@ -416,13 +460,13 @@ static void test_unreachable_server(void **state)
     dbq_config config = config_for(tables, 2);
     config.dsn = "postgresql://u:S3cretPw@127.0.0.1:1/db";
     run_check(&config);
-    assert_int_equal(fake_status(), NBAQ_ERROR);
-    assert_contains(fake_message(), "could not connect: ");
-    assert_contains(fake_message(), "Connection refused");
-    assert_contains(fake_message(), "not measured: dbq_c.orders, "
-                                    "dbq_c.victim");
-    assert_null(strstr(fake_message(), "S3cretPw"));
-    assert_int_equal(fake_metric_count(), 0);
+    assert_int_equal(last.status, NBAQ_ERROR);
+    assert_contains(last.message, "could not connect: ");
+    assert_contains(last.message, "Connection refused");
+    assert_contains(last.message, "not measured: dbq_c.orders, "
+                                  "dbq_c.victim");
+    assert_null(strstr(last.message, "S3cretPw"));
+    assert_int_equal(last.outcome.metric_count, 0);
 }
 
 int main(void)

@@ -1,7 +1,7 @@
 """Tests of the cloudwatch reporter (ctest cloudwatch_reporter).
 
-Both formats run through tests/reports' nbaq-report-driver; format: api
-with `--writes any`, since it writes no output. It sends to
+Both formats run through nbaq-plugin-test (sdk/harness); format: api
+writes no output. It sends to
 cw_receiver.Receiver on 127.0.0.1, which records each request;
 signatures are recomputed with botocore, form bodies parsed with
 urllib.parse, and the expected data worked out here from the fixture.
@@ -25,7 +25,7 @@ import report_test_support as s  # noqa: E402
 from cw_receiver import (Receiver, check_signature,  # noqa: E402
                          error_body, parse_form)
 
-ARGS = argparse.Namespace(driver=None, plugin=None)
+ARGS = argparse.Namespace(harness=None, plugin=None)
 KEY, SECRET, TOKEN = ("AKIDTESTEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRET",
                       "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN==")
 REGION = "eu-west-1"
@@ -71,8 +71,8 @@ def expected_data(run, status_metric="CheckStatus"):
 
 
 def api_argv(*options):
-    """nbaq-report-driver for format: api, which writes no output."""
-    argv = [ARGS.driver, "--writes", "any"]
+    """nbaq-plugin-test for format: api, which writes no output."""
+    argv = [ARGS.harness]
     for opt in options:
         argv += ["--set", opt]
     return argv
@@ -247,11 +247,13 @@ class FormAndSignature(ApiCase):
         self.assertEqual(r.requests, [])
 
     def test_bad_options_are_refused(self):
+        # The host refuses a bad URL before the plugin runs (exit 78, as
+        # nbaq-host --check-config refuses it); the plugin the rest (1).
         cases = [("namespace=AWS/EC2", "namespace: may not start with AWS/"),
                  ("namespace=", "namespace: is empty"),
-                 ("endpoint=ftp://x/", "endpoint: must be an http"),
+                 ("endpoint=ftp://x/", "option 'endpoint': has scheme 'ftp'"),
                  ("endpoint=http://user:pw@127.0.0.1:1/",
-                  "endpoint: may not hold a user name or password"),
+                  "option 'endpoint': must not hold user:password@"),
                  ("units=rows=Rows", "units: 'Rows' is not a CloudWatch unit"),
                  ("dimensions=Check=x", "dimension 'Check': name is already"),
                  ("dimensions=:x=y", "name may not start with ':'"),
@@ -261,21 +263,24 @@ class FormAndSignature(ApiCase):
         with Receiver() as r:
             for option, message in cases:
                 proc = self.run_api(r, options=[option])
-                self.assertEqual(proc.returncode, 1, option)
+                host_refuses = message.startswith("option '")
+                self.assertEqual(proc.returncode, 78 if host_refuses else 1,
+                                 option)
                 self.assertIn(message, proc.stderr)
         self.assertEqual(r.requests, [])
 
     def test_reason_names_where_an_option_was_written(self):
-        # given on the driver's command line: that is where it was written
+        # given on the harness's command line: that is where it was
+        # written
         with Receiver() as r:
             proc = self.run_api(r, options=["namespace=AWS/EC2"])
             self.assertEqual(proc.returncode, 1)
-            self.assertIn("cloudwatch: command line: namespace: may not",
-                          proc.stderr)
+            self.assertRegex(proc.stderr, r"ERROR: command line:\d+:1: "
+                             r"namespace: may not")
             # status_metric keeps its default: no place to name
             proc = self.run_api(r, options=["dimensions=CheckStatus=x"])
             self.assertEqual(proc.returncode, 1)
-            self.assertIn("cloudwatch: status_metric: is also a dimension",
+            self.assertIn("ERROR: status_metric: is also a dimension",
                           proc.stderr)
         self.assertEqual(r.requests, [])
 
@@ -371,7 +376,7 @@ class Failures(ApiCase):
             self.assertNotIn(TOKEN, text)
             self.assertNotIn(SECRET[:12], text)
         reason = [line for line in proc.stderr.splitlines()
-                  if line.startswith("nbaq-report-driver: ")]
+                  if line.startswith("reporter 'cloudwatch': ERROR: ")]
         self.assertEqual(len(reason), 1, proc.stderr)
 
     def test_refused_credentials_stop_at_once(self):
@@ -459,7 +464,7 @@ class Emf(unittest.TestCase):
     def run_emf(self, fixture, options=()):
         with tempfile.TemporaryDirectory(prefix="nbaq-cw-emf-") as tmp:
             out = os.path.join(tmp, "out.jsonl")
-            argv = [ARGS.driver, "-o", out, "--set", "format=emf"]
+            argv = [ARGS.harness, "-o", out, "--set", "format=emf"]
             for opt in options:
                 argv += ["--set", opt]
             proc = subprocess.run(argv + [ARGS.plugin, fixture],
@@ -648,10 +653,10 @@ reporters:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--driver", required=True)
+    parser.add_argument("--harness", required=True)
     parser.add_argument("--plugin", required=True)
     known, rest = parser.parse_known_args()
-    ARGS.driver, ARGS.plugin = known.driver, known.plugin
+    ARGS.harness, ARGS.plugin = known.harness, known.plugin
     unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
 
 

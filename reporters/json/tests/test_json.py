@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The json reporter on a fixed run (run_full.json), through the report
-driver of tests/reports: the exact document, worked out by hand from the
+harness nbaq-plugin-test: the exact document, worked out by hand from the
 fixture, and its validity against docs/report.schema.json."""
 import json
 import os
@@ -18,13 +18,12 @@ import jsonschema  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "run_full.json")
-DRIVER = os.path.join(nbaq_test.BUILD_DIR, "tests", "reports",
-                      "nbaq-report-driver")
+HARNESS = os.path.join(nbaq_test.BUILD_DIR, "nbaq-plugin-test")
 PLUGIN = os.path.join(nbaq_test.PLUGIN_DIR, "json.so")
 SCHEMA_PATH = os.path.join(nbaq_test.SOURCE_DIR, "docs", "report.schema.json")
 
 
-# The driver's metrics carry no evidence (state none): every number null.
+# The fixture's metrics carry no evidence (state none): every number null.
 NO_EVIDENCE = {"state": "none", "points_used": 0, "points_needed": 0,
                "expected": None, "scale": None, "score": None,
                "lower": None, "upper": None, "season": "none",
@@ -175,9 +174,9 @@ def validator():
     return jsonschema.Draft202012Validator(schema)
 
 
-def drive(fixture_path, *sets, fail_write=None):
-    return report_test_support.drive(DRIVER, PLUGIN, fixture_path, sets,
-                                     fail_write)
+def drive(fixture_path, *sets, output=None):
+    return report_test_support.drive(HARNESS, PLUGIN, fixture_path, sets,
+                                     output)
 
 
 class JsonReporterTest(unittest.TestCase):
@@ -292,10 +291,13 @@ class JsonReporterTest(unittest.TestCase):
                                      ("anomaly", "null_ratio")])
 
     def test_write_failure_is_the_reporters_error(self):
-        r = drive(FIXTURE, fail_write="/reports: No space left on device")
+        out = report_test_support.unwritable_output()
+        r = drive(FIXTURE, output=out)
         self.assertEqual(r.returncode, 1)
-        self.assertTrue(r.stderr.startswith(b"nbaq-report-driver: json: "))
-        self.assertIn(b"/reports: No space left on device", r.stderr)
+        self.assertTrue(r.stderr.startswith(b"reporter 'json': ERROR: "),
+                        r.stderr)
+        self.assertIn(out.encode() + b": cannot create a file there: No such "
+                      b"file or directory", r.stderr)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The text reporter on a fixed run (reporters/json/tests/run_full.json),
-through the report driver of tests/reports: the exact text, worked out by
+through the harness nbaq-plugin-test: the exact text, worked out by
 hand from the fixture."""
 import json
 import os
@@ -18,8 +18,7 @@ import report_test_support  # noqa: E402
 
 FIXTURE = os.path.join(nbaq_test.SOURCE_DIR, "reporters", "json", "tests",
                        "run_full.json")
-DRIVER = os.path.join(nbaq_test.BUILD_DIR, "tests", "reports",
-                      "nbaq-report-driver")
+HARNESS = os.path.join(nbaq_test.BUILD_DIR, "nbaq-plugin-test")
 PLUGIN = os.path.join(nbaq_test.PLUGIN_DIR, "text.so")
 
 # The metrics overview and trend analysis list the metrics of the checks
@@ -97,7 +96,7 @@ history saved
 
 
 def drive(fixture_path, *sets):
-    return report_test_support.drive(DRIVER, PLUGIN, fixture_path, sets)
+    return report_test_support.drive(HARNESS, PLUGIN, fixture_path, sets)
 
 
 class TextReporterTest(unittest.TestCase):
@@ -116,7 +115,7 @@ class TextReporterTest(unittest.TestCase):
         self.assertEqual(self.report(FIXTURE, "color=never"), EXPECTED)
 
     def test_auto_color_is_off_when_not_a_terminal(self):
-        # The driver's stdout is a pipe here.
+        # The harness's stdout is a pipe here.
         self.assertEqual(self.report(FIXTURE), EXPECTED)
 
     def test_color_always(self):
@@ -184,7 +183,7 @@ class TextReporterTest(unittest.TestCase):
         heads = [line for line in section.splitlines()
                  if not line.startswith("     ")]
         r = report_test_support.drive(
-            DRIVER, os.path.join(nbaq_test.PLUGIN_DIR, "json.so"), path, ())
+            HARNESS, os.path.join(nbaq_test.PLUGIN_DIR, "json.so"), path, ())
         self.assertEqual(r.returncode, 0, r.stderr.decode())
         recs = json.loads(r.stdout)["recommendations"]
         tags = {"PASS": "PASS", "WARNING": "WARN", "FAIL": "FAIL",
@@ -214,7 +213,7 @@ class TextReporterTest(unittest.TestCase):
 
     def test_bad_color_is_refused(self):
         r = drive(FIXTURE, "color=sometimes")
-        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.returncode, 78)
 
 
 

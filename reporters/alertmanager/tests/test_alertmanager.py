@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import unittest
@@ -13,8 +14,10 @@ import urllib.parse
 import urllib.request
 import uuid
 
-import channel_test as ct
-import nbaq_test
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "channels"))
+import channel_test as ct  # noqa: E402
+import nbaq_test  # noqa: E402
 
 HOUR = 3600
 
@@ -230,10 +233,18 @@ class AlertmanagerTest(unittest.TestCase):
     def test_alertmanager_down(self):
         port = ct.refused_port()
         result = self.post(self.fixture_with_own_monitor(),
-                           url=f"http://nbaq:SECRETPW@127.0.0.1:{port}/am")
+                           url=f"http://127.0.0.1:{port}/am")
         self.assertEqual(result.returncode, 1)
         self.assertIn("connection refused", result.stderr)
         self.assertIn(f"127.0.0.1:{port}", result.stderr)
+
+    def test_credentials_in_the_url_are_refused_unsaid(self):
+        # The host's option check refuses them before the plugin runs.
+        port = ct.refused_port()
+        result = self.post(self.fixture_with_own_monitor(),
+                           url=f"http://nbaq:SECRETPW@127.0.0.1:{port}/am")
+        self.assertEqual(result.returncode, 78)
+        self.assertIn("must not hold user:password@", result.stderr)
         self.assertNotIn("SECRET", result.stderr)
 
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "harness_file.h"
 #include "reportfmt.h"
 
 /* Where a field is, for error messages: "checks[2].metrics[0].status". */
@@ -306,42 +307,9 @@ static int load_run(json_ctx *jc, run_builder *rb, const cJSON *root)
     return 0;
 }
 
-static char *read_whole_file(const char *path, char *err, size_t err_size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_size, "%s: cannot open", path);
-        return NULL;
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[65536];
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *grown = realloc(text, cap);
-            if (!grown) {
-                free(text);
-                fclose(f);
-                snprintf(err, err_size, "%s: out of memory", path);
-                return NULL;
-            }
-            text = grown;
-        }
-        memcpy(text + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    if (!text)
-        text = calloc(1, 1);
-    else
-        text[len] = '\0';
-    return text;
-}
-
 run_builder *run_json_load(const char *path, char *err, size_t err_size)
 {
-    char *text = read_whole_file(path, err, err_size);
+    char *text = harness_read_file(path, err, err_size);
     if (!text)
         return NULL;
     cJSON *root = cJSON_Parse(text);

@@ -1,11 +1,18 @@
 """The markdown reporter: golden file, sections, order and counts worked
 out from the fixture, escaping that keeps tables whole, bounded tables."""
 import datetime
+import os
 import re
+import sys
 import tempfile
 import unittest
 
-import report_test_support as s
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "reports"))
+import report_test_support as s  # noqa: E402
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                      "golden")
 
 RANK = ["PASS", "WARNING", "FAIL", "UNKNOWN", "ERROR"]
 UNESCAPED_PIPE = re.compile(r"(?<!\\)(?:\\\\)*\|")
@@ -44,7 +51,8 @@ class MarkdownTest(unittest.TestCase):
         return s.report_bytes(self, "markdown", fixture, options)
 
     def test_golden(self):
-        s.assert_golden(self, self.report(), "run_basic.md")
+        s.assert_golden(self, self.report(),
+                        os.path.join(GOLDEN, "run_basic.md"))
 
     def test_sections_in_order(self):
         text = self.report().decode()

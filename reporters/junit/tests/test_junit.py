@@ -1,10 +1,17 @@
 """The junit reporter: golden file, counts read back with xml.etree,
 WARNING handling, escaping of hostile text."""
+import os
+import sys
 import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
-import report_test_support as s
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "reports"))
+import report_test_support as s  # noqa: E402
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                      "golden")
 
 
 def expected_outcomes(run, warning_fails):
@@ -38,7 +45,7 @@ class JunitTest(unittest.TestCase):
 
     def test_golden(self):
         data, _ = self.parse()
-        s.assert_golden(self, data, "run_basic.xml")
+        s.assert_golden(self, data, os.path.join(GOLDEN, "run_basic.xml"))
 
     def check_counts(self, root, run, warning_fails):
         suite = root.find("testsuite")
@@ -109,10 +116,11 @@ class JunitTest(unittest.TestCase):
         self.assertEqual(cases[1].find("error").get("message"), "UNKNOWN")
 
     def test_write_error_is_reported(self):
-        proc, _ = s.run_reporter("junit",
-                                 extra_args=["--fail-write", "read-only"])
+        out = s.unwritable_output()
+        proc, _ = s.run_reporter("junit", output=out)
         self.assertEqual(proc.returncode, 1)
-        self.assertIn(b"read-only", proc.stderr)
+        self.assertIn(out.encode() + b": cannot create a file there: No such "
+                      b"file or directory", proc.stderr)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ import email
 import email.policy
 import email.utils
 import logging
+import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 import unittest
@@ -14,8 +16,10 @@ import unittest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-import channel_test as ct
-import tls_certs  # tests/support, on the path through channel_test
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "channels"))
+import channel_test as ct  # noqa: E402
+import tls_certs  # noqa: E402  (tests/support, put on the path by ct)
 
 # aiosmtpd logs the handshakes the tests make fail on purpose.
 logging.getLogger("mail.log").setLevel(logging.CRITICAL)

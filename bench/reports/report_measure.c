@@ -17,15 +17,14 @@ long measure_peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
-report_measurement measure_report(const nbaq_plugin_descriptor *d,
-                                  stub_host *host, run_builder *rb, char *err,
-                                  size_t err_size)
+report_measurement measure_report(harness *h, run_builder *rb, int stdout_fd,
+                                  char *err, size_t err_size)
 {
     report_measurement m;
     m.rss_before_kb = measure_peak_rss_kb();
     double start = measure_now_ms();
-    m.rc = d->report(stub_host_api(), stub_host_ctx(host), run_builder_run(rb),
-                     err, err_size);
+    m.rc =
+        harness_report_here(h, run_builder_run(rb), stdout_fd, err, err_size);
     m.report_ms = measure_now_ms() - start;
     m.rss_after_kb = measure_peak_rss_kb();
     return m;

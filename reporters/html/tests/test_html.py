@@ -5,11 +5,14 @@ to <build>/tests/reports/artifacts/."""
 import base64
 import html.parser
 import os
+import sys
 import tempfile
 import unittest
 
-import report_test_support as s
-from chromium_cdp import Browser
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "reports"))
+import report_test_support as s  # noqa: E402
+from chromium_cdp import Browser  # noqa: E402
 
 SECTIONS = ["summary", "checks", "alerts", "metrics", "trends",
             "recommendations"]

@@ -4,10 +4,13 @@ receiver on 127.0.0.1."""
 import json
 import os
 import shutil
+import sys
 import tempfile
 import unittest
 
-import channel_test as ct
+sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
+                                "tests", "channels"))
+import channel_test as ct  # noqa: E402
 
 MORE = "\u2026"  # the ellipsis Slack's "and N more" line starts with
 

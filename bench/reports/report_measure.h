@@ -1,6 +1,6 @@
 /*
  * report_measure.h - time and peak memory of one report() call, for the
- * reporter benchmarks (bench/reports, bench/channels).
+ * reporter benchmarks (bench/reports, bench/channels), built into each.
  */
 #ifndef NBAQ_REPORT_MEASURE_H
 #define NBAQ_REPORT_MEASURE_H
@@ -9,7 +9,7 @@
 
 #include "nbaq.h"
 #include "run_builder.h"
-#include "stub_host.h"
+#include "harness.h"
 
 /* Milliseconds on the monotonic clock. */
 double measure_now_ms(void);
@@ -24,10 +24,10 @@ typedef struct report_measurement {
     long rss_after_kb;
 } report_measurement;
 
-/* Calls the reporter's report() once on rb's run with the stub host;
- * err receives its reason when it fails. */
-report_measurement measure_report(const nbaq_plugin_descriptor *d,
-                                  stub_host *host, run_builder *rb, char *err,
-                                  size_t err_size);
+/* Calls the reporter's report() once on rb's run, in this process, with
+ * the host API of nbaq-host (harness_report_here), output "-" going to
+ * stdout_fd; err receives its reason when it fails. */
+report_measurement measure_report(harness *h, run_builder *rb, int stdout_fd,
+                                  char *err, size_t err_size);
 
 #endif /* NBAQ_REPORT_MEASURE_H */
