@@ -47,9 +47,33 @@ static void sync_parent_dir(const char *path)
     }
 }
 
+/* A device, FIFO or socket (`output: /dev/null`, a named pipe) is written
+ * in place: renaming a temporary file over it would replace the device
+ * node itself, and there is nothing to make atomic. */
+static int write_in_place(const char *path, const void *data, size_t len,
+                          char *err, size_t err_size)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return err_set(err, err_size, "%s: cannot open: %s", path,
+                       strerror(errno));
+    int rc = output_write_fd(fd, path, data, len, err, err_size);
+    if (close(fd) != 0 && rc == 0)
+        rc = err_set(err, err_size, "%s: close failed: %s", path,
+                     strerror(errno));
+    return rc;
+}
+
 int output_write_file(const char *path, const void *data, size_t len, char *err,
                       size_t err_size)
 {
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return err_set(err, err_size, "%s: is a directory", path);
+        if (!S_ISREG(st.st_mode))
+            return write_in_place(path, data, len, err, err_size);
+    }
     char temp[PATH_MAX];
     int n = snprintf(temp, sizeof temp, "%s.tmp-XXXXXX", path);
     if (n < 0 || (size_t)n >= sizeof temp)

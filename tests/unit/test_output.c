@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "output.h"
@@ -48,6 +50,31 @@ static void test_atomic_file(void **state)
     snprintf(path, sizeof path, "%s/missing/r.json", dir);
     assert_int_equal(output_write_file(path, "x", 1, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
+    remove_temp_dir(dir);
+}
+
+/* A FIFO (like /dev/null, a node that is not a regular file) is written
+ * in place and stays a FIFO: a rename would replace the node. */
+static void test_fifo_written_in_place(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/pipe", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    int rd = open(path, O_RDONLY | O_NONBLOCK);
+    assert_true(rd >= 0);
+    assert_int_equal(output_write_file(path, "report", 6, err, sizeof err), 0);
+    char got[16] = {0};
+    assert_int_equal(read(rd, got, sizeof got - 1), 6);
+    assert_string_equal(got, "report");
+    close(rd);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    assert_int_equal(count_entries(dir), 1); /* no temporary file left */
+    assert_int_equal(output_write_file(dir, "x", 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "is a directory"));
     remove_temp_dir(dir);
 }
 
@@ -106,8 +133,9 @@ static void test_stdout(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_atomic_file),
-                                       cmocka_unit_test(test_output_dir),
-                                       cmocka_unit_test(test_stdout)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_atomic_file),
+        cmocka_unit_test(test_fifo_written_in_place),
+        cmocka_unit_test(test_output_dir), cmocka_unit_test(test_stdout)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
