@@ -3,7 +3,9 @@
 #include <stdio.h>
 
 #include "options.h"
+#include "plugin_validate.h"
 #include "text.h"
+#include "threshold_names.h"
 #include "yread.h"
 
 static const char *kind_name(nbaq_plugin_kind kind)
@@ -27,8 +29,13 @@ static int bind_instance(config *cfg, registry *reg, const char *owner,
                           "plugin '%s' is %s, not %s (%s)", plugin_name,
                           kind_name(p->kind), kind_name(want), p->path);
     *plugin_out = p;
-    return options_build(&cfg->mem, p->options, options_node, node, owner,
-                         p->name, options, err, err_size);
+    if (options_build(&cfg->mem, p->options, options_node, node, owner, p->name,
+                      options, err, err_size) != 0)
+        return -1;
+    if (plugin_validate(p, *options, reason, sizeof reason) != 0)
+        return yread_fail(node, owner, err, err_size, "plugin '%s': %s",
+                          p->name, reason);
+    return 0;
 }
 
 int bind_config(config *cfg, registry *reg, char *err, size_t err_size)
@@ -50,5 +57,5 @@ int bind_config(config *cfg, registry *reg, char *err, size_t err_size)
                           err, err_size) != 0)
             return -1;
     }
-    return 0;
+    return threshold_names_check(cfg, err, err_size);
 }

@@ -515,17 +515,24 @@ typedef int (*nbaq_validate_fn)(const nbaq_host_api *api,
  * a threshold on a metric no check of the plugin emits. A plugin's
  * declarations are a static array terminated by an entry whose pattern is
  * NULL (NBAQ_METRIC_END). In a pattern,
- *   `*`              matches any run of characters, none included;
- *   `{option}`       is replaced by the value of that option of the check
- *                    (STRING, ENUM: the text; STRING_LIST: any item;
- *                    OBJECT_LIST: `{list.field}` is the string field of
- *                    any item); a pattern whose option is unset matches
- *                    nothing;
- *   anything else    matches itself.
- * A pattern of `*` alone says "any name" (names chosen at run time, such
- * as a command's perfdata labels): thresholds on that plugin's checks are
- * then not checked. unit is the unit metric_set() gives ("" or NULL: none),
- * description one line; both are printed by --list-plugins.
+ *   `*`           matches any run of characters, none included;
+ *   `\`           makes the next character literal;
+ *   {opt}         is the value of option opt of the check (STRING, ENUM;
+ *                 BOOL: "true"/"false"), any item of a STRING_LIST,
+ *                 any key of a STRING_MAP;
+ *   {opt.field}   is that field of the OBJECT opt, or of any item of the
+ *                 (NAMED_)OBJECT_LIST opt;
+ *   {opt|text}    as {opt}, or text when the option is unset;
+ *   {opt=glob}    is the empty string when the value of opt matches the
+ *                 fnmatch(3) glob: a condition ({mode=number}metric);
+ *   the rest      matches itself.
+ * A placeholder without a value (an unset option, a condition not met)
+ * makes its pattern match nothing. A pattern that is `*` once the
+ * placeholders are in says "any name" (names chosen at run time, such as
+ * a command's perfdata labels): thresholds on that check are then not
+ * tested. Placeholders must name declared options (the host refuses the
+ * plugin otherwise). unit is the unit metric_set() gives (NULL: none),
+ * description one line; --list-plugins prints the three.
  * Ownership: the array and its strings are the plugin's static data, live
  * as long as the plugin is loaded, and are never written by the host.
  * Frozen: this struct never changes size within ABI major 1.
