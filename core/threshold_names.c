@@ -9,7 +9,7 @@
 #include "strbuf.h"
 #include "text.h"
 
-enum { LISTED_NAMES_MAX = 8 };
+enum { NEAREST_SHOWN = 3 };
 
 /* What a check's plugin declares, its options put in. */
 typedef struct declared {
@@ -44,7 +44,26 @@ static int declared_allows(const declared *d, const char *name)
     return 0;
 }
 
-/* " (did you mean 'x'?)", else the first declared names. */
+/* The index of the declared pattern nearest to name not yet in taken. */
+static size_t nearest(const declared *d, const char *name, const size_t *taken,
+                      size_t taken_count)
+{
+    size_t best = d->count, best_distance = (size_t)-1;
+    for (size_t i = 0; i < d->count; i++) {
+        int used = 0;
+        for (size_t k = 0; k < taken_count; k++)
+            used |= taken[k] == i;
+        size_t distance =
+            used ? (size_t)-1 : text_edit_distance(name, d->patterns[i]);
+        if (distance < best_distance) {
+            best = i;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+/* " (did you mean 'x'?)", else the nearest declared patterns. */
 static void explain(const declared *d, const char *name, strbuf *sb)
 {
     const char *best =
@@ -57,12 +76,15 @@ static void explain(const declared *d, const char *name, strbuf *sb)
         strbuf_append(sb, " (with these options it emits none)");
         return;
     }
-    strbuf_append(sb, "; it declares ");
-    for (size_t i = 0; i < d->count && i < LISTED_NAMES_MAX; i++)
-        strbuf_appendf(sb, "%s'%s'", i ? ", " : "", d->patterns[i]);
-    if (d->count > LISTED_NAMES_MAX)
-        strbuf_appendf(sb, " and %zu more", d->count - LISTED_NAMES_MAX);
-    strbuf_append(sb, " (nbaq-host --list-plugins)");
+    size_t shown[NEAREST_SHOWN];
+    size_t n = 0;
+    strbuf_append(sb, "; nearest declared: ");
+    while (n < NEAREST_SHOWN && n < d->count) {
+        shown[n] = nearest(d, name, shown, n);
+        strbuf_appendf(sb, "%s'%s'", n ? ", " : "", d->patterns[shown[n]]);
+        n++;
+    }
+    strbuf_append(sb, " (all: nbaq-host --list-plugins)");
 }
 
 /* what: "threshold 'x'", or the match target; name: the metric sought. */

@@ -43,12 +43,15 @@ int nbaq_objstore_validate_options(const nbaq_host_api *api,
                                    const nbaq_options *o, int scale, char *err,
                                    size_t err_size)
 {
+    const char *url = api->opt_string(o, "url");
     const char *inventory = scale ? api->opt_string(o, "inventory") : NULL;
     char why[512];
-    if (nbaq_objstore_check_url(api->opt_string(o, "url"), inventory, why,
-                                sizeof why) == 0)
-        return 0;
-    snprintf(err, err_size, "%s: %s",
-             api->opt_location(o, inventory ? "inventory" : "url"), why);
+    const char *at = "url";
+    if (nbaq_objstore_check_url(url, NULL, why, sizeof why) == 0) {
+        at = "inventory";
+        if (nbaq_objstore_check_url(url, inventory, why, sizeof why) == 0)
+            return 0;
+    }
+    snprintf(err, err_size, "%s: %s", api->opt_location(o, at), why);
     return -1;
 }
