@@ -142,10 +142,13 @@ static int check_one(arena *mem, const config *cfg, const check_config *c,
 
 int threshold_names_check(const config *cfg, char *err, size_t err_size)
 {
-    arena mem = ARENA_INIT;
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < cfg->check_count; i++)
+    for (size_t i = 0; rc == 0 && i < cfg->check_count; i++) {
+        if (cfg->checks[i].rule_count == 0)
+            continue;
+        arena mem = ARENA_INIT; /* one check's patterns at a time */
         rc = check_one(&mem, cfg, &cfg->checks[i], err, err_size);
-    arena_free(&mem);
+        arena_free(&mem);
+    }
     return rc;
 }

@@ -39,48 +39,59 @@ const nbaq_metric_decl dbq_metric_decls[] = {
     {TABLE "*.orphans", "rows", "references: rows missing in the other table"},
     NBAQ_METRIC_END};
 
+/* The name of item i of list: a string, or the `name` of an object. */
+static const char *item_name(const nbaq_host_api *api, const nbaq_options *t,
+                             const char *list, int objects, size_t i)
+{
+    return objects ? api->opt_string(api->opt_list_object(t, list, i), "name")
+                   : api->opt_list_string(t, list, i);
+}
+
+/* The first item of list named like a later one; *twin is that later
+ * one. Returns 0 when every name differs. */
+static int find_twins(const nbaq_host_api *api, const nbaq_options *t,
+                      const char *list, int objects, size_t *first,
+                      size_t *twin)
+{
+    size_t n = api->opt_count(t, list);
+    for (*twin = 1; *twin < n; (*twin)++) {
+        const char *name = item_name(api, t, list, objects, *twin);
+        for (*first = 0; *first < *twin; (*first)++)
+            if (strcmp(name, item_name(api, t, list, objects, *first)) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 /* A name listed twice in the string list `list` of table t. */
 static int unique_strings(const nbaq_host_api *api, const nbaq_options *t,
                           const char *list, char *err, size_t err_size)
 {
-    size_t n = api->opt_count(t, list);
-    for (size_t i = 0; i < n; i++) {
-        const char *a = api->opt_list_string(t, list, i);
-        for (size_t k = 0; k < i; k++) {
-            if (strcmp(a, api->opt_list_string(t, list, k)) == 0) {
-                snprintf(err, err_size,
-                         "%s: table '%s': %s: column '%s' is listed twice",
-                         api->opt_location(t, list), api->opt_string(t, "name"),
-                         list, a);
-                return -1;
-            }
-        }
-    }
-    return 0;
+    size_t first, twin;
+    if (!find_twins(api, t, list, 0, &first, &twin))
+        return 0;
+    snprintf(err, err_size, "%s: table '%s': %s: column '%s' is listed twice",
+             api->opt_location(t, list), api->opt_string(t, "name"), list,
+             api->opt_list_string(t, list, twin));
+    return -1;
 }
 
 /* Two rules for one column: their metrics would collide. */
 static int unique_column_rules(const nbaq_host_api *api, const nbaq_options *t,
                                char *err, size_t err_size)
 {
-    size_t n = api->opt_count(t, "columns");
-    for (size_t i = 0; i < n; i++) {
-        const nbaq_options *a = api->opt_list_object(t, "columns", i);
-        for (size_t k = 0; k < i; k++) {
-            const nbaq_options *b = api->opt_list_object(t, "columns", k);
-            if (strcmp(api->opt_string(a, "name"),
-                       api->opt_string(b, "name")) == 0) {
-                snprintf(err, err_size,
-                         "%s: table '%s': columns: column '%s' has rules "
-                         "twice (first at %s); merge them into one entry",
-                         api->opt_location(a, NULL), api->opt_string(t, "name"),
-                         api->opt_string(a, "name"),
-                         api->opt_location(b, NULL));
-                return -1;
-            }
-        }
-    }
-    return 0;
+    size_t first, twin;
+    if (!find_twins(api, t, "columns", 1, &first, &twin))
+        return 0;
+    const nbaq_options *a = api->opt_list_object(t, "columns", twin);
+    snprintf(
+        err, err_size,
+        "%s: table '%s': columns: column '%s' has rules twice (first "
+        "at %s); merge them into one entry",
+        api->opt_location(a, NULL), api->opt_string(t, "name"),
+        api->opt_string(a, "name"),
+        api->opt_location(api->opt_list_object(t, "columns", first), NULL));
+    return -1;
 }
 
 static int length_bounds(const nbaq_host_api *api, const nbaq_options *t,
