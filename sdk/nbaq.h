@@ -499,12 +499,14 @@ typedef int (*nbaq_report_fn)(const nbaq_host_api *api, nbaq_ctx *ctx,
  * functions; opt_location gives "file:line:column" for the message).
  * Returns 0 when the options make sense, or -1 with a one-line reason in
  * err (never a secret): the host prefixes it with the config location of
- * the check or reporter and the plugin's name. The host calls it, in a
- * throw-away child process, for --check-config and before any check of a
- * normal run starts: it must not touch files, the network or anything
- * outside opts, and a crash or hang in it is reported as an error of
- * that instance. Ownership: api and opts are the host's, valid during the
- * call; err is the host's buffer of err_size bytes.
+ * the check or reporter and the plugin's name. The host calls it for
+ * --check-config and before any check of a normal run starts, in one
+ * throw-away child process for all the instances of the config: it must
+ * be quick, must not touch files, the network or anything outside opts
+ * (there is no ctx: only the api's opt_* functions apply), and a crash,
+ * exit or hang in it is reported as an error of that instance.
+ * Ownership: api and opts are the host's, valid during the call; err is
+ * the host's buffer of err_size bytes.
  */
 typedef int (*nbaq_validate_fn)(const nbaq_host_api *api,
                                 const nbaq_options *opts, char *err,

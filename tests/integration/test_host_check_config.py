@@ -181,6 +181,20 @@ class ValidateCatches(unittest.TestCase):
         self.assertIn("plugin bug: opt_int() used on option 'validate' of "
                       "type enum", self.validate_mode("bug").stderr)
 
+    def test_the_instance_at_fault_is_named(self):
+        """Every validate() of a config runs in one child: the error still
+        names the instance it was on, checks and reporters alike."""
+        yaml = (one_check("tp_validate", ["validate: ok"]) +
+                "  - name: second\n    plugin: tp_validate\n"
+                "    options: {validate: crash}\n")
+        self.expect(yaml, "monitor.yaml:6:5: check 'second': plugin "
+                    "'tp_validate': validate() crashed: signal 11")
+        yaml = (one_check("tp_validate", ["validate: ok"]) +
+                one_reporter("webhook", ["url: http://127.0.0.1:9/hook",
+                                         "hmac_secret: \"\""]))
+        self.expect(yaml, "monitor.yaml:7:5: reporter 'webhook': plugin "
+                    "'webhook': @monitor.yaml:10:20: hmac_secret is empty")
+
     def test_a_run_validates_before_any_check(self):
         d = temp_dir(self)
         yaml = (one_check("tp_validate", ["validate: refuse"]) +
