@@ -10,10 +10,14 @@
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "metric_decls.h"
 #include "metric_glob.h"
 #include "options.h"
+#include "registry.h"
 #include "text.h"
+#include "threshold_names.h"
+#include "unit_support.h"
 #include "ydoc.h"
 
 static void test_literal_names(void **state)
@@ -237,6 +241,73 @@ static void test_suggestion(void **state)
     assert_null(text_suggest("latency", declared, 4));
 }
 
+static const nbaq_metric_decl counter_metrics[] = {
+    {"objects", "count", NULL},
+    {"bytes", "B", NULL},
+    {"{by_prefix=true}objects.by_prefix.*", "count", NULL},
+    {"{tables.name}.{tables.columns}.nulls", "rows", NULL},
+    {"{tables.name}.*.invalid_count", "rows", NULL},
+    NBAQ_METRIC_END};
+
+/* threshold_names_check() on one check of a fake plugin declaring
+ * counter_metrics; returns its error ("" when it accepts). */
+static void judge_thresholds(const char *check_yaml, char *err, size_t err_size)
+{
+    char *dir = make_temp_dir();
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml, "monitor: m\nchecks:\n%s", check_yaml);
+    char *path = write_temp_file(dir, "m.yaml", yaml);
+    config *cfg = config_load(path, err, err_size);
+    if (!cfg)
+        fail_msg("config refused: %s", err);
+    plugin fake = {
+        .name = "fake", .options = specs, .metrics = counter_metrics};
+    check_config *c = &cfg->checks[0];
+    c->plugin_ref = &fake;
+    if (options_build(&cfg->mem, specs, c->options_node, c->node, "check 'c'",
+                      "fake", &c->options, err, err_size) != 0)
+        fail_msg("options refused: %s", err);
+    err[0] = '\0';
+    threshold_names_check(cfg, err, err_size);
+    /* the path is random: keep what follows it */
+    const char *at = strstr(err, "m.yaml:");
+    memmove(err, at ? at : err, strlen(at ? at : err) + 1);
+    config_free(cfg);
+    free(path);
+    remove_temp_dir(dir);
+}
+
+static void test_threshold_names(void **state)
+{
+    (void)state;
+    char err[1024];
+    judge_thresholds("  - name: c\n    plugin: fake\n    thresholds:\n"
+                     "      objcts: {fail_below: 1}\n",
+                     err, sizeof err);
+    assert_string_equal(err, "m.yaml:6:7: check 'c': threshold 'objcts': "
+                             "plugin 'fake' declares no such metric (did "
+                             "you mean 'objects'?)");
+    judge_thresholds("  - name: c\n    plugin: fake\n    options:\n"
+                     "      tables: [{name: orders, columns: [id]}]\n"
+                     "    thresholds:\n"
+                     "      orders.id.nulls: {fail_above: 0}\n"
+                     "      \"orders.*.invalid_count\": {fail_above: 0}\n"
+                     "      \"*\": {fail_above: 1e9}\n"
+                     "      orders.total.invalid_cnt: {fail_above: 0}\n",
+                     err, sizeof err);
+    assert_string_equal(err, "m.yaml:11:7: check 'c': threshold "
+                             "'orders.total.invalid_cnt': plugin 'fake' "
+                             "declares no such metric; nearest declared: "
+                             "'orders.*.invalid_count', 'orders.id.nulls', "
+                             "'objects' (all: nbaq-host --list-plugins)");
+    judge_thresholds("  - name: c\n    plugin: fake\n    options:\n"
+                     "      by_prefix: true\n    thresholds:\n"
+                     "      objects.by_prefix.x: {fail_below: 1}\n"
+                     "      \"byte?\": {fail_below: 1}\n",
+                     err, sizeof err);
+    assert_string_equal(err, "");
+}
+
 static int cleanup(void **state)
 {
     (void)state;
@@ -258,6 +329,7 @@ int main(void)
         cmocka_unit_test_teardown(test_expand_lists, cleanup),
         cmocka_unit_test_teardown(test_expand_overflow, cleanup),
         cmocka_unit_test(test_suggestion),
+        cmocka_unit_test(test_threshold_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
