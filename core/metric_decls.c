@@ -104,6 +104,10 @@ static const nbaq_option_spec *placeholder_spec(const nbaq_option_spec *specs,
     *reason = "names no option of the plugin";
     if (!s)
         return NULL;
+    /* Declared names end up in messages and listings. */
+    *reason = "names a secret option";
+    if (s->secret)
+        return NULL;
     if (!ph->field[0]) {
         *reason = "names an option that is not a string, enum, bool, string "
                   "list or string map";
@@ -115,7 +119,10 @@ static const nbaq_option_spec *placeholder_spec(const nbaq_option_spec *specs,
     const nbaq_option_spec *f = spec_find(s->fields, ph->field);
     *reason = "names no field of that option, or one that is not a string, "
               "enum, bool, string list or string map";
-    return f && is_text_type(f->type) ? s : NULL;
+    if (!f || !is_text_type(f->type))
+        return NULL;
+    *reason = "names a secret option";
+    return f->secret ? NULL : s;
 }
 
 static int check_pattern(const char *pattern, const nbaq_option_spec *specs,

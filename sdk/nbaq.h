@@ -532,8 +532,8 @@ typedef int (*nbaq_validate_fn)(const nbaq_host_api *api,
  * makes its pattern match nothing. A pattern that is `*` once the
  * placeholders are in says "any name" (names chosen at run time, such as
  * a command's perfdata labels): thresholds on that check are then not
- * tested. Placeholders must name declared options (the host refuses the
- * plugin otherwise). unit is the unit metric_set() gives (NULL: none),
+ * tested. Placeholders must name declared options that are not secret
+ * (the host refuses the plugin otherwise). unit is the unit metric_set() gives (NULL: none),
  * description one line; --list-plugins prints the three.
  * Ownership: the array and its strings are the plugin's static data, live
  * as long as the plugin is loaded, and are never written by the host.

@@ -89,6 +89,7 @@ static const nbaq_option_spec specs[] = {
     {.name = "by_prefix", .type = NBAQ_OPT_BOOL, .default_value = "false"},
     {.name = "labels", .type = NBAQ_OPT_STRING_MAP},
     {.name = "count", .type = NBAQ_OPT_INT},
+    {.name = "token", .type = NBAQ_OPT_STRING, .secret = 1},
     {.name = "tables", .type = NBAQ_OPT_OBJECT_LIST, .fields = table_fields},
     NBAQ_OPTION_END};
 
@@ -126,6 +127,7 @@ static void test_schema(void **state)
     schema_refused("{tables.rows}", "no field of that option, or one");
     schema_refused("{metric.name}", "not an object");
     schema_refused("{}", "must start with an option name");
+    schema_refused("x.{token}", "placeholder at byte 2 names a secret option");
 }
 
 static arena mem;
