@@ -63,6 +63,19 @@ static void print_options(const nbaq_option_spec *specs, int indent, FILE *out)
     }
 }
 
+static void print_metrics(const nbaq_metric_decl *decls, FILE *out)
+{
+    fputs("    metrics:\n", out);
+    for (size_t i = 0; decls[i].pattern; i++) {
+        const nbaq_metric_decl *d = &decls[i];
+        fprintf(out, "      %s", d->pattern);
+        if (d->unit && d->unit[0])
+            fprintf(out, " (%s)", d->unit);
+        fprintf(out, "%s%s\n", d->description ? ": " : "",
+                d->description ? d->description : "");
+    }
+}
+
 static void print_plugin(const plugin *p, FILE *out)
 {
     fprintf(out, "%s (%s) %s\n", p->name,
@@ -79,6 +92,10 @@ static void print_plugin(const plugin *p, FILE *out)
     } else {
         fputs("    options: none\n", out);
     }
+    if (p->metrics && p->metrics[0].pattern)
+        print_metrics(p->metrics, out);
+    else if (p->kind == NBAQ_KIND_CHECKER)
+        fputs("    metrics: not declared\n", out);
 }
 
 int listing_print(registry *reg, FILE *out)

@@ -14,7 +14,14 @@
 #include "runner.h"
 #include "text.h"
 
-enum { VET_TIMEOUT_DEFAULT_MS = 5000, VET_REPLY_MAX = 2048 };
+enum {
+    VET_TIMEOUT_DEFAULT_MS = 5000,
+    VET_REPLY_MAX = 2048,
+    PATH_MAX_TEXT = 4200
+};
+
+/* The child's end of the reply pipe, for plugin_vet_fail(). */
+static int vet_reply_fd = -1;
 
 static int64_t vet_timeout_ms(void)
 {
@@ -31,6 +38,7 @@ static void vet_child(const char *path, plugin_vet_fn vet, void *arg,
 {
     setpgid(0, 0);
     runner_reset_child_signals();
+    vet_reply_fd = reply_fd;
     /* Load-time prints must not reach the host's stdout (a report). */
     dup2(STDERR_FILENO, STDOUT_FILENO);
     char reply[VET_REPLY_MAX];
@@ -81,35 +89,37 @@ static int wait_child(pid_t pid)
     return status;
 }
 
-static int explain(const char *path, const char *reply, int status,
+/* How errors name what ran in the child. */
+typedef struct vet_words {
+    const char *subject; /* "PATH: loading the plugin", "validate()"       */
+    const char *culprit; /* what hangs or calls exit, for the hint        */
+} vet_words;
+
+static int explain(const vet_words *w, const char *reply, int status,
                    int timed_out, int64_t timeout_ms, char *err,
                    size_t err_size)
 {
     if (timed_out)
         return err_set(err, err_size,
-                       "%s: loading the plugin did not finish within %lld ms "
-                       "(its constructor or %s() hangs)",
-                       path, (long long)timeout_ms, NBAQ_PLUGIN_ENTRY_SYMBOL);
+                       "%s did not finish within %lld ms (%s hangs)",
+                       w->subject, (long long)timeout_ms, w->culprit);
     if (reply[0] == '-')
         return err_set(err, err_size, "%s", reply + 1);
     if (WIFSIGNALED(status))
-        return err_set(err, err_size,
-                       "%s: loading the plugin crashed: signal %d (%s)", path,
+        return err_set(err, err_size, "%s crashed: signal %d (%s)", w->subject,
                        WTERMSIG(status), strsignal(WTERMSIG(status)));
-    return err_set(err, err_size,
-                   "%s: loading the plugin exited with code %d (its "
-                   "constructor or %s() called exit)",
-                   path, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                   NBAQ_PLUGIN_ENTRY_SYMBOL);
+    return err_set(err, err_size, "%s exited with code %d (%s called exit)",
+                   w->subject, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                   w->culprit);
 }
 
-int plugin_vet(const char *path, plugin_vet_fn vet, void *arg, char *err,
-               size_t err_size)
+static int vet_isolated(const vet_words *w, const char *path, plugin_vet_fn vet,
+                        void *arg, char *err, size_t err_size)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
-        return err_set(err, err_size, "%s: cannot create a pipe: %s", path,
-                       strerror(errno));
+        return err_set(err, err_size, "%s: cannot create a pipe: %s",
+                       w->subject, strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
@@ -119,8 +129,8 @@ int plugin_vet(const char *path, plugin_vet_fn vet, void *arg, char *err,
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
-        return err_set(err, err_size, "%s: cannot start a process: %s", path,
-                       strerror(errno));
+        return err_set(err, err_size, "%s: cannot start a process: %s",
+                       w->subject, strerror(errno));
     }
     setpgid(pid, pid);
     int64_t timeout_ms = vet_timeout_ms();
@@ -135,6 +145,34 @@ int plugin_vet(const char *path, plugin_vet_fn vet, void *arg, char *err,
     if (!timed_out && strcmp(reply, "+ok") == 0 && WIFEXITED(status) &&
         WEXITSTATUS(status) == 0)
         return 0;
-    return explain(path, timed_out ? "" : reply, status, timed_out, timeout_ms,
+    return explain(w, timed_out ? "" : reply, status, timed_out, timeout_ms,
                    err, err_size);
+}
+
+int plugin_vet(const char *path, plugin_vet_fn vet, void *arg, char *err,
+               size_t err_size)
+{
+    char subject[PATH_MAX_TEXT];
+    char culprit[128];
+    snprintf(subject, sizeof subject, "%s: loading the plugin", path);
+    snprintf(culprit, sizeof culprit, "its constructor or %s()",
+             NBAQ_PLUGIN_ENTRY_SYMBOL);
+    vet_words w = {subject, culprit};
+    return vet_isolated(&w, path, vet, arg, err, err_size);
+}
+
+int plugin_vet_call(const char *what, plugin_vet_fn fn, void *arg, char *err,
+                    size_t err_size)
+{
+    vet_words w = {what, what};
+    return vet_isolated(&w, what, fn, arg, err, err_size);
+}
+
+void plugin_vet_fail(const char *message)
+{
+    char reply[VET_REPLY_MAX];
+    snprintf(reply, sizeof reply, "-%s", message);
+    ssize_t ignored = write(vet_reply_fd, reply, strlen(reply) + 1);
+    (void)ignored;
+    _exit(0);
 }

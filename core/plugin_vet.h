@@ -25,4 +25,14 @@ typedef int (*plugin_vet_fn)(const char *path, void *arg, char *err,
 int plugin_vet(const char *path, plugin_vet_fn vet, void *arg, char *err,
                size_t err_size);
 
+/* The same isolation for another plugin callback than loading (its
+ * validate(), say): fn(what, arg) runs in a throw-away child, and errors
+ * about how the child ended name `what` ("validate()"). */
+int plugin_vet_call(const char *what, plugin_vet_fn fn, void *arg, char *err,
+                    size_t err_size);
+
+/* In the child: ends it at once with message as its error (for plugin bugs
+ * the option accessors find). */
+void plugin_vet_fail(const char *message);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "build_features.h"
 #include "log.h"
+#include "metric_decls.h"
 #include "options.h"
 #include "plugin_trust.h"
 #include "plugin_vet.h"
@@ -186,6 +187,13 @@ static int check_descriptor(plugin *p, const nbaq_plugin_descriptor *raw,
     p->check = d.check;
     p->report = d.report;
     p->options = d.options;
+    p->validate = d.validate;
+    p->metrics = d.metrics;
+    if (d.metrics && d.kind != NBAQ_KIND_CHECKER)
+        return err_set(err, err_size,
+                       "%s: a reporter declares metrics (only checkers emit "
+                       "them)",
+                       p->path);
     return 0;
 }
 
@@ -253,6 +261,12 @@ static plugin *load_file(const char *name, const char *path, char *err,
     if (options_check_schema(p->options, p->name,
                              writes_output ? reserved_output_names : NULL,
                              reason, sizeof reason) != 0) {
+        err_set(err, err_size, "%s: plugin '%s': %s", path, p->name, reason);
+        plugin_free(p);
+        return NULL;
+    }
+    if (metric_decls_check_schema(p->metrics, p->options, reason,
+                                  sizeof reason) != 0) {
         err_set(err, err_size, "%s: plugin '%s': %s", path, p->name, reason);
         plugin_free(p);
         return NULL;

@@ -13,8 +13,9 @@
  * or hang in its load-time code is an error naming the file, never the
  * host's end. Loading (dlopen RTLD_NOW|RTLD_LOCAL) calls nothing in the
  * plugin but nbaq_plugin_descriptor_get(), then checks ABI major and
- * minor, struct size, name (= file stem), kind and entry function, and the
- * option schema (options_check_schema). Every error names the file.
+ * minor, struct size, name (= file stem), kind and entry function, the
+ * option schema (options_check_schema) and the metric declarations
+ * (metric_decls_check_schema). Every error names the file.
  *
  * Ownership: the registry owns the plugins it loaded (and their dlopen
  * handles) until registry_free(); plugin pointers stay valid until then.
@@ -42,6 +43,9 @@ typedef struct plugin {
     nbaq_option_spec *merged_options; /* owned; NULL when not merged      */
     nbaq_check_fn check;
     nbaq_report_fn report;
+    /* ABI 1.2, NULL when the descriptor is older or leaves them out.      */
+    nbaq_validate_fn validate;
+    const nbaq_metric_decl *metrics; /* checkers; the plugin's static data */
 } plugin;
 
 typedef struct registry {

@@ -491,6 +491,65 @@ typedef void (*nbaq_check_fn)(const nbaq_host_api *api, nbaq_ctx *ctx);
 typedef int (*nbaq_report_fn)(const nbaq_host_api *api, nbaq_ctx *ctx,
                               const nbaq_run *run, char *err, size_t err_size);
 
+/*
+ * Semantic validation of a configured instance (ABI 1.2), for what the
+ * option schema cannot say: rules across options, duplicates inside a
+ * list, a plugin's own syntax. opts are the instance's root options,
+ * already checked against the schema (read them with the api's opt_*
+ * functions; opt_location gives "file:line:column" for the message).
+ * Returns 0 when the options make sense, or -1 with a one-line reason in
+ * err (never a secret): the host prefixes it with the config location of
+ * the check or reporter and the plugin's name. The host calls it for
+ * --check-config and before any check of a normal run starts, in one
+ * throw-away child process for all the instances of the config: it must
+ * be quick, must not touch files, the network or anything outside opts
+ * (there is no ctx: only the api's opt_* functions apply), and a crash,
+ * exit or hang in it is reported as an error of that instance.
+ * Ownership: api and opts are the host's, valid during the call; err is
+ * the host's buffer of err_size bytes.
+ */
+typedef int (*nbaq_validate_fn)(const nbaq_host_api *api,
+                                const nbaq_options *opts, char *err,
+                                size_t err_size);
+
+/*
+ * A metric a checker may emit (ABI 1.2), so that --check-config can refuse
+ * a threshold on a metric no check of the plugin emits. A plugin's
+ * declarations are a static array terminated by an entry whose pattern is
+ * NULL (NBAQ_METRIC_END). In a pattern,
+ *   `*`           matches any run of characters, none included;
+ *   `\`           makes the next character literal;
+ *   {opt}         is the value of option opt of the check (STRING, ENUM;
+ *                 BOOL: "true"/"false"), any item of a STRING_LIST,
+ *                 any key of a STRING_MAP;
+ *   {opt.field}   is that field of the OBJECT opt, or of any item of the
+ *                 (NAMED_)OBJECT_LIST opt;
+ *   {opt|text}    as {opt}, or text when the option is unset;
+ *   {opt=glob}    is the empty string when the value of opt matches the
+ *                 fnmatch(3) glob: a condition ({mode=number}metric);
+ *   the rest      matches itself.
+ * A placeholder without a value (an unset option, a condition not met)
+ * makes its pattern match nothing. A pattern that is `*` once the
+ * placeholders are in says "any name" (names chosen at run time, such as
+ * a command's perfdata labels): thresholds on that check are then not
+ * tested. Placeholders must name declared options that are not secret
+ * (the host refuses the plugin otherwise). unit is the unit metric_set() gives (NULL: none),
+ * description one line; --list-plugins prints the three.
+ * Ownership: the array and its strings are the plugin's static data, live
+ * as long as the plugin is loaded, and are never written by the host.
+ * Frozen: this struct never changes size within ABI major 1.
+ */
+typedef struct nbaq_metric_decl {
+    const char *pattern;
+    const char *unit;
+    const char *description;
+} nbaq_metric_decl;
+
+#define NBAQ_METRIC_END                                                        \
+    {                                                                          \
+        0                                                                      \
+    }
+
 typedef struct nbaq_plugin_descriptor {
     uint32_t abi_version; /* NBAQ_ABI_VERSION the plugin was built with    */
     uint32_t struct_size; /* sizeof(nbaq_plugin_descriptor) at build time  */
@@ -502,6 +561,13 @@ typedef struct nbaq_plugin_descriptor {
     nbaq_check_fn check;   /* checkers                                    */
     nbaq_report_fn report; /* reporters                                   */
     uint32_t flags;        /* NBAQ_FLAG_* below                           */
+
+    /* --- appended in ABI 1.2: read only when struct_size covers them --- */
+    nbaq_validate_fn validate; /* optional: checks and reporters          */
+    /* Checkers: the metrics they emit, NBAQ_METRIC_END terminated. NULL
+     * (or a plugin built before these fields) declares nothing, and its
+     * checks' thresholds are then not checked against declarations.   */
+    const nbaq_metric_decl *metrics;
 } nbaq_plugin_descriptor;
 
 /* The reporter writes a report through output_write(): the host gives it

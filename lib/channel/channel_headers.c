@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A header name is an RFC 9110 token; a value holds no line break. */
 static int header_is_valid(const char *name, const char *value)
@@ -65,4 +66,25 @@ char **channel_headers_build(const nbaq_host_api *api, const nbaq_options *o,
     }
     headers[slots - 1] = NULL;
     return headers;
+}
+
+int channel_headers_check_reserved(const nbaq_host_api *api,
+                                   const nbaq_options *o, const char *option,
+                                   const char *const *reserved, char *err,
+                                   size_t err_size)
+{
+    size_t n = api->opt_count(o, option);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = api->opt_map_key(o, option, i);
+        for (size_t k = 0; reserved[k] != NULL; k++) {
+            if (strcasecmp(key, reserved[k]) == 0) {
+                snprintf(err, err_size,
+                         "%s: %s: '%s' is set by the channel itself (the "
+                         "request would carry it twice)",
+                         api->opt_location(o, option), option, key);
+                return -1;
+            }
+        }
+    }
+    return 0;
 }

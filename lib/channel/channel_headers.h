@@ -23,4 +23,15 @@ char **channel_headers_build(const nbaq_host_api *api, const nbaq_options *o,
                              const char *option, const char *const *own,
                              char *err, size_t err_size);
 
+/*
+ * For a channel's validate(): 0 when no key of the STRING_MAP option
+ * `option` of o is one of reserved (NULL-terminated header names the
+ * channel sets itself; compared without case), else -1 with err naming
+ * the key and where it was written.
+ */
+int channel_headers_check_reserved(const nbaq_host_api *api,
+                                   const nbaq_options *o, const char *option,
+                                   const char *const *reserved, char *err,
+                                   size_t err_size);
+
 #endif /* NBAQ_CHANNEL_HEADERS_H */

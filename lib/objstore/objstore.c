@@ -3,6 +3,7 @@
  * the per-run cache.
  */
 #include "objstore_internal.h"
+#include "objstore_options.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,10 +70,6 @@ static int parse_s3_url(nbaq_objstore *s, const char *rest, char *err,
     const char *slash = strchr(rest, '/');
     size_t bucket_len = slash ? (size_t)(slash - rest) : strlen(rest);
 
-    if (bucket_len == 0) {
-        snprintf(err, err_size, "url s3://%s: no bucket name", rest);
-        return -1;
-    }
     s->bucket = strndup(rest, bucket_len);
     s->prefix = strdup(slash ? slash + 1 : "");
     if (s->bucket == NULL || s->prefix == NULL) {
@@ -101,10 +98,8 @@ int nbaq_objstore_open(const nbaq_objstore_config *cfg, nbaq_objstore **out,
     if (cfg->ca_file != NULL && cfg->ca_file[0] != '\0' && s->ca_file == NULL) {
         snprintf(err, err_size, "out of memory");
         rc = -1;
-    } else if (url == NULL || url[0] == '\0') {
-        snprintf(err, err_size,
-                 "no url given (s3://bucket/prefix or a "
-                 "directory)");
+    } else if (nbaq_objstore_check_url(url, cfg->inventory, err, err_size) !=
+               0) {
         rc = -1;
     } else if (strncmp(url, "s3://", 5) == 0) {
         s->backend = OBJSTORE_S3;
@@ -113,21 +108,10 @@ int nbaq_objstore_open(const nbaq_objstore_config *cfg, nbaq_objstore **out,
             rc = objstore_s3_open(s, err, err_size);
         if (rc == 0 && cfg->inventory != NULL && cfg->inventory[0] != '\0')
             rc = objstore_inventory_open(s, cfg->inventory, err, err_size);
-    } else if (cfg->inventory != NULL && cfg->inventory[0] != '\0') {
-        snprintf(err, err_size,
-                 "inventory '%.200s': an S3 Inventory needs an s3:// url",
-                 cfg->inventory);
-        rc = -1;
-    } else if (strncmp(url, "file://", 7) == 0 || strstr(url, "://") == NULL) {
+    } else {
         s->backend = OBJSTORE_FILE;
         rc = objstore_file_open(
             s, strncmp(url, "file://", 7) == 0 ? url + 7 : url, err, err_size);
-    } else {
-        snprintf(err, err_size,
-                 "url '%.200s': not s3://bucket/prefix, file:///dir or a "
-                 "directory path",
-                 url);
-        rc = -1;
     }
     if (rc != 0) {
         nbaq_objstore_close(s);

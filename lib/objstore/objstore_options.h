@@ -133,4 +133,26 @@ void nbaq_objstore_judge_skipped(const nbaq_host_api *api, nbaq_ctx *ctx,
                                  nbaq_status *status, char *message,
                                  size_t size);
 
+/* The url (and inventory, NULL when none) an objstore can open: s3://
+ * with a bucket, file://, or a path; an inventory only with an s3://
+ * url. Used when opening and by the checkers' validate(), so that
+ * --check-config refuses what a run would. 0, or -1 with err.        */
+int nbaq_objstore_check_url(const char *url, const char *inventory, char *err,
+                            size_t err_size);
+
+/* For the validate() of a checker declaring NBAQ_OBJSTORE_OPTION_SPECS
+ * (scale non-zero: and NBAQ_OBJSTORE_SCALE_OPTION_SPECS): the check
+ * above on its options, naming where they are written.               */
+int nbaq_objstore_validate_options(const nbaq_host_api *api,
+                                   const nbaq_options *o, int scale, char *err,
+                                   size_t err_size);
+
+/* The metric declaration (nbaq_metric_decl) of that rule, for the
+ * descriptor of every checker that applies it.                        */
+#define NBAQ_OBJSTORE_SKIPPED_METRIC_DECL                                      \
+    {                                                                          \
+        .pattern = "unlisted_entries", .unit = "count",                        \
+        .description = "entries the listing could not read (then WARNING)"     \
+    }
+
 #endif /* NBAQ_OBJSTORE_OPTIONS_H */

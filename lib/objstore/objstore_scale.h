@@ -27,6 +27,14 @@
                        "s3://bucket/.../manifest.json"                         \
     }
 
+/* The metric of those options (nbaq_metric_decl), for the descriptors of
+ * the checkers that declare NBAQ_OBJSTORE_SCALE_OPTION_SPECS.          */
+#define NBAQ_OBJSTORE_SCALE_METRIC_DECL                                        \
+    {                                                                          \
+        .pattern = "{inventory=*}inventory.age_seconds", .unit = "s",          \
+        .description = "with inventory: age of the inventory read"             \
+    }
+
 /* Adds the two options to cfg (after nbaq_objstore_config_from_options).
  * The string points into the host's options. Never fails.             */
 void nbaq_objstore_scale_from_options(const nbaq_host_api *api,

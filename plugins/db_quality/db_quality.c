@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dbq.h"
+#include "dbq_declare.h"
 #include "sqlengine_options.h"
 
 /* Config mistakes the schema cannot express; 0 or -1 with err. */
@@ -127,6 +128,8 @@ static const nbaq_plugin_descriptor descriptor = {
         "sampling and backfill: PostgreSQL only)",
     .options = dbq_option_specs,
     .check = db_quality_check,
+    .validate = dbq_validate,
+    .metrics = dbq_metric_decls,
 };
 
 NBAQ_PLUGIN(descriptor)

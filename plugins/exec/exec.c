@@ -212,11 +212,6 @@ static int environment_build(const nbaq_host_api *api, const nbaq_options *o,
     for (size_t i = 0; i < count; i++) {
         const char *key = api->opt_map_key(o, "env", i);
         const char *value = api->opt_map_value(o, "env", i);
-        if (key[0] == '\0' || strchr(key, '=') != NULL) {
-            snprintf(err, err_size, "%s: env: bad variable name '%s'",
-                     api->opt_location(o, "env"), key);
-            return -1;
-        }
         size_t size = strlen(key) + strlen(value) + 2;
         char *entry = malloc(size);
         if (entry != NULL) {
@@ -244,12 +239,18 @@ static const char *environment_get(char *const *envp, const char *key)
     return NULL;
 }
 
+static int is_number_mode(const nbaq_host_api *api, const nbaq_options *o)
+{
+    const char *mode = api->opt_string(o, "mode");
+    return mode != NULL && strcmp(mode, "number") == 0;
+}
+
 /* metric and unit only mean something in number mode. */
 static int check_mode_options(const nbaq_host_api *api, const nbaq_options *o,
-                              exec_config *c, char *err, size_t err_size)
+                              char *err, size_t err_size)
 {
     static const char *const number_only[] = {"metric", "unit"};
-    for (size_t i = 0; i < 2 && !c->number_mode; i++) {
+    for (size_t i = 0; i < 2 && !is_number_mode(api, o); i++) {
         if (api->opt_is_set(o, number_only[i])) {
             snprintf(err, err_size,
                      "%s: %s applies to mode number only (metrics of mode "
@@ -258,15 +259,44 @@ static int check_mode_options(const nbaq_host_api *api, const nbaq_options *o,
             return -1;
         }
     }
-    c->metric =
-        api->opt_is_set(o, "metric") ? api->opt_string(o, "metric") : "value";
-    c->unit = api->opt_is_set(o, "unit") ? api->opt_string(o, "unit") : "";
-    if (c->metric[0] == '\0') {
+    if (api->opt_is_set(o, "metric") && api->opt_string(o, "metric")[0] == 0) {
         snprintf(err, err_size, "%s: metric must not be empty",
                  api->opt_location(o, "metric"));
         return -1;
     }
     return 0;
+}
+
+static int check_env_names(const nbaq_host_api *api, const nbaq_options *o,
+                           char *err, size_t err_size)
+{
+    size_t count = api->opt_count(o, "env");
+    for (size_t i = 0; i < count; i++) {
+        const char *key = api->opt_map_key(o, "env", i);
+        if (key[0] == '\0' || strchr(key, '=') != NULL) {
+            snprintf(err, err_size, "%s: env: bad variable name '%s'",
+                     api->opt_location(o, "env"), key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The rules across options: validate() for --check-config, and the check
+ * itself (a host older than ABI 1.2 never calls validate()). */
+static int exec_validate(const nbaq_host_api *api, const nbaq_options *o,
+                         char *err, size_t err_size)
+{
+    size_t argc = api->opt_count(o, "command");
+    if (argc == 0 || api->opt_list_string(o, "command", 0)[0] == '\0') {
+        snprintf(err, err_size, "%s: command is empty",
+                 api->opt_location(o, "command"));
+        return -1;
+    }
+    return check_mode_options(api, o, err, err_size) != 0 ||
+                   check_env_names(api, o, err, err_size) != 0
+               ? -1
+               : 0;
 }
 
 static int exec_config_read(const nbaq_host_api *api, const nbaq_ctx *ctx,
@@ -275,18 +305,15 @@ static int exec_config_read(const nbaq_host_api *api, const nbaq_ctx *ctx,
     const nbaq_options *o = api->options(ctx);
     size_t argc = api->opt_count(o, "command");
     memset(c, 0, sizeof *c);
-    const char *mode = api->opt_string(o, "mode");
-    c->number_mode = mode != NULL && strcmp(mode, "number") == 0;
+    if (exec_validate(api, o, err, err_size) != 0) {
+        return -1;
+    }
+    c->number_mode = is_number_mode(api, o);
     c->timeout_ms = api->opt_int(o, "timeout");
     c->max_output = (size_t)api->opt_int(o, "max_output");
-    if (check_mode_options(api, o, c, err, err_size) != 0) {
-        return -1;
-    }
-    if (argc == 0 || api->opt_list_string(o, "command", 0)[0] == '\0') {
-        snprintf(err, err_size, "%s: command is empty",
-                 api->opt_location(o, "command"));
-        return -1;
-    }
+    c->metric =
+        api->opt_is_set(o, "metric") ? api->opt_string(o, "metric") : "value";
+    c->unit = api->opt_is_set(o, "unit") ? api->opt_string(o, "unit") : "";
     c->argv = calloc(argc + 1, sizeof *c->argv);
     if (c->argv == NULL) {
         snprintf(err, err_size, "out of memory");
@@ -539,6 +566,14 @@ static void exec_check(const nbaq_host_api *api, nbaq_ctx *ctx)
     exec_config_free(&c);
 }
 
+/* In mode nagios the command names its metrics (perfdata labels): any
+ * name, so thresholds on such a check are not tested at --check-config. */
+static const nbaq_metric_decl exec_metrics[] = {
+    {"{mode=number}{metric|value}", "",
+     "mode number: the number printed, in the option unit"},
+    {"{mode=nagios}*", "", "mode nagios: each performance data label"},
+    NBAQ_METRIC_END};
+
 static const nbaq_plugin_descriptor exec_descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_CHECKER,
@@ -548,6 +583,8 @@ static const nbaq_plugin_descriptor exec_descriptor = {
                    "code, message, perfdata) or one that prints a number",
     .options = exec_options,
     .check = exec_check,
+    .validate = exec_validate,
+    .metrics = exec_metrics,
 };
 
 NBAQ_PLUGIN(exec_descriptor)

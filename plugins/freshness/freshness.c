@@ -386,6 +386,72 @@ static int parse_as_of(const char *text, int64_t *ms)
     return 0;
 }
 
+static int has_value(const nbaq_host_api *api, const nbaq_options *o,
+                     const char *name, const char *value)
+{
+    const char *v = api->opt_string(o, name);
+    return v != NULL && strcmp(v, value) == 0;
+}
+
+/* partition_pattern and schedule only mean something with a partition_by
+ * that uses them. */
+static int check_partition_options(const nbaq_host_api *api,
+                                   const nbaq_options *o, char *err,
+                                   size_t err_size)
+{
+    int key_date = has_value(api, o, "partition_by", "key_date");
+    if (!key_date && api->opt_is_set(o, "partition_pattern")) {
+        snprintf(err, err_size,
+                 "%s: partition_pattern applies to partition_by key_date "
+                 "only",
+                 api->opt_location(o, "partition_pattern"));
+        return -1;
+    }
+    if (has_value(api, o, "partition_by", "none") &&
+        api->opt_is_set(o, "schedule")) {
+        snprintf(err, err_size,
+                 "%s: schedule applies to partition_by key_date or prefix "
+                 "only",
+                 api->opt_location(o, "schedule"));
+        return -1;
+    }
+    if (!key_date)
+        return 0;
+    const char *pattern = api->opt_string(o, "partition_pattern");
+    if (pattern == NULL) {
+        snprintf(err, err_size,
+                 "%s: partition_by key_date needs "
+                 "partition_pattern",
+                 api->opt_location(o, "partition_by"));
+        return -1;
+    }
+    key_pattern compiled;
+    char why[ERR_MAX];
+    if (key_pattern_compile(&compiled, pattern, why, sizeof why) != 0) {
+        snprintf(err, err_size, "%s: %s",
+                 api->opt_location(o, "partition_pattern"), why);
+        return -1;
+    }
+    return 0;
+}
+
+/* The rules across options: validate() for --check-config, and the check
+ * itself (a host older than ABI 1.2 never calls validate()). */
+static int freshness_validate(const nbaq_host_api *api, const nbaq_options *o,
+                              char *err, size_t err_size)
+{
+    const char *as_of = api->opt_string(o, "as_of");
+    int64_t ignored;
+    if (nbaq_objstore_validate_options(api, o, 1, err, err_size) != 0)
+        return -1;
+    if (as_of != NULL && parse_as_of(as_of, &ignored) != 0) {
+        snprintf(err, err_size, "%s: as_of '%s' is not YYYY-MM-DDTHH:MM:SSZ",
+                 api->opt_location(o, "as_of"), as_of);
+        return -1;
+    }
+    return check_partition_options(api, o, err, err_size);
+}
+
 static int setup(const nbaq_host_api *api, nbaq_ctx *ctx, scan *s, char *err,
                  size_t err_size)
 {
@@ -395,13 +461,12 @@ static int setup(const nbaq_host_api *api, nbaq_ctx *ctx, scan *s, char *err,
     size_t limit = (size_t)api->opt_int(o, "max_partitions");
     struct timespec now;
 
+    if (freshness_validate(api, o, err, err_size) != 0)
+        return -1;
     clock_gettime(CLOCK_REALTIME, &now);
     s->now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    if (as_of != NULL && parse_as_of(as_of, &s->now_ms) != 0) {
-        snprintf(err, err_size, "%s: as_of '%s' is not YYYY-MM-DDTHH:MM:SSZ",
-                 api->opt_location(o, "as_of"), as_of);
-        return -1;
-    }
+    if (as_of != NULL)
+        parse_as_of(as_of, &s->now_ms);
     s->window_ms = api->opt_int(o, "window");
     s->future_ms = api->opt_int(o, "future_tolerance");
     s->newest_ms = INT64_MIN;
@@ -409,18 +474,11 @@ static int setup(const nbaq_host_api *api, nbaq_ctx *ctx, scan *s, char *err,
             : strcmp(by, "prefix") == 0   ? PARTITION_PREFIX
             : strcmp(by, "key_date") == 0 ? PARTITION_KEY_DATE
                                           : PARTITION_NONE;
-    if (s->by == PARTITION_KEY_DATE) {
-        const char *pattern = api->opt_string(o, "partition_pattern");
-        if (pattern == NULL) {
-            snprintf(err, err_size,
-                     "%s: partition_by key_date needs "
-                     "partition_pattern",
-                     api->opt_location(o, "partition_by"));
-            return -1;
-        }
-        if (key_pattern_compile(&s->pattern, pattern, err, err_size) != 0)
-            return -1;
-    }
+    if (s->by == PARTITION_KEY_DATE &&
+        key_pattern_compile(&s->pattern,
+                            api->opt_string(o, "partition_pattern"), err,
+                            err_size) != 0)
+        return -1;
     if ((s->by == PARTITION_KEY_DATE &&
          period_set_init(&s->periods, limit) != 0) ||
         (s->by == PARTITION_PREFIX &&
@@ -460,6 +518,28 @@ out:
     nbaq_objstore_prefix_table_free(&s.prefixes);
 }
 
+static const nbaq_metric_decl freshness_metrics[] = {
+    {"objects", "count", "objects with a trusted date"},
+    {"objects_in_window", "count", "of them, modified within window"},
+    {"future_objects", "count", "dated past future_tolerance from now"},
+    {"newest_age_seconds", "s", "age of the newest object"},
+    NBAQ_OBJSTORE_SKIPPED_METRIC_DECL,
+    NBAQ_OBJSTORE_SCALE_METRIC_DECL,
+    {"{partition_by=key_date}partitions", "count", "key_date: periods seen"},
+    {"{partition_by=key_date}late_partitions", "count",
+     "key_date: expected periods missing past their due time"},
+    {"{partition_by=key_date}future_partitions", "count",
+     "key_date: objects in periods dated in the future"},
+    {"{partition_by=key_date}undated_objects", "count",
+     "key_date: keys where partition_pattern finds no date"},
+    {"{partition_by=prefix}partitions", "count",
+     "prefix: first-level prefixes"},
+    {"{partition_by=prefix}late_partitions", "count",
+     "prefix: prefixes whose newest object is late"},
+    {"{partition_by=prefix}age_seconds.by_prefix.*", "s",
+     "prefix: age of the newest object of each prefix"},
+    NBAQ_METRIC_END};
+
 static const nbaq_plugin_descriptor freshness_descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_CHECKER,
@@ -469,6 +549,8 @@ static const nbaq_plugin_descriptor freshness_descriptor = {
                    "partitions under an S3 prefix or a directory",
     .options = freshness_options,
     .check = freshness_check,
+    .validate = freshness_validate,
+    .metrics = freshness_metrics,
 };
 
 NBAQ_PLUGIN(freshness_descriptor)

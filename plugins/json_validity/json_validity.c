@@ -183,6 +183,50 @@ static uint64_t fresh_seed(void)
     return (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 }
 
+/* Entry i of required_fields: a known type and a pointer the validator
+ * takes. Returns 0 and *type, or -1 with err naming the option.        */
+static int check_required_field(const nbaq_host_api *api, const nbaq_options *o,
+                                size_t i, jsonv_validator *probe,
+                                jsonv_type *type, char *err, size_t err_size)
+{
+    const char *pointer = api->opt_map_key(o, "required_fields", i);
+    const char *name = api->opt_map_value(o, "required_fields", i);
+    char why[REASON_SIZE];
+    if (jsonv_type_parse(name, type)) {
+        snprintf(err, err_size,
+                 "%s: required_fields: '%s' is not a type (any, string, "
+                 "number, integer, boolean, object, array, null)",
+                 api->opt_location(o, "required_fields"), name);
+        return -1;
+    }
+    if (jsonv_require(probe, pointer, *type, why, sizeof why)) {
+        snprintf(err, err_size, "%s: required_fields: %s",
+                 api->opt_location(o, "required_fields"), why);
+        return -1;
+    }
+    return 0;
+}
+
+/* validate(): what the check would refuse before reading any object.  */
+static int json_validity_validate(const nbaq_host_api *api,
+                                  const nbaq_options *o, char *err,
+                                  size_t err_size)
+{
+    if (nbaq_objstore_validate_options(api, o, 0, err, err_size) != 0)
+        return -1;
+    size_t n = api->opt_count(o, "required_fields");
+    jsonv_validator *probe = n > 0 ? jsonv_new(NULL) : NULL;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        jsonv_type type;
+        rc = probe
+                 ? check_required_field(api, o, i, probe, &type, err, err_size)
+                 : -1;
+    }
+    jsonv_free(probe);
+    return rc;
+}
+
 /* required_fields: pointer -> type name, each checked now so that a
  * mistake is an ERROR naming the option, not N invalid objects.        */
 static int read_fields(validity_run *run, char *err, size_t err_size)
@@ -193,28 +237,14 @@ static int read_fields(validity_run *run, char *err, size_t err_size)
         return 0;
     run->s.fields = calloc(n, sizeof *run->s.fields);
     jsonv_validator *probe = jsonv_new(NULL);
-    char why[REASON_SIZE];
     int rc = run->s.fields && probe ? 0 : -1;
     if (rc)
         snprintf(err, err_size, "out of memory");
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        const char *pointer =
-            api->opt_map_key(run->options, "required_fields", i);
-        const char *type =
-            api->opt_map_value(run->options, "required_fields", i);
         object_field *f = &run->s.fields[i];
-        f->pointer = pointer;
-        if (jsonv_type_parse(type, &f->type)) {
-            snprintf(err, err_size,
-                     "%s: required_fields: '%s' is not a type (any, string, "
-                     "number, integer, boolean, object, array, null)",
-                     api->opt_location(run->options, "required_fields"), type);
-            rc = -1;
-        } else if (jsonv_require(probe, pointer, f->type, why, sizeof why)) {
-            snprintf(err, err_size, "%s: required_fields: %s",
-                     api->opt_location(run->options, "required_fields"), why);
-            rc = -1;
-        }
+        f->pointer = api->opt_map_key(run->options, "required_fields", i);
+        rc = check_required_field(api, run->options, i, probe, &f->type, err,
+                                  err_size);
     }
     jsonv_free(probe);
     run->s.rules.fields = run->s.fields;
@@ -565,6 +595,20 @@ static void json_validity_check(const nbaq_host_api *api, nbaq_ctx *ctx)
     free(run.s.fields);
 }
 
+static const nbaq_metric_decl json_validity_metrics[] = {
+    {"candidates", "objects", "objects listed that the sample drew from"},
+    {"sampled", "objects", "objects read"},
+    {"valid", "objects", "sampled objects that are valid"},
+    {"invalid", "objects", "sampled objects that are not"},
+    {"empty", "objects", "empty sampled objects"},
+    {"oversized", "objects", "objects over max_object_bytes"},
+    {"unreadable", "objects", "sampled objects that could not be read"},
+    {"valid_pct", "%", "valid share of the judged sample"},
+    {"valid_pct_low", "%", "lower bound of its confidence interval"},
+    {"valid_pct_high", "%", "upper bound of its confidence interval"},
+    NBAQ_OBJSTORE_SKIPPED_METRIC_DECL,
+    NBAQ_METRIC_END};
+
 static const nbaq_plugin_descriptor json_validity_descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_CHECKER,
@@ -574,6 +618,8 @@ static const nbaq_plugin_descriptor json_validity_descriptor = {
                    "or local), with a confidence interval",
     .options = json_validity_options,
     .check = json_validity_check,
+    .validate = json_validity_validate,
+    .metrics = json_validity_metrics,
 };
 
 NBAQ_PLUGIN(json_validity_descriptor)

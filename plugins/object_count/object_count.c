@@ -185,6 +185,45 @@ static void object_count_check(const nbaq_host_api *api, nbaq_ctx *ctx)
         nbaq_objstore_prefix_table_free(&c.prefixes);
 }
 
+/* validate(): a url an objstore can open, and max_prefixes only where
+ * it means something. */
+static int object_count_validate(const nbaq_host_api *api,
+                                 const nbaq_options *o, char *err,
+                                 size_t err_size)
+{
+    if (nbaq_objstore_validate_options(api, o, 1, err, err_size) != 0)
+        return -1;
+    const char *written = api->opt_location(o, "max_prefixes");
+    if (written[0] != '\0' && !api->opt_bool(o, "by_prefix")) {
+        snprintf(err, err_size,
+                 "%s: max_prefixes applies with by_prefix: true only", written);
+        return -1;
+    }
+    return 0;
+}
+
+static const nbaq_metric_decl object_count_metrics[] = {
+    {"objects", "count", "objects counted"},
+    {"bytes", "B", "their total size"},
+    {"zero_byte_objects", "count", "empty objects"},
+    NBAQ_OBJSTORE_SKIPPED_METRIC_DECL,
+    NBAQ_OBJSTORE_SCALE_METRIC_DECL,
+    {"{by_prefix=true}objects.by_prefix.*", "count",
+     "with by_prefix: objects under each first-level prefix"},
+    {"{by_prefix=true}bytes.by_prefix.*", "B", "with by_prefix: their bytes"},
+    {"{by_prefix=true}objects.top_level", "count",
+     "with by_prefix: objects directly under the prefix"},
+    {"{by_prefix=true}bytes.top_level", "B", "with by_prefix: their bytes"},
+    {"{by_prefix=true}objects.by_prefix_other", "count",
+     "with by_prefix: objects under prefixes past max_prefixes"},
+    {"{by_prefix=true}bytes.by_prefix_other", "B",
+     "with by_prefix: their bytes"},
+    {"{by_prefix=true}prefixes", "count",
+     "with by_prefix: distinct first-level prefixes"},
+    {"{backfill.date=*}objects.per_day", "count",
+     "with backfill: objects dated on the last complete UTC day"},
+    NBAQ_METRIC_END};
+
 static const nbaq_plugin_descriptor object_count_descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_CHECKER,
@@ -194,6 +233,8 @@ static const nbaq_plugin_descriptor object_count_descriptor = {
                    "a directory, optionally per first-level prefix",
     .options = object_count_options,
     .check = object_count_check,
+    .validate = object_count_validate,
+    .metrics = object_count_metrics,
 };
 
 NBAQ_PLUGIN(object_count_descriptor)

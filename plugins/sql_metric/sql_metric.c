@@ -106,6 +106,38 @@ static void sql_metric_check(const nbaq_host_api *api, nbaq_ctx *ctx)
     sqlengine_close(conn);
 }
 
+/* validate(): an engine this build has, a query, a usable metric name. */
+static int sql_metric_validate(const nbaq_host_api *api, const nbaq_options *o,
+                               char *err, size_t err_size)
+{
+    sqlengine_kind kind;
+    char why[ERROR_MAX];
+    const char *metric = api->opt_string(o, "metric");
+    const char *query = api->opt_string(o, "query");
+    if (sqlengine_kind_of(api->opt_string(o, "dsn"), &kind, why, sizeof why) !=
+        0) {
+        /* why never quotes the DSN: it may hold a password. */
+        snprintf(err, err_size, "%s: %s", api->opt_location(o, "dsn"), why);
+        return -1;
+    }
+    if (query[strspn(query, " \t\r\n")] == '\0') {
+        snprintf(err, err_size, "%s: query is empty",
+                 api->opt_location(o, "query"));
+        return -1;
+    }
+    if (metric[0] == '\0' || metric[strcspn(metric, " \t\r\n")] != '\0') {
+        snprintf(err, err_size, "%s: metric '%s' must be a name without spaces",
+                 api->opt_location(o, "metric"), metric);
+        return -1;
+    }
+    return 0;
+}
+
+static const nbaq_metric_decl sql_metric_metrics[] = {
+    {"{metric}", "", "the query's one number, in the option unit"},
+    {"{metric}.*", "", "rows of (label, number): one per label"},
+    NBAQ_METRIC_END};
+
 static const nbaq_plugin_descriptor descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_CHECKER,
@@ -115,6 +147,8 @@ static const nbaq_plugin_descriptor descriptor = {
                    "number), as metrics; engines: " SQLENGINE_ENGINES_BUILT,
     .options = sql_metric_options,
     .check = sql_metric_check,
+    .validate = sql_metric_validate,
+    .metrics = sql_metric_metrics,
 };
 
 NBAQ_PLUGIN(descriptor)

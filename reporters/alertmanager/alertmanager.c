@@ -80,9 +80,23 @@ static int label_name_is_valid(const char *name)
     return 1;
 }
 
+/* validate(), and the report's own first step (a host older than ABI
+ * 1.2 never calls validate()). */
 static int options_check(const nbaq_host_api *api, const nbaq_options *o,
                          char *err, size_t err_size)
 {
+    static const char *const own[] = {"Content-Type", "Accept", NULL};
+    const char *generator = api->opt_string(o, "generator_url");
+    if (generator != NULL && strncmp(generator, "http://", 7) != 0 &&
+        strncmp(generator, "https://", 8) != 0) {
+        snprintf(err, err_size,
+                 "%s: generator_url '%.200s' is not an http(s) URL",
+                 api->opt_location(o, "generator_url"), generator);
+        return -1;
+    }
+    if (channel_headers_check_reserved(api, o, "headers", own, err, err_size) !=
+        0)
+        return -1;
     size_t n = api->opt_count(o, "labels");
     for (size_t i = 0; i < n; i++) {
         const char *name = api->opt_map_key(o, "labels", i);
@@ -425,6 +439,7 @@ static const nbaq_plugin_descriptor alertmanager_descriptor = {
                    "(API v2)",
     .options = alertmanager_options,
     .report = alertmanager_report,
+    .validate = options_check,
 };
 
 NBAQ_PLUGIN(alertmanager_descriptor)

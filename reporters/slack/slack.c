@@ -32,7 +32,7 @@
 
 static const nbaq_option_spec slack_options[] = {
     {.name = "webhook_url",
-     .type = NBAQ_OPT_STRING,
+     .type = NBAQ_OPT_URL,
      .required = 1,
      .description = "Slack incoming-webhook URL (https://hooks.slack.com/...)",
      .secret = 1},

@@ -177,6 +177,26 @@ static int webhook_report(const nbaq_host_api *api, nbaq_ctx *ctx,
     return channel_post_report(api, ctx, run, &webhook_poster, err, err_size);
 }
 
+/* validate(): the headers nbaq sets itself are not set again, and a
+ * signature key signs something. */
+static int webhook_validate(const nbaq_host_api *api, const nbaq_options *o,
+                            char *err, size_t err_size)
+{
+    static const char *const own[] = {"Content-Type", "User-Agent",
+                                      "X-Nbaq-Timestamp", "X-Nbaq-Signature",
+                                      NULL};
+    const char *key = api->opt_string(o, "hmac_secret");
+    if (key != NULL && key[0] == '\0') {
+        snprintf(err, err_size,
+                 "%s: hmac_secret is empty (leave it out to "
+                 "send unsigned requests)",
+                 api->opt_location(o, "hmac_secret"));
+        return -1;
+    }
+    return channel_headers_check_reserved(api, o, "headers", own, err,
+                                          err_size);
+}
+
 static const nbaq_plugin_descriptor webhook_descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_REPORTER,
@@ -186,6 +206,7 @@ static const nbaq_plugin_descriptor webhook_descriptor = {
                    "signed with HMAC-SHA256",
     .options = webhook_options,
     .report = webhook_report,
+    .validate = webhook_validate,
 };
 
 NBAQ_PLUGIN(webhook_descriptor)

@@ -16,7 +16,7 @@ CHANNELS = {
     "webhook": {"url": "url, required, secret",
                 "headers": "http headers, optional, secret",
                 "hmac_secret": "string, optional, secret"},
-    "slack": {"webhook_url": "string, required, secret"},
+    "slack": {"webhook_url": "url, required, secret"},
     "email": {"url": "string, required", "password": "string, optional, "
               "secret", "to": "string list, required"},
     "alertmanager": {"url": "url, required, secret",

@@ -82,6 +82,12 @@ static void check(const nbaq_host_api *api, nbaq_ctx *ctx)
         api->status_set(ctx, NBAQ_PASS, "hello: %s has %ld lines", path, lines);
 }
 
+/* What --check-config holds thresholds against (ABI 1.2). */
+static const nbaq_metric_decl metrics[] = {
+    {"lines", "", "newline characters in the file"},
+    {"bytes", "B", "size of the file"},
+    NBAQ_METRIC_END};
+
 static const nbaq_plugin_descriptor descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_CHECKER,
@@ -90,6 +96,7 @@ static const nbaq_plugin_descriptor descriptor = {
     .description = "counts the lines and bytes of a file (SDK example)",
     .options = options,
     .check = check,
+    .metrics = metrics,
 };
 
 NBAQ_PLUGIN(descriptor)

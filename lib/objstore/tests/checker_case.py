@@ -51,6 +51,18 @@ def run_checks(test, monitor, checks_yaml, *host_args, workdir=None,
     return proc, {c["name"]: c for c in report["checks"]}
 
 
+def config_error(test, monitor, checks_yaml):
+    """Runs nbaq-host --check-config on a config of these checks; asserts
+    that it refuses it (exit 78) and returns its stderr."""
+    d = nbaq_test.temp_dir(test)
+    config = nbaq_test.write_file(d, "monitor.yaml", (
+        f"monitor: {monitor}\nchecks:\n" + checks_yaml))
+    proc = subprocess.run([nbaq_test.HOST, "-c", config, "--check-config"],
+                          capture_output=True, text=True, timeout=120, cwd=d)
+    test.assertEqual(proc.returncode, 78, proc.stdout + proc.stderr)
+    return proc.stderr.replace(config, "monitor.yaml")
+
+
 def metrics(check):
     """{metric name: value} of a check of the json report."""
     return {m["name"]: m["value"] for m in check["metrics"]}

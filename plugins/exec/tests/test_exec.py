@@ -153,13 +153,18 @@ class ExecInHostTest(unittest.TestCase):
             self.assertEqual(c[name]["metrics"], [])
 
     def test_metric_option_refused_in_nagios_mode(self):
-        proc, report, _ = self.run_checks(
-            check_yaml("mixed", [FAKE, "0", "OK\n"], metric="rows"))
-        mixed = self.by_name(report)["mixed"]
-        self.assertEqual(mixed["status"], "ERROR")
-        self.assertRegex(mixed["message"],
-                         r"^.*monitor\.yaml:\d+:\d+: metric applies to mode "
-                         r"number only")
+        """validate(): refused before any check runs (--check-config and a
+        run alike), naming the check, the plugin and the option."""
+        d = nbaq_test.temp_dir(self)
+        config = nbaq_test.write_file(d, "monitor.yaml", (
+            "monitor: exectest\nchecks:\n" +
+            check_yaml("mixed", [FAKE, "0", "OK\n"], metric="rows")))
+        for args in (["--check-config"], []):
+            proc = nbaq_test.run_host("-c", config, *args, cwd=d)
+            self.assertEqual(proc.returncode, 78, proc.stderr)
+            self.assertIn(f"{config}:3:5: check 'mixed': plugin 'exec': "
+                          f"{config}:7:15: metric applies to mode number "
+                          "only", proc.stderr)
 
     def test_timeout_kills_the_command(self):
         start = time.monotonic()

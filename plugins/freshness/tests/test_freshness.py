@@ -127,23 +127,44 @@ class FreshnessTest(checker_case.FixtureBucketCase):
         self.assertIn("1 objects dated in the future, not trusted, first "
                       "season=2024/tomorrow.json", c["message"])
 
-    def test_bad_options_and_missing_directory(self):
-        checks = self.run_checks(
-            check_yaml("bad_as_of", url=self.root, as_of="noon") +
-            check_yaml("no_pattern", url=self.root, partition_by="key_date") +
-            check_yaml("bad_pattern", url=self.root, partition_by="key_date",
-                       partition_pattern="%Y-%q") +
-            check_yaml("missing", url=self.root + "-missing"))
-        for name in checks:
-            self.assertEqual(checks[name]["status"], "ERROR", name)
-        self.assertIn("as_of 'noon' is not", checks["bad_as_of"]["message"])
-        self.assertIn("needs partition_pattern",
-                      checks["no_pattern"]["message"])
-        self.assertIn("unknown directive '%q'",
-                      checks["bad_pattern"]["message"])
+    def test_bad_options_are_refused_before_any_run(self):
+        """validate(): --check-config (and every run) refuses them, naming
+        the check, the plugin and the option's place."""
+        cases = [
+            (dict(as_of="noon"), "monitor.yaml:7:14: as_of 'noon' is not "
+             "YYYY-MM-DDTHH:MM:SSZ"),
+            (dict(partition_by="key_date"), "monitor.yaml:7:21: "
+             "partition_by key_date needs partition_pattern"),
+            (dict(partition_by="key_date", partition_pattern="%Y-%q"),
+             "monitor.yaml:8:26: partition_pattern '%Y-%q': unknown "
+             "directive '%q'"),
+            (dict(partition_pattern="dt=%Y-%m-%d"), "monitor.yaml:7:26: "
+             "partition_pattern applies to partition_by key_date only"),
+            (dict(partition_by="none", schedule="daily"), "monitor.yaml:8:17: "
+             "schedule applies to partition_by key_date or prefix only"),
+            (dict(url="ftp://host/x"), "monitor.yaml:6:12: url "
+             "'ftp://host/x': not s3://bucket/prefix, file:///dir or a "
+             "directory path"),
+            (dict(url="s3://", inventory="s3://inv/manifest.json"),
+             "monitor.yaml:6:12: url s3://: no bucket name"),
+            (dict(inventory="s3://inv/manifest.json"), "monitor.yaml:7:18: "
+             "inventory 's3://inv/manifest.json': an S3 Inventory needs an "
+             "s3:// url"),
+        ]
+        for options, expected in cases:
+            with self.subTest(options=options):
+                options = {"url": self.root, **options}
+                err = checker_case.config_error(
+                    self, "freshtest", check_yaml("bad", **options))
+                self.assertIn("monitor.yaml:3:5: check 'bad': plugin "
+                              "'freshness': " + expected, err)
+
+    def test_missing_directory(self):
+        checks = self.run_checks(check_yaml("missing",
+                                            url=self.root + "-missing"))
+        self.assertEqual(checks["missing"]["status"], "ERROR")
         self.assertIn(f"file://{self.root}-missing: directory does not exist",
                       checks["missing"]["message"])
-
 
 if __name__ == "__main__":
     unittest.main()

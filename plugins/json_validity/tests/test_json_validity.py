@@ -12,6 +12,7 @@ reservoir (splitmix64, xoshiro256**, algorithm R).
 """
 import gzip
 import os
+import re
 import sys
 import unittest
 import urllib.request
@@ -233,19 +234,20 @@ class JsonValidityCases:
         self.assertIn(f"{p}c.jsonl: 2:9: missing required field '/tags'",
                       check["message"])
 
-    def test_bad_required_field_is_an_error(self):
-        _, check = self.run_one(prefix="fields",
-                                required_fields={"/id": "int"})
-        self.assertEqual(check["status"], "ERROR")
-        self.assertRegex(check["message"],
-                         r"monitor\.yaml:\d+:\d+: required_fields: 'int' is "
-                         r"not a type")
-        _, check = self.run_one(prefix="fields",
-                                required_fields={"id": "integer"})
-        self.assertEqual(check["status"], "ERROR")
-        self.assertIn("JSON Pointer 'id' must be empty or start with '/'",
-                      check["message"])
-
+    def test_bad_required_field_is_refused_before_any_run(self):
+        """validate(): --check-config (and every run) refuses it, naming
+        the check, the plugin and where the option is written."""
+        for fields, expected in (
+                ({"/id": "int"}, "required_fields: 'int' is not a type"),
+                ({"id": "integer"}, "required_fields: JSON Pointer 'id' must "
+                 "be empty or start with '/'")):
+            with self.subTest(fields=fields):
+                err = checker_case.config_error(self, "jvtest", check_yaml(
+                    "jv", self.options(prefix="fields",
+                                       required_fields=fields)))
+                self.assertRegex(err, r"monitor\.yaml:3:5: check 'jv': "
+                                 r"plugin 'json_validity': \S*monitor\.yaml:"
+                                 r"\d+:\d+: " + re.escape(expected))
 
 class LocalDirectory(JsonValidityCases, unittest.TestCase):
     key_prefix = ""

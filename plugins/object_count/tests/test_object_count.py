@@ -114,7 +114,6 @@ class ObjectCountTest(checker_case.FixtureBucketCase):
             "no_dir": ({"url": "file:///nonexistent/nbaq/dir"},
                        "file:///nonexistent/nbaq/dir",
                        "directory does not exist"),
-            "bad_url": ({"url": "ftp://x/y"}, "ftp://x/y", "not s3://"),
         }
         yaml = "".join(check_yaml(n, **o) for n, (o, _, _) in cases.items())
         proc, checks = self.run_checks(yaml)
@@ -126,6 +125,20 @@ class ObjectCountTest(checker_case.FixtureBucketCase):
                 self.assertIn(place, c["message"])
                 self.assertIn(reason, c["message"])
                 self.assertNotIn("S3RVER", c["message"])
+
+    def test_bad_options_are_refused_before_any_run(self):
+        """validate(): --check-config (and every run) refuses them, naming
+        the check, the plugin and where the option is written."""
+        for options, expected in (
+                ({"url": "ftp://x/y"}, "monitor.yaml:6:12: url 'ftp://x/y': "
+                 "not s3://bucket/prefix, file:///dir or a directory path"),
+                ({"url": "/data", "max_prefixes": 5}, "monitor.yaml:7:21: "
+                 "max_prefixes applies with by_prefix: true only")):
+            with self.subTest(options=options):
+                err = checker_case.config_error(self, "octest",
+                                                check_yaml("bad", **options))
+                self.assertIn("monitor.yaml:3:5: check 'bad': plugin "
+                              "'object_count': " + expected, err)
 
     def test_unreadable_directory_is_reported_and_the_rest_counted(self):
         d = nbaq_test.temp_dir(self)

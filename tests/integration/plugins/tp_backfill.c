@@ -55,6 +55,11 @@ static void check(const nbaq_host_api *api, nbaq_ctx *ctx)
     api->status_set(ctx, NBAQ_PASS, "ok");
 }
 
+static const nbaq_metric_decl metrics[] = {
+    {"load", "count", "the option value, with its backfilled past"},
+    {"backfill_return", NULL, "what metric_backfill() returned"},
+    NBAQ_METRIC_END};
+
 static const nbaq_plugin_descriptor descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_CHECKER,
@@ -63,6 +68,7 @@ static const nbaq_plugin_descriptor descriptor = {
     .description = "test checker: backfills hourly points of `load`",
     .options = options,
     .check = check,
+    .metrics = metrics,
 };
 
 NBAQ_PLUGIN(descriptor)

@@ -103,6 +103,15 @@ static void check(const nbaq_host_api *api, nbaq_ctx *ctx)
                     api->opt_string(o, "message"));
 }
 
+/* Tests change `metrics` from one run to the next and keep thresholds on
+ * the names that vanished (missing series): any name. */
+static const nbaq_metric_decl metrics[] = {
+    {"*", NULL, "each key of the option metrics, in the option unit"},
+    {"{count_runs=true}runs", NULL, "count_runs: runs so far"},
+    {"{cache_file=*}cache_file_created", NULL, "cache_file: 1 when made"},
+    {"time_left_positive", NULL, "1 while time is left"},
+    NBAQ_METRIC_END};
+
 static const nbaq_plugin_descriptor descriptor = {
     NBAQ_DESCRIPTOR_HEADER,
     .kind = NBAQ_KIND_CHECKER,
@@ -111,6 +120,7 @@ static const nbaq_plugin_descriptor descriptor = {
     .description = "test checker: sets the metrics and status it is given",
     .options = options,
     .check = check,
+    .metrics = metrics,
 };
 
 NBAQ_PLUGIN(descriptor)
