@@ -198,12 +198,20 @@ static void fill_band(const anomaly_rule *rule, double value, double expected,
     out->score = out->scale > 0 ? (value - expected) / out->scale : 0;
 }
 
-/* The band center +- half in the model's space, back in values. */
+/* The band center +- half in the model's space, back in values; on logs
+ * with `relative`, expected x (1 +- half) instead (see
+ * detect_space_relative_band), while that stays above 0. */
 static void set_band(const anomaly_rule *rule, double value, double center,
-                     double half, const detect_space *space, detect_result *out)
+                     double half, const detect_space *space, int relative,
+                     detect_result *out)
 {
-    fill_band(rule, value, detect_space_from(space, center),
-              detect_space_from(space, center - half),
+    double expected = detect_space_from(space, center);
+    if (relative && space->kind == DETECT_SPACE_LOG && half < 1) {
+        fill_band(rule, value, expected, expected * (1 - half),
+                  expected * (1 + half), out);
+        return;
+    }
+    fill_band(rule, value, expected, detect_space_from(space, center - half),
               detect_space_from(space, center + half), out);
 }
 
@@ -296,11 +304,11 @@ static int learn(const anomaly_rule *rule, double value, detect_work *w,
     if (out->constant && usable >= min_history(rule)) {
         out->state = NBAQ_JUDGEMENT_JUDGED;
         set_band(rule, value, median, half_width(z_limit(rule), median, 0),
-                 space, out);
+                 space, 0, out);
         return 1;
     }
     set_band(rule, value, median, 2 * half_width(z_limit(rule), median, spread),
-             space, out);
+             space, 0, out);
     int moved = w->n >= DETECT_SUSPECT_MIN_POINTS;
     for (size_t k = 1; moved && k <= DETECT_SUSPECT_MIN_POINTS; k++)
         moved = w->flagged[w->n - k];
@@ -334,9 +342,11 @@ static size_t take_window(const anomaly_rule *rule, int64_t now_ms,
 }
 
 /* Robust spread of the held-out residuals around the level: each value is
- * compared with a cycle it did not help estimate. */
+ * compared with a cycle it did not help estimate. *relative: whether their
+ * shape asks for a relative band (detect_space_relative_band). */
 static double residual_spread(detect_work *w, size_t m,
-                              const detect_level *level, int64_t now_ms)
+                              const detect_level *level, int64_t now_ms,
+                              int *relative)
 {
     size_t k = 0;
     double *residuals = w->season.projected; /* free after the fit */
@@ -346,6 +356,7 @@ static double residual_spread(detect_work *w, size_t m,
         residuals[k++] = w->window_held_out[i] -
                          detect_level_at(level, now_ms, w->window_t[i]);
     }
+    *relative = detect_space_relative_band(residuals, k);
     return detect_qn(residuals, k, w->scratch);
 }
 
@@ -425,7 +436,8 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     }
     detect_level level = detect_level_fit(w->window_t, w->window_adjusted, m,
                                           now_ms, w->scratch);
-    double spread = residual_spread(w, m, &level, now_ms);
+    int relative = 0;
+    double spread = residual_spread(w, m, &level, now_ms, &relative);
     if (space->kind == DETECT_SPACE_SQRT && space->poisson &&
         spread < DETECT_SQRT_POISSON_SD)
         spread = DETECT_SQRT_POISSON_SD;
@@ -435,7 +447,8 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     out->trend = level.trend || season.slope != 0;
     out->constant = spread == 0;
     set_band(rule, value, expected,
-             half_width(band_z(rule, m), expected, spread), space, out);
+             half_width(band_z(rule, m), expected, spread), space, relative,
+             out);
     detect_level levels[2] = {
         level, detect_level_other(w->window_t, w->window_adjusted, m,
                                   DETECT_SUSTAIN_RUNS - 1, now_ms, &level,

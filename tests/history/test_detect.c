@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "detect_space.h"
 #include "history_calc.h"
 
 #define HOUR 3600000LL
@@ -235,6 +236,49 @@ static void test_noisy_counts_no_alarm_then_a_shift(void **state)
     assert_true(r.opened);
     assert_true(r.lower > 3000 && r.lower < 5000 * 0.92);
     free(s);
+}
+
+/* Proportional noise that is symmetric (sums of many events) gets a
+ * symmetric band, expected x (1 +- h): logs would shrink upward departures;
+ * noise skewed like a log-normal one keeps the band on logs. */
+static void test_band_shape_follows_the_noise_shape(void **state)
+{
+    (void)state;
+    series *s = series_new();
+    for (size_t i = 0; i < 400; i++)
+        step(s, MONDAY + (int64_t)i * DAY,
+             round(40000 * (1 + 0.09 * wobble(i))));
+    detect_result r = step(s, MONDAY + 400 * DAY, 40000);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_JUDGED);
+    assert_close(r.upper - r.expected, r.expected - r.lower);
+    free(s);
+
+    series *skewed = series_new();
+    for (size_t i = 0; i < 400; i++) {
+        double x = 0.6 * (wobble(i) + wobble(i + 7919) + wobble(i + 104729));
+        step(skewed, MONDAY + (int64_t)i * DAY, round(40000 * exp(x)));
+    }
+    r = step(skewed, MONDAY + 400 * DAY, 40000);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_JUDGED);
+    /* exp(+h) - 1 > 1 - exp(-h): wider above than below, never below 0 */
+    assert_true(r.upper - r.expected > 1.5 * (r.expected - r.lower));
+    assert_true(r.lower > 0);
+    free(skewed);
+}
+
+/* The choice itself: log residuals of symmetric proportional noise keep a
+ * relative band; those of visibly skewed (log-normal) noise do not. */
+static void test_relative_band_needs_unskewed_noise(void **state)
+{
+    (void)state;
+    double symmetric[60], skewed[60];
+    for (size_t i = 0; i < 60; i++) {
+        symmetric[i] = log1p(0.09 * wobble(i));
+        skewed[i] = 0.6 * (wobble(i) + wobble(i + 7919) + wobble(i + 104729));
+    }
+    assert_true(detect_space_relative_band(symmetric, 60));
+    assert_false(detect_space_relative_band(skewed, 60));
+    assert_false(detect_space_relative_band(symmetric, 2));
 }
 
 static void test_null_rate_near_zero(void **state)
@@ -553,6 +597,8 @@ int main(void)
         cmocka_unit_test(test_auto_season_waits_for_two_cycles),
         cmocka_unit_test(test_constant_series_judged_during_season_warmup),
         cmocka_unit_test(test_noisy_counts_no_alarm_then_a_shift),
+        cmocka_unit_test(test_band_shape_follows_the_noise_shape),
+        cmocka_unit_test(test_relative_band_needs_unskewed_noise),
         cmocka_unit_test(test_null_rate_near_zero),
         cmocka_unit_test(test_linear_growth_is_not_anomalous_a_break_is),
         cmocka_unit_test(test_multiplicative_growth),
