@@ -44,6 +44,11 @@ typedef struct store_backend {
     int (*begin)(store_conn *c, int exclusive, char *err, size_t err_size);
     int (*commit)(store_conn *c, char *err, size_t err_size);
     void (*rollback)(store_conn *c);
+    /* A read snapshot (history_read_begin); NULL where statements are
+     * better left in autocommit (PostgreSQL: an error would abort every
+     * later read of the span). read_begin returns 1 when it began one. */
+    int (*read_begin)(store_conn *c);
+    void (*read_end)(store_conn *c);
     void (*close)(store_conn *c);
 } store_backend;
 
@@ -100,6 +105,7 @@ struct history_store {
      * history_save_run (episodes.c).                                    */
     episode_note *notes;
     size_t note_count, note_capacity;
+    int reading; /* a read snapshot of history_read_begin is open        */
 };
 
 /* The statement id, prepared once and reset, ready for binding; NULL with

@@ -86,6 +86,24 @@ int history_store_commit(history_store *store, char *err, size_t err_size)
     return 0;
 }
 
+void history_read_begin(history_store *store)
+{
+    if (store && !store->reading && store->backend->read_begin)
+        store->reading = store->backend->read_begin(store->conn);
+}
+
+void history_read_end(history_store *store)
+{
+    if (!store || !store->reading)
+        return;
+    for (int i = 0; i < STMT_COUNT; i++) {
+        if (store->stmts[i])
+            store->backend->reset(store->stmts[i]);
+    }
+    store->backend->read_end(store->conn);
+    store->reading = 0;
+}
+
 void history_store_rollback(history_store *store)
 {
     /* Reset every statement first: SQLite cannot roll back while one is
