@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "detect_robust.h"
 #include "detect_space.h"
 #include "history_calc.h"
 
@@ -264,6 +265,36 @@ static void test_band_shape_follows_the_noise_shape(void **state)
     assert_true(r.upper - r.expected > 1.5 * (r.expected - r.lower));
     assert_true(r.lower > 0);
     free(skewed);
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Qn's k-th smallest pair difference, found without selecting among all
+ * pairs, is the one a sort of all pairs gives, with ties and without. */
+static void test_qn_equals_its_definition(void **state)
+{
+    (void)state;
+    static double v[DETECT_QN_MAX_POINTS],
+        pairs[DETECT_QN_MAX_POINTS * DETECT_QN_MAX_POINTS / 2];
+    for (size_t trial = 0; trial < 300; trial++) {
+        size_t n = 2 + trial % (DETECT_QN_MAX_POINTS - 1);
+        for (size_t i = 0; i < n; i++)
+            v[i] = trial % 3 ? wobble(trial * 1000 + i)
+                             : round(3 * wobble(trial * 1000 + i));
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++)
+                pairs[count++] = fabs(v[i] - v[j]);
+        qsort(pairs, count, sizeof *pairs, compare_doubles);
+        size_t h = n / 2 + 1;
+        double expected = DETECT_QN_TO_SD * pairs[h * (h - 1) / 2 - 1];
+        if (expected > 0)
+            assert_close(expected, detect_qn(v, n, pairs));
+    }
 }
 
 /* The choice itself: log residuals of symmetric proportional noise keep a
@@ -599,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_noisy_counts_no_alarm_then_a_shift),
         cmocka_unit_test(test_band_shape_follows_the_noise_shape),
         cmocka_unit_test(test_relative_band_needs_unskewed_noise),
+        cmocka_unit_test(test_qn_equals_its_definition),
         cmocka_unit_test(test_null_rate_near_zero),
         cmocka_unit_test(test_linear_growth_is_not_anomalous_a_break_is),
         cmocka_unit_test(test_multiplicative_growth),
