@@ -113,6 +113,11 @@ struct history_store {
 store_stmt *history_store_stmt_get(history_store *store, store_stmt_id id,
                                    char *err, size_t err_size);
 
+/* A statement of its own (the caller finalizes it); NULL with err naming
+ * the store on failure. */
+store_stmt *history_store_prepare(history_store *store, const char *sql,
+                                  char *err, size_t err_size);
+
 /* Runs an insert-like statement already bound, then resets it; 0 or -1
  * with err naming the store. */
 int history_store_run_bound(history_store *store, store_stmt *s, char *err,

@@ -41,13 +41,14 @@ int history_check_has_other_series(history_store *store, const char *monitor,
                                    size_t count, char *err, size_t err_size)
 {
     const store_backend *b = store->backend;
-    char why[512];
-    store_stmt *s = b->prepare(store->conn,
-                               "SELECT metric FROM nbaq_series"
-                               " WHERE monitor = $1 AND check_name = $2",
-                               why, sizeof why);
+    store_stmt *s = history_store_prepare(store,
+                                          "SELECT metric FROM nbaq_series"
+                                          " WHERE monitor = $1"
+                                          " AND check_name = $2",
+                                          err, err_size);
     if (!s)
-        return history_store_error(store, err, err_size, "%s", why);
+        return -1;
+    char why[512];
     b->bind_text(s, 1, monitor);
     b->bind_text(s, 2, check);
     int rc = 0, other = 0;
@@ -103,10 +104,11 @@ int history_recent_series(history_store *store, const char *monitor,
     if (!store || runs == 0)
         return 0;
     const store_backend *b = store->backend;
-    char why[512];
-    store_stmt *s = b->prepare(store->conn, recent_series_sql, why, sizeof why);
+    store_stmt *s =
+        history_store_prepare(store, recent_series_sql, err, err_size);
     if (!s)
-        return history_store_error(store, err, err_size, "%s", why);
+        return -1;
+    char why[512];
     b->bind_text(s, 1, monitor);
     b->bind_text(s, 2, check);
     b->bind_int64(s, 3, before_ms);

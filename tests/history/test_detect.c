@@ -224,13 +224,21 @@ static void test_constant_series_judged_during_season_warmup(void **state)
 
 /* ---- noise ------------------------------------------------------------ */
 
-static void test_noisy_counts_no_alarm_then_a_shift(void **state)
+/* 400 daily runs of level with +-noise (a fraction) of wobble, with the
+ * default seasonal: auto. */
+static series *noisy_daily_series(double level, double noise)
 {
-    (void)state;
     series *s = series_new();
     for (size_t i = 0; i < 400; i++)
         step(s, MONDAY + (int64_t)i * DAY,
-             round(5000 * (1 + 0.08 * wobble(i))));
+             round(level * (1 + noise * wobble(i))));
+    return s;
+}
+
+static void test_noisy_counts_no_alarm_then_a_shift(void **state)
+{
+    (void)state;
+    series *s = noisy_daily_series(5000, 0.08);
     assert_int_equal(s->openings, 0);
     /* +-8% noise: -40% is far below any band the noise allows */
     detect_result r = step(s, MONDAY + 400 * DAY, 3000);
@@ -245,10 +253,7 @@ static void test_noisy_counts_no_alarm_then_a_shift(void **state)
 static void test_band_shape_follows_the_noise_shape(void **state)
 {
     (void)state;
-    series *s = series_new();
-    for (size_t i = 0; i < 400; i++)
-        step(s, MONDAY + (int64_t)i * DAY,
-             round(40000 * (1 + 0.09 * wobble(i))));
+    series *s = noisy_daily_series(40000, 0.09);
     detect_result r = step(s, MONDAY + 400 * DAY, 40000);
     assert_int_equal(r.state, NBAQ_JUDGEMENT_JUDGED);
     assert_close(r.upper - r.expected, r.expected - r.lower);
