@@ -154,11 +154,16 @@ static double z_limit(const anomaly_rule *rule)
 /*
  * z for a spread estimated from m values rather than known: the Student-t
  * quantile with 0.82 m - 1 degrees of freedom (Qn's efficiency) at the
- * normal tail of z, by the Cornish-Fisher expansion, times
- * sqrt(1 + pi / 2m) for the error of the median level itself. Without it a
- * 30-value window fires several times as often as z promises.
+ * normal tail of z, by the Cornish-Fisher expansion, times the prediction
+ * interval's widening for the error of the expected value itself: a median
+ * of m values has the variance pi/2m (in spreads), and a cycle's value at
+ * now's phase is a median of the phase_n values of that phase, which adds
+ * pi/2 phase_n (a weekly phase has a seventh of the values). Without the
+ * first a 30-value window fires several times as often as z promises;
+ * without the second a phase level estimated a little high fires on the
+ * tail of ordinary noise.
  */
-static double band_z(const anomaly_rule *rule, size_t m)
+static double band_z(const anomaly_rule *rule, size_t m, size_t phase_n)
 {
     double z = z_limit(rule);
     double df = DETECT_QN_EFFICIENCY * (double)m - 1;
@@ -167,7 +172,10 @@ static double band_z(const anomaly_rule *rule, size_t m)
     double z3 = z * z * z, z5 = z3 * z * z;
     double t =
         z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df);
-    return t * sqrt(1 + M_PI / (2 * (double)(m ? m : 1)));
+    double level_error = M_PI / (2 * (double)(m ? m : 1));
+    if (phase_n > 0)
+        level_error += M_PI / (2 * (double)phase_n);
+    return t * sqrt(1 + level_error);
 }
 
 /* Half-width of the band in the model's space: z spreads, never 0 (keeps
@@ -447,8 +455,8 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     out->trend = level.trend || season.slope != 0;
     out->constant = spread == 0;
     set_band(rule, value, expected,
-             half_width(band_z(rule, m), expected, spread), space, relative,
-             out);
+             half_width(band_z(rule, m, season.now_count), expected, spread),
+             space, relative, out);
     detect_level levels[2] = {
         level, detect_level_other(w->window_t, w->window_adjusted, m,
                                   DETECT_SUSTAIN_RUNS - 1, now_ms, &level,
