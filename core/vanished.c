@@ -83,14 +83,12 @@ static char *take_text(strbuf *sb)
     return text;
 }
 
-/* Sorts the missing ones of seen into zeros and warnings. */
+/* Sorts the missing ones of seen (those not in names, the reported
+ * ones) into zeros and warnings. */
 static void classify(const check_config *check, job_outcome *out,
-                     const history_seen_series *seen, size_t count,
-                     vanished_check *v)
+                     const char **names, const history_seen_series *seen,
+                     size_t count, vanished_check *v)
 {
-    const char **names = sorted_names(out);
-    if (!names)
-        return;
     size_t reported = out->metric_count;
     strbuf filled = STRBUF_INIT, warned = STRBUF_INIT;
     v->first_filled = reported;
@@ -106,7 +104,6 @@ static void classify(const check_config *check, job_outcome *out,
             name_with_time(&warned, &seen[i]);
         }
     }
-    free(names);
     v->filled_names = take_text(&filled);
     v->warned_names = take_text(&warned);
 }
@@ -123,17 +120,26 @@ void vanished_detect(history_store *store, const char *monitor,
     if (!store || check->missing_series == MISSING_SERIES_IGNORE ||
         message == buf || status == NBAQ_ERROR || j->out.metrics_dropped > 0)
         return;
-    history_seen_series *seen;
-    size_t count;
-    char err[1024];
-    if (history_recent_series(store, monitor, check->name, now_ms,
-                              check->missing_series_runs, &seen, &count, err,
-                              sizeof err) != 0) {
-        log_msg(NBAQ_LOG_WARN, j->label, "missing series not checked: %s", err);
+    const char **names = sorted_names(&j->out);
+    if (!names)
         return;
-    }
-    classify(check, &j->out, seen, count, v);
+    history_seen_series *seen = NULL;
+    size_t count = 0;
+    char err[1024];
+    /* Usually every series is reported: then no run needs reading. */
+    int other =
+        history_check_has_other_series(store, monitor, check->name, names,
+                                       j->out.metric_count, err, sizeof err);
+    if (other > 0 && history_recent_series(store, monitor, check->name, now_ms,
+                                           check->missing_series_runs, &seen,
+                                           &count, err, sizeof err) != 0)
+        other = -1;
+    if (other < 0)
+        log_msg(NBAQ_LOG_WARN, j->label, "missing series not checked: %s", err);
+    else
+        classify(check, &j->out, names, seen, count, v);
     history_seen_series_free(seen, count);
+    free(names);
 }
 
 static const char *joined(arena *mem, const char *a, const char *b)

@@ -16,7 +16,10 @@
  * the values before the run with the flags it set itself (nbaq also its
  * suspects), and nbaq carries its episode from run to run. False alarms
  * count openings (a run that fires after one that did not), per 1,000
- * runs of the clean series. Figures: docs/performance.md.
+ * runs of the clean series. A second table counts each detector's errors
+ * (missed events plus false alarms) and says, per family, whether nbaq is
+ * better than every baseline: fewer errors, or as many and a shorter mean
+ * delay. Figures: docs/performance.md.
  */
 #include <math.h>
 #include <stdio.h>
@@ -162,6 +165,42 @@ static void print_row(const char *family, const char *name, const score *sc)
            family, name, sc->caught, sc->events, recall, delay, clean, outside);
 }
 
+/* Wrong answers a user got: events missed plus false alarms (openings on
+ * the clean series and between events). */
+static size_t errors_of(const score *sc)
+{
+    return sc->events - sc->caught + sc->clean_openings + sc->openings_outside;
+}
+
+static double mean_delay(const score *sc)
+{
+    return sc->caught ? (double)sc->delay_sum / (double)sc->caught : 0;
+}
+
+/* a better than b: fewer errors, or as many and a shorter mean delay
+ * (docs/performance.md defines it before the figures). */
+static int better(const score *a, const score *b)
+{
+    size_t ea = errors_of(a), eb = errors_of(b);
+    return ea < eb || (ea == eb && mean_delay(a) < mean_delay(b));
+}
+
+/* One row per family: nbaq's errors against the best baseline's. */
+static void print_verdict(const char *family, const score *scores)
+{
+    size_t best = 1, beaten = 0;
+    for (size_t d = 1; d < DETECTOR_COUNT; d++) {
+        if (better(&scores[d], &scores[best]))
+            best = d;
+        beaten += better(&scores[0], &scores[d]);
+    }
+    printf("| %-14s | %6zu (%zu missed) | %-12s %6zu (%zu missed) | %s |\n",
+           family, errors_of(&scores[0]), scores[0].events - scores[0].caught,
+           detectors[best].name, errors_of(&scores[best]),
+           scores[best].events - scores[best].caught,
+           beaten == DETECTOR_COUNT - 1 ? "yes" : "no");
+}
+
 static int table(unsigned series, double z)
 {
     anomaly_rule rule;
@@ -172,17 +211,30 @@ static int table(unsigned series, double z)
            "mean/max | FA/1000 clean | FA/1000 between events |\n");
     printf("|----------------|--------------|------------------|---------"
            "---|---------|---------|\n");
-    for (size_t f = 0; f < corpus_family_count(); f++) {
-        score scores[DETECTOR_COUNT];
-        memset(scores, 0, sizeof scores);
+    size_t families = corpus_family_count();
+    score(*all)[DETECTOR_COUNT] = calloc(families, sizeof *all);
+    if (!all) {
+        fprintf(stderr, "bench_detect: out of memory\n");
+        return 1;
+    }
+    for (size_t f = 0; f < families; f++) {
+        score *scores = all[f];
         if (run_family(f, series, &rule, scores) != 0) {
             fprintf(stderr, "bench_detect: out of memory\n");
+            free(all);
             return 1;
         }
         for (size_t d = 0; d < DETECTOR_COUNT; d++)
             print_row(d == 0 ? corpus_family_name(f) : "", detectors[d].name,
                       &scores[d]);
     }
+    printf("\n| family         | nbaq errors      | best baseline, errors "
+           "         | nbaq better than every baseline |\n");
+    printf("|----------------|------------------|---------------------------"
+           "----|-----|\n");
+    for (size_t f = 0; f < families; f++)
+        print_verdict(corpus_family_name(f), all[f]);
+    free(all);
     printf("\nFamilies:\n");
     for (size_t f = 0; f < corpus_family_count(); f++)
         printf("  %-14s %s\n", corpus_family_name(f), corpus_family_legend(f));

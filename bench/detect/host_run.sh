@@ -59,5 +59,5 @@ for r in $(seq 1 "$repeats"); do
     tail -1 "$dir/time"
 done
 # What the checks themselves cost (python printing the values), alone:
-/usr/bin/time -f "the $((n / 1000)) emit.py alone: %e s wall, %U s user" \
+/usr/bin/time -f "the $((n / 1000)) emit.py alone: %e s wall, %U s user, %S s sys" \
     sh -c "for f in \$(seq 0 1000 $((n - 1))); do python3 '$dir/emit.py' \$f; done" >/dev/null

@@ -154,11 +154,16 @@ static double z_limit(const anomaly_rule *rule)
 /*
  * z for a spread estimated from m values rather than known: the Student-t
  * quantile with 0.82 m - 1 degrees of freedom (Qn's efficiency) at the
- * normal tail of z, by the Cornish-Fisher expansion, times
- * sqrt(1 + pi / 2m) for the error of the median level itself. Without it a
- * 30-value window fires several times as often as z promises.
+ * normal tail of z, by the Cornish-Fisher expansion, times the prediction
+ * interval's widening for the error of the expected value itself: a median
+ * of m values has the variance pi/2m (in spreads), and a cycle's value at
+ * now's phase is a median of the phase_n values of that phase, which adds
+ * pi/2 phase_n (a weekly phase has a seventh of the values). Without the
+ * first a 30-value window fires several times as often as z promises;
+ * without the second a phase level estimated a little high fires on the
+ * tail of ordinary noise.
  */
-static double band_z(const anomaly_rule *rule, size_t m)
+static double band_z(const anomaly_rule *rule, size_t m, size_t phase_n)
 {
     double z = z_limit(rule);
     double df = DETECT_QN_EFFICIENCY * (double)m - 1;
@@ -167,7 +172,10 @@ static double band_z(const anomaly_rule *rule, size_t m)
     double z3 = z * z * z, z5 = z3 * z * z;
     double t =
         z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df);
-    return t * sqrt(1 + M_PI / (2 * (double)(m ? m : 1)));
+    double level_error = M_PI / (2 * (double)(m ? m : 1));
+    if (phase_n > 0)
+        level_error += M_PI / (2 * (double)phase_n);
+    return t * sqrt(1 + level_error);
 }
 
 /* Half-width of the band in the model's space: z spreads, never 0 (keeps
@@ -198,12 +206,20 @@ static void fill_band(const anomaly_rule *rule, double value, double expected,
     out->score = out->scale > 0 ? (value - expected) / out->scale : 0;
 }
 
-/* The band center +- half in the model's space, back in values. */
+/* The band center +- half in the model's space, back in values; on logs
+ * with `relative`, expected x (1 +- half) instead (see
+ * detect_space_relative_band), while that stays above 0. */
 static void set_band(const anomaly_rule *rule, double value, double center,
-                     double half, const detect_space *space, detect_result *out)
+                     double half, const detect_space *space, int relative,
+                     detect_result *out)
 {
-    fill_band(rule, value, detect_space_from(space, center),
-              detect_space_from(space, center - half),
+    double expected = detect_space_from(space, center);
+    if (relative && space->kind == DETECT_SPACE_LOG && half < 1) {
+        fill_band(rule, value, expected, expected * (1 - half),
+                  expected * (1 + half), out);
+        return;
+    }
+    fill_band(rule, value, expected, detect_space_from(space, center - half),
               detect_space_from(space, center + half), out);
 }
 
@@ -296,11 +312,11 @@ static int learn(const anomaly_rule *rule, double value, detect_work *w,
     if (out->constant && usable >= min_history(rule)) {
         out->state = NBAQ_JUDGEMENT_JUDGED;
         set_band(rule, value, median, half_width(z_limit(rule), median, 0),
-                 space, out);
+                 space, 0, out);
         return 1;
     }
     set_band(rule, value, median, 2 * half_width(z_limit(rule), median, spread),
-             space, out);
+             space, 0, out);
     int moved = w->n >= DETECT_SUSPECT_MIN_POINTS;
     for (size_t k = 1; moved && k <= DETECT_SUSPECT_MIN_POINTS; k++)
         moved = w->flagged[w->n - k];
@@ -334,9 +350,11 @@ static size_t take_window(const anomaly_rule *rule, int64_t now_ms,
 }
 
 /* Robust spread of the held-out residuals around the level: each value is
- * compared with a cycle it did not help estimate. */
+ * compared with a cycle it did not help estimate. *relative: whether their
+ * shape asks for a relative band (detect_space_relative_band). */
 static double residual_spread(detect_work *w, size_t m,
-                              const detect_level *level, int64_t now_ms)
+                              const detect_level *level, int64_t now_ms,
+                              int *relative)
 {
     size_t k = 0;
     double *residuals = w->season.projected; /* free after the fit */
@@ -346,6 +364,7 @@ static double residual_spread(detect_work *w, size_t m,
         residuals[k++] = w->window_held_out[i] -
                          detect_level_at(level, now_ms, w->window_t[i]);
     }
+    *relative = detect_space_relative_band(residuals, k);
     return detect_qn(residuals, k, w->scratch);
 }
 
@@ -425,7 +444,8 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     }
     detect_level level = detect_level_fit(w->window_t, w->window_adjusted, m,
                                           now_ms, w->scratch);
-    double spread = residual_spread(w, m, &level, now_ms);
+    int relative = 0;
+    double spread = residual_spread(w, m, &level, now_ms, &relative);
     if (space->kind == DETECT_SPACE_SQRT && space->poisson &&
         spread < DETECT_SQRT_POISSON_SD)
         spread = DETECT_SQRT_POISSON_SD;
@@ -435,7 +455,8 @@ static int fit_baseline(const anomaly_rule *rule, double value, int64_t now_ms,
     out->trend = level.trend || season.slope != 0;
     out->constant = spread == 0;
     set_band(rule, value, expected,
-             half_width(band_z(rule, m), expected, spread), space, out);
+             half_width(band_z(rule, m, season.now_count), expected, spread),
+             space, relative, out);
     detect_level levels[2] = {
         level, detect_level_other(w->window_t, w->window_adjusted, m,
                                   DETECT_SUSTAIN_RUNS - 1, now_ms, &level,

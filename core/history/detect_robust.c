@@ -99,6 +99,46 @@ double detect_mean_abs_dev(const double *v, size_t n, double center)
     return n ? sum / (double)n : 0;
 }
 
+/* Sorts v[0..n) ascending (n is at most DETECT_QN_MAX_POINTS). */
+static void sort_small(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        double x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/*
+ * The k-th smallest (1-based) of the differences x[j] - x[i], i < j, of
+ * sorted x[0..n), in O(n log n) rather than a selection among all n(n-1)/2
+ * of them: the pairs at most `lag` apart, with lag the least holding k
+ * pairs, are a subset, so their k-th smallest, u, bounds the answer from
+ * above; every pair within u (a short scan from each i) holds it exactly.
+ * scratch: n(n-1)/2 doubles.
+ */
+static double kth_pair_difference(const double *x, size_t n, size_t k,
+                                  double *scratch)
+{
+    size_t lag = 0, count = 0;
+    while (count < k && lag + 1 < n) {
+        lag++;
+        count += n - lag;
+    }
+    count = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n && j <= i + lag; j++)
+            scratch[count++] = x[j] - x[i];
+    double bound = select_kth(scratch, count, k - 1);
+    count = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n && x[j] - x[i] <= bound; j++)
+            scratch[count++] = x[j] - x[i];
+    return select_kth(scratch, count, k - 1);
+}
+
 double detect_qn(const double *v, size_t n, double *scratch)
 {
     if (n > DETECT_QN_MAX_POINTS) {
@@ -107,13 +147,12 @@ double detect_qn(const double *v, size_t n, double *scratch)
     }
     if (n < 2)
         return 0;
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            scratch[count++] = fabs(v[i] - v[j]);
+    double sorted[DETECT_QN_MAX_POINTS];
+    memcpy(sorted, v, n * sizeof *v);
+    sort_small(sorted, n);
     size_t h = n / 2 + 1;
     size_t k = h * (h - 1) / 2;
-    double qn = DETECT_QN_TO_SD * select_kth(scratch, count, k - 1);
+    double qn = DETECT_QN_TO_SD * kth_pair_difference(sorted, n, k, scratch);
     if (qn > 0)
         return qn;
     return detect_spread(v, n, detect_median(v, n, scratch), scratch);

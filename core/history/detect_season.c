@@ -87,6 +87,7 @@ static double median_sorted(const detect_phase_entry *x, size_t c)
 
 typedef struct phase_pass {
     double now_component; /* NAN: now's phase has fewer than 2 values  */
+    size_t now_count;     /* values in now's phase                     */
     size_t occupied, with_two;
 } phase_pass;
 
@@ -96,7 +97,7 @@ static phase_pass split_by_phase(const int64_t *t, size_t n, int64_t now_ms,
                                  rule_season key, detect_season_work *w,
                                  double *adjusted, double *held_out)
 {
-    phase_pass pass = {NAN, 0, 0};
+    phase_pass pass = {NAN, 0, 0, 0};
     for (size_t i = 0; i < n; i++)
         w->entries[i] = (detect_phase_entry){history_season_key(t[i], key),
                                              w->projected[i], i};
@@ -111,8 +112,10 @@ static phase_pass split_by_phase(const int64_t *t, size_t n, int64_t now_ms,
         double median = median_sorted(run, c);
         pass.occupied++;
         pass.with_two += c >= 2;
-        if (run->phase == now_phase && c >= 2)
+        if (run->phase == now_phase && c >= 2) {
             pass.now_component = median;
+            pass.now_count = c;
+        }
         for (size_t k = 0; k < c; k++) {
             adjusted[run[k].index] = run[k].value - median;
             held_out[run[k].index] =
@@ -248,6 +251,7 @@ int detect_season_fit_samples(const int64_t *t, const double *v, size_t n,
                                    chosen.key != RULE_SEASON_NONE,
                                chosen.strength,
                                chosen.slope,
+                               0,
                                0};
     if (chosen.key == RULE_SEASON_NONE) {
         for (size_t i = 0; i < n; i++)
@@ -260,5 +264,6 @@ int detect_season_fit_samples(const int64_t *t, const double *v, size_t n,
     if (isnan(pass.now_component))
         return -1;
     fit->now_component = pass.now_component;
+    fit->now_count = pass.now_count;
     return 0;
 }

@@ -41,6 +41,7 @@ typedef struct detect_season_fit {
     double strength;      /* fraction of the variance the cycle removes */
     double slope;         /* per ms: trend removed before the profile   */
     double now_component; /* the cycle's value at now's phase           */
+    size_t now_count;     /* values that estimate it (0: no cycle)      */
 } detect_season_fit;
 
 /* Samples t[0..n), v[0..n): every finite value before now_ms, oldest

@@ -111,3 +111,24 @@ double detect_space_from(const detect_space *s, double y)
         return y;
     }
 }
+
+int detect_space_relative_band(const double *residuals, size_t n)
+{
+    if (n < 3)
+        return 0;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += expm1(residuals[i]);
+    double mean = sum / (double)n, m2 = 0, m3 = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = expm1(residuals[i]) - mean;
+        m2 += d * d;
+        m3 += d * d * d;
+    }
+    m2 /= (double)n;
+    m3 /= (double)n;
+    if (!(m2 > 0))
+        return 0;
+    double skewness = m3 / (m2 * sqrt(m2));
+    return skewness <= DETECT_SKEW_LIMIT_SE * sqrt(6.0 / (double)n);
+}

@@ -33,10 +33,27 @@ typedef struct detect_space {
     int poisson;    /* SQRT: the counts vary at least like Poisson counts */
 } detect_space;
 
+/* On the log space, the band is relative and symmetric,
+ * expected x (1 +- h), unless the noise is visibly skewed like a log-normal
+ * one: see detect_space_relative_band. Right skewness of the relative
+ * residuals beyond this many standard errors of a normal sample's
+ * skewness, sqrt(6 / n), keeps the band on logs, expected x exp(+-h). */
+#define DETECT_SKEW_LIMIT_SE 2.0
+
 /* Chooses the space from v[0..n); scratch holds n doubles. */
 detect_space detect_space_choose(const double *v, size_t n, double *scratch);
 /* x into the space and back; monotonic, inverse of each other. */
 double detect_space_to(const detect_space *s, double x);
 double detect_space_from(const detect_space *s, double y);
+/*
+ * 1 when a log-space model's band should be relative and symmetric:
+ * residuals[0..n) are log residuals; their relative counterparts
+ * exp(r) - 1 are not significantly right-skewed (sample skewness at most
+ * DETECT_SKEW_LIMIT_SE standard errors), i.e. the noise is proportional
+ * but symmetric, as sums of many events are. Logs would shrink upward
+ * departures of such noise and stretch downward ones (+6 sd in 9 % noise
+ * is +4.8 sd on logs). 0 with fewer than 3 residuals or no variation.
+ */
+int detect_space_relative_band(const double *residuals, size_t n);
 
 #endif

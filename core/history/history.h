@@ -249,6 +249,16 @@ int history_evaluate_metric(history_store *store, const char *monitor,
  * must not be read afterwards. */
 void history_past_free(history_past *past);
 
+/*
+ * One read snapshot over the reads of a check (its vanished series, every
+ * metric's past): on SQLite one shared lock for all of them instead of one
+ * per statement; on PostgreSQL nothing (each read stays in autocommit).
+ * Only reads may happen until history_read_end, which ends it. Inside a
+ * transaction already open, or with store NULL, both do nothing.
+ */
+void history_read_begin(history_store *store);
+void history_read_end(history_store *store);
+
 /* ------------------------------------------------------------------------ */
 /* Check state (state_get / state_set of the host API)                     */
 

@@ -33,4 +33,15 @@ int history_recent_series(history_store *store, const char *monitor,
                           size_t err_size);
 void history_seen_series_free(history_seen_series *series, size_t count);
 
+/*
+ * 1 when the check has a stored series whose metric is not one of
+ * sorted[0..count) (sorted by strcmp), 0 when it has none: then
+ * history_recent_series can only name metrics of sorted, and a run that
+ * reported all its series need not read its latest runs' values (the
+ * costly part). -1 with err naming the store.
+ */
+int history_check_has_other_series(history_store *store, const char *monitor,
+                                   const char *check, const char *const *sorted,
+                                   size_t count, char *err, size_t err_size);
+
 #endif

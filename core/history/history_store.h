@@ -44,6 +44,11 @@ typedef struct store_backend {
     int (*begin)(store_conn *c, int exclusive, char *err, size_t err_size);
     int (*commit)(store_conn *c, char *err, size_t err_size);
     void (*rollback)(store_conn *c);
+    /* A read snapshot (history_read_begin); NULL where statements are
+     * better left in autocommit (PostgreSQL: an error would abort every
+     * later read of the span). read_begin returns 1 when it began one. */
+    int (*read_begin)(store_conn *c);
+    void (*read_end)(store_conn *c);
     void (*close)(store_conn *c);
 } store_backend;
 
@@ -100,12 +105,18 @@ struct history_store {
      * history_save_run (episodes.c).                                    */
     episode_note *notes;
     size_t note_count, note_capacity;
+    int reading; /* a read snapshot of history_read_begin is open        */
 };
 
 /* The statement id, prepared once and reset, ready for binding; NULL with
  * err ("<store>: <why>") on failure. */
 store_stmt *history_store_stmt_get(history_store *store, store_stmt_id id,
                                    char *err, size_t err_size);
+
+/* A statement of its own (the caller finalizes it); NULL with err naming
+ * the store on failure. */
+store_stmt *history_store_prepare(history_store *store, const char *sql,
+                                  char *err, size_t err_size);
 
 /* Runs an insert-like statement already bound, then resets it; 0 or -1
  * with err naming the store. */

@@ -31,6 +31,38 @@ static const char recent_series_sql[] =
     " AND v.reason NOT LIKE '%" HISTORY_MISSING_SERIES_MARK "%'"
     " GROUP BY s.metric";
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int history_check_has_other_series(history_store *store, const char *monitor,
+                                   const char *check, const char *const *sorted,
+                                   size_t count, char *err, size_t err_size)
+{
+    const store_backend *b = store->backend;
+    store_stmt *s = history_store_prepare(store,
+                                          "SELECT metric FROM nbaq_series"
+                                          " WHERE monitor = $1"
+                                          " AND check_name = $2",
+                                          err, err_size);
+    if (!s)
+        return -1;
+    char why[512];
+    b->bind_text(s, 1, monitor);
+    b->bind_text(s, 2, check);
+    int rc = 0, other = 0;
+    while (!other && (rc = b->step(s, why, sizeof why)) == 1) {
+        const char *metric = b->column_text(s, 0);
+        other = !metric ||
+                !bsearch(&metric, sorted, count, sizeof *sorted, compare_names);
+    }
+    b->finalize(s);
+    if (!other && rc < 0)
+        return history_store_error(store, err, err_size, "%s", why);
+    return other;
+}
+
 void history_seen_series_free(history_seen_series *series, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
@@ -72,10 +104,11 @@ int history_recent_series(history_store *store, const char *monitor,
     if (!store || runs == 0)
         return 0;
     const store_backend *b = store->backend;
-    char why[512];
-    store_stmt *s = b->prepare(store->conn, recent_series_sql, why, sizeof why);
+    store_stmt *s =
+        history_store_prepare(store, recent_series_sql, err, err_size);
     if (!s)
-        return history_store_error(store, err, err_size, "%s", why);
+        return -1;
+    char why[512];
     b->bind_text(s, 1, monitor);
     b->bind_text(s, 2, check);
     b->bind_int64(s, 3, before_ms);

@@ -86,6 +86,34 @@ int history_store_commit(history_store *store, char *err, size_t err_size)
     return 0;
 }
 
+store_stmt *history_store_prepare(history_store *store, const char *sql,
+                                  char *err, size_t err_size)
+{
+    char why[512];
+    store_stmt *s = store->backend->prepare(store->conn, sql, why, sizeof why);
+    if (!s)
+        history_store_error(store, err, err_size, "%s", why);
+    return s;
+}
+
+void history_read_begin(history_store *store)
+{
+    if (store && !store->reading && store->backend->read_begin)
+        store->reading = store->backend->read_begin(store->conn);
+}
+
+void history_read_end(history_store *store)
+{
+    if (!store || !store->reading)
+        return;
+    for (int i = 0; i < STMT_COUNT; i++) {
+        if (store->stmts[i])
+            store->backend->reset(store->stmts[i]);
+    }
+    store->backend->read_end(store->conn);
+    store->reading = 0;
+}
+
 void history_store_rollback(history_store *store)
 {
     /* Reset every statement first: SQLite cannot roll back while one is

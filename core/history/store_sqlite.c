@@ -157,6 +157,24 @@ static void sqlite_rollback(store_conn *c)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Every statement outside a transaction takes and drops the shared lock
+ * itself (two fcntl and a stat each: 150,000 syscalls for a host run that
+ * reads five statements for each of 10,000 metrics). BEGIN takes the lock
+ * at the first read and keeps it until read_end. */
+static int sqlite_read_begin(store_conn *c)
+{
+    if (!sqlite3_get_autocommit(c->db))
+        return 0; /* already in a transaction: it is the snapshot */
+    return sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void sqlite_read_end(store_conn *c)
+{
+    if (!sqlite3_get_autocommit(c->db) &&
+        sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 static void sqlite_close(store_conn *c)
 {
     if (c) {
@@ -181,6 +199,8 @@ const store_backend history_store_sqlite_backend = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .read_begin = sqlite_read_begin,
+    .read_end = sqlite_read_end,
     .close = sqlite_close,
 };
 

@@ -120,10 +120,9 @@ static void batch_free(check_batch *b)
     b->states = NULL;
 }
 
-/* What the history needs of a check before its metrics are judged: the
- * past values it backfilled stored, its vanished series found. */
-static void before_judging(aggregate_ctx *ax, const check_config *check, job *j,
-                           vanished_check *vanished)
+/* The past values the check backfilled, stored before its metrics are
+ * judged (they are part of their past). */
+static void store_backfill(aggregate_ctx *ax, const check_config *check, job *j)
 {
     char err[1024];
     size_t stored = 0;
@@ -133,7 +132,6 @@ static void before_judging(aggregate_ctx *ax, const check_config *check, job *j,
         log_msg(NBAQ_LOG_WARN, j->label, "backfill not stored: %s", err);
     else if (stored > 0)
         log_msg(NBAQ_LOG_INFO, j->label, "%zu past values backfilled", stored);
-    vanished_detect(ax->store, ax->monitor, check, j, ax->now_ms, vanished);
 }
 
 static int run_checks(config *cfg, const char *const *only, size_t only_count,
@@ -179,8 +177,13 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
     rc = runner_run(jobs, n, cfg->workers, err, err_size);
     for (size_t k = 0; rc == 0 && k < n; k++) {
         vanished_check vanished;
-        before_judging(ax, args[k].check, &jobs[k], &vanished);
+        store_backfill(ax, args[k].check, &jobs[k]);
+        /* Judging only reads: one snapshot for the whole check. */
+        history_read_begin(ax->store);
+        vanished_detect(ax->store, ax->monitor, args[k].check, &jobs[k],
+                        ax->now_ms, &vanished);
         batch->results[k] = aggregate_check(ax, args[k].check, &jobs[k]);
+        history_read_end(ax->store);
         if (batch->results[k] &&
             vanished_report(mem, &vanished, batch->results[k]) != 0)
             batch->results[k] = NULL;

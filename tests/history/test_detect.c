@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "detect.h"
+#include "detect_robust.h"
+#include "detect_space.h"
 #include "history_calc.h"
 
 #define HOUR 3600000LL
@@ -222,19 +224,97 @@ static void test_constant_series_judged_during_season_warmup(void **state)
 
 /* ---- noise ------------------------------------------------------------ */
 
-static void test_noisy_counts_no_alarm_then_a_shift(void **state)
+/* 400 daily runs of level with +-noise (a fraction) of wobble, with the
+ * default seasonal: auto. */
+static series *noisy_daily_series(double level, double noise)
 {
-    (void)state;
     series *s = series_new();
     for (size_t i = 0; i < 400; i++)
         step(s, MONDAY + (int64_t)i * DAY,
-             round(5000 * (1 + 0.08 * wobble(i))));
+             round(level * (1 + noise * wobble(i))));
+    return s;
+}
+
+static void test_noisy_counts_no_alarm_then_a_shift(void **state)
+{
+    (void)state;
+    series *s = noisy_daily_series(5000, 0.08);
     assert_int_equal(s->openings, 0);
     /* +-8% noise: -40% is far below any band the noise allows */
     detect_result r = step(s, MONDAY + 400 * DAY, 3000);
     assert_true(r.opened);
     assert_true(r.lower > 3000 && r.lower < 5000 * 0.92);
     free(s);
+}
+
+/* Proportional noise that is symmetric (sums of many events) gets a
+ * symmetric band, expected x (1 +- h): logs would shrink upward departures;
+ * noise skewed like a log-normal one keeps the band on logs. */
+static void test_band_shape_follows_the_noise_shape(void **state)
+{
+    (void)state;
+    series *s = noisy_daily_series(40000, 0.09);
+    detect_result r = step(s, MONDAY + 400 * DAY, 40000);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_JUDGED);
+    assert_close(r.upper - r.expected, r.expected - r.lower);
+    free(s);
+
+    series *skewed = series_new();
+    for (size_t i = 0; i < 400; i++) {
+        double x = 0.6 * (wobble(i) + wobble(i + 7919) + wobble(i + 104729));
+        step(skewed, MONDAY + (int64_t)i * DAY, round(40000 * exp(x)));
+    }
+    r = step(skewed, MONDAY + 400 * DAY, 40000);
+    assert_int_equal(r.state, NBAQ_JUDGEMENT_JUDGED);
+    /* exp(+h) - 1 > 1 - exp(-h): wider above than below, never below 0 */
+    assert_true(r.upper - r.expected > 1.5 * (r.expected - r.lower));
+    assert_true(r.lower > 0);
+    free(skewed);
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Qn's k-th smallest pair difference, found without selecting among all
+ * pairs, is the one a sort of all pairs gives, with ties and without. */
+static void test_qn_equals_its_definition(void **state)
+{
+    (void)state;
+    static double v[DETECT_QN_MAX_POINTS],
+        pairs[DETECT_QN_MAX_POINTS * DETECT_QN_MAX_POINTS / 2];
+    for (size_t trial = 0; trial < 300; trial++) {
+        size_t n = 2 + trial % (DETECT_QN_MAX_POINTS - 1);
+        for (size_t i = 0; i < n; i++)
+            v[i] = trial % 3 ? wobble(trial * 1000 + i)
+                             : round(3 * wobble(trial * 1000 + i));
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++)
+                pairs[count++] = fabs(v[i] - v[j]);
+        qsort(pairs, count, sizeof *pairs, compare_doubles);
+        size_t h = n / 2 + 1;
+        double expected = DETECT_QN_TO_SD * pairs[h * (h - 1) / 2 - 1];
+        if (expected > 0)
+            assert_close(expected, detect_qn(v, n, pairs));
+    }
+}
+
+/* The choice itself: log residuals of symmetric proportional noise keep a
+ * relative band; those of visibly skewed (log-normal) noise do not. */
+static void test_relative_band_needs_unskewed_noise(void **state)
+{
+    (void)state;
+    double symmetric[60], skewed[60];
+    for (size_t i = 0; i < 60; i++) {
+        symmetric[i] = log1p(0.09 * wobble(i));
+        skewed[i] = 0.6 * (wobble(i) + wobble(i + 7919) + wobble(i + 104729));
+    }
+    assert_true(detect_space_relative_band(symmetric, 60));
+    assert_false(detect_space_relative_band(skewed, 60));
+    assert_false(detect_space_relative_band(symmetric, 2));
 }
 
 static void test_null_rate_near_zero(void **state)
@@ -553,6 +633,9 @@ int main(void)
         cmocka_unit_test(test_auto_season_waits_for_two_cycles),
         cmocka_unit_test(test_constant_series_judged_during_season_warmup),
         cmocka_unit_test(test_noisy_counts_no_alarm_then_a_shift),
+        cmocka_unit_test(test_band_shape_follows_the_noise_shape),
+        cmocka_unit_test(test_relative_band_needs_unskewed_noise),
+        cmocka_unit_test(test_qn_equals_its_definition),
         cmocka_unit_test(test_null_rate_near_zero),
         cmocka_unit_test(test_linear_growth_is_not_anomalous_a_break_is),
         cmocka_unit_test(test_multiplicative_growth),
