@@ -140,19 +140,6 @@ class DbQualityEnginesTest(unittest.TestCase):
         self.assertEqual(m["dbq_drift.schema.drift"]["value"], 1)
         self.assertIn("added", check["message"])
 
-    def test_unsupported_rule_names_engine_and_option(self):
-        table = """        - name: dbq_engines
-          columns:
-            - {name: amount, min: 0}
-"""
-        for engine in ("mariadb", "odbc-postgresql"):
-            with self.subTest(engine=engine):
-                _, check, m = run_db_quality(self, table, dsns()[engine])
-                self.assertEqual(check["status"], "ERROR")
-                self.assertIn(": columns is not supported on this engine yet",
-                              check["message"])
-                self.assertEqual(m, {})
-
     def test_missing_table_and_wrong_password(self):
         _, check, _ = run_db_quality(
             self, "        - name: dbq_nosuch\n", dsns()["mariadb"])
