@@ -150,48 +150,41 @@ int sqlengine_sql_after_now_ms(textbuf *sql, sqlengine_syntax d,
     return 0;
 }
 
+/* expr in the format of its dialect; -1 for a dialect without one. */
+static int write_by_dialect(textbuf *sql, sqlengine_syntax d,
+                            const char *pg_format, const char *mysql_format,
+                            const char *expr)
+{
+    const char *format = is_pg(d)      ? pg_format
+                         : is_mysql(d) ? mysql_format
+                                       : NULL;
+    if (format == NULL)
+        return -1;
+    textbuf_printf(sql, format, expr);
+    return 0;
+}
+
 int sqlengine_sql_age_seconds(textbuf *sql, sqlengine_syntax d,
                               const char *column)
 {
-    if (is_pg(d))
-        textbuf_printf(sql, "EXTRACT(EPOCH FROM now() - max(%s)::timestamptz)",
-                       column);
-    else if (is_mysql(d))
-        textbuf_printf(sql,
-                       "TIMESTAMPDIFF(MICROSECOND, MAX(%s), NOW(6)) / 1000000",
-                       column);
-    else
-        return -1;
-    return 0;
+    return write_by_dialect(
+        sql, d, "EXTRACT(EPOCH FROM now() - max(%s)::timestamptz)",
+        "TIMESTAMPDIFF(MICROSECOND, MAX(%s), NOW(6)) / 1000000", column);
 }
 
 int sqlengine_sql_epoch(textbuf *sql, sqlengine_syntax d, const char *expr)
 {
-    if (is_pg(d))
-        textbuf_printf(sql, "EXTRACT(EPOCH FROM %s)", expr);
-    else if (is_mysql(d))
-        textbuf_printf(sql,
-                       "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', "
-                       "%s) / 1e6",
-                       expr);
-    else
-        return -1;
-    return 0;
+    return write_by_dialect(
+        sql, d, "EXTRACT(EPOCH FROM %s)",
+        "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', %s) / 1e6", expr);
 }
 
 int sqlengine_sql_day_epoch(textbuf *sql, sqlengine_syntax d, const char *expr)
 {
-    if (is_pg(d))
-        textbuf_printf(sql,
-                       "extract(epoch FROM date_trunc('day', "
-                       "%s::timestamptz))::bigint",
-                       expr);
-    else if (is_mysql(d))
-        textbuf_printf(sql, "TIMESTAMPDIFF(SECOND, '1970-01-01', DATE(%s))",
-                       expr);
-    else
-        return -1;
-    return 0;
+    return write_by_dialect(
+        sql, d,
+        "extract(epoch FROM date_trunc('day', %s::timestamptz))::bigint",
+        "TIMESTAMPDIFF(SECOND, '1970-01-01', DATE(%s))", expr);
 }
 
 int sqlengine_sql_sample(sqlengine_syntax d, double percent, int bernoulli,

@@ -42,3 +42,16 @@ reporters:
         report = json.load(f)
     check = report["checks"][0]
     return proc, check, {m["name"]: m for m in check["metrics"]}
+
+
+def engine_dsns():
+    """The DSN of each engine the fixtures postgres, mariadb and odbc serve:
+    PostgreSQL and MariaDB natively and over ODBC."""
+    import pgfixture
+    odbc = nbaq_test.service_env("odbc")
+    return {
+        "postgresql": pgfixture.admin_url(),
+        "mariadb": nbaq_test.service_env("mariadb")["NBAQ_TEST_MARIADB_URL"],
+        "odbc-postgresql": odbc["NBAQ_TEST_ODBC_PG"],
+        "odbc-mariadb": odbc["NBAQ_TEST_ODBC_MARIADB"],
+    }

@@ -14,9 +14,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dbq_host import run_db_quality  # noqa: E402
+from dbq_host import engine_dsns, run_db_quality  # noqa: E402
 import pgfixture  # noqa: E402
-from pgfixture import nbaq_test  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
                                 "lib", "sqlengine", "tests"))
@@ -65,16 +64,6 @@ def load(run, timestamp_type):
         f"amount integer, price decimal(8,2), day date, "
         f"seen_at {timestamp_type}, parent_id integer, tag varchar(10))")
     run(f"INSERT INTO {T} VALUES {values}")
-
-
-def dsns():
-    odbc = nbaq_test.service_env("odbc")
-    return {
-        "postgresql": pgfixture.admin_url(),
-        "mariadb": nbaq_test.service_env("mariadb")["NBAQ_TEST_MARIADB_URL"],
-        "odbc-postgresql": odbc["NBAQ_TEST_ODBC_PG"],
-        "odbc-mariadb": odbc["NBAQ_TEST_ODBC_MARIADB"],
-    }
 
 
 TABLE = f"""        - name: {T}
@@ -138,13 +127,18 @@ def invalid(prefix, values, broken):
             prefix + "invalid_pct": 100.0 * bad / len(values)}
 
 
+def repeated(prefix, values):
+    """unique: the values beyond the first of each, compared exactly."""
+    extra = len(values) - len(set(values))
+    return {prefix + "invalid_count": extra,
+            prefix + "invalid_pct": 100.0 * extra / len(values)}
+
+
 def expected():
     t = T + "."
     want = {t + "rows": sum(1 for _ in rows()), t + "schema.drift": 0}
-    ids, tags = column(0), column(7)
-    want.update(invalid(t + "id.", ids, lambda v: False))
-    want[t + "id.invalid_count"] = len(ids) - len(set(ids))
-    want[t + "id.invalid_pct"] = 100.0 * (len(ids) - len(set(ids))) / len(ids)
+    ids = column(0)
+    want.update(repeated(t + "id.", ids))
     want.update(profile(t + "id.", ids, True))
     want.update(invalid(t + "code.", column(1), lambda v: (
         v not in ("AA", "BB", "cc") or not re.fullmatch("[A-Z]+", v) or
@@ -157,9 +151,7 @@ def expected():
                         lambda v: v < datetime.date(2024, 1, 10)))
     want.update(profile(t + "day.", column(4), True, epoch))
     want.update(invalid(t + "seen_at.", column(5), lambda v: v > NOW))
-    want[t + "tag.invalid_count"] = len(tags) - len(set(tags))
-    want[t + "tag.invalid_pct"] = 100.0 * (len(tags) - len(set(tags))) / \
-        len(tags)
+    want.update(repeated(t + "tag.", column(7)))
     parents = {k for k in range(0, 23) if k % 5}
     want[t + "parent_id.orphans"] = sum(1 for v in column(6)
                                         if v not in parents)
@@ -189,7 +181,7 @@ class DbRulesEnginesTest(unittest.TestCase):
                   "parent_id.orphans", "tag.invalid_count",
                   "seen_at.invalid_count", "rows_per_day"):
             self.assertGreater(want[f"{T}.{k}"], 0, k)
-        for engine, dsn in dsns().items():
+        for engine, dsn in engine_dsns().items():
             with self.subTest(engine=engine):
                 _, check, m = run_db_quality(self, TABLE, dsn)
                 self.assertNotEqual(check["status"], "ERROR",
@@ -203,7 +195,7 @@ class DbRulesEnginesTest(unittest.TestCase):
                               "          sample_percent: 100\n")
         want = expected()
         want[f"{T}.rows_estimate"] = want[f"{T}.rows"]
-        for engine, dsn in dsns().items():
+        for engine, dsn in engine_dsns().items():
             with self.subTest(engine=engine):
                 _, check, m = run_db_quality(self, table, dsn)
                 got = {k: v["value"] for k, v in m.items()}
@@ -212,7 +204,7 @@ class DbRulesEnginesTest(unittest.TestCase):
     def test_mariadb_sample_is_a_bernoulli_sample_of_rows(self):
         table = (f"        - name: {T}\n"
                  f"          sample_percent: 50\n")
-        _, check, m = run_db_quality(self, table, dsns()["mariadb"])
+        _, check, m = run_db_quality(self, table, engine_dsns()["mariadb"])
         rows = m[f"{T}.rows"]["value"]
         # 150 rows kept with p = 0.5 each: 75 +- 6.1; 45..105 is 5 sigma.
         self.assertGreaterEqual(rows, 45, check["message"])
@@ -232,7 +224,7 @@ class DbRulesEnginesTest(unittest.TestCase):
             with self.subTest(rule=rule):
                 table = f"        - name: {T}\n          columns:\n" \
                         f"            - {rule}\n"
-                _, check, m = run_db_quality(self, table, dsns()["mariadb"])
+                _, check, m = run_db_quality(self, table, engine_dsns()["mariadb"])
                 self.assertEqual(check["status"], "ERROR")
                 self.assertIn(f"{T}: {text}", check["message"])
 
@@ -254,7 +246,7 @@ class ConcurrencyTest(unittest.TestCase):
             with self.subTest(engine=engine):
                 runs = []
                 for n in (1, 4):
-                    _, check, m = run_db_quality(self, tables, dsns()[engine],
+                    _, check, m = run_db_quality(self, tables, engine_dsns()[engine],
                                                  concurrency=n)
                     runs.append({k: v["value"] for k, v in m.items()})
                 self.assertEqual(runs[0], runs[1])
