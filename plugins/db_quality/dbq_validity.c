@@ -136,8 +136,9 @@ static int validate_rule(sqlengine *conn, const dbq_table_spec *spec,
         dbq_query(conn, &sql, params.count, params.values, step, 0, r);
     textbuf_free(&sql);
     free(params.values);
+    int rc = res != NULL ? 0 : -1;
     sqlengine_result_free(res);
-    return res != NULL ? 0 : -1;
+    return rc;
 }
 
 int dbq_columns_validate(sqlengine *conn, const dbq_table_spec *spec,
@@ -157,8 +158,9 @@ int dbq_columns_validate(sqlengine *conn, const dbq_table_spec *spec,
     sqlengine_result *res =
         dbq_query(conn, &sql, 0, NULL, "turning JIT off", 1, r);
     textbuf_free(&sql);
+    int rc = res != NULL ? 0 : -1;
     sqlengine_result_free(res);
-    return res != NULL ? 0 : -1;
+    return rc;
 }
 
 static int read_stat(const sqlengine_result *res, size_t col,
