@@ -24,7 +24,10 @@ from mariadbfixture import mariadb, use_odbc_fixture  # noqa: E402
 T = "dbq_rules_eng"
 P = "dbq_rules_parent"
 NOW = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-CODES = ["AA", "BB", "cc", "aa", "A", "ZZ", "AA ", None]
+# "CC" passes the regex and the length but not `values` compared byte for
+# byte ("cc" is listed); "cc" and "aa" break the case-sensitive regex; "AA "
+# equals "AA" only under a PAD SPACE collation.
+CODES = ["AA", "BB", "cc", "aa", "A", "ZZ", "AA ", "CC", None]
 TAGS = ["x", "X", "y", "y ", "z", None]
 
 
