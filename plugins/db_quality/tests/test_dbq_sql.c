@@ -328,6 +328,37 @@ static void test_types_sql(void **state)
     textbuf_free(&sql);
 }
 
+/* An ODBC DBMS nbaq does not know gets standard SQL only: no FILTER, no
+ * num_nulls, no ::text, no LIMIT, no TRUE. */
+static void test_standard_sql_for_unknown_engines(void **state)
+{
+    (void)state;
+    char *keys[] = {"\"k\""};
+    char *cols[] = {"\"p\""};
+    const char *names[] = {"p"};
+    dbq_table_spec spec = {.name = "t", .samples = 3, .filter = "x = 1"};
+    dbq_quoted q = {
+        .syntax = {.dialect = SQLENGINE_DIALECT_OTHER, .positional_params = 1},
+        .table = "\"t\"",
+        .keys = keys};
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_sample_rows(&sql, &spec, &q, keys, 1, "\"a\" < ?");
+    assert_string_equal(sql.data,
+                        "SELECT \"k\" FROM \"t\" WHERE 1 = 1 AND (\nx = "
+                        "1\n) AND (\"a\" < ?) FETCH FIRST 3 ROWS ONLY");
+    textbuf_free(&sql);
+    dbq_reference ref = {.columns = names, .ref_columns = names, .count = 1};
+    textbuf_init(&sql);
+    dbq_sql_orphans(&sql, &spec, &q, &ref, cols, cols, "\"parent\"", NULL, 0);
+    assert_string_equal(
+        sql.data, "SELECT count(*) FROM \"t\" AS nbaq_child WHERE "
+                  "(nbaq_child.\"p\" IS NOT NULL) AND (\nx = 1\n) AND NOT "
+                  "EXISTS (SELECT 1 FROM \"parent\" AS nbaq_parent WHERE "
+                  "nbaq_parent.\"p\" = nbaq_child.\"p\")");
+    textbuf_free(&sql);
+}
+
 static dbq_column col(char *name, char *type, char *base, int nullable)
 {
     return (dbq_column){name, type, base, nullable, 0};
@@ -431,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_samples_and_orphans_sql),
         cmocka_unit_test(test_duplicates_and_freshness_sql),
         cmocka_unit_test(test_types_sql),
+        cmocka_unit_test(test_standard_sql_for_unknown_engines),
         cmocka_unit_test(test_schema_check),
         cmocka_unit_test(test_drift),
     };
