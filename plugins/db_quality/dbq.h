@@ -155,8 +155,11 @@ void dbq_state_key(const char *table, char *out, size_t size);
 
 typedef struct dbq_column {
     char *name;
-    char *type;      /* format_type with modifier: "character varying(20)" */
-    char *base_type; /* without modifier: "character varying"              */
+    /* PostgreSQL: format_type with modifier, "character varying(20)", and
+     * without, "character varying"; other engines: the engine's name,
+     * "varchar(20)", and the normalised one, "text" (sqlengine_normal_type). */
+    char *type;
+    char *base_type;
     int nullable;
     int composite; /* composite or domain: NULL tests need num_nulls()    */
 } dbq_column;
