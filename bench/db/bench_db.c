@@ -154,25 +154,25 @@ typedef struct bench_rules {
 #define NUMBER_RULES(values)                                                   \
     {                                                                          \
         DBQ_TYPE_NUMBER,                                                       \
-            {{DBQ_RULE_MIN, "0"},                                              \
-             {DBQ_RULE_MAX, "1000000000"},                                     \
-             {DBQ_RULE_VALUES, values}},                                       \
+            {{DBQ_RULE_MIN, "0", NULL, 0},                                     \
+             {DBQ_RULE_MAX, "1000000000", NULL, 0},                            \
+             {DBQ_RULE_VALUES, values, NULL, 0}},                              \
             3                                                                  \
     }
 #define TEXT_RULES                                                             \
     {                                                                          \
         DBQ_TYPE_TEXT,                                                         \
-            {{DBQ_RULE_REGEX, "^[0-9x]+$"},                                    \
-             {DBQ_RULE_MIN_LENGTH, "1"},                                       \
-             {DBQ_RULE_MAX_LENGTH, "20"}},                                     \
+            {{DBQ_RULE_REGEX, "^[0-9x]+$", NULL, 0},                           \
+             {DBQ_RULE_MIN_LENGTH, "1", NULL, 0},                              \
+             {DBQ_RULE_MAX_LENGTH, "20", NULL, 0}},                            \
             3                                                                  \
     }
 #define TIME_RULES                                                             \
     {                                                                          \
         DBQ_TYPE_TIME,                                                         \
-            {{DBQ_RULE_MIN, "2000-01-01"},                                     \
-             {DBQ_RULE_MAX, "2100-01-01"},                                     \
-             {DBQ_RULE_NOT_FUTURE, "0 milliseconds"}},                         \
+            {{DBQ_RULE_MIN, "2000-01-01", NULL, 0},                            \
+             {DBQ_RULE_MAX, "2100-01-01", NULL, 0},                            \
+             {DBQ_RULE_NOT_FUTURE, "0", NULL, 0}},                             \
             3                                                                  \
     }
 
@@ -184,7 +184,7 @@ static bench_rules column_rules[COLUMNS] = {
     NUMBER_RULES("{1,2,3}"),
     TEXT_RULES,
     NUMBER_RULES("{1,2,3}"),
-    {DBQ_TYPE_OTHER, {{DBQ_RULE_VALUES, "{true,false}"}}, 1},
+    {DBQ_TYPE_OTHER, {{DBQ_RULE_VALUES, "{true,false}", NULL, 0}}, 1},
     TIME_RULES,
     NUMBER_RULES("{1,2,3}"),
 };
@@ -310,9 +310,11 @@ static void per_rule(const char *url, PGconn *conn)
             textbuf sql;
             textbuf_init(&sql);
             textbuf_puts(&sql, "SELECT count(*) FROM bench_dbq.wide WHERE ");
-            dbq_sql_rule_condition(&sql, column_rules[i].rules[k].kind,
-                                   columns[i], 1);
-            const char *param = column_rules[i].rules[k].param;
+            const char *param = NULL;
+            dbq_params params = {.values = &param};
+            dbq_sql_rule_condition(&sql, (sqlengine_syntax){0},
+                                   &column_rules[i].rules[k], columns[i],
+                                   column_rules[i].type, &params);
             exec_params(conn, &sql, 1, &param);
         }
 }

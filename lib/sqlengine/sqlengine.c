@@ -10,6 +10,7 @@
 
 #include "pgconn.h"
 #include "sqlengine_backend.h"
+#include "sqlengine_dialect.h"
 
 static int has_prefix(const char *s, const char *prefix)
 {
@@ -171,6 +172,11 @@ sqlengine_kind sqlengine_kind_get(const sqlengine *conn)
     return conn->kind;
 }
 
+int sqlengine_is_usable(const sqlengine *conn)
+{
+    return conn->backend->usable == NULL || conn->backend->usable(conn->impl);
+}
+
 sqlengine_dialect sqlengine_dialect_get(const sqlengine *conn)
 {
     return conn->dialect;
@@ -314,40 +320,32 @@ int sqlengine_sample_clause(const sqlengine *conn, double percent, char *out,
 int sqlengine_count_if(const sqlengine *conn, const char *condition, char *out,
                        size_t size)
 {
-    const char *format = conn->dialect == SQLENGINE_DIALECT_POSTGRESQL
-                             ? "count(*) FILTER (WHERE %s)"
-                             : "COUNT(CASE WHEN %s THEN 1 END)";
-    int n = snprintf(out, size, format, condition);
+    int n = snprintf(out, size, "%s%s%s",
+                     sqlengine_sql_count_if_open(sqlengine_syntax_of(conn)),
+                     condition,
+                     sqlengine_sql_count_if_close(sqlengine_syntax_of(conn)));
     return n >= 0 && (size_t)n < size ? 0 : -1;
 }
 
 int sqlengine_age_seconds(const sqlengine *conn, const char *column, char *out,
                           size_t size, char *err, size_t err_size)
 {
-    int n = -1;
-    if (conn->dialect == SQLENGINE_DIALECT_POSTGRESQL)
-        n = snprintf(out, size,
-                     "EXTRACT(EPOCH FROM now() - max(%s)::timestamptz)",
-                     column);
-    else if (conn->dialect == SQLENGINE_DIALECT_MYSQL)
-        /* both in the session's time zone, as DATETIME and TIMESTAMP
-         * columns are read */
-        n = snprintf(out, size,
-                     "TIMESTAMPDIFF(MICROSECOND, MAX(%s), NOW(6)) / 1000000",
-                     column);
-    else {
+    textbuf sql;
+    textbuf_init(&sql);
+    int rc = sqlengine_sql_age_seconds(&sql, sqlengine_syntax_of(conn), column);
+    if (rc != 0)
         snprintf(err, err_size,
                  "%s: freshness: nbaq knows no expression for the age of a "
                  "timestamp on this engine",
                  conn->name);
-        return -1;
-    }
-    if (n < 0 || (size_t)n >= size) {
+    else if (textbuf_failed(&sql) || sql.len >= size) {
         snprintf(err, err_size, "%s: freshness: column name too long",
                  conn->name);
-        return -1;
-    }
-    return 0;
+        rc = -1;
+    } else
+        memcpy(out, sql.data, sql.len + 1);
+    textbuf_free(&sql);
+    return rc;
 }
 
 sqlengine_result *sqlengine_result_new(size_t columns)

@@ -89,6 +89,10 @@ sqlengine *sqlengine_open(const sqlengine_options *options, char *err,
                           size_t err_size);
 void sqlengine_close(sqlengine *conn);
 
+/* Whether the connection still works (PostgreSQL: the server did not close
+ * it); non-zero when the engine cannot tell. */
+int sqlengine_is_usable(const sqlengine *conn);
+
 sqlengine_kind sqlengine_kind_get(const sqlengine *conn);
 sqlengine_dialect sqlengine_dialect_get(const sqlengine *conn);
 /* The engine for messages: "PostgreSQL", "MariaDB", "ODBC (MySQL)"... */

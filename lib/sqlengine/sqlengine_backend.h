@@ -23,6 +23,9 @@ typedef struct sqlengine_backend {
      * (which prepares first and refuses a statement without rows). */
     int (*plain_query)(void *impl, const char *sql, sqlengine_result **out,
                        char *err, size_t err_size);
+    /* Whether the session still works (the server did not close it); NULL:
+     * assumed, a failed statement then says why. */
+    int (*usable)(void *impl);
     /* NULL: the information_schema query of sqlengine_catalog.c. */
     int (*columns)(void *impl, const char *schema, const char *table,
                    sqlengine_column **out, char *err, size_t err_size);
@@ -34,7 +37,8 @@ struct sqlengine {
     const char *dsn; /* borrowed, for redaction */
     sqlengine_kind kind;
     sqlengine_dialect dialect;
-    char quote; /* identifier quote character */
+    char quote;             /* identifier quote character */
+    int window_percentiles; /* MariaDB 10.3+: PERCENTILE_CONT ... OVER () */
     char name[80];
 };
 

@@ -111,7 +111,6 @@ static void *mariadb_open(sqlengine *conn, const char *target,
                           size_t err_size)
 {
     int64_t connect_timeout_ms = options->connect_timeout_ms;
-    (void)conn;
     mariadb_url url;
     if (parse_url(target, &url, err, err_size) != 0)
         return NULL;
@@ -144,6 +143,7 @@ static void *mariadb_open(sqlengine *conn, const char *target,
     }
     mc->db = db;
     mc->is_mariadb = strstr(mysql_get_server_info(db), "MariaDB") != NULL;
+    conn->window_percentiles = mc->is_mariadb;
     return mc;
 }
 

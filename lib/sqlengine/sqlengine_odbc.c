@@ -99,6 +99,7 @@ static void describe_engine(sqlengine *conn, odbc_conn *oc)
              name[0] != '\0' ? name : "unknown engine");
     oc->has_transactions = txn != SQL_TC_NONE;
     oc->is_mariadb = strstr(name, "MariaDB") != NULL;
+    conn->window_percentiles = oc->is_mariadb;
 }
 
 static int read_only_session(sqlengine *conn, odbc_conn *oc, char *err,

@@ -71,6 +71,11 @@ static int pg_query(void *impl, const char *sql, int nparams,
     return pg != NULL ? convert(pg, out, err, err_size) : -1;
 }
 
+static int pg_usable(void *impl)
+{
+    return pgconn_is_usable(impl);
+}
+
 static int pg_plain_query(void *impl, const char *sql, sqlengine_result **out,
                           char *err, size_t err_size)
 {
@@ -85,4 +90,5 @@ const sqlengine_backend sqlengine_pg_backend = {
     .end = pg_end,
     .query = pg_query,
     .plain_query = pg_plain_query,
+    .usable = pg_usable,
 };

@@ -1,8 +1,9 @@
 /*
  * db_quality.c - the `db_quality` checker: row counts, NULLs per critical
  * column, completeness, duplicate keys, schema expectations and drift, and
- * freshness of PostgreSQL tables, each table measured in its own read-only
- * transaction, up to `concurrency` tables at once. See README.md.
+ * freshness of tables on PostgreSQL, MariaDB/MySQL and ODBC, each table
+ * measured in its own read-only transaction, up to `concurrency` tables at
+ * once. See README.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,8 +125,12 @@ static const nbaq_plugin_descriptor descriptor = {
     .description =
         "tables: rows, NULLs and completeness in one scan, "
         "duplicate keys, schema and drift, freshness; "
-        "engines: " SQLENGINE_ENGINES_BUILT " (column rules, references, "
-        "sampling and backfill: PostgreSQL only)",
+        "engines: " SQLENGINE_ENGINES_BUILT " (all options on each; "
+        "refused by name: quantiles on MySQL 8, no percentile function; "
+        "regex, not_future, freshness, date profiles, sample_percent and "
+        "backfill over ODBC to a DBMS other than PostgreSQL/MySQL/MariaDB, "
+        "no portable SQL; MariaDB/MySQL sample_percent is a RAND() "
+        "Bernoulli sample)",
     .options = dbq_option_specs,
     .check = db_quality_check,
     .validate = dbq_validate,

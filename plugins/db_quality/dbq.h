@@ -5,9 +5,11 @@
  *   dbq_options.c  option schema; host options -> dbq_config
  *   dbq_sql.c      SQL text for one table, from quoted identifiers
  *   dbq_rules.c    column rules: which types take which rule, and the SQL
- *                  condition of each (the dialect-specific part)
+ *                  condition of each (dialect expressions: sqlengine_dialect.h)
  *   dbq_validity.c rule checks, failed-row samples and orphans of a table
  *   dbq_measure.c  one table, one read-only transaction -> dbq_table_result
+ *   dbq_catalog.c  the columns of a table and the expected types, per engine
+ *   dbq_engine.c   what an engine cannot run, refused by name
  *   dbq_pool.c     every table, up to `concurrency` connections at once
  *   dbq_schema.c   expected columns, schema state and drift
  *   dbq_report.c   results -> metrics, status and message
@@ -24,7 +26,8 @@
 #include <stdint.h>
 
 #include "nbaq.h"
-#include "pgconn.h"
+#include "sqlengine.h"
+#include "sqlengine_dialect.h"
 #include "textbuf.h"
 
 enum {
@@ -57,6 +60,10 @@ typedef enum dbq_rule_kind {
 typedef struct dbq_rule {
     dbq_rule_kind kind;
     char *param; /* the literal, as text, passed as a parameter; owned      */
+    /* values: each value, for engines without arrays; owned array of
+     * strings borrowed from the host's options. */
+    const char **values;
+    size_t value_count;
 } dbq_rule;
 
 typedef enum dbq_profile {
@@ -148,8 +155,11 @@ void dbq_state_key(const char *table, char *out, size_t size);
 
 typedef struct dbq_column {
     char *name;
-    char *type;      /* format_type with modifier: "character varying(20)" */
-    char *base_type; /* without modifier: "character varying"              */
+    /* PostgreSQL: format_type with modifier, "character varying(20)", and
+     * without, "character varying"; other engines: the engine's name,
+     * "varchar(20)", and the normalised one, "text" (sqlengine_normal_type). */
+    char *type;
+    char *base_type;
     int nullable;
     int composite; /* composite or domain: NULL tests need num_nulls()    */
 } dbq_column;
@@ -231,25 +241,44 @@ dbq_type_class dbq_type_class_of(const char *base_type);
 /* NULL when the rule applies to a column of this class, else why not. */
 const char *dbq_rule_type_mismatch(dbq_rule_kind kind, dbq_type_class type);
 
-/* The condition under which a value of column (quoted) breaks the rule,
- * its literal being parameter $param. NULL values make it NULL, so that
- * they are never counted as invalid. */
-void dbq_sql_rule_condition(textbuf *sql, dbq_rule_kind kind,
-                            const char *column, int param);
+/* Parameters of a statement, $1..$count, borrowed from the spec. */
+typedef struct dbq_params {
+    const char **values; /* room for dbq_params_needed() of the table     */
+    int count;
+} dbq_params;
 
-/* Turns JIT off for the transaction (one row). */
+/* Appends value; its 1-based index. */
+int dbq_params_push(dbq_params *params, const char *value);
+/* The parameters c's rules take (a `values` rule takes one per value on
+ * engines without arrays), and those of every column of spec. */
+size_t dbq_column_params_needed(const dbq_column_spec *c);
+size_t dbq_params_needed(const dbq_table_spec *spec);
+
+/* The condition under which a value of column (quoted, of class type)
+ * breaks the rule in dialect d, its literal(s) pushed to params. NULL
+ * values make it NULL, so that they are never counted as invalid. Fails
+ * sql where the dialect cannot (dbq_engine_refusal refuses first). */
+void dbq_sql_rule_condition(textbuf *sql, sqlengine_syntax d,
+                            const dbq_rule *rule, const char *column,
+                            dbq_type_class type, dbq_params *params);
+
+/* Why a literal of a rule on a column of class type is wrong, or NULL:
+ * for engines that would silently convert a bad literal (MySQL turns
+ * 'abc' into 0), checked before the scan. */
+const char *dbq_rule_literal_problem(const dbq_rule *rule, dbq_type_class type);
+
+/* Turns JIT off for the transaction (one row; PostgreSQL). */
 extern const char dbq_sql_jit_off[];
-
-/* One row, true or false; fails when $1 is not a regex the server takes. */
-void dbq_sql_regex_valid(textbuf *sql);
 
 /* values as a PostgreSQL array literal: {"a","b \"c\""}. */
 void dbq_array_literal(textbuf *out, const char *const *values, size_t count);
 
 /* ---- SQL (dbq_sql.c) ---------------------------------------------------- */
 
-/* Identifiers of one table, each quoted by PQescapeIdentifier. */
+/* Identifiers of one table, each quoted for the engine, and its dialect. */
 typedef struct dbq_quoted {
+    sqlengine_syntax syntax;
+    sqlengine_percentiles percentiles;
     char *table; /* "schema"."table" or "table"                           */
     char **critical;
     int *critical_composite; /* per critical column; NULL: none is       */
@@ -259,20 +288,14 @@ typedef struct dbq_quoted {
     dbq_type_class *column_types; /* per spec->columns                      */
 } dbq_quoted;
 
-/* Parameters of a statement, $1..$count, borrowed from the spec. */
-typedef struct dbq_params {
-    const char **values; /* room for every rule of the table              */
-    int count;
-} dbq_params;
-
 /* Column catalog of the relation named by $1 (quoted, as regclass input):
  * attname, type with modifier, base type, nullable and composite-or-domain
  * ('t'/'f'). */
-extern const char dbq_sql_columns[];
+void dbq_sql_columns(textbuf *sql, sqlengine_syntax d);
 
 /* One row, one column per type name $1..$count: its canonical base name
  * (format_type of to_regtype), NULL when unknown. */
-void dbq_sql_types(textbuf *sql, size_t count);
+void dbq_sql_types(textbuf *sql, sqlengine_syntax d, size_t count);
 
 /* The one scan: count(*), then the NULLs of each critical column, then (if
  * any critical) the rows with some critical column NULL, then
@@ -288,9 +311,9 @@ int dbq_counts_values(const dbq_table_spec *spec, const dbq_column_spec *c);
  * count_values (dbq_counts_values), count(c); with rules, the rows breaking one
  * (their literals added to params). dbq_validity.c reads them in the same
  * order. */
-void dbq_sql_column_aggregates(textbuf *sql, const dbq_column_spec *c,
-                               const char *column, int count_values,
-                               dbq_params *params);
+void dbq_sql_column_aggregates(textbuf *sql, const dbq_quoted *q,
+                               const dbq_column_spec *c, size_t i,
+                               int count_values, dbq_params *params);
 
 /* Whether c needs the distinct statement (unique or a profile). */
 int dbq_needs_distinct(const dbq_column_spec *c);
@@ -302,10 +325,22 @@ int dbq_needs_distinct(const dbq_column_spec *c);
 void dbq_sql_distinct(textbuf *sql, const dbq_table_spec *spec,
                       const dbq_quoted *q);
 
-/* The condition under which a value of column breaks one of c's rules:
+/* Whether the profile's quantiles of column i come from
+ * dbq_sql_window_quantiles rather than from dbq_sql_distinct. */
+int dbq_window_quantiles(const dbq_quoted *q, const dbq_column_spec *c,
+                         size_t i);
+
+/* p50 and p95 of column i in one row (MariaDB: PERCENTILE_CONT, for dates
+ * PERCENTILE_DISC, as window functions over the non-NULL values); no row
+ * when there is none. */
+void dbq_sql_window_quantiles(textbuf *sql, const dbq_table_spec *spec,
+                              const dbq_quoted *q, size_t i);
+
+/* The condition under which a value of column i breaks one of its rules:
  * "(cond) OR (cond)", literals added to params. */
-void dbq_sql_invalid_condition(textbuf *sql, const dbq_column_spec *c,
-                               const char *column, dbq_params *params);
+void dbq_sql_invalid_condition(textbuf *sql, const dbq_quoted *q,
+                               const dbq_column_spec *c, size_t i,
+                               dbq_params *params);
 
 /* FROM and the table's filter, for a statement over the whole table (not
  * the sample): " FROM t WHERE (filter)" or " FROM t WHERE TRUE". */
@@ -318,10 +353,11 @@ void dbq_sql_sample_rows(textbuf *sql, const dbq_table_spec *spec,
                          const dbq_quoted *q, char *const *shown,
                          size_t shown_count, const char *condition);
 
-/* Up to spec->samples values of columns (quoted) that repeat, as text. */
+/* Up to spec->samples values of columns (quoted) that repeat, as text;
+ * exact: compared byte for byte (a unique text column). */
 void dbq_sql_repeated_values(textbuf *sql, const dbq_table_spec *spec,
                              const dbq_quoted *q, char *const *columns,
-                             size_t count);
+                             size_t count, int exact);
 
 /* The anti-join of a reference: rows with every referencing column
  * non-NULL, in the table's filter and the reference's, whose values have
@@ -347,15 +383,18 @@ void dbq_sql_freshness(textbuf *sql, const dbq_table_spec *spec,
 void dbq_fail(dbq_table_result *r, const char *fmt, ...) NBAQ_PRINTF(2, 3);
 /* A count as PostgreSQL prints it; 0, or -1 when not one. */
 int dbq_parse_count(const char *text, int64_t *out);
-/* PQescapeIdentifier of name (PQfreemem); NULL with r failed. */
-char *dbq_quote(pgconn *conn, const char *name, dbq_table_result *r);
+/* name quoted for the engine (free); NULL with r failed. */
+char *dbq_quote(sqlengine *conn, const char *name, dbq_table_result *r);
 /* "schema.table" -> "schema"."table" (free); NULL with r failed. */
-char *dbq_quote_table_name(pgconn *conn, const char *name, dbq_table_result *r);
-/* Runs sql; NULL with r failed as "<step>: <reason>". one_row: exactly
- * one row is expected. */
-PGresult *dbq_query(pgconn *conn, const textbuf *sql, int nparams,
-                    const char *const *params, const char *step, int one_row,
-                    dbq_table_result *r);
+char *dbq_quote_table_name(sqlengine *conn, const char *name,
+                           dbq_table_result *r);
+/* Runs sql (caller frees the result); NULL with r failed as
+ * "<engine>: <step>: <reason>". one_row: exactly one row is expected. */
+sqlengine_result *dbq_query(sqlengine *conn, const textbuf *sql, int nparams,
+                            const char *const *params, const char *step,
+                            int one_row, dbq_table_result *r);
+/* Cell (0, col) of res as a count into *out; 0 or -1. */
+int dbq_read_count(const sqlengine_result *res, size_t col, int64_t *out);
 /* The catalog column named name; NULL when none. */
 const dbq_column *dbq_find_column(const dbq_table_result *r, const char *name);
 
@@ -363,19 +402,19 @@ const dbq_column *dbq_find_column(const dbq_table_result *r, const char *name);
  * rule against its column's type and quotes the columns (before the
  * scan); then the literals the server must accept. 0, or -1 with r
  * failed naming the column and the rule. */
-int dbq_columns_prepare(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
-                        dbq_table_result *r);
-int dbq_columns_validate(pgconn *conn, const dbq_table_spec *spec,
+int dbq_columns_prepare(sqlengine *conn, const dbq_table_spec *spec,
+                        dbq_quoted *q, dbq_table_result *r);
+int dbq_columns_validate(sqlengine *conn, const dbq_table_spec *spec,
                          const dbq_quoted *q, dbq_table_result *r);
 /* Reads the scan's column aggregates from column `col` on. 0 or -1. */
-int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
-                     dbq_table_result *r);
+int dbq_columns_read(const sqlengine_result *res, size_t col,
+                     const dbq_table_spec *spec, dbq_table_result *r);
 /* After the scan, in its snapshot: count(DISTINCT) and the profile, for
  * the columns that need them (dbq_sql_distinct). 0 or -1 (r failed). */
-int dbq_columns_count_distinct(pgconn *conn, const dbq_table_spec *spec,
+int dbq_columns_count_distinct(sqlengine *conn, const dbq_table_spec *spec,
                                const dbq_quoted *q, dbq_table_result *r);
 /* After the scan: failed-row samples, repeated keys, orphans. */
-int dbq_columns_follow_up(pgconn *conn, const dbq_table_spec *spec,
+int dbq_columns_follow_up(sqlengine *conn, const dbq_table_spec *spec,
                           const dbq_quoted *q, dbq_table_result *r);
 void dbq_quoted_columns_free(dbq_quoted *q, const dbq_table_spec *spec);
 /* Frees column_results, the samples and the orphans of r. */
@@ -384,7 +423,7 @@ void dbq_column_results_free(dbq_table_result *r);
 /* Measures one table in its own read-only transaction on conn. Fills out
  * (zeroed by the caller); a failure sets out->failed and out->error and
  * keeps what was measured before it. */
-void dbq_measure_table(pgconn *conn, const dbq_table_spec *spec,
+void dbq_measure_table(sqlengine *conn, const dbq_table_spec *spec,
                        int64_t statement_timeout_ms, dbq_table_result *out);
 
 /*
@@ -409,13 +448,22 @@ int64_t dbq_statement_timeout(const dbq_config *config, int64_t deadline_ms);
  * r->columns; else -1 with r failed naming it (dbq_measure.c). */
 int dbq_check_named_columns(const dbq_table_spec *spec, dbq_table_result *r);
 
-/* dbq_measure_all for a MariaDB/MySQL or ODBC DSN (dbq_engine.c): the
- * tables one after another on one lib/sqlengine connection; rows, NULLs,
- * completeness, duplicate keys, freshness, schema and drift. Options the
- * engine path does not run yet fail their table, naming the option. */
-int dbq_engine_measure_all(const dbq_config *config, int64_t deadline_ms,
-                           dbq_table_result *results, char *err,
-                           size_t err_size);
+/* The columns of spec's table into r (dbq_catalog.c): PostgreSQL's own
+ * catalog (format_type, composite types) or, elsewhere,
+ * information_schema / the ODBC catalog with normalised types. 0, or -1
+ * with r failed. */
+int dbq_catalog_read(sqlengine *conn, const dbq_table_spec *spec,
+                     const dbq_quoted *q, dbq_table_result *r);
+/* Each expected column's type as the catalog names it (PostgreSQL:
+ * format_type(to_regtype), elsewhere the normalised type). */
+int dbq_catalog_expected_types(sqlengine *conn, const dbq_table_spec *spec,
+                               dbq_table_result *r);
+
+/* What the connection's engine cannot run of spec (dbq_engine.c): r
+ * failed naming the engine, the option or column rule and the reason,
+ * before anything runs; 0 when everything can. */
+int dbq_engine_refusal(const sqlengine *conn, const dbq_table_spec *spec,
+                       dbq_table_result *r);
 
 /* ---- schema (dbq_schema.c) ---------------------------------------------- */
 
@@ -466,7 +514,7 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
                       const dbq_config *config, dbq_table_result *results);
 
 /* A connection as the workers open them (dbq_pool.c). */
-pgconn *dbq_connect(const dbq_config *config, char *err, size_t err_size);
+sqlengine *dbq_connect(const dbq_config *config, char *err, size_t err_size);
 
 /* ---- report (dbq_report.c) ---------------------------------------------- */
 

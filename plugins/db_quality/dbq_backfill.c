@@ -3,8 +3,8 @@
  * <table>.rows_per_day (rows whose column falls on the last complete UTC
  * day) and, on the first run, the same count for each of the `days` days
  * before, handed to the host with metric_backfill() so that the first run
- * already has a baseline. One read-only GROUP BY date_trunc query per
- * table, on a connection of its own.
+ * already has a baseline. One read-only GROUP BY query per table (the day
+ * from sqlengine_sql_day_epoch), on a connection of its own.
  *
  * Each point means "rows of the UTC day before the point's day": the
  * value of this run counts yesterday, and the past value k days ago
@@ -75,69 +75,93 @@ static void utc_date(int64_t ms, char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%d", &tm);
 }
 
+/* PostgreSQL: timestamptz days in UTC, for this transaction. */
+static int utc_session(sqlengine *conn, char *err, size_t err_size)
+{
+    if (sqlengine_dialect_get(conn) != SQLENGINE_DIALECT_POSTGRESQL)
+        return 0;
+    sqlengine_result *res = NULL;
+    int rc = sqlengine_query(conn, "time zone",
+                             "SELECT set_config('TimeZone', 'UTC', true)", 0,
+                             NULL, &res, err, err_size);
+    sqlengine_result_free(res);
+    return rc;
+}
+
+static void count_days_sql(textbuf *sql, sqlengine_syntax d,
+                           const dbq_table_spec *t, const char *table,
+                           const char *column)
+{
+    textbuf_puts(sql, "SELECT ");
+    if (sqlengine_sql_day_epoch(sql, d, column) != 0)
+        textbuf_fail(sql);
+    textbuf_printf(sql, ", count(*) FROM %s WHERE %s >= ", table, column);
+    sqlengine_sql_placeholder(sql, d, 1);
+    textbuf_printf(sql, " AND %s < ", column);
+    sqlengine_sql_placeholder(sql, d, 2);
+    if (t->filter)
+        textbuf_printf(sql, " AND (%s)", t->filter);
+    textbuf_puts(sql, " GROUP BY 1 ORDER BY 1");
+}
+
 /* The daily counts of [first_day, today) by day index from first_day;
  * 0 where the query returned no row. */
-static PGresult *count_days(pgconn *conn, const dbq_table_spec *t,
-                            int64_t first_day_ms, int64_t today_ms, char *err,
-                            size_t err_size)
+static sqlengine_result *count_days(sqlengine *conn, const dbq_table_spec *t,
+                                    int64_t first_day_ms, int64_t today_ms,
+                                    char *err, size_t err_size)
 {
     dbq_table_result scratch = {0};
     char *table = dbq_quote_table_name(conn, t->name, &scratch);
-    char *column =
-        table ? pgconn_quote_identifier(conn, t->backfill_column, err, err_size)
-              : NULL;
-    if (!table)
+    char *column = table ? dbq_quote(conn, t->backfill_column, &scratch) : NULL;
+    if (!column)
         snprintf(err, err_size, "%.400s", scratch.error);
-    PGresult *res = NULL;
+    sqlengine_result *res = NULL;
     if (column) {
         textbuf sql;
         textbuf_init(&sql);
-        textbuf_printf(&sql,
-                       "SELECT extract(epoch FROM date_trunc('day', "
-                       "%s::timestamptz))::bigint, count(*) FROM %s"
-                       " WHERE %s >= $1 AND %s < $2",
-                       column, table, column, column);
-        if (t->filter)
-            textbuf_printf(&sql, " AND (%s)", t->filter);
-        textbuf_puts(&sql, " GROUP BY 1 ORDER BY 1");
+        count_days_sql(&sql, sqlengine_syntax_of(conn), t, table, column);
         char from[16], to[16];
         utc_date(first_day_ms, from, sizeof from);
         utc_date(today_ms, to, sizeof to);
         const char *params[] = {from, to};
-        PGresult *tz =
-            pgconn_query(conn, "SELECT set_config('TimeZone', 'UTC', true)", 0,
-                         NULL, err, err_size);
-        if (tz && !textbuf_failed(&sql))
-            res = pgconn_query(conn, sql.data, 2, params, err, err_size);
-        PQclear(tz);
+        if (textbuf_failed(&sql))
+            snprintf(err, err_size, "out of memory");
+        else if (utc_session(conn, err, err_size) == 0)
+            sqlengine_query(conn, "counting rows per day", sql.data, 2, params,
+                            &res, err, err_size);
         textbuf_free(&sql);
     }
     free(table);
-    PQfreemem(column);
+    free(column);
     return res;
 }
 
 /* Per day from first_day_ms: the counts the query returned. */
-static void fill_counts(const PGresult *res, int64_t first_day_ms,
+static void fill_counts(const sqlengine_result *res, int64_t first_day_ms,
                         int64_t *counts, size_t days)
 {
-    for (int i = 0; i < PQntuples(res); i++) {
-        int64_t day_s = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+    for (size_t i = 0; i < res->rows; i++) {
+        const char *day = sqlengine_cell(res, i, 0);
+        const char *count = sqlengine_cell(res, i, 1);
+        if (day == NULL || count == NULL)
+            continue;
+        int64_t day_s = strtoll(day, NULL, 10);
         int64_t index = (day_s * 1000 - first_day_ms) / DAY_MS;
         if (index >= 0 && (size_t)index < days)
-            counts[index] = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+            counts[index] = strtoll(count, NULL, 10);
     }
 }
 
 /* rows_per_day and, when backfill, the past days. 0 or -1 with err. */
-static int measure_table(const nbaq_host_api *api, nbaq_ctx *ctx, pgconn *conn,
-                         const dbq_table_spec *t, int backfill, int64_t now_ms,
-                         char *err, size_t err_size)
+static int measure_table(const nbaq_host_api *api, nbaq_ctx *ctx,
+                         sqlengine *conn, const dbq_table_spec *t, int backfill,
+                         int64_t now_ms, char *err, size_t err_size)
 {
     int64_t today = now_ms / DAY_MS * DAY_MS;
     size_t days = 1 + (backfill ? (size_t)t->backfill_days : 0);
     int64_t first_day = today - (int64_t)days * DAY_MS;
-    PGresult *res = count_days(conn, t, first_day, today, err, err_size);
+    sqlengine_result *res =
+        count_days(conn, t, first_day, today, err, err_size);
     if (!res)
         return -1;
     int64_t *counts = calloc(days, sizeof *counts);
@@ -160,7 +184,7 @@ static int measure_table(const nbaq_host_api *api, nbaq_ctx *ctx, pgconn *conn,
     }
     free(counts);
     free(points);
-    PQclear(res);
+    sqlengine_result_free(res);
     return rc;
 }
 
@@ -171,7 +195,7 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
     textbuf now_done;
     textbuf_init(&now_done);
     textbuf_puts(&now_done, done ? done : "");
-    pgconn *conn = NULL;
+    sqlengine *conn = NULL;
     char err[DBQ_ERROR_MAX - 64] = "";
     for (size_t i = 0; i < config->table_count; i++) {
         const dbq_table_spec *t = &config->tables[i];
@@ -180,12 +204,12 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
         if (!conn && !(conn = dbq_connect(config, err, sizeof err)))
             break;
         int backfill = !already_done(done, t->name);
-        int rc = pgconn_begin_read_only(conn, config->statement_timeout_ms, err,
-                                        sizeof err);
+        int rc = sqlengine_begin(conn, config->statement_timeout_ms, err,
+                                 sizeof err);
         if (rc == 0)
             rc = measure_table(api, ctx, conn, t, backfill, wall_clock_ms(),
                                err, sizeof err);
-        pgconn_end(conn);
+        sqlengine_end(conn);
         if (rc != 0) {
             results[i].failed = 1;
             snprintf(results[i].error, sizeof results[i].error,
@@ -203,5 +227,5 @@ void dbq_backfill_all(const nbaq_host_api *api, nbaq_ctx *ctx,
         now_done.len > 0 && (!done || strcmp(done, now_done.data) != 0))
         api->state_set(ctx, BACKFILL_STATE_KEY, now_done.data);
     textbuf_free(&now_done);
-    pgconn_close(conn);
+    sqlengine_close(conn);
 }

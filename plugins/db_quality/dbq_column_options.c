@@ -23,27 +23,35 @@ static int add_rule(dbq_column_spec *c, dbq_rule_kind kind, char *param)
     return 0;
 }
 
-static char *values_literal(const nbaq_host_api *api, const nbaq_options *o)
+/* The values as an array literal (param) and one by one (for engines
+ * without arrays). */
+static int add_values_rule(const nbaq_host_api *api, const nbaq_options *o,
+                           dbq_column_spec *c)
 {
     size_t n = api->opt_count(o, "values");
     const char **values = calloc(n + 1, sizeof *values);
     if (values == NULL)
-        return NULL;
+        return -1;
     for (size_t i = 0; i < n; i++)
         values[i] = api->opt_list_string(o, "values", i);
     textbuf text;
     textbuf_init(&text);
     dbq_array_literal(&text, values, n);
-    free(values);
-    char *out = textbuf_failed(&text) ? NULL : copy_text(text.data);
+    char *literal = textbuf_failed(&text) ? NULL : copy_text(text.data);
     textbuf_free(&text);
-    return out;
+    if (add_rule(c, DBQ_RULE_VALUES, literal) != 0) {
+        free(values);
+        return -1;
+    }
+    c->rules[c->rule_count - 1].values = values;
+    c->rules[c->rule_count - 1].value_count = n;
+    return 0;
 }
 
-static char *int_text(int64_t value, const char *suffix)
+static char *int_text(int64_t value)
 {
     char buf[64];
-    snprintf(buf, sizeof buf, "%lld%s", (long long)value, suffix);
+    snprintf(buf, sizeof buf, "%lld", (long long)value);
     return copy_text(buf);
 }
 
@@ -59,20 +67,19 @@ static int read_rules(const nbaq_host_api *api, const nbaq_options *o,
     if (api->opt_is_set(o, "max"))
         rc |= add_rule(c, DBQ_RULE_MAX, copy_text(api->opt_string(o, "max")));
     if (api->opt_is_set(o, "values"))
-        rc |= add_rule(c, DBQ_RULE_VALUES, values_literal(api, o));
+        rc |= add_values_rule(api, o, c);
     if (api->opt_is_set(o, "regex"))
         rc |=
             add_rule(c, DBQ_RULE_REGEX, copy_text(api->opt_string(o, "regex")));
     if (api->opt_is_set(o, "min_length"))
         rc |= add_rule(c, DBQ_RULE_MIN_LENGTH,
-                       int_text(api->opt_int(o, "min_length"), ""));
+                       int_text(api->opt_int(o, "min_length")));
     if (api->opt_is_set(o, "max_length"))
         rc |= add_rule(c, DBQ_RULE_MAX_LENGTH,
-                       int_text(api->opt_int(o, "max_length"), ""));
+                       int_text(api->opt_int(o, "max_length")));
     if (api->opt_bool(o, "not_future"))
-        rc |= add_rule(
-            c, DBQ_RULE_NOT_FUTURE,
-            int_text(api->opt_int(o, "future_tolerance"), " milliseconds"));
+        rc |= add_rule(c, DBQ_RULE_NOT_FUTURE,
+                       int_text(api->opt_int(o, "future_tolerance")));
     return rc;
 }
 
@@ -177,8 +184,10 @@ int dbq_read_column_rules(const nbaq_host_api *api, const nbaq_options *o,
 void dbq_column_rules_free(dbq_table_spec *t)
 {
     for (size_t i = 0; t->columns != NULL && i < t->column_count; i++) {
-        for (size_t k = 0; k < t->columns[i].rule_count; k++)
+        for (size_t k = 0; k < t->columns[i].rule_count; k++) {
             free(t->columns[i].rules[k].param);
+            free(t->columns[i].rules[k].values);
+        }
         free(t->columns[i].rules);
     }
     for (size_t i = 0; t->references != NULL && i < t->reference_count; i++) {

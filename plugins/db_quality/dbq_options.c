@@ -150,13 +150,15 @@ static const nbaq_option_spec table_fields[] = {
      .type = NBAQ_OPT_DOUBLE,
      .min = 0,
      .max = 100,
-     .description = "measure a TABLESAMPLE of this percentage of the table"},
+     .description = "measure a TABLESAMPLE of this percentage of the table "
+                    "(MariaDB/MySQL: a RAND() Bernoulli sample of rows)"},
     {.name = "sample_method",
      .type = NBAQ_OPT_ENUM,
      .default_value = "system",
      .choices = sample_methods,
      .description = "system: whole pages (fast); bernoulli: single rows "
-                    "(every page read, unbiased)"},
+                    "(every page read, unbiased); PostgreSQL only, "
+                    "MariaDB/MySQL always sample rows"},
     {.name = "freshness_column",
      .type = NBAQ_OPT_STRING,
      .description = "timestamp or date column; metric freshness_age_s is "

@@ -5,6 +5,7 @@
  * connection itself, so that a server that cannot be reached is reported
  * once. A worker whose connection cannot be opened leaves its share to the
  * others. Workers never call the host API; results are reported afterwards.
+ * The same on every engine of lib/sqlengine (one connection per worker).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ typedef struct pool {
 
 typedef struct worker {
     pool *pool;
-    pgconn *conn;
+    sqlengine *conn;
     pthread_t thread;
     int started;
 } worker;
@@ -61,13 +62,14 @@ int64_t dbq_statement_timeout(const dbq_config *config, int64_t deadline_ms)
     return timeout <= 0 || left < timeout ? left : timeout;
 }
 
-static pgconn *connect_worker(const dbq_config *config, char *err,
-                              size_t err_size)
+static sqlengine *connect_worker(const dbq_config *config, char *err,
+                                 size_t err_size)
 {
-    pgconn_options options = {.dsn = config->dsn,
-                              .connect_timeout_ms = config->connect_timeout_ms,
-                              .application_name = "nbaq db_quality"};
-    return pgconn_open(&options, err, err_size);
+    sqlengine_options options = {.dsn = config->dsn,
+                                 .connect_timeout_ms =
+                                     config->connect_timeout_ms,
+                                 .application_name = "nbaq db_quality"};
+    return sqlengine_open(&options, err, err_size);
 }
 
 static void run_worker(worker *w)
@@ -76,11 +78,11 @@ static void run_worker(worker *w)
     size_t i;
     while (take_table(p, &i)) {
         dbq_table_result *r = &p->results[i];
-        if (!pgconn_is_usable(w->conn)) {
+        if (!sqlengine_is_usable(w->conn)) {
             /* The server closed this connection (restart, terminated
              * backend): reconnect for the next table. */
             char err[DBQ_ERROR_MAX - 32];
-            pgconn_close(w->conn);
+            sqlengine_close(w->conn);
             w->conn = connect_worker(p->config, err, sizeof err);
             if (w->conn == NULL) {
                 snprintf(r->error, sizeof r->error, "%s", err);
@@ -112,13 +114,7 @@ static void *worker_thread(void *arg)
 int dbq_measure_all(const dbq_config *config, int64_t deadline_ms,
                     dbq_table_result *results, char *err, size_t err_size)
 {
-    sqlengine_kind kind = SQLENGINE_POSTGRESQL;
-    char ignored[256];
-    sqlengine_kind_of(config->dsn, &kind, ignored, sizeof ignored);
-    if (kind != SQLENGINE_POSTGRESQL)
-        return dbq_engine_measure_all(config, deadline_ms, results, err,
-                                      err_size);
-    pgconn *first = connect_worker(config, err, err_size);
+    sqlengine *first = connect_worker(config, err, err_size);
     if (first == NULL)
         return -1;
     pool p = {.config = config, .deadline_ms = deadline_ms, .results = results};
@@ -132,7 +128,7 @@ int dbq_measure_all(const dbq_config *config, int64_t deadline_ms,
         /* Measure on this thread alone. */
         worker alone = {.pool = &p, .conn = first};
         run_worker(&alone);
-        pgconn_close(alone.conn);
+        sqlengine_close(alone.conn);
         pthread_mutex_destroy(&p.lock);
         return 0;
     }
@@ -146,14 +142,14 @@ int dbq_measure_all(const dbq_config *config, int64_t deadline_ms,
     for (size_t i = 0; i < count; i++) {
         if (workers[i].started)
             pthread_join(workers[i].thread, NULL);
-        pgconn_close(workers[i].conn);
+        sqlengine_close(workers[i].conn);
     }
     free(workers);
     pthread_mutex_destroy(&p.lock);
     return 0;
 }
 
-pgconn *dbq_connect(const dbq_config *config, char *err, size_t err_size)
+sqlengine *dbq_connect(const dbq_config *config, char *err, size_t err_size)
 {
     return connect_worker(config, err, err_size);
 }

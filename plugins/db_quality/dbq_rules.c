@@ -2,12 +2,13 @@
  * dbq_rules.c - the column rules of db_quality: which column types take
  * which rule, and the SQL condition that makes a value invalid under each.
  *
- * Everything dialect-specific about the rules is here, so that another
- * engine swaps one function: the regex operator (PostgreSQL `!~`), the
- * length function (`char_length`), the clock (`now()` plus an interval),
- * "not in a set" (`<> ALL` of an array parameter), and the type names of
- * the catalog (format_type). Literals are always parameters ($n), typed by
- * the server from the column they are compared with.
+ * The dialect-specific expressions (regex operator, the clock plus an
+ * interval, exact text comparison, placeholders) come from lib/sqlengine
+ * (sqlengine_dialect.h); "not in a set" is `<> ALL` of an array parameter
+ * on PostgreSQL and NOT IN with one parameter per value elsewhere. The type
+ * names are PostgreSQL's format_type or sqlengine's normalised names.
+ * Literals are always parameters, typed by the server from the column they
+ * are compared with.
  */
 #include <string.h>
 
@@ -38,11 +39,13 @@ static int in_list(const char *type, const char *const *list)
 
 dbq_type_class dbq_type_class_of(const char *base_type)
 {
+    /* PostgreSQL's format_type names, then sqlengine_normal_type's. */
     static const char *const numbers[] = {
-        "smallint", "integer",          "bigint", "numeric",
-        "real",     "double precision", NULL};
+        "smallint",         "integer", "bigint", "numeric", "real",
+        "double precision", "decimal", "float",  NULL};
     static const char *const times[] = {"date", "timestamp without time zone",
-                                        "timestamp with time zone", NULL};
+                                        "timestamp with time zone", "timestamp",
+                                        NULL};
     static const char *const texts[] = {
         "text", "character varying", "character", "name", "citext", NULL};
     static const char *const jsons[] = {"json", "jsonb", NULL};
@@ -79,45 +82,141 @@ const char *dbq_rule_type_mismatch(dbq_rule_kind kind, dbq_type_class type)
     }
 }
 
-void dbq_sql_rule_condition(textbuf *sql, dbq_rule_kind kind,
-                            const char *column, int param)
+int dbq_params_push(dbq_params *params, const char *value)
 {
-    switch (kind) {
+    params->values[params->count++] = value;
+    return params->count;
+}
+
+size_t dbq_column_params_needed(const dbq_column_spec *c)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < c->rule_count; k++)
+        n += c->rules[k].kind == DBQ_RULE_VALUES ? c->rules[k].value_count + 1
+                                                 : 1;
+    return n;
+}
+
+size_t dbq_params_needed(const dbq_table_spec *spec)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < spec->column_count; i++)
+        n += dbq_column_params_needed(&spec->columns[i]);
+    return n;
+}
+
+static void append_param(textbuf *sql, sqlengine_syntax d, dbq_params *params,
+                         const char *value)
+{
+    sqlengine_sql_placeholder(sql, d, dbq_params_push(params, value));
+}
+
+/* "not one of values": an array parameter on PostgreSQL, else one
+ * parameter per value; text compared byte for byte on every engine. */
+static void append_not_in(textbuf *sql, sqlengine_syntax d,
+                          const dbq_rule *rule, const char *column,
+                          dbq_type_class type, dbq_params *params)
+{
+    if (d.dialect == SQLENGINE_DIALECT_POSTGRESQL) {
+        textbuf_printf(sql, "%s <> ALL (", column);
+        append_param(sql, d, params, rule->param);
+        textbuf_puts(sql, ")");
+        return;
+    }
+    if (type == DBQ_TYPE_TEXT)
+        sqlengine_sql_exact_text(sql, d, column);
+    else
+        textbuf_puts(sql, column);
+    if (rule->value_count == 0) {
+        textbuf_puts(sql, " IS NOT NULL"); /* every value breaks it */
+        return;
+    }
+    textbuf_puts(sql, " NOT IN (");
+    for (size_t i = 0; i < rule->value_count; i++) {
+        textbuf_puts(sql, i > 0 ? ", " : "");
+        append_param(sql, d, params, rule->values[i]);
+    }
+    textbuf_puts(sql, ")");
+}
+
+static void append_compare(textbuf *sql, sqlengine_syntax d, const char *left,
+                           const char *op, const dbq_rule *rule,
+                           dbq_params *params)
+{
+    textbuf_printf(sql, "%s %s ", left, op);
+    append_param(sql, d, params, rule->param);
+}
+
+void dbq_sql_rule_condition(textbuf *sql, sqlengine_syntax d,
+                            const dbq_rule *rule, const char *column,
+                            dbq_type_class type, dbq_params *params)
+{
+    textbuf length;
+    textbuf_init(&length);
+    textbuf_printf(&length, "char_length(%s)", column);
+    int rc = textbuf_failed(&length) ? -1 : 0;
+    switch (rule->kind) {
     case DBQ_RULE_MIN:
-        textbuf_printf(sql, "%s < $%d", column, param);
+        append_compare(sql, d, column, "<", rule, params);
         break;
     case DBQ_RULE_MAX:
-        textbuf_printf(sql, "%s > $%d", column, param);
+        append_compare(sql, d, column, ">", rule, params);
         break;
     case DBQ_RULE_VALUES:
-        textbuf_printf(sql, "%s <> ALL ($%d)", column, param);
+        append_not_in(sql, d, rule, column, type, params);
         break;
     case DBQ_RULE_REGEX:
-        textbuf_printf(sql, "%s !~ $%d", column, param);
+        rc = sqlengine_sql_regex_mismatch(sql, d, column,
+                                          dbq_params_push(params, rule->param));
         break;
     case DBQ_RULE_MIN_LENGTH:
-        textbuf_printf(sql, "char_length(%s) < $%d", column, param);
+        append_compare(sql, d, length.data, "<", rule, params);
         break;
     case DBQ_RULE_MAX_LENGTH:
-        textbuf_printf(sql, "char_length(%s) > $%d", column, param);
+        append_compare(sql, d, length.data, ">", rule, params);
         break;
     case DBQ_RULE_NOT_FUTURE:
-        textbuf_printf(sql, "%s > now() + $%d::interval", column, param);
+        rc = sqlengine_sql_after_now_ms(sql, d, column,
+                                        dbq_params_push(params, rule->param));
         break;
     default:
-        textbuf_fail(sql);
+        rc = -1;
     }
+    textbuf_free(&length);
+    if (rc != 0)
+        textbuf_fail(sql);
+}
+
+/* "2024-01-31" at least: a date or timestamp literal as every engine
+ * reads it. */
+static int looks_like_date(const char *text)
+{
+    static const char pattern[] = "dddd-dd-dd";
+    for (size_t i = 0; pattern[i] != '\0'; i++) {
+        int digit = text[i] >= '0' && text[i] <= '9';
+        if (pattern[i] == 'd' ? !digit : text[i] != pattern[i])
+            return 0;
+    }
+    return 1;
+}
+
+const char *dbq_rule_literal_problem(const dbq_rule *rule, dbq_type_class type)
+{
+    if (rule->kind != DBQ_RULE_MIN && rule->kind != DBQ_RULE_MAX)
+        return NULL;
+    double number;
+    if (type == DBQ_TYPE_NUMBER &&
+        sqlengine_parse_number(rule->param, &number) != 0)
+        return "is not a number";
+    if (type == DBQ_TYPE_TIME && !looks_like_date(rule->param))
+        return "is not a date (YYYY-MM-DD, optionally followed by a time)";
+    return NULL;
 }
 
 /* JIT compiles the scan's expressions once per process (leader and each
  * parallel worker); with many rules that costs seconds, more than it saves
  * on one pass (docs/performance.md). For this transaction only. */
 const char dbq_sql_jit_off[] = "SELECT set_config('jit', 'off', true)";
-
-void dbq_sql_regex_valid(textbuf *sql)
-{
-    textbuf_puts(sql, "SELECT '' ~ $1");
-}
 
 void dbq_array_literal(textbuf *out, const char *const *values, size_t count)
 {

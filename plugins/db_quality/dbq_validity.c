@@ -22,9 +22,11 @@ static const char *first_rule_name(const dbq_column_spec *c)
     return c->unique ? "unique" : "profile";
 }
 
-static int check_rule_types(const dbq_column_spec *c, const dbq_column *col,
-                            dbq_type_class type, dbq_table_result *r)
+static int check_rule_types(const sqlengine *conn, const dbq_column_spec *c,
+                            const dbq_column *col, dbq_type_class type,
+                            dbq_table_result *r)
 {
+    int pg = sqlengine_dialect_get(conn) == SQLENGINE_DIALECT_POSTGRESQL;
     for (size_t k = 0; k < c->rule_count; k++) {
         const char *why = dbq_rule_type_mismatch(c->rules[k].kind, type);
         if (why != NULL) {
@@ -32,6 +34,24 @@ static int check_rule_types(const dbq_column_spec *c, const dbq_column *col,
                      dbq_rule_name(c->rules[k].kind), why);
             return -1;
         }
+        /* PostgreSQL parses each literal as the column's type (below). */
+        why = pg ? NULL : dbq_rule_literal_problem(&c->rules[k], type);
+        if (why != NULL) {
+            dbq_fail(r, "column \"%s\" (%s): rule %s: \"%s\" %s", c->name,
+                     col->type, dbq_rule_name(c->rules[k].kind),
+                     c->rules[k].param, why);
+            return -1;
+        }
+    }
+    const char *no_epoch =
+        sqlengine_dialect_lacks(conn, SQLENGINE_FEATURE_EPOCH);
+    if (c->profile != DBQ_PROFILE_OFF && type == DBQ_TYPE_TIME &&
+        no_epoch != NULL) {
+        dbq_fail(r,
+                 "%s: column \"%s\" (profile): not supported on this "
+                 "engine: %s",
+                 sqlengine_name(conn), c->name, no_epoch);
+        return -1;
     }
     if ((c->unique || c->profile != DBQ_PROFILE_OFF) &&
         strcmp(col->base_type, "json") == 0) {
@@ -58,8 +78,8 @@ static int check_reference_columns(const dbq_table_spec *spec,
     return 0;
 }
 
-int dbq_columns_prepare(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
-                        dbq_table_result *r)
+int dbq_columns_prepare(sqlengine *conn, const dbq_table_spec *spec,
+                        dbq_quoted *q, dbq_table_result *r)
 {
     q->columns = calloc(spec->column_count + 1, sizeof *q->columns);
     q->column_types = calloc(spec->column_count + 1, sizeof *q->column_types);
@@ -76,7 +96,7 @@ int dbq_columns_prepare(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
             return -1;
         }
         q->column_types[i] = dbq_type_class_of(col->base_type);
-        if (check_rule_types(c, col, q->column_types[i], r) != 0)
+        if (check_rule_types(conn, c, col, q->column_types[i], r) != 0)
             return -1;
         q->columns[i] = dbq_quote(conn, c->name, r);
         if (q->columns[i] == NULL)
@@ -88,32 +108,40 @@ int dbq_columns_prepare(pgconn *conn, const dbq_table_spec *spec, dbq_quoted *q,
 /* The server parses the literal of one rule: a regex is compiled; any other
  * literal is bound as a parameter typed by its column (LIMIT 0 reads no
  * row). */
-static int validate_rule(pgconn *conn, const dbq_table_spec *spec,
+static int validate_rule(sqlengine *conn, const dbq_table_spec *spec,
                          const dbq_quoted *q, size_t i, const dbq_rule *rule,
                          dbq_table_result *r)
 {
+    dbq_params params = {
+        .values = calloc(rule->value_count + 2, sizeof *params.values)};
     textbuf sql;
     textbuf_init(&sql);
-    if (rule->kind == DBQ_RULE_REGEX) {
-        dbq_sql_regex_valid(&sql);
+    if (params.values == NULL) {
+        textbuf_fail(&sql);
+    } else if (rule->kind == DBQ_RULE_REGEX) {
+        if (sqlengine_sql_regex_valid(&sql, q->syntax) != 0)
+            textbuf_fail(&sql);
+        dbq_params_push(&params, rule->param);
     } else {
         textbuf_puts(&sql, "SELECT ");
-        dbq_sql_rule_condition(&sql, rule->kind, q->columns[i], 1);
-        textbuf_printf(&sql, " FROM %s LIMIT 0", q->table);
+        dbq_sql_rule_condition(&sql, q->syntax, rule, q->columns[i],
+                               q->column_types[i], &params);
+        textbuf_printf(&sql, " FROM %s", q->table);
+        sqlengine_sql_limit(&sql, q->syntax, 0);
     }
     char step[DBQ_ERROR_MAX / 2];
     snprintf(step, sizeof step, "column \"%s\": rule %s", spec->columns[i].name,
              dbq_rule_name(rule->kind));
-    const char *params[] = {rule->param};
-    PGresult *res = dbq_query(conn, &sql, 1, params, step, 0, r);
+    sqlengine_result *res =
+        dbq_query(conn, &sql, params.count, params.values, step, 0, r);
     textbuf_free(&sql);
-    if (res == NULL)
-        return -1;
-    PQclear(res);
-    return 0;
+    free(params.values);
+    int rc = res != NULL ? 0 : -1;
+    sqlengine_result_free(res);
+    return rc;
 }
 
-int dbq_columns_validate(pgconn *conn, const dbq_table_spec *spec,
+int dbq_columns_validate(sqlengine *conn, const dbq_table_spec *spec,
                          const dbq_quoted *q, dbq_table_result *r)
 {
     for (size_t i = 0; i < spec->column_count; i++)
@@ -121,23 +149,27 @@ int dbq_columns_validate(pgconn *conn, const dbq_table_spec *spec,
             if (validate_rule(conn, spec, q, i, &spec->columns[i].rules[k],
                               r) != 0)
                 return -1;
-    if (spec->column_count == 0)
+    if (spec->column_count == 0 ||
+        q->syntax.dialect != SQLENGINE_DIALECT_POSTGRESQL)
         return 0;
     textbuf sql;
     textbuf_init(&sql);
     textbuf_puts(&sql, dbq_sql_jit_off);
-    PGresult *res = dbq_query(conn, &sql, 0, NULL, "turning JIT off", 1, r);
+    sqlengine_result *res =
+        dbq_query(conn, &sql, 0, NULL, "turning JIT off", 1, r);
     textbuf_free(&sql);
-    PQclear(res);
-    return res != NULL ? 0 : -1;
+    int rc = res != NULL ? 0 : -1;
+    sqlengine_result_free(res);
+    return rc;
 }
 
-static int read_stat(const PGresult *res, int col, dbq_column_result *c,
-                     int stat)
+static int read_stat(const sqlengine_result *res, size_t col,
+                     dbq_column_result *c, int stat)
 {
-    if (PQgetisnull(res, 0, col))
+    const char *text = sqlengine_cell(res, 0, col);
+    if (text == NULL)
         return 0;
-    if (pgconn_parse_number(PQgetvalue(res, 0, col), &c->stats[stat]) != 0)
+    if (sqlengine_parse_number(text, &c->stats[stat]) != 0)
         return -1;
     c->stat_known[stat] = 1;
     return 0;
@@ -153,8 +185,8 @@ static int64_t critical_nulls(const dbq_table_spec *spec,
     return 0;
 }
 
-int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
-                     dbq_table_result *r)
+int dbq_columns_read(const sqlengine_result *res, size_t col,
+                     const dbq_table_spec *spec, dbq_table_result *r)
 {
     dbq_column_result *out =
         calloc(spec->column_count + 1, sizeof *r->column_results);
@@ -166,45 +198,68 @@ int dbq_columns_read(const PGresult *res, int col, const dbq_table_spec *spec,
     for (size_t i = 0; ok && i < spec->column_count; i++) {
         const dbq_column_spec *c = &spec->columns[i];
         if (dbq_counts_values(spec, c))
-            ok =
-                dbq_parse_count(PQgetvalue(res, 0, col++), &out[i].values) == 0;
+            ok = dbq_read_count(res, col++, &out[i].values) == 0;
         else
             out[i].values = r->rows - critical_nulls(spec, r, c->name);
         if (ok && c->rule_count > 0)
-            ok = dbq_parse_count(PQgetvalue(res, 0, col++), &out[i].invalid) ==
-                 0;
+            ok = dbq_read_count(res, col++, &out[i].invalid) == 0;
     }
     return ok ? 0 : -1;
 }
 
-/* The distinct statement's figures of column i from column `col` on; the
- * next column, or -1. */
-static int read_distinct(const PGresult *res, int col, const dbq_column_spec *c,
-                         dbq_column_result *out)
+/* The distinct statement's figures of column i from column *col on,
+ * moving *col past them; 0 or -1. */
+static int read_distinct(const sqlengine_result *res, size_t *col,
+                         const dbq_column_spec *c, dbq_column_result *out)
 {
     int64_t values = 0;
-    int ok = dbq_parse_count(PQgetvalue(res, 0, col++), &values) == 0 &&
-             dbq_parse_count(PQgetvalue(res, 0, col++), &out->distinct) == 0;
+    int ok = dbq_read_count(res, (*col)++, &values) == 0 &&
+             dbq_read_count(res, (*col)++, &out->distinct) == 0;
     if (c->unique)
         out->repeated = values - out->distinct;
     for (int s = 0; ok && c->profile != DBQ_PROFILE_OFF && s < DBQ_STATS; s++)
-        ok = read_stat(res, col++, out, s) == 0;
-    return ok ? col : -1;
+        ok = read_stat(res, (*col)++, out, s) == 0;
+    return ok ? 0 : -1;
 }
 
 /* The figures of every column that needs them; 0 or -1. */
-static int read_all_distinct(const PGresult *res, const dbq_table_spec *spec,
-                             dbq_table_result *r)
+static int read_all_distinct(const sqlengine_result *res,
+                             const dbq_table_spec *spec, dbq_table_result *r)
 {
-    int col = 1;
-    for (size_t i = 0; col > 0 && i < spec->column_count; i++)
+    size_t col = 1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < spec->column_count; i++)
         if (dbq_needs_distinct(&spec->columns[i]))
-            col = read_distinct(res, col, &spec->columns[i],
-                                &r->column_results[i]);
-    return col > 0 ? 0 : -1;
+            rc = read_distinct(res, &col, &spec->columns[i],
+                               &r->column_results[i]);
+    return rc;
 }
 
-int dbq_columns_count_distinct(pgconn *conn, const dbq_table_spec *spec,
+/* p50 and p95 of column i from their own statement (MariaDB's window
+ * percentiles); no row: no non-NULL value. */
+static int window_quantiles(sqlengine *conn, const dbq_table_spec *spec,
+                            const dbq_quoted *q, size_t i, dbq_table_result *r)
+{
+    char step[DBQ_ERROR_MAX / 2];
+    snprintf(step, sizeof step, "column \"%s\": quantiles",
+             spec->columns[i].name);
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_window_quantiles(&sql, spec, q, i);
+    sqlengine_result *res = dbq_query(conn, &sql, 0, NULL, step, 0, r);
+    textbuf_free(&sql);
+    if (res == NULL)
+        return -1;
+    dbq_column_result *out = &r->column_results[i];
+    int ok = res->rows == 0 || (read_stat(res, 0, out, DBQ_STAT_P50) == 0 &&
+                                read_stat(res, 1, out, DBQ_STAT_P95) == 0);
+    sqlengine_result_free(res);
+    if (!ok)
+        dbq_fail(r, "%s: unexpected result", step);
+    return ok ? 0 : -1;
+}
+
+int dbq_columns_count_distinct(sqlengine *conn, const dbq_table_spec *spec,
                                const dbq_quoted *q, dbq_table_result *r)
 {
     static const char step[] = "counting distinct values";
@@ -216,12 +271,15 @@ int dbq_columns_count_distinct(pgconn *conn, const dbq_table_spec *spec,
     textbuf sql;
     textbuf_init(&sql);
     dbq_sql_distinct(&sql, spec, q);
-    PGresult *res = dbq_query(conn, &sql, 0, NULL, step, 1, r);
+    sqlengine_result *res = dbq_query(conn, &sql, 0, NULL, step, 1, r);
     textbuf_free(&sql);
     int rc = res != NULL ? read_all_distinct(res, spec, r) : -1;
     if (res != NULL && rc != 0)
         dbq_fail(r, "%s: unexpected result", step);
-    PQclear(res);
+    sqlengine_result_free(res);
+    for (size_t i = 0; rc == 0 && i < spec->column_count; i++)
+        if (dbq_window_quantiles(q, &spec->columns[i], i))
+            rc = window_quantiles(conn, spec, q, i, r);
     return rc;
 }
 
@@ -263,13 +321,14 @@ static void choose_shown(const dbq_table_spec *spec, const dbq_quoted *q,
         add_shown(spec, shown, own[i], own_quoted[i]);
 }
 
-static void append_value(textbuf *out, const PGresult *res, int row, int col)
+static void append_value(textbuf *out, const sqlengine_result *res, size_t row,
+                         size_t col)
 {
-    if (PQgetisnull(res, row, col)) {
+    const char *v = sqlengine_cell(res, row, col);
+    if (v == NULL) {
         textbuf_puts(out, "NULL");
         return;
     }
-    const char *v = PQgetvalue(res, row, col);
     size_t n = strlen(v);
     for (size_t i = 0; i < n && i < SAMPLE_VALUE_MAX; i++)
         textbuf_putc(out, (unsigned char)v[i] < 0x20 ? '?' : v[i]);
@@ -278,17 +337,17 @@ static void append_value(textbuf *out, const PGresult *res, int row, int col)
 }
 
 /* "id=4, id=7" or "(a=1, b=2), (a=1, b=3)"; NULL when no rows. */
-static char *format_rows(const PGresult *res, const char *const *names)
+static char *format_rows(const sqlengine_result *res, const char *const *names)
 {
-    int rows = PQntuples(res), cols = PQnfields(res);
+    size_t rows = res->rows, cols = res->columns;
     if (rows == 0)
         return NULL;
     textbuf out;
     textbuf_init(&out);
-    for (int i = 0; i < rows; i++) {
+    for (size_t i = 0; i < rows; i++) {
         textbuf_puts(&out, i > 0 ? ", " : "");
         textbuf_puts(&out, cols > 1 ? "(" : "");
-        for (int k = 0; k < cols; k++) {
+        for (size_t k = 0; k < cols; k++) {
             textbuf_printf(&out, "%s%s=", k > 0 ? ", " : "", names[k]);
             append_value(&out, res, i, k);
         }
@@ -301,20 +360,20 @@ static char *format_rows(const PGresult *res, const char *const *names)
 
 /* Runs a sample statement; the rows formatted, NULL when none. A failure
  * fails the table. */
-static int fetch_samples(pgconn *conn, const textbuf *sql, int nparams,
+static int fetch_samples(sqlengine *conn, const textbuf *sql, int nparams,
                          const char *const *params, const char *step,
                          const char *const *names, dbq_table_result *r,
                          char **out)
 {
-    PGresult *res = dbq_query(conn, sql, nparams, params, step, 0, r);
+    sqlengine_result *res = dbq_query(conn, sql, nparams, params, step, 0, r);
     if (res == NULL)
         return -1;
     *out = format_rows(res, names);
-    PQclear(res);
+    sqlengine_result_free(res);
     return 0;
 }
 
-static int sample_invalid(pgconn *conn, const dbq_table_spec *spec,
+static int sample_invalid(sqlengine *conn, const dbq_table_spec *spec,
                           const dbq_quoted *q, size_t i, dbq_table_result *r)
 {
     const dbq_column_spec *c = &spec->columns[i];
@@ -322,13 +381,14 @@ static int sample_invalid(pgconn *conn, const dbq_table_spec *spec,
     choose_shown(spec, q, &c->name, &q->columns[i], 1, &shown);
     if (shown.count == 0)
         return 0;
-    const char *params_buf[DBQ_RULE_KINDS + 1];
-    dbq_params params = {.values = params_buf};
+    dbq_params params = {.values = calloc(dbq_column_params_needed(c) + 1,
+                                          sizeof *params.values)};
     textbuf condition, sql;
     textbuf_init(&condition);
     textbuf_init(&sql);
-    dbq_sql_invalid_condition(&condition, c, q->columns[i], &params);
-    if (!textbuf_failed(&condition))
+    if (params.values != NULL)
+        dbq_sql_invalid_condition(&condition, q, c, i, &params);
+    if (params.values != NULL && !textbuf_failed(&condition))
         dbq_sql_sample_rows(&sql, spec, q, shown.quoted, shown.count,
                             condition.data);
     else
@@ -340,22 +400,23 @@ static int sample_invalid(pgconn *conn, const dbq_table_spec *spec,
                            shown.names, r, &r->column_results[i].samples);
     textbuf_free(&condition);
     textbuf_free(&sql);
+    free(params.values);
     return rc;
 }
 
 /* Repeated values of columns (a unique column, or the key): shown only
  * when none is secret. */
-static int sample_repeated(pgconn *conn, const dbq_table_spec *spec,
+static int sample_repeated(sqlengine *conn, const dbq_table_spec *spec,
                            const dbq_quoted *q, const char *const *names,
-                           char *const *quoted, size_t count, const char *step,
-                           dbq_table_result *r, char **out)
+                           char *const *quoted, size_t count, int exact,
+                           const char *step, dbq_table_result *r, char **out)
 {
     for (size_t i = 0; i < count; i++)
         if (is_secret(spec, names[i]))
             return 0;
     textbuf sql;
     textbuf_init(&sql);
-    dbq_sql_repeated_values(&sql, spec, q, quoted, count);
+    dbq_sql_repeated_values(&sql, spec, q, quoted, count, exact);
     int rc = fetch_samples(conn, &sql, 0, NULL, step, names, r, out);
     textbuf_free(&sql);
     return rc;
@@ -374,14 +435,14 @@ static void quoted_reference_free(quoted_reference *qr)
 {
     free(qr->table);
     for (size_t i = 0; i < qr->count; i++) {
-        PQfreemem(qr->columns[i]);
-        PQfreemem(qr->ref_columns[i]);
+        free(qr->columns[i]);
+        free(qr->ref_columns[i]);
     }
     free(qr->columns);
     free(qr->ref_columns);
 }
 
-static int quote_reference(pgconn *conn, const dbq_reference *ref,
+static int quote_reference(sqlengine *conn, const dbq_reference *ref,
                            quoted_reference *qr, dbq_table_result *r)
 {
     memset(qr, 0, sizeof *qr);
@@ -399,7 +460,7 @@ static int quote_reference(pgconn *conn, const dbq_reference *ref,
         qr->ref_columns[i] =
             qr->columns[i] ? dbq_quote(conn, ref->ref_columns[i], r) : NULL;
         if (qr->ref_columns[i] == NULL) {
-            PQfreemem(qr->columns[i]);
+            free(qr->columns[i]);
             return -1;
         }
         qr->count++;
@@ -407,7 +468,7 @@ static int quote_reference(pgconn *conn, const dbq_reference *ref,
     return 0;
 }
 
-static int count_orphans(pgconn *conn, const dbq_table_spec *spec,
+static int count_orphans(sqlengine *conn, const dbq_table_spec *spec,
                          const dbq_quoted *q, size_t i, dbq_table_result *r)
 {
     const dbq_reference *ref = &spec->references[i];
@@ -422,12 +483,12 @@ static int count_orphans(pgconn *conn, const dbq_table_spec *spec,
     textbuf_init(&sql);
     dbq_sql_orphans(&sql, spec, q, ref, qr.columns, qr.ref_columns, qr.table,
                     NULL, 0);
-    PGresult *res = dbq_query(conn, &sql, 0, NULL, step, 1, r);
+    sqlengine_result *res = dbq_query(conn, &sql, 0, NULL, step, 1, r);
     textbuf_free(&sql);
     if (res == NULL)
         goto done;
-    int ok = dbq_parse_count(PQgetvalue(res, 0, 0), &r->orphans[i]) == 0;
-    PQclear(res);
+    int ok = dbq_read_count(res, 0, &r->orphans[i]) == 0;
+    sqlengine_result_free(res);
     if (!ok) {
         dbq_fail(r, "%s: unexpected result", step);
         goto done;
@@ -448,7 +509,7 @@ done:
     return rc;
 }
 
-static int count_all_orphans(pgconn *conn, const dbq_table_spec *spec,
+static int count_all_orphans(sqlengine *conn, const dbq_table_spec *spec,
                              const dbq_quoted *q, dbq_table_result *r)
 {
     r->orphans = calloc(spec->reference_count + 1, sizeof *r->orphans);
@@ -466,7 +527,7 @@ static int count_all_orphans(pgconn *conn, const dbq_table_spec *spec,
     return 0;
 }
 
-int dbq_columns_follow_up(pgconn *conn, const dbq_table_spec *spec,
+int dbq_columns_follow_up(sqlengine *conn, const dbq_table_spec *spec,
                           const dbq_quoted *q, dbq_table_result *r)
 {
     for (size_t i = 0; spec->samples > 0 && i < spec->column_count; i++) {
@@ -476,13 +537,14 @@ int dbq_columns_follow_up(pgconn *conn, const dbq_table_spec *spec,
             return -1;
         if (cr->repeated > 0 &&
             sample_repeated(conn, spec, q, &c->name, &q->columns[i], 1,
+                            q->column_types[i] == DBQ_TYPE_TEXT,
                             "sampling repeated values", r,
                             &cr->repeated_samples) != 0)
             return -1;
     }
     if (spec->samples > 0 && r->has_duplicates && r->duplicate_rows > 0 &&
         sample_repeated(conn, spec, q, spec->key_columns, q->keys,
-                        spec->key_count, "sampling duplicate keys", r,
+                        spec->key_count, 0, "sampling duplicate keys", r,
                         &r->duplicate_samples) != 0)
         return -1;
     return count_all_orphans(conn, spec, q, r);
@@ -491,7 +553,7 @@ int dbq_columns_follow_up(pgconn *conn, const dbq_table_spec *spec,
 void dbq_quoted_columns_free(dbq_quoted *q, const dbq_table_spec *spec)
 {
     for (size_t i = 0; q->columns != NULL && i < spec->column_count; i++)
-        PQfreemem(q->columns[i]);
+        free(q->columns[i]);
     free(q->columns);
     free(q->column_types);
 }

@@ -11,9 +11,10 @@ from pgfixture import nbaq_test  # noqa: E402
 
 
 def run_db_quality(test, tables, dsn, extra_options="", thresholds="",
-                   history=False, d=None):
+                   history=False, d=None, concurrency=2):
     """Runs one check `tables` of db_quality (in directory d, a new one by
-    default) on dsn; returns (process, check, metrics by name)."""
+    default) on dsn, measuring up to `concurrency` tables at once; returns
+    (process, check, metrics by name)."""
     d = d or nbaq_test.temp_dir(test)
     history_yaml = "history:\n  url: history.db\n" if history else ""
     config = f"""monitor: dbq_test
@@ -23,7 +24,7 @@ timeout: 60s
     plugin: db_quality
     options:
       dsn: "${{NBAQ_DBQ_DSN}}"
-      concurrency: 2
+      concurrency: {concurrency}
 {extra_options}      tables:
 {tables}
 {thresholds}
@@ -41,3 +42,16 @@ reporters:
         report = json.load(f)
     check = report["checks"][0]
     return proc, check, {m["name"]: m for m in check["metrics"]}
+
+
+def engine_dsns():
+    """The DSN of each engine the fixtures postgres, mariadb and odbc serve:
+    PostgreSQL and MariaDB natively and over ODBC."""
+    import pgfixture
+    odbc = nbaq_test.service_env("odbc")
+    return {
+        "postgresql": pgfixture.admin_url(),
+        "mariadb": nbaq_test.service_env("mariadb")["NBAQ_TEST_MARIADB_URL"],
+        "odbc-postgresql": odbc["NBAQ_TEST_ODBC_PG"],
+        "odbc-mariadb": odbc["NBAQ_TEST_ODBC_MARIADB"],
+    }

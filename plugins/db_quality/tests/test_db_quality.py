@@ -129,9 +129,9 @@ class DbQualityTest(unittest.TestCase):
         self.assertEqual(check["status"], "ERROR")
         self.assertEqual(proc.returncode, 3)
         msg = check["message"]
-        self.assertIn("dbq_py.secret: counting rows and NULLs: permission "
+        self.assertIn("dbq_py.secret: PostgreSQL: counting rows and NULLs: permission "
                       "denied for table secret", msg)
-        self.assertIn("dbq_py.nosuch: reading columns: relation "
+        self.assertIn("dbq_py.nosuch: PostgreSQL: reading columns: relation "
                       "\"dbq_py.nosuch\" does not exist", msg)
         self.assertIn("dbq_py.empty: no rows: NULL rates and completeness "
                       "are undefined", msg)
@@ -171,7 +171,7 @@ class DbQualityTest(unittest.TestCase):
         proc, check, m = self.run_check(
             tables, extra_options="      statement_timeout: 500ms\n")
         self.assertEqual(check["status"], "ERROR")
-        self.assertIn("dbq_py.orders: counting rows and NULLs: canceling "
+        self.assertIn("dbq_py.orders: PostgreSQL: counting rows and NULLs: canceling "
                       "statement due to statement timeout (statement_timeout "
                       "500 ms)", check["message"])
         self.assertEqual(self.value(m, "dbq_py.victim.rows"), 3)
@@ -202,7 +202,7 @@ reporters:
         with open(os.path.join(d, "report.json")) as f:
             check = json.load(f)["checks"][0]
         self.assertEqual(check["status"], "ERROR")
-        self.assertIn("dbq_py.orders: counting rows and NULLs: canceling "
+        self.assertIn("dbq_py.orders: PostgreSQL: counting rows and NULLs: canceling "
                       "statement due to statement timeout", check["message"])
 
     def test_wrong_password_is_never_shown(self):

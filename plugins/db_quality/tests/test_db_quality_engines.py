@@ -7,7 +7,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dbq_host import run_db_quality  # noqa: E402
+from dbq_host import engine_dsns, run_db_quality  # noqa: E402
 import pgfixture  # noqa: E402
 from pgfixture import nbaq_test  # noqa: E402
 
@@ -30,16 +30,6 @@ def sql_value(v):
     if v is None:
         return "NULL"
     return f"'{v}'" if isinstance(v, str) else str(v)
-
-
-def dsns():
-    odbc = nbaq_test.service_env("odbc")
-    return {
-        "postgresql": pgfixture.admin_url(),
-        "mariadb": nbaq_test.service_env("mariadb")["NBAQ_TEST_MARIADB_URL"],
-        "odbc-postgresql": odbc["NBAQ_TEST_ODBC_PG"],
-        "odbc-mariadb": odbc["NBAQ_TEST_ODBC_MARIADB"],
-    }
 
 
 TABLE = """        - name: dbq_engines
@@ -95,7 +85,7 @@ class DbQualityEnginesTest(unittest.TestCase):
 
     def test_same_metrics_on_every_engine(self):
         want = self.expected()
-        for engine, dsn in dsns().items():
+        for engine, dsn in engine_dsns().items():
             with self.subTest(engine=engine):
                 proc, check, m = run_db_quality(self, TABLE, dsn)
                 got = {k: v["value"] for k, v in m.items()}
@@ -119,7 +109,7 @@ class DbQualityEnginesTest(unittest.TestCase):
             "(localtimestamp - interval '7200 seconds')")
         table = ("        - name: dbq_fresh\n"
                  "          freshness_column: loaded_at\n")
-        for engine, dsn in dsns().items():
+        for engine, dsn in engine_dsns().items():
             with self.subTest(engine=engine):
                 _, check, m = run_db_quality(self, table, dsn)
                 age = m["dbq_fresh.freshness_age_s"]["value"]
@@ -131,31 +121,18 @@ class DbQualityEnginesTest(unittest.TestCase):
         mariadb("CREATE TABLE dbq_drift (id integer)")
         table = "        - name: dbq_drift\n"
         d = nbaq_test.temp_dir(self)
-        _, _, m = run_db_quality(self, table, dsns()["mariadb"],
+        _, _, m = run_db_quality(self, table, engine_dsns()["mariadb"],
                                  history=True, d=d)
         self.assertEqual(m["dbq_drift.schema.drift"]["value"], 0)
         mariadb("ALTER TABLE dbq_drift ADD COLUMN added varchar(5)")
-        _, check, m = run_db_quality(self, table, dsns()["mariadb"],
+        _, check, m = run_db_quality(self, table, engine_dsns()["mariadb"],
                                      history=True, d=d)
         self.assertEqual(m["dbq_drift.schema.drift"]["value"], 1)
         self.assertIn("added", check["message"])
 
-    def test_unsupported_rule_names_engine_and_option(self):
-        table = """        - name: dbq_engines
-          columns:
-            - {name: amount, min: 0}
-"""
-        for engine in ("mariadb", "odbc-postgresql"):
-            with self.subTest(engine=engine):
-                _, check, m = run_db_quality(self, table, dsns()[engine])
-                self.assertEqual(check["status"], "ERROR")
-                self.assertIn(": columns is not supported on this engine yet",
-                              check["message"])
-                self.assertEqual(m, {})
-
     def test_missing_table_and_wrong_password(self):
         _, check, _ = run_db_quality(
-            self, "        - name: dbq_nosuch\n", dsns()["mariadb"])
+            self, "        - name: dbq_nosuch\n", engine_dsns()["mariadb"])
         self.assertEqual(check["status"], "ERROR")
         self.assertEqual(check["message"], "dbq_nosuch: reading columns: "
                          "MariaDB: no table \"dbq_nosuch\"")

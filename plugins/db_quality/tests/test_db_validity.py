@@ -204,14 +204,16 @@ class DbValidityTest(unittest.TestCase):
             "{name: home_ptz, min: 0}":
                 'column "home_ptz" (rule min): does not exist',
             "{name: game_id, regex: '(['}":
-                'column "game_id": rule regex: invalid regular expression',
+                'PostgreSQL: column "game_id": rule regex: invalid regular '
+                'expression',
             "{name: home_team, min: 0}":
                 'column "home_team" (text): rule min needs a number',
             "{name: info, values: [a]}":
                 'column "info" (json): rule values JSON values cannot be '
                 'compared',
             "{name: home_pts, max: lots}":
-                'column "home_pts": rule max: invalid input syntax for type '
+                'PostgreSQL: column "home_pts": rule max: invalid input '
+                'syntax for type '
                 'integer: "lots"',
         }
         for rule, expected in cases.items():

@@ -261,7 +261,7 @@ static int aggregates_in_parallel(const char *sql, int nparams,
 static void test_unique_keeps_scan_parallel(void **state)
 {
     (void)state;
-    dbq_rule min_rule[] = {{DBQ_RULE_MIN, "5"}};
+    dbq_rule min_rule[] = {{.kind = DBQ_RULE_MIN, .param = "5"}};
     dbq_column_spec code = {.name = "code",
                             .rules = min_rule,
                             .rule_count = 1,
@@ -312,9 +312,10 @@ static void test_failing_tables_beside_healthy_one(void **state)
     run_check(&config);
     assert_int_equal(last.status, NBAQ_ERROR);
     const char *m = last.message;
-    assert_contains(m, "dbq_c.secret: counting rows and NULLs: permission "
-                       "denied for table secret (SQLSTATE 42501)");
-    assert_contains(m, "dbq_c.nosuch: reading columns: relation "
+    assert_contains(
+        m, "dbq_c.secret: PostgreSQL: counting rows and NULLs: permission "
+           "denied for table secret (SQLSTATE 42501)");
+    assert_contains(m, "dbq_c.nosuch: PostgreSQL: reading columns: relation "
                        "\"dbq_c.nosuch\" does not exist (SQLSTATE 42P01)");
     assert_contains(m, "dbq_c.victim: critical column \"customer\" does not "
                        "exist");
@@ -348,14 +349,16 @@ static void test_injection_in_names_drops_nothing(void **state)
     config.dsn = pgtest_url();
     run_check(&config);
     assert_int_equal(last.status, NBAQ_ERROR);
-    assert_contains(last.message,
-                    "x; DROP TABLE dbq_c.victim: reading columns: schema "
-                    "\"x; DROP TABLE dbq_c\" does not exist (SQLSTATE "
-                    "3F000)");
-    assert_contains(last.message,
-                    "dbq_c.victim; DROP TABLE dbq_c.victim: reading columns: "
-                    "relation \"dbq_c.victim; DROP TABLE dbq_c.victim\" does "
-                    "not exist");
+    assert_contains(
+        last.message,
+        "x; DROP TABLE dbq_c.victim: PostgreSQL: reading columns: schema "
+        "\"x; DROP TABLE dbq_c\" does not exist (SQLSTATE "
+        "3F000)");
+    assert_contains(
+        last.message,
+        "dbq_c.victim; DROP TABLE dbq_c.victim: PostgreSQL: reading columns: "
+        "relation \"dbq_c.victim; DROP TABLE dbq_c.victim\" does "
+        "not exist");
     assert_contains(last.message, "dbq_c.victim: critical column \"id\"); "
                                   "DROP TABLE dbq_c.victim; --\" does not "
                                   "exist");
@@ -379,10 +382,11 @@ static void test_statement_timeout(void **state)
     config.statement_timeout_ms = 500;
     run_check(&config);
     assert_int_equal(last.status, NBAQ_ERROR);
-    assert_contains(last.message,
-                    "dbq_c.orders: counting rows and NULLs: canceling "
-                    "statement due to statement timeout (statement_timeout "
-                    "500 ms)");
+    assert_contains(
+        last.message,
+        "dbq_c.orders: PostgreSQL: counting rows and NULLs: canceling "
+        "statement due to statement timeout (statement_timeout "
+        "500 ms)");
     assert_true(metric_value("dbq_c.victim.rows") == 3);
 }
 

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "dbq.h"
+#include "sqlengine_backend.h"
 
 static char *critical_q[] = {"\"a\"", "\"b c\""};
 static char *keys_q[] = {"\"id\"", "\"day\""};
@@ -77,9 +78,10 @@ static void test_scan_sql(void **state)
 static void test_scan_with_column_rules(void **state)
 {
     (void)state;
-    dbq_rule pts_rules[] = {{DBQ_RULE_MIN, "0"}, {DBQ_RULE_MAX, "250"}};
-    dbq_rule id_rules[] = {{DBQ_RULE_REGEX, "^00"},
-                           {DBQ_RULE_NOT_FUTURE, "0 milliseconds"}};
+    dbq_rule pts_rules[] = {{.kind = DBQ_RULE_MIN, .param = "0"},
+                            {.kind = DBQ_RULE_MAX, .param = "250"}};
+    dbq_rule id_rules[] = {{.kind = DBQ_RULE_REGEX, .param = "^00"},
+                           {.kind = DBQ_RULE_NOT_FUTURE, .param = "0"}};
     dbq_column_spec columns[] = {
         {.name = "a", .rules = pts_rules, .rule_count = 2, .unique = 1},
         {.name = "id",
@@ -107,7 +109,8 @@ static void test_scan_with_column_rules(void **state)
         "SELECT count(*), count(*) FILTER (WHERE \"a\" IS NULL), count(*) "
         "FILTER (WHERE \"a\" IS NULL), count(*) FILTER (WHERE (\"a\" < $1) "
         "OR (\"a\" > $2)), count(\"id\"), count(*) "
-        "FILTER (WHERE (\"id\" !~ $3) OR (\"id\" > now() + $4::interval)) "
+        "FILTER (WHERE (\"id\" !~ $3) OR (\"id\" > now() + $4::bigint * "
+        "interval '1 millisecond')) "
         "FROM \"t\"");
     /* No parallel-unsafe aggregate in the scan: it keeps its workers. */
     assert_null(strstr(sql.data, "DISTINCT"));
@@ -126,7 +129,73 @@ static void test_scan_with_column_rules(void **state)
     assert_int_equal(params.count, 4);
     assert_string_equal(values[0], "0");
     assert_string_equal(values[2], "^00");
-    assert_string_equal(values[3], "0 milliseconds");
+    assert_string_equal(values[3], "0");
+    textbuf_free(&sql);
+}
+
+/* The same rules in the MySQL dialect: "?" placeholders in the order of
+ * the parameters, one per value of a `values` rule, text compared byte for
+ * byte, a case-sensitive REGEXP, quantiles left to their own statement. */
+static void test_scan_in_mysql_dialect(void **state)
+{
+    (void)state;
+    const char *codes[] = {"a", "B"};
+    dbq_rule code_rules[] = {{.kind = DBQ_RULE_VALUES,
+                              .param = "{a,B}",
+                              .values = codes,
+                              .value_count = 2},
+                             {.kind = DBQ_RULE_REGEX, .param = "^[a-z]$"}};
+    dbq_rule n_rules[] = {{.kind = DBQ_RULE_MIN, .param = "0"}};
+    dbq_column_spec columns[] = {
+        {.name = "code", .rules = code_rules, .rule_count = 2, .unique = 1},
+        {.name = "n",
+         .rules = n_rules,
+         .rule_count = 1,
+         .profile = DBQ_PROFILE_QUANTILES}};
+    dbq_table_spec spec = {.name = "t",
+                           .columns = columns,
+                           .column_count = 2,
+                           .sample_percent = 10};
+    char *quoted[] = {"`code`", "`n`"};
+    dbq_type_class types[] = {DBQ_TYPE_TEXT, DBQ_TYPE_NUMBER};
+    dbq_quoted q = {
+        .syntax = {.dialect = SQLENGINE_DIALECT_MYSQL, .positional_params = 1},
+        .percentiles = SQLENGINE_PERCENTILE_WINDOW,
+        .table = "`t`",
+        .columns = quoted,
+        .column_types = types};
+    const char *values[8];
+    dbq_params params = {.values = values};
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_scan(&sql, &spec, &q, 0, &params);
+    assert_string_equal(
+        sql.data,
+        "SELECT count(*), count(`code`), COUNT(CASE WHEN (CAST(`code` AS "
+        "BINARY) NOT IN (?, ?)) OR (NOT (`code` REGEXP CONCAT('(?-i)', ?))) "
+        "THEN 1 END), count(`n`), COUNT(CASE WHEN (`n` < ?) THEN 1 END) "
+        "FROM `t` WHERE RAND() < 0.1");
+    assert_int_equal(params.count, 4);
+    assert_string_equal(values[1], "B");
+    assert_string_equal(values[2], "^[a-z]$");
+    textbuf_free(&sql);
+    textbuf_init(&sql);
+    dbq_sql_distinct(&sql, &spec, &q);
+    assert_string_equal(
+        sql.data,
+        "SELECT NULL, count(`code`), count(DISTINCT CAST(`code` AS BINARY)), "
+        "count(`n`), count(DISTINCT `n`), (min(`n`)) + 0e0, (max(`n`)) + 0e0, "
+        "avg((`n`) + 0e0), (stddev_samp(`n`)) + 0e0, NULL, NULL FROM `t` "
+        "WHERE RAND() < 0.1");
+    assert_true(dbq_window_quantiles(&q, &columns[1], 1));
+    textbuf_free(&sql);
+    textbuf_init(&sql);
+    dbq_sql_window_quantiles(&sql, &spec, &q, 1);
+    assert_string_equal(
+        sql.data,
+        "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY `n`) OVER (), "
+        "PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY `n`) OVER () FROM `t` "
+        "WHERE `n` IS NOT NULL AND RAND() < 0.1 LIMIT 1");
     textbuf_free(&sql);
 }
 
@@ -207,14 +276,86 @@ static void test_duplicates_and_freshness_sql(void **state)
                "FROM \"t\" WHERE (\nx = 1\n)");
 }
 
+/* What an engine lacks is refused by name before anything runs: an ODBC
+ * DBMS nbaq does not know gets no regex, clock or sampling; MySQL (not
+ * MariaDB) no quantiles. */
+static void test_engine_refusals(void **state)
+{
+    (void)state;
+    struct sqlengine unknown = {.dialect = SQLENGINE_DIALECT_OTHER,
+                                .name = "ODBC (Foo DB)"};
+    struct sqlengine mysql = {.dialect = SQLENGINE_DIALECT_MYSQL,
+                              .name = "MySQL"};
+    dbq_rule regex[] = {{.kind = DBQ_RULE_MIN, .param = "1"},
+                        {.kind = DBQ_RULE_REGEX, .param = "^a"}};
+    dbq_column_spec columns[] = {{.name = "c",
+                                  .rules = regex,
+                                  .rule_count = 2,
+                                  .profile = DBQ_PROFILE_QUANTILES}};
+    dbq_table_spec spec = {.name = "t", .columns = columns, .column_count = 1};
+    dbq_table_result r = {0};
+    assert_int_equal(dbq_engine_refusal(&unknown, &spec, &r), -1);
+    assert_string_equal(r.error,
+                        "ODBC (Foo DB): column \"c\" (rule regex): not "
+                        "supported on this engine: nbaq knows no "
+                        "regular-expression operator for this engine");
+    r = (dbq_table_result){0};
+    assert_int_equal(dbq_engine_refusal(&mysql, &spec, &r), -1);
+    assert_string_equal(r.error,
+                        "MySQL: column \"c\" (profile: quantiles): not "
+                        "supported on this engine: MySQL has no percentile "
+                        "function (MariaDB 10.3+ has)");
+    mysql.window_percentiles = 1;
+    assert_int_equal(dbq_engine_refusal(&mysql, &spec, &r), 0);
+    dbq_table_spec sampled = {.name = "t", .sample_percent = 5};
+    assert_int_equal(dbq_engine_refusal(&unknown, &sampled, &r), -1);
+    assert_non_null(strstr(r.error, "ODBC (Foo DB): sample_percent: not "
+                                    "supported on this engine: "));
+    /* Plain SQL runs everywhere: min, max, values, lengths, unique. */
+    columns[0].rule_count = 1;
+    columns[0].profile = DBQ_PROFILE_ON;
+    assert_int_equal(dbq_engine_refusal(&unknown, &spec, &r), 0);
+}
+
 static void test_types_sql(void **state)
 {
     (void)state;
     textbuf sql;
     textbuf_init(&sql);
-    dbq_sql_types(&sql, 2);
+    dbq_sql_types(&sql, (sqlengine_syntax){0}, 2);
     assert_string_equal(sql.data, "SELECT format_type(to_regtype($1), NULL), "
                                   "format_type(to_regtype($2), NULL)");
+    textbuf_free(&sql);
+}
+
+/* An ODBC DBMS nbaq does not know gets standard SQL only: no FILTER, no
+ * num_nulls, no ::text, no LIMIT, no TRUE. */
+static void test_standard_sql_for_unknown_engines(void **state)
+{
+    (void)state;
+    char *keys[] = {"\"k\""};
+    char *cols[] = {"\"p\""};
+    const char *names[] = {"p"};
+    dbq_table_spec spec = {.name = "t", .samples = 3, .filter = "x = 1"};
+    dbq_quoted q = {
+        .syntax = {.dialect = SQLENGINE_DIALECT_OTHER, .positional_params = 1},
+        .table = "\"t\"",
+        .keys = keys};
+    textbuf sql;
+    textbuf_init(&sql);
+    dbq_sql_sample_rows(&sql, &spec, &q, keys, 1, "\"a\" < ?");
+    assert_string_equal(sql.data,
+                        "SELECT \"k\" FROM \"t\" WHERE 1 = 1 AND (\nx = "
+                        "1\n) AND (\"a\" < ?) FETCH FIRST 3 ROWS ONLY");
+    textbuf_free(&sql);
+    dbq_reference ref = {.columns = names, .ref_columns = names, .count = 1};
+    textbuf_init(&sql);
+    dbq_sql_orphans(&sql, &spec, &q, &ref, cols, cols, "\"parent\"", NULL, 0);
+    assert_string_equal(
+        sql.data, "SELECT count(*) FROM \"t\" AS nbaq_child WHERE "
+                  "(nbaq_child.\"p\" IS NOT NULL) AND (\nx = 1\n) AND NOT "
+                  "EXISTS (SELECT 1 FROM \"parent\" AS nbaq_parent WHERE "
+                  "nbaq_parent.\"p\" = nbaq_child.\"p\")");
     textbuf_free(&sql);
 }
 
@@ -315,10 +456,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_sql),
         cmocka_unit_test(test_scan_with_column_rules),
+        cmocka_unit_test(test_scan_in_mysql_dialect),
+        cmocka_unit_test(test_engine_refusals),
         cmocka_unit_test(test_rule_types_and_array_literal),
         cmocka_unit_test(test_samples_and_orphans_sql),
         cmocka_unit_test(test_duplicates_and_freshness_sql),
         cmocka_unit_test(test_types_sql),
+        cmocka_unit_test(test_standard_sql_for_unknown_engines),
         cmocka_unit_test(test_schema_check),
         cmocka_unit_test(test_drift),
     };
