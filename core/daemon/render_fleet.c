@@ -117,22 +117,22 @@ void render_fleet_status(cJSON *doc, const daemon_stats *st)
 }
 
 /* `name{monitor="m",<key>="<value>"} number` */
-static void labelled(strbuf *out, const char *name, const char *monitor,
+static void labelled(textbuf *out, const char *name, const char *monitor,
                      const char *key, const char *value, double number)
 {
-    strbuf_appendf(out, "%s{monitor=\"", name);
+    textbuf_printf(out, "%s{monitor=\"", name);
     prom_label_value(out, monitor);
     if (key) {
-        strbuf_appendf(out, "\",%s=\"", key);
+        textbuf_printf(out, "\",%s=\"", key);
         prom_label_value(out, value);
     }
-    strbuf_append(out, "\"} ");
+    textbuf_puts(out, "\"} ");
     prom_number(out, number);
-    strbuf_append_char(out, '\n');
+    textbuf_putc(out, '\n');
 }
 
 /* This member's own counters: one family each, labelled by member. */
-static void own_figures(strbuf *out, const daemon_stats *st,
+static void own_figures(textbuf *out, const daemon_stats *st,
                         const char *monitor)
 {
     const fleet_member *f = st->fleet;
@@ -163,7 +163,7 @@ static void own_figures(strbuf *out, const daemon_stats *st,
              (double)st->heartbeats_failed);
 }
 
-void render_fleet_metrics(strbuf *out, const daemon_stats *st,
+void render_fleet_metrics(textbuf *out, const daemon_stats *st,
                           const char *monitor)
 {
     const fleet_member *f = st->fleet;

@@ -290,7 +290,7 @@ int round_read(round_proc *r)
         if (r->output.len + (size_t)n > ROUND_OUTPUT_MAX)
             r->overflow = 1;
         if (!r->overflow)
-            strbuf_append_len(&r->output, buf, (size_t)n);
+            textbuf_append(&r->output, buf, (size_t)n);
     }
     return 1;
 }
@@ -380,5 +380,5 @@ void round_free(round_proc *r)
         free(r->names[i]);
     free(r->names);
     r->names = NULL;
-    strbuf_free(&r->output);
+    textbuf_free(&r->output);
 }

@@ -162,23 +162,23 @@ static void test_utf8(void **state)
 static void test_prometheus_text(void **state)
 {
     (void)state;
-    strbuf b = STRBUF_INIT;
+    textbuf b = TEXTBUF_INIT;
     prom_label_value(&b, "a\"b\\c\nd");
-    assert_string_equal(strbuf_cstr(&b), "a\\\"b\\\\c\\nd");
-    strbuf_free(&b);
+    assert_string_equal(textbuf_cstr(&b), "a\\\"b\\\\c\\nd");
+    textbuf_free(&b);
     const double values[] = {42, 0.1, -1.5e-7, NAN, INFINITY, -INFINITY};
     const char *texts[] = {"42", "0.1", "-1.5e-07", "NaN", "+Inf", "-Inf"};
     for (size_t i = 0; i < 6; i++) {
-        strbuf v = STRBUF_INIT;
+        textbuf v = TEXTBUF_INIT;
         prom_number(&v, values[i]);
-        assert_string_equal(strbuf_cstr(&v), texts[i]);
-        strbuf_free(&v);
+        assert_string_equal(textbuf_cstr(&v), texts[i]);
+        textbuf_free(&v);
     }
     /* 0.1 + 0.2 needs 17 digits to read back the same. */
-    strbuf v = STRBUF_INIT;
+    textbuf v = TEXTBUF_INIT;
     prom_number(&v, 0.1 + 0.2);
-    assert_string_equal(strbuf_cstr(&v), "0.30000000000000004");
-    strbuf_free(&v);
+    assert_string_equal(textbuf_cstr(&v), "0.30000000000000004");
+    textbuf_free(&v);
 }
 
 static void test_token_equal(void **state)
