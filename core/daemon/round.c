@@ -16,7 +16,7 @@
 #include "run.h"
 #include "status.h"
 #include "text.h"
-#include "utf8.h"
+#include "escape.h"
 
 /* The fd the round process writes its result to. */
 #define RESULT_FD 3
@@ -29,13 +29,10 @@ static void add_text(cJSON *o, const char *key, const char *text)
 {
     if (!text)
         text = "";
-    if (utf8_is_valid(text)) {
-        cJSON_AddStringToObject(o, key, text);
-        return;
-    }
-    char *clean = utf8_clean(text);
-    cJSON_AddStringToObject(o, key, clean ? clean : "");
-    free(clean);
+    textbuf scratch = TEXTBUF_INIT;
+    const char *valid = textfmt_utf8_valid(&scratch, text);
+    cJSON_AddStringToObject(o, key, valid ? valid : "");
+    textbuf_free(&scratch);
 }
 
 static cJSON *number_or_text(double value)

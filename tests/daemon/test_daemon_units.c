@@ -25,7 +25,6 @@
 #include "round.h"
 #include "route.h"
 #include "schedule.h"
-#include "utf8.h"
 
 /* ---- schedule --------------------------------------------------------- */
 
@@ -143,21 +142,6 @@ static void test_schedule_sync_keeps_and_drops(void **state)
 }
 
 /* ---- text helpers ----------------------------------------------------- */
-
-static void test_utf8(void **state)
-{
-    (void)state;
-    assert_true(utf8_is_valid("plain, é, 漢, 😀"));
-    assert_false(utf8_is_valid("\xff"));
-    assert_false(utf8_is_valid("\xc0\xaf"));         /* overlong '/' */
-    assert_false(utf8_is_valid("\xed\xa0\x80"));     /* a surrogate */
-    assert_false(utf8_is_valid("\xf4\x90\x80\x80")); /* past U+10FFFF */
-    char *clean = utf8_clean("a\xff"
-                             "b\xe2\x82");
-    assert_string_equal(clean, "a\xef\xbf\xbd"
-                               "b\xef\xbf\xbd\xef\xbf\xbd");
-    free(clean);
-}
 
 static void test_prometheus_text(void **state)
 {
@@ -628,7 +612,6 @@ int main(void)
         cmocka_unit_test(test_schedule_rounds_group_equal_due_times),
         cmocka_unit_test(test_schedule_jitter_bounds),
         cmocka_unit_test(test_schedule_sync_keeps_and_drops),
-        cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_prometheus_text),
         cmocka_unit_test(test_token_equal),
         cmocka_unit_test(test_conn_guard_cuts_oldest_after_grace),

@@ -14,6 +14,7 @@
 #include "numfmt.h"
 #include "promtext.h"
 #include "textbuf.h"
+#include "utf8.h"
 
 typedef void (*escape_fn)(textbuf *b, const char *s);
 
@@ -120,6 +121,38 @@ static void test_utf8_valid(void **state)
                                                      "b\x01\xE2\x82"),
                         "a\xEF\xBF\xBD"
                         "b\x01\xEF\xBF\xBD\xEF\xBF\xBD");
+    textbuf_free(&scratch);
+}
+
+static void test_utf8_checks(void **state)
+{
+    (void)state;
+    assert_true(
+        utf8_is_valid("plain, \xC3\xA9, \xE6\xBC\xA2, \xF0\x9F\x98\x80"));
+    assert_false(utf8_is_valid("\xff"));
+    assert_false(utf8_is_valid("\xc0\xaf"));         /* overlong '/' */
+    assert_false(utf8_is_valid("\xed\xa0\x80"));     /* a surrogate */
+    assert_false(utf8_is_valid("\xf4\x90\x80\x80")); /* past U+10FFFF */
+    assert_int_equal(utf8_valid_prefix("ab\xC3\xA9\xffz"), 4);
+    /* "a\xC3\xA9b": a cut at 2 would split the e-acute, so it moves to 1 */
+    assert_int_equal(utf8_cut("a\xC3\xA9"
+                              "b",
+                              2),
+                     1);
+    assert_int_equal(utf8_cut("a\xC3\xA9"
+                              "b",
+                              3),
+                     3);
+    assert_int_equal(utf8_cut("a\xC3\xA9"
+                              "b",
+                              0),
+                     0);
+    /* each invalid byte becomes U+FFFD (was utf8_clean in core/daemon) */
+    textbuf scratch = TEXTBUF_INIT;
+    assert_string_equal(textfmt_utf8_valid(&scratch, "a\xff"
+                                                     "b\xe2\x82"),
+                        "a\xef\xbf\xbd"
+                        "b\xef\xbf\xbd\xef\xbf\xbd");
     textbuf_free(&scratch);
 }
 
@@ -241,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_xml),
         cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_utf8_checks),
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_prometheus_names),
         cmocka_unit_test(test_numbers),
