@@ -18,6 +18,7 @@
 #include "history_api.h"
 #include "dashboard_api.h"
 #include "log.h"
+#include "promtext.h"
 #include "render.h"
 #include "route.h"
 #include "textbuf.h"
@@ -200,42 +201,45 @@ static void prom_figure(textbuf *out, const char *name, const char *monitor,
 {
     textbuf_puts(out, name);
     textbuf_puts(out, strchr(name, '{') ? ",monitor=\"" : "{monitor=\"");
-    prom_label_value(out, monitor);
+    textfmt_prom_label_value(out, monitor);
     textbuf_puts(out, "\"} ");
-    prom_number(out, (double)value);
+    textfmt_prom_value(out, (double)value);
     textbuf_putc(out, '\n');
 }
 
 static void http_figures(http_server *s, textbuf *out, const char *monitor)
 {
-    prom_family(out, "nbaq_daemon_http_requests_total", "counter",
-                "HTTP requests answered, by status code (\"other\": any "
-                "code not listed).");
+    textfmt_prom_family(
+        out, "nbaq_daemon_http_requests_total", "counter",
+        "HTTP requests answered, by status code (\"other\": any "
+        "code not listed).");
     for (size_t i = 0; i < CODE_SLOTS; i++) {
         textbuf_printf(out, "nbaq_daemon_http_requests_total{monitor=\"");
-        prom_label_value(out, monitor);
+        textfmt_prom_label_value(out, monitor);
         if (counted_codes[i])
             textbuf_printf(out, "\",code=\"%u\"} ", counted_codes[i]);
         else
             textbuf_puts(out, "\",code=\"other\"} ");
-        prom_number(out, (double)s->answered[i]);
+        textfmt_prom_value(out, (double)s->answered[i]);
         textbuf_putc(out, '\n');
     }
-    prom_family(out, "nbaq_daemon_http_connections_refused_total", "counter",
-                "Connections closed at once: every open connection was "
-                "being answered.");
+    textfmt_prom_family(out, "nbaq_daemon_http_connections_refused_total",
+                        "counter",
+                        "Connections closed at once: every open connection was "
+                        "being answered.");
     prom_figure(out, "nbaq_daemon_http_connections_refused_total", monitor,
                 s->guard.refused);
-    prom_family(out, "nbaq_daemon_http_connections_cut_total", "counter",
-                "Connections cut: \"timeout\" past daemon.request_timeout, "
-                "\"room\" the oldest, to make room for a new one.");
+    textfmt_prom_family(
+        out, "nbaq_daemon_http_connections_cut_total", "counter",
+        "Connections cut: \"timeout\" past daemon.request_timeout, "
+        "\"room\" the oldest, to make room for a new one.");
     prom_figure(out,
                 "nbaq_daemon_http_connections_cut_total{reason=\"timeout\"",
                 monitor, s->guard.cut_slow);
     prom_figure(out, "nbaq_daemon_http_connections_cut_total{reason=\"room\"",
                 monitor, s->guard.cut_for_room);
-    prom_family(out, "nbaq_daemon_http_connections_open", "gauge",
-                "HTTP connections open now, this one included.");
+    textfmt_prom_family(out, "nbaq_daemon_http_connections_open", "gauge",
+                        "HTTP connections open now, this one included.");
     prom_figure(out, "nbaq_daemon_http_connections_open", monitor,
                 s->guard.open - s->guard.cut);
 }

@@ -1,7 +1,8 @@
 /*
  * render.h - the texts a snapshot serves: /api/status (JSON) and the
  * per-round part of /metrics (Prometheus text format 0.0.4), plus the
- * per-request part of /metrics (uptime, memory). docs/daemon.md lists
+ * per-request part of /metrics (uptime, memory), written with base's
+ * promtext.h like the prometheus reporter. docs/daemon.md lists
  * every field and series.
  *
  * Ownership: render_status and render_metrics return malloc'd text the
@@ -40,13 +41,5 @@ typedef struct health_figures {
     long long max_rss_bytes; /* -1: unknown                              */
 } health_figures;
 void render_health(textbuf *out, const health_figures *h);
-
-/* Prometheus text pieces. */
-void prom_family(textbuf *out, const char *name, const char *type,
-                 const char *help);
-/* A label value: \ " and newline escaped. */
-void prom_label_value(textbuf *out, const char *text);
-/* A sample value: shortest text that reads back the same; NaN, +Inf. */
-void prom_number(textbuf *out, double value);
 
 #endif

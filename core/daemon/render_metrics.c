@@ -3,44 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numfmt.h"
+#include "promtext.h"
 #include "render.h"
 #include "status.h"
-
-void prom_family(textbuf *out, const char *name, const char *type,
-                 const char *help)
-{
-    textbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-void prom_label_value(textbuf *out, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        if (*p == '\\')
-            textbuf_puts(out, "\\\\");
-        else if (*p == '"')
-            textbuf_puts(out, "\\\"");
-        else if (*p == '\n')
-            textbuf_puts(out, "\\n");
-        else
-            textbuf_putc(out, *p);
-    }
-}
-
-void prom_number(textbuf *out, double value)
-{
-    if (isnan(value)) {
-        textbuf_puts(out, "NaN");
-        return;
-    }
-    if (isinf(value)) {
-        textbuf_puts(out, value > 0 ? "+Inf" : "-Inf");
-        return;
-    }
-    char buf[TEXTFMT_NUMBER_SIZE];
-    textfmt_number_exact(buf, sizeof buf, value);
-    textbuf_puts(out, buf);
-}
 
 /* ------------------------------------------------------------------ */
 
@@ -69,10 +34,10 @@ static void series_start(textbuf *out, const char *name, const char *monitor,
                          const char *check)
 {
     textbuf_printf(out, "%s{monitor=\"", name);
-    prom_label_value(out, monitor);
+    textfmt_prom_label_value(out, monitor);
     if (check) {
         textbuf_puts(out, "\",check=\"");
-        prom_label_value(out, check);
+        textfmt_prom_label_value(out, check);
     }
     textbuf_putc(out, '"');
 }
@@ -80,7 +45,7 @@ static void series_start(textbuf *out, const char *name, const char *monitor,
 static void series_end(textbuf *out, double value)
 {
     textbuf_puts(out, "} ");
-    prom_number(out, value);
+    textfmt_prom_value(out, value);
     textbuf_putc(out, '\n');
 }
 
@@ -88,7 +53,7 @@ static void check_family(textbuf *out, const board *b, const char *monitor,
                          const char *name, const char *type, const char *help,
                          int need_result, double (*value)(const board_check *c))
 {
-    prom_family(out, name, type, help);
+    textfmt_prom_family(out, name, type, help);
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         if (need_result && !c->result)
@@ -125,21 +90,23 @@ static double v_runs(const board_check *c)
 
 static void check_status(textbuf *out, const board *b, const char *monitor)
 {
-    prom_family(out, "nbaq_check_status", "gauge",
-                "Status of a check: 0 PASS, 1 WARNING, 2 FAIL, 3 ERROR, "
-                "4 UNKNOWN.");
+    textfmt_prom_family(
+        out, "nbaq_check_status", "gauge",
+        "Status of a check: 0 PASS, 1 WARNING, 2 FAIL, 3 ERROR, "
+        "4 UNKNOWN.");
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         if (!c->result)
             continue;
         series_start(out, "nbaq_check_status", monitor, c->name);
         textbuf_puts(out, ",plugin=\"");
-        prom_label_value(out, c->plugin);
+        textfmt_prom_label_value(out, c->plugin);
         textbuf_printf(out, "\",severity=\"%s\"", severity_name(c->severity));
         series_end(out, board_result_status(c->result));
     }
-    prom_family(out, "nbaq_check_state", "gauge",
-                "1 for the status the check has, 0 for the other statuses.");
+    textfmt_prom_family(
+        out, "nbaq_check_state", "gauge",
+        "1 for the status the check has, 0 for the other statuses.");
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         if (!c->result)
@@ -160,8 +127,8 @@ static void checks_by_status(textbuf *out, const board *b, const char *monitor)
         if (b->checks[i].result)
             counts[board_result_status(b->checks[i].result)]++;
     }
-    prom_family(out, "nbaq_checks", "gauge",
-                "Checks per status of their latest run.");
+    textfmt_prom_family(out, "nbaq_checks", "gauge",
+                        "Checks per status of their latest run.");
     for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
         series_start(out, "nbaq_checks", monitor, NULL);
         textbuf_printf(out, ",status=\"%s\"", status_name((nbaq_status)s));
@@ -174,7 +141,7 @@ typedef void (*metric_labels_fn)(textbuf *out, const cJSON *m);
 static void unit_label(textbuf *out, const cJSON *m)
 {
     textbuf_puts(out, ",unit=\"");
-    prom_label_value(out, text_of(m, "unit"));
+    textfmt_prom_label_value(out, text_of(m, "unit"));
     textbuf_putc(out, '"');
 }
 
@@ -203,7 +170,7 @@ static void metric_family(textbuf *out, const board *b, const char *monitor,
                           metric_labels_fn labels,
                           double (*value)(const cJSON *m))
 {
-    prom_family(out, name, "gauge", help);
+    textfmt_prom_family(out, name, "gauge", help);
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         const cJSON *m;
@@ -212,7 +179,7 @@ static void metric_family(textbuf *out, const board *b, const char *monitor,
         {
             series_start(out, name, monitor, c->name);
             textbuf_puts(out, ",metric=\"");
-            prom_label_value(out, text_of(m, "name"));
+            textfmt_prom_label_value(out, text_of(m, "name"));
             textbuf_putc(out, '"');
             if (labels)
                 labels(out, m);
@@ -231,8 +198,8 @@ static void alerts_open(textbuf *out, const board *b, const char *monitor)
         if (severity_parse(text_of(a, "severity"), &sev) == 0)
             counts[sev]++;
     }
-    prom_family(out, "nbaq_alerts_open", "gauge",
-                "Open alerts (every state but resolved) per severity.");
+    textfmt_prom_family(out, "nbaq_alerts_open", "gauge",
+                        "Open alerts (every state but resolved) per severity.");
     for (int s = 0; s < NBAQ_SEVERITY_COUNT; s++) {
         series_start(out, "nbaq_alerts_open", monitor, NULL);
         textbuf_printf(out, ",severity=\"%s\"",
@@ -244,7 +211,7 @@ static void alerts_open(textbuf *out, const board *b, const char *monitor)
 static void gauge(textbuf *out, const char *monitor, const char *name,
                   const char *type, const char *help, double value)
 {
-    prom_family(out, name, type, help);
+    textfmt_prom_family(out, name, type, help);
     series_start(out, name, monitor, NULL);
     series_end(out, value);
 }
@@ -252,11 +219,11 @@ static void gauge(textbuf *out, const char *monitor, const char *name,
 static void daemon_figures(textbuf *out, const daemon_stats *st,
                            const char *monitor)
 {
-    prom_family(out, "nbaq_daemon_build_info", "gauge",
-                "Always 1; the version of nbaq-host in a label.");
+    textfmt_prom_family(out, "nbaq_daemon_build_info", "gauge",
+                        "Always 1; the version of nbaq-host in a label.");
     series_start(out, "nbaq_daemon_build_info", monitor, NULL);
     textbuf_puts(out, ",version=\"");
-    prom_label_value(out, st->version);
+    textfmt_prom_label_value(out, st->version);
     textbuf_putc(out, '"');
     series_end(out, 1);
     gauge(out, monitor, "nbaq_daemon_start_time_seconds", "gauge",
@@ -276,8 +243,8 @@ static void daemon_figures(textbuf *out, const daemon_stats *st,
               "When the last round finished, seconds since the epoch.",
               (double)st->last_round_finished_ms / 1000.0);
     }
-    prom_family(out, "nbaq_daemon_config_reloads_total", "counter",
-                "Configuration reloads (SIGHUP) by result.");
+    textfmt_prom_family(out, "nbaq_daemon_config_reloads_total", "counter",
+                        "Configuration reloads (SIGHUP) by result.");
     series_start(out, "nbaq_daemon_config_reloads_total", monitor, NULL);
     textbuf_puts(out, ",result=\"ok\"");
     series_end(out, (double)st->reloads);

@@ -19,13 +19,16 @@ typedef struct prom_writer {
     const nbaq_run *run;
     textbuf prefix;    /* sanitized metric-name prefix                  */
     textbuf constants; /* ,name="value" for each `labels` entry        */
+    textbuf name;      /* scratch: the prefixed name of a family        */
 } prom_writer;
 
 static void family(prom_writer *w, const char *name, const char *help)
 {
-    textbuf_printf(w->b, "# HELP %s_%s ", w->prefix.data, name);
-    textfmt_prom_help(w->b, help);
-    textbuf_printf(w->b, "\n# TYPE %s_%s gauge\n", w->prefix.data, name);
+    textbuf_clear(&w->name);
+    textbuf_printf(&w->name, "%s_%s", w->prefix.data, name);
+    if (textbuf_failed(&w->name))
+        textbuf_fail(w->b);
+    textfmt_prom_family(w->b, textbuf_cstr(&w->name), "gauge", help);
 }
 
 /* Starts a sample of family name: "prefix_name{monitor="..."". */
@@ -267,6 +270,7 @@ static int prometheus_report(const nbaq_host_api *api, nbaq_ctx *ctx,
     textbuf_free(&out);
     textbuf_free(&w.prefix);
     textbuf_free(&w.constants);
+    textbuf_free(&w.name);
     return rc;
 }
 

@@ -143,28 +143,6 @@ static void test_schedule_sync_keeps_and_drops(void **state)
 
 /* ---- text helpers ----------------------------------------------------- */
 
-static void test_prometheus_text(void **state)
-{
-    (void)state;
-    textbuf b = TEXTBUF_INIT;
-    prom_label_value(&b, "a\"b\\c\nd");
-    assert_string_equal(textbuf_cstr(&b), "a\\\"b\\\\c\\nd");
-    textbuf_free(&b);
-    const double values[] = {42, 0.1, -1.5e-7, NAN, INFINITY, -INFINITY};
-    const char *texts[] = {"42", "0.1", "-1.5e-07", "NaN", "+Inf", "-Inf"};
-    for (size_t i = 0; i < 6; i++) {
-        textbuf v = TEXTBUF_INIT;
-        prom_number(&v, values[i]);
-        assert_string_equal(textbuf_cstr(&v), texts[i]);
-        textbuf_free(&v);
-    }
-    /* 0.1 + 0.2 needs 17 digits to read back the same. */
-    textbuf v = TEXTBUF_INIT;
-    prom_number(&v, 0.1 + 0.2);
-    assert_string_equal(textbuf_cstr(&v), "0.30000000000000004");
-    textbuf_free(&v);
-}
-
 static void test_token_equal(void **state)
 {
     (void)state;
@@ -612,7 +590,6 @@ int main(void)
         cmocka_unit_test(test_schedule_rounds_group_equal_due_times),
         cmocka_unit_test(test_schedule_jitter_bounds),
         cmocka_unit_test(test_schedule_sync_keeps_and_drops),
-        cmocka_unit_test(test_prometheus_text),
         cmocka_unit_test(test_token_equal),
         cmocka_unit_test(test_conn_guard_cuts_oldest_after_grace),
         cmocka_unit_test(test_conn_guard_per_address),

@@ -227,6 +227,22 @@ static void test_numbers(void **state)
     expect_prom_value(1777874404.25, "1777874404.25");
     expect_prom_value(NAN, "NaN");
     expect_prom_value(-INFINITY, "-Inf");
+    /* the cases of the host's old /metrics writer (core/daemon) */
+    expect_prom_value(42, "42");
+    expect_prom_value(-1.5e-7, "-1.5e-07");
+    expect_prom_value(INFINITY, "+Inf");
+    /* 0.1 + 0.2 needs 17 digits to read back the same */
+    expect_prom_value(0.1 + 0.2, "0.30000000000000004");
+}
+
+static void test_prometheus_family(void **state)
+{
+    (void)state;
+    textbuf b = TEXTBUF_INIT;
+    textfmt_prom_family(&b, "nbaq_up", "counter", "Up \\ down\nnext");
+    assert_string_equal(textbuf_cstr(&b), "# HELP nbaq_up Up \\\\ down\\nnext\n"
+                                          "# TYPE nbaq_up counter\n");
+    textbuf_free(&b);
 }
 
 static void test_textbuf_grows(void **state)
@@ -278,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_prometheus_names),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_prometheus_family),
         cmocka_unit_test(test_line_text),
         cmocka_unit_test(test_exact_numbers),
         cmocka_unit_test(test_textbuf_grows),
