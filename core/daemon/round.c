@@ -80,7 +80,7 @@ static cJSON *encode_metric(const nbaq_metric *m)
     cJSON_AddStringToObject(o, "status", status_name(m->status));
     add_text(o, "reason", m->reason);
     cJSON_AddBoolToObject(o, "anomalous", m->anomalous != 0);
-    cJSON_AddStringToObject(o, "trend", history_trend_name(m->trend));
+    cJSON_AddStringToObject(o, "trend", trend_name(m->trend));
     encode_evidence(o, &m->evidence);
     return o;
 }

@@ -11,7 +11,7 @@
 
 #include "nbaq.h"
 #include "promtext.h"
-#include "reportfmt.h"
+#include "status.h"
 #include "textbuf.h"
 
 typedef struct prom_writer {
@@ -77,7 +77,7 @@ static void write_run(prom_writer *w)
     family(w, "run_checks", "Checks of the run per status.");
     for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
         series_begin(w, "run_checks");
-        label(w, "status", reportfmt_status_name((nbaq_status)s));
+        label(w, "status", status_name((nbaq_status)s));
         series_end(w, (double)run->status_counts[s]);
     }
 }
@@ -98,7 +98,7 @@ static void write_check_status(prom_writer *w)
         const nbaq_check_result *c = w->run->checks[i];
         check_labels(w, "check_status", c);
         label(w, "plugin", c->plugin);
-        label(w, "severity", reportfmt_severity_name(c->severity));
+        label(w, "severity", severity_name(c->severity));
         series_end(w, (double)c->status);
     }
 }
@@ -113,7 +113,7 @@ static void write_check_state(prom_writer *w)
         const nbaq_check_result *c = w->run->checks[i];
         for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
             check_labels(w, "check_state", c);
-            label(w, "status", reportfmt_status_name((nbaq_status)s));
+            label(w, "status", status_name((nbaq_status)s));
             series_end(w, c->status == (nbaq_status)s ? 1.0 : 0.0);
         }
     }
@@ -192,7 +192,7 @@ static void write_alerts(prom_writer *w)
            "severity.");
     for (int s = 0; s < NBAQ_SEVERITY_COUNT; s++) {
         series_begin(w, "alerts_open");
-        label(w, "severity", reportfmt_severity_name((nbaq_severity)s));
+        label(w, "severity", severity_name((nbaq_severity)s));
         series_end(w, (double)open[s]);
     }
 }
