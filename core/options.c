@@ -7,6 +7,7 @@
 #include "nameset.h"
 #include "numfmt.h"
 #include "option_values.h"
+#include "plugin_bug.h"
 #include "textbuf.h"
 #include "text.h"
 #include "units.h"
@@ -721,11 +722,10 @@ static void report_bug(const char *fmt, ...) NBAQ_PRINTF(1, 2);
 
 static void report_bug(const char *fmt, ...)
 {
-    char message[512] = "plugin bug: ";
-    size_t used = strlen(message);
+    char message[PLUGIN_BUG_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message + used, sizeof message - used, fmt, ap);
+    plugin_bug_format(message, sizeof message, fmt, ap);
     va_end(ap);
     bug_handler(message);
 }
