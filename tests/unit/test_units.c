@@ -1,5 +1,5 @@
-/* Parsing of durations, sizes, numbers and booleans; number formatting;
- * status, severity and alert-state names (core/base). */
+/* Parsing of durations, sizes, numbers and booleans; number formatting
+ * (lib/base); the names are tested in lib/base/tests/test_status.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

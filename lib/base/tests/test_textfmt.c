@@ -1,5 +1,6 @@
-/* Unit tests of lib/textfmt: escaping, names, numbers. Expected strings
- * are written out by hand from the rules in the headers. */
+/* Unit tests of lib/base's text: buffers, UTF-8, escaping, Prometheus
+ * text, numbers. Expected strings are written out by hand from the rules
+ * in the headers. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
