@@ -106,16 +106,29 @@ static void add_url_passwords(secret_list *list, const char *conn)
     }
 }
 
-/* Length of the keyword (password or pwd) at p, at the start of a word,
- * followed by '='; 0 when there is none. *value is set past the '='. */
+static int starts_word(const char *conn, const char *p)
+{
+    return p == conn || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+}
+
+/* Length of the key at p if it names a secret: any key ending in
+ * "password" (libpq's sslpassword too), or "pwd" as a whole word (ODBC);
+ * else 0. */
+static size_t secret_key_length(const char *conn, const char *p)
+{
+    if (strncasecmp(p, "password", 8) == 0)
+        return 8;
+    if (strncasecmp(p, "pwd", 3) == 0 && starts_word(conn, p))
+        return 3;
+    return 0;
+}
+
+/* Length of a secret's key at p followed by '='; 0 when there is none.
+ * *value is set past the '=' and the blanks after it. */
 static size_t password_keyword(const char *conn, const char *p,
                                const char **value)
 {
-    if (p > conn && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
-        return 0;
-    size_t len = strncasecmp(p, "password", 8) == 0 ? 8
-                 : strncasecmp(p, "pwd", 3) == 0    ? 3
-                                                    : 0;
+    size_t len = secret_key_length(conn, p);
     if (len == 0)
         return 0;
     const char *v = p + len;

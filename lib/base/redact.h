@@ -3,7 +3,8 @@
  * message: the one redactor of the history store, lib/pgconn and
  * lib/sqlengine. No driver library: it reads every form itself.
  *
- * The forms read (keywords in any case, at the start of a word):
+ * The forms read (keywords in any case: every key ending in "password",
+ * such as libpq's sslpassword, and the word "pwd"):
  *  - a URL's user info, any scheme: postgresql://user:PASSWORD@host,
  *    mysql://..., mariadb://... (as written and percent-decoded; an
  *    unencoded '@', '/' or '?' in the password is allowed for);

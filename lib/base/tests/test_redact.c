@@ -38,6 +38,8 @@ static void test_postgresql_conninfo(void **state)
     redacted("host=db password = 'a b\\'c' user=u", "got a b'c and a b\\'c",
              "got *** and ***");
     redacted("host=h password='a b'", "x a b y", "x *** y");
+    /* the passphrase of the client key is a secret too */
+    redacted("host=h sslpassword=k3y sslkey=/k", "bad k3y", "bad ***");
     /* a password holding ';' or '&' is masked whole, not cut there */
     redacted("host=h password=ab;cd&ef user=u", "saw ab;cd&ef", "saw ***");
 }
