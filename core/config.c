@@ -175,10 +175,9 @@ static int parse_check(config *cfg, const ynode *node, size_t index,
                      err_size) != 0)
         return -1;
     if ((v = ynode_get(node, "severity"))) {
-        static const char *const sev[] = {"info", "low",      "medium",
-                                          "high", "critical", NULL};
         int choice;
-        if (yread_choice(v, where, "severity", sev, &choice, err, err_size))
+        if (yread_choice(v, where, "severity", severity_labels, &choice, err,
+                         err_size))
             return -1;
         c->severity = (nbaq_severity)choice;
     }

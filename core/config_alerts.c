@@ -9,14 +9,12 @@
 
 #include "config.h"
 #include "log.h"
+#include "status.h"
 #include "text.h"
 #include "yread.h"
 
 #define MAX_RUNS 100000
 #define MIN_REPEAT_MS 1000
-
-static const char *const severity_names[] = {"info", "low",      "medium",
-                                             "high", "critical", NULL};
 
 void alerts_config_defaults(alerts_config *ac)
 {
@@ -106,7 +104,7 @@ static int read_severity(const ynode *node, const char *where, const char *key,
                          nbaq_severity *out, char *err, size_t err_size)
 {
     int choice;
-    if (yread_choice(node, where, key, severity_names, &choice, err,
+    if (yread_choice(node, where, key, severity_labels, &choice, err,
                      err_size) != 0)
         return -1;
     *out = (nbaq_severity)choice;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "status.h"
-#include "strbuf.h"
+#include "textbuf.h"
 #include "numfmt.h"
 #include "text.h"
 
@@ -111,24 +111,24 @@ void evaluate_check_status(arena *mem, nbaq_status plugin_status,
                            nbaq_status *status, const char **message)
 {
     nbaq_status worst = plugin_status;
-    strbuf sb = STRBUF_INIT;
-    strbuf_append(&sb, plugin_message ? plugin_message : "");
+    textbuf sb = TEXTBUF_INIT;
+    textbuf_puts(&sb, plugin_message ? plugin_message : "");
     for (size_t i = 0; i < count; i++) {
         const nbaq_metric *m = metrics[i];
         worst = status_worst(worst, m->status);
         if (m->status == NBAQ_PASS)
             continue;
         if (sb.len > 0)
-            strbuf_append(&sb, "; ");
+            textbuf_puts(&sb, "; ");
         if (m->status == NBAQ_UNKNOWN &&
             strcmp(m->reason, "not a finite number") == 0)
-            strbuf_appendf(&sb, "%s: %s", m->name, m->reason);
+            textbuf_printf(&sb, "%s: %s", m->name, m->reason);
         else
-            strbuf_append(&sb, m->reason);
+            textbuf_puts(&sb, m->reason);
     }
     *status = worst;
-    *message = arena_strdup(mem, strbuf_cstr(&sb));
+    *message = arena_strdup(mem, textbuf_cstr(&sb));
     if (!*message)
         *message = "";
-    strbuf_free(&sb);
+    textbuf_free(&sb);
 }

@@ -12,6 +12,7 @@
 #include "output.h"
 #include "records.h"
 #include "status.h"
+#include "plugin_bug.h"
 #include "text.h"
 
 static void end_with_bug(const char *message)
@@ -25,11 +26,10 @@ static void bugf(const char *fmt, ...) NBAQ_PRINTF(1, 2);
 
 static void bugf(const char *fmt, ...)
 {
-    char message[512] = "plugin bug: ";
-    size_t used = strlen(message);
+    char message[PLUGIN_BUG_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message + used, sizeof message - used, fmt, ap);
+    plugin_bug_format(message, sizeof message, fmt, ap);
     va_end(ap);
     end_with_bug(message);
 }

@@ -6,7 +6,7 @@
 
 #include "grow.h"
 #include "options.h"
-#include "strbuf.h"
+#include "textbuf.h"
 #include "text.h"
 
 enum { PLACEHOLDER_PART_MAX = 128 };
@@ -248,23 +248,23 @@ typedef struct expansion {
     int failed, overflow;
 } expansion;
 
-static void append_escaped(strbuf *sb, const char *text)
+static void append_escaped(textbuf *sb, const char *text)
 {
     for (; *text; text++) {
         if (*text == '*' || *text == '\\' || *text == '{')
-            strbuf_append_char(sb, '\\');
-        strbuf_append_char(sb, *text);
+            textbuf_putc(sb, '\\');
+        textbuf_putc(sb, *text);
     }
 }
 
-static void emit(expansion *x, const strbuf *sb)
+static void emit(expansion *x, const textbuf *sb)
 {
     if (x->count - x->base >= METRIC_DECLS_EXPANSION_MAX) {
         x->overflow = 1;
         return;
     }
     char **grown = grow_for_one(x->out, &x->cap, x->count, sizeof *x->out, 8);
-    char *copy = arena_strdup(x->mem, strbuf_cstr(sb));
+    char *copy = arena_strdup(x->mem, textbuf_cstr(sb));
     if (!grown || !copy || sb->failed) {
         x->failed = 1;
         return;
@@ -273,10 +273,10 @@ static void emit(expansion *x, const strbuf *sb)
     x->out[x->count++] = copy;
 }
 
-static void expand_from(expansion *x, const char *rest, const strbuf *prefix);
+static void expand_from(expansion *x, const char *rest, const textbuf *prefix);
 
 static void expand_placeholder(expansion *x, const placeholder *ph,
-                               const char *rest, const strbuf *prefix)
+                               const char *rest, const textbuf *prefix)
 {
     value_set v = {0};
     if (x->stars) {
@@ -290,42 +290,42 @@ static void expand_placeholder(expansion *x, const placeholder *ph,
     }
     x->failed |= v.failed;
     for (size_t i = 0; i < v.count && !x->failed && !x->overflow; i++) {
-        strbuf next = STRBUF_INIT;
-        strbuf_append(&next, strbuf_cstr(prefix));
+        textbuf next = TEXTBUF_INIT;
+        textbuf_puts(&next, textbuf_cstr(prefix));
         if (x->stars)
-            strbuf_append(&next, "*");
+            textbuf_puts(&next, "*");
         else
             append_escaped(&next, v.items[i]);
         expand_from(x, rest, &next);
-        strbuf_free(&next);
+        textbuf_free(&next);
     }
     free(v.items);
 }
 
-static void expand_from(expansion *x, const char *rest, const strbuf *prefix)
+static void expand_from(expansion *x, const char *rest, const textbuf *prefix)
 {
-    strbuf sb = STRBUF_INIT;
-    strbuf_append(&sb, strbuf_cstr(prefix));
+    textbuf sb = TEXTBUF_INIT;
+    textbuf_puts(&sb, textbuf_cstr(prefix));
     for (const char *s = rest; *s; s++) {
         placeholder ph;
         const char *reason;
         if (*s == '\\' && s[1]) {
-            strbuf_append_len(&sb, s++, 2);
+            textbuf_append(&sb, s++, 2);
         } else if (*s == '{' && placeholder_parse(s, &ph, &reason) == 0) {
             expand_placeholder(x, &ph, s + ph.length, &sb);
-            strbuf_free(&sb);
+            textbuf_free(&sb);
             return;
         } else {
-            strbuf_append_char(&sb, *s);
+            textbuf_putc(&sb, *s);
         }
     }
     emit(x, &sb);
-    strbuf_free(&sb);
+    textbuf_free(&sb);
 }
 
 static void expand_one(expansion *x, const char *pattern)
 {
-    strbuf empty = STRBUF_INIT;
+    textbuf empty = TEXTBUF_INIT;
     x->base = x->count;
     x->stars = 0;
     x->overflow = 0;

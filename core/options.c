@@ -7,7 +7,8 @@
 #include "nameset.h"
 #include "numfmt.h"
 #include "option_values.h"
-#include "strbuf.h"
+#include "plugin_bug.h"
+#include "textbuf.h"
 #include "text.h"
 #include "units.h"
 
@@ -53,20 +54,20 @@ static int fail_at(build_ctx *ctx, const ynode *node, const char *path,
 static int fail_at(build_ctx *ctx, const ynode *node, const char *path,
                    const char *fmt, ...)
 {
-    strbuf sb = STRBUF_INIT;
+    textbuf sb = TEXTBUF_INIT;
     char where[512];
     if (node && node->file[0] != '<')
-        strbuf_appendf(&sb, "%s: ", ynode_location(node, where, sizeof where));
+        textbuf_printf(&sb, "%s: ", ynode_location(node, where, sizeof where));
     if (ctx->owner[0])
-        strbuf_appendf(&sb, "%s: ", ctx->owner);
+        textbuf_printf(&sb, "%s: ", ctx->owner);
     if (path && *path)
-        strbuf_appendf(&sb, "option '%s': ", path);
+        textbuf_printf(&sb, "option '%s': ", path);
     va_list ap;
     va_start(ap, fmt);
-    strbuf_vappendf(&sb, fmt, ap);
+    textbuf_vprintf(&sb, fmt, ap);
     va_end(ap);
-    err_set(ctx->err, ctx->err_size, "%s", strbuf_cstr(&sb));
-    strbuf_free(&sb);
+    err_set(ctx->err, ctx->err_size, "%s", textbuf_cstr(&sb));
+    textbuf_free(&sb);
     return -1;
 }
 
@@ -175,9 +176,9 @@ static int convert_enum(build_ctx *ctx, const nbaq_option_spec *spec,
             return 0;
         }
     }
-    strbuf list = STRBUF_INIT;
+    textbuf list = TEXTBUF_INIT;
     for (size_t i = 0; i < n; i++)
-        strbuf_appendf(&list, "%s%s", i ? ", " : "", spec->choices[i]);
+        textbuf_printf(&list, "%s%s", i ? ", " : "", spec->choices[i]);
     const char *guess =
         secret
             ? NULL
@@ -185,9 +186,9 @@ static int convert_enum(build_ctx *ctx, const nbaq_option_spec *spec,
     char buf[256];
     int rc = fail_at(ctx, node, path, "%s is not one of: %s%s%s%s",
                      shown(node->text, secret, buf, sizeof buf),
-                     strbuf_cstr(&list), guess ? " (did you mean '" : "",
+                     textbuf_cstr(&list), guess ? " (did you mean '" : "",
                      guess ? guess : "", guess ? "'?)" : "");
-    strbuf_free(&list);
+    textbuf_free(&list);
     return rc;
 }
 
@@ -721,11 +722,10 @@ static void report_bug(const char *fmt, ...) NBAQ_PRINTF(1, 2);
 
 static void report_bug(const char *fmt, ...)
 {
-    char message[512] = "plugin bug: ";
-    size_t used = strlen(message);
+    char message[PLUGIN_BUG_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message + used, sizeof message - used, fmt, ap);
+    plugin_bug_format(message, sizeof message, fmt, ap);
     va_end(ap);
     bug_handler(message);
 }

@@ -18,7 +18,7 @@
 #include "evaluate.h"
 #include "numfmt.h"
 #include "status.h"
-#include "strbuf.h"
+#include "textbuf.h"
 #include "text.h"
 #include "yread.h"
 
@@ -162,16 +162,16 @@ static const nbaq_metric *find_metric(const nbaq_check_result *r,
 }
 
 /* Why the target has no value in this run. */
-static void explain_missing(strbuf *sb, const nbaq_metric *m,
+static void explain_missing(textbuf *sb, const nbaq_metric *m,
                             const match_rule *match,
                             const nbaq_check_result *target)
 {
-    strbuf_appendf(sb, "%s: match: no metric '%s' of check '%s' in this run",
+    textbuf_printf(sb, "%s: match: no metric '%s' of check '%s' in this run",
                    m->name, match->metric, match->check);
     if (target == NULL)
-        strbuf_append(sb, " (the check was not run)");
+        textbuf_puts(sb, " (the check was not run)");
     else if (target->status == NBAQ_ERROR || target->status == NBAQ_UNKNOWN)
-        strbuf_appendf(sb, " (the check ended %s: %.200s)",
+        textbuf_printf(sb, " (the check ended %s: %.200s)",
                        status_name(target->status), target->message);
 }
 
@@ -200,7 +200,7 @@ static int differs(const match_rule *match, double value, double target)
     }
 }
 
-static void explain_difference(strbuf *sb, const nbaq_metric *m,
+static void explain_difference(textbuf *sb, const nbaq_metric *m,
                                const match_rule *match, double target)
 {
     char value_text[64], target_text[64], diff_text[64], allowed_text[64];
@@ -210,12 +210,12 @@ static void explain_difference(strbuf *sb, const nbaq_metric *m,
     textfmt_number_exact(diff_text, sizeof diff_text, difference);
     textfmt_number(allowed_text, sizeof allowed_text,
                    allowed_difference(match, m->value));
-    strbuf_appendf(sb, "%s=%s does not match %s=%s: difference %s%s", m->name,
+    textbuf_printf(sb, "%s=%s does not match %s=%s: difference %s%s", m->name,
                    value_text, match->target, target_text,
                    difference > 0 ? "+" : "", diff_text);
     if (m->value != 0)
-        strbuf_appendf(sb, " (%+.3g%%)", difference * 100 / fabs(m->value));
-    strbuf_appendf(
+        textbuf_printf(sb, " (%+.3g%%)", difference * 100 / fabs(m->value));
+    textbuf_printf(
         sb, ", allowed %s%s", allowed_text,
         match->direction == MATCH_TARGET_AT_LEAST  ? " below (target_at_least)"
         : match->direction == MATCH_TARGET_AT_MOST ? " above (target_at_most)"
@@ -239,22 +239,22 @@ static void judge(arena *mem, nbaq_check_result *owner, nbaq_metric *m,
 {
     const nbaq_check_result *target = find_result(results, count, match->check);
     const nbaq_metric *tm = target ? find_metric(target, match->metric) : NULL;
-    strbuf sb = STRBUF_INIT;
+    textbuf sb = TEXTBUF_INIT;
     if (tm == NULL)
         explain_missing(&sb, m, match, target);
     else if (!isfinite(m->value) || !isfinite(tm->value))
-        strbuf_appendf(&sb, "%s: match: %s is not a finite number", m->name,
+        textbuf_printf(&sb, "%s: match: %s is not a finite number", m->name,
                        match->target);
     else if (differs(match, m->value, tm->value))
         explain_difference(&sb, m, match, tm->value);
     if (sb.len > 0) {
-        const char *reason = strbuf_cstr(&sb);
+        const char *reason = textbuf_cstr(&sb);
         m->status = status_worst(m->status, match->status);
         m->reason = joined(mem, m->reason, reason);
         owner->status = status_worst(owner->status, match->status);
         owner->message = joined(mem, owner->message, reason);
     }
-    strbuf_free(&sb);
+    textbuf_free(&sb);
 }
 
 void reconcile_run(arena *mem, const config *cfg, nbaq_check_result **results,

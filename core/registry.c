@@ -17,7 +17,7 @@
 #include "options.h"
 #include "plugin_trust.h"
 #include "plugin_vet.h"
-#include "strbuf.h"
+#include "textbuf.h"
 #include "text.h"
 
 #ifndef NBAQ_PLUGIN_INSTALL_DIR_FULL
@@ -302,12 +302,12 @@ static int file_exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
-static void list_searched(const registry *reg, strbuf *sb)
+static void list_searched(const registry *reg, textbuf *sb)
 {
     for (size_t i = 0; i < reg->dir_count; i++)
-        strbuf_appendf(sb, "%s%s", i ? ", " : "", reg->dirs[i]);
+        textbuf_printf(sb, "%s%s", i ? ", " : "", reg->dirs[i]);
     if (reg->dir_count == 0)
-        strbuf_append(sb, "no directories");
+        textbuf_puts(sb, "no directories");
 }
 
 static int plugin_path(const registry *reg, size_t dir, const char *name,
@@ -354,11 +354,11 @@ const plugin *registry_get(registry *reg, const char *name, char *err,
         return NULL;
     }
     if (!found) {
-        strbuf sb = STRBUF_INIT;
+        textbuf sb = TEXTBUF_INIT;
         list_searched(reg, &sb);
         err_set(err, err_size, "plugin '%s' not found: no %s.so in %s", name,
-                name, strbuf_cstr(&sb));
-        strbuf_free(&sb);
+                name, textbuf_cstr(&sb));
+        textbuf_free(&sb);
         return NULL;
     }
     plugin *p = load_vetted(name, path, err, err_size);

@@ -6,7 +6,7 @@
 #include "metric_decls.h"
 #include "metric_glob.h"
 #include "registry.h"
-#include "strbuf.h"
+#include "textbuf.h"
 #include "text.h"
 
 enum { NEAREST_SHOWN = 3 };
@@ -64,27 +64,27 @@ static size_t nearest(const declared *d, const char *name, const size_t *taken,
 }
 
 /* " (did you mean 'x'?)", else the nearest declared patterns. */
-static void explain(const declared *d, const char *name, strbuf *sb)
+static void explain(const declared *d, const char *name, textbuf *sb)
 {
     const char *best =
         text_suggest(name, (const char *const *)d->patterns, d->count);
     if (best) {
-        strbuf_appendf(sb, " (did you mean '%s'?)", best);
+        textbuf_printf(sb, " (did you mean '%s'?)", best);
         return;
     }
     if (d->count == 0) {
-        strbuf_append(sb, " (with these options it emits none)");
+        textbuf_puts(sb, " (with these options it emits none)");
         return;
     }
     size_t shown[NEAREST_SHOWN];
     size_t n = 0;
-    strbuf_append(sb, "; nearest declared: ");
+    textbuf_puts(sb, "; nearest declared: ");
     while (n < NEAREST_SHOWN && n < d->count) {
         shown[n] = nearest(d, name, shown, n);
-        strbuf_appendf(sb, "%s'%s'", n ? ", " : "", d->patterns[shown[n]]);
+        textbuf_printf(sb, "%s'%s'", n ? ", " : "", d->patterns[shown[n]]);
         n++;
     }
-    strbuf_append(sb, " (all: nbaq-host --list-plugins)");
+    textbuf_puts(sb, " (all: nbaq-host --list-plugins)");
 }
 
 /* what: "threshold 'x'", or the match target; name: the metric sought. */
@@ -92,12 +92,12 @@ static int refuse(const declared *d, const char *location, const char *check,
                   const char *what, const char *name, const char *plugin,
                   char *err, size_t err_size)
 {
-    strbuf hint = STRBUF_INIT;
+    textbuf hint = TEXTBUF_INIT;
     explain(d, name, &hint);
     err_set(err, err_size,
             "%s: check '%s': %s: plugin '%s' declares no such metric%s",
-            location, check, what, plugin, strbuf_cstr(&hint));
-    strbuf_free(&hint);
+            location, check, what, plugin, textbuf_cstr(&hint));
+    textbuf_free(&hint);
     return -1;
 }
 

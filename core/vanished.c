@@ -13,7 +13,7 @@
 #include "history_recent_series.h"
 #include "log.h"
 #include "status.h"
-#include "strbuf.h"
+#include "textbuf.h"
 
 /* Units whose missing value means none: counts, and byte totals (a
  * prefix with no objects holds 0 bytes). */
@@ -68,18 +68,18 @@ static int fill_zero(job_outcome *out, const history_seen_series *s)
     return 0;
 }
 
-static void name_with_time(strbuf *sb, const history_seen_series *s)
+static void name_with_time(textbuf *sb, const history_seen_series *s)
 {
     char when[32];
     history_format_time(s->last_seen_ms, when, sizeof when);
-    strbuf_appendf(sb, "%s%s (last seen %s)", sb->len ? ", " : "", s->metric,
+    textbuf_printf(sb, "%s%s (last seen %s)", sb->len ? ", " : "", s->metric,
                    when);
 }
 
-static char *take_text(strbuf *sb)
+static char *take_text(textbuf *sb)
 {
-    char *text = sb->len ? strdup(strbuf_cstr(sb)) : NULL;
-    strbuf_free(sb);
+    char *text = sb->len ? strdup(textbuf_cstr(sb)) : NULL;
+    textbuf_free(sb);
     return text;
 }
 
@@ -90,7 +90,7 @@ static void classify(const check_config *check, job_outcome *out,
                      size_t count, vanished_check *v)
 {
     size_t reported = out->metric_count;
-    strbuf filled = STRBUF_INIT, warned = STRBUF_INIT;
+    textbuf filled = TEXTBUF_INIT, warned = TEXTBUF_INIT;
     v->first_filled = reported;
     for (size_t i = 0; i < count; i++) {
         const char *key = seen[i].metric;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "strbuf.h"
+#include "textbuf.h"
 #include "ycompose.h"
 #include "text.h"
 
@@ -23,7 +23,7 @@ static int is_var_char(char c)
 }
 
 /* Expands one ${...} starting at p (pointing at '$'); advances *p. */
-static int expand_variable(const char **p, strbuf *out, char *err,
+static int expand_variable(const char **p, textbuf *out, char *err,
                            size_t err_size)
 {
     const char *s = *p + 2;
@@ -57,9 +57,9 @@ static int expand_variable(const char **p, strbuf *out, char *err,
     var[name_len] = '\0';
     const char *value = getenv(var);
     if (fallback && (!value || !*value))
-        strbuf_append_len(out, fallback, fallback_len);
+        textbuf_append(out, fallback, fallback_len);
     else if (value)
-        strbuf_append(out, value);
+        textbuf_puts(out, value);
     else
         return err_set(err, err_size,
                        "environment variable '%s' is not set (write "
@@ -71,30 +71,30 @@ static int expand_variable(const char **p, strbuf *out, char *err,
 
 int env_substitute(const char *text, char **out, char *err, size_t err_size)
 {
-    strbuf sb = STRBUF_INIT;
+    textbuf sb = TEXTBUF_INIT;
     const char *p = text;
     while (*p) {
         const char *dollar = strchr(p, '$');
         if (!dollar) {
-            strbuf_append(&sb, p);
+            textbuf_puts(&sb, p);
             break;
         }
-        strbuf_append_len(&sb, p, (size_t)(dollar - p));
+        textbuf_append(&sb, p, (size_t)(dollar - p));
         p = dollar;
         if (p[1] == '$') {
-            strbuf_append_char(&sb, '$');
+            textbuf_putc(&sb, '$');
             p += 2;
         } else if (p[1] == '{') {
             if (expand_variable(&p, &sb, err, err_size) != 0) {
-                strbuf_free(&sb);
+                textbuf_free(&sb);
                 return -1;
             }
         } else {
-            strbuf_append_char(&sb, '$');
+            textbuf_putc(&sb, '$');
             p++;
         }
     }
-    *out = strbuf_take(&sb);
+    *out = textbuf_take(&sb);
     if (!*out)
         return err_set(err, err_size, "out of memory");
     return 0;
@@ -130,11 +130,11 @@ ydoc *ydoc_load_file(const char *path, int substitute_env, char *err,
         err_set(err, err_size, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    strbuf sb = STRBUF_INIT;
+    textbuf sb = TEXTBUF_INIT;
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        strbuf_append_len(&sb, chunk, n);
+        textbuf_append(&sb, chunk, n);
         if (sb.len > YDOC_MAX_FILE_BYTES)
             break;
     }
@@ -143,12 +143,12 @@ ydoc *ydoc_load_file(const char *path, int substitute_env, char *err,
     if (read_error || sb.failed || sb.len > YDOC_MAX_FILE_BYTES) {
         err_set(err, err_size, "%s: %s", path,
                 read_error ? "read error" : "file too large (16 MiB limit)");
-        strbuf_free(&sb);
+        textbuf_free(&sb);
         return NULL;
     }
-    ydoc *doc = ydoc_load_string(strbuf_cstr(&sb), sb.len, path, substitute_env,
-                                 err, err_size);
-    strbuf_free(&sb);
+    ydoc *doc = ydoc_load_string(textbuf_cstr(&sb), sb.len, path,
+                                 substitute_env, err, err_size);
+    textbuf_free(&sb);
     return doc;
 }
 

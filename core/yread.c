@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "textbuf.h"
 #include "text.h"
 #include "units.h"
 
@@ -47,12 +47,12 @@ int yread_check_keys(const ynode *mapping, const char *const *allowed,
                            "%s: unknown key '%.100s' %s (did you mean "
                            "'%s'?)",
                            location, key->text, where, guess);
-        strbuf list = STRBUF_INIT;
+        textbuf list = TEXTBUF_INIT;
         for (size_t k = 0; k < n; k++)
-            strbuf_appendf(&list, "%s%s", k ? ", " : "", allowed[k]);
+            textbuf_printf(&list, "%s%s", k ? ", " : "", allowed[k]);
         err_set(err, err_size, "%s: unknown key '%.100s' %s (known: %s)",
-                location, key->text, where, strbuf_cstr(&list));
-        strbuf_free(&list);
+                location, key->text, where, textbuf_cstr(&list));
+        textbuf_free(&list);
         return -1;
     }
     return 0;
@@ -167,14 +167,14 @@ int yread_choice(const ynode *node, const char *where, const char *key,
             return 0;
         }
     }
-    strbuf list = STRBUF_INIT;
+    textbuf list = TEXTBUF_INIT;
     for (size_t i = 0; i < n; i++)
-        strbuf_appendf(&list, "%s%s", i ? ", " : "", choices[i]);
+        textbuf_printf(&list, "%s%s", i ? ", " : "", choices[i]);
     const char *guess = text_suggest(node->text, choices, n);
     yread_fail(node, where, err, err_size,
                "'%s' must be one of %s, got '%.100s'%s%s%s", key,
-               strbuf_cstr(&list), node->text, guess ? " (did you mean '" : "",
+               textbuf_cstr(&list), node->text, guess ? " (did you mean '" : "",
                guess ? guess : "", guess ? "'?)" : "");
-    strbuf_free(&list);
+    textbuf_free(&list);
     return -1;
 }

@@ -14,20 +14,7 @@
 #include "history_calc.h"
 #include "notified.h"
 #include "silence.h"
-
-static const char *lower_severity(nbaq_severity s)
-{
-    static const char *const names[] = {"info", "low", "medium", "high",
-                                        "critical"};
-    return (unsigned)s < NBAQ_SEVERITY_COUNT ? names[s] : "medium";
-}
-
-static const char *lower_state(nbaq_alert_state s)
-{
-    static const char *const names[] = {"new",      "firing",   "escalated",
-                                        "resolved", "silenced", "flapping"};
-    return (unsigned)s <= NBAQ_ALERT_FLAPPING ? names[s] : "firing";
-}
+#include "status.h"
 
 static void time_text(int64_t ms, char *buf, size_t size)
 {
@@ -82,7 +69,7 @@ static const char *state_of(const history_alert *row, int64_t silenced)
 {
     if (!row->open)
         return row->failing_runs > 0 ? "pending" : "closed";
-    return silenced ? "silenced" : lower_state(row->state);
+    return silenced ? "silenced" : alert_state_label(row->state);
 }
 
 static void add_notified(void *arg, const char *channel, size_t len, int64_t ms)
@@ -104,7 +91,7 @@ static cJSON *alert_json(const history_alert *r, int64_t silenced)
                           *r->metric ? cJSON_CreateString(r->metric)
                                      : cJSON_CreateNull());
     cJSON_AddStringToObject(o, "summary", r->summary);
-    cJSON_AddStringToObject(o, "severity", lower_severity(r->severity));
+    cJSON_AddStringToObject(o, "severity", severity_label(r->severity));
     cJSON_AddStringToObject(o, "state", state_of(r, silenced));
     cJSON_AddBoolToObject(o, "open", r->open);
     cJSON_AddBoolToObject(o, "flapping", r->flapping);
@@ -143,7 +130,7 @@ static void list_row(text_table *t, const history_alert *r, int64_t silenced)
     time_text(silenced, until, sizeof until);
     snprintf(failing, sizeof failing, "%" PRIu32, r->failing_runs);
     const char *cells[] = {r->fingerprint,
-                           lower_severity(r->severity),
+                           severity_label(r->severity),
                            state_of(r, silenced),
                            r->check,
                            *r->metric ? r->metric : "-",
@@ -289,8 +276,8 @@ static int outbox_json(cli_env *env, const history_outbox_row *r, size_t n)
         cJSON_AddItemToObject(o, "metric",
                               *r[i].metric ? cJSON_CreateString(r[i].metric)
                                            : cJSON_CreateNull());
-        cJSON_AddStringToObject(o, "state", lower_state(r[i].state));
-        cJSON_AddStringToObject(o, "severity", lower_severity(r[i].severity));
+        cJSON_AddStringToObject(o, "state", alert_state_label(r[i].state));
+        cJSON_AddStringToObject(o, "severity", severity_label(r[i].severity));
         cJSON_AddItemToObject(o, "queued_at", time_json(r[i].created_ms));
         cJSON_AddStringToObject(o, "run_id", r[i].run_id);
         cJSON_AddNumberToObject(o, "attempts", (double)r[i].attempts);
@@ -316,7 +303,7 @@ static int outbox_text(cli_env *env, const history_outbox_row *r, size_t n)
         snprintf(attempts, sizeof attempts, "%" PRId64, r[i].attempts);
         const char *cells[] = {id,
                                r[i].channel,
-                               lower_state(r[i].state),
+                               alert_state_label(r[i].state),
                                r[i].check,
                                *r[i].metric ? r[i].metric : "-",
                                queued,

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "textbuf.h"
 
 void notified_each(const char *list,
                    void (*fn)(void *arg, const char *channel, size_t len,
@@ -45,7 +45,7 @@ int64_t notified_get(const char *list, const char *channel)
 }
 
 typedef struct rebuild {
-    strbuf sb;
+    textbuf sb;
     const char *skip;
 } rebuild;
 
@@ -55,21 +55,21 @@ static void copy_other(void *arg, const char *channel, size_t len, int64_t ms)
     if (strlen(r->skip) == len && memcmp(r->skip, channel, len) == 0)
         return;
     if (r->sb.len)
-        strbuf_append_char(&r->sb, ',');
-    strbuf_append_len(&r->sb, channel, len);
-    strbuf_appendf(&r->sb, "=%" PRId64, ms);
+        textbuf_putc(&r->sb, ',');
+    textbuf_append(&r->sb, channel, len);
+    textbuf_printf(&r->sb, "=%" PRId64, ms);
 }
 
 char *notified_put(const char *list, const char *channel, int64_t ms)
 {
-    rebuild r = {STRBUF_INIT, channel};
+    rebuild r = {TEXTBUF_INIT, channel};
     notified_each(list, copy_other, &r);
     if (r.sb.len)
-        strbuf_append_char(&r.sb, ',');
-    strbuf_appendf(&r.sb, "%s=%" PRId64, channel, ms);
+        textbuf_putc(&r.sb, ',');
+    textbuf_printf(&r.sb, "%s=%" PRId64, channel, ms);
     if (r.sb.failed) {
-        strbuf_free(&r.sb);
+        textbuf_free(&r.sb);
         return NULL;
     }
-    return strbuf_take(&r.sb);
+    return textbuf_take(&r.sb);
 }

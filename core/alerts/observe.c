@@ -9,20 +9,13 @@
 #include "status.h"
 #include "numfmt.h"
 #include "text.h"
-
-/* Back from a cut at len to the start of a UTF-8 sequence. */
-static size_t utf8_boundary(const char *text, size_t len)
-{
-    while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
-        len--;
-    return len;
-}
+#include "utf8.h"
 
 char *observe_summary_line(arena *mem, const char *text)
 {
     size_t len = strlen(text);
     if (len > ALERT_SUMMARY_MAX)
-        len = utf8_boundary(text, ALERT_SUMMARY_MAX);
+        len = utf8_cut(text, ALERT_SUMMARY_MAX);
     char *line = arena_strndup(mem, text, len);
     for (char *p = line; p && *p; p++) {
         if (*p == '\n' || *p == '\r' || *p == '\t')

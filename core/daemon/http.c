@@ -18,9 +18,10 @@
 #include "history_api.h"
 #include "dashboard_api.h"
 #include "log.h"
+#include "promtext.h"
 #include "render.h"
 #include "route.h"
-#include "strbuf.h"
+#include "textbuf.h"
 #include "text.h"
 
 /* Bounds on what a client may send and hold. */
@@ -119,9 +120,9 @@ static enum MHD_Result send_json(http_server *s, struct MHD_Connection *c,
 static enum MHD_Result send_error(http_server *s, struct MHD_Connection *c,
                                   unsigned code, const char *message)
 {
-    strbuf body = STRBUF_INIT;
-    strbuf_appendf(&body, "{\"error\":\"%s\"}", message); /* plain ASCII */
-    return send_json(s, c, code, body.failed ? NULL : strbuf_take(&body));
+    textbuf body = TEXTBUF_INIT;
+    textbuf_printf(&body, "{\"error\":\"%s\"}", message); /* plain ASCII */
+    return send_json(s, c, code, body.failed ? NULL : textbuf_take(&body));
 }
 
 static void release_snapshot(void *snap)
@@ -195,47 +196,50 @@ static void memory_figures(long long *rss, long long *max_rss)
 }
 
 /* name{monitor="..."} value; name may end in an open label list. */
-static void prom_figure(strbuf *out, const char *name, const char *monitor,
+static void prom_figure(textbuf *out, const char *name, const char *monitor,
                         uint64_t value)
 {
-    strbuf_append(out, name);
-    strbuf_append(out, strchr(name, '{') ? ",monitor=\"" : "{monitor=\"");
-    prom_label_value(out, monitor);
-    strbuf_append(out, "\"} ");
-    prom_number(out, (double)value);
-    strbuf_append_char(out, '\n');
+    textbuf_puts(out, name);
+    textbuf_puts(out, strchr(name, '{') ? ",monitor=\"" : "{monitor=\"");
+    textfmt_prom_label_value(out, monitor);
+    textbuf_puts(out, "\"} ");
+    textfmt_prom_value(out, (double)value);
+    textbuf_putc(out, '\n');
 }
 
-static void http_figures(http_server *s, strbuf *out, const char *monitor)
+static void http_figures(http_server *s, textbuf *out, const char *monitor)
 {
-    prom_family(out, "nbaq_daemon_http_requests_total", "counter",
-                "HTTP requests answered, by status code (\"other\": any "
-                "code not listed).");
+    textfmt_prom_family(
+        out, "nbaq_daemon_http_requests_total", "counter",
+        "HTTP requests answered, by status code (\"other\": any "
+        "code not listed).");
     for (size_t i = 0; i < CODE_SLOTS; i++) {
-        strbuf_appendf(out, "nbaq_daemon_http_requests_total{monitor=\"");
-        prom_label_value(out, monitor);
+        textbuf_printf(out, "nbaq_daemon_http_requests_total{monitor=\"");
+        textfmt_prom_label_value(out, monitor);
         if (counted_codes[i])
-            strbuf_appendf(out, "\",code=\"%u\"} ", counted_codes[i]);
+            textbuf_printf(out, "\",code=\"%u\"} ", counted_codes[i]);
         else
-            strbuf_append(out, "\",code=\"other\"} ");
-        prom_number(out, (double)s->answered[i]);
-        strbuf_append_char(out, '\n');
+            textbuf_puts(out, "\",code=\"other\"} ");
+        textfmt_prom_value(out, (double)s->answered[i]);
+        textbuf_putc(out, '\n');
     }
-    prom_family(out, "nbaq_daemon_http_connections_refused_total", "counter",
-                "Connections closed at once: every open connection was "
-                "being answered.");
+    textfmt_prom_family(out, "nbaq_daemon_http_connections_refused_total",
+                        "counter",
+                        "Connections closed at once: every open connection was "
+                        "being answered.");
     prom_figure(out, "nbaq_daemon_http_connections_refused_total", monitor,
                 s->guard.refused);
-    prom_family(out, "nbaq_daemon_http_connections_cut_total", "counter",
-                "Connections cut: \"timeout\" past daemon.request_timeout, "
-                "\"room\" the oldest, to make room for a new one.");
+    textfmt_prom_family(
+        out, "nbaq_daemon_http_connections_cut_total", "counter",
+        "Connections cut: \"timeout\" past daemon.request_timeout, "
+        "\"room\" the oldest, to make room for a new one.");
     prom_figure(out,
                 "nbaq_daemon_http_connections_cut_total{reason=\"timeout\"",
                 monitor, s->guard.cut_slow);
     prom_figure(out, "nbaq_daemon_http_connections_cut_total{reason=\"room\"",
                 monitor, s->guard.cut_for_room);
-    prom_family(out, "nbaq_daemon_http_connections_open", "gauge",
-                "HTTP connections open now, this one included.");
+    textfmt_prom_family(out, "nbaq_daemon_http_connections_open", "gauge",
+                        "HTTP connections open now, this one included.");
     prom_figure(out, "nbaq_daemon_http_connections_open", monitor,
                 s->guard.open - s->guard.cut);
 }
@@ -247,18 +251,18 @@ static enum MHD_Result serve_metrics(http_server *s, struct MHD_Connection *c,
                         .started_ms = snap->started_ms,
                         .now_ms = clock_wall_ms()};
     memory_figures(&h.rss_bytes, &h.max_rss_bytes);
-    strbuf tail = STRBUF_INIT;
+    textbuf tail = TEXTBUF_INIT;
     render_health(&tail, &h);
     count(s, 200); /* this answer counts in its own figures */
     http_figures(s, &tail, snap->monitor);
     metrics_body *body = malloc(sizeof *body);
     if (!body || tail.failed) {
         free(body);
-        strbuf_free(&tail);
+        textbuf_free(&tail);
         return MHD_NO;
     }
     body->snap = snapshot_ref(snap);
-    body->tail = strbuf_take(&tail);
+    body->tail = textbuf_take(&tail);
     struct MHD_IoVec iov[2] = {{snap->metrics_text, snap->metrics_len},
                                {body->tail, strlen(body->tail)}};
     struct MHD_Response *r =

@@ -1,7 +1,8 @@
 /*
  * render.h - the texts a snapshot serves: /api/status (JSON) and the
  * per-round part of /metrics (Prometheus text format 0.0.4), plus the
- * per-request part of /metrics (uptime, memory). docs/daemon.md lists
+ * per-request part of /metrics (uptime, memory), written with base's
+ * promtext.h like the prometheus reporter. docs/daemon.md lists
  * every field and series.
  *
  * Ownership: render_status and render_metrics return malloc'd text the
@@ -18,7 +19,7 @@
 #include "board.h"
 #include "config.h"
 #include "snapshot.h"
-#include "strbuf.h"
+#include "textbuf.h"
 
 char *render_status(const board *b, const daemon_stats *st, const config *cfg,
                     int64_t now_ms, size_t *len);
@@ -28,7 +29,7 @@ char *render_metrics(const board *b, const daemon_stats *st, const config *cfg,
 /* The fleet's part (render_fleet.c): the "fleet" object of /api/status,
  * and the nbaq_fleet_* series of /metrics. */
 void render_fleet_status(cJSON *doc, const daemon_stats *st);
-void render_fleet_metrics(strbuf *out, const daemon_stats *st,
+void render_fleet_metrics(textbuf *out, const daemon_stats *st,
                           const char *monitor);
 
 /* Figures that change between two snapshots, rendered per request. */
@@ -39,14 +40,6 @@ typedef struct health_figures {
     long long rss_bytes;     /* -1: unknown                              */
     long long max_rss_bytes; /* -1: unknown                              */
 } health_figures;
-void render_health(strbuf *out, const health_figures *h);
-
-/* Prometheus text pieces. */
-void prom_family(strbuf *out, const char *name, const char *type,
-                 const char *help);
-/* A label value: \ " and newline escaped. */
-void prom_label_value(strbuf *out, const char *text);
-/* A sample value: shortest text that reads back the same; NaN, +Inf. */
-void prom_number(strbuf *out, double value);
+void render_health(textbuf *out, const health_figures *h);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fleet_member.h"
+#include "promtext.h"
 #include "render.h"
 
 /* A member whose heartbeat is older than the lease is gone. */
@@ -117,22 +118,22 @@ void render_fleet_status(cJSON *doc, const daemon_stats *st)
 }
 
 /* `name{monitor="m",<key>="<value>"} number` */
-static void labelled(strbuf *out, const char *name, const char *monitor,
+static void labelled(textbuf *out, const char *name, const char *monitor,
                      const char *key, const char *value, double number)
 {
-    strbuf_appendf(out, "%s{monitor=\"", name);
-    prom_label_value(out, monitor);
+    textbuf_printf(out, "%s{monitor=\"", name);
+    textfmt_prom_label_value(out, monitor);
     if (key) {
-        strbuf_appendf(out, "\",%s=\"", key);
-        prom_label_value(out, value);
+        textbuf_printf(out, "\",%s=\"", key);
+        textfmt_prom_label_value(out, value);
     }
-    strbuf_append(out, "\"} ");
-    prom_number(out, number);
-    strbuf_append_char(out, '\n');
+    textbuf_puts(out, "\"} ");
+    textfmt_prom_value(out, number);
+    textbuf_putc(out, '\n');
 }
 
 /* This member's own counters: one family each, labelled by member. */
-static void own_figures(strbuf *out, const daemon_stats *st,
+static void own_figures(textbuf *out, const daemon_stats *st,
                         const char *monitor)
 {
     const fleet_member *f = st->fleet;
@@ -151,19 +152,20 @@ static void own_figures(strbuf *out, const daemon_stats *st,
          "Claims and heartbeats that failed on the store.", (double)f->errors},
     };
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
-        prom_family(out, counters[i].name, "counter", counters[i].help);
+        textfmt_prom_family(out, counters[i].name, "counter", counters[i].help);
         labelled(out, counters[i].name, monitor, "member", f->id,
                  counters[i].value);
     }
-    prom_family(out, "nbaq_daemon_heartbeats_total", "counter",
-                "Heartbeats (ping and Watchdog alert) sent, by result.");
+    textfmt_prom_family(
+        out, "nbaq_daemon_heartbeats_total", "counter",
+        "Heartbeats (ping and Watchdog alert) sent, by result.");
     labelled(out, "nbaq_daemon_heartbeats_total", monitor, "result", "ok",
              (double)st->heartbeats_sent);
     labelled(out, "nbaq_daemon_heartbeats_total", monitor, "result", "failed",
              (double)st->heartbeats_failed);
 }
 
-void render_fleet_metrics(strbuf *out, const daemon_stats *st,
+void render_fleet_metrics(textbuf *out, const daemon_stats *st,
                           const char *monitor)
 {
     const fleet_member *f = st->fleet;
@@ -173,8 +175,8 @@ void render_fleet_metrics(strbuf *out, const daemon_stats *st,
     if (!f->shared)
         return;
     const history_fleet_view *v = &f->view;
-    prom_family(out, "nbaq_fleet_member_up", "gauge",
-                "1 while the member heartbeats within its lease.");
+    textfmt_prom_family(out, "nbaq_fleet_member_up", "gauge",
+                        "1 while the member heartbeats within its lease.");
     int self_seen = 0;
     for (size_t i = 0; i < v->member_count; i++) {
         const history_fleet_member *m = &v->members[i];
@@ -187,12 +189,13 @@ void render_fleet_metrics(strbuf *out, const daemon_stats *st,
     if (!self_seen)
         labelled(out, "nbaq_fleet_member_up", monitor, "member", f->id,
                  f->up && f->fleet);
-    prom_family(out, "nbaq_fleet_config_versions", "gauge",
-                "Distinct config hashes among the live members.");
+    textfmt_prom_family(out, "nbaq_fleet_config_versions", "gauge",
+                        "Distinct config hashes among the live members.");
     labelled(out, "nbaq_fleet_config_versions", monitor, NULL, NULL,
              (double)config_versions(f));
-    prom_family(out, "nbaq_fleet_check_stale", "gauge",
-                "1 when no member ran the check for twice its interval.");
+    textfmt_prom_family(
+        out, "nbaq_fleet_check_stale", "gauge",
+        "1 when no member ran the check for twice its interval.");
     for (size_t i = 0; i < v->check_count; i++)
         labelled(out, "nbaq_fleet_check_stale", monitor, "check",
                  v->checks[i].check, check_stale(&v->checks[i], v->now_ms));

@@ -3,44 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numfmt.h"
+#include "promtext.h"
 #include "render.h"
 #include "status.h"
-
-void prom_family(strbuf *out, const char *name, const char *type,
-                 const char *help)
-{
-    strbuf_appendf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-void prom_label_value(strbuf *out, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        if (*p == '\\')
-            strbuf_append(out, "\\\\");
-        else if (*p == '"')
-            strbuf_append(out, "\\\"");
-        else if (*p == '\n')
-            strbuf_append(out, "\\n");
-        else
-            strbuf_append_char(out, *p);
-    }
-}
-
-void prom_number(strbuf *out, double value)
-{
-    if (isnan(value)) {
-        strbuf_append(out, "NaN");
-        return;
-    }
-    if (isinf(value)) {
-        strbuf_append(out, value > 0 ? "+Inf" : "-Inf");
-        return;
-    }
-    char buf[TEXTFMT_NUMBER_SIZE];
-    textfmt_number_exact(buf, sizeof buf, value);
-    strbuf_append(out, buf);
-}
 
 /* ------------------------------------------------------------------ */
 
@@ -65,30 +30,30 @@ static double number_of(const cJSON *o, const char *key)
 }
 
 /* `name{monitor="m",check="c"` : the caller adds more labels and "} v". */
-static void series_start(strbuf *out, const char *name, const char *monitor,
+static void series_start(textbuf *out, const char *name, const char *monitor,
                          const char *check)
 {
-    strbuf_appendf(out, "%s{monitor=\"", name);
-    prom_label_value(out, monitor);
+    textbuf_printf(out, "%s{monitor=\"", name);
+    textfmt_prom_label_value(out, monitor);
     if (check) {
-        strbuf_append(out, "\",check=\"");
-        prom_label_value(out, check);
+        textbuf_puts(out, "\",check=\"");
+        textfmt_prom_label_value(out, check);
     }
-    strbuf_append_char(out, '"');
+    textbuf_putc(out, '"');
 }
 
-static void series_end(strbuf *out, double value)
+static void series_end(textbuf *out, double value)
 {
-    strbuf_append(out, "} ");
-    prom_number(out, value);
-    strbuf_append_char(out, '\n');
+    textbuf_puts(out, "} ");
+    textfmt_prom_value(out, value);
+    textbuf_putc(out, '\n');
 }
 
-static void check_family(strbuf *out, const board *b, const char *monitor,
+static void check_family(textbuf *out, const board *b, const char *monitor,
                          const char *name, const char *type, const char *help,
                          int need_result, double (*value)(const board_check *c))
 {
-    prom_family(out, name, type, help);
+    textfmt_prom_family(out, name, type, help);
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         if (need_result && !c->result)
@@ -123,23 +88,25 @@ static double v_runs(const board_check *c)
     return (double)c->runs;
 }
 
-static void check_status(strbuf *out, const board *b, const char *monitor)
+static void check_status(textbuf *out, const board *b, const char *monitor)
 {
-    prom_family(out, "nbaq_check_status", "gauge",
-                "Status of a check: 0 PASS, 1 WARNING, 2 FAIL, 3 ERROR, "
-                "4 UNKNOWN.");
+    textfmt_prom_family(
+        out, "nbaq_check_status", "gauge",
+        "Status of a check: 0 PASS, 1 WARNING, 2 FAIL, 3 ERROR, "
+        "4 UNKNOWN.");
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         if (!c->result)
             continue;
         series_start(out, "nbaq_check_status", monitor, c->name);
-        strbuf_append(out, ",plugin=\"");
-        prom_label_value(out, c->plugin);
-        strbuf_appendf(out, "\",severity=\"%s\"", severity_name(c->severity));
+        textbuf_puts(out, ",plugin=\"");
+        textfmt_prom_label_value(out, c->plugin);
+        textbuf_printf(out, "\",severity=\"%s\"", severity_name(c->severity));
         series_end(out, board_result_status(c->result));
     }
-    prom_family(out, "nbaq_check_state", "gauge",
-                "1 for the status the check has, 0 for the other statuses.");
+    textfmt_prom_family(
+        out, "nbaq_check_state", "gauge",
+        "1 for the status the check has, 0 for the other statuses.");
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         if (!c->result)
@@ -147,35 +114,35 @@ static void check_status(strbuf *out, const board *b, const char *monitor)
         nbaq_status now = board_result_status(c->result);
         for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
             series_start(out, "nbaq_check_state", monitor, c->name);
-            strbuf_appendf(out, ",status=\"%s\"", status_name((nbaq_status)s));
+            textbuf_printf(out, ",status=\"%s\"", status_name((nbaq_status)s));
             series_end(out, s == (int)now ? 1 : 0);
         }
     }
 }
 
-static void checks_by_status(strbuf *out, const board *b, const char *monitor)
+static void checks_by_status(textbuf *out, const board *b, const char *monitor)
 {
     size_t counts[NBAQ_STATUS_COUNT] = {0};
     for (size_t i = 0; i < b->count; i++) {
         if (b->checks[i].result)
             counts[board_result_status(b->checks[i].result)]++;
     }
-    prom_family(out, "nbaq_checks", "gauge",
-                "Checks per status of their latest run.");
+    textfmt_prom_family(out, "nbaq_checks", "gauge",
+                        "Checks per status of their latest run.");
     for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
         series_start(out, "nbaq_checks", monitor, NULL);
-        strbuf_appendf(out, ",status=\"%s\"", status_name((nbaq_status)s));
+        textbuf_printf(out, ",status=\"%s\"", status_name((nbaq_status)s));
         series_end(out, (double)counts[s]);
     }
 }
 
-typedef void (*metric_labels_fn)(strbuf *out, const cJSON *m);
+typedef void (*metric_labels_fn)(textbuf *out, const cJSON *m);
 
-static void unit_label(strbuf *out, const cJSON *m)
+static void unit_label(textbuf *out, const cJSON *m)
 {
-    strbuf_append(out, ",unit=\"");
-    prom_label_value(out, text_of(m, "unit"));
-    strbuf_append_char(out, '"');
+    textbuf_puts(out, ",unit=\"");
+    textfmt_prom_label_value(out, text_of(m, "unit"));
+    textbuf_putc(out, '"');
 }
 
 static double m_value(const cJSON *m)
@@ -198,12 +165,12 @@ static double m_anomalous(const cJSON *m)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "anomalous"));
 }
 
-static void metric_family(strbuf *out, const board *b, const char *monitor,
+static void metric_family(textbuf *out, const board *b, const char *monitor,
                           const char *name, const char *help,
                           metric_labels_fn labels,
                           double (*value)(const cJSON *m))
 {
-    prom_family(out, name, "gauge", help);
+    textfmt_prom_family(out, name, "gauge", help);
     for (size_t i = 0; i < b->count; i++) {
         const board_check *c = &b->checks[i];
         const cJSON *m;
@@ -211,9 +178,9 @@ static void metric_family(strbuf *out, const board *b, const char *monitor,
             m, cJSON_GetObjectItemCaseSensitive(c->result, "metrics"))
         {
             series_start(out, name, monitor, c->name);
-            strbuf_append(out, ",metric=\"");
-            prom_label_value(out, text_of(m, "name"));
-            strbuf_append_char(out, '"');
+            textbuf_puts(out, ",metric=\"");
+            textfmt_prom_label_value(out, text_of(m, "name"));
+            textbuf_putc(out, '"');
             if (labels)
                 labels(out, m);
             series_end(out, value(m));
@@ -221,7 +188,7 @@ static void metric_family(strbuf *out, const board *b, const char *monitor,
     }
 }
 
-static void alerts_open(strbuf *out, const board *b, const char *monitor)
+static void alerts_open(textbuf *out, const board *b, const char *monitor)
 {
     size_t counts[NBAQ_SEVERITY_COUNT] = {0};
     const cJSON *a;
@@ -231,33 +198,33 @@ static void alerts_open(strbuf *out, const board *b, const char *monitor)
         if (severity_parse(text_of(a, "severity"), &sev) == 0)
             counts[sev]++;
     }
-    prom_family(out, "nbaq_alerts_open", "gauge",
-                "Open alerts (every state but resolved) per severity.");
+    textfmt_prom_family(out, "nbaq_alerts_open", "gauge",
+                        "Open alerts (every state but resolved) per severity.");
     for (int s = 0; s < NBAQ_SEVERITY_COUNT; s++) {
         series_start(out, "nbaq_alerts_open", monitor, NULL);
-        strbuf_appendf(out, ",severity=\"%s\"",
+        textbuf_printf(out, ",severity=\"%s\"",
                        severity_name((nbaq_severity)s));
         series_end(out, (double)counts[s]);
     }
 }
 
-static void gauge(strbuf *out, const char *monitor, const char *name,
+static void gauge(textbuf *out, const char *monitor, const char *name,
                   const char *type, const char *help, double value)
 {
-    prom_family(out, name, type, help);
+    textfmt_prom_family(out, name, type, help);
     series_start(out, name, monitor, NULL);
     series_end(out, value);
 }
 
-static void daemon_figures(strbuf *out, const daemon_stats *st,
+static void daemon_figures(textbuf *out, const daemon_stats *st,
                            const char *monitor)
 {
-    prom_family(out, "nbaq_daemon_build_info", "gauge",
-                "Always 1; the version of nbaq-host in a label.");
+    textfmt_prom_family(out, "nbaq_daemon_build_info", "gauge",
+                        "Always 1; the version of nbaq-host in a label.");
     series_start(out, "nbaq_daemon_build_info", monitor, NULL);
-    strbuf_append(out, ",version=\"");
-    prom_label_value(out, st->version);
-    strbuf_append_char(out, '"');
+    textbuf_puts(out, ",version=\"");
+    textfmt_prom_label_value(out, st->version);
+    textbuf_putc(out, '"');
     series_end(out, 1);
     gauge(out, monitor, "nbaq_daemon_start_time_seconds", "gauge",
           "When the daemon started, in seconds since the epoch.",
@@ -276,13 +243,13 @@ static void daemon_figures(strbuf *out, const daemon_stats *st,
               "When the last round finished, seconds since the epoch.",
               (double)st->last_round_finished_ms / 1000.0);
     }
-    prom_family(out, "nbaq_daemon_config_reloads_total", "counter",
-                "Configuration reloads (SIGHUP) by result.");
+    textfmt_prom_family(out, "nbaq_daemon_config_reloads_total", "counter",
+                        "Configuration reloads (SIGHUP) by result.");
     series_start(out, "nbaq_daemon_config_reloads_total", monitor, NULL);
-    strbuf_append(out, ",result=\"ok\"");
+    textbuf_puts(out, ",result=\"ok\"");
     series_end(out, (double)st->reloads);
     series_start(out, "nbaq_daemon_config_reloads_total", monitor, NULL);
-    strbuf_append(out, ",result=\"failed\"");
+    textbuf_puts(out, ",result=\"failed\"");
     series_end(out, (double)st->reload_failures);
     gauge(out, monitor, "nbaq_daemon_config_last_reload_successful", "gauge",
           "0 when the last reload was rejected (the old config runs on).",
@@ -292,7 +259,7 @@ static void daemon_figures(strbuf *out, const daemon_stats *st,
 char *render_metrics(const board *b, const daemon_stats *st, const config *cfg,
                      size_t *len)
 {
-    strbuf out = STRBUF_INIT;
+    textbuf out = TEXTBUF_INIT;
     const char *m = cfg->monitor;
     check_status(&out, b, m);
     check_family(&out, b, m, "nbaq_check_duration_seconds", "gauge",
@@ -323,14 +290,14 @@ char *render_metrics(const board *b, const daemon_stats *st, const config *cfg,
     daemon_figures(&out, st, m);
     render_fleet_metrics(&out, st, m);
     if (out.failed) {
-        strbuf_free(&out);
+        textbuf_free(&out);
         return NULL;
     }
     *len = out.len;
-    return strbuf_take(&out);
+    return textbuf_take(&out);
 }
 
-void render_health(strbuf *out, const health_figures *h)
+void render_health(textbuf *out, const health_figures *h)
 {
     gauge(out, h->monitor, "nbaq_daemon_uptime_seconds", "gauge",
           "Seconds since the daemon started.",

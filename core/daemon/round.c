@@ -16,7 +16,7 @@
 #include "run.h"
 #include "status.h"
 #include "text.h"
-#include "utf8.h"
+#include "escape.h"
 
 /* The fd the round process writes its result to. */
 #define RESULT_FD 3
@@ -29,13 +29,10 @@ static void add_text(cJSON *o, const char *key, const char *text)
 {
     if (!text)
         text = "";
-    if (utf8_is_valid(text)) {
-        cJSON_AddStringToObject(o, key, text);
-        return;
-    }
-    char *clean = utf8_clean(text);
-    cJSON_AddStringToObject(o, key, clean ? clean : "");
-    free(clean);
+    textbuf scratch = TEXTBUF_INIT;
+    const char *valid = textfmt_utf8_valid(&scratch, text);
+    cJSON_AddStringToObject(o, key, valid ? valid : "");
+    textbuf_free(&scratch);
 }
 
 static cJSON *number_or_text(double value)
@@ -83,7 +80,7 @@ static cJSON *encode_metric(const nbaq_metric *m)
     cJSON_AddStringToObject(o, "status", status_name(m->status));
     add_text(o, "reason", m->reason);
     cJSON_AddBoolToObject(o, "anomalous", m->anomalous != 0);
-    cJSON_AddStringToObject(o, "trend", history_trend_name(m->trend));
+    cJSON_AddStringToObject(o, "trend", trend_name(m->trend));
     encode_evidence(o, &m->evidence);
     return o;
 }
@@ -290,7 +287,7 @@ int round_read(round_proc *r)
         if (r->output.len + (size_t)n > ROUND_OUTPUT_MAX)
             r->overflow = 1;
         if (!r->overflow)
-            strbuf_append_len(&r->output, buf, (size_t)n);
+            textbuf_append(&r->output, buf, (size_t)n);
     }
     return 1;
 }
@@ -380,5 +377,5 @@ void round_free(round_proc *r)
         free(r->names[i]);
     free(r->names);
     r->names = NULL;
-    strbuf_free(&r->output);
+    textbuf_free(&r->output);
 }

@@ -30,17 +30,17 @@
 
 #include "config.h"
 #include "nbaq.h"
-#include "strbuf.h"
+#include "textbuf.h"
 
 /* Output of a round process past this is dropped: the round fails. */
 #define ROUND_OUTPUT_MAX (256u << 20)
 
 typedef struct round_proc {
     pid_t pid;
-    int fd;        /* read end of the result pipe; -1 once at EOF        */
-    strbuf output; /* what the round process wrote                     */
-    int overflow;  /* wrote more than ROUND_OUTPUT_MAX                  */
-    int exited;    /* wait_status is valid                              */
+    int fd;         /* read end of the result pipe; -1 once at EOF        */
+    textbuf output; /* what the round process wrote                     */
+    int overflow;   /* wrote more than ROUND_OUTPUT_MAX                  */
+    int exited;     /* wait_status is valid                              */
     int wait_status;
     char **names; /* the round's checks: malloc'd, owned                */
     size_t count;

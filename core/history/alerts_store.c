@@ -11,6 +11,7 @@
 
 #include "history_alerts.h"
 #include "history_store.h"
+#include "sql_placeholders.h"
 #include "status.h"
 
 static store_stmt *prepare(history_store *store, const char *sql, char *err,
@@ -266,20 +267,7 @@ static char *upsert_sql(size_t rows)
         " result_count = excluded.result_count,"
         " flapping = excluded.flapping, notified = excluded.notified,"
         " updated_ms = excluded.updated_ms";
-    size_t size = sizeof head + sizeof tail + rows * ALERT_PARAMS * 8;
-    char *sql = malloc(size);
-    if (!sql)
-        return NULL;
-    size_t used = (size_t)snprintf(sql, size, "%s", head);
-    for (size_t r = 0; r < rows; r++) {
-        used += (size_t)snprintf(sql + used, size - used, "%s(", r ? "," : "");
-        for (size_t c = 0; c < ALERT_PARAMS; c++)
-            used += (size_t)snprintf(sql + used, size - used, "%s$%zu",
-                                     c ? "," : "", r * ALERT_PARAMS + c + 1);
-        used += (size_t)snprintf(sql + used, size - used, ")");
-    }
-    snprintf(sql + used, size - used, "%s", tail);
-    return sql;
+    return sql_placeholders(head, rows, ALERT_PARAMS, 1, tail);
 }
 
 /* Upserts rows[0..count) with statements of `batch` rows each (count is
@@ -323,18 +311,9 @@ int history_alerts_save(history_store *store, const char *monitor,
 /* "DELETE ... WHERE monitor = $1 AND fingerprint IN ($2..$<rows+1>)". */
 static char *delete_sql(size_t rows)
 {
-    size_t size = 120 + rows * 8;
-    char *sql = malloc(size);
-    if (!sql)
-        return NULL;
-    size_t used = (size_t)snprintf(sql, size,
-                                   "DELETE FROM nbaq_alerts WHERE monitor = $1"
-                                   " AND fingerprint IN (");
-    for (size_t i = 0; i < rows; i++)
-        used += (size_t)snprintf(sql + used, size - used, "%s$%zu",
-                                 i ? ", " : "", i + 2);
-    snprintf(sql + used, size - used, ")");
-    return sql;
+    return sql_placeholders("DELETE FROM nbaq_alerts WHERE monitor = $1"
+                            " AND fingerprint IN ",
+                            1, rows, 2, NULL);
 }
 
 static int delete_batches(history_store *store, const char *monitor,
@@ -733,20 +712,12 @@ int history_outbox_of_alert(history_store *store, const char *monitor,
  * value set. NULL when out of memory. */
 static char *mark_sql(int delivered, size_t rows)
 {
-    size_t size = 160 + rows * 8;
-    char *sql = malloc(size);
-    if (!sql)
-        return NULL;
-    size_t used = (size_t)snprintf(
-        sql, size, "UPDATE nbaq_alert_outbox SET %s WHERE id IN (",
-        delivered ? "delivered_ms = $1"
-                  : "attempts = attempts + 1, last_error = $1,"
-                    " claimed_by = NULL");
-    for (size_t i = 0; i < rows; i++)
-        used += (size_t)snprintf(sql + used, size - used, "%s$%zu",
-                                 i ? ", " : "", i + 2);
-    snprintf(sql + used, size - used, ")");
-    return sql;
+    return sql_placeholders(
+        delivered ? "UPDATE nbaq_alert_outbox SET delivered_ms = $1"
+                    " WHERE id IN "
+                  : "UPDATE nbaq_alert_outbox SET attempts = attempts + 1,"
+                    " last_error = $1, claimed_by = NULL WHERE id IN ",
+        1, rows, 2, NULL);
 }
 
 /* Marks ids[0..rows) with one statement of `rows` ids, prepared once. */

@@ -18,6 +18,7 @@
 #include "history_store.h"
 #include "numfmt.h"
 #include "text.h"
+#include "status.h"
 
 static const char usage_text[] =
     "usage: nbaq-host -c FILE history COMMAND [OPTIONS]\n"
@@ -485,7 +486,7 @@ static void trend_json(cJSON *metrics, const series_row *row,
              t->previous.count > 0);
     cJSON_AddNumberToObject(m, "previous_window_count",
                             (double)t->previous.count);
-    cJSON_AddStringToObject(m, "trend", history_trend_name(t->trend));
+    cJSON_AddStringToObject(m, "trend", trend_name(t->trend));
     cJSON_AddItemToArray(metrics, m);
 }
 
@@ -513,7 +514,7 @@ static void trend_row(cli_table *table, const series_row *row,
                            known ? median : "-",
                            known ? sd : "-",
                            t->previous.count ? prev : "-",
-                           history_trend_name(t->trend)};
+                           trend_name(t->trend)};
     history_table_add(table, cells);
 }
 

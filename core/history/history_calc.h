@@ -35,8 +35,7 @@ int history_stats_compute(const double *values, size_t n, nbaq_stats *out);
 nbaq_trend history_trend_classify(const nbaq_stats *previous,
                                   const nbaq_stats *current,
                                   rule_better better);
-/* "unknown", "stable", "improving", "worsening", "up", "down". */
-const char *history_trend_name(nbaq_trend trend);
+/* Its name: trend_name() in base's status.h. */
 
 /* ---- seasons ------------------------------------------------------------*/
 

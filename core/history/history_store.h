@@ -171,7 +171,7 @@ int history_store_location_parse(const char *url, const char *base_dir,
 void history_store_location_free(store_location *loc);
 
 /* Statuses, severities and alert states are stored by their names in
- * status.h (core/base): "PASS", "MEDIUM", "FIRING"... */
+ * status.h (lib/base): "PASS", "MEDIUM", "FIRING"... */
 
 /* Copies message into err (if any), dropping a trailing newline. */
 void history_store_copy_message(char *err, size_t err_size,

@@ -7,6 +7,7 @@
 
 #include "alerts_schema.h"
 #include "history_schema.h"
+#include "sql_placeholders.h"
 
 /* Version 1: runs, checks, metric series and values, check state, and the
  * alerts as each run saw them. Alert lifecycle tables come in a later
@@ -312,20 +313,7 @@ static char *values_insert_sql(size_t rows)
         "INSERT INTO nbaq_metric_values (series, run, ts_ms, value, unit,"
         " status, reason, anomalous, expected, band_lower, band_upper, score)"
         " VALUES ";
-    size_t size = sizeof head + rows * SCHEMA_VALUE_COLUMNS * 8;
-    char *sql = malloc(size);
-    if (!sql)
-        return NULL;
-    size_t used = (size_t)snprintf(sql, size, "%s", head);
-    for (size_t r = 0; r < rows; r++) {
-        used += (size_t)snprintf(sql + used, size - used, "%s(", r ? "," : "");
-        for (size_t c = 0; c < SCHEMA_VALUE_COLUMNS; c++)
-            used += (size_t)snprintf(sql + used, size - used, "%s$%zu",
-                                     c ? "," : "",
-                                     r * SCHEMA_VALUE_COLUMNS + c + 1);
-        used += (size_t)snprintf(sql + used, size - used, ")");
-    }
-    return sql;
+    return sql_placeholders(head, rows, SCHEMA_VALUE_COLUMNS, 1, NULL);
 }
 
 char *history_schema_statement_sql(store_stmt_id id)

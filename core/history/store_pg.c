@@ -12,6 +12,7 @@
 
 #include "history_store.h"
 #include "pgconn.h"
+#include "redact.h"
 
 /* Serializes schema migrations of every host sharing the database. */
 #define MIGRATION_LOCK_KEY "7408315127465183233"
@@ -35,7 +36,7 @@ static void conn_error(store_conn *c, const char *message, char *err,
                        size_t err_size)
 {
     history_store_copy_message(err, err_size, message);
-    pgconn_redact(err, err_size, c->dsn);
+    redact_connection_passwords(err, err_size, c->dsn);
 }
 
 /* Highest $n in sql. */

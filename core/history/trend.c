@@ -42,21 +42,3 @@ nbaq_trend history_trend_classify(const nbaq_stats *previous,
         return rising ? NBAQ_TREND_UP : NBAQ_TREND_DOWN;
     }
 }
-
-const char *history_trend_name(nbaq_trend trend)
-{
-    switch (trend) {
-    case NBAQ_TREND_STABLE:
-        return "stable";
-    case NBAQ_TREND_IMPROVING:
-        return "improving";
-    case NBAQ_TREND_WORSENING:
-        return "worsening";
-    case NBAQ_TREND_UP:
-        return "up";
-    case NBAQ_TREND_DOWN:
-        return "down";
-    default:
-        return "unknown";
-    }
-}

@@ -1,6 +1,6 @@
 #include "alertset.h"
 
-#include "reportfmt.h"
+#include "status.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -132,10 +132,10 @@ static void describe_part(char *buf, size_t size, size_t *used, size_t n,
         if (counts[s] == 0)
             continue;
         if (n == 1)
-            DESCRIBE("%s", reportfmt_severity_label((nbaq_severity)s));
+            DESCRIBE("%s", severity_label((nbaq_severity)s));
         else
             DESCRIBE("%s%zu %s", separator, counts[s],
-                     reportfmt_severity_label((nbaq_severity)s));
+                     severity_label((nbaq_severity)s));
         separator = ", ";
     }
     DESCRIBE(")");

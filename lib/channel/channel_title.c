@@ -2,7 +2,7 @@
 
 #include <stdint.h>
 
-#include "reportfmt.h"
+#include "status.h"
 
 static const char resolved_level[] = "RESOLVED";
 
@@ -10,7 +10,7 @@ const char *channel_title_level(const alertset *set)
 {
     if (alertset_resolved_only(set))
         return resolved_level;
-    return reportfmt_severity_name(alertset_worst_firing(set));
+    return severity_name(alertset_worst_firing(set));
 }
 
 void channel_title_append(textbuf *b, const alertset *set, const char *monitor,
@@ -31,7 +31,7 @@ void channel_alert_title_append(textbuf *b, const nbaq_alert *a,
     textbuf_printf(b, "%s ",
                    a->state == NBAQ_ALERT_RESOLVED
                        ? resolved_level
-                       : reportfmt_severity_name(a->severity));
+                       : severity_name(a->severity));
     channel_text_append(b, monitor, max_name_chars, escape);
     textbuf_puts(b, ": ");
     channel_text_append(b, a->check, max_name_chars, escape);

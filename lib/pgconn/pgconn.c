@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pgconn.h"
+#include "redact.h"
 
 struct pgconn {
     PGconn *pg;
@@ -51,7 +52,7 @@ static void set_error(char *err, size_t err_size, const char *dsn,
     }
     line[o] = '\0';
     if (dsn != NULL)
-        pgconn_redact(line, sizeof line, dsn);
+        redact_connection_passwords(line, sizeof line, dsn);
     snprintf(err, err_size, "%s%s", prefix, line);
 }
 

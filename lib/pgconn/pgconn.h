@@ -93,14 +93,6 @@ char *pgconn_quote_identifier(pgconn *conn, const char *name, char *err,
                               size_t err_size);
 
 /*
- * Replaces, in msg (NUL-terminated, size bytes), every occurrence of the
- * password written in dsn, decoded or as written (URI user info,
- * `password=` in a query string or keyword/value form), with "***".
- * Never grows msg beyond size - 1 characters.
- */
-void pgconn_redact(char *msg, size_t size, const char *dsn);
-
-/*
  * Connection strings (pgconn_dsn.c), through libpq's own parser.
  *
  * pgconn_dsn_is_postgres: non-zero for a postgresql:// or postgres:// URI,

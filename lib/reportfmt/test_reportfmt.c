@@ -8,58 +8,6 @@
 
 #include "reportfmt.h"
 
-static void test_names(void **state)
-{
-    (void)state;
-    assert_string_equal(reportfmt_status_name(NBAQ_PASS), "PASS");
-    assert_string_equal(reportfmt_status_name(NBAQ_WARNING), "WARNING");
-    assert_string_equal(reportfmt_status_name(NBAQ_FAIL), "FAIL");
-    assert_string_equal(reportfmt_status_name(NBAQ_ERROR), "ERROR");
-    assert_string_equal(reportfmt_status_name(NBAQ_UNKNOWN), "UNKNOWN");
-    assert_string_equal(reportfmt_status_name((nbaq_status)99), "UNKNOWN");
-    assert_string_equal(reportfmt_status_tag(NBAQ_WARNING), "WARN");
-    assert_string_equal(reportfmt_status_tag(NBAQ_ERROR), "ERROR");
-    assert_string_equal(reportfmt_severity_name(NBAQ_SEV_INFO), "INFO");
-    assert_string_equal(reportfmt_severity_name(NBAQ_SEV_CRITICAL), "CRITICAL");
-    assert_string_equal(reportfmt_severity_name((nbaq_severity)-1), "UNKNOWN");
-    /* Moved here from tests/channels/test_alertset.c with the names. */
-    assert_string_equal(reportfmt_severity_label(NBAQ_SEV_CRITICAL),
-                        "critical");
-    assert_string_equal(reportfmt_severity_label(NBAQ_SEV_INFO), "info");
-    assert_string_equal(reportfmt_severity_label((nbaq_severity)7), "unknown");
-    assert_string_equal(reportfmt_severity_title(NBAQ_SEV_HIGH), "High");
-    assert_string_equal(reportfmt_severity_title((nbaq_severity)-1), "Unknown");
-    assert_string_equal(reportfmt_severity_title(NBAQ_SEV_CRITICAL),
-                        "Critical");
-    assert_string_equal(reportfmt_severity_title(NBAQ_SEV_INFO), "Info");
-    assert_string_equal(reportfmt_trend_name(NBAQ_TREND_UNKNOWN), "unknown");
-    assert_string_equal(reportfmt_trend_name(NBAQ_TREND_WORSENING),
-                        "worsening");
-    assert_string_equal(reportfmt_trend_name(NBAQ_TREND_DOWN), "down");
-    assert_string_equal(reportfmt_judgement_name(NBAQ_JUDGEMENT_LEARNING),
-                        "learning");
-    assert_string_equal(reportfmt_judgement_name(NBAQ_JUDGEMENT_OPEN), "open");
-    assert_string_equal(reportfmt_judgement_name((nbaq_judgement)9), "none");
-    assert_string_equal(reportfmt_alert_state_name(NBAQ_ALERT_NEW), "new");
-    assert_string_equal(reportfmt_alert_state_name(NBAQ_ALERT_FLAPPING),
-                        "flapping");
-    assert_string_equal(reportfmt_alert_state_name((nbaq_alert_state)6),
-                        "unknown");
-}
-
-/* The order of nbaq.h: ERROR and UNKNOWN rank above FAIL. */
-static void test_status_rank(void **state)
-{
-    (void)state;
-    assert_int_equal(reportfmt_status_rank(NBAQ_PASS), 0);
-    assert_int_equal(reportfmt_status_rank(NBAQ_WARNING), 1);
-    assert_int_equal(reportfmt_status_rank(NBAQ_FAIL), 2);
-    assert_int_equal(reportfmt_status_rank(NBAQ_UNKNOWN), 3);
-    assert_int_equal(reportfmt_status_rank(NBAQ_ERROR), 4);
-    assert_int_equal(reportfmt_status_rank((nbaq_status)99), 4);
-    assert_int_equal(reportfmt_status_rank((nbaq_status)-1), 4);
-}
-
 static void test_iso8601(void **state)
 {
     char buf[REPORTFMT_TIME_SIZE];
@@ -105,8 +53,6 @@ static void test_duration(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_status_rank),
         cmocka_unit_test(test_iso8601),
         cmocka_unit_test(test_duration),
     };

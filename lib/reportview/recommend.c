@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "numfmt.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "reportview.h"
 #include "since.h"
@@ -160,7 +161,7 @@ static void what_anomaly(textbuf *b, const nbaq_metric *m)
 static void what_trend(textbuf *b, const nbaq_metric *m)
 {
     value_text(b, m);
-    textbuf_printf(b, ", trend %s", reportfmt_trend_name(m->trend));
+    textbuf_printf(b, ", trend %s", trend_name(m->trend));
     if (m->has_previous) {
         textbuf_puts(b, ": ");
         previous_text(b, m);
@@ -302,7 +303,7 @@ static void add(builder *bd, recommendation_kind kind,
     } else {
         textbuf_printf(&what, "The check %s %s: ",
                        kind == REC_CHECK_FAILED ? "itself reported" : "ended",
-                       reportfmt_status_name(c->status));
+                       status_name(c->status));
         size_t before = what.len;
         own_message(&what, c);
         if (what.len == before)
@@ -337,12 +338,12 @@ static void add(builder *bd, recommendation_kind kind,
  * metrics, or its own condition has an open alert. */
 static int check_failed_itself(const nbaq_run *run, const nbaq_check_result *c)
 {
-    int rank = reportfmt_status_rank(c->status);
+    int rank = status_rank(c->status);
     if (rank <= 0 || rank >= 3)
         return 0;
     int worst_metric = 0;
     for (size_t i = 0; i < c->metric_count; i++) {
-        int r = reportfmt_status_rank(c->metrics[i]->status);
+        int r = status_rank(c->metrics[i]->status);
         worst_metric = r > worst_metric ? r : worst_metric;
     }
     return rank > worst_metric || reportview_alert_for(run, c->name, "");
@@ -357,7 +358,7 @@ static void add_check(builder *bd, const nbaq_check_result *c)
     for (int rank = 4; rank >= 0; rank--) {
         for (size_t i = 0; i < c->metric_count; i++) {
             const nbaq_metric *m = c->metrics[i];
-            if (reportfmt_status_rank(m->status) != rank || !needs_attention(m))
+            if (status_rank(m->status) != rank || !needs_attention(m))
                 continue;
             add(bd, metric_kind(m), c, m);
         }

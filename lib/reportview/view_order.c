@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include "reportfmt.h"
+#include "status.h"
 #include "reportview.h"
 
 typedef struct ranked_check {
@@ -11,8 +11,8 @@ typedef struct ranked_check {
 static int worse_first(const void *a, const void *b)
 {
     const ranked_check *x = a, *y = b;
-    int rx = reportfmt_status_rank(x->check->status);
-    int ry = reportfmt_status_rank(y->check->status);
+    int rx = status_rank(x->check->status);
+    int ry = status_rank(y->check->status);
     if (rx != ry)
         return ry - rx;
     if (x->check->severity != y->check->severity)

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "pgconn.h"
+#include "redact.h"
 #include "sqlengine_backend.h"
 #include "sqlengine_dialect.h"
 
@@ -118,7 +119,7 @@ void sqlengine_set_error(const char *dsn, const char *engine, const char *step,
     }
     line[o] = '\0';
     if (dsn != NULL)
-        sqlengine_redact(line, sizeof line, dsn);
+        redact_connection_passwords(line, sizeof line, dsn);
     snprintf(err, err_size, "%s: %s: %s", engine, step, line);
 }
 

@@ -184,14 +184,6 @@ int sqlengine_columns(sqlengine *conn, const char *schema, const char *table,
 /* The normalised name of an engine's type name (see above). */
 const char *sqlengine_normal_type(const char *engine_type);
 
-/*
- * Replaces every password the DSN holds (password=, PWD=, URL user info;
- * as written and decoded) in msg with "***". Never grows msg beyond
- * size - 1 characters.
- * Merge note: beside pgconn_redact until hardening-edge lands; then one.
- */
-void sqlengine_redact(char *msg, size_t size, const char *dsn);
-
 /* A finite number written as text (engines print numbers in plain decimal
  * or exponent form). Returns 0, or -1. */
 int sqlengine_parse_number(const char *text, double *out);

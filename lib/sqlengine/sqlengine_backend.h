@@ -73,11 +73,6 @@ sqlengine_column *sqlengine_columns_from(const sqlengine_result *res,
                                          size_t name_col, size_t type_col,
                                          size_t nullable_col);
 
-/* Copies start[0, len) percent-decoded (%41 -> A) into out. Returns 0, or
- * -1 when out is too small. */
-int sqlengine_percent_decode(const char *start, size_t len, char *out,
-                             size_t size);
-
 /* Writes "<engine>: <step>: <reason>" as one line, passwords redacted. */
 void sqlengine_set_error(const char *dsn, const char *engine, const char *step,
                          const char *reason, char *err, size_t err_size);

@@ -14,6 +14,7 @@
 
 #include <mysql.h>
 
+#include "percent.h"
 #include "sqlengine_backend.h"
 
 #define ER_STATEMENT_TIMEOUT_CODE 1969
@@ -36,8 +37,8 @@ static int parse_query(const char *query, mariadb_url *url, char *err,
     while (*query != '\0') {
         size_t len = strcspn(query, "&");
         if (strncmp(query, "option_file=", 12) == 0) {
-            if (sqlengine_percent_decode(query + 12, len - 12, url->option_file,
-                                         sizeof url->option_file) != 0)
+            if (percent_decode(query + 12, len - 12, url->option_file,
+                               sizeof url->option_file) != 0)
                 goto too_long;
         } else {
             snprintf(err, err_size,
@@ -63,17 +64,15 @@ static int parse_url(const char *dsn, mariadb_url *url, char *err,
     size_t auth_len = strcspn(p, "@/?");
     if (p[auth_len] == '@') {
         size_t user_len = strcspn(p, ":@");
-        if (sqlengine_percent_decode(p, user_len, url->user,
-                                     sizeof url->user) != 0 ||
+        if (percent_decode(p, user_len, url->user, sizeof url->user) != 0 ||
             (p[user_len] == ':' &&
-             sqlengine_percent_decode(p + user_len + 1, auth_len - user_len - 1,
-                                      url->password,
-                                      sizeof url->password) != 0))
+             percent_decode(p + user_len + 1, auth_len - user_len - 1,
+                            url->password, sizeof url->password) != 0))
             goto too_long;
         p += auth_len + 1;
     }
     size_t host_len = strcspn(p, ":/?");
-    if (sqlengine_percent_decode(p, host_len, url->host, sizeof url->host) != 0)
+    if (percent_decode(p, host_len, url->host, sizeof url->host) != 0)
         goto too_long;
     p += host_len;
     if (*p == ':') {
@@ -89,8 +88,7 @@ static int parse_url(const char *dsn, mariadb_url *url, char *err,
     }
     if (*p == '/') {
         size_t db_len = strcspn(++p, "?");
-        if (sqlengine_percent_decode(p, db_len, url->database,
-                                     sizeof url->database) != 0)
+        if (percent_decode(p, db_len, url->database, sizeof url->database) != 0)
             goto too_long;
         p += db_len;
     }

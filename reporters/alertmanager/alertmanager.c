@@ -28,6 +28,7 @@
 #include "channel_report.h"
 #include "channel_title.h"
 #include "nbaq.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "textbuf.h"
 
@@ -145,8 +146,7 @@ static cJSON *labels_json(const post_context *pc, const nbaq_alert *a,
     channel_json_add_string(labels, "check", a->check);
     if (has_metric)
         channel_json_add_string(labels, "metric", a->metric);
-    cJSON_AddStringToObject(labels, "severity",
-                            reportfmt_severity_label(severity));
+    cJSON_AddStringToObject(labels, "severity", severity_label(severity));
     channel_json_add_string(labels, "fingerprint", a->fingerprint);
     return labels;
 }
@@ -161,10 +161,9 @@ static cJSON *annotations_json(const post_context *pc, const nbaq_alert *a)
     textbuf_printf(&description,
                    "%s on monitor %s, check %s%s%s: %s (since %s, failing "
                    "%lu %s; nbaq run %s)",
-                   reportfmt_alert_state_name(a->state), pc->run->monitor,
-                   a->check, has_metric ? ", metric " : "",
-                   has_metric ? a->metric : "", a->summary, since,
-                   (unsigned long)a->failing_runs,
+                   alert_state_label(a->state), pc->run->monitor, a->check,
+                   has_metric ? ", metric " : "", has_metric ? a->metric : "",
+                   a->summary, since, (unsigned long)a->failing_runs,
                    a->failing_runs == 1 ? "run" : "runs", pc->run->run_id);
     cJSON *annotations = NULL;
     if (!textbuf_failed(&description))
@@ -184,7 +183,7 @@ static cJSON *annotations_json(const post_context *pc, const nbaq_alert *a)
         channel_json_add_string(annotations, "title", title.data);
     textbuf_free(&title);
     cJSON_AddStringToObject(annotations, "nbaq_state",
-                            reportfmt_alert_state_name(a->state));
+                            alert_state_label(a->state));
     if (a->state == NBAQ_ALERT_SILENCED && a->silenced_until_ms > 0)
         channel_json_add_time(annotations, "nbaq_silenced_until",
                               a->silenced_until_ms);
@@ -253,7 +252,7 @@ static int add_stale(cJSON *list, const post_context *pc, const alertset *set,
             cJSON_GetObjectItemCaseSensitive(labels, "severity"));
         const nbaq_alert *a = posted_alert(set, fingerprint);
         if (a == NULL || severity == NULL ||
-            strcmp(severity, reportfmt_severity_label(a->severity)) == 0)
+            strcmp(severity, severity_label(a->severity)) == 0)
             continue;
         cJSON *stale = cJSON_CreateObject();
         if (stale == NULL || !cJSON_AddItemToArray(list, stale) ||

@@ -22,6 +22,7 @@
 #include "channel_text.h"
 #include "channel_title.h"
 #include "nbaq.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "textbuf.h"
 #include "utf8.h"
@@ -314,7 +315,7 @@ static void body_alert(textbuf *b, const nbaq_alert *a)
 {
     char since[REPORTFMT_TIME_SIZE], until[REPORTFMT_TIME_SIZE];
     char lasted[REPORTFMT_TIME_SIZE];
-    const char *state = reportfmt_alert_state_name(a->state);
+    const char *state = alert_state_label(a->state);
 
     textbuf_puts(b, "  [");
     for (const char *p = state; *p; p++)
@@ -359,8 +360,8 @@ static void body_build(textbuf *b, const message_parts *m)
             alertset_group(m->set, (nbaq_severity)s, &n);
         if (n == 0)
             continue;
-        textbuf_printf(b, "%s (%zu)\r\n\r\n",
-                       reportfmt_severity_name((nbaq_severity)s), n);
+        textbuf_printf(b, "%s (%zu)\r\n\r\n", severity_name((nbaq_severity)s),
+                       n);
         for (size_t i = 0; i < n; i++)
             body_alert(b, alerts[i]);
     }

@@ -11,6 +11,7 @@
 #include "nbaq.h"
 #include "numfmt.h"
 #include "recommend.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "reportview.h"
 #include "reportview_report.h"
@@ -123,7 +124,7 @@ static const char *status_class(nbaq_status s)
 static void h_status(textbuf *b, nbaq_status s)
 {
     textbuf_printf(b, "<span class=\"st %s\">%s %s</span>", status_class(s),
-                   reportview_status_svg(s), reportfmt_status_name(s));
+                   reportview_status_svg(s), status_name(s));
 }
 
 static void h_code(textbuf *b, const char *s)
@@ -238,7 +239,7 @@ static void h_check_row(textbuf *b, const nbaq_check_result *c)
     textbuf_puts(b, "</td><td>");
     h_code(b, c->plugin);
     textbuf_printf(b, "</td><td>%s</td><td class=\"n\">%s</td><td>",
-                   reportfmt_severity_name(c->severity), took);
+                   severity_name(c->severity), took);
     textfmt_html(b, c->message);
     textbuf_puts(b, "</td></tr>\n");
 }
@@ -277,14 +278,13 @@ static void h_alert_text(textbuf *b, const nbaq_alert *a)
 static void h_alert_heading(textbuf *b, nbaq_severity severity, size_t n)
 {
     textbuf_printf(b, "<h3>%s %s (%zu)</h3>\n<ul>\n",
-                   reportview_severity_icon(severity),
-                   reportfmt_severity_title(severity), n);
+                   reportview_severity_icon(severity), severity_title(severity),
+                   n);
 }
 
 static void h_alert_item(textbuf *b, const nbaq_alert *a)
 {
-    textbuf_printf(b, "<li><strong>%s</strong> ",
-                   reportfmt_alert_state_name(a->state));
+    textbuf_printf(b, "<li><strong>%s</strong> ", alert_state_label(a->state));
     h_alert_text(b, a);
     reportview_alert_since(b, a);
     textbuf_puts(b, "</li>\n");
@@ -380,7 +380,7 @@ static void h_trend_row(void *out, const nbaq_check_result *c,
     textbuf_puts(b, "<tr><td>");
     h_where(b, c->name, m->name);
     textbuf_printf(b, "</td><td>%s %s</td><td class=\"n\">",
-                   reportview_trend_arrow(m), reportfmt_trend_name(m->trend));
+                   reportview_trend_arrow(m), trend_name(m->trend));
     reportview_value_unit(b, m, textfmt_html);
     textbuf_printf(b, "</td><td class=\"n\">%s</td><td class=\"n\">%llu</td>",
                    window, (unsigned long long)m->stats.count);

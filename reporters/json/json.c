@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nbaq.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "escape.h"
 #include "json_recommend.h"
@@ -166,7 +167,7 @@ static cJSON *evidence_json(const nbaq_evidence *e, int *ok)
                    {"score", e->score},
                    {"lower", e->lower},
                    {"upper", e->upper}};
-    add(o, "state", cJSON_CreateString(reportfmt_judgement_name(e->state)), ok);
+    add(o, "state", cJSON_CreateString(judgement_name(e->state)), ok);
     add(o, "points_used", integer_json(known ? e->points_used : 0), ok);
     add(o, "points_needed", integer_json(known ? e->points_needed : 0), ok);
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
@@ -191,14 +192,14 @@ static cJSON *metric_json(const nbaq_metric *m, int *ok)
     add(o, "name", text_json(m->name), ok);
     add(o, "value", number_json(m->value), ok);
     add(o, "unit", text_json(m->unit), ok);
-    add(o, "status", cJSON_CreateString(reportfmt_status_name(m->status)), ok);
+    add(o, "status", cJSON_CreateString(status_name(m->status)), ok);
     add(o, "reason", text_json(m->reason), ok);
     add(o, "anomalous", cJSON_CreateBool(m->anomalous), ok);
     add(o, "previous",
         m->has_previous ? number_json(m->previous) : cJSON_CreateNull(), ok);
     add(o, "change_pct",
         m->has_previous ? number_json(m->change_pct) : cJSON_CreateNull(), ok);
-    add(o, "trend", cJSON_CreateString(reportfmt_trend_name(m->trend)), ok);
+    add(o, "trend", cJSON_CreateString(trend_name(m->trend)), ok);
     add(o, "window_ms", integer_json((int64_t)m->window_ms), ok);
     add(o, "previous_window_mean", number_json(m->previous_window_mean), ok);
     add(o, "stats", stats_json(&m->stats, ok), ok);
@@ -219,10 +220,9 @@ static cJSON *check_json(const nbaq_check_result *c, int *ok)
     }
     add(o, "name", text_json(c->name), ok);
     add(o, "plugin", text_json(c->plugin), ok);
-    add(o, "status", cJSON_CreateString(reportfmt_status_name(c->status)), ok);
+    add(o, "status", cJSON_CreateString(status_name(c->status)), ok);
     add(o, "message", text_json(c->message), ok);
-    add(o, "severity", cJSON_CreateString(reportfmt_severity_name(c->severity)),
-        ok);
+    add(o, "severity", cJSON_CreateString(severity_name(c->severity)), ok);
     add(o, "started_at", time_json(c->started_ms), ok);
     add(o, "duration_ms", integer_json((int64_t)c->duration_ms), ok);
     for (size_t i = 0; i < c->metric_count; i++) {
@@ -243,10 +243,8 @@ static cJSON *alert_json(const nbaq_alert *a, int *ok)
     add(o, "check", text_json(a->check), ok);
     add(o, "metric", text_json(a->metric), ok);
     add(o, "summary", text_json(a->summary), ok);
-    add(o, "severity", cJSON_CreateString(reportfmt_severity_name(a->severity)),
-        ok);
-    add(o, "state", cJSON_CreateString(reportfmt_alert_state_name(a->state)),
-        ok);
+    add(o, "severity", cJSON_CreateString(severity_name(a->severity)), ok);
+    add(o, "state", cJSON_CreateString(alert_state_label(a->state)), ok);
     add(o, "started_at", time_json(a->started_ms), ok);
     add(o, "ended_at", optional_time_json(a->ended_ms), ok);
     add(o, "silenced_until", optional_time_json(a->silenced_until_ms), ok);
@@ -264,7 +262,7 @@ static cJSON *summary_json(const nbaq_run *run, int *ok)
     }
     add(o, "total", integer_json((int64_t)run->check_count), ok);
     for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
-        add(o, reportfmt_status_name((nbaq_status)s),
+        add(o, status_name((nbaq_status)s),
             integer_json((int64_t)run->status_counts[s]), ok);
     }
     return o;
@@ -347,8 +345,7 @@ static void put_run(writer *w, const nbaq_run *run)
     put_member(w, "finished_at", time_json(run->finished_ms));
     put_member(w, "duration_ms",
                integer_json((int64_t)(run->finished_ms - run->started_ms)));
-    put_member(w, "status",
-               cJSON_CreateString(reportfmt_status_name(run->status)));
+    put_member(w, "status", cJSON_CreateString(status_name(run->status)));
     put_member(w, "summary", summary_json(run, &w->ok));
     put_member(w, "history_saved", history_saved_json(run->history_saved));
     put_key(w, "checks", 0);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "recommend.h"
-#include "reportfmt.h"
+#include "status.h"
 #include "reportview.h"
 
 static void put(cJSON *o, const char *key, cJSON *item, int *ok)
@@ -28,7 +28,7 @@ static cJSON *recommendation_json(const recommendation *r, json_text_fn text,
     }
     put(o, "rule", cJSON_CreateString(recommend_rule_name(r->kind)), ok);
     put(o, "title", cJSON_CreateString(r->title), ok);
-    put(o, "status", cJSON_CreateString(reportfmt_status_name(r->status)), ok);
+    put(o, "status", cJSON_CreateString(status_name(r->status)), ok);
     put(o, "check", text(r->check->name), ok);
     put(o, "metric", r->metric ? text(r->metric->name) : cJSON_CreateNull(),
         ok);

@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "nbaq.h"
 #include "numfmt.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "textbuf.h"
 
@@ -94,7 +95,7 @@ static void metric_line(textbuf *b, const nbaq_metric *m)
         textbuf_putc(b, ' ');
         textfmt_xml(b, m->unit);
     }
-    textbuf_printf(b, ": %s", reportfmt_status_name(m->status));
+    textbuf_printf(b, ": %s", status_name(m->status));
     if (m->anomalous)
         textbuf_puts(b, ", anomalous");
     if (m->reason[0]) {
@@ -108,11 +109,11 @@ static void metric_line(textbuf *b, const nbaq_metric *m)
 /* The body of <failure>, <error> or <system-out>: what a CI page shows. */
 static void case_details(textbuf *b, const nbaq_check_result *c)
 {
-    textbuf_printf(b, "%s: ", reportfmt_status_name(c->status));
+    textbuf_printf(b, "%s: ", status_name(c->status));
     textfmt_xml(b, c->message);
     textbuf_puts(b, "\nplugin: ");
     textfmt_xml(b, c->plugin);
-    textbuf_printf(b, ", severity: %s\n", reportfmt_severity_name(c->severity));
+    textbuf_printf(b, ", severity: %s\n", severity_name(c->severity));
     for (size_t i = 0; i < c->metric_count; i++)
         metric_line(b, c->metrics[i]);
 }
@@ -131,9 +132,8 @@ static void testcase(textbuf *b, const nbaq_run *run,
                                             : "system-out";
     textbuf_printf(b, "<%s", element);
     if (o != CASE_PASSED) {
-        attr(b, "type", reportfmt_status_name(c->status));
-        attr(b, "message",
-             c->message[0] ? c->message : reportfmt_status_name(c->status));
+        attr(b, "type", status_name(c->status));
+        attr(b, "message", c->message[0] ? c->message : status_name(c->status));
     }
     textbuf_putc(b, '>');
     case_details(b, c);
@@ -153,7 +153,7 @@ static void write_junit(textbuf *b, const nbaq_run *run, int warning_fails)
     textbuf_puts(b, ">\n    <properties>\n");
     property(b, "monitor", run->monitor);
     property(b, "run_id", run->run_id);
-    property(b, "status", reportfmt_status_name(run->status));
+    property(b, "status", status_name(run->status));
     textbuf_puts(b, "    </properties>\n");
     for (size_t i = 0; i < run->check_count; i++)
         testcase(b, run, run->checks[i], warning_fails);

@@ -8,6 +8,7 @@
 #include "nbaq.h"
 #include "numfmt.h"
 #include "recommend.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "reportview.h"
 #include "reportview_report.h"
@@ -15,8 +16,7 @@
 
 static void md_status(textbuf *b, nbaq_status s)
 {
-    textbuf_printf(b, "%s %s", reportview_status_icon(s),
-                   reportfmt_status_name(s));
+    textbuf_printf(b, "%s %s", reportview_status_icon(s), status_name(s));
 }
 
 /* "`check` › `metric`"; metric NULL or "": the check alone. */
@@ -76,7 +76,7 @@ static void md_alert_counts(textbuf *b, const reportview_alerts *v)
         if (v->by_severity[s] == 0)
             continue;
         textbuf_printf(b, "%s%zu %s", sep, v->by_severity[s],
-                       reportfmt_severity_name((nbaq_severity)s));
+                       severity_name((nbaq_severity)s));
         sep = ", ";
     }
     if (v->open_count > 0)
@@ -125,8 +125,7 @@ static void md_check_row(textbuf *b, const nbaq_check_result *c)
     textfmt_md_code(b, c->name, 1);
     textbuf_puts(b, " | ");
     textfmt_md_code(b, c->plugin, 1);
-    textbuf_printf(b, " | %s | %s | ", reportfmt_severity_name(c->severity),
-                   took);
+    textbuf_printf(b, " | %s | %s | ", severity_name(c->severity), took);
     textfmt_md_text(b, c->message);
     textbuf_puts(b, " |\n");
 }
@@ -162,13 +161,13 @@ static void md_alert_text(textbuf *b, const nbaq_alert *a)
 static void md_alert_heading(textbuf *b, nbaq_severity severity, size_t n)
 {
     textbuf_printf(b, "\n### %s %s (%zu)\n\n",
-                   reportview_severity_icon(severity),
-                   reportfmt_severity_title(severity), n);
+                   reportview_severity_icon(severity), severity_title(severity),
+                   n);
 }
 
 static void md_alert_item(textbuf *b, const nbaq_alert *a)
 {
-    textbuf_printf(b, "- **%s** ", reportfmt_alert_state_name(a->state));
+    textbuf_printf(b, "- **%s** ", alert_state_label(a->state));
     md_alert_text(b, a);
     reportview_alert_since(b, a);
     textbuf_putc(b, '\n');
@@ -267,7 +266,7 @@ static void md_trend_row(void *out, const nbaq_check_result *c,
     textbuf_puts(b, "| ");
     md_metric_where(b, c, m);
     textbuf_printf(b, " | %s %s | ", reportview_trend_arrow(m),
-                   reportfmt_trend_name(m->trend));
+                   trend_name(m->trend));
     reportview_value_unit(b, m, textfmt_md_text);
     textbuf_printf(b, " | %s | %llu | ", window,
                    (unsigned long long)m->stats.count);

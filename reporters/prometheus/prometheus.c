@@ -11,7 +11,7 @@
 
 #include "nbaq.h"
 #include "promtext.h"
-#include "reportfmt.h"
+#include "status.h"
 #include "textbuf.h"
 
 typedef struct prom_writer {
@@ -19,13 +19,16 @@ typedef struct prom_writer {
     const nbaq_run *run;
     textbuf prefix;    /* sanitized metric-name prefix                  */
     textbuf constants; /* ,name="value" for each `labels` entry        */
+    textbuf name;      /* scratch: the prefixed name of a family        */
 } prom_writer;
 
 static void family(prom_writer *w, const char *name, const char *help)
 {
-    textbuf_printf(w->b, "# HELP %s_%s ", w->prefix.data, name);
-    textfmt_prom_help(w->b, help);
-    textbuf_printf(w->b, "\n# TYPE %s_%s gauge\n", w->prefix.data, name);
+    textbuf_clear(&w->name);
+    textbuf_printf(&w->name, "%s_%s", w->prefix.data, name);
+    if (textbuf_failed(&w->name))
+        textbuf_fail(w->b);
+    textfmt_prom_family(w->b, textbuf_cstr(&w->name), "gauge", help);
 }
 
 /* Starts a sample of family name: "prefix_name{monitor="..."". */
@@ -74,7 +77,7 @@ static void write_run(prom_writer *w)
     family(w, "run_checks", "Checks of the run per status.");
     for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
         series_begin(w, "run_checks");
-        label(w, "status", reportfmt_status_name((nbaq_status)s));
+        label(w, "status", status_name((nbaq_status)s));
         series_end(w, (double)run->status_counts[s]);
     }
 }
@@ -95,7 +98,7 @@ static void write_check_status(prom_writer *w)
         const nbaq_check_result *c = w->run->checks[i];
         check_labels(w, "check_status", c);
         label(w, "plugin", c->plugin);
-        label(w, "severity", reportfmt_severity_name(c->severity));
+        label(w, "severity", severity_name(c->severity));
         series_end(w, (double)c->status);
     }
 }
@@ -110,7 +113,7 @@ static void write_check_state(prom_writer *w)
         const nbaq_check_result *c = w->run->checks[i];
         for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
             check_labels(w, "check_state", c);
-            label(w, "status", reportfmt_status_name((nbaq_status)s));
+            label(w, "status", status_name((nbaq_status)s));
             series_end(w, c->status == (nbaq_status)s ? 1.0 : 0.0);
         }
     }
@@ -189,7 +192,7 @@ static void write_alerts(prom_writer *w)
            "severity.");
     for (int s = 0; s < NBAQ_SEVERITY_COUNT; s++) {
         series_begin(w, "alerts_open");
-        label(w, "severity", reportfmt_severity_name((nbaq_severity)s));
+        label(w, "severity", severity_name((nbaq_severity)s));
         series_end(w, (double)open[s]);
     }
 }
@@ -267,6 +270,7 @@ static int prometheus_report(const nbaq_host_api *api, nbaq_ctx *ctx,
     textbuf_free(&out);
     textbuf_free(&w.prefix);
     textbuf_free(&w.constants);
+    textbuf_free(&w.name);
     return rc;
 }
 

@@ -18,6 +18,7 @@
 #include "channel_text.h"
 #include "channel_title.h"
 #include "nbaq.h"
+#include "status.h"
 #include "reportfmt.h"
 
 /* Slack's limits: a header's plain text 150 characters, a section's text
@@ -79,7 +80,7 @@ static void append_date(textbuf *b, int64_t epoch_ms)
 static void append_alert_line(textbuf *b, const nbaq_alert *a)
 {
     char state[16];
-    const char *name = reportfmt_alert_state_name(a->state);
+    const char *name = alert_state_label(a->state);
     size_t i = 0;
     for (; name[i] != '\0' && i + 1 < sizeof(state); i++)
         state[i] = (char)toupper((unsigned char)name[i]);
@@ -107,7 +108,7 @@ static void append_alert_line(textbuf *b, const nbaq_alert *a)
 static void group_text(textbuf *b, nbaq_severity severity,
                        const nbaq_alert *const *alerts, size_t n)
 {
-    textbuf_printf(b, "*%s (%zu)*", reportfmt_severity_title(severity), n);
+    textbuf_printf(b, "*%s (%zu)*", severity_title(severity), n);
     for (size_t i = 0; i < n; i++) {
         textbuf line;
         textbuf_init(&line);

@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "nbaq.h"
 #include "numfmt.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "reportview.h"
 #include "text_recommend.h"
@@ -66,7 +67,7 @@ static void put_spaces(textbuf *b, size_t n)
 /* "[PASS]", colored when color is on; returns its visible width. */
 static size_t put_tag(textbuf *b, int color, nbaq_status s)
 {
-    const char *tag = reportfmt_status_tag(s);
+    const char *tag = status_tag(s);
     if (color) {
         textbuf_printf(b, "\033[%sm[%s]\033[0m", status_color(s), tag);
     } else {
@@ -171,7 +172,7 @@ static void put_history(textbuf *b, const nbaq_metric *m)
         put_number(b, m->previous);
         textbuf_printf(b, " (%s), ", change);
     }
-    textbuf_printf(b, "trend %s", reportfmt_trend_name(m->trend));
+    textbuf_printf(b, "trend %s", trend_name(m->trend));
     if (has_window_stats(m)) {
         put_stats(b, m);
     }
@@ -255,8 +256,8 @@ static void put_check(textbuf *b, int color, const columns *w,
 static void put_alert(textbuf *b, const nbaq_alert *a)
 {
     char when[REPORTFMT_TIME_SIZE];
-    const char *state = reportfmt_alert_state_name(a->state);
-    const char *severity = reportfmt_severity_name(a->severity);
+    const char *state = alert_state_label(a->state);
+    const char *severity = severity_name(a->severity);
     textbuf_printf(b, "  %-10s%-10s", state, severity);
     put_clean(b, a->check);
     if (a->metric != NULL && a->metric[0] != '\0') {
@@ -305,7 +306,7 @@ static void put_summary(textbuf *b, int color, const nbaq_run *run)
                    run->check_count == 1 ? "" : "s");
     for (int s = 0; s < NBAQ_STATUS_COUNT; s++) {
         textbuf_printf(b, "%s %zu %s", s ? "," : "", run->status_counts[s],
-                       reportfmt_status_name((nbaq_status)s));
+                       status_name((nbaq_status)s));
     }
     textbuf_puts(b, "; status ");
     put_tag(b, color, run->status);

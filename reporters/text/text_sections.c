@@ -11,6 +11,7 @@
 #include "text_sections.h"
 
 #include "numfmt.h"
+#include "status.h"
 #include "reportfmt.h"
 #include "reportview.h"
 
@@ -79,7 +80,7 @@ static void trend_row(void *state, const nbaq_check_result *c,
     char window[REPORTFMT_TIME_SIZE];
     textbuf_puts(s->b, "  ");
     put_where(s, c, m);
-    textbuf_printf(s->b, ": %s, ", reportfmt_trend_name(m->trend));
+    textbuf_printf(s->b, ": %s, ", trend_name(m->trend));
     put_value(s, m);
     textbuf_printf(s->b, "; %s, %llu run%s:",
                    reportfmt_duration(m->window_ms, window, sizeof(window)),

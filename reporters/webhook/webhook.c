@@ -19,7 +19,7 @@
 #include "channel_title.h"
 #include "hmac_sha256.h"
 #include "nbaq.h"
-#include "reportfmt.h"
+#include "status.h"
 #include "textbuf.h"
 
 #define WEBHOOK_PAYLOAD_VERSION 1
@@ -55,9 +55,8 @@ static cJSON *alert_json(const nbaq_alert *a)
     else
         cJSON_AddNullToObject(o, "metric");
     channel_json_add_string(o, "summary", a->summary);
-    cJSON_AddStringToObject(o, "severity",
-                            reportfmt_severity_label(a->severity));
-    cJSON_AddStringToObject(o, "state", reportfmt_alert_state_name(a->state));
+    cJSON_AddStringToObject(o, "severity", severity_label(a->severity));
+    cJSON_AddStringToObject(o, "state", alert_state_label(a->state));
     cJSON_AddNumberToObject(o, "failing_runs", (double)a->failing_runs);
     channel_json_add_time(o, "started_at", a->started_ms);
     if (a->state == NBAQ_ALERT_RESOLVED) {
@@ -79,8 +78,7 @@ static cJSON *counts_json(const alertset *set)
                             (double)(set->count - set->resolved));
     cJSON_AddNumberToObject(counts, "resolved", (double)set->resolved);
     for (int s = NBAQ_SEVERITY_COUNT - 1; s >= 0; s--)
-        cJSON_AddNumberToObject(counts,
-                                reportfmt_severity_label((nbaq_severity)s),
+        cJSON_AddNumberToObject(counts, severity_label((nbaq_severity)s),
                                 (double)set->by_severity[s]);
     return counts;
 }
@@ -98,7 +96,7 @@ static cJSON *groups_json(const alertset *set)
         cJSON *list = cJSON_CreateArray();
         cJSON_AddItemToArray(groups, group);
         cJSON_AddStringToObject(group, "severity",
-                                reportfmt_severity_label((nbaq_severity)s));
+                                severity_label((nbaq_severity)s));
         cJSON_AddItemToObject(group, "alerts", list);
         for (size_t i = 0; i < n; i++)
             cJSON_AddItemToArray(list, alert_json(alerts[i]));

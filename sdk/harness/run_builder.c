@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reportfmt.h"
+#include "status.h"
 
 /* One block of the arena; blocks are chained and freed together. */
 typedef struct arena_block {
@@ -206,7 +206,7 @@ void run_builder_finish(run_builder *rb, int keep_status)
         nbaq_status s = rb->checks[i]->status;
         if ((unsigned)s < NBAQ_STATUS_COUNT)
             rb->run.status_counts[s]++;
-        if (reportfmt_status_rank(s) > reportfmt_status_rank(worst))
+        if (status_rank(s) > status_rank(worst))
             worst = s;
     }
     if (!keep_status)

@@ -9,6 +9,7 @@
 
 #include "harness_file.h"
 #include "reportfmt.h"
+#include "status.h"
 
 /* Where a field is, for error messages: "checks[2].metrics[0].status". */
 typedef struct json_ctx {
@@ -83,19 +84,19 @@ static int get_enum(json_ctx *jc, const cJSON *obj, const char *key,
 
 static const char *status_name_i(int i)
 {
-    return reportfmt_status_name((nbaq_status)i);
+    return status_name((nbaq_status)i);
 }
 static const char *severity_name_i(int i)
 {
-    return reportfmt_severity_name((nbaq_severity)i);
+    return severity_name((nbaq_severity)i);
 }
 static const char *trend_name_i(int i)
 {
-    return reportfmt_trend_name((nbaq_trend)i);
+    return trend_name((nbaq_trend)i);
 }
 static const char *alert_state_name_i(int i)
 {
-    return reportfmt_alert_state_name((nbaq_alert_state)i);
+    return alert_state_label((nbaq_alert_state)i);
 }
 
 static void load_stats(json_ctx *jc, const cJSON *obj, nbaq_stats *st,

@@ -25,7 +25,6 @@
 #include "round.h"
 #include "route.h"
 #include "schedule.h"
-#include "utf8.h"
 
 /* ---- schedule --------------------------------------------------------- */
 
@@ -143,43 +142,6 @@ static void test_schedule_sync_keeps_and_drops(void **state)
 }
 
 /* ---- text helpers ----------------------------------------------------- */
-
-static void test_utf8(void **state)
-{
-    (void)state;
-    assert_true(utf8_is_valid("plain, é, 漢, 😀"));
-    assert_false(utf8_is_valid("\xff"));
-    assert_false(utf8_is_valid("\xc0\xaf"));         /* overlong '/' */
-    assert_false(utf8_is_valid("\xed\xa0\x80"));     /* a surrogate */
-    assert_false(utf8_is_valid("\xf4\x90\x80\x80")); /* past U+10FFFF */
-    char *clean = utf8_clean("a\xff"
-                             "b\xe2\x82");
-    assert_string_equal(clean, "a\xef\xbf\xbd"
-                               "b\xef\xbf\xbd\xef\xbf\xbd");
-    free(clean);
-}
-
-static void test_prometheus_text(void **state)
-{
-    (void)state;
-    strbuf b = STRBUF_INIT;
-    prom_label_value(&b, "a\"b\\c\nd");
-    assert_string_equal(strbuf_cstr(&b), "a\\\"b\\\\c\\nd");
-    strbuf_free(&b);
-    const double values[] = {42, 0.1, -1.5e-7, NAN, INFINITY, -INFINITY};
-    const char *texts[] = {"42", "0.1", "-1.5e-07", "NaN", "+Inf", "-Inf"};
-    for (size_t i = 0; i < 6; i++) {
-        strbuf v = STRBUF_INIT;
-        prom_number(&v, values[i]);
-        assert_string_equal(strbuf_cstr(&v), texts[i]);
-        strbuf_free(&v);
-    }
-    /* 0.1 + 0.2 needs 17 digits to read back the same. */
-    strbuf v = STRBUF_INIT;
-    prom_number(&v, 0.1 + 0.2);
-    assert_string_equal(strbuf_cstr(&v), "0.30000000000000004");
-    strbuf_free(&v);
-}
 
 static void test_token_equal(void **state)
 {
@@ -628,8 +590,6 @@ int main(void)
         cmocka_unit_test(test_schedule_rounds_group_equal_due_times),
         cmocka_unit_test(test_schedule_jitter_bounds),
         cmocka_unit_test(test_schedule_sync_keeps_and_drops),
-        cmocka_unit_test(test_utf8),
-        cmocka_unit_test(test_prometheus_text),
         cmocka_unit_test(test_token_equal),
         cmocka_unit_test(test_conn_guard_cuts_oldest_after_grace),
         cmocka_unit_test(test_conn_guard_per_address),

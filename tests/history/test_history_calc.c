@@ -12,6 +12,7 @@
 
 #include "history_calc.h"
 #include "text.h"
+#include "status.h"
 
 #define HOUR 3600000LL
 #define DAY (24 * HOUR)
@@ -165,7 +166,7 @@ static void test_trend_zero_mean_and_empty_windows(void **state)
                      NBAQ_TREND_UNKNOWN);
     assert_int_equal(history_trend_classify(&one, &empty, RULE_BETTER_NONE),
                      NBAQ_TREND_UNKNOWN);
-    assert_string_equal(history_trend_name(NBAQ_TREND_WORSENING), "worsening");
+    assert_string_equal(trend_name(NBAQ_TREND_WORSENING), "worsening");
 }
 
 /* ---- seasons -----------------------------------------------------------*/

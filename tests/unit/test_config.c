@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-#include "strbuf.h"
+#include "textbuf.h"
 #include "unit_support.h"
 
 static char *dir;
@@ -426,34 +426,34 @@ static void test_duplicate_among_many_keys(void **state)
 {
     (void)state;
     enum { KEYS = 99000 };
-    strbuf sb = STRBUF_INIT;
-    strbuf_append(&sb, "monitor: m\nchecks:\n  - name: a\n    plugin: p\n"
-                       "    options:\n");
+    textbuf sb = TEXTBUF_INIT;
+    textbuf_puts(&sb, "monitor: m\nchecks:\n  - name: a\n    plugin: p\n"
+                      "    options:\n");
     for (int i = 0; i < KEYS; i++)
-        strbuf_appendf(&sb, "      k%d: 1\n", i);
-    strbuf_append(&sb, "      k4242: 2\n");
+        textbuf_printf(&sb, "      k%d: 1\n", i);
+    textbuf_puts(&sb, "      k4242: 2\n");
     char location[32];
     snprintf(location, sizeof location, "%d:7", 6 + KEYS);
-    expect_error(strbuf_cstr(&sb), location, "duplicate key 'k4242'");
-    strbuf_free(&sb);
+    expect_error(textbuf_cstr(&sb), location, "duplicate key 'k4242'");
+    textbuf_free(&sb);
 }
 
 static void test_duplicate_among_many_checks(void **state)
 {
     (void)state;
     enum { CHECKS = 50000 };
-    strbuf sb = STRBUF_INIT;
-    strbuf_append(&sb, "checks:\n");
+    textbuf sb = TEXTBUF_INIT;
+    textbuf_puts(&sb, "checks:\n");
     for (int i = 0; i < CHECKS; i++)
-        strbuf_appendf(&sb, "  - {name: c%d, plugin: p}\n", i);
-    strbuf_append(&sb, "  - {name: c777, plugin: p}\n");
+        textbuf_printf(&sb, "  - {name: c%d, plugin: p}\n", i);
+    textbuf_puts(&sb, "  - {name: c777, plugin: p}\n");
     char location[32], needle[600];
     snprintf(location, sizeof location, "%d:12", 2 + CHECKS);
     snprintf(needle, sizeof needle,
              "duplicate check name 'c777' (first defined at %s/m.yaml:%d:5)",
              dir, 2 + 777);
-    expect_error(strbuf_cstr(&sb), location, needle);
-    strbuf_free(&sb);
+    expect_error(textbuf_cstr(&sb), location, needle);
+    textbuf_free(&sb);
 }
 
 static void test_aliases(void **state)

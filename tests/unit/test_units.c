@@ -1,5 +1,5 @@
-/* Parsing of durations, sizes, numbers and booleans; number formatting;
- * status, severity and alert-state names (core/base). */
+/* Parsing of durations, sizes, numbers and booleans; number formatting
+ * (lib/base); the names are tested in lib/base/tests/test_status.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -144,29 +144,6 @@ static void test_formatting(void **state)
     assert_string_equal(buf, "-3");
 }
 
-static void test_names(void **state)
-{
-    (void)state;
-    nbaq_alert_state a;
-    nbaq_severity sev;
-    assert_string_equal(status_name(NBAQ_UNKNOWN), "UNKNOWN");
-    assert_string_equal(severity_name(NBAQ_SEV_CRITICAL), "CRITICAL");
-    assert_string_equal(alert_state_name(NBAQ_ALERT_NEW), "NEW");
-    assert_string_equal(alert_state_name(NBAQ_ALERT_FLAPPING), "FLAPPING");
-    assert_string_equal(alert_state_name((nbaq_alert_state)6), "?");
-    assert_int_equal(alert_state_parse("ESCALATED", &a), 0);
-    assert_int_equal(a, NBAQ_ALERT_ESCALATED);
-    assert_int_equal(alert_state_parse("silenced", &a), 0);
-    assert_int_equal(a, NBAQ_ALERT_SILENCED);
-    assert_int_equal(alert_state_parse("open", &a), -1);
-    assert_int_equal(severity_parse("High", &sev), 0);
-    assert_int_equal(sev, NBAQ_SEV_HIGH);
-    assert_int_equal(severity_parse("urgent", &sev), -1);
-    /* ERROR (3) is worse than UNKNOWN (4) */
-    assert_int_equal(status_worst(NBAQ_UNKNOWN, NBAQ_ERROR), NBAQ_ERROR);
-    assert_int_equal(status_worst(NBAQ_FAIL, NBAQ_WARNING), NBAQ_FAIL);
-}
-
 static void test_suggestions(void **state)
 {
     (void)state;
@@ -187,8 +164,8 @@ static void test_suggestions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_durations),   cmocka_unit_test(test_sizes),
-        cmocka_unit_test(test_numbers),     cmocka_unit_test(test_formatting),
-        cmocka_unit_test(test_suggestions), cmocka_unit_test(test_names)};
+        cmocka_unit_test(test_durations), cmocka_unit_test(test_sizes),
+        cmocka_unit_test(test_numbers), cmocka_unit_test(test_formatting),
+        cmocka_unit_test(test_suggestions)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

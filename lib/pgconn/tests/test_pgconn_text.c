@@ -1,4 +1,5 @@
-/* Password redaction and number parsing: no server needed. */
+/* DSN display and checks, number parsing: no server needed. Password
+ * redaction is base's (lib/base/tests/test_redact.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,52 +10,6 @@
 #include <cmocka.h>
 
 #include "pgconn.h"
-
-static void redacted(const char *dsn, const char *msg, const char *expected)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", msg);
-    pgconn_redact(buf, sizeof buf, dsn);
-    assert_string_equal(buf, expected);
-}
-
-static void test_keyword_form(void **state)
-{
-    (void)state;
-    redacted("host=db user=u password=s3cr3t dbname=x",
-             "auth for s3cr3t failed", "auth for *** failed");
-    redacted("host=db password = 'a b\\'c' user=u", "got a b'c and a b\\'c",
-             "got *** and ***");
-}
-
-static void test_uri_forms(void **state)
-{
-    (void)state;
-    redacted("postgresql://u:p%40ss@h:5432/db", "x p@ss y p%40ss z",
-             "x *** y *** z");
-    redacted("postgres://h/db?user=u&password=qw%3Derty&sslmode=disable",
-             "qw=erty qw%3Derty", "*** ***");
-}
-
-static void test_no_password_leaves_message(void **state)
-{
-    (void)state;
-    redacted("host=db user=u", "password authentication failed for user u",
-             "password authentication failed for user u");
-    redacted("not a dsn at all", "some message", "some message");
-}
-
-static void test_redaction_respects_buffer(void **state)
-{
-    (void)state;
-    char buf[8];
-    snprintf(buf, sizeof buf, "%s", "abcdefg");
-    pgconn_redact(buf, sizeof buf, "password=abcdefg");
-    assert_string_equal(buf, "***");
-    snprintf(buf, sizeof buf, "%s", "xxxxxab");
-    pgconn_redact(buf, sizeof buf, "password=ab");
-    assert_string_equal(buf, "xxxxx**");
-}
 
 static void displayed(const char *dsn, const char *expected)
 {
@@ -123,10 +78,6 @@ static void test_parse_number(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_keyword_form),
-        cmocka_unit_test(test_uri_forms),
-        cmocka_unit_test(test_no_password_leaves_message),
-        cmocka_unit_test(test_redaction_respects_buffer),
         cmocka_unit_test(test_display_never_shows_user_info),
         cmocka_unit_test(test_dsn_kinds_and_checks),
         cmocka_unit_test(test_parse_number),

@@ -1,6 +1,7 @@
 /*
  * test_sqlengine_text.c - what needs no server: engine from the DSN,
- * redaction of every password form, type normalisation, numbers.
+ * type normalisation, numbers (redaction of every password form:
+ * lib/base/tests/test_redact.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,36 +36,6 @@ static void engine_from_dsn(void **state)
     assert_int_equal(
         sqlengine_kind_of("oracle://u@h/db", &kind, err, sizeof err), -1);
     assert_non_null(strstr(err, "unknown engine"));
-}
-
-static void redaction_every_form(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *dsn, *message, *expected;
-        size_t size; /* of the message buffer; 0: 256 */
-    } cases[] = {
-        {"odbc:DSN=w;UID=bob;PWD=s3cr3t;", "login s3cr3t failed",
-         "login *** failed", 0},
-        {"odbc:DSN=w;uid=bob;pwd={a;b=c}", "bad a;b=c here", "bad *** here", 0},
-        {"odbc:Driver=X;Password=hunter22", "got hunter22", "got ***", 0},
-        {"mysql://bob:p%40ss@h/db", "pw p@ss or p%40ss", "pw *** or ***", 0},
-        {"mariadb://bob:Zq9w@h:3306/db", "Access denied Zq9w",
-         "Access denied ***", 0},
-        {"postgresql://bob:pgpw@h/db", "pgpw!", "***!", 0},
-        {"host=h password='a b'", "x a b y", "x *** y", 0},
-        {"mysql://bob@h/db", "no password here bob", "no password here bob", 0},
-        /* the mask is longer than the password: the end is cut, never
-         * overflowed */
-        {"odbc:PWD=ab", "0123456ab", "0123456**", 10},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char msg[256];
-        size_t size = cases[i].size > 0 ? cases[i].size : sizeof msg;
-        snprintf(msg, size, "%s", cases[i].message);
-        sqlengine_redact(msg, size, cases[i].dsn);
-        assert_string_equal(msg, cases[i].expected);
-    }
 }
 
 static void types_normalised(void **state)
@@ -113,7 +84,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(engine_from_dsn),
-        cmocka_unit_test(redaction_every_form),
         cmocka_unit_test(types_normalised),
         cmocka_unit_test(numbers),
     };

@@ -51,3 +51,24 @@ size_t utf8_plain_run(const char *s, const char *specials)
         n++;
     return n;
 }
+
+size_t utf8_valid_prefix(const char *s)
+{
+    const char *p = s;
+    size_t len;
+    while (*p && utf8_decode(p, &len) >= 0)
+        p += len;
+    return (size_t)(p - s);
+}
+
+int utf8_is_valid(const char *s)
+{
+    return s[utf8_valid_prefix(s)] == '\0';
+}
+
+size_t utf8_cut(const char *text, size_t len)
+{
+    while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+        len--;
+    return len;
+}

@@ -29,7 +29,7 @@ const char *text_suggest(const char *word, const char *const *candidates,
 /* Non-zero when s is a non-empty [A-Za-z0-9_.-]+ name. */
 int text_is_name(const char *s);
 
-/* Numbers: textfmt_number_exact() (lib/textfmt/numfmt.h), linked in. */
+/* Numbers: textfmt_number_exact() (numfmt.h). */
 
 /* "250ms", "10s", "1m30s", "2h", "7d": days and smaller units, summed. */
 void text_format_duration(int64_t ms, char *buf, size_t size);

@@ -1,7 +1,8 @@
 /*
  * promtext.h - the pieces of the Prometheus text exposition format
  * (version 0.0.4) that carry outside data: names, label values, HELP
- * text and sample values.
+ * text and sample values. The one writer of both the host's /metrics
+ * and the prometheus reporter, so that both spell a number alike.
  *
  * Names are sanitized, not escaped: a metric name must match
  * [a-zA-Z_:][a-zA-Z0-9_:]* and a label name [a-zA-Z_][a-zA-Z0-9_]*; every
@@ -23,6 +24,12 @@ void textfmt_prom_label_name(textbuf *b, const char *s);
 void textfmt_prom_label_value(textbuf *b, const char *s);
 /* HELP text: \ and newline as \\ \n; invalid UTF-8 as U+FFFD. */
 void textfmt_prom_help(textbuf *b, const char *s);
+
+/* The head of a family: "# HELP <name> <help>\n# TYPE <name> <type>\n",
+ * the help escaped as above. name must already be a valid metric name
+ * (a literal, or made by textfmt_prom_metric_name).                  */
+void textfmt_prom_family(textbuf *b, const char *name, const char *type,
+                         const char *help);
 
 /* A sample value: the shortest decimal that reads back as the same
  * double; "NaN", "+Inf", "-Inf". */

@@ -36,10 +36,7 @@ static void replace_invalid_emit(textbuf *b, long cp, const char *bytes,
 
 const char *textfmt_utf8_valid(textbuf *scratch, const char *s)
 {
-    size_t len;
-    const char *p = s;
-    while (*p && utf8_decode(p, &len) >= 0)
-        p += len;
+    const char *p = s + utf8_valid_prefix(s);
     if (!*p)
         return s;
     textbuf_append(scratch, s, (size_t)(p - s));

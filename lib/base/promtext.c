@@ -80,6 +80,14 @@ void textfmt_prom_help(textbuf *b, const char *s)
     textfmt_escape_each(b, s, "\\", help_emit);
 }
 
+void textfmt_prom_family(textbuf *b, const char *name, const char *type,
+                         const char *help)
+{
+    textbuf_printf(b, "# HELP %s ", name);
+    textfmt_prom_help(b, help);
+    textbuf_printf(b, "\n# TYPE %s %s\n", name, type);
+}
+
 void textfmt_prom_value(textbuf *b, double value)
 {
     if (isnan(value)) {

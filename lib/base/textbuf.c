@@ -23,6 +23,22 @@ void textbuf_clear(textbuf *b)
         b->data[0] = '\0';
 }
 
+const char *textbuf_cstr(const textbuf *b)
+{
+    return b->data && !b->failed ? b->data : "";
+}
+
+char *textbuf_take(textbuf *b)
+{
+    char *data = b->failed ? NULL : b->data;
+    if (b->failed)
+        free(b->data);
+    else if (!data)
+        data = calloc(1, 1);
+    textbuf_init(b);
+    return data;
+}
+
 int textbuf_failed(const textbuf *b)
 {
     return b->failed;
@@ -32,6 +48,10 @@ void textbuf_fail(textbuf *b)
 {
     b->failed = 1;
 }
+
+/* Small enough for the many short strings of the host (names, errors);
+ * a report doubles up from it in a few steps. */
+#define TEXTBUF_FIRST_CAP 64
 
 /* Makes room for extra bytes plus a NUL; 0 or -1 (and failed set). */
 static int textbuf_reserve(textbuf *b, size_t extra)
@@ -45,7 +65,7 @@ static int textbuf_reserve(textbuf *b, size_t extra)
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return 0;
-    size_t cap = b->cap ? b->cap : 4096;
+    size_t cap = b->cap ? b->cap : TEXTBUF_FIRST_CAP;
     while (cap < need)
         cap *= 2;
     char *data = realloc(b->data, cap);

@@ -1,5 +1,6 @@
-/* Unit tests of lib/textfmt: escaping, names, numbers. Expected strings
- * are written out by hand from the rules in the headers. */
+/* Unit tests of lib/base's text: buffers, UTF-8, escaping, Prometheus
+ * text, numbers. Expected strings are written out by hand from the rules
+ * in the headers. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "numfmt.h"
 #include "promtext.h"
 #include "textbuf.h"
+#include "utf8.h"
 
 typedef void (*escape_fn)(textbuf *b, const char *s);
 
@@ -123,6 +125,38 @@ static void test_utf8_valid(void **state)
     textbuf_free(&scratch);
 }
 
+static void test_utf8_checks(void **state)
+{
+    (void)state;
+    assert_true(
+        utf8_is_valid("plain, \xC3\xA9, \xE6\xBC\xA2, \xF0\x9F\x98\x80"));
+    assert_false(utf8_is_valid("\xff"));
+    assert_false(utf8_is_valid("\xc0\xaf"));         /* overlong '/' */
+    assert_false(utf8_is_valid("\xed\xa0\x80"));     /* a surrogate */
+    assert_false(utf8_is_valid("\xf4\x90\x80\x80")); /* past U+10FFFF */
+    assert_int_equal(utf8_valid_prefix("ab\xC3\xA9\xffz"), 4);
+    /* "a\xC3\xA9b": a cut at 2 would split the e-acute, so it moves to 1 */
+    assert_int_equal(utf8_cut("a\xC3\xA9"
+                              "b",
+                              2),
+                     1);
+    assert_int_equal(utf8_cut("a\xC3\xA9"
+                              "b",
+                              3),
+                     3);
+    assert_int_equal(utf8_cut("a\xC3\xA9"
+                              "b",
+                              0),
+                     0);
+    /* each invalid byte becomes U+FFFD (was utf8_clean in core/daemon) */
+    textbuf scratch = TEXTBUF_INIT;
+    assert_string_equal(textfmt_utf8_valid(&scratch, "a\xff"
+                                                     "b\xe2\x82"),
+                        "a\xef\xbf\xbd"
+                        "b\xef\xbf\xbd\xef\xbf\xbd");
+    textbuf_free(&scratch);
+}
+
 static void test_markdown(void **state)
 {
     (void)state;
@@ -194,6 +228,22 @@ static void test_numbers(void **state)
     expect_prom_value(1777874404.25, "1777874404.25");
     expect_prom_value(NAN, "NaN");
     expect_prom_value(-INFINITY, "-Inf");
+    /* the cases of the host's old /metrics writer (core/daemon) */
+    expect_prom_value(42, "42");
+    expect_prom_value(-1.5e-7, "-1.5e-07");
+    expect_prom_value(INFINITY, "+Inf");
+    /* 0.1 + 0.2 needs 17 digits to read back the same */
+    expect_prom_value(0.1 + 0.2, "0.30000000000000004");
+}
+
+static void test_prometheus_family(void **state)
+{
+    (void)state;
+    textbuf b = TEXTBUF_INIT;
+    textfmt_prom_family(&b, "nbaq_up", "counter", "Up \\ down\nnext");
+    assert_string_equal(textbuf_cstr(&b), "# HELP nbaq_up Up \\\\ down\\nnext\n"
+                                          "# TYPE nbaq_up counter\n");
+    textbuf_free(&b);
 }
 
 static void test_textbuf_grows(void **state)
@@ -241,9 +291,11 @@ int main(void)
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_xml),
         cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_utf8_checks),
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_prometheus_names),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_prometheus_family),
         cmocka_unit_test(test_line_text),
         cmocka_unit_test(test_exact_numbers),
         cmocka_unit_test(test_textbuf_grows),
