@@ -82,6 +82,12 @@ void registry_listing_free(plugin_listing *list, size_t count);
 
 void registry_free(registry *reg);
 
+/* Loads path again, without the trust rules and the vetting child: for a
+ * fork server (forkserver.h), which loads a file the host has already
+ * vetted and loaded. The plugin is malloc'd and stays loaded. */
+plugin *registry_load_again(const char *name, const char *path, char *err,
+                            size_t err_size);
+
 /* The host-declared options of output-writing reporters. */
 extern const nbaq_option_spec registry_output_options[];
 

@@ -26,6 +26,7 @@
 #include "nameset.h"
 #include "nbaq.h"
 #include "records.h"
+#include "strbuf.h"
 
 typedef struct raw_metric {
     char *name; /* malloc'd */
@@ -64,6 +65,11 @@ typedef struct job_outcome {
  * into "exited with code 1"), and an empty signal mask. */
 void runner_reset_child_signals(void);
 
+/* In a job's child, before any plugin code: its own process group and
+ * cgroup (cell, NULL: none), default signals, stdin from /dev/null, stdout
+ * onto stderr. Returns a close-on-exec copy of the original stdout. */
+int runner_child_prepare(const char *cell);
+
 /* Runs in the child; never returns (ends with _exit). stdout_fd is the
  * host's original stdout; deadline is on clock_mono_ms(). */
 typedef void (*job_child_fn)(void *arg, int stdout_fd, int64_t deadline_ms);
@@ -77,11 +83,19 @@ typedef struct job {
      * just after it (release what only the child needed).              */
     void (*before_fork)(struct job *job);
     void (*after_fork)(struct job *job);
+    /* Optional: a job that a fork server may start (forkserver.h) names
+     * its plugin file and writes what its child needs (check_wire.h).
+     * Without encode, the host forks the child itself.                  */
+    const char *plugin_name;
+    const char *plugin_path;
+    void (*encode)(struct job *job, strbuf *out);
     job_outcome out;
     /* private to the runner */
     pid_t pid;
     int fd;
-    char *cgroup; /* its cgroup v2 directory (cgjail.h); NULL: none      */
+    char *cgroup;    /* its cgroup v2 directory (cgjail.h); NULL: none      */
+    int server;      /* the fork server that started it; -1: the host   */
+    int pid_pending; /* the server's answer (the pid) not read yet       */
     int64_t deadline_ms;
     int64_t mono_start_ms;
     record_reader reader;
