@@ -474,8 +474,6 @@ static void stop_for_deadline(job *j, int timed_out)
 /* Checks one running job; returns 1 when it has finished. */
 static int poll_job(job *j, int64_t now)
 {
-    if (resolve_pid(j) != 0)
-        return 1;
     int status = 0;
     pid_t r = waitpid(j->pid, &status, WNOHANG);
     if (r == j->pid) {
@@ -564,6 +562,16 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
             }
             if (start(j, &slots) == 0)
                 running[active++] = j;
+        }
+        /* The servers forked meanwhile, side by side; now learn the pids
+         * (and drop what a dead server could not start). */
+        for (size_t i = 0; i < active;) {
+            if (resolve_pid(running[i]) != 0) {
+                release_slot(&slots, running[i]);
+                running[i] = running[--active];
+            } else {
+                i++;
+            }
         }
         if (active == 0)
             continue;
