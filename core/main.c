@@ -18,7 +18,6 @@
 #include "config.h"
 #include "daemon/daemon.h"
 #include "evaluate.h"
-#include "forkserver.h"
 #include "history.h"
 #include "listing.h"
 #include "log.h"
@@ -443,8 +442,6 @@ static int dispatch(session *s, const cli *c)
     if ((sub->needs_config || c->check_config) && !c->config_path)
         return usage_error("%s", "missing -c FILE (the monitor "
                                  "configuration)");
-    if (sub->run == command_run && !c->check_config && !c->daemon)
-        forkserver_pool_start(); /* while the host is small: forkserver.h */
     if (c->config_path && (rc = load_config(s)) >= 0)
         return rc;
     if (s->cfg && (rc = check_only_names(s->cfg, c)) >= 0)
@@ -484,7 +481,6 @@ int main(int argc, char **argv)
         else {
             session s = {.cli = &c};
             rc = dispatch(&s, &c);
-            forkserver_pool_stop();
             registry_free(&s.reg);
             config_free(s.cfg);
         }

@@ -26,23 +26,7 @@
 #include <stdint.h>
 
 #include "nbaq.h"
-
-typedef struct plugin {
-    char *name;
-    char *path;
-    void *handle;
-    nbaq_plugin_kind kind;
-    uint32_t abi_version;
-    const char *version;     /* "" when the plugin gives none             */
-    const char *description; /* "" when the plugin gives none             */
-    uint32_t flags;
-    /* The schema instances are validated against: the plugin's own, plus
-     * `output` and `output_dir` for NBAQ_FLAG_WRITES_OUTPUT reporters.   */
-    const nbaq_option_spec *options;
-    nbaq_option_spec *merged_options; /* owned; NULL when not merged      */
-    nbaq_check_fn check;
-    nbaq_report_fn report;
-} plugin;
+#include "plugin_open.h"
 
 typedef struct registry {
     char **dirs; /* search path, in order, without duplicates            */
@@ -81,12 +65,6 @@ int registry_list_all(registry *reg, plugin_listing **out, size_t *count);
 void registry_listing_free(plugin_listing *list, size_t count);
 
 void registry_free(registry *reg);
-
-/* Loads path again, without the trust rules and the vetting child: for a
- * fork server (forkserver.h), which loads a file the host has already
- * vetted and loaded. The plugin is malloc'd and stays loaded. */
-plugin *registry_load_again(const char *name, const char *path, char *err,
-                            size_t err_size);
 
 /* The host-declared options of output-writing reporters. */
 extern const nbaq_option_spec registry_output_options[];

@@ -72,39 +72,6 @@ static void restore_signals(const saved_signals *saved)
 /* ------------------------------------------------------------------ */
 /* Child                                                                */
 
-void runner_reset_child_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    /* Crash signals too: a sanitizer build of the host installs its own
-     * handlers, which would turn a plugin's crash into "exited with code
-     * 1"; a crash must read the same in every build. */
-    const int defaults[] = {SIGCHLD, SIGINT, SIGTERM, SIGPIPE, SIGHUP,
-                            SIGSEGV, SIGBUS, SIGFPE,  SIGILL};
-    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
-        sigaction(defaults[i], &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-int runner_child_prepare(const char *cell)
-{
-    setpgid(0, 0);
-    cgjail_cell_enter(cell);
-    runner_reset_child_signals();
-    int stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null_fd >= 0) {
-        dup2(null_fd, STDIN_FILENO);
-        close(null_fd);
-    }
-    dup2(STDERR_FILENO, STDOUT_FILENO);
-    return stdout_fd;
-}
-
 static void child_start(job *j, int record_fd, int read_fd)
 {
     close(read_fd);
@@ -546,7 +513,9 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         free(running);
         return -1;
     }
-    server_slots slots = {.count = forkserver_pool_ensure(workers)};
+    server_slots slots = {.count = 0};
+    for (size_t i = 0; i < count && !slots.count; i++)
+        slots.count = jobs[i].encode ? forkserver_pool_start(workers) : 0;
     slots.busy = calloc(slots.count ? slots.count : 1, 1);
     if (!slots.busy)
         slots.count = 0;
@@ -587,6 +556,7 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         }
     }
     free(slots.busy);
+    forkserver_pool_stop();
     cgjail_close(&jail);
     restore_signals(&saved);
     free(running);

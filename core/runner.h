@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "backfill.h"
+#include "job_child.h"
 #include "kvlist.h"
 #include "nameset.h"
 #include "nbaq.h"
@@ -59,16 +60,6 @@ typedef struct job_outcome {
     int64_t started_ms; /* wall clock                                 */
     int64_t duration_ms;
 } job_outcome;
-
-/* In a freshly forked child: default dispositions for the signals the host
- * handles and for crash signals (a sanitizer's handlers would turn a crash
- * into "exited with code 1"), and an empty signal mask. */
-void runner_reset_child_signals(void);
-
-/* In a job's child, before any plugin code: its own process group and
- * cgroup (cell, NULL: none), default signals, stdin from /dev/null, stdout
- * onto stderr. Returns a close-on-exec copy of the original stdout. */
-int runner_child_prepare(const char *cell);
 
 /* Runs in the child; never returns (ends with _exit). stdout_fd is the
  * host's original stdout; deadline is on clock_mono_ms(). */
