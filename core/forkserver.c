@@ -244,8 +244,13 @@ pid_t forkserver_receive(size_t index, char *err, size_t err_size)
     }
     if (reply.pid > 0)
         return reply.pid;
-    snprintf(err, err_size, "the fork server could not start it: %s",
-             strerror(reply.error));
+    if (reply.error == ENOEXEC)
+        snprintf(err, err_size,
+                 "the fork server could not load the plugin "
+                 "file again");
+    else
+        snprintf(err, err_size, "the fork server could not start it: %s",
+                 strerror(reply.error));
     return -1;
 }
 

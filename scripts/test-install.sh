@@ -46,7 +46,8 @@ dpkg -i "$deb" "$deb_dev" >/dev/null
 
 # Where the files went.
 plugins=/usr/lib/$triplet/nbaq/plugins
-for f in /usr/bin/nbaq-host "$plugins/exec.so" "$plugins/text.so" \
+for f in /usr/bin/nbaq-host /usr/libexec/nbaq/nbaq-forkserver \
+    "$plugins/exec.so" "$plugins/text.so" \
     /etc/nbaq/monitor.yaml /etc/nbaq/example/count_rows.sh \
     /usr/lib/systemd/system/nbaq.service /usr/include/nbaq.h \
     "/usr/lib/$triplet/pkgconfig/nbaq-sdk.pc" \
@@ -100,7 +101,8 @@ done
 # Removal leaves the machine as it was.
 cleanup
 trap - EXIT
-for f in /usr/bin/nbaq-host "/usr/lib/$triplet/nbaq" /etc/nbaq /var/lib/nbaq \
+for f in /usr/bin/nbaq-host /usr/libexec/nbaq "/usr/lib/$triplet/nbaq" \
+    /etc/nbaq /var/lib/nbaq \
     /usr/include/nbaq.h /usr/lib/systemd/system/nbaq.service; do
     [ -e "$f" ] && fail "$f is left after dpkg -P"
 done
