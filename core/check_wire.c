@@ -32,19 +32,18 @@ void check_wire_encode(strbuf *out, const nbaq_ctx *ctx)
     options_encode(out, ctx->options);
 }
 
-/* Items point into the reader's buffer; the array is never freed (the
- * child exits). */
-static const history_state *decode_state(wire_reader *r)
+/* Items point into the reader's buffer. */
+static const history_state *decode_state(arena *mem, wire_reader *r)
 {
     if (wire_get_u64(r) == 0 || r->bad)
         return NULL;
     uint64_t count = wire_get_u64(r);
-    history_state *state = calloc(1, sizeof *state);
+    history_state *state = arena_alloc(mem, sizeof *state);
     if (!state || count > r->left / (2 * sizeof(uint64_t))) {
         r->bad = 1;
         return NULL;
     }
-    state->items = calloc(count ? count : 1, sizeof *state->items);
+    state->items = arena_alloc(mem, (count ? count : 1) * sizeof *state->items);
     if (!state->items) {
         r->bad = 1;
         return NULL;
@@ -70,6 +69,7 @@ static void malformed(void)
 void check_wire_run(wire_reader *r, const plugin *p, int stdout_fd,
                     int64_t deadline_ms)
 {
+    arena mem = ARENA_INIT; /* never freed: the child exits */
     nbaq_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.kind = NBAQ_KIND_CHECKER;
@@ -80,8 +80,8 @@ void check_wire_run(wire_reader *r, const plugin *p, int stdout_fd,
     ctx.config_dir = wire_get_str(r);
     ctx.cache_dir = wire_get_str(r);
     ctx.run_started_ms = (int64_t)wire_get_u64(r);
-    ctx.state = decode_state(r);
-    ctx.options = options_decode(r, p->options, p->name);
+    ctx.state = decode_state(&mem, r);
+    ctx.options = options_decode(&mem, r, p->options, p->name);
     if (r->bad || r->left != 0 || !ctx.instance || !ctx.plugin)
         malformed();
     ctx.stdout_fd = stdout_fd;

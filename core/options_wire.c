@@ -1,7 +1,5 @@
 #include "options_wire.h"
 
-#include <stdlib.h>
-
 #include "options_tree.h"
 
 enum { HAS_ITEMS = 1, HAS_VALUES = 2 };
@@ -50,6 +48,13 @@ void options_encode(strbuf *out, const nbaq_options *o)
         encode_value(out, &o->specs[i], &o->values[i]);
 }
 
+/* n elements (at least one), zeroed; n is bounded by the bytes left to
+ * read, so that n * size cannot overflow. */
+static void *elements(arena *mem, size_t n, size_t size)
+{
+    return arena_alloc(mem, (n ? n : 1) * size);
+}
+
 static size_t spec_count(const nbaq_option_spec *specs)
 {
     size_t n = 0;
@@ -59,7 +64,8 @@ static size_t spec_count(const nbaq_option_spec *specs)
 }
 
 /* n strings, or NULL when none were sent; n is bounded by what is left. */
-static const char **decode_strings(wire_reader *r, size_t n, int present)
+static const char **decode_strings(arena *mem, wire_reader *r, size_t n,
+                                   int present)
 {
     if (!present || r->bad)
         return NULL;
@@ -67,7 +73,7 @@ static const char **decode_strings(wire_reader *r, size_t n, int present)
         r->bad = 1;
         return NULL;
     }
-    const char **strings = calloc(n ? n : 1, sizeof *strings);
+    const char **strings = elements(mem, n, sizeof *strings);
     if (!strings) {
         r->bad = 1;
         return NULL;
@@ -77,8 +83,9 @@ static const char **decode_strings(wire_reader *r, size_t n, int present)
     return strings;
 }
 
-static void decode_value(wire_reader *r, const nbaq_option_spec *spec,
-                         const char *plugin, opt_value *v)
+static void decode_value(arena *mem, wire_reader *r,
+                         const nbaq_option_spec *spec, const char *plugin,
+                         opt_value *v)
 {
     v->set = (int)wire_get_u64(r);
     v->location = wire_get_str(r);
@@ -88,8 +95,8 @@ static void decode_value(wire_reader *r, const nbaq_option_spec *spec,
     v->boolean = (int)wire_get_u64(r);
     v->count = (size_t)wire_get_u64(r);
     uint64_t present = wire_get_u64(r);
-    v->items = decode_strings(r, v->count, present & HAS_ITEMS);
-    v->values = decode_strings(r, v->count, present & HAS_VALUES);
+    v->items = decode_strings(mem, r, v->count, present & HAS_ITEMS);
+    v->values = decode_strings(mem, r, v->count, present & HAS_VALUES);
     uint64_t objects = wire_get_u64(r);
     if (objects == 0 || r->bad)
         return;
@@ -97,25 +104,25 @@ static void decode_value(wire_reader *r, const nbaq_option_spec *spec,
         r->bad = 1;
         return;
     }
-    v->objects = calloc((size_t)objects, sizeof *v->objects);
+    v->objects = elements(mem, (size_t)objects, sizeof *v->objects);
     if (!v->objects) {
         r->bad = 1;
         return;
     }
     for (uint64_t i = 0; i < objects && !r->bad; i++)
-        v->objects[i] = (nbaq_options *)options_decode(r, spec->fields, plugin);
+        v->objects[i] =
+            (nbaq_options *)options_decode(mem, r, spec->fields, plugin);
 }
 
-const nbaq_options *options_decode(wire_reader *r,
+const nbaq_options *options_decode(arena *mem, wire_reader *r,
                                    const nbaq_option_spec *specs,
                                    const char *plugin)
 {
     if (wire_get_u64(r) == 0 || r->bad)
         return NULL;
     size_t count = (size_t)wire_get_u64(r);
-    nbaq_options *o = calloc(1, sizeof *o);
+    nbaq_options *o = elements(mem, 1, sizeof *o);
     if (count != spec_count(specs) || !o) {
-        free(o);
         r->bad = 1;
         return NULL;
     }
@@ -123,12 +130,12 @@ const nbaq_options *options_decode(wire_reader *r,
     o->count = count;
     o->plugin = plugin;
     o->location = wire_get_str(r);
-    o->values = calloc(count ? count : 1, sizeof *o->values);
+    o->values = elements(mem, count, sizeof *o->values);
     if (!o->values) {
         r->bad = 1;
         return NULL;
     }
     for (size_t i = 0; i < count && !r->bad; i++)
-        decode_value(r, &specs[i], plugin, &o->values[i]);
+        decode_value(mem, r, &specs[i], plugin, &o->values[i]);
     return r->bad ? NULL : o;
 }

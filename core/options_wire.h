@@ -6,6 +6,7 @@
 #ifndef NBAQ_CORE_OPTIONS_WIRE_H
 #define NBAQ_CORE_OPTIONS_WIRE_H
 
+#include "arena.h"
 #include "nbaq.h"
 #include "strbuf.h"
 #include "wire.h"
@@ -15,10 +16,11 @@ void options_encode(strbuf *out, const nbaq_options *o);
 
 /* Rebuilds what options_encode wrote, against specs: the same schema of
  * the same plugin file, as loaded by the process that decodes. Strings
- * point into the reader's buffer; the tree is malloc'd and never freed
- * (the check child exits). Returns NULL with r->bad set on malformed
- * input or a schema of another shape, NULL without it for no options. */
-const nbaq_options *options_decode(wire_reader *r,
+ * point into the reader's buffer, which must outlive the tree; the tree is
+ * allocated in mem (in a check's child, never freed: it exits). Returns NULL
+ * with r->bad set on malformed input or a schema of another shape, NULL without
+ * it for no options. */
+const nbaq_options *options_decode(arena *mem, wire_reader *r,
                                    const nbaq_option_spec *specs,
                                    const char *plugin);
 

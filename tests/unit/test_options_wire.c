@@ -118,7 +118,7 @@ static void test_round_trip(void **state)
     options_encode(&sb, o);
     assert_false(sb.failed);
     wire_reader r = {.pos = sb.data, .left = sb.len};
-    const nbaq_options *back = options_decode(&r, specs, "p");
+    const nbaq_options *back = options_decode(&mem, &r, specs, "p");
     assert_false(r.bad);
     assert_int_equal(r.left, 0);
     assert_non_null(back);
@@ -132,7 +132,7 @@ static void test_no_options(void **state)
     strbuf sb = STRBUF_INIT;
     options_encode(&sb, NULL);
     wire_reader r = {.pos = sb.data, .left = sb.len};
-    assert_null(options_decode(&r, specs, "p"));
+    assert_null(options_decode(&mem, &r, specs, "p"));
     assert_false(r.bad);
     strbuf_free(&sb);
 }
@@ -147,7 +147,7 @@ static void test_every_cut_is_refused(void **state)
         assert_non_null(copy);
         memcpy(copy, sb.data, len);
         wire_reader r = {.pos = copy, .left = len};
-        const nbaq_options *back = options_decode(&r, specs, "p");
+        const nbaq_options *back = options_decode(&mem, &r, specs, "p");
         if (!r.bad)
             fail_msg("a request cut at %zu of %zu bytes was accepted", len,
                      sb.len);
@@ -163,7 +163,7 @@ static void test_another_schema_is_refused(void **state)
     strbuf sb = STRBUF_INIT;
     options_encode(&sb, build());
     wire_reader r = {.pos = sb.data, .left = sb.len};
-    assert_null(options_decode(&r, server_fields, "p"));
+    assert_null(options_decode(&mem, &r, server_fields, "p"));
     assert_true(r.bad);
     strbuf_free(&sb);
 }
