@@ -5,11 +5,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int forkserver_write_all(int fd, const void *data, size_t len)
+static ssize_t send_some(int fd, void *data, size_t len)
 {
-    const char *p = data;
+    return send(fd, data, len, MSG_NOSIGNAL);
+}
+
+static ssize_t read_some(int fd, void *data, size_t len)
+{
+    return read(fd, data, len);
+}
+
+/* Calls io until len bytes went through; -1 on error or end of file. */
+static int transfer_all(ssize_t (*io)(int, void *, size_t), int fd, char *p,
+                        size_t len)
+{
     while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        ssize_t n = io(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -20,19 +31,14 @@ int forkserver_write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+int forkserver_write_all(int fd, const void *data, size_t len)
+{
+    return transfer_all(send_some, fd, (char *)data, len);
+}
+
 int forkserver_read_all(int fd, void *data, size_t len)
 {
-    char *p = data;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return transfer_all(read_some, fd, data, len);
 }
 
 typedef union fd_control {

@@ -37,21 +37,27 @@ static const char *take(wire_reader *r, size_t n)
     return p;
 }
 
+/* size bytes into out; zeros past the end. */
+static void get_fixed(wire_reader *r, void *out, size_t size)
+{
+    const char *p = take(r, size);
+    if (p)
+        memcpy(out, p, size);
+    else
+        memset(out, 0, size);
+}
+
 uint64_t wire_get_u64(wire_reader *r)
 {
-    uint64_t v = 0;
-    const char *p = take(r, sizeof v);
-    if (p)
-        memcpy(&v, p, sizeof v);
+    uint64_t v;
+    get_fixed(r, &v, sizeof v);
     return v;
 }
 
 double wire_get_double(wire_reader *r)
 {
-    double v = 0;
-    const char *p = take(r, sizeof v);
-    if (p)
-        memcpy(&v, p, sizeof v);
+    double v;
+    get_fixed(r, &v, sizeof v);
     return v;
 }
 

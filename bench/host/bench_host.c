@@ -86,11 +86,27 @@ static double rusage_cpu(const struct rusage *ru)
            ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
 }
 
+/* Waits for pid, started at start: wall and CPU time, peak RSS. */
+static measure wait_measure(pid_t pid, double start)
+{
+    measure m = {0};
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0) {
+        perror("wait4");
+        exit(1);
+    }
+    m.seconds = now() - start;
+    m.cpu_seconds = rusage_cpu(&ru);
+    m.maxrss_kib = ru.ru_maxrss;
+    m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return m;
+}
+
 static measure run_host(const char *host, const char *plugin_dir,
                         const char *config, const char *log_path, int verbose,
                         int forkserver)
 {
-    measure m = {0};
     double start = now();
     pid_t pid = fork();
     if (pid == 0) {
@@ -106,16 +122,7 @@ static measure run_host(const char *host, const char *plugin_dir,
               verbose ? "-vv" : "-q", (char *)NULL);
         _exit(127);
     }
-    int status;
-    struct rusage ru;
-    if (wait4(pid, &status, 0, &ru) < 0) {
-        perror("wait4");
-        exit(1);
-    }
-    m.seconds = now() - start;
-    m.cpu_seconds = rusage_cpu(&ru);
-    m.maxrss_kib = ru.ru_maxrss;
-    m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    measure m = wait_measure(pid, start);
     m.host_rss_kib = verbose ? parse_host_rss(log_path) : -1;
     return m;
 }
@@ -125,7 +132,6 @@ static measure run_host(const char *host, const char *plugin_dir,
  * that the CPU time is read the same way as a host run's. */
 static measure bare_fork_loop(int n)
 {
-    measure m = {0};
     double start = now();
     pid_t pid = fork();
     if (pid == 0) {
@@ -138,16 +144,7 @@ static measure bare_fork_loop(int n)
         }
         _exit(0);
     }
-    int status;
-    struct rusage ru;
-    if (wait4(pid, &status, 0, &ru) < 0) {
-        perror("wait4");
-        exit(1);
-    }
-    m.seconds = now() - start;
-    m.cpu_seconds = rusage_cpu(&ru);
-    m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    return m;
+    return wait_measure(pid, start);
 }
 
 static int compare_doubles(const void *a, const void *b)
