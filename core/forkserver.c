@@ -3,13 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +37,8 @@ static pid_t owner; /* the process whose children the servers make */
 
 static void add_server(pid_t pid, int fd)
 {
+    struct timeval wait = {.tv_sec = REPLY_WAIT_MS / 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
     servers[server_count++] = (server){.pid = pid, .fd = fd};
     log_msg(NBAQ_LOG_DEBUG, NULL, "fork server %zu started (pid %d)",
             server_count - 1, (int)pid);
@@ -143,15 +145,9 @@ static void mark_dead(size_t index, char *err, size_t err_size)
 }
 
 /* The answer of server index; one that does not answer within
- * REPLY_WAIT_MS counts as dead. */
+ * REPLY_WAIT_MS (SO_RCVTIMEO, set by add_server) counts as dead. */
 static int receive_reply(size_t index, forkserver_reply *reply)
 {
-    struct pollfd pfd = {.fd = servers[index].fd, .events = POLLIN};
-    int rc;
-    while ((rc = poll(&pfd, 1, REPLY_WAIT_MS)) < 0 && errno == EINTR)
-        ;
-    if (rc <= 0)
-        return -1;
     return forkserver_read_all(servers[index].fd, reply, sizeof *reply);
 }
 
@@ -171,9 +167,9 @@ static int clone_server(void)
     int sv[2];
     if (from < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
         return -1;
-    forkserver_header h = {.type = FORKSERVER_CLONE, .len = 0};
     forkserver_reply reply;
-    int sent = forkserver_send_header(servers[from].fd, &h, &sv[1], 1);
+    int sent = forkserver_send_message(servers[from].fd, FORKSERVER_CLONE, NULL,
+                                       0, &sv[1], 1);
     close(sv[1]);
     if (sent != 0 || receive_reply((size_t)from, &reply) != 0) {
         char err[256];
@@ -220,15 +216,10 @@ int forkserver_send(size_t index, const forkserver_request *req, char *err,
         snprintf(err, err_size, "request too large for the fork server");
         return -1;
     }
-    forkserver_header h = {.type = FORKSERVER_SPAWN,
-                           .len = (uint32_t)(head.len + req->payload_len)};
+    struct iovec body[2] = {{head.data, head.len},
+                            {(void *)req->payload, req->payload_len}};
     int fds[3] = {req->record_fd, STDOUT_FILENO, STDERR_FILENO};
-    int rc =
-        forkserver_send_header(s->fd, &h, fds, 3) != 0 ||
-                forkserver_write_all(s->fd, head.data, head.len) != 0 ||
-                forkserver_write_all(s->fd, req->payload, req->payload_len) != 0
-            ? -1
-            : 0;
+    int rc = forkserver_send_message(s->fd, FORKSERVER_SPAWN, body, 2, fds, 3);
     strbuf_free(&head);
     if (rc != 0)
         mark_dead(index, err, err_size);

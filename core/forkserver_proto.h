@@ -16,9 +16,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
-#define FORKSERVER_REQUEST_MAX (256u * 1024 * 1024) /* a bound, not a budget   \
-                                                     */
+#define FORKSERVER_REQUEST_MAX                                                 \
+    (256u * 1024 * 1024) /* a bound, not a budget                              \
+                          */
 #define FORKSERVER_FDS_MAX 3
 
 enum { FORKSERVER_SPAWN = 1, FORKSERVER_CLONE = 2 };
@@ -37,9 +39,11 @@ typedef struct forkserver_reply {
 int forkserver_write_all(int fd, const void *data, size_t len);
 int forkserver_read_all(int fd, void *data, size_t len);
 
-/* A header with nfds (<= FORKSERVER_FDS_MAX) descriptors attached. */
-int forkserver_send_header(int fd, const forkserver_header *h, const int *fds,
-                           size_t nfds);
+/* A message of `type` whose body is the `parts` pieces of body, with nfds
+ * (<= FORKSERVER_FDS_MAX) descriptors attached: header and body in one
+ * sendmsg() when the socket takes it all. */
+int forkserver_send_message(int fd, uint32_t type, const struct iovec *body,
+                            size_t parts, const int *fds, size_t nfds);
 /* A header and the descriptors that came with it (close-on-exec; the
  * missing ones are -1). -1 at end of file or on error. */
 int forkserver_receive_header(int fd, forkserver_header *h,

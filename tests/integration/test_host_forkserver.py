@@ -44,18 +44,28 @@ class RunningHost:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines = []
         self.out = []
+        self.out_closed = threading.Event()
         threading.Thread(target=self._collect, args=(self.proc.stderr,
-                                                     self.lines),
+                                                     self.lines, None),
                          daemon=True).start()
         threading.Thread(target=self._collect, args=(self.proc.stdout,
-                                                     self.out),
+                                                     self.out,
+                                                     self.out_closed),
                          daemon=True).start()
         test.addCleanup(self.stop)
 
     @staticmethod
-    def _collect(stream, into):
+    def _collect(stream, into, closed):
         for line in stream:
             into.append(line)
+        if closed:
+            closed.set()
+
+    def report(self):
+        """The checks of the report on stdout, once it is closed."""
+        if not self.out_closed.wait(30):
+            raise AssertionError("stdout still open:\n" + self.stderr())
+        return parse_report("".join(self.out))["checks"]
 
     def stderr(self):
         return "".join(self.lines)
@@ -107,13 +117,28 @@ class ServerDies(unittest.TestCase):
                       r"server 0\)")
         os.kill(server, signal.SIGKILL)
         self.assertEqual(host.proc.wait(timeout=60), 3, host.stderr())
-        self.assertTrue(wait_until(lambda: host.proc.stdout.closed or
-                                   len(host.out) >= 3, 10))
-        checks = parse_report("".join(host.out))["checks"]
+        checks = host.report()
         self.assertEqual(checks["slow"]["status"], "ERROR")
         self.assertEqual(checks["slow"]["message"], "timed out after 2s")
         self.assertEqual(checks["after"]["status"], "PASS")
         self.assertRegex(host.stderr(), KILLED.pattern)
+
+    def test_a_stuck_server_is_given_up(self):
+        # A stopped server never answers: after 10 s the host kills it, the
+        # check it was asked for fails, and the run ends.
+        host = RunningHost(self, "checks:\n" + hanging("slow", "1s") +
+                           healthy("after") + REPORT, workers=1)
+        server = int(host.wait_for(SERVER_STARTED.pattern).group(1))
+        host.wait_for(r"check 'slow': debug: started \(pid \d+, by fork "
+                      r"server 0\)")
+        os.kill(server, signal.SIGSTOP)
+        self.assertEqual(host.proc.wait(timeout=60), 3, host.stderr())
+        checks = host.report()
+        self.assertEqual(checks["slow"]["message"], "timed out after 1s")
+        self.assertEqual(checks["after"]["status"], "ERROR")
+        self.assertRegex(checks["after"]["message"],
+                         "^could not start: " + KILLED.pattern + "$")
+        self.assertTrue(process_gone(server))
 
 
 class NoServerLeftBehind(unittest.TestCase):
