@@ -1,19 +1,26 @@
 /*
- * bench_host - what running a check costs the host.
+ * bench_host - what running a check costs the host (issue 17, item 2).
  *
  * Writes a config with N checks of the trivial test plugin (one metric,
- * PASS) and no reporter, runs nbaq-host on it R times and on an empty
- * config R times, and prints:
- *   - the host overhead per isolated check: (median wall time with N
- *     checks - median with none) / N, with `workers: 1` by default, so
- *     that it is the cost on one core: fork, pipe, records, wait,
- *     evaluation, aggregation;
- *   - the peak RSS of the host process itself (getrusage(RUSAGE_SELF) in
- *     nbaq-host, printed by -vv), and the peak over the host and its
- *     children (wait4's rusage).
+ * PASS) and no reporter, and times, R rounds of alternating runs (each
+ * round runs every variant once, so that a change of the machine's load
+ * hits them alike):
+ *   - the reference: N times fork(), _exit() in the child, waitpid(), in
+ *     this small process;
+ *   - nbaq-host on an empty config;
+ *   - nbaq-host on the N checks, for each worker count of -w (one, or two
+ *     separated by a comma), with the fork servers and, with -b, also
+ *     with NBAQ_FORKSERVER=0 (the host forks every check, as before).
+ * It prints, from the medians, the host overhead per isolated check
+ * ((run with N checks - empty run) / N) in wall and in CPU time (user +
+ * system of the host and its children, from wait4), each as a ratio to
+ * the reference; the throughput of the second worker count against the
+ * first; and the peak RSS of the host (its -vv line) and of host and
+ * children.
  *
- * usage: bench_host [-n checks] [-w workers] [-r repetitions]
- *                   [--host PATH] [--plugin-dir DIR]
+ * usage: bench_host [-n checks] [-w workers[,workers]] [-r repetitions]
+ *                   [-b] [--host PATH] [--plugin-dir DIR]
+ *        bench_host --fork-loop N      (the reference alone)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -240,6 +247,15 @@ int main(int argc, char **argv)
                  .worker_count = 1,
                  .host = NBAQ_BENCH_HOST,
                  .plugin_dir = NBAQ_BENCH_PLUGIN_DIR};
+    if (argc == 3 && strcmp(argv[1], "--fork-loop") == 0) {
+        /* The reference alone (fork_cost.sh runs it with and without the
+         * host's libraries loaded). */
+        int n = atoi(argv[2]);
+        measure m = bare_fork_loop(n > 0 ? n : 1);
+        printf("%.3f ms wall, %.3f ms CPU per fork\n", m.seconds * 1e3 / n,
+               m.cpu_seconds * 1e3 / n);
+        return m.exit_code;
+    }
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr,
                 "usage: %s [-n checks] [-w workers[,workers]] [-r reps] [-b] "
