@@ -514,8 +514,9 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         return -1;
     }
     server_slots slots = {.count = 0};
+    unsigned servers = count < workers ? (unsigned)count : workers;
     for (size_t i = 0; i < count && !slots.count; i++)
-        slots.count = jobs[i].encode ? forkserver_pool_start(workers) : 0;
+        slots.count = jobs[i].encode ? forkserver_pool_start(servers) : 0;
     slots.busy = calloc(slots.count ? slots.count : 1, 1);
     if (!slots.busy)
         slots.count = 0;
