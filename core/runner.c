@@ -400,7 +400,10 @@ static int start(job *j, server_slots *slots)
 }
 
 /* The pid of a child a fork server started, once. Returns -1 when the
- * server could not start it: the job has then finished, as an ERROR. */
+ * server could not start it: the job has then finished, as an ERROR. (A
+ * server that died between its clone and its answer leaves a child whose
+ * pid the host never learns: releasing the cell kills it where there is a
+ * cgroup; elsewhere it runs to its end, unwatched.) */
 static int resolve_pid(job *j)
 {
     if (!j->pid_pending)

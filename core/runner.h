@@ -2,6 +2,11 @@
  * runner.h - runs jobs (checks, reporters) each in its own child process,
  * at most `workers` at a time, each with a timeout.
  *
+ * A job that names its plugin and can encode itself (checks) is copied by
+ * a fork server (forkserver.h), one per worker, instead of by the host;
+ * the child's parent is the host either way, and everything below holds
+ * for both.
+ *
  * A child starts its own process group (so that a timeout kills whatever it
  * spawned) and, where cgroup v2 is writable, its own cgroup (so that the
  * end of the job kills what left the group too; cgjail.h), reads /dev/null as
