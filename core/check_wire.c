@@ -1,6 +1,5 @@
 #include "check_wire.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
