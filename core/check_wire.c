@@ -65,23 +65,34 @@ static void malformed(void)
     _exit(70);
 }
 
+int check_wire_decode(arena *mem, wire_reader *r, const nbaq_option_spec *specs,
+                      const char *plugin_name, nbaq_ctx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->kind = NBAQ_KIND_CHECKER;
+    ctx->stdout_fd = -1;
+    ctx->flags = (uint32_t)wire_get_u64(r);
+    ctx->instance = wire_get_str(r);
+    ctx->plugin = wire_get_str(r);
+    ctx->monitor = wire_get_str(r);
+    ctx->config_dir = wire_get_str(r);
+    ctx->cache_dir = wire_get_str(r);
+    ctx->run_started_ms = (int64_t)wire_get_u64(r);
+    ctx->state = decode_state(mem, r);
+    ctx->options = options_decode(mem, r, specs, plugin_name);
+    if (r->bad || r->left != 0 || !ctx->instance || !ctx->plugin) {
+        r->bad = 1;
+        return -1;
+    }
+    return 0;
+}
+
 void check_wire_run(wire_reader *r, const plugin *p, int stdout_fd,
                     int64_t deadline_ms)
 {
     arena mem = ARENA_INIT; /* never freed: the child exits */
     nbaq_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.kind = NBAQ_KIND_CHECKER;
-    ctx.flags = (uint32_t)wire_get_u64(r);
-    ctx.instance = wire_get_str(r);
-    ctx.plugin = wire_get_str(r);
-    ctx.monitor = wire_get_str(r);
-    ctx.config_dir = wire_get_str(r);
-    ctx.cache_dir = wire_get_str(r);
-    ctx.run_started_ms = (int64_t)wire_get_u64(r);
-    ctx.state = decode_state(&mem, r);
-    ctx.options = options_decode(&mem, r, p->options, p->name);
-    if (r->bad || r->left != 0 || !ctx.instance || !ctx.plugin)
+    if (check_wire_decode(&mem, r, p->options, p->name, &ctx) != 0)
         malformed();
     ctx.stdout_fd = stdout_fd;
     ctx.deadline_ms = deadline_ms;

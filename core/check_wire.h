@@ -8,13 +8,21 @@
 
 #include <stdint.h>
 
+#include "arena.h"
 #include "hostapi.h"
-#include "registry.h"
+#include "plugin_open.h"
 #include "strbuf.h"
 #include "wire.h"
 
 /* In the host: appends ctx (options and state included) to out. */
 void check_wire_encode(strbuf *out, const nbaq_ctx *ctx);
+
+/* Rebuilds what check_wire_encode wrote into ctx (stdout_fd -1, deadline
+ * 0), against specs, the schema of the plugin as the decoding process
+ * loaded it. Strings point into the reader's buffer, the rest is in mem.
+ * Returns 0, or -1 with r->bad set on malformed or cut-short bytes. */
+int check_wire_decode(arena *mem, wire_reader *r, const nbaq_option_spec *specs,
+                      const char *plugin_name, nbaq_ctx *ctx);
 
 /* In the child: rebuilds the context from r against p (the same plugin
  * file, loaded by the fork server) and runs the check; never returns.
