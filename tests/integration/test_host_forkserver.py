@@ -141,6 +141,28 @@ class ServerDies(unittest.TestCase):
         self.assertTrue(process_gone(server))
 
 
+class Switch(unittest.TestCase):
+    def test_checks_use_the_servers(self):
+        d = temp_dir(self)
+        r = run_config(d, "workers: 2\nchecks:\n" + healthy("one") +
+                       healthy("two") + REPORT, "-vv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(server_pids(r.stderr)), 2, r.stderr)
+        for name in ("one", "two"):
+            self.assertRegex(r.stderr, rf"check '{name}': debug: started "
+                             r"\(pid \d+, by fork server [01]\)")
+
+    def test_off_the_host_forks(self):
+        d = temp_dir(self)
+        r = run_config(d, "checks:\n" + healthy("one") + REPORT, "-vv",
+                       env={"NBAQ_FORKSERVER": "0"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(server_pids(r.stderr), [], r.stderr)
+        self.assertRegex(r.stderr, r"check 'one': debug: started \(pid \d+\)")
+        checks = parse_report(r.stdout)["checks"]
+        self.assertEqual(checks["one"]["metrics"]["rows"]["value"], 3)
+
+
 class NoServerLeftBehind(unittest.TestCase):
     def test_after_a_normal_exit(self):
         d = temp_dir(self)
