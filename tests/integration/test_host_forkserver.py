@@ -109,37 +109,38 @@ class ServerDies(unittest.TestCase):
         self.assertRegex(r.stderr, KILLED.pattern + "; its checks are "
                          "forked by the host from now on")
 
-    def test_killed_between_checks(self):
-        host = RunningHost(self, "checks:\n" + hanging("slow", "2s") +
+    def signal_server_during(self, signo, timeout):
+        """Runs `slow` (hangs until timeout) then `after`, with one
+        server; sends the server signo while `slow` runs. Returns the
+        checks of the report and the stderr of the host, which must end
+        with exit code 3."""
+        host = RunningHost(self, "checks:\n" + hanging("slow", timeout) +
                            healthy("after") + REPORT, workers=1)
         server = int(host.wait_for(SERVER_STARTED.pattern).group(1))
         host.wait_for(r"check 'slow': debug: started \(pid \d+, by fork "
                       r"server 0\)")
-        os.kill(server, signal.SIGKILL)
+        os.kill(server, signo)
         self.assertEqual(host.proc.wait(timeout=60), 3, host.stderr())
+        self.assertTrue(process_gone(server))
         checks = host.report()
         self.assertEqual(checks["slow"]["status"], "ERROR")
-        self.assertEqual(checks["slow"]["message"], "timed out after 2s")
+        self.assertEqual(checks["slow"]["message"],
+                         f"timed out after {timeout}")
+        return checks, host.stderr()
+
+    def test_killed_between_checks(self):
+        checks, stderr = self.signal_server_during(signal.SIGKILL, "2s")
+        # Found dead at the next request: `after` is forked by the host.
         self.assertEqual(checks["after"]["status"], "PASS")
-        self.assertRegex(host.stderr(), KILLED.pattern)
+        self.assertRegex(stderr, KILLED.pattern)
 
     def test_a_stuck_server_is_given_up(self):
         # A stopped server never answers: after 10 s the host kills it, the
         # check it was asked for fails, and the run ends.
-        host = RunningHost(self, "checks:\n" + hanging("slow", "1s") +
-                           healthy("after") + REPORT, workers=1)
-        server = int(host.wait_for(SERVER_STARTED.pattern).group(1))
-        host.wait_for(r"check 'slow': debug: started \(pid \d+, by fork "
-                      r"server 0\)")
-        os.kill(server, signal.SIGSTOP)
-        self.assertEqual(host.proc.wait(timeout=60), 3, host.stderr())
-        checks = host.report()
-        self.assertEqual(checks["slow"]["message"], "timed out after 1s")
+        checks, _ = self.signal_server_during(signal.SIGSTOP, "1s")
         self.assertEqual(checks["after"]["status"], "ERROR")
         self.assertRegex(checks["after"]["message"],
                          "^could not start: " + KILLED.pattern + "$")
-        self.assertTrue(process_gone(server))
-
 
 class Switch(unittest.TestCase):
     def test_checks_use_the_servers(self):
