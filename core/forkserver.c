@@ -256,6 +256,9 @@ void forkserver_pool_stop(void)
             continue;
         close(servers[i].fd);
         servers[i].fd = -1;
+        /* Idle, it would exit at end of file; killed, it cannot keep the
+         * host waiting (stopped, say). */
+        kill(servers[i].pid, SIGKILL);
         while (waitpid(servers[i].pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }

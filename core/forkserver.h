@@ -39,8 +39,8 @@
  * missing). Returns how many there are (0: the host forks). */
 size_t forkserver_pool_start(unsigned workers);
 
-/* Closes every server's socket and waits for them (they exit at end of
- * file). */
+/* Closes every server's socket, kills the servers and reaps them; the
+ * children they made are the caller's and are not touched. */
 void forkserver_pool_stop(void);
 
 /* One check to start. The descriptors are only lent: the caller closes

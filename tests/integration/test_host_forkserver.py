@@ -141,6 +141,18 @@ class ServerDies(unittest.TestCase):
         self.assertEqual(checks["after"]["status"], "ERROR")
         self.assertRegex(checks["after"]["message"],
                          "^could not start: " + KILLED.pattern + "$")
+    def test_a_stopped_idle_server_does_not_hold_the_host(self):
+        # Nothing more to start: the host ends its servers and exits.
+        host = RunningHost(self, "checks:\n" + hanging("slow", "1s") +
+                           REPORT, workers=1)
+        server = int(host.wait_for(SERVER_STARTED.pattern).group(1))
+        host.wait_for(r"check 'slow': debug: started")
+        os.kill(server, signal.SIGSTOP)
+        self.assertEqual(host.proc.wait(timeout=60), 3, host.stderr())
+        self.assertTrue(process_gone(server))
+        self.assertEqual(host.report()["slow"]["message"],
+                         "timed out after 1s")
+
 
 class Switch(unittest.TestCase):
     def test_checks_use_the_servers(self):
