@@ -37,8 +37,11 @@ static pid_t owner; /* the process whose children the servers make */
 
 static void add_server(pid_t pid, int fd)
 {
+    /* A stopped server must not hold the host either way: a request
+     * larger than the socket's buffer waits for the server to read. */
     struct timeval wait = {.tv_sec = REPLY_WAIT_MS / 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait);
     servers[server_count++] = (server){.pid = pid, .fd = fd};
     log_msg(NBAQ_LOG_DEBUG, NULL, "fork server %zu started (pid %d)",
             server_count - 1, (int)pid);
@@ -145,7 +148,8 @@ static void mark_dead(size_t index, char *err, size_t err_size)
 }
 
 /* The answer of server index; one that does not answer within
- * REPLY_WAIT_MS (SO_RCVTIMEO, set by add_server) counts as dead. */
+ * REPLY_WAIT_MS (SO_RCVTIMEO and SO_SNDTIMEO, set by add_server) counts
+ * as dead. */
 static int receive_reply(size_t index, forkserver_reply *reply)
 {
     return forkserver_read_all(servers[index].fd, reply, sizeof *reply);
