@@ -151,6 +151,8 @@ static void check_child(int sock, int fds[FORKSERVER_FDS_MAX], wire_reader *r,
                         const plugin *p, const char *cell, int64_t deadline_ms)
 {
     close(sock);
+    for (size_t i = 0; i < cell_count; i++)
+        close(cells[i].fd); /* no handle on the other checks' cgroups */
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[2], STDERR_FILENO);
     close(fds[1]);
