@@ -1,7 +1,6 @@
 #include "registry.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -26,10 +25,6 @@
 #ifndef NBAQ_PLUGIN_DIR_FROM_BINDIR
 #define NBAQ_PLUGIN_DIR_FROM_BINDIR "../lib/nbaq/plugins"
 #endif
-
-/* The descriptor as it was at ABI 1.0: the least a plugin must provide. */
-#define DESCRIPTOR_MIN_SIZE                                                    \
-    (offsetof(nbaq_plugin_descriptor, flags) + sizeof(uint32_t))
 
 const nbaq_option_spec registry_output_options[] = {
     {.name = "output",
@@ -114,89 +109,6 @@ int registry_add_default_dirs(registry *reg)
     return registry_add_dir(reg, NBAQ_PLUGIN_INSTALL_DIR_FULL);
 }
 
-static void plugin_free(plugin *p)
-{
-    if (!p)
-        return;
-    if (p->handle)
-        dlclose(p->handle);
-    free(p->merged_options);
-    free(p->name);
-    free(p->path);
-    free(p);
-}
-
-static int is_plugin_name(const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    for (; *s; s++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '_'))
-            return 0;
-    }
-    return 1;
-}
-
-static int check_descriptor(plugin *p, const nbaq_plugin_descriptor *raw,
-                            char *err, size_t err_size)
-{
-    uint32_t major = NBAQ_ABI_VERSION_MAJOR(raw->abi_version);
-    uint32_t minor = NBAQ_ABI_VERSION_MINOR(raw->abi_version);
-    if (major != NBAQ_ABI_MAJOR)
-        return err_set(err, err_size,
-                       "%s: built for nbaq ABI %u.%u, this host speaks ABI "
-                       "%d.%d (rebuild the plugin against this SDK)",
-                       p->path, major, minor, NBAQ_ABI_MAJOR, NBAQ_ABI_MINOR);
-    if (minor > NBAQ_ABI_MINOR)
-        return err_set(err, err_size,
-                       "%s: built against ABI %u.%u, newer than this host's "
-                       "%d.%d (upgrade nbaq-host)",
-                       p->path, major, minor, NBAQ_ABI_MAJOR, NBAQ_ABI_MINOR);
-    if (raw->struct_size < DESCRIPTOR_MIN_SIZE)
-        return err_set(err, err_size,
-                       "%s: descriptor struct_size %u is smaller than the %zu "
-                       "bytes of ABI 1.0 (use NBAQ_DESCRIPTOR_HEADER)",
-                       p->path, raw->struct_size, (size_t)DESCRIPTOR_MIN_SIZE);
-    /* Read only what the plugin's size covers. */
-    nbaq_plugin_descriptor d;
-    memset(&d, 0, sizeof d);
-    memcpy(&d, raw, raw->struct_size < sizeof d ? raw->struct_size : sizeof d);
-    if (!is_plugin_name(d.name))
-        return err_set(err, err_size,
-                       "%s: descriptor name must match [a-z0-9_]+", p->path);
-    if (strcmp(d.name, p->name) != 0)
-        return err_set(err, err_size,
-                       "%s: descriptor name '%.100s' differs from the file "
-                       "name '%s' (rename the file or fix the descriptor)",
-                       p->path, d.name, p->name);
-    if (d.kind == NBAQ_KIND_CHECKER && !d.check)
-        return err_set(err, err_size, "%s: a checker without a check function",
-                       p->path);
-    if (d.kind == NBAQ_KIND_REPORTER && !d.report)
-        return err_set(err, err_size,
-                       "%s: a reporter without a report function", p->path);
-    if (d.kind != NBAQ_KIND_CHECKER && d.kind != NBAQ_KIND_REPORTER)
-        return err_set(err, err_size, "%s: unknown plugin kind %d", p->path,
-                       (int)d.kind);
-    p->kind = d.kind;
-    p->abi_version = d.abi_version;
-    p->version = d.version ? d.version : "";
-    p->description = d.description ? d.description : "";
-    p->flags = d.flags;
-    p->check = d.check;
-    p->report = d.report;
-    p->options = d.options;
-    p->validate = d.validate;
-    p->metrics = d.metrics;
-    if (d.metrics && d.kind != NBAQ_KIND_CHECKER)
-        return err_set(err, err_size,
-                       "%s: a reporter declares metrics (only checkers emit "
-                       "them)",
-                       p->path);
-    return 0;
-}
-
 static int merge_output_options(plugin *p, char *err, size_t err_size)
 {
     size_t own = 0;
@@ -215,46 +127,14 @@ static int merge_output_options(plugin *p, char *err, size_t err_size)
     return 0;
 }
 
-/* Loads and vets one file; name is its stem. */
+/* Opens one file (plugin_open.h), then checks its option schema; name is
+ * its stem. */
 static plugin *load_file(const char *name, const char *path, char *err,
                          size_t err_size)
 {
-    plugin *p = calloc(1, sizeof *p);
-    if (!p || !(p->name = strdup(name)) || !(p->path = strdup(path))) {
-        plugin_free(p);
-        err_set(err, err_size, "out of memory");
+    plugin *p = plugin_open(name, path, err, err_size);
+    if (!p)
         return NULL;
-    }
-    dlerror();
-    p->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!p->handle) {
-        const char *why = dlerror();
-        err_set(err, err_size, "%s: not a loadable shared object: %s", path,
-                why ? why : "unknown error");
-        plugin_free(p);
-        return NULL;
-    }
-    nbaq_plugin_entry_fn entry;
-    void *symbol = dlsym(p->handle, NBAQ_PLUGIN_ENTRY_SYMBOL);
-    memcpy(&entry, &symbol, sizeof entry);
-    if (!symbol) {
-        err_set(err, err_size,
-                "%s: not an nbaq plugin: no %s symbol (use NBAQ_PLUGIN())",
-                path, NBAQ_PLUGIN_ENTRY_SYMBOL);
-        plugin_free(p);
-        return NULL;
-    }
-    const nbaq_plugin_descriptor *raw = entry();
-    if (!raw) {
-        err_set(err, err_size, "%s: %s() returned NULL", path,
-                NBAQ_PLUGIN_ENTRY_SYMBOL);
-        plugin_free(p);
-        return NULL;
-    }
-    if (check_descriptor(p, raw, err, err_size) != 0) {
-        plugin_free(p);
-        return NULL;
-    }
     int writes_output =
         p->kind == NBAQ_KIND_REPORTER && (p->flags & NBAQ_FLAG_WRITES_OUTPUT);
     char reason[1024];
@@ -262,17 +142,17 @@ static plugin *load_file(const char *name, const char *path, char *err,
                              writes_output ? reserved_output_names : NULL,
                              reason, sizeof reason) != 0) {
         err_set(err, err_size, "%s: plugin '%s': %s", path, p->name, reason);
-        plugin_free(p);
+        plugin_close(p);
         return NULL;
     }
     if (metric_decls_check_schema(p->metrics, p->options, reason,
                                   sizeof reason) != 0) {
         err_set(err, err_size, "%s: plugin '%s': %s", path, p->name, reason);
-        plugin_free(p);
+        plugin_close(p);
         return NULL;
     }
     if (writes_output && merge_output_options(p, err, err_size) != 0) {
-        plugin_free(p);
+        plugin_close(p);
         return NULL;
     }
     return p;
@@ -281,7 +161,7 @@ static plugin *load_file(const char *name, const char *path, char *err,
 static int vet_in_child(const char *path, void *arg, char *err, size_t err_size)
 {
     plugin *p = load_file(arg, path, err, err_size);
-    plugin_free(p);
+    plugin_close(p);
     return p ? 0 : -1;
 }
 
@@ -367,7 +247,7 @@ const plugin *registry_get(registry *reg, const char *name, char *err,
     plugin **list =
         realloc(reg->plugins, (reg->plugin_count + 1) * sizeof *list);
     if (!list) {
-        plugin_free(p);
+        plugin_close(p);
         err_set(err, err_size, "out of memory");
         return NULL;
     }
@@ -465,7 +345,7 @@ int registry_list_all(registry *reg, plugin_listing **out, size_t *count)
 void registry_listing_free(plugin_listing *list, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        plugin_free(list[i].loaded);
+        plugin_close(list[i].loaded);
         free(list[i].name);
         free(list[i].path);
         free(list[i].error);
@@ -476,7 +356,7 @@ void registry_listing_free(plugin_listing *list, size_t count)
 void registry_free(registry *reg)
 {
     for (size_t i = 0; i < reg->plugin_count; i++)
-        plugin_free(reg->plugins[i]);
+        plugin_close(reg->plugins[i]);
     free(reg->plugins);
     for (size_t i = 0; i < reg->dir_count; i++)
         free(reg->dirs[i]);

@@ -27,26 +27,7 @@
 #include <stdint.h>
 
 #include "nbaq.h"
-
-typedef struct plugin {
-    char *name;
-    char *path;
-    void *handle;
-    nbaq_plugin_kind kind;
-    uint32_t abi_version;
-    const char *version;     /* "" when the plugin gives none             */
-    const char *description; /* "" when the plugin gives none             */
-    uint32_t flags;
-    /* The schema instances are validated against: the plugin's own, plus
-     * `output` and `output_dir` for NBAQ_FLAG_WRITES_OUTPUT reporters.   */
-    const nbaq_option_spec *options;
-    nbaq_option_spec *merged_options; /* owned; NULL when not merged      */
-    nbaq_check_fn check;
-    nbaq_report_fn report;
-    /* ABI 1.2, NULL when the descriptor is older or leaves them out.      */
-    nbaq_validate_fn validate;
-    const nbaq_metric_decl *metrics; /* checkers; the plugin's static data */
-} plugin;
+#include "plugin_open.h"
 
 typedef struct registry {
     char **dirs; /* search path, in order, without duplicates            */

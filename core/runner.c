@@ -13,6 +13,7 @@
 
 #include "cgjail.h"
 #include "clock.h"
+#include "forkserver.h"
 #include "log.h"
 #include "status.h"
 #include "text.h"
@@ -71,42 +72,15 @@ static void restore_signals(const saved_signals *saved)
 /* ------------------------------------------------------------------ */
 /* Child                                                                */
 
-void runner_reset_child_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    /* Crash signals too: a sanitizer build of the host installs its own
-     * handlers, which would turn a plugin's crash into "exited with code
-     * 1"; a crash must read the same in every build. */
-    const int defaults[] = {SIGCHLD, SIGINT, SIGTERM, SIGPIPE, SIGHUP,
-                            SIGSEGV, SIGBUS, SIGFPE,  SIGILL};
-    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
-        sigaction(defaults[i], &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 static void child_start(job *j, int record_fd, int read_fd)
 {
-    setpgid(0, 0);
-    cgjail_cell_enter(j->cgroup);
     close(read_fd);
     if (wake_pipe[0] >= 0) {
         close(wake_pipe[0]);
         close(wake_pipe[1]);
         wake_pipe[0] = wake_pipe[1] = -1;
     }
-    runner_reset_child_signals();
-    int stdout_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null_fd >= 0) {
-        dup2(null_fd, STDIN_FILENO);
-        close(null_fd);
-    }
-    dup2(STDERR_FILENO, STDOUT_FILENO);
+    int stdout_fd = runner_child_prepare(j->cgroup);
     record_writer_init(record_fd);
     j->child_main(j->arg, stdout_fd, j->deadline_ms);
     _exit(0); /* child_main never returns; this is a safety net */
@@ -313,43 +287,144 @@ static void finish(job *j, int wait_status)
     j->pid = 0;
 }
 
-static int start(job *j)
+/* Which fork servers are starting or running a job of this run. */
+typedef struct server_slots {
+    size_t count;
+    unsigned char *busy;
+} server_slots;
+
+static int free_slot(const server_slots *slots)
+{
+    for (size_t i = 0; i < slots->count; i++) {
+        if (!slots->busy[i])
+            return (int)i;
+    }
+    return -1;
+}
+
+static void release_slot(server_slots *slots, job *j)
+{
+    if (j->server >= 0)
+        slots->busy[j->server] = 0;
+    j->server = -1;
+}
+
+/* Asks fork server `index` to start j's child; its pid is read later
+ * (resolve_pid), so that several servers fork at the same time. */
+static int start_by_server(job *j, int index, int record_fd)
+{
+    textbuf payload = TEXTBUF_INIT;
+    j->encode(j, &payload);
+    if (payload.failed) {
+        textbuf_free(&payload);
+        return -1;
+    }
+    forkserver_request req = {.plugin_name = j->plugin_name,
+                              .plugin_path = j->plugin_path,
+                              .cell = j->cgroup,
+                              .deadline_ms = j->deadline_ms,
+                              .record_fd = record_fd,
+                              .payload = payload.data,
+                              .payload_len = payload.len};
+    char err[512];
+    int rc = forkserver_send((size_t)index, &req, err, sizeof err);
+    textbuf_free(&payload);
+    if (rc != 0) {
+        log_msg(NBAQ_LOG_DEBUG, j->label, "forked by the host: %s", err);
+        return -1;
+    }
+    j->server = index;
+    j->pid_pending = 1;
+    return 0;
+}
+
+static pid_t fork_here(job *j, int fds[2])
+{
+    fflush(NULL); /* the child must not flush the parent's buffers again */
+    pid_t pid = fork();
+    if (pid == 0)
+        child_start(j, fds[1], fds[0]);
+    return pid;
+}
+
+static void start_failed(job *j, const char *why)
+{
+    j->out.start_failed = 1;
+    free(j->out.bug);
+    j->out.bug = strdup(why);
+}
+
+static int start(job *j, server_slots *slots)
 {
     int fds[2];
     j->out.started_ms = clock_wall_ms();
     j->mono_start_ms = clock_mono_ms();
     j->deadline_ms = j->mono_start_ms + j->timeout_ms;
     j->fd = -1;
+    j->server = -1;
+    j->pid_pending = 0;
     if (pipe2(fds, O_CLOEXEC) != 0) {
-        j->out.start_failed = 1;
-        j->out.bug = strdup("cannot create a pipe");
+        start_failed(j, "cannot create a pipe");
         return -1;
     }
     j->cgroup = cgjail_cell_take(&jail);
     if (j->before_fork)
         j->before_fork(j);
-    fflush(NULL); /* the child must not flush the parent's buffers again */
-    pid_t pid = fork();
-    if (pid == 0)
-        child_start(j, fds[1], fds[0]);
+    int slot = j->encode ? free_slot(slots) : -1;
+    pid_t pid = 0;
+    if (slot >= 0 && start_by_server(j, slot, fds[1]) == 0)
+        slots->busy[slot] = 1;
+    else
+        pid = fork_here(j, fds);
+    int fork_errno = errno;
     if (j->after_fork)
         j->after_fork(j);
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
         cgjail_cell_release(&jail, &j->cgroup);
-        j->out.start_failed = 1;
         char text[128];
         snprintf(text, sizeof text, "cannot start a process: %s",
-                 strerror(errno));
-        j->out.bug = strdup(text);
+                 strerror(fork_errno));
+        start_failed(j, text);
         return -1;
     }
-    setpgid(pid, pid); /* also in the child: whichever runs first */
     fcntl(fds[0], F_SETFL, O_NONBLOCK);
-    j->pid = pid;
     j->fd = fds[0];
-    log_msg(NBAQ_LOG_DEBUG, j->label, "started (pid %d)", (int)pid);
+    if (!j->pid_pending) {
+        setpgid(pid, pid); /* also in the child: whichever runs first */
+        j->pid = pid;
+        log_msg(NBAQ_LOG_DEBUG, j->label, "started (pid %d)", (int)pid);
+    }
+    return 0;
+}
+
+/* The pid of a child a fork server started, once. Returns -1 when the
+ * server could not start it: the job has then finished, as an ERROR. (A
+ * server that died between its clone and its answer leaves a child whose
+ * pid the host never learns: releasing the cell kills it where there is a
+ * cgroup; elsewhere it runs to its end, unwatched.) */
+static int resolve_pid(job *j)
+{
+    if (!j->pid_pending)
+        return 0;
+    j->pid_pending = 0;
+    char err[256];
+    pid_t pid = forkserver_receive((size_t)j->server, err, sizeof err);
+    if (pid < 0) {
+        char text[512];
+        snprintf(text, sizeof text, "could not start: %s", err);
+        start_failed(j, text);
+        close(j->fd);
+        j->fd = -1;
+        cgjail_cell_release(&jail, &j->cgroup);
+        j->out.duration_ms = clock_mono_ms() - j->mono_start_ms;
+        return -1;
+    }
+    setpgid(pid, pid); /* the host is its parent (CLONE_PARENT) */
+    j->pid = pid;
+    log_msg(NBAQ_LOG_DEBUG, j->label, "started (pid %d, by fork server %d)",
+            (int)pid, j->server);
     return 0;
 }
 
@@ -441,6 +516,13 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         free(running);
         return -1;
     }
+    server_slots slots = {.count = 0};
+    unsigned servers = count < workers ? (unsigned)count : workers;
+    for (size_t i = 0; i < count && !slots.count; i++)
+        slots.count = jobs[i].encode ? forkserver_pool_start(servers) : 0;
+    slots.busy = calloc(slots.count ? slots.count : 1, 1);
+    if (!slots.busy)
+        slots.count = 0;
     cgjail_open(&jail);
     size_t next = 0, active = 0;
     while (next < count || active > 0) {
@@ -451,20 +533,34 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
                 j->out.started_ms = clock_wall_ms();
                 continue;
             }
-            if (start(j) == 0)
+            if (start(j, &slots) == 0)
                 running[active++] = j;
+        }
+        /* The servers forked meanwhile, side by side; now learn the pids
+         * (and drop what a dead server could not start). */
+        for (size_t i = 0; i < active;) {
+            if (resolve_pid(running[i]) != 0) {
+                release_slot(&slots, running[i]);
+                running[i] = running[--active];
+            } else {
+                i++;
+            }
         }
         if (active == 0)
             continue;
         wait_for_events(running, active);
         int64_t now = clock_mono_ms();
         for (size_t i = 0; i < active;) {
-            if (poll_job(running[i], now))
+            if (poll_job(running[i], now)) {
+                release_slot(&slots, running[i]);
                 running[i] = running[--active];
-            else
+            } else {
                 i++;
+            }
         }
     }
+    free(slots.busy);
+    forkserver_pool_stop();
     cgjail_close(&jail);
     restore_signals(&saved);
     free(running);

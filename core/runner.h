@@ -2,6 +2,11 @@
  * runner.h - runs jobs (checks, reporters) each in its own child process,
  * at most `workers` at a time, each with a timeout.
  *
+ * A job that names its plugin and can encode itself (checks) is copied by
+ * a fork server (forkserver.h), one per worker, instead of by the host;
+ * the child's parent is the host either way, and everything below holds
+ * for both.
+ *
  * A child starts its own process group (so that a timeout kills whatever it
  * spawned) and, where cgroup v2 is writable, its own cgroup (so that the
  * end of the job kills what left the group too; cgjail.h), reads /dev/null as
@@ -22,10 +27,12 @@
 #include <sys/types.h>
 
 #include "backfill.h"
+#include "job_child.h"
 #include "kvlist.h"
 #include "nameset.h"
 #include "nbaq.h"
 #include "records.h"
+#include "textbuf.h"
 
 typedef struct raw_metric {
     char *name; /* malloc'd */
@@ -59,11 +66,6 @@ typedef struct job_outcome {
     int64_t duration_ms;
 } job_outcome;
 
-/* In a freshly forked child: default dispositions for the signals the host
- * handles and for crash signals (a sanitizer's handlers would turn a crash
- * into "exited with code 1"), and an empty signal mask. */
-void runner_reset_child_signals(void);
-
 /* Runs in the child; never returns (ends with _exit). stdout_fd is the
  * host's original stdout; deadline is on clock_mono_ms(). */
 typedef void (*job_child_fn)(void *arg, int stdout_fd, int64_t deadline_ms);
@@ -77,11 +79,19 @@ typedef struct job {
      * just after it (release what only the child needed).              */
     void (*before_fork)(struct job *job);
     void (*after_fork)(struct job *job);
+    /* Optional: a job that a fork server may start (forkserver.h) names
+     * its plugin file and writes what its child needs (check_wire.h).
+     * Without encode, the host forks the child itself.                  */
+    const char *plugin_name;
+    const char *plugin_path;
+    void (*encode)(struct job *job, textbuf *out);
     job_outcome out;
     /* private to the runner */
     pid_t pid;
     int fd;
-    char *cgroup; /* its cgroup v2 directory (cgjail.h); NULL: none      */
+    char *cgroup;    /* its cgroup v2 directory (cgjail.h); NULL: none      */
+    int server;      /* the fork server that started it; -1: the host   */
+    int pid_pending; /* the server's answer (the pid) not read yet       */
     int64_t deadline_ms;
     int64_t mono_start_ms;
     record_reader reader;

@@ -1,6 +1,7 @@
 # Install components and the Debian packages (docs/architecture.md,
 # "Building and packaging").
-#   host     nbaq-host, the example configs in /etc/nbaq, the systemd unit
+#   host     nbaq-host, nbaq-forkserver (libexec), the example configs in
+#            /etc/nbaq, the systemd unit
 #   plugins  every plugin .so (nbaq_add_plugin, sdk/cmake/NbaqPlugin.cmake)
 #   sdk      nbaq.h, nbaq-sdk.pc and the CMake package nbaq-sdk
 # `cpack -G DEB` in a build configured with -DCMAKE_INSTALL_PREFIX=/usr

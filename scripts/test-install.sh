@@ -48,8 +48,9 @@ dpkg -i "$deb" "$deb_dev" >/dev/null
 
 # Where the files went.
 plugins=/usr/lib/$triplet/nbaq/plugins
-for f in /usr/bin/nbaq-host /usr/bin/nbaq-plugin-test "$plugins/exec.so" \
-    "$plugins/text.so" "/usr/lib/$triplet/cmake/nbaq-sdk/NbaqPluginTest.cmake" \
+for f in /usr/bin/nbaq-host /usr/bin/nbaq-plugin-test \
+    /usr/libexec/nbaq/nbaq-forkserver "$plugins/exec.so" "$plugins/text.so" \
+    "/usr/lib/$triplet/cmake/nbaq-sdk/NbaqPluginTest.cmake" \
     /etc/nbaq/monitor.yaml /etc/nbaq/example/count_rows.sh \
     /usr/lib/systemd/system/nbaq.service /usr/include/nbaq.h \
     "/usr/lib/$triplet/pkgconfig/nbaq-sdk.pc" \
@@ -107,7 +108,8 @@ done
 # Removal leaves the machine as it was.
 cleanup
 trap - EXIT
-for f in /usr/bin/nbaq-host /usr/bin/nbaq-plugin-test "/usr/lib/$triplet/nbaq" \
+for f in /usr/bin/nbaq-host /usr/bin/nbaq-plugin-test /usr/libexec/nbaq \
+    "/usr/lib/$triplet/nbaq" \
     /etc/nbaq /var/lib/nbaq \
     /usr/include/nbaq.h /usr/lib/systemd/system/nbaq.service; do
     [ -e "$f" ] && fail "$f is left after dpkg -P"

@@ -8,6 +8,7 @@
 
 #include "aggregate.h"
 #include "alerts.h"
+#include "check_wire.h"
 #include "clock.h"
 #include "history.h"
 #include "kvlist.h"
@@ -59,6 +60,12 @@ static void check_after_fork(job *j)
     instance_job *ij = j->arg;
     history_state_free(&ij->state);
     ij->ctx.state = NULL;
+}
+
+static void check_encode(job *j, textbuf *out)
+{
+    instance_job *ij = j->arg;
+    check_wire_encode(out, &ij->ctx);
 }
 
 static void check_child(void *arg, int stdout_fd, int64_t deadline_ms)
@@ -172,7 +179,10 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
                           .child_main = check_child,
                           .arg = ij,
                           .before_fork = check_before_fork,
-                          .after_fork = check_after_fork};
+                          .after_fork = check_after_fork,
+                          .plugin_name = c->plugin_ref->name,
+                          .plugin_path = c->plugin_ref->path,
+                          .encode = check_encode};
     }
     rc = runner_run(jobs, n, cfg->workers, err, err_size);
     for (size_t k = 0; rc == 0 && k < n; k++) {

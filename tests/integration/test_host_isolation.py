@@ -42,6 +42,17 @@ class Misbehaving(unittest.TestCase):
     def test_segfault(self):
         self.expect_error("segfault", "crashed: signal 11 (Segmentation fault)")
 
+    def test_abort(self):
+        # abort() raises SIGABRT in the check's own process, never in the
+        # fork server that copied it (core/forkserver.c, clone_sibling).
+        self.expect_error("abort", "crashed: signal 6 (Aborted)")
+
+    def test_threads_run_in_the_child(self):
+        r, bad = self.run_one("thread")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(bad["status"], "PASS")
+        self.assertEqual(bad["message"], "set by a thread")
+
     def test_exit_without_status(self):
         self.expect_error("exit", "exited with code 0 without a status")
         self.expect_error("exit", "exited with code 3 without a status",

@@ -1,5 +1,6 @@
 /* tp_misbehave: a checker that breaks the rules in the way `mode` says,
  * for the host's isolation tests. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 static const char *const modes[] = {
     "segfault",  "hang",         "hang_group", "exit",      "exit_after_status",
     "no_status", "undeclared",   "wrong_type", "bad_index", "bad_status",
-    "flood",     "long_message", NULL};
+    "flood",     "long_message", "abort",      "thread",    NULL};
 
 static const nbaq_option_spec options[] = {
     {.name = "mode",
@@ -51,12 +52,42 @@ static void hang_group(const nbaq_host_api *api, nbaq_ctx *ctx)
         pause();
 }
 
+typedef struct thread_arg {
+    const nbaq_host_api *api;
+    nbaq_ctx *ctx;
+} thread_arg;
+
+static void *report_from_thread(void *p)
+{
+    thread_arg *a = p;
+    a->api->status_set(a->ctx, NBAQ_PASS, "set by a thread");
+    return NULL;
+}
+
+/* A check that runs a thread: its child must be a whole process, as
+ * after fork(). */
+static void run_thread(const nbaq_host_api *api, nbaq_ctx *ctx)
+{
+    thread_arg arg = {api, ctx};
+    pthread_t t;
+    if (pthread_create(&t, NULL, report_from_thread, &arg) != 0) {
+        api->status_set(ctx, NBAQ_ERROR, "pthread_create failed");
+        return;
+    }
+    pthread_join(t, NULL);
+}
+
 static void check(const nbaq_host_api *api, nbaq_ctx *ctx)
 {
     const nbaq_options *o = api->options(ctx);
     const char *mode = api->opt_string(o, "mode");
     if (strcmp(mode, "segfault") == 0) {
         raise(SIGSEGV);
+    } else if (strcmp(mode, "abort") == 0) {
+        abort();
+    } else if (strcmp(mode, "thread") == 0) {
+        run_thread(api, ctx);
+        return;
     } else if (strcmp(mode, "hang") == 0) {
         for (;;)
             pause();
