@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "log.h"
 #include "text.h"
+#include "watchdog.h"
 
 #define RETRY_AFTER_ERROR_MS 1000
 
@@ -51,6 +52,13 @@ static void disconnect(fleet_member *m)
 static void register_checks(fleet_member *m)
 {
     char err[512];
+    if (m->fleet && m->cfg->daemon.watchdog_enabled &&
+        history_fleet_register(m->fleet, WATCHDOG_CHECK,
+                               m->cfg->daemon.watchdog_interval_ms, err,
+                               sizeof err) != 0) {
+        note_error(m, "registering the watchdog", err);
+        disconnect(m);
+    }
     for (size_t i = 0; m->fleet && i < m->cfg->check_count; i++) {
         const check_config *c = &m->cfg->checks[i];
         int64_t interval =
@@ -186,18 +194,32 @@ int fleet_member_tick(fleet_member *m, int64_t now_mono_ms)
     if (!m->fleet && connect_store(m) != 0)
         return 1;
     char err[1024];
-    history_fleet_view view;
-    if (history_fleet_heartbeat(m->fleet, m->lease_ms, err, sizeof err) != 0 ||
-        history_fleet_view_load(m->fleet, &view, err, sizeof err) != 0) {
+    if (history_fleet_heartbeat(m->fleet, m->lease_ms, err, sizeof err) != 0) {
         note_error(m, "heartbeat", err);
         disconnect(m);
         return 1;
     }
-    history_fleet_view_free(&m->view);
-    m->view = view;
+    if (fleet_member_refresh_view(m) != 0)
+        return 1;
     m->up = 1;
     m->last_error[0] = '\0';
     return 1;
+}
+
+int fleet_member_refresh_view(fleet_member *m)
+{
+    char err[1024];
+    history_fleet_view view;
+    if (!m->fleet)
+        return -1;
+    if (history_fleet_view_load(m->fleet, &view, err, sizeof err) != 0) {
+        note_error(m, "reading the fleet", err);
+        disconnect(m);
+        return -1;
+    }
+    history_fleet_view_free(&m->view);
+    m->view = view;
+    return 0;
 }
 
 int64_t fleet_member_next_tick(const fleet_member *m)

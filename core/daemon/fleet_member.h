@@ -81,6 +81,10 @@ void fleet_member_release(fleet_member *m, const char *check);
 /* Heartbeat (and reconnect) when due; returns 1 when the view changed. */
 int fleet_member_tick(fleet_member *m, int64_t now_mono_ms);
 
+/* Reads the fleet's view now (m->view). 0, or -1 when disconnected or
+ * the store failed (logged; the next heartbeat reconnects). */
+int fleet_member_refresh_view(fleet_member *m);
+
 /* When the next heartbeat is due (CLOCK_MONOTONIC ms); INT64_MAX: never. */
 int64_t fleet_member_next_tick(const fleet_member *m);
 

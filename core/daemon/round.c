@@ -191,8 +191,14 @@ static void child_fds(int fd)
     close_range(RESULT_FD + 1, ~0u, 0);
 }
 
-static _Noreturn void round_child(config *cfg, const char *const *names,
-                                  size_t count, int fd)
+/* What a round runs: plugin checks by name, or one host-judged result. */
+typedef struct round_work {
+    const char *const *names;
+    size_t count;
+    nbaq_check_result *host_result; /* NULL: the checks names */
+} round_work;
+
+static _Noreturn void round_child(config *cfg, const round_work *w, int fd)
 {
     setpgid(0, 0);
     child_signals();
@@ -200,8 +206,11 @@ static _Noreturn void round_child(config *cfg, const char *const *names,
     cJSON *doc = NULL;
     run_summary summary;
     char err[2048] = "";
-    int rc = run_monitor_observed(cfg, names, count, capture_run, &doc,
-                                  &summary, err, sizeof err);
+    int rc = w->host_result
+                 ? run_monitor_host_checks(cfg, &w->host_result, 1, capture_run,
+                                           &doc, &summary, err, sizeof err)
+                 : run_monitor_observed(cfg, w->names, w->count, capture_run,
+                                        &doc, &summary, err, sizeof err);
     if (rc == 0 && !doc)
         rc = err_set(err, sizeof err, "out of memory");
     if (rc != 0) {
@@ -237,12 +246,12 @@ static int copy_names(round_proc *r, const char *const *names, size_t count)
     return 0;
 }
 
-int round_spawn(config *cfg, const char *const *names, size_t count,
-                round_proc *r, char *err, size_t err_size)
+static int spawn_work(config *cfg, const round_work *w, round_proc *r,
+                      char *err, size_t err_size)
 {
     memset(r, 0, sizeof *r);
     r->fd = -1;
-    if (copy_names(r, names, count) != 0) {
+    if (copy_names(r, w->names, w->count) != 0) {
         round_free(r);
         return err_set(err, err_size, "out of memory");
     }
@@ -256,7 +265,7 @@ int round_spawn(config *cfg, const char *const *names, size_t count,
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        round_child(cfg, names, count, fds[1]);
+        round_child(cfg, w, fds[1]);
     }
     close(fds[1]);
     if (pid < 0) {
@@ -271,6 +280,21 @@ int round_spawn(config *cfg, const char *const *names, size_t count,
     r->pid = pid;
     r->fd = fds[0];
     return 0;
+}
+
+int round_spawn(config *cfg, const char *const *names, size_t count,
+                round_proc *r, char *err, size_t err_size)
+{
+    round_work w = {names, count, NULL};
+    return spawn_work(cfg, &w, r, err, err_size);
+}
+
+int round_spawn_host_check(config *cfg, nbaq_check_result *result,
+                           round_proc *r, char *err, size_t err_size)
+{
+    const char *name = result->name;
+    round_work w = {&name, 1, result};
+    return spawn_work(cfg, &w, r, err, err_size);
 }
 
 int round_read(round_proc *r)
