@@ -12,6 +12,7 @@
 
 #include "board.h"
 #include "clock.h"
+#include "fleet_board.h"
 #include "fleet_member.h"
 #include "heartbeat.h"
 #include "http.h"
@@ -269,6 +270,8 @@ static void finish_round(daemon_state *d, size_t i)
     int64_t duration = clock_mono_ms() - r->started_mono_ms;
     if (result) {
         board_apply(&d->board, names, r->count, result);
+        if (d->fleet.shared)
+            fleet_board_stamp(&d->board, names, r->count, d->fleet.id);
         cJSON_Delete(result);
     } else {
         log_msg(NBAQ_LOG_ERROR, NULL, "daemon: round of %zu check%s failed: %s",
@@ -572,8 +575,11 @@ static int run_loop(daemon_state *d)
         }
         kill_stuck_rounds(d);
         /* Also while stopping: the claims of running rounds stay ours. */
-        if (fleet_member_tick(&d->fleet, clock_mono_ms()))
+        if (fleet_member_tick(&d->fleet, clock_mono_ms())) {
+            fleet_board_merge(&d->board, d->fleet.results,
+                              d->fleet.result_count);
             d->dirty = 1;
+        }
         heartbeat_identity me = {d->cfg->monitor, d->fleet.id,
                                  d->stats.started_ms};
         heartbeat_tick(&d->ping, &d->cfg->daemon, &me, clock_mono_ms());

@@ -123,6 +123,7 @@ int fleet_member_start(fleet_member *m, const config *cfg, const char *version,
     if (!m->store_url || !m->store_dir)
         return err_set(err, err_size, "out of memory");
     m->shared = 1;
+    history_set_run_member(m->id); /* rounds, forked from here, save it */
     connect_store(m);
     m->next_heartbeat_mono_ms = clock_mono_ms();
     return 0;
@@ -185,6 +186,22 @@ void fleet_member_release(fleet_member *m, const char *check)
     }
 }
 
+static int load_results(fleet_member *m)
+{
+    char err[1024];
+    history_fleet_result_row *rows;
+    size_t count;
+    if (history_fleet_results_load(m->fleet, &rows, &count, err, sizeof err)) {
+        note_error(m, "reading the last results", err);
+        disconnect(m);
+        return -1;
+    }
+    history_fleet_results_free(m->results, m->result_count);
+    m->results = rows;
+    m->result_count = count;
+    return 0;
+}
+
 int fleet_member_tick(fleet_member *m, int64_t now_mono_ms)
 {
     if (!m->shared || now_mono_ms < m->next_heartbeat_mono_ms)
@@ -199,7 +216,7 @@ int fleet_member_tick(fleet_member *m, int64_t now_mono_ms)
         disconnect(m);
         return 1;
     }
-    if (fleet_member_refresh_view(m) != 0)
+    if (fleet_member_refresh_view(m) != 0 || load_results(m) != 0)
         return 1;
     m->up = 1;
     m->last_error[0] = '\0';
@@ -243,6 +260,10 @@ void fleet_member_stop(fleet_member *m)
     history_close(m->store);
     m->store = NULL;
     history_fleet_view_free(&m->view);
+    history_fleet_results_free(m->results, m->result_count);
+    m->results = NULL;
+    m->result_count = 0;
+    history_set_run_member(NULL);
     free(m->store_url);
     free(m->store_dir);
     m->store_url = m->store_dir = NULL;

@@ -24,8 +24,7 @@
 /* ------------------------------------------------------------------ */
 /* The run as JSON (in the round process)                              */
 
-/* Strings from plugins may be any bytes: JSON needs UTF-8. */
-static void add_text(cJSON *o, const char *key, const char *text)
+void round_add_text(cJSON *o, const char *key, const char *text)
 {
     if (!text)
         text = "";
@@ -77,11 +76,11 @@ static void encode_evidence(cJSON *o, const nbaq_evidence *e)
 static cJSON *encode_metric(const nbaq_metric *m)
 {
     cJSON *o = cJSON_CreateObject();
-    add_text(o, "name", m->name);
+    round_add_text(o, "name", m->name);
     cJSON_AddItemToObject(o, "value", number_or_text(m->value));
-    add_text(o, "unit", m->unit);
+    round_add_text(o, "unit", m->unit);
     cJSON_AddStringToObject(o, "status", status_name(m->status));
-    add_text(o, "reason", m->reason);
+    round_add_text(o, "reason", m->reason);
     cJSON_AddBoolToObject(o, "anomalous", m->anomalous != 0);
     cJSON_AddStringToObject(o, "trend", history_trend_name(m->trend));
     encode_evidence(o, &m->evidence);
@@ -94,7 +93,7 @@ static cJSON *encode_check(const nbaq_check_result *c)
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddStringToObject(o, "plugin", c->plugin);
     cJSON_AddStringToObject(o, "status", status_name(c->status));
-    add_text(o, "message", c->message);
+    round_add_text(o, "message", c->message);
     cJSON_AddStringToObject(o, "severity", severity_name(c->severity));
     cJSON_AddNumberToObject(o, "started_ms", (double)c->started_ms);
     cJSON_AddNumberToObject(o, "duration_ms", (double)c->duration_ms);
@@ -107,10 +106,10 @@ static cJSON *encode_check(const nbaq_check_result *c)
 static cJSON *encode_alert(const nbaq_alert *a)
 {
     cJSON *o = cJSON_CreateObject();
-    add_text(o, "fingerprint", a->fingerprint);
+    round_add_text(o, "fingerprint", a->fingerprint);
     cJSON_AddStringToObject(o, "check", a->check ? a->check : "");
-    add_text(o, "metric", a->metric);
-    add_text(o, "summary", a->summary);
+    round_add_text(o, "metric", a->metric);
+    round_add_text(o, "summary", a->summary);
     cJSON_AddStringToObject(o, "severity", severity_name(a->severity));
     cJSON_AddStringToObject(o, "state", alert_state_name(a->state));
     cJSON_AddNumberToObject(o, "started_ms", (double)a->started_ms);
@@ -216,7 +215,7 @@ static _Noreturn void round_child(config *cfg, const round_work *w, int fd)
     if (rc != 0) {
         cJSON_Delete(doc);
         doc = cJSON_CreateObject();
-        add_text(doc, "error", err);
+        round_add_text(doc, "error", err);
     } else {
         cJSON_AddNumberToObject(doc, "reporters_failed",
                                 (double)summary.reporters_failed);

@@ -83,4 +83,8 @@ void round_free(round_proc *r);
  * Non-finite metric values are the strings "NaN", "+Inf", "-Inf". */
 cJSON *round_encode_run(const nbaq_run *run);
 
+/* Adds text (NULL: "") to o as a string; strings from plugins may be any
+ * bytes, and JSON needs UTF-8: invalid sequences are cleaned. */
+void round_add_text(cJSON *o, const char *key, const char *text);
+
 #endif

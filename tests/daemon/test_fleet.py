@@ -334,6 +334,48 @@ class FleetTest(unittest.TestCase):
                      in notified(receiver), timeout=10,
                      what="the dead member's alert resolved")
 
+    def test_every_member_shows_each_checks_last_result(self):
+        """/api/status of any member lists the last result of each check,
+        whichever member ran it, with that member's name."""
+        url = nbaq_test.pg_database(self, "nbaq_fleet_results_")
+        checks = (exec_check("ok_check", "echo 'fine|rows=7'; exit 0",
+                             interval="1h") +
+                  exec_check("bad_check", "echo broken; exit 2",
+                             interval="1h"))
+        text = (f"monitor: results_demo\nhistory:\n  url: \"{url}\"\n"
+                "daemon:\n  listen: 127.0.0.1:0\n  jitter: 0\n"
+                "  fleet: {lease: 2s}\n"
+                "checks:\n" + checks)
+        first = Daemon(temp_dir(self), text)
+        self.addCleanup(first.stop)
+        first.wait_listening()
+
+        def results(daemon):
+            found = {c["name"]: c for c in daemon.status()["checks"]
+                     if c["status"]}
+            return found if len(found) == 2 else None
+        own = first.wait(lambda: results(first), timeout=20,
+                         what="both checks run on the first member")
+        member = first.status()["fleet"]["member"]
+        # Each check runs once an hour: the first member ran both; the
+        # second, started after, runs neither, yet shows both.
+        second = Daemon(temp_dir(self), text)
+        self.addCleanup(second.stop)
+        second.wait_listening()
+        shown = second.wait(lambda: results(second), timeout=20,
+                            what="both checks on the second member")
+        self.assertEqual(second.status()["daemon"]["rounds"], 0)
+        for name, check in shown.items():
+            self.assertEqual(check["member"], member, check)
+            self.assertEqual(own[name]["member"], member)
+            self.assertEqual(check["last_run_ms"], own[name]["last_run_ms"])
+            self.assertEqual(check["status"], own[name]["status"])
+        self.assertEqual(shown["bad_check"]["status"], "FAIL")
+        self.assertEqual(shown["bad_check"]["message"], "broken")
+        self.assertEqual(
+            [(m["name"], m["value"]) for m in shown["ok_check"]["metrics"]],
+            [("rows", 7)])
+
     def test_sqlite_second_daemon_refused_and_heartbeat_pings(self):
         directory = temp_dir(self)
         pings = PingReceiver()
@@ -349,6 +391,9 @@ class FleetTest(unittest.TestCase):
         # A ping each interval: four within a little over three seconds.
         first.wait(lambda: len(pings.times) >= 4, timeout=10,
                    what="four heartbeat pings")
+        # Alone, results are this daemon's: no member is named.
+        self.assertEqual([c["member"] for c in first.status()["checks"]],
+                         [None])
         gaps = [b - a for a, b in zip(pings.times, pings.times[1:])]
         self.assertTrue(all(g >= 0.5 for g in gaps), gaps)
         # The ping URL is a secret: never in the log.
