@@ -345,6 +345,8 @@ class FleetTest(unittest.TestCase):
         text = (f"monitor: results_demo\nhistory:\n  url: \"{url}\"\n"
                 "daemon:\n  listen: 127.0.0.1:0\n  jitter: 0\n"
                 "  fleet: {lease: 2s}\n"
+                # no watchdog round: the second member runs no round
+                "  watchdog: {enabled: false}\n"
                 "checks:\n" + checks)
         first = Daemon(temp_dir(self), text)
         self.addCleanup(first.stop)
