@@ -180,13 +180,16 @@ static int run_batch(batch *b, unsigned max_parallel, char *err,
         }
         collect_finished(b);
         if (b->ended_count > 0) {
-            /* Send the next requests, then report the ended ones. */
+            /* Send the next requests, then report the ended ones; then
+             * collect what that perform finished before any poll, which
+             * would otherwise sleep on a transfer already done. */
             start_new(b, parallel);
             if (curl_multi_perform(b->client->multi, &running) != CURLM_OK) {
                 snprintf(err, err_size, "curl multi interface failed");
                 return -1;
             }
             report_ended(b);
+            continue;
         }
         if (b->done == b->count)
             break;
