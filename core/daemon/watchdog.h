@@ -19,11 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alerts/alerts_config.h"
 #include "arena.h"
 #include "nbaq.h"
 
 /* No user check can have this name: ':' is not allowed in check names. */
-#define WATCHDOG_CHECK "nbaq:watchdog"
+#define WATCHDOG_CHECK ALERTS_WATCHDOG_CHECK
 #define WATCHDOG_SEVERITY NBAQ_SEV_HIGH
 
 typedef struct watchdog_check_age {

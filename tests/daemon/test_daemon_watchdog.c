@@ -157,7 +157,22 @@ static void test_config(void **state)
     assert_int_equal(cfg->daemon.watchdog_member_dead_after_ms, 60000);
     config_free(cfg);
 
+    /* A route may name the watchdog, not another name with a ':'. */
+    cfg = load(dir,
+               "checks: []\nreporters:\n  - {name: pager, plugin: webhook}\n"
+               "alerts:\n  routes:\n"
+               "    - {channel: pager, checks: [\"nbaq:watchdog\"]}\n",
+               err, sizeof err);
+    if (!cfg)
+        fail_msg("%s", err);
+    assert_string_equal(cfg->alerts.routes[0].checks[0], "nbaq:watchdog");
+    config_free(cfg);
+
     const char *bad[][2] = {
+        {"checks: []\nreporters:\n  - {name: pager, plugin: webhook}\n"
+         "alerts:\n  routes:\n"
+         "    - {channel: pager, checks: [\"nbaq:other\"]}\n",
+         "m.yaml:6:33: alerts.routes[1]: 'checks' must match"},
         {"daemon:\n  watchdog: {stale_after: 0.5x}\n",
          "m.yaml:2:27: daemon.watchdog: 'stale_after' is a factor of the "
          "check's interval from 1 to 1000 such as 2x, got '0.5x'"},
