@@ -6,7 +6,7 @@
 #include "text.h"
 
 #define METRIC_NAME_MAX 400
-#define REASON_MAX 700
+#define REASON_MAX 1000 /* an alert summary holds up to 1000 bytes */
 
 int64_t watchdog_stale_limit_ms(const watchdog_policy *p, int64_t interval_ms)
 {
