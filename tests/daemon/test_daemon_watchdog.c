@@ -1,6 +1,7 @@
 /* The daemon's watchdog (core/daemon/watchdog.c): when a check is stale
- * and a member dead, and the `daemon.watchdog` config section. Expected
- * values are worked out by hand in the comments. */
+ * and a member dead (its config section is tested with the others' in
+ * test_daemon_units.c). Expected values are worked out by hand in the
+ * comments. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +10,6 @@
 
 #include <cmocka.h>
 
-#include "../unit/unit_support.h"
-#include "config.h"
 #include "watchdog.h"
 
 #define NOW 1000000
@@ -123,82 +122,11 @@ static void test_judge_checks_and_members(void **state)
     arena_free(&mem);
 }
 
-static config *load(const char *dir, const char *text, char *err,
-                    size_t err_size)
-{
-    char *path = write_temp_file(dir, "m.yaml", text);
-    config *cfg = config_load(path, err, err_size);
-    free(path);
-    return cfg;
-}
-
-static void test_config(void **state)
-{
-    (void)state;
-    char *dir = make_temp_dir();
-    char err[1024];
-    config *cfg = load(dir, "checks: []\n", err, sizeof err);
-    assert_non_null(cfg); /* the defaults */
-    assert_true(cfg->daemon.watchdog_enabled);
-    assert_int_equal(cfg->daemon.watchdog_interval_ms, 30000);
-    assert_true(cfg->daemon.watchdog_stale_after == 2.0);
-    assert_int_equal(cfg->daemon.watchdog_member_dead_after_ms, 0);
-    config_free(cfg);
-
-    cfg = load(dir,
-               "daemon:\n  watchdog: {interval: 5s, stale_after: 3.5x,\n"
-               "             member_dead_after: 1m, enabled: false}\n"
-               "checks: []\n",
-               err, sizeof err);
-    assert_non_null(cfg);
-    assert_false(cfg->daemon.watchdog_enabled);
-    assert_int_equal(cfg->daemon.watchdog_interval_ms, 5000);
-    assert_true(cfg->daemon.watchdog_stale_after == 3.5);
-    assert_int_equal(cfg->daemon.watchdog_member_dead_after_ms, 60000);
-    config_free(cfg);
-
-    /* A route may name the watchdog, not another name with a ':'. */
-    cfg = load(dir,
-               "checks: []\nreporters:\n  - {name: pager, plugin: webhook}\n"
-               "alerts:\n  routes:\n"
-               "    - {channel: pager, checks: [\"nbaq:watchdog\"]}\n",
-               err, sizeof err);
-    if (!cfg)
-        fail_msg("%s", err);
-    assert_string_equal(cfg->alerts.routes[0].checks[0], "nbaq:watchdog");
-    config_free(cfg);
-
-    const char *bad[][2] = {
-        {"checks: []\nreporters:\n  - {name: pager, plugin: webhook}\n"
-         "alerts:\n  routes:\n"
-         "    - {channel: pager, checks: [\"nbaq:other\"]}\n",
-         "m.yaml:6:33: alerts.routes[1]: 'checks' must match"},
-        {"daemon:\n  watchdog: {stale_after: 0.5x}\n",
-         "m.yaml:2:27: daemon.watchdog: 'stale_after' is a factor of the "
-         "check's interval from 1 to 1000 such as 2x, got '0.5x'"},
-        {"daemon:\n  watchdog: {stale_after: twice}\n", "got 'twice'"},
-        {"daemon:\n  watchdog: {interval: 0}\n",
-         "m.yaml:2:24: daemon.watchdog: 'interval' must be at least 1s"},
-        {"daemon:\n  watchdog: {stale: 2}\n",
-         "m.yaml:2:14: unknown key 'stale' in daemon.watchdog"},
-        {"daemon:\n  watchdog: {member_dead_after: 10ms}\n",
-         "'member_dead_after' must be at least 1s"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        cfg = load(dir, bad[i][0], err, sizeof err);
-        assert_null(cfg);
-        if (!strstr(err, bad[i][1]))
-            fail_msg("%s: got '%s'", bad[i][0], err);
-    }
-    remove_temp_dir(dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stale_limit),
         cmocka_unit_test(test_judge_checks_and_members),
-        cmocka_unit_test(test_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,7 +26,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "channels"))
 import channel_test as ct  # noqa: E402
 import nbaq_test  # noqa: E402
-from daemon_support import Daemon, exec_check, temp_dir, wait_for  # noqa: E402
+from daemon_support import (Daemon, exec_check, notified,  # noqa: E402
+                            temp_dir, wait_for, webhook_channel)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reports"))
 from chromium_cdp import Browser  # noqa: E402
@@ -47,13 +48,6 @@ CHECKS = ["alpha", "beta", "gamma", "broken"]
 WATCHDOG = "nbaq:watchdog"
 
 
-def notified(receiver):
-    """(check, metric, state) of every alert the webhook was sent."""
-    return [(a["check"], a["metric"], a["state"])
-            for r in receiver.requests for g in r.json()["groups"]
-            for a in g["alerts"]]
-
-
 def fleet_config(store_url, hook_url, comment=""):
     checks = "".join(exec_check(n, "echo ok; exit 0") for n in CHECKS[:3])
     checks += exec_check("broken", "echo broken; exit 2",
@@ -70,17 +64,7 @@ daemon:
     interval: 1s
     stale_after: 4x
 checks:
-{checks}reporters:
-  - name: ops_webhook
-    plugin: webhook
-    options:
-      url: "{hook_url}"
-      retries: 0
-      timeout: 5s
-alerts:
-  routes:
-    - channel: ops_webhook
-"""
+{checks}""" + webhook_channel(hook_url)
 
 
 def psql(url, sql):

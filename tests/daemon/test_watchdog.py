@@ -16,16 +16,10 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "channels"))
 import channel_test as ct  # noqa: E402
 import nbaq_test  # noqa: E402
-from daemon_support import Daemon, exec_check, temp_dir, wait_for  # noqa: E402
+from daemon_support import (Daemon, exec_check, notified,  # noqa: E402
+                            temp_dir, wait_for, webhook_channel)
 
 WATCHDOG = "nbaq:watchdog"
-
-
-def notified(receiver):
-    """(check, metric, state) of every alert the webhook was sent."""
-    return [(a["check"], a["metric"], a["state"])
-            for r in receiver.requests for g in r.json()["groups"]
-            for a in g["alerts"]]
 
 
 def config(history_url, hook_url, hold):
@@ -47,17 +41,7 @@ daemon:
   watchdog:
     interval: 1s
 checks:
-{checks}reporters:
-  - name: ops_webhook
-    plugin: webhook
-    options:
-      url: "{hook_url}"
-      retries: 0
-      timeout: 5s
-alerts:
-  routes:
-    - channel: ops_webhook
-"""
+{checks}""" + webhook_channel(hook_url)
 
 
 class WatchdogTest(unittest.TestCase):
