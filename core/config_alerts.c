@@ -75,7 +75,15 @@ static int name_in(const name_set *set, const ynode *item, const char *where,
                       key, set->what, item->text);
 }
 
-/* A list of names (or one name) that must all be in set. */
+/* The daemon's watchdog, which a list of checks may name too. */
+static int is_watchdog(const name_set *set, const ynode *item)
+{
+    return strcmp(set->what, "check") == 0 && item->kind == YNODE_SCALAR &&
+           strcmp(item->text, ALERTS_WATCHDOG_CHECK) == 0;
+}
+
+/* A list of names (or one name) that must all be in set (or the
+ * watchdog, in a list of checks). */
 static int read_names(config *cfg, const ynode *node, const char *where,
                       const char *key, const name_set *set, char ***out,
                       size_t *count, char *err, size_t err_size)
@@ -91,6 +99,12 @@ static int read_names(config *cfg, const ynode *node, const char *where,
         return yread_fail(node, where, err, err_size, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const ynode *item = node->kind == YNODE_SCALAR ? node : node->items[i];
+        if (is_watchdog(set, item)) {
+            (*out)[i] = arena_strdup(&cfg->mem, item->text);
+            if (!(*out)[i])
+                return yread_fail(node, where, err, err_size, "out of memory");
+            continue;
+        }
         if (yread_name(&cfg->mem, item, where, key, &(*out)[i], err,
                        err_size) != 0 ||
             name_in(set, item, where, key, err, err_size) != 0)

@@ -15,6 +15,11 @@
 #include "nbaq.h"
 #include "ydoc.h"
 
+/* The daemon's own check (core/daemon/watchdog.h, docs/daemon.md
+ * "Watchdogs for the watcher"): no configured check can have its name
+ * (':' is not allowed), yet routes and escalation levels may name it. */
+#define ALERTS_WATCHDOG_CHECK "nbaq:watchdog"
+
 struct config;
 
 #define ALERTS_DEFAULT_REPEAT_MS (4 * 3600 * 1000LL)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "units.h"
 #include "yread.h"
 
 #define TOKEN_MAX 4096
@@ -33,6 +34,9 @@ void daemon_config_defaults(daemon_config *d)
     d->dashboard_max_metrics = DAEMON_DEFAULT_DASHBOARD_MAX_METRICS;
     d->fleet_lease_ms = DAEMON_DEFAULT_FLEET_LEASE_MS;
     d->heartbeat_interval_ms = DAEMON_DEFAULT_HEARTBEAT_INTERVAL_MS;
+    d->watchdog_enabled = 1;
+    d->watchdog_interval_ms = DAEMON_DEFAULT_WATCHDOG_INTERVAL_MS;
+    d->watchdog_stale_after = DAEMON_DEFAULT_WATCHDOG_STALE_AFTER;
 }
 
 int daemon_listen_split(const char *listen, char *host, size_t host_size,
@@ -235,6 +239,56 @@ static int parse_heartbeat(arena *mem, const ynode *v, daemon_config *d,
                     : 0;
 }
 
+/* daemon.watchdog.stale_after: a factor of the check's interval, "2"
+ * or "2x", at least 1. */
+static int read_stale_after(const ynode *v, double *out, char *err,
+                            size_t err_size)
+{
+    static const char here[] = "daemon.watchdog";
+    char text[64], reason[128];
+    if (v->kind != YNODE_SCALAR || v->is_null)
+        return yread_fail(v, here, err, err_size,
+                          "'stale_after' expected a factor of the check's "
+                          "interval such as 2x");
+    text_copy(text, sizeof text, v->text);
+    size_t len = strlen(text);
+    if (len > 0 && (text[len - 1] == 'x' || text[len - 1] == 'X'))
+        text[len - 1] = '\0';
+    if (units_parse_double(text, out, reason, sizeof reason) != 0 ||
+        !(*out >= 1.0) || *out > 1000.0)
+        return yread_fail(v, here, err, err_size,
+                          "'stale_after' is a factor of the check's interval "
+                          "from 1 to 1000 such as 2x, got '%.100s'",
+                          v->text);
+    return 0;
+}
+
+static int parse_watchdog(const ynode *v, daemon_config *d, char *err,
+                          size_t err_size)
+{
+    static const char here[] = "daemon.watchdog";
+    static const char *const keys[] = {"enabled", "interval", "stale_after",
+                                       "member_dead_after", NULL};
+    if (yread_check_keys(v, keys, "in daemon.watchdog", err, err_size) != 0)
+        return -1;
+    const ynode *n;
+    if ((n = ynode_get(v, "enabled")) &&
+        yread_bool(n, here, "enabled", &d->watchdog_enabled, err, err_size))
+        return -1;
+    if ((n = ynode_get(v, "interval")) &&
+        yread_duration(n, here, "interval", DAEMON_MIN_INTERVAL_MS,
+                       &d->watchdog_interval_ms, err, err_size))
+        return -1;
+    if ((n = ynode_get(v, "stale_after")) &&
+        read_stale_after(n, &d->watchdog_stale_after, err, err_size))
+        return -1;
+    if ((n = ynode_get(v, "member_dead_after")) &&
+        yread_duration(n, here, "member_dead_after", 1000,
+                       &d->watchdog_member_dead_after_ms, err, err_size))
+        return -1;
+    return 0;
+}
+
 static int parse_key(arena *mem, const char *key, const ynode *v,
                      const char *dir, daemon_config *d, char *err,
                      size_t err_size)
@@ -293,6 +347,8 @@ static int parse_key(arena *mem, const char *key, const ynode *v,
         return parse_fleet(v, d, err, err_size);
     if (strcmp(key, "heartbeat") == 0)
         return parse_heartbeat(mem, v, d, err, err_size);
+    if (strcmp(key, "watchdog") == 0)
+        return parse_watchdog(v, d, err, err_size);
     if (strcmp(key, "actions") == 0)
         return yread_bool(v, where, key, &d->actions, err, err_size);
     if (strcmp(key, "history_points") == 0) {
@@ -322,6 +378,7 @@ int daemon_config_parse(arena *mem, const ynode *node, const char *config_dir,
                                        "actions",
                                        "fleet",
                                        "heartbeat",
+                                       "watchdog",
                                        NULL};
     if (yread_check_keys(node, keys, "in daemon", err, err_size) != 0)
         return -1;

@@ -29,6 +29,8 @@
 #define DAEMON_DEFAULT_DASHBOARD_MAX_METRICS 50u
 #define DAEMON_DEFAULT_FLEET_LEASE_MS 15000LL
 #define DAEMON_DEFAULT_HEARTBEAT_INTERVAL_MS 60000LL
+#define DAEMON_DEFAULT_WATCHDOG_INTERVAL_MS 30000LL
+#define DAEMON_DEFAULT_WATCHDOG_STALE_AFTER 2.0
 
 typedef struct daemon_config {
     int configured;           /* the section is present                  */
@@ -64,6 +66,14 @@ typedef struct daemon_config {
      * gets the always-firing Watchdog alert every interval. NULL: none. */
     char *heartbeat_alertmanager;
     int64_t heartbeat_interval_ms;
+    /* daemon.watchdog: the built-in alerts of the check `nbaq:watchdog`
+     * (docs/daemon.md, "Watchdogs for the watcher"): a check not started
+     * for stale_after times its interval, a fleet member that stopped
+     * heartbeating for member_dead_after (0: the fleet's lease).        */
+    int watchdog_enabled;
+    int64_t watchdog_interval_ms;
+    double watchdog_stale_after; /* a factor of the check's interval, >= 1 */
+    int64_t watchdog_member_dead_after_ms;
 } daemon_config;
 
 /* The defaults, as if the section were absent. */

@@ -9,6 +9,8 @@
 # the proxy and directly; then the same through the proxy replaying
 # s3rver's recorded pages (no server time, as on S3), and the max RSS for
 # 1 to 20 connections there, for the memory a connection costs.
+# With REFERENCE=path/to/another/objstore_bench (say, built from main),
+# the replayed runs alternate between it and this build's.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -73,9 +75,14 @@ replay=http://127.0.0.1:$replay_port
 for c in 1 8; do "$bench" --endpoint "$replay" --connections "$c" s3://bench/data/ >/dev/null; done
 echo "== the same, replayed: $delay ms per request, no server time"
 for run in $(seq "$runs"); do
-    for c in 1 8; do
-        printf 'run %s replay connections=%-2s %s\n' "$run" "$c" \
-            "$("$bench" --endpoint "$replay" --connections "$c" s3://bench/data/)"
+    for which in ${REFERENCE:+reference} this; do
+        binary=$bench
+        [ "$which" = reference ] && binary=$REFERENCE
+        for c in 1 8; do
+            printf 'run %s replay %-9s connections=%-2s %s\n' "$run" \
+                "$which" "$c" "$("$binary" --endpoint "$replay" \
+                --connections "$c" s3://bench/data/)"
+        done
     done
 done
 echo "== max RSS by connections (replayed, so that the pages arrive together)"

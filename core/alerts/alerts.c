@@ -96,7 +96,10 @@ static void settle_unobserved(run_state *rs, tracked *t)
     const alerts_params *p = rs->params;
     history_alert *a = &t->row;
     const check_config *c = config_find_check(p->cfg, a->check);
-    if (p->full_run && (!c || !c->enabled)) {
+    /* The host's own checks (the daemon's watchdog) have a ':' in their
+     * name, which no configured check can have: not the config's to
+     * remove. */
+    if (p->full_run && (!c || !c->enabled) && !strchr(a->check, ':')) {
         t->event = lifecycle_close(a, rs->ar->now_ms);
         t->touched = t->forget = 1;
         return;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "status.h"
+#include "watchdog.h"
 
 int board_init(board *b)
 {
@@ -50,13 +51,20 @@ static const char *text_of(const cJSON *o, const char *key)
 }
 
 /* Drops the alerts of checks that are not on the board any more. */
+/* Alerts of the checks on the board, monitor-level ones, and the
+ * watchdog's (a check of the host's own, never on the board). */
+static int keeps_alerts_of(board *b, const char *check)
+{
+    return !check[0] || board_find(b, check) ||
+           strcmp(check, WATCHDOG_CHECK) == 0;
+}
+
 static void prune_alerts(board *b)
 {
     cJSON *a = b->alerts->child;
     while (a) {
         cJSON *next = a->next;
-        const char *check = text_of(a, "check");
-        if (check[0] && !board_find(b, check))
+        if (!keeps_alerts_of(b, text_of(a, "check")))
             cJSON_Delete(cJSON_DetachItemViaPointer(b->alerts, a));
         a = next;
     }
@@ -133,8 +141,7 @@ static void take_alerts(board *b, const char *const *names, size_t count,
     const cJSON *item;
     cJSON_ArrayForEach(item, alerts)
     {
-        const char *check = text_of(item, "check");
-        if (check[0] && !board_find(b, check))
+        if (!keeps_alerts_of(b, text_of(item, "check")))
             continue;
         const char *fingerprint = text_of(item, "fingerprint");
         cJSON *old = b->alerts->child;

@@ -12,6 +12,7 @@
 
 #include "board.h"
 #include "clock.h"
+#include "fleet_board.h"
 #include "fleet_member.h"
 #include "heartbeat.h"
 #include "http.h"
@@ -21,6 +22,8 @@
 #include "schedule.h"
 #include "snapshot.h"
 #include "text.h"
+#include "watchdog.h"
+#include "watchdog_run.h"
 
 #define MAX_POLL_WAIT_MS 60000
 #define ROUND_GRACE_MS 60000
@@ -42,6 +45,7 @@ typedef struct daemon_state {
     http_server *http;
     fleet_member fleet;
     heartbeat ping;
+    watchdog_timer watchdog;
     int sigfd;
     sigset_t old_mask;
     round_proc *rounds;
@@ -131,6 +135,23 @@ static int keep_round(daemon_state *d, const round_proc *r)
     return 0;
 }
 
+/* Keeps r (started now, killed past limit_ms); when it cannot be
+ * tracked, stops it and waits for it, and returns -1. */
+static int track_round(daemon_state *d, round_proc *r, int64_t limit_ms)
+{
+    r->started_mono_ms = clock_mono_ms();
+    r->deadline_mono_ms = r->started_mono_ms + limit_ms;
+    r->started_wall_ms = clock_wall_ms();
+    if (keep_round(d, r) == 0)
+        return 0;
+    log_msg(NBAQ_LOG_ERROR, NULL, "daemon: out of memory");
+    kill(-r->pid, SIGTERM);
+    while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    round_free(r);
+    return -1;
+}
+
 /* A round that outlives every timeout it holds is stuck: past this it is
  * killed, so that its checks can run again. */
 static int64_t round_time_limit(const daemon_state *d, const char *const *names,
@@ -197,16 +218,7 @@ static size_t start_round(daemon_state *d)
         mark_running(d, names, n, 0); /* ...the next one will do */
         d->dirty = 1;
     } else if (n > 0) {
-        r.started_mono_ms = clock_mono_ms();
-        r.deadline_mono_ms = r.started_mono_ms + round_time_limit(d, names, n);
-        r.started_wall_ms = clock_wall_ms();
-        if (keep_round(d, &r) != 0) { /* cannot track it: wait for it */
-            log_msg(NBAQ_LOG_ERROR, NULL, "daemon: out of memory");
-            kill(-r.pid, SIGTERM);
-            while (waitpid(r.pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-            round_free(&r);
-        } else {
+        if (track_round(d, &r, round_time_limit(d, names, n)) == 0) {
             log_msg(NBAQ_LOG_DEBUG, NULL,
                     "daemon: round of %zu check%s started (pid %d)", n,
                     n == 1 ? "" : "s", (int)r.pid);
@@ -218,6 +230,29 @@ static size_t start_round(daemon_state *d)
     free(idx);
     free(names);
     return due;
+}
+
+/* The watchdog's round, when due (and claimed): outside the workers'
+ * count, so that checks stuck on every worker still get reported. */
+static void start_watchdog(daemon_state *d)
+{
+    nbaq_check_result *result = watchdog_poll(
+        &d->watchdog, &d->fleet, &d->sched, d->cfg, clock_mono_ms());
+    char err[512];
+    round_proc r;
+    if (!result)
+        return;
+    http_before_fork(d->http);
+    if (round_spawn_host_check(d->cfg, result, &r, err, sizeof err) != 0) {
+        log_msg(NBAQ_LOG_ERROR, NULL, "daemon: watchdog: %s", err);
+        fleet_member_release(&d->fleet, WATCHDOG_CHECK);
+        return;
+    }
+    if (track_round(d, &r, round_time_limit(d, NULL, 0)) != 0) {
+        fleet_member_release(&d->fleet, WATCHDOG_CHECK);
+        return;
+    }
+    watchdog_set_round(&d->watchdog, r.pid);
 }
 
 static void start_due(daemon_state *d)
@@ -235,6 +270,8 @@ static void finish_round(daemon_state *d, size_t i)
     int64_t duration = clock_mono_ms() - r->started_mono_ms;
     if (result) {
         board_apply(&d->board, names, r->count, result);
+        if (d->fleet.shared)
+            fleet_board_stamp(&d->board, names, r->count, d->fleet.id);
         cJSON_Delete(result);
     } else {
         log_msg(NBAQ_LOG_ERROR, NULL, "daemon: round of %zu check%s failed: %s",
@@ -244,7 +281,10 @@ static void finish_round(daemon_state *d, size_t i)
         d->stats.rounds_failed++;
     }
     mark_running(d, names, r->count, 0);
-    d->checks_running -= r->count;
+    if (r->pid == d->watchdog.round_pid)
+        watchdog_set_round(&d->watchdog, 0);
+    else
+        d->checks_running -= r->count;
     d->stats.rounds++;
     d->stats.last_round_finished_ms = clock_wall_ms();
     d->stats.last_round_duration_ms = duration;
@@ -481,9 +521,11 @@ static int poll_timeout(daemon_state *d)
         if (left < wait)
             wait = left < 0 ? 0 : left;
     }
-    int64_t ticks[2] = {fleet_member_next_tick(&d->fleet),
-                        heartbeat_next(&d->ping, &d->cfg->daemon)};
-    for (size_t i = 0; i < 2; i++) {
+    int64_t ticks[3] = {fleet_member_next_tick(&d->fleet),
+                        heartbeat_next(&d->ping, &d->cfg->daemon),
+                        d->stop_requests ? INT64_MAX
+                                         : watchdog_next(&d->watchdog, d->cfg)};
+    for (size_t i = 0; i < 3; i++) {
         if (ticks[i] != INT64_MAX && ticks[i] - now < wait)
             wait = ticks[i] <= now ? 0 : ticks[i] - now;
     }
@@ -498,8 +540,10 @@ static int run_loop(daemon_state *d)
     struct pollfd *fds = NULL;
     size_t fds_cap = 0;
     for (;;) {
-        if (!d->stop_requests)
+        if (!d->stop_requests) {
+            start_watchdog(d);
             start_due(d);
+        }
         if (d->stop_requests && d->round_count == 0)
             break;
         if (fds_cap < d->round_count + 2) {
@@ -531,8 +575,11 @@ static int run_loop(daemon_state *d)
         }
         kill_stuck_rounds(d);
         /* Also while stopping: the claims of running rounds stay ours. */
-        if (fleet_member_tick(&d->fleet, clock_mono_ms()))
+        if (fleet_member_tick(&d->fleet, clock_mono_ms())) {
+            fleet_board_merge(&d->board, d->fleet.results,
+                              d->fleet.result_count);
             d->dirty = 1;
+        }
         heartbeat_identity me = {d->cfg->monitor, d->fleet.id,
                                  d->stats.started_ms};
         heartbeat_tick(&d->ping, &d->cfg->daemon, &me, clock_mono_ms());
@@ -612,6 +659,7 @@ daemon_result daemon_run(const daemon_host *host)
         round_free(&d.rounds[i]);
     }
     free(d.rounds);
+    watchdog_timer_free(&d.watchdog);
     if (d.fleet_started)
         fleet_member_stop(&d.fleet);
     http_stop(d.http);

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "log.h"
 #include "text.h"
+#include "watchdog.h"
 
 #define RETRY_AFTER_ERROR_MS 1000
 
@@ -51,6 +52,13 @@ static void disconnect(fleet_member *m)
 static void register_checks(fleet_member *m)
 {
     char err[512];
+    if (m->fleet && m->cfg->daemon.watchdog_enabled &&
+        history_fleet_register(m->fleet, WATCHDOG_CHECK,
+                               m->cfg->daemon.watchdog_interval_ms, err,
+                               sizeof err) != 0) {
+        note_error(m, "registering the watchdog", err);
+        disconnect(m);
+    }
     for (size_t i = 0; m->fleet && i < m->cfg->check_count; i++) {
         const check_config *c = &m->cfg->checks[i];
         int64_t interval =
@@ -115,6 +123,7 @@ int fleet_member_start(fleet_member *m, const config *cfg, const char *version,
     if (!m->store_url || !m->store_dir)
         return err_set(err, err_size, "out of memory");
     m->shared = 1;
+    history_set_run_member(m->id); /* rounds, forked from here, save it */
     connect_store(m);
     m->next_heartbeat_mono_ms = clock_mono_ms();
     return 0;
@@ -177,6 +186,22 @@ void fleet_member_release(fleet_member *m, const char *check)
     }
 }
 
+static int load_results(fleet_member *m)
+{
+    char err[1024];
+    history_fleet_result_row *rows;
+    size_t count;
+    if (history_fleet_results_load(m->fleet, &rows, &count, err, sizeof err)) {
+        note_error(m, "reading the last results", err);
+        disconnect(m);
+        return -1;
+    }
+    history_fleet_results_free(m->results, m->result_count);
+    m->results = rows;
+    m->result_count = count;
+    return 0;
+}
+
 int fleet_member_tick(fleet_member *m, int64_t now_mono_ms)
 {
     if (!m->shared || now_mono_ms < m->next_heartbeat_mono_ms)
@@ -186,18 +211,32 @@ int fleet_member_tick(fleet_member *m, int64_t now_mono_ms)
     if (!m->fleet && connect_store(m) != 0)
         return 1;
     char err[1024];
-    history_fleet_view view;
-    if (history_fleet_heartbeat(m->fleet, m->lease_ms, err, sizeof err) != 0 ||
-        history_fleet_view_load(m->fleet, &view, err, sizeof err) != 0) {
+    if (history_fleet_heartbeat(m->fleet, m->lease_ms, err, sizeof err) != 0) {
         note_error(m, "heartbeat", err);
         disconnect(m);
         return 1;
     }
-    history_fleet_view_free(&m->view);
-    m->view = view;
+    if (fleet_member_refresh_view(m) != 0 || load_results(m) != 0)
+        return 1;
     m->up = 1;
     m->last_error[0] = '\0';
     return 1;
+}
+
+int fleet_member_refresh_view(fleet_member *m)
+{
+    char err[1024];
+    history_fleet_view view;
+    if (!m->fleet)
+        return -1;
+    if (history_fleet_view_load(m->fleet, &view, err, sizeof err) != 0) {
+        note_error(m, "reading the fleet", err);
+        disconnect(m);
+        return -1;
+    }
+    history_fleet_view_free(&m->view);
+    m->view = view;
+    return 0;
 }
 
 int64_t fleet_member_next_tick(const fleet_member *m)
@@ -221,6 +260,10 @@ void fleet_member_stop(fleet_member *m)
     history_close(m->store);
     m->store = NULL;
     history_fleet_view_free(&m->view);
+    history_fleet_results_free(m->results, m->result_count);
+    m->results = NULL;
+    m->result_count = 0;
+    history_set_run_member(NULL);
     free(m->store_url);
     free(m->store_dir);
     m->store_url = m->store_dir = NULL;

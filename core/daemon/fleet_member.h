@@ -53,6 +53,8 @@ typedef struct fleet_member {
     int up;                  /* the last heartbeat reached the store      */
     int64_t claim_us_total;  /* time spent claiming, for /metrics       */
     history_fleet_view view; /* as of the last heartbeat               */
+    history_fleet_result_row *results; /* the last result of each check, */
+    size_t result_count;               /* as of the last heartbeat       */
     char last_error[512];
 } fleet_member;
 
@@ -78,8 +80,13 @@ int fleet_member_claim(fleet_member *m, const char *check, int64_t interval_ms,
 /* The run of check ended. */
 void fleet_member_release(fleet_member *m, const char *check);
 
-/* Heartbeat (and reconnect) when due; returns 1 when the view changed. */
+/* Heartbeat (and reconnect) when due, then the fleet's view and last
+ * results are read again; returns 1 when they changed. */
 int fleet_member_tick(fleet_member *m, int64_t now_mono_ms);
+
+/* Reads the fleet's view now (m->view). 0, or -1 when disconnected or
+ * the store failed (logged; the next heartbeat reconnects). */
+int fleet_member_refresh_view(fleet_member *m);
 
 /* When the next heartbeat is due (CLOCK_MONOTONIC ms); INT64_MAX: never. */
 int64_t fleet_member_next_tick(const fleet_member *m);

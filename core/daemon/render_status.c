@@ -132,6 +132,7 @@ static cJSON *check_object(const board_check *c, const config *cfg)
         cJSON_AddStringToObject(o, "message", "");
         cJSON_AddNullToObject(o, "last_run_ms");
         cJSON_AddNullToObject(o, "duration_ms");
+        cJSON_AddNullToObject(o, "member");
         cJSON_AddArrayToObject(o, "metrics");
         cJSON_AddNumberToObject(o, "metrics_total", 0);
         return o;
@@ -140,6 +141,7 @@ static cJSON *check_object(const board_check *c, const config *cfg)
     copy_field(o, "message", c->result, "message");
     copy_field(o, "last_run_ms", c->result, "started_ms");
     copy_field(o, "duration_ms", c->result, "duration_ms");
+    copy_field(o, "member", c->result, "member");
     add_metrics(o, c->result, cfg, c->name);
     return o;
 }

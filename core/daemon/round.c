@@ -24,8 +24,7 @@
 /* ------------------------------------------------------------------ */
 /* The run as JSON (in the round process)                              */
 
-/* Strings from plugins may be any bytes: JSON needs UTF-8. */
-static void add_text(cJSON *o, const char *key, const char *text)
+void round_add_text(cJSON *o, const char *key, const char *text)
 {
     if (!text)
         text = "";
@@ -74,11 +73,11 @@ static void encode_evidence(cJSON *o, const nbaq_evidence *e)
 static cJSON *encode_metric(const nbaq_metric *m)
 {
     cJSON *o = cJSON_CreateObject();
-    add_text(o, "name", m->name);
+    round_add_text(o, "name", m->name);
     cJSON_AddItemToObject(o, "value", number_or_text(m->value));
-    add_text(o, "unit", m->unit);
+    round_add_text(o, "unit", m->unit);
     cJSON_AddStringToObject(o, "status", status_name(m->status));
-    add_text(o, "reason", m->reason);
+    round_add_text(o, "reason", m->reason);
     cJSON_AddBoolToObject(o, "anomalous", m->anomalous != 0);
     cJSON_AddStringToObject(o, "trend", trend_name(m->trend));
     encode_evidence(o, &m->evidence);
@@ -91,7 +90,7 @@ static cJSON *encode_check(const nbaq_check_result *c)
     cJSON_AddStringToObject(o, "name", c->name);
     cJSON_AddStringToObject(o, "plugin", c->plugin);
     cJSON_AddStringToObject(o, "status", status_name(c->status));
-    add_text(o, "message", c->message);
+    round_add_text(o, "message", c->message);
     cJSON_AddStringToObject(o, "severity", severity_name(c->severity));
     cJSON_AddNumberToObject(o, "started_ms", (double)c->started_ms);
     cJSON_AddNumberToObject(o, "duration_ms", (double)c->duration_ms);
@@ -104,10 +103,10 @@ static cJSON *encode_check(const nbaq_check_result *c)
 static cJSON *encode_alert(const nbaq_alert *a)
 {
     cJSON *o = cJSON_CreateObject();
-    add_text(o, "fingerprint", a->fingerprint);
+    round_add_text(o, "fingerprint", a->fingerprint);
     cJSON_AddStringToObject(o, "check", a->check ? a->check : "");
-    add_text(o, "metric", a->metric);
-    add_text(o, "summary", a->summary);
+    round_add_text(o, "metric", a->metric);
+    round_add_text(o, "summary", a->summary);
     cJSON_AddStringToObject(o, "severity", severity_name(a->severity));
     cJSON_AddStringToObject(o, "state", alert_state_name(a->state));
     cJSON_AddNumberToObject(o, "started_ms", (double)a->started_ms);
@@ -188,8 +187,14 @@ static void child_fds(int fd)
     close_range(RESULT_FD + 1, ~0u, 0);
 }
 
-static _Noreturn void round_child(config *cfg, const char *const *names,
-                                  size_t count, int fd)
+/* What a round runs: plugin checks by name, or one host-judged result. */
+typedef struct round_work {
+    const char *const *names;
+    size_t count;
+    nbaq_check_result *host_result; /* NULL: the checks names */
+} round_work;
+
+static _Noreturn void round_child(config *cfg, const round_work *w, int fd)
 {
     setpgid(0, 0);
     child_signals();
@@ -197,14 +202,17 @@ static _Noreturn void round_child(config *cfg, const char *const *names,
     cJSON *doc = NULL;
     run_summary summary;
     char err[2048] = "";
-    int rc = run_monitor_observed(cfg, names, count, capture_run, &doc,
-                                  &summary, err, sizeof err);
+    int rc = w->host_result
+                 ? run_monitor_host_checks(cfg, &w->host_result, 1, capture_run,
+                                           &doc, &summary, err, sizeof err)
+                 : run_monitor_observed(cfg, w->names, w->count, capture_run,
+                                        &doc, &summary, err, sizeof err);
     if (rc == 0 && !doc)
         rc = err_set(err, sizeof err, "out of memory");
     if (rc != 0) {
         cJSON_Delete(doc);
         doc = cJSON_CreateObject();
-        add_text(doc, "error", err);
+        round_add_text(doc, "error", err);
     } else {
         cJSON_AddNumberToObject(doc, "reporters_failed",
                                 (double)summary.reporters_failed);
@@ -234,12 +242,12 @@ static int copy_names(round_proc *r, const char *const *names, size_t count)
     return 0;
 }
 
-int round_spawn(config *cfg, const char *const *names, size_t count,
-                round_proc *r, char *err, size_t err_size)
+static int spawn_work(config *cfg, const round_work *w, round_proc *r,
+                      char *err, size_t err_size)
 {
     memset(r, 0, sizeof *r);
     r->fd = -1;
-    if (copy_names(r, names, count) != 0) {
+    if (copy_names(r, w->names, w->count) != 0) {
         round_free(r);
         return err_set(err, err_size, "out of memory");
     }
@@ -253,7 +261,7 @@ int round_spawn(config *cfg, const char *const *names, size_t count,
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        round_child(cfg, names, count, fds[1]);
+        round_child(cfg, w, fds[1]);
     }
     close(fds[1]);
     if (pid < 0) {
@@ -268,6 +276,21 @@ int round_spawn(config *cfg, const char *const *names, size_t count,
     r->pid = pid;
     r->fd = fds[0];
     return 0;
+}
+
+int round_spawn(config *cfg, const char *const *names, size_t count,
+                round_proc *r, char *err, size_t err_size)
+{
+    round_work w = {names, count, NULL};
+    return spawn_work(cfg, &w, r, err, err_size);
+}
+
+int round_spawn_host_check(config *cfg, nbaq_check_result *result,
+                           round_proc *r, char *err, size_t err_size)
+{
+    const char *name = result->name;
+    round_work w = {&name, 1, result};
+    return spawn_work(cfg, &w, r, err, err_size);
 }
 
 int round_read(round_proc *r)

@@ -58,6 +58,12 @@ typedef struct round_proc {
 int round_spawn(config *cfg, const char *const *names, size_t count,
                 round_proc *r, char *err, size_t err_size);
 
+/* Starts a round of one check the host judged itself (the watchdog):
+ * run_monitor_host_checks in the round process; its name is the round's
+ * one name. result stays the caller's (the child has its own copy). */
+int round_spawn_host_check(config *cfg, nbaq_check_result *result,
+                           round_proc *r, char *err, size_t err_size);
+
 /* Reads what the pipe holds now (non-blocking). Returns 1 at end of
  * file (the fd is closed), 0 otherwise. */
 int round_read(round_proc *r);
@@ -76,5 +82,9 @@ void round_free(round_proc *r);
  * and the run's alerts. Exposed for the unit tests. NULL: out of memory.
  * Non-finite metric values are the strings "NaN", "+Inf", "-Inf". */
 cJSON *round_encode_run(const nbaq_run *run);
+
+/* Adds text (NULL: "") to o as a string; strings from plugins may be any
+ * bytes, and JSON needs UTF-8: invalid sequences are cleaned. */
+void round_add_text(cJSON *o, const char *key, const char *text);
 
 #endif

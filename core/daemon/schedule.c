@@ -71,13 +71,13 @@ int schedule_sync(schedule *s, const char *const *names,
         long old = schedule_find(s, names[i]);
         e->interval_ms = intervals[i];
         if (old < 0) {
-            e->slot_ms = now_ms;
+            e->slot_ms = e->started_ms = now_ms;
             e->due_ms = now_ms + jitter_for(s, e->interval_ms);
             continue;
         }
         const schedule_entry *o = &s->entries[old];
         e->running = o->running;
-        e->running_since_ms = o->running_since_ms;
+        e->started_ms = o->started_ms;
         e->slot_ms = o->slot_ms;
         e->due_ms = o->due_ms;
         if (o->interval_ms != e->interval_ms) {
@@ -129,7 +129,7 @@ void schedule_started(schedule *s, size_t i, int64_t now_ms)
 {
     schedule_entry *e = &s->entries[i];
     e->running = 1;
-    e->running_since_ms = now_ms;
+    e->started_ms = now_ms;
     e->slot_ms += e->interval_ms;
     if (e->slot_ms <= now_ms) /* skip the slots this start was late for */
         e->slot_ms +=

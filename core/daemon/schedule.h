@@ -27,7 +27,8 @@ typedef struct schedule_entry {
     int64_t slot_ms; /* the slot of the next run                         */
     int64_t due_ms;  /* slot_ms plus its jitter                          */
     int running;
-    int64_t running_since_ms; /* valid while running                   */
+    int64_t started_ms; /* the last start; before the first, when the
+                           check was scheduled (the watchdog's age)  */
 } schedule_entry;
 
 typedef struct schedule {

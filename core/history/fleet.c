@@ -8,6 +8,7 @@
  * row locked (or already moved to its next slot) claims nothing.
  */
 #include "history_fleet.h"
+#include "fleet_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +19,6 @@
 
 /* The database server's clock, in epoch milliseconds. */
 #define DB_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
-
-typedef enum fleet_stmt_id {
-    FLEET_JOIN,
-    FLEET_HEARTBEAT,
-    FLEET_RENEW,
-    FLEET_REGISTER,
-    FLEET_CLAIM,
-    FLEET_WAIT,
-    FLEET_RELEASE,
-    FLEET_STMT_COUNT
-} fleet_stmt_id;
 
 static const char *const fleet_sql[FLEET_STMT_COUNT] = {
     [FLEET_JOIN] =
@@ -76,14 +66,6 @@ static const char *const fleet_sql[FLEET_STMT_COUNT] = {
                       " lease_until_ms = 0, last_finished_ms = " DB_NOW
                       " WHERE monitor = $1 AND check_name = $2"
                       " AND lease_owner = $3",
-};
-
-struct history_fleet {
-    history_store *store;
-    char *monitor;
-    char *member;
-    char *config_hash;
-    store_stmt *stmts[FLEET_STMT_COUNT];
 };
 
 int history_fleet_supported(const history_store *store)
@@ -339,10 +321,9 @@ static int read_check(const store_backend *b, store_stmt *s, void *row)
     return c->check && c->lease_owner && c->last_member ? 0 : -1;
 }
 
-/* Reads every row of sql ($1: the monitor) with read into a new array. */
-static int load_rows(history_fleet *f, const char *sql, size_t size,
-                     int (*read)(const store_backend *, store_stmt *, void *),
-                     void **rows, size_t *count, char *err, size_t err_size)
+int fleet_load_rows(history_fleet *f, const char *sql, size_t size,
+                    int (*read)(const store_backend *, store_stmt *, void *),
+                    void **rows, size_t *count, char *err, size_t err_size)
 {
     const store_backend *b = f->store->backend;
     char why[512] = "out of memory";
@@ -387,15 +368,15 @@ int history_fleet_view_load(history_fleet *f, history_fleet_view *view,
     if (clock)
         b->finalize(clock);
     view->now_ms = now;
-    int rc =
-        load_rows(f,
-                  "SELECT member, host, pid, version, config_hash, started_ms,"
-                  " heartbeat_ms, COALESCE(stopped_ms, 0), claims"
-                  " FROM nbaq_fleet_members WHERE monitor = $1 ORDER BY member",
-                  sizeof(history_fleet_member), read_member,
-                  (void **)&view->members, &view->member_count, err, err_size);
+    int rc = fleet_load_rows(
+        f,
+        "SELECT member, host, pid, version, config_hash, started_ms,"
+        " heartbeat_ms, COALESCE(stopped_ms, 0), claims"
+        " FROM nbaq_fleet_members WHERE monitor = $1 ORDER BY member",
+        sizeof(history_fleet_member), read_member, (void **)&view->members,
+        &view->member_count, err, err_size);
     if (rc == 0)
-        rc = load_rows(
+        rc = fleet_load_rows(
             f,
             "SELECT check_name, interval_ms, next_slot_ms,"
             " COALESCE(lease_owner, ''), lease_until_ms,"

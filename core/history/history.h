@@ -293,6 +293,11 @@ typedef struct history_state_entry {
 /* ------------------------------------------------------------------------ */
 /* Saving, pruning                                                          */
 
+/* The fleet member ("host:pid") whose runs this process saves from now
+ * on, recorded with each run; "" (the default) for none. The daemon sets
+ * it before forking its rounds. member must outlive the process's runs. */
+void history_set_run_member(const char *member);
+
 /*
  * Saves the whole run in one transaction: the run (id, monitor, times,
  * status), every check (status, message, severity, times), every metric

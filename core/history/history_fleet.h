@@ -115,6 +115,34 @@ int history_fleet_view_load(history_fleet *f, history_fleet_view *view,
                             char *err, size_t err_size);
 void history_fleet_view_free(history_fleet_view *view);
 
+/* One row of the fleet's last results: a check's last stored result and
+ * one of its metrics (metric NULL: a result without metrics). Rows come
+ * by check, then metric name; a check's fields repeat on each of its
+ * rows. Every string is malloc'd. */
+typedef struct history_fleet_result_row {
+    char *check;
+    char *plugin;
+    char *status;
+    char *message;
+    char *severity;
+    char *member; /* who saved it ("host:pid"); "" before schema 5   */
+    int64_t started_ms;
+    int64_t duration_ms;
+    char *metric;
+    double value;
+    int has_value; /* 0: no finite value was stored                    */
+    char *unit;
+    char *metric_status;
+    char *reason;
+} history_fleet_result_row;
+
+/* The last stored result of each check of the fleet's schedule. Returns
+ * 0 with *rows (free with history_fleet_results_free) or -1 with err. */
+int history_fleet_results_load(history_fleet *f,
+                               history_fleet_result_row **rows, size_t *count,
+                               char *err, size_t err_size);
+void history_fleet_results_free(history_fleet_result_row *rows, size_t count);
+
 /*
  * With SQLite history, one daemon per store: takes an exclusive lock on
  * "<database>.daemon.lock" (flock, released when the process dies) and

@@ -16,6 +16,14 @@ static const char *text_or_empty(const char *s)
     return s ? s : "";
 }
 
+/* The fleet member this process saves runs for (history_set_run_member). */
+static const char *run_member = "";
+
+void history_set_run_member(const char *member)
+{
+    run_member = member ? member : "";
+}
+
 static int64_t insert_run(history_store *store, const nbaq_run *run, char *err,
                           size_t err_size)
 {
@@ -29,6 +37,7 @@ static int64_t insert_run(history_store *store, const nbaq_run *run, char *err,
     b->bind_int64(s, 3, run->started_ms);
     b->bind_int64(s, 4, run->finished_ms);
     b->bind_text(s, 5, status_name(run->status));
+    b->bind_text(s, 6, run_member);
     char why[512];
     int rc = b->step(s, why, sizeof why);
     int64_t id = rc == 1 ? b->column_int64(s, 0) : -1;

@@ -217,12 +217,19 @@ static const char schema_v4_pg[] = FLEET_TABLES(
     "BIGINT") "ALTER TABLE nbaq_alert_outbox ADD COLUMN claimed_by BIGINT,"
               " ADD COLUMN claimed_until_ms BIGINT;";
 
+/* Version 5: the fleet member that saved each run ("" for one-shot runs
+ * and a daemon alone), so that every member shows the last result of
+ * each check with who ran it (docs/daemon.md, "A fleet of daemons"). */
+static const char schema_v5[] =
+    "ALTER TABLE nbaq_runs ADD COLUMN member TEXT NOT NULL DEFAULT '';";
+
 const schema_migration history_schema_migrations[] = {
     {1, schema_v1_sqlite, schema_v1_pg},
     /* Version 2: the alert lifecycle (core/history/alerts_schema.c). */
     {2, history_alerts_schema_v2_sqlite, history_alerts_schema_v2_pg},
     {3, schema_v3_sqlite, schema_v3_pg},
     {4, schema_v4_sqlite, schema_v4_pg},
+    {5, schema_v5, schema_v5},
 };
 const size_t history_schema_migration_count =
     sizeof history_schema_migrations / sizeof history_schema_migrations[0];
@@ -239,7 +246,7 @@ static const char *const statement_sql[STMT_COUNT] = {
         " ON CONFLICT (monitor, check_name, metric) DO NOTHING RETURNING id",
     [STMT_RUN_INSERT] =
         "INSERT INTO nbaq_runs (run_id, monitor, started_ms, finished_ms,"
-        " status) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        " status, member) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     [STMT_CHECK_INSERT] =
         "INSERT INTO nbaq_check_results (run, check_name, plugin, status,"
         " message, severity, started_ms, duration_ms)"

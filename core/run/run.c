@@ -402,10 +402,40 @@ int run_monitor(config *cfg, const char *const *only, size_t only_count,
                                 err_size);
 }
 
-int run_monitor_observed(config *cfg, const char *const *only,
-                         size_t only_count, run_observer observe,
-                         void *observe_arg, run_summary *summary, char *err,
-                         size_t err_size)
+/* Host-judged results as a batch: the host's own status PASS. */
+static int host_batch(arena *mem, nbaq_check_result *const *results,
+                      size_t count, check_batch *batch, char *err,
+                      size_t err_size)
+{
+    batch->count = count;
+    batch->results = arena_alloc(mem, (count ? count : 1) * sizeof(void *));
+    batch->inputs =
+        arena_alloc(mem, (count ? count : 1) * sizeof *batch->inputs);
+    batch->states = calloc(count ? count : 1, sizeof *batch->states);
+    if (!batch->results || !batch->inputs || !batch->states) {
+        batch_free(batch);
+        return err_set(err, err_size, "out of memory");
+    }
+    for (size_t i = 0; i < count; i++) {
+        batch->results[i] = results[i];
+        batch->inputs[i] = (alerts_check_input){
+            .result = results[i], .own_status = NBAQ_PASS, .own_message = ""};
+    }
+    return 0;
+}
+
+/* What one run runs: plugin checks (only), or host-judged results. */
+typedef struct run_plan {
+    const char *const *only;
+    size_t only_count;
+    nbaq_check_result *const *host_results;
+    size_t host_count;
+    int host_checks;
+} run_plan;
+
+static int run_plan_execute(config *cfg, const run_plan *plan,
+                            run_observer observe, void *observe_arg,
+                            run_summary *summary, char *err, size_t err_size)
 {
     memset(summary, 0, sizeof *summary);
     char cache_dir[4096];
@@ -422,11 +452,15 @@ int run_monitor_observed(config *cfg, const char *const *only,
         .settings = {cfg->history.trend_window_ms, cfg->history.report_points}};
     check_batch batch = {0};
     alerts_run alerts = {0};
-    int rc = run_checks(cfg, only, only_count, cache_dir, &ax, &batch, err,
-                        err_size);
+    int rc = plan->host_checks
+                 ? host_batch(&mem, plan->host_results, plan->host_count,
+                              &batch, err, err_size)
+                 : run_checks(cfg, plan->only, plan->only_count, cache_dir, &ax,
+                              &batch, err, err_size);
     nbaq_run *run = NULL;
     if (rc == 0) {
-        reconcile_run(&mem, cfg, batch.results, batch.count);
+        if (!plan->host_checks)
+            reconcile_run(&mem, cfg, batch.results, batch.count);
         run = aggregate_run(&mem, cfg->monitor, ax.now_ms, clock_wall_ms(),
                             batch.results, batch.count);
         if (!run)
@@ -443,19 +477,23 @@ int run_monitor_observed(config *cfg, const char *const *only,
                             .store_failed = open_failed,
                             .checks = batch.inputs,
                             .check_count = batch.count,
-                            .full_run = only_count == 0};
+                            .full_run =
+                                !plan->host_checks && plan->only_count == 0};
         if (!summary->interrupted &&
             alerts_process(&alerts, &ap, run, err, err_size) != 0)
             rc = -1;
         summary->alerts_failed = alerts.failed;
     }
     if (rc == 0) {
-        save_history(cfg, store, open_failed, run, &batch, summary);
+        if (!plan->host_checks)
+            save_history(cfg, store, open_failed, run, &batch, summary);
         if (observe)
             observe(observe_arg, run);
         if (!summary->interrupted)
             summary->reporters_failed =
-                run_reporters(cfg, run, cache_dir, &alerts, &mem);
+                plan->host_checks
+                    ? run_reporter_group(cfg, run, cache_dir, &alerts, 1)
+                    : run_reporters(cfg, run, cache_dir, &alerts, &mem);
     }
     alerts_run_free(&alerts);
     batch_free(&batch);
@@ -464,4 +502,25 @@ int run_monitor_observed(config *cfg, const char *const *only,
     runcache_remove(cache_dir);
     history_close(store);
     return rc;
+}
+
+int run_monitor_observed(config *cfg, const char *const *only,
+                         size_t only_count, run_observer observe,
+                         void *observe_arg, run_summary *summary, char *err,
+                         size_t err_size)
+{
+    run_plan plan = {.only = only, .only_count = only_count};
+    return run_plan_execute(cfg, &plan, observe, observe_arg, summary, err,
+                            err_size);
+}
+
+int run_monitor_host_checks(config *cfg, nbaq_check_result *const *results,
+                            size_t count, run_observer observe,
+                            void *observe_arg, run_summary *summary, char *err,
+                            size_t err_size)
+{
+    run_plan plan = {
+        .host_results = results, .host_count = count, .host_checks = 1};
+    return run_plan_execute(cfg, &plan, observe, observe_arg, summary, err,
+                            err_size);
 }

@@ -39,4 +39,17 @@ int run_monitor_observed(config *cfg, const char *const *only,
                          void *observe_arg, run_summary *summary, char *err,
                          size_t err_size);
 
+/*
+ * A run of checks the host judged itself (the daemon's watchdog,
+ * core/daemon/watchdog.h): results[0..count) go through the alert
+ * lifecycle like plugin checks' (the host's own status PASS, their
+ * metrics' statuses as given), then to the alert channels only: no
+ * history run is saved and no other reporter runs. results are the
+ * caller's, lent for the call (the run may adjust them).
+ */
+int run_monitor_host_checks(config *cfg, nbaq_check_result *const *results,
+                            size_t count, run_observer observe,
+                            void *observe_arg, run_summary *summary, char *err,
+                            size_t err_size);
+
 #endif

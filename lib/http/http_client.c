@@ -69,18 +69,31 @@ typedef struct batch {
     size_t next;      /* first transfer not yet started               */
     size_t in_flight; /* started and not done (running or waiting)    */
     size_t done;
+    size_t *ended; /* transfers done whose on_done is still to come    */
+    size_t ended_count;
     nbaq_http_done_fn on_done;
     void *user;
 } batch;
 
 static void finish(batch *b, http_transfer *t)
 {
-    size_t index = (size_t)(t - b->transfers);
     http_transfer_cleanup(t);
     b->in_flight--;
     b->done++;
-    if (b->on_done != NULL)
-        b->on_done(b->user, index, t->resp, t->err);
+    b->ended[b->ended_count++] = (size_t)(t - b->transfers);
+}
+
+/* on_done for the transfers that ended, once the requests taking their
+ * places are out: the caller's work on a response (parsing a page) then
+ * overlaps the round trips of the next ones. */
+static void report_ended(batch *b)
+{
+    for (size_t i = 0; i < b->ended_count; i++) {
+        http_transfer *t = &b->transfers[b->ended[i]];
+        if (b->on_done != NULL)
+            b->on_done(b->user, b->ended[i], t->resp, t->err);
+    }
+    b->ended_count = 0;
 }
 
 static void start_try(batch *b, http_transfer *t)
@@ -166,6 +179,18 @@ static int run_batch(batch *b, unsigned max_parallel, char *err,
             return -1;
         }
         collect_finished(b);
+        if (b->ended_count > 0) {
+            /* Send the next requests, then report the ended ones; then
+             * collect what that perform finished before any poll, which
+             * would otherwise sleep on a transfer already done. */
+            start_new(b, parallel);
+            if (curl_multi_perform(b->client->multi, &running) != CURLM_OK) {
+                snprintf(err, err_size, "curl multi interface failed");
+                return -1;
+            }
+            report_ended(b);
+            continue;
+        }
         if (b->done == b->count)
             break;
         /* A slot freed: start the next request now, not after a poll
@@ -198,7 +223,10 @@ int nbaq_http_client_perform_many(nbaq_http_client *client,
     if (count == 0)
         return 0;
     b.transfers = calloc(count, sizeof *b.transfers);
-    if (b.transfers == NULL) {
+    b.ended = calloc(count, sizeof *b.ended);
+    if (b.transfers == NULL || b.ended == NULL) {
+        free(b.transfers);
+        free(b.ended);
         snprintf(err, err_size, "out of memory");
         return -1;
     }
@@ -210,6 +238,7 @@ int nbaq_http_client_perform_many(nbaq_http_client *client,
         }
     if (rc == 0)
         rc = run_batch(&b, max_parallel, err, err_size);
+    report_ended(&b); /* after a failure, those that ended still count */
     for (size_t i = 0; i < count; i++) {
         http_transfer *t = &b.transfers[i];
         if (t->easy != NULL)
@@ -217,6 +246,7 @@ int nbaq_http_client_perform_many(nbaq_http_client *client,
         http_transfer_cleanup(t);
     }
     free(b.transfers);
+    free(b.ended);
     return rc;
 }
 

@@ -7,10 +7,13 @@
  *   2. lists every common prefix, config.connections at once, over the
  *      client's curl multi handle (nbaq_http_client_perform_many), in
  *      rounds: round k fetches page k of every prefix that has one.
- * A page is parsed as it arrives and passed on when whole, as in the
- * sequential lister; parsers come from a pool of `connections`, taken at
- * a response's first byte and given back when it ends, so memory is one
- * page per connection whatever the size of the bucket.
+ * A page is received whole, then parsed and passed on, after the request
+ * taking its connection went out (lib/http reports a transfer once its
+ * successor is sent): parsing, the check's one thread's work, overlaps
+ * the next round trips instead of holding the connection. A page's body
+ * is freed once parsed, so memory is at most two pages per connection
+ * (one arriving, one waiting to be parsed) whatever the size of the
+ * bucket.
  */
 #include "objstore_internal.h"
 
@@ -21,12 +24,14 @@
 /* Requests handed to curl at once: a failure stops the listing after at
  * most this many more requests per connection.                          */
 #define BATCH_PER_CONNECTION 16
+/* The largest page kept: 1,000 keys of 1,024 bytes, escaped, with their
+ * metadata, stay well below.                                            */
+#define PAGE_MAX_BYTES (16u << 20)
 
 typedef struct prefix_job {
-    char *prefix;    /* full key prefix, e.g. "logs/2024/"          */
-    char *location;  /* "s3://bucket/logs/2024/", for messages      */
-    char *token;     /* continuation token of the next page; NULL    */
-    unsigned broken; /* pages that broke off mid-body, retried      */
+    char *prefix;   /* full key prefix, e.g. "logs/2024/"          */
+    char *location; /* "s3://bucket/logs/2024/", for messages      */
+    char *token;    /* continuation token of the next page; NULL    */
     int done;
 } prefix_job;
 
@@ -35,20 +40,19 @@ typedef struct job_list {
     size_t count, cap;
 } job_list;
 
-/* One request of a batch: its job and, once bytes arrive, a parser.    */
+/* One request of a batch: its job and its response.                   */
 typedef struct slot {
     struct lister *lister;
     prefix_job *job;
     char *url;
-    s3_page_feed_state feed; /* feed.page NULL until the first byte    */
+    nbaq_http_response *resp; /* its body freed once parsed             */
 } slot;
 
 typedef struct lister {
     nbaq_objstore *s;
     objstore_listing *l;
-    s3_page **pool; /* `connections` parsers                          */
-    int *pool_busy;
-    unsigned pool_size;
+    s3_page *page; /* the one parser: pages are parsed one at a time    */
+    unsigned connections;
     int failed;
     char *err;
     size_t err_size;
@@ -106,35 +110,6 @@ static int keep_prefixes(void *user, const s3_page *page, char *err,
     return 0;
 }
 
-static s3_page *pool_take(lister *ls)
-{
-    for (unsigned i = 0; i < ls->pool_size; i++)
-        if (!ls->pool_busy[i]) {
-            ls->pool_busy[i] = 1;
-            s3_page_begin(ls->pool[i]);
-            return ls->pool[i];
-        }
-    return NULL; /* cannot happen: at most pool_size requests in flight */
-}
-
-static void pool_give(lister *ls, s3_page *page)
-{
-    for (unsigned i = 0; page != NULL && i < ls->pool_size; i++)
-        if (ls->pool[i] == page)
-            ls->pool_busy[i] = 0;
-}
-
-static int slot_sink(void *user, const void *data, size_t len)
-{
-    slot *sl = user;
-    if (sl->feed.page == NULL) {
-        sl->feed.page = pool_take(sl->lister);
-        if (sl->feed.page == NULL)
-            return 1;
-    }
-    return s3_feed_page(&sl->feed, data, len);
-}
-
 static void fail(lister *ls, nbaq_objstore_errkind kind, const char *what,
                  const char *why)
 {
@@ -145,24 +120,38 @@ static void fail(lister *ls, nbaq_objstore_errkind kind, const char *what,
                   what, why);
 }
 
+/* Parses the body of a 200 response into the lister's page; 0, or -1
+ * with why (bad XML, a page past PAGE_MAX_BYTES). */
+static int parse_page(lister *ls, const nbaq_http_response *resp, char *why,
+                      size_t why_size)
+{
+    if (resp->body_truncated) {
+        snprintf(why, why_size, "a page larger than %u MiB",
+                 PAGE_MAX_BYTES >> 20);
+        return -1;
+    }
+    if (s3_page_begin(ls->page) != 0) {
+        snprintf(why, why_size, "out of memory");
+        return -1;
+    }
+    if (resp->body_len > 0 &&
+        s3_page_feed(ls->page, resp->body, resp->body_len) != 0) {
+        s3_page_end(ls->page, why, why_size);
+        return -1;
+    }
+    return s3_page_end(ls->page, why, why_size);
+}
+
 /* A page of a prefix has ended: judge it, pass its objects on, and note
  * where the prefix goes on.                                             */
 static void judge_page(lister *ls, slot *sl, const nbaq_http_response *resp,
                        const char *http_err)
 {
     prefix_job *job = sl->job;
-    s3_page *page = sl->feed.page;
+    s3_page *page = ls->page;
     char why[1024];
 
-    if (resp->failure != NBAQ_HTTP_FAIL_NONE && sl->feed.bad_xml) {
-        s3_page_end(page, why, sizeof why);
-        fail(ls, NBAQ_OBJSTORE_ERR_PROTOCOL, job->location, why);
-    } else if (resp->failure != NBAQ_HTTP_FAIL_NONE && resp->sunk_bytes > 0 &&
-               (resp->failure == NBAQ_HTTP_FAIL_TIMEOUT ||
-                resp->failure == NBAQ_HTTP_FAIL_NETWORK) &&
-               job->broken < ls->s->cfg.max_retries) {
-        job->broken++; /* the next round fetches the page again */
-    } else if (resp->failure != NBAQ_HTTP_FAIL_NONE) {
+    if (resp->failure != NBAQ_HTTP_FAIL_NONE) {
         fail(ls, s3_failure_kind(resp->failure), job->location, http_err);
     } else if (resp->status != 200) {
         nbaq_objstore_errkind kind =
@@ -170,9 +159,10 @@ static void judge_page(lister *ls, slot *sl, const nbaq_http_response *resp,
         ls->failed = 1;
         objstore_fail(ls->l->info, kind, ls->err, ls->err_size, "listing %s",
                       why);
-    } else if (page == NULL || s3_page_end(page, why, sizeof why) != 0) {
-        fail(ls, NBAQ_OBJSTORE_ERR_PROTOCOL, job->location,
-             page == NULL ? "empty response" : why);
+    } else if (resp->body_len == 0) {
+        fail(ls, NBAQ_OBJSTORE_ERR_PROTOCOL, job->location, "empty response");
+    } else if (parse_page(ls, resp, why, sizeof why) != 0) {
+        fail(ls, NBAQ_OBJSTORE_ERR_PROTOCOL, job->location, why);
     } else if (s3_emit_page(ls->s, ls->l, page, ls->err, ls->err_size) != 0) {
         ls->failed = 1;
     } else if (s3_page_is_truncated(page)) {
@@ -194,8 +184,7 @@ static void slot_done(void *user, size_t index, const nbaq_http_response *resp,
     ls->l->info->pages++;
     if (!ls->failed)
         judge_page(ls, sl, resp, http_err);
-    pool_give(ls, sl->feed.page);
-    sl->feed.page = NULL;
+    nbaq_http_response_free(sl->resp);
 }
 
 /* One batch: the next page of jobs[0..count).                           */
@@ -211,7 +200,7 @@ static int run_batch(lister *ls, prefix_job **jobs, size_t count)
         goto out;
     }
     for (size_t i = 0; i < count; i++) {
-        slots[i] = (slot){.lister = ls, .job = jobs[i]};
+        slots[i] = (slot){.lister = ls, .job = jobs[i], .resp = &resps[i]};
         slots[i].url =
             s3_list_url(ls->s, jobs[i]->prefix, NULL, jobs[i]->token);
         if (slots[i].url == NULL) {
@@ -221,13 +210,12 @@ static int run_batch(lister *ls, prefix_job **jobs, size_t count)
         s3_base_request(ls->s, &reqs[i]);
         reqs[i].url = slots[i].url;
         reqs[i].what = jobs[i]->location;
-        reqs[i].sink = slot_sink;
-        reqs[i].user = &slots[i];
+        reqs[i].max_capture = PAGE_MAX_BYTES;
     }
     char http_err[512];
     if (nbaq_http_client_perform_many(ls->s->http, reqs, resps, count,
-                                      ls->pool_size, slot_done, slots, http_err,
-                                      sizeof http_err) != 0)
+                                      ls->connections, slot_done, slots,
+                                      http_err, sizeof http_err) != 0)
         fail(ls, NBAQ_OBJSTORE_ERR_IO, ls->s->location, http_err);
     rc = ls->failed ? -1 : 0;
 out:
@@ -245,7 +233,7 @@ out:
 /* Step 2: rounds of batches until every prefix has ended.               */
 static int list_prefixes(lister *ls, job_list *jobs)
 {
-    size_t batch_max = (size_t)ls->pool_size * BATCH_PER_CONNECTION;
+    size_t batch_max = (size_t)ls->connections * BATCH_PER_CONNECTION;
     prefix_job **batch = malloc(batch_max * sizeof *batch);
     int more = 1;
 
@@ -284,7 +272,7 @@ int objstore_s3_list_parallel(nbaq_objstore *s, objstore_listing *l, char *err,
     job_list jobs = {0};
     lister ls = {.s = s,
                  .l = l,
-                 .pool_size = s->cfg.connections,
+                 .connections = s->cfg.connections,
                  .err = err,
                  .err_size = err_size};
     int rc = -1;
@@ -292,23 +280,13 @@ int objstore_s3_list_parallel(nbaq_objstore *s, objstore_listing *l, char *err,
     discovery d = {.s = s, .l = l, .jobs = &jobs};
     if (s3_list_pages(s, l, "/", keep_prefixes, &d, err, err_size) != 0)
         goto out;
-    ls.pool = calloc(ls.pool_size, sizeof *ls.pool);
-    ls.pool_busy = calloc(ls.pool_size, sizeof *ls.pool_busy);
-    if (ls.pool == NULL || ls.pool_busy == NULL)
-        goto oom;
-    for (unsigned i = 0; i < ls.pool_size; i++)
-        if ((ls.pool[i] = s3_page_new()) == NULL)
-            goto oom;
-    rc = list_prefixes(&ls, &jobs);
-    goto out;
-oom:
-    rc = objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
-                       "out of memory");
+    if ((ls.page = s3_page_new()) == NULL)
+        rc = objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
+                           "out of memory");
+    else
+        rc = list_prefixes(&ls, &jobs);
 out:
-    for (unsigned i = 0; ls.pool != NULL && i < ls.pool_size; i++)
-        s3_page_free(ls.pool[i]);
-    free(ls.pool);
-    free(ls.pool_busy);
+    s3_page_free(ls.page);
     jobs_free(&jobs);
     return rc;
 }

@@ -43,6 +43,29 @@ def exec_check(name, script, interval="1s", extra=""):
             f"{extra}    options:\n      command: [sh, -c, {json.dumps(script)}]\n")
 
 
+def webhook_channel(hook_url):
+    """YAML of the sections that end a config: a webhook reporter
+    `ops_webhook` posting to hook_url, the one route of the alerts."""
+    return f"""reporters:
+  - name: ops_webhook
+    plugin: webhook
+    options:
+      url: "{hook_url}"
+      retries: 0
+      timeout: 5s
+alerts:
+  routes:
+    - channel: ops_webhook
+"""
+
+
+def notified(receiver):
+    """(check, metric, state) of every alert a webhook receiver was sent."""
+    return [(a["check"], a["metric"], a["state"])
+            for r in receiver.requests for g in r.json()["groups"]
+            for a in g["alerts"]]
+
+
 class Daemon:
     """One nbaq-host --daemon process; stderr lines are collected."""
 

@@ -240,6 +240,35 @@ static void test_config_section(void **state)
     assert_int_equal(cfg->daemon.heartbeat_interval_ms, 120000);
     config_free(cfg);
 
+    /* daemon.watchdog: the defaults, then every key */
+    cfg = load(dir, "checks: []\n", err, sizeof err);
+    assert_non_null(cfg);
+    assert_true(cfg->daemon.watchdog_enabled);
+    assert_int_equal(cfg->daemon.watchdog_interval_ms, 30000);
+    assert_true(cfg->daemon.watchdog_stale_after == 2.0);
+    assert_int_equal(cfg->daemon.watchdog_member_dead_after_ms, 0);
+    config_free(cfg);
+    cfg = load(dir,
+               "daemon:\n  watchdog: {interval: 5s, stale_after: 3.5x,\n"
+               "             member_dead_after: 1m, enabled: false}\n"
+               "checks: []\n",
+               err, sizeof err);
+    assert_non_null(cfg);
+    assert_false(cfg->daemon.watchdog_enabled);
+    assert_int_equal(cfg->daemon.watchdog_interval_ms, 5000);
+    assert_true(cfg->daemon.watchdog_stale_after == 3.5);
+    assert_int_equal(cfg->daemon.watchdog_member_dead_after_ms, 60000);
+    config_free(cfg);
+    /* A route may name the watchdog (not another name with a ':'). */
+    cfg = load(dir,
+               "checks: []\nreporters:\n  - {name: pager, plugin: webhook}\n"
+               "alerts:\n  routes:\n"
+               "    - {channel: pager, checks: [\"nbaq:watchdog\"]}\n",
+               err, sizeof err);
+    assert_non_null(cfg);
+    assert_string_equal(cfg->alerts.routes[0].checks[0], "nbaq:watchdog");
+    config_free(cfg);
+
     const char *bad[][2] = {
         {"daemon: {listn: x}\n", "did you mean 'listen'?"},
         {"daemon: {jitter: 0.9}\n", "'jitter' is a fraction"},
@@ -255,6 +284,20 @@ static void test_config_section(void **state)
          "'alertmanager'"},
         {"daemon:\n  heartbeat: {url: \"ftp://x/\"}\n",
          "'url' must start with http:// or https://"},
+        {"checks: []\nreporters:\n  - {name: pager, plugin: webhook}\n"
+         "alerts:\n  routes:\n"
+         "    - {channel: pager, checks: [\"nbaq:other\"]}\n",
+         "m.yaml:6:33: alerts.routes[1]: 'checks' must match"},
+        {"daemon:\n  watchdog: {stale_after: 0.5x}\n",
+         "m.yaml:2:27: daemon.watchdog: 'stale_after' is a factor of the "
+         "check's interval from 1 to 1000 such as 2x, got '0.5x'"},
+        {"daemon:\n  watchdog: {stale_after: twice}\n", "got 'twice'"},
+        {"daemon:\n  watchdog: {interval: 0}\n",
+         "m.yaml:2:24: daemon.watchdog: 'interval' must be at least 1s"},
+        {"daemon:\n  watchdog: {stale: 2}\n",
+         "m.yaml:2:14: unknown key 'stale' in daemon.watchdog"},
+        {"daemon:\n  watchdog: {member_dead_after: 10ms}\n",
+         "'member_dead_after' must be at least 1s"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cfg = load(dir, bad[i][0], err, sizeof err);

@@ -26,7 +26,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "channels"))
 import channel_test as ct  # noqa: E402
 import nbaq_test  # noqa: E402
-from daemon_support import Daemon, exec_check, temp_dir, wait_for  # noqa: E402
+from daemon_support import (Daemon, exec_check, notified,  # noqa: E402
+                            temp_dir, wait_for, webhook_channel)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reports"))
 from chromium_cdp import Browser  # noqa: E402
@@ -39,46 +40,18 @@ SLACK_MS = 1500
 CHECKS = ["alpha", "beta", "gamma", "broken"]
 
 
-# The watchdog of docs/daemon.md: a sql_metric check on the fleet's
-# tables, one metric per check (not run for 2 intervals) and per member
-# (no heartbeat for a lease, not stopped cleanly), each its own alert.
-WATCHDOG_QUERY = (
-    "SELECT 'check:' || check_name, CASE WHEN last_started_ms"
-    " < (extract(epoch FROM clock_timestamp()) * 1000) - 2 * interval_ms"
-    " THEN 1 ELSE 0 END FROM nbaq_fleet_schedule"
-    " WHERE monitor = 'fleet_demo' AND check_name <> 'fleet_watchdog'"
-    " UNION ALL SELECT 'member:' || member, CASE WHEN stopped_ms IS NULL"
-    " AND heartbeat_ms < (extract(epoch FROM clock_timestamp()) * 1000)"
-    f" - {LEASE_MS} THEN 1 ELSE 0 END FROM nbaq_fleet_members"
-    " WHERE monitor = 'fleet_demo'")
-
-
-def watchdog_check(store_url):
-    return f"""  - name: fleet_watchdog
-    plugin: sql_metric
-    interval: 1s
-    options:
-      dsn: "{store_url}"
-      metric: fleet_down
-      query: "{WATCHDOG_QUERY}"
-    thresholds:
-      "fleet_down.*":
-        fail_above: 0
-"""
-
-
-def notified(receiver):
-    """(check, metric, state) of every alert the webhook was sent."""
-    return [(a["check"], a["metric"], a["state"])
-            for r in receiver.requests for g in r.json()["groups"]
-            for a in g["alerts"]]
+# The built-in watchdog (docs/daemon.md, "Watchdogs for the watcher"):
+# a member dead after the lease (the default), a check stale after 4
+# intervals here rather than the default 2, so that a run a loaded 2-core
+# machine starts a second late is no alert (test_daemon_watchdog.c pins
+# the exact rule).
+WATCHDOG = "nbaq:watchdog"
 
 
 def fleet_config(store_url, hook_url, comment=""):
     checks = "".join(exec_check(n, "echo ok; exit 0") for n in CHECKS[:3])
     checks += exec_check("broken", "echo broken; exit 2",
                          extra="    severity: high\n")
-    checks += watchdog_check(store_url)
     return f"""{comment}monitor: fleet_demo
 history:
   url: "{store_url}"
@@ -87,18 +60,11 @@ daemon:
   jitter: 0
   fleet:
     lease: {LEASE_MS // 1000}s
+  watchdog:
+    interval: 1s
+    stale_after: 4x
 checks:
-{checks}reporters:
-  - name: ops_webhook
-    plugin: webhook
-    options:
-      url: "{hook_url}"
-      retries: 0
-      timeout: 5s
-alerts:
-  routes:
-    - channel: ops_webhook
-"""
+{checks}""" + webhook_channel(hook_url)
 
 
 def psql(url, sql):
@@ -218,6 +184,7 @@ class FleetTest(unittest.TestCase):
     def test_fleet_shares_runs_survives_kill_and_hands_over(self):
         url = nbaq_test.pg_database(self, "nbaq_fleet_")
         with ct.Receiver() as receiver:
+            started = time.monotonic()
             daemons = self.start_fleet(url, receiver.url("/hook"))
             by_pid = {d.proc.pid: d for d in daemons}
             t0 = int(time.time() * 1000)
@@ -237,17 +204,19 @@ class FleetTest(unittest.TestCase):
                 [m["same_config"] for m in status["members"]
                  if m["pid"] == daemons[2].proc.pid], [False])
             checks = {c["check"]: c for c in status["checks"]}
-            self.assertEqual(sorted(checks),
-                             sorted(CHECKS + ["fleet_watchdog"]))
+            self.assertEqual(sorted(checks), sorted(CHECKS + [WATCHDOG]))
             for c in checks.values():
                 self.assertIn(pid_of(c["last_member"]), by_pid)
             # Each member's own claims: together, every stored run once
-            # (plus those still running when the counters were read).
+            # (plus those still running when the counters were read), and
+            # the watchdog's runs, which are not stored: one a second.
             stored_before = sum(len(v) for v in run_starts(url).values())
             claims = [claims_total(d) for d in daemons]
             stored_after = sum(len(v) for v in run_starts(url).values())
+            watchdog_runs = int(time.monotonic() - started) + 1
             self.assertGreaterEqual(sum(claims), stored_before, claims)
-            self.assertLessEqual(sum(claims), stored_after + len(CHECKS),
+            self.assertLessEqual(sum(claims),
+                                 stored_after + len(CHECKS) + watchdog_runs,
                                  claims)
 
             # The failing check: one NEW notification, whoever ran it.
@@ -280,24 +249,21 @@ class FleetTest(unittest.TestCase):
                           for c in CHECKS)
             self.assert_runs_once_per_interval(runs, resumed + 1,
                                                int(time.time() * 1000))
-            # A survivor's watchdog check raises the dead member's alert,
-            # once, through the lifecycle and the channel.
+            # A survivor's watchdog raises the dead member's alert, once,
+            # through the lifecycle and the channel; the checks it held
+            # were taken over in time: no stale alert.
             member_metric = None
             for m in status["members"]:
                 if m["pid"] == victim_pid:
-                    member_metric = "fleet_down.member:" + m["member"]
-            wait_for(lambda: ("fleet_watchdog", member_metric, "new")
+                    member_metric = "member:" + m["member"]
+            wait_for(lambda: (WATCHDOG, member_metric, "new")
                      in notified(receiver), timeout=LEASE_MS / 1000 + 10,
                      what="the watchdog's alert for the killed member")
-            # Across the fleet and the kill: still one notification each.
-            # (A check the dead member was running waits up to an interval
-            # plus the lease, past the watchdog's 2 intervals: its own
-            # stale alert may come and go; that is the watchdog working.)
             sent = notified(receiver)
             self.assertEqual(sent.count(("broken", None, "new")), 1, sent)
             self.assertEqual(
-                [n for n in sent if n[1] == member_metric],
-                [("fleet_watchdog", member_metric, "new")])
+                [n for n in sent if n[0] == WATCHDOG],
+                [(WATCHDOG, member_metric, "new")])
             self.assertEqual(len([n for n in sent if n[0] == "broken"]), 1,
                              sent)
             # The survivors see the dead member: not alive, up 0.
@@ -343,6 +309,58 @@ class FleetTest(unittest.TestCase):
                                   ":%d" % leaving.proc.pid)], sent)
             self.assertEqual([n for n in sent if n[0] == "broken"],
                              [("broken", None, "new")])
+            self.assertEqual([n for n in sent if n[0] == WATCHDOG],
+                             [(WATCHDOG, member_metric, "new")])
+            # The dead member's row removed once dealt with: resolved.
+            psql(url, "DELETE FROM nbaq_fleet_members"
+                      f" WHERE pid = {victim_pid}")
+            wait_for(lambda: (WATCHDOG, member_metric, "resolved")
+                     in notified(receiver), timeout=10,
+                     what="the dead member's alert resolved")
+
+    def test_every_member_shows_each_checks_last_result(self):
+        """/api/status of any member lists the last result of each check,
+        whichever member ran it, with that member's name."""
+        url = nbaq_test.pg_database(self, "nbaq_fleet_results_")
+        checks = (exec_check("ok_check", "echo 'fine|rows=7'; exit 0",
+                             interval="1h") +
+                  exec_check("bad_check", "echo broken; exit 2",
+                             interval="1h"))
+        text = (f"monitor: results_demo\nhistory:\n  url: \"{url}\"\n"
+                "daemon:\n  listen: 127.0.0.1:0\n  jitter: 0\n"
+                "  fleet: {lease: 2s}\n"
+                # no watchdog round: the second member runs no round
+                "  watchdog: {enabled: false}\n"
+                "checks:\n" + checks)
+        first = Daemon(temp_dir(self), text)
+        self.addCleanup(first.stop)
+        first.wait_listening()
+
+        def results(daemon):
+            found = {c["name"]: c for c in daemon.status()["checks"]
+                     if c["status"]}
+            return found if len(found) == 2 else None
+        own = first.wait(lambda: results(first), timeout=20,
+                         what="both checks run on the first member")
+        member = first.status()["fleet"]["member"]
+        # Each check runs once an hour: the first member ran both; the
+        # second, started after, runs neither, yet shows both.
+        second = Daemon(temp_dir(self), text)
+        self.addCleanup(second.stop)
+        second.wait_listening()
+        shown = second.wait(lambda: results(second), timeout=20,
+                            what="both checks on the second member")
+        self.assertEqual(second.status()["daemon"]["rounds"], 0)
+        for name, check in shown.items():
+            self.assertEqual(check["member"], member, check)
+            self.assertEqual(own[name]["member"], member)
+            self.assertEqual(check["last_run_ms"], own[name]["last_run_ms"])
+            self.assertEqual(check["status"], own[name]["status"])
+        self.assertEqual(shown["bad_check"]["status"], "FAIL")
+        self.assertEqual(shown["bad_check"]["message"], "broken")
+        self.assertEqual(
+            [(m["name"], m["value"]) for m in shown["ok_check"]["metrics"]],
+            [("rows", 7)])
 
     def test_sqlite_second_daemon_refused_and_heartbeat_pings(self):
         directory = temp_dir(self)
@@ -359,6 +377,9 @@ class FleetTest(unittest.TestCase):
         # A ping each interval: four within a little over three seconds.
         first.wait(lambda: len(pings.times) >= 4, timeout=10,
                    what="four heartbeat pings")
+        # Alone, results are this daemon's: no member is named.
+        self.assertEqual([c["member"] for c in first.status()["checks"]],
+                         [None])
         gaps = [b - a for a, b in zip(pings.times, pings.times[1:])]
         self.assertTrue(all(g >= 0.5 for g in gaps), gaps)
         # The ping URL is a secret: never in the log.

@@ -55,15 +55,16 @@ void test_store_creates_schema_once(void **state)
     store_env *env = *state;
     history_store *store = open_store(env);
     /* Version 2 adds the alert lifecycle's tables (alerts_schema.c), 3
-     * the detection evidence and episodes, 4 the fleet's tables. */
-    assert_int_equal(history_schema_version(), 4);
+     * the detection evidence and episodes, 4 the fleet's tables, 5 the
+     * member of each run. */
+    assert_int_equal(history_schema_version(), 5);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 4);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 5);
     assert_string_equal(history_store_name(store), env->name);
     history_close(store);
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 4);
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 5);
     history_close(store);
 }
 
@@ -87,11 +88,14 @@ void test_store_migrates_version_2(void **state)
     tl_exec(store,
             "ALTER TABLE nbaq_alert_outbox DROP COLUMN claimed_until_ms");
     tl_exec(store, "DELETE FROM nbaq_schema_version WHERE version = 4");
+    tl_exec(store, "ALTER TABLE nbaq_runs DROP COLUMN member");
+    tl_exec(store, "DELETE FROM nbaq_schema_version WHERE version = 5");
     history_close(store);
 
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 4);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 5);
+    assert_int_equal(count_where(store, "nbaq_runs", "member = ''"), 1);
     assert_int_equal(count_where(store, "nbaq_metric_values",
                                  "value = 42 AND anomalous = 1"
                                  " AND expected IS NULL AND score IS NULL"),

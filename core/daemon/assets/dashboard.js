@@ -375,6 +375,7 @@
     s.appendChild(el("span", { class: "gmsg" }, c.message || (c.status ? "" : "not run yet")));
     const meta = [c.severity];
     meta.push(c.last_run_ms ? "ran " + ago(c.last_run_ms, now) : "not run yet");
+    if (c.member) meta.push("on " + c.member);
     meta.push(c.running ? "running" : "next " + ago(c.next_run_ms, now));
     meta.push(c.metrics_total + " metric" + (c.metrics_total === 1 ? "" : "s"));
     s.appendChild(el("span", { class: "gmeta muted" }, meta.join(" · ")));

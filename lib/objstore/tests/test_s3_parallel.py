@@ -3,8 +3,9 @@
 of 20 first-level prefixes lists to exactly the objects that the
 sequential listing gives and that were uploaded (worked out from the
 upload, not from either listing), with large and with tiny pages; and a
-prefix whose listing fails (a small HTTP endpoint answering 500 for that
-prefix only) ends the listing in an error naming that prefix. The run's
+prefix whose listing fails (a small HTTP endpoint answering 500, or half
+a page, for that prefix only) ends the listing in an error naming that
+prefix. The run's
 listing cache keeps a parallel listing like a sequential one."""
 import os
 import subprocess
@@ -99,6 +100,29 @@ class ParallelListingTest(unittest.TestCase):
         self.assertTrue(first_end.endswith(" from_cache=0"), first_end)
         self.assertIn(" pages=0 ", again_end)
         self.assertTrue(again_end.endswith(" from_cache=1"), again_end)
+
+    def test_a_malformed_page_is_named(self):
+        # The page of p05 stops in the middle of its XML: the listing
+        # fails naming that prefix and passes none of its objects.
+        def respond(req):
+            query = urllib.parse.parse_qs(req.path.split("?", 1)[1])
+            prefix = query.get("prefix", [""])[0]
+            if "delimiter" in query:
+                return Reply(200, page([]).replace(
+                    b"</ListBucketResult>",
+                    b"".join(f"<CommonPrefixes><Prefix>p{i:02d}/</Prefix>"
+                             f"</CommonPrefixes>".encode()
+                             for i in range(8)) + b"</ListBucketResult>"))
+            body = page([(prefix + "k", 2)])
+            return Reply(200, body[:len(body) // 2] if prefix == "p05/"
+                         else body)
+        with RecordingServer(respond) as server:
+            lines = probe(self, server, "list", "s3://bkt/",
+                          options=("--connections", "4", "--retries", "0"))
+        self.assertTrue([line for line in lines if line.startswith(
+            "ERROR protocol: listing s3://bkt/p05/: malformed listing XML "
+            "at line ")], lines)
+        self.assertFalse([line for line in lines if "p05/k" in line])
 
     def test_a_failing_prefix_is_named(self):
         def respond(req):

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Is latency_proxy.py itself a bottleneck? Run by hand (figures in
+docs/performance.md):
+
+    bench/objstore/proxy_check.py [DELAY_MS=50] [BODY_BYTES=282000] [RUNS=5]
+
+Starts a stub origin on 127.0.0.1 answering every GET with BODY_BYTES
+(the size of a 1,000-key ListObjectsV2 page), puts latency_proxy.py in
+replay mode in front of it, and times 20 GETs through the proxy over 1
+and over 8 keep-alive connections, alternating, with a client that does
+no work but reading. The floor is 20 x DELAY_MS for 1 connection and
+3 x DELAY_MS for 8 (20 requests over 8 connections are 3 rounds): what
+the proxy adds on top is its own cost, which a listing through it
+cannot beat."""
+import http.client
+import http.server
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+delay_ms = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+body = b"x" * (int(sys.argv[2]) if len(sys.argv) > 2 else 282000)
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+REQUESTS = 20
+
+
+class Origin(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port):
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("the proxy did not start")
+
+
+def timed(port, connections):
+    """Wall ms of REQUESTS GETs over `connections` keep-alive ones."""
+    todo = queue.Queue()
+    for i in range(REQUESTS):
+        todo.put(i)
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        while True:
+            try:
+                i = todo.get_nowait()
+            except queue.Empty:
+                conn.close()
+                return
+            conn.request("GET", f"/page/{i}")
+            conn.getresponse().read()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return (time.monotonic() - start) * 1000
+
+
+origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Origin)
+origin.daemon_threads = True
+threading.Thread(target=origin.serve_forever, daemon=True).start()
+port = free_port()
+proxy = subprocess.Popen(
+    [sys.executable, os.path.join(os.path.dirname(__file__),
+                                  "latency_proxy.py"),
+     str(port), str(origin.server_address[1]), str(delay_ms), "replay"])
+try:
+    wait_port(port)
+    timed(port, 8)  # records every page
+    for run in range(1, runs + 1):
+        for connections in (1, 8):
+            floor = (REQUESTS if connections == 1 else 3) * delay_ms
+            wall = timed(port, connections)
+            print(f"run {run} connections={connections} wall_ms={wall:.0f}"
+                  f" floor_ms={floor} proxy_overhead_ms={wall - floor:.0f}")
+finally:
+    proxy.terminate()
+    proxy.wait()
