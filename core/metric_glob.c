@@ -145,10 +145,27 @@ int metric_glob_overlap(const char *glob, const char *pattern)
     return tokens_overlap(glob, SYNTAX_FNMATCH, pattern, SYNTAX_PATTERN);
 }
 
+/* The pattern's text before its first `*` or `\\` starts name, and its
+ * text after its last `*` (when it has no `\\`) ends it: most names a
+ * pattern does not match fail here, before any allocation. */
+static int ends_agree(const char *pattern, const char *name)
+{
+    size_t head = strcspn(pattern, "*\\");
+    if (strncmp(pattern, name, head) != 0)
+        return 0;
+    const char *star = strrchr(pattern, '*');
+    if (!star || strchr(star, '\\'))
+        return 1;
+    size_t tail = strlen(star + 1), len = strlen(name);
+    return tail <= len && strcmp(name + len - tail, star + 1) == 0;
+}
+
 int metric_pattern_matches(const char *pattern, const char *name)
 {
     if (!strpbrk(pattern, "*\\"))
         return strcmp(pattern, name) == 0;
+    if (!ends_agree(pattern, name))
+        return 0;
     return tokens_overlap(name, SYNTAX_LITERAL, pattern, SYNTAX_PATTERN);
 }
 

@@ -87,6 +87,11 @@ static void test_recorded_names(void **state)
     assert_false(metric_pattern_matches("rows", "[r]ows"));
     assert_true(metric_pattern_matches("t.*", "t.[x]?"));
     assert_true(metric_pattern_matches("*", ""));
+    assert_true(metric_pattern_matches("a*b\\*c", "axb*c"));
+    assert_false(metric_pattern_matches("a*b\\*c", "axbc"));
+    assert_true(metric_pattern_matches("a\\\\*", "a\\xyz"));
+    assert_false(metric_pattern_matches("*.nulls", "t.nulls.x"));
+    assert_false(metric_pattern_matches("t.*", "u.x"));
 }
 
 static const nbaq_option_spec table_fields[] = {

@@ -238,7 +238,11 @@ class DeclarationsTest(unittest.TestCase):
             "  rows (rows): rows counted",
             "  orders.nulls (rows): NULLs in the table [{table}.nulls]",
             "  {by_day=true}rows.by_day.* (rows): rows per day [none with "
-            "these options]"])
+            "these options]",
+            "  {tables}.rows (rows): rows of each table [none with these "
+            "options]",
+            "  {tables}.*.nulls (rows): NULLs of each column of each table "
+            "[none with these options]"])
         doc = result_json(self, "--list", "--set", "by_day=true",
                           plugin("tp_declared"))
         self.assertEqual(doc["declares"], "listed")
@@ -246,7 +250,9 @@ class DeclarationsTest(unittest.TestCase):
                  for m in doc["declared_metrics"]]
         self.assertEqual(names, [
             ("rows", "rows", "rows"), (None, "{table}.nulls", "rows"),
-            ("rows.by_day.*", "{by_day=true}rows.by_day.*", "rows")])
+            ("rows.by_day.*", "{by_day=true}rows.by_day.*", "rows"),
+            (None, "{tables}.rows", "rows"),
+            (None, "{tables}.*.nulls", "rows")])
         proc = harness("--list", plugin("tp_old_descriptor"))
         self.assertEqual(proc.stdout,
                          "check 'tp_old_descriptor': metrics: not declared\n")

@@ -1,7 +1,8 @@
 /* tp_declared: a checker whose declarations are tested against what it
  * emits. It emits every name of `emit` (value 1), and backfills one point
- * of `backfill` when set. It declares "rows", "<table>.nulls" and, with
- * by_day: true, the family "rows.by_day.*". */
+ * of `backfill` when set. It declares "rows", "<table>.nulls", with
+ * by_day: true the family "rows.by_day.*", and per item of `tables`
+ * "<item>.rows" and the family "<item>.*.nulls" (bench/host). */
 #include <stddef.h>
 #include <time.h>
 
@@ -12,6 +13,9 @@ static const nbaq_option_spec options[] = {
      .type = NBAQ_OPT_STRING_LIST,
      .description = "the metric names to set"},
     {.name = "table", .type = NBAQ_OPT_STRING, .description = "a table"},
+    {.name = "tables",
+     .type = NBAQ_OPT_STRING_LIST,
+     .description = "tables, for families per table (benchmarks)"},
     {.name = "by_day",
      .type = NBAQ_OPT_BOOL,
      .default_value = "false",
@@ -39,6 +43,8 @@ static const nbaq_metric_decl metrics[] = {
     {"rows", "rows", "rows counted"},
     {"{table}.nulls", "rows", "NULLs in the table"},
     {"{by_day=true}rows.by_day.*", "rows", "rows per day"},
+    {"{tables}.rows", "rows", "rows of each table"},
+    {"{tables}.*.nulls", "rows", "NULLs of each column of each table"},
     NBAQ_METRIC_END};
 
 static const nbaq_plugin_descriptor descriptor = {

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The run-time audit of declared metrics (core/metric_audit.c): a run of
+# N tp_declared checks (default 20), each declaring per item of `tables`
+# the names "<t>.rows" and "<t>.*.nulls" for 1,000 tables (2,003
+# patterns), and emitting 1,000 metrics "<t>.id.nulls" (the most a check
+# may set), which nbaq-host matches against those patterns after the
+# check. Runs the build under test and a reference build alternately, 7
+# times each, on the same test plugin (this build's), and prints the
+# median wall and CPU (user + sys, the host and its children) time.
+# Usage: bench/host/audit_scale.sh build reference-build [checks]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=$1
+reference=$2
+checks=${3:-20}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 - "$work" "$checks" <<'PY'
+import sys
+work, n = sys.argv[1], int(sys.argv[2])
+tables = ", ".join(f"t{i}" for i in range(1000))
+emit = ", ".join(f"t{i}.id.nulls" for i in range(1000))
+with open(f"{work}/audit.yaml", "w") as f:
+    f.write("monitor: audit\nworkers: 1\nchecks:\n")
+    for i in range(n):
+        f.write(f"  - name: check_{i}\n    plugin: tp_declared\n"
+                f"    options:\n      tables: [{tables}]\n"
+                f"      emit: [{emit}]\n")
+PY
+for _ in 1 2 3 4 5 6 7; do
+    for b in "$build" "$reference"; do
+        /usr/bin/time -f "$b %e %U %S" -a -o "$work/times" \
+            "$b/nbaq-host" -c "$work/audit.yaml" \
+            --plugin-dir "$build/test-plugins" >/dev/null
+    done
+done
+python3 - "$work/times" "$checks" "$build" "$reference" <<'PY'
+import statistics, sys
+path, n, builds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+rows = [line.split() for line in open(path)]
+for b in builds:
+    mine = [r for r in rows if r[0] == b]
+    wall = statistics.median(float(r[1]) for r in mine)
+    cpu = statistics.median(float(r[2]) + float(r[3]) for r in mine)
+    print(f"{b}: {n} checks of 1,000 metrics, median wall {wall:.3f} s, "
+          f"CPU {cpu:.3f} s ({len(mine)} runs)")
+PY
