@@ -385,6 +385,13 @@ static void test_undeclared(void **state)
     assert_string_equal(undeclared_joined(&d, &out),
                         "objects orders.id.nulls objcts orders.total.nulls "
                         "late");
+    /* A pattern whose head is empty, and two sharing one. */
+    const nbaq_metric_decl suffixes[] = {{"*.nulls", NULL, NULL},
+                                         {"orders.a*", NULL, NULL},
+                                         {"orders.*.nulls", NULL, NULL},
+                                         NBAQ_METRIC_END};
+    assert_int_equal(declared_metrics_of(&mem, suffixes, specs, o, &d), 0);
+    assert_string_equal(undeclared_joined(&d, &out), "objects objcts late");
     nameset_free(&out.metric_index);
 }
 
