@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "evaluate.h"
 #include "log.h"
+#include "metric_audit.h"
 #include "status.h"
 
 static history_past *keep_past(aggregate_ctx *ax)
@@ -102,6 +103,7 @@ nbaq_check_result *aggregate_check(aggregate_ctx *ax, const check_config *check,
     if (ended_normally) {
         if (build_metrics(ax, check, &j->out, r) != 0)
             return NULL;
+        metric_audit_log(check, &j->out);
     } else {
         r->metrics = NULL;
         r->metric_count = 0;

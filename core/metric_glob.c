@@ -35,15 +35,23 @@ static size_t class_length(const char *s)
     return 0;
 }
 
-/* Splits text into tokens; fnmatch_syntax: `?` and `[...]` are special. */
-static token *tokenize(const char *text, int fnmatch_syntax, size_t *count)
+/* How text is read: a threshold key, a declared pattern, a metric name. */
+typedef enum syntax { SYNTAX_FNMATCH, SYNTAX_PATTERN, SYNTAX_LITERAL } syntax;
+
+/* Splits text into tokens; SYNTAX_FNMATCH: `?` and `[...]` are special
+ * too; SYNTAX_LITERAL: nothing is. */
+static token *tokenize(const char *text, syntax how, size_t *count)
 {
     token *out = calloc(strlen(text) + 1, sizeof *out);
     size_t n = 0;
+    int fnmatch_syntax = how == SYNTAX_FNMATCH;
     for (const char *s = text; out && *s; s++) {
         token *t = &out[n++];
         size_t len;
-        if (*s == '*') {
+        if (how == SYNTAX_LITERAL) {
+            t->kind = TOK_CHAR;
+            t->c = *s;
+        } else if (*s == '*') {
             t->kind = TOK_STAR;
         } else if (*s == '\\' && s[1]) {
             t->kind = TOK_CHAR;
@@ -120,15 +128,45 @@ static int overlap(const token *a, size_t n, const token *b, size_t m)
     return found;
 }
 
-int metric_glob_overlap(const char *glob, const char *pattern)
+static int tokens_overlap(const char *a_text, syntax a_how, const char *b_text,
+                          syntax b_how)
 {
     size_t n, m;
-    token *a = tokenize(glob, 1, &n);
-    token *b = tokenize(pattern, 0, &m);
+    token *a = tokenize(a_text, a_how, &n);
+    token *b = tokenize(b_text, b_how, &m);
     int found = a && b ? overlap(a, n, b, m) : 1;
     free(a);
     free(b);
     return found;
+}
+
+int metric_glob_overlap(const char *glob, const char *pattern)
+{
+    return tokens_overlap(glob, SYNTAX_FNMATCH, pattern, SYNTAX_PATTERN);
+}
+
+/* The pattern's text before its first `*` or `\\` starts name, and its
+ * text after its last `*` (when it has no `\\`) ends it: most names a
+ * pattern does not match fail here, before any allocation. */
+static int ends_agree(const char *pattern, const char *name)
+{
+    size_t head = strcspn(pattern, "*\\");
+    if (strncmp(pattern, name, head) != 0)
+        return 0;
+    const char *star = strrchr(pattern, '*');
+    if (!star || strchr(star, '\\'))
+        return 1;
+    size_t tail = strlen(star + 1), len = strlen(name);
+    return tail <= len && strcmp(name + len - tail, star + 1) == 0;
+}
+
+int metric_pattern_matches(const char *pattern, const char *name)
+{
+    if (!strpbrk(pattern, "*\\"))
+        return strcmp(pattern, name) == 0;
+    if (!ends_agree(pattern, name))
+        return 0;
+    return tokens_overlap(name, SYNTAX_LITERAL, pattern, SYNTAX_PATTERN);
 }
 
 int metric_pattern_is_any(const char *pattern)

@@ -3,50 +3,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "metric_decls.h"
-#include "metric_glob.h"
+#include "declared_metrics.h"
 #include "registry.h"
 #include "textbuf.h"
 #include "text.h"
 
 enum { NEAREST_SHOWN = 3 };
 
-/* What a check's plugin declares, its options put in. */
-typedef struct declared {
-    int checked; /* 0: declares nothing, or any name               */
-    char **patterns;
-    size_t count;
-} declared;
-
-static int declared_for(arena *mem, const check_config *c, declared *d)
+static int declared_for(arena *mem, const check_config *c, declared_metrics *d)
 {
-    memset(d, 0, sizeof *d);
     const plugin *p = c->plugin_ref;
-    if (!p || !p->metrics)
-        return 0;
-    if (metric_decls_expand(mem, p->metrics, p->options, c->options,
-                            &d->patterns, &d->count) != 0)
-        return -1;
-    d->checked = 1;
-    for (size_t i = 0; i < d->count; i++)
-        if (metric_pattern_is_any(d->patterns[i]))
-            d->checked = 0;
-    return 0;
-}
-
-static int declared_allows(const declared *d, const char *name)
-{
-    if (!d->checked)
-        return 1;
-    for (size_t i = 0; i < d->count; i++)
-        if (metric_glob_overlap(name, d->patterns[i]))
-            return 1;
-    return 0;
+    memset(d, 0, sizeof *d);
+    return p ? declared_metrics_of(mem, p->metrics, p->options, c->options, d)
+             : 0;
 }
 
 /* The index of the declared pattern nearest to name not yet in taken. */
-static size_t nearest(const declared *d, const char *name, const size_t *taken,
-                      size_t taken_count)
+static size_t nearest(const declared_metrics *d, const char *name,
+                      const size_t *taken, size_t taken_count)
 {
     size_t best = d->count, best_distance = (size_t)-1;
     for (size_t i = 0; i < d->count; i++) {
@@ -64,7 +38,7 @@ static size_t nearest(const declared *d, const char *name, const size_t *taken,
 }
 
 /* " (did you mean 'x'?)", else the nearest declared patterns. */
-static void explain(const declared *d, const char *name, textbuf *sb)
+static void explain(const declared_metrics *d, const char *name, textbuf *sb)
 {
     const char *best =
         text_suggest(name, (const char *const *)d->patterns, d->count);
@@ -88,9 +62,9 @@ static void explain(const declared *d, const char *name, textbuf *sb)
 }
 
 /* what: "threshold 'x'", or the match target; name: the metric sought. */
-static int refuse(const declared *d, const char *location, const char *check,
-                  const char *what, const char *name, const char *plugin,
-                  char *err, size_t err_size)
+static int refuse(const declared_metrics *d, const char *location,
+                  const char *check, const char *what, const char *name,
+                  const char *plugin, char *err, size_t err_size)
 {
     textbuf hint = TEXTBUF_INIT;
     explain(d, name, &hint);
@@ -105,12 +79,12 @@ static int check_match(arena *mem, const config *cfg, const check_config *c,
                        const metric_rule *rule, char *err, size_t err_size)
 {
     const check_config *target = config_find_check(cfg, rule->match.check);
-    declared d;
+    declared_metrics d;
     if (!target || !target->plugin_ref)
         return 0; /* reconcile_check_config() named it */
     if (declared_for(mem, target, &d) != 0)
         return err_set(err, err_size, "out of memory");
-    if (declared_allows(&d, rule->match.metric))
+    if (declared_metrics_allow_key(&d, rule->match.metric))
         return 0;
     char what[900];
     snprintf(what, sizeof what,
@@ -123,14 +97,14 @@ static int check_match(arena *mem, const config *cfg, const check_config *c,
 static int check_one(arena *mem, const config *cfg, const check_config *c,
                      char *err, size_t err_size)
 {
-    declared d;
+    declared_metrics d;
     if (declared_for(mem, c, &d) != 0)
         return err_set(err, err_size, "out of memory");
     for (size_t k = 0; k < c->rule_count; k++) {
         const metric_rule *rule = &c->rules[k];
         char what[300];
         snprintf(what, sizeof what, "threshold '%.200s'", rule->pattern);
-        if (!declared_allows(&d, rule->pattern))
+        if (!declared_metrics_allow_key(&d, rule->pattern))
             return refuse(&d, rule->location, c->name, what, rule->pattern,
                           c->plugin_ref->name, err, err_size);
         if (rule->match.enabled &&

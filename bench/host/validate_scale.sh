@@ -9,6 +9,7 @@
 # Usage: bench/host/validate_scale.sh build reference-build [checks]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/host/alternate.sh
 build=$1
 reference=$2
 checks=${3:-1000}
@@ -25,20 +26,5 @@ with open(f"{work}/exec.yaml", "w") as f:
                 f"      metric: rows\n    thresholds:\n"
                 f"      rows: {{warn_above: {i}}}\n")
 PY
-for _ in 1 2 3 4 5 6 7; do
-    for b in "$build" "$reference"; do
-        /usr/bin/time -f "$b %e %U %S" -a -o "$work/times" \
-            "$b/nbaq-host" --check-config -c "$work/exec.yaml" >/dev/null
-    done
-done
-python3 - "$work/times" "$checks" "$build" "$reference" <<'PY'
-import statistics, sys
-path, n, builds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-rows = [line.split() for line in open(path)]
-for b in builds:
-    mine = [r for r in rows if r[0] == b]
-    wall = statistics.median(float(r[1]) for r in mine)
-    cpu = statistics.median(float(r[2]) + float(r[3]) for r in mine)
-    print(f"{b}: {n} exec checks, --check-config median wall {wall:.3f} s, "
-          f"CPU {cpu:.3f} s ({len(mine)} runs)")
-PY
+alternate_host_runs "$work" "$checks exec checks, --check-config" "$build" "$reference" -- \
+    --check-config -c "$work/exec.yaml"

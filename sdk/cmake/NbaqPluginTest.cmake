@@ -8,7 +8,8 @@
 # "Testing a plugin"). OPTIONS is a YAML mapping as a config writes under
 # `options:`; SET and STATE are passed as --set and --state; RUN is the
 # run a reporter is fed. Relative paths are taken from the calling
-# CMakeLists.txt's folder.
+# CMakeLists.txt's folder. The test fails too when a checker records a
+# metric its declarations do not name (nbaq-plugin-test exits 4).
 #
 # nbaq-plugin-test is the target of that name in the nbaq tree, else the
 # program installed with nbaq (package nbaq: it is the host's code) in the

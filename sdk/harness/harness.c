@@ -166,6 +166,20 @@ static int prepare(harness *hs, const harness_setup *s, char *err,
                        err, err_size);
 }
 
+/* A checker's declarations, and what it recorded that they miss. */
+static int declarations(const harness *hs, harness_result *r, char *err,
+                        size_t err_size)
+{
+    const plugin *p = hs->plugin;
+    if (!p || p->kind != NBAQ_KIND_CHECKER)
+        return 0;
+    if (harness_decls_expand(&r->decls, p->metrics, p->options,
+                             hs->job.ctx.options) != 0 ||
+        harness_decls_audit(&r->decls, &r->outcome) != 0)
+        return err_set(err, err_size, "out of memory");
+    return 0;
+}
+
 static int conclude(job *j, const harness *hs, harness_result *r, char *err,
                     size_t err_size)
 {
@@ -181,7 +195,7 @@ static int conclude(job *j, const harness *hs, harness_result *r, char *err,
     r->writes = *hs->writes;
     if (!r->plugin || !r->instance || !r->message)
         return err_set(err, err_size, "out of memory");
-    return 0;
+    return declarations(hs, r, err, err_size);
 }
 
 harness *harness_open(const harness_setup *setup, char *err, size_t err_size)
@@ -296,11 +310,32 @@ int harness_run(const harness_setup *setup, harness_result *r, char *err,
     return rc;
 }
 
+int harness_list(const harness_setup *setup, harness_result *r, char *err,
+                 size_t err_size)
+{
+    memset(r, 0, sizeof *r);
+    harness *hs = harness_open(setup, err, err_size);
+    if (!hs)
+        return -1;
+    r->kind = hs->job.ctx.kind;
+    r->plugin = strdup(hs->job.ctx.plugin);
+    r->instance = strdup(hs->job.ctx.instance);
+    r->message = strdup("");
+    int rc = r->plugin && r->instance && r->message
+                 ? declarations(hs, r, err, err_size)
+                 : err_set(err, err_size, "out of memory");
+    harness_close(hs);
+    if (rc != 0)
+        harness_result_free(r);
+    return rc;
+}
+
 void harness_result_free(harness_result *r)
 {
     free(r->plugin);
     free(r->instance);
     free(r->message);
     job_outcome_free(&r->outcome);
+    harness_decls_free(&r->decls);
     memset(r, 0, sizeof *r);
 }

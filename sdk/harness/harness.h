@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness_decls.h"
 #include "harness_options.h"
 #include "nbaq.h"
 #include "runner.h"
@@ -61,6 +62,9 @@ typedef struct harness_result {
     char *message;       /* malloc'd                                    */
     job_outcome outcome; /* metrics, state, backfill as recorded        */
     harness_writes writes;
+    /* Checkers: the declared metrics, expanded with the options, and the
+     * recorded names they miss (harness_decls.h). NONE for a body.      */
+    harness_decls decls;
 } harness_result;
 
 /* Loads, configures and runs the plugin once, in a child process.
@@ -71,6 +75,13 @@ typedef struct harness_result {
 int harness_run(const harness_setup *setup, harness_result *result, char *err,
                 size_t err_size);
 void harness_result_free(harness_result *result);
+
+/* Loads and configures the plugin as harness_run does, without running
+ * it: *result has the plugin, kind, instance and declarations (a checker's
+ * metrics expanded with the options), no outcome. Returns 0, or -1 with
+ * err as harness_run. */
+int harness_list(const harness_setup *setup, harness_result *result, char *err,
+                 size_t err_size);
 
 /* A check's body without a plugin file, for unit tests that call a
  * plugin's own functions with options the test built itself. */

@@ -63,6 +63,14 @@ static cJSON *backfill_json(const backfill_list *list)
     return out;
 }
 
+static cJSON *names_json(const char *const *names, size_t count)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; list && i < count; i++)
+        cJSON_AddItemToArray(list, cJSON_CreateString(names[i]));
+    return list;
+}
+
 cJSON *harness_result_json(const harness_result *r)
 {
     cJSON *doc = cJSON_CreateObject();
@@ -83,8 +91,107 @@ cJSON *harness_result_json(const harness_result *r)
         cJSON_AddItemToObject(doc, "state", state_json(&r->outcome.state));
         cJSON_AddItemToObject(doc, "backfill",
                               backfill_json(&r->outcome.backfill));
+        /* Only when some: --expect documents written before stay true. */
+        if (r->decls.undeclared_count > 0)
+            cJSON_AddItemToObject(
+                doc, "undeclared_metrics",
+                names_json(r->decls.undeclared, r->decls.undeclared_count));
     }
     return doc;
+}
+
+static const char *declares_name(declared_kind kind)
+{
+    return kind == DECLARED_LISTED ? "listed"
+           : kind == DECLARED_ANY  ? "any"
+                                   : "none";
+}
+
+cJSON *harness_declarations_json(const harness_result *r)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *list = cJSON_CreateArray();
+    if (!doc || !list) {
+        cJSON_Delete(doc);
+        cJSON_Delete(list);
+        return NULL;
+    }
+    int reporter = r->kind == NBAQ_KIND_REPORTER;
+    cJSON_AddStringToObject(doc, "plugin", r->plugin);
+    cJSON_AddStringToObject(doc, "kind", reporter ? "reporter" : "checker");
+    cJSON_AddStringToObject(doc, "instance", r->instance);
+    cJSON_AddStringToObject(doc, "declares",
+                            declares_name(r->decls.declared.kind));
+    cJSON_AddItemToObject(doc, "declared_metrics", list);
+    for (size_t i = 0; i < r->decls.metric_count; i++) {
+        const harness_metric *m = &r->decls.metrics[i];
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddItemToArray(list, item);
+        if (m->name)
+            cJSON_AddStringToObject(item, "name", m->name);
+        else
+            cJSON_AddNullToObject(item, "name");
+        cJSON_AddStringToObject(item, "declared", m->declared);
+        cJSON_AddStringToObject(item, "unit", m->unit);
+        cJSON_AddStringToObject(item, "description", m->description);
+    }
+    return doc;
+}
+
+/* "rows (rows): rows counted [{table}.rows]" */
+static void metric_line(const harness_metric *m, FILE *out)
+{
+    fputs(m->name ? m->name : m->declared, out);
+    if (m->unit[0])
+        fprintf(out, " (%s)", m->unit);
+    if (m->description[0])
+        fprintf(out, ": %s", m->description);
+    if (!m->name)
+        fputs(" [none with these options]", out);
+    else if (strcmp(m->name, m->declared) != 0)
+        fprintf(out, " [%s]", m->declared);
+    fputc('\n', out);
+}
+
+void harness_declarations_text(const harness_result *r, FILE *out)
+{
+    if (r->kind == NBAQ_KIND_REPORTER) {
+        fprintf(out, "reporter '%s': reporters declare no metrics\n",
+                r->instance);
+        return;
+    }
+    if (r->decls.declared.kind == DECLARED_NONE) {
+        fprintf(out, "check '%s': metrics: not declared\n", r->instance);
+        return;
+    }
+    fprintf(out, "check '%s' declares, with these options:\n", r->instance);
+    for (size_t i = 0; i < r->decls.metric_count; i++) {
+        fputs("  ", out);
+        metric_line(&r->decls.metrics[i], out);
+    }
+}
+
+/* After what was recorded: what may be, and what should not have been. */
+static void declarations_text(const harness_decls *d, FILE *out)
+{
+    if (d->declared.kind == DECLARED_NONE) {
+        fputs("  metrics: not declared\n", out);
+        return;
+    }
+    size_t shown = 0;
+    for (size_t i = 0; i < d->metric_count; i++) {
+        const harness_metric *m = &d->metrics[i];
+        if (!m->name)
+            continue;
+        fprintf(out, "  declared %s%s%s%s\n", m->name, m->unit[0] ? " (" : "",
+                m->unit, m->unit[0] ? ")" : "");
+        shown++;
+    }
+    if (shown == 0)
+        fputs("  declared: none with these options\n", out);
+    for (size_t i = 0; i < d->undeclared_count; i++)
+        fprintf(out, "  UNDECLARED metric %s: no declared pattern matches it\n",
+                d->undeclared[i]);
 }
 
 static void checker_text(const job_outcome *o, FILE *out)
@@ -112,6 +219,7 @@ void harness_result_text(const harness_result *r, FILE *out)
     if (!reporter) {
         fputc('\n', out);
         checker_text(&r->outcome, out);
+        declarations_text(&r->decls, out);
     } else if (r->writes.count == 0) {
         fputs("\n  wrote nothing\n", out);
     } else {

@@ -17,8 +17,16 @@
 cJSON *harness_result_json(const harness_result *result);
 
 /* The result as text lines: "check 'x': PASS: message", then one line
- * per metric, state key and backfilled series. */
+ * per metric, state key and backfilled series, then a checker's declared
+ * metrics ("  declared rows (rows)", or "  metrics: not declared") and
+ * one "  UNDECLARED metric x: ..." line per name recorded but not
+ * declared. The JSON has "undeclared_metrics" when there are any. */
 void harness_result_text(const harness_result *result, FILE *out);
+
+/* What --list shows of a result of harness_list(): the declared metrics
+ * expanded with the options, with their units and descriptions. */
+cJSON *harness_declarations_json(const harness_result *result);
+void harness_declarations_text(const harness_result *result, FILE *out);
 
 /* 0 when the JSON document in expected_path equals actual (objects in any
  * key order, numbers as numbers); else -1 with err saying why (a read or

@@ -6,8 +6,9 @@
  * Exit status: a checker's status as nbaq-host maps it (0 PASS, 1
  * WARNING, 2 FAIL, 3 UNKNOWN or ERROR); a reporter's 0 when report()
  * succeeded, 1 when it failed; with --expect, 0 when the result equals
- * the expected document and 1 when not; 64 usage; 78 the plugin, an
- * option or the run file is wrong.
+ * the expected document and 1 when not; 4 a checker recorded a metric
+ * its declarations do not name (before all of the above); 64 usage; 78
+ * the plugin, an option or the run file is wrong. --list: 0, or 64, 78.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -22,7 +23,12 @@
 #include "status.h"
 #include "units.h"
 
-enum { EXIT_DIFFERS = 1, EXIT_USAGE = 64, EXIT_CONFIG = 78 };
+enum {
+    EXIT_DIFFERS = 1,
+    EXIT_UNDECLARED = 4,
+    EXIT_USAGE = 64,
+    EXIT_CONFIG = 78
+};
 
 typedef struct cli {
     harness_setup setup;
@@ -32,13 +38,14 @@ typedef struct cli {
     const char *result;         /* NULL: stdout, stderr for a reporter      */
     const char *expect;         /* NULL: no comparison                      */
     char output[PATH_MAX + 16]; /* "output=" and -o, made absolute      */
+    int list;                   /* --list: the declarations, no run     */
 } cli;
 
 static int usage(const char *why)
 {
     if (why)
         fprintf(stderr, "nbaq-plugin-test: %s\n", why);
-    fputs("usage: nbaq-plugin-test [-v] [--options FILE.yaml] [--set "
+    fputs("usage: nbaq-plugin-test [-v] [--list] [--options FILE.yaml] [--set "
           "NAME=VALUE]..."
           "\n           [--state KEY=VALUE]... [-n NAME] [--monitor NAME]"
           " [--timeout DURATION]\n           [-o FILE] [--format text|json]"
@@ -119,6 +126,8 @@ static int parse_args(int argc, char **argv, cli *c)
         const char *arg = argv[i];
         if (strcmp(arg, "-v") == 0) {
             log_set_level(NBAQ_LOG_DEBUG);
+        } else if (strcmp(arg, "--list") == 0) {
+            c->list = 1;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             if (i + 1 >= argc)
                 return usage(NULL);
@@ -167,6 +176,18 @@ static int show(const cli *c, const harness_result *r, const cJSON *doc)
     return failed ? -1 : 0;
 }
 
+/* Names on stderr too: a ctest log shows them next to --expect's. */
+static int undeclared_code(const harness_result *r, int code)
+{
+    const harness_decls *d = &r->decls;
+    for (size_t i = 0; i < d->undeclared_count; i++)
+        fprintf(stderr,
+                "nbaq-plugin-test: check '%s': plugin '%s' recorded metric "
+                "'%s', which it does not declare\n",
+                r->instance, r->plugin, d->undeclared[i]);
+    return d->undeclared_count > 0 ? EXIT_UNDECLARED : code;
+}
+
 static int report(const cli *c, const harness_result *r)
 {
     cJSON *doc = harness_result_json(r);
@@ -184,7 +205,34 @@ static int report(const cli *c, const harness_result *r)
             fprintf(stderr, "nbaq-plugin-test: %s\n", err);
     }
     cJSON_Delete(doc);
-    return code;
+    return undeclared_code(r, code);
+}
+
+static int list(const cli *c)
+{
+    harness_result r;
+    char err[4096];
+    if (c->setup.run_path)
+        return usage("--list takes no run file");
+    if (harness_list(&c->setup, &r, err, sizeof err) != 0) {
+        fprintf(stderr, "nbaq-plugin-test: %s\n", err);
+        return EXIT_CONFIG;
+    }
+    int code = 0;
+    if (strcmp(c->format, "json") == 0) {
+        cJSON *doc = harness_declarations_json(&r);
+        char *text = doc ? cJSON_Print(doc) : NULL;
+        if (text)
+            printf("%s\n", text);
+        else
+            code = EXIT_CONFIG;
+        free(text);
+        cJSON_Delete(doc);
+    } else {
+        harness_declarations_text(&r, stdout);
+    }
+    harness_result_free(&r);
+    return fflush(stdout) == 0 && code == 0 ? 0 : EXIT_CONFIG;
 }
 
 int main(int argc, char **argv)
@@ -192,7 +240,9 @@ int main(int argc, char **argv)
     cli c = {0};
     log_set_level(NBAQ_LOG_INFO); /* the plugin's logs, on stderr */
     int code = parse_args(argc, argv, &c);
-    if (code == 0) {
+    if (code == 0 && c.list) {
+        code = list(&c);
+    } else if (code == 0) {
         harness_result r;
         char err[4096];
         if (harness_run(&c.setup, &r, err, sizeof err) != 0) {

@@ -2,7 +2,8 @@
 the check's plugin does not declare is a configuration error (78) naming
 file:line:column, the check and the plugin, with a did-you-mean; the
 patterns take the check's options in; --list-plugins prints them; a
-plugin whose descriptor predates them loads and is not judged
+plugin whose descriptor predates them loads and is not judged; a run
+warns about metrics a check emits but its plugin does not declare
 (tests/integration)."""
 import unittest
 
@@ -136,6 +137,55 @@ class DescriptorSizes(unittest.TestCase):
         self.assertIn("tp_bad_metrics.so: plugin 'tp_bad_metrics': metric "
                       "pattern '{tabel}.rows': placeholder at byte 0 names "
                       "no option of the plugin", r.stderr)
+
+
+def declared_check(name, emit, **options):
+    """A tp_declared check (sdk/harness/tests/plugins) emitting emit."""
+    text = (f"  - name: {name}\n    plugin: tp_declared\n    options:\n"
+            f"      emit: [{', '.join(emit)}]\n")
+    return text + "".join(f"      {k}: {v}\n" for k, v in options.items())
+
+
+class UndeclaredAtRunTime(unittest.TestCase):
+    WARNING = "nbaq-host: warning: check '{}': plugin 'tp_declared' emitted "
+
+    def run_checks(self, checks_yaml, *args):
+        r = run_config(temp_dir(self), "checks:\n" + checks_yaml + REPORT,
+                       *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def test_warned_once_per_check_naming_check_plugin_and_metric(self):
+        r = self.run_checks(
+            declared_check("orders", ["rows", "orders.nulls", "rows_x"],
+                           table="orders") +
+            declared_check("clean", ["rows", "rows.by_day.d1"],
+                           by_day="true"))
+        warnings = [line for line in r.stderr.splitlines()
+                    if "does not declare" in line]
+        self.assertEqual(warnings, [
+            self.WARNING.format("orders") + "1 metric it does not declare: "
+            "'rows_x' (a plugin bug: thresholds on it are refused; "
+            "nbaq-host --list-plugins shows what it declares)"])
+        # the metric is kept and judged as usual
+        checks = parse_report(r.stdout)["checks"]
+        self.assertEqual(checks["orders"]["status"], "PASS")
+        self.assertEqual(checks["orders"]["metrics"]["rows_x"]["value"], 1)
+
+    def test_many_names_are_cut_and_counted(self):
+        emit = [f"extra_{i}" for i in range(7)]
+        r = self.run_checks(declared_check("wide", emit))
+        self.assertIn(self.WARNING.format("wide") + "7 metrics it does not "
+                      "declare: 'extra_0', 'extra_1', 'extra_2', 'extra_3', "
+                      "'extra_4' and 2 more (", r.stderr)
+
+    def test_quiet_drops_it_and_undeclaring_plugins_are_not_judged(self):
+        r = self.run_checks(declared_check("wide", ["extra"]), "-q")
+        self.assertNotIn("does not declare", r.stderr)
+        r = self.run_checks("  - name: old\n    plugin: tp_old_descriptor\n"
+                            "  - name: any\n    plugin: tp_healthy\n"
+                            "    options: {metrics: {whatever: 1}}\n")
+        self.assertNotIn("does not declare", r.stderr)
 
 
 class Listing(unittest.TestCase):

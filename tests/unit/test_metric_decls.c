@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "declared_metrics.h"
 #include "metric_decls.h"
 #include "metric_glob.h"
 #include "options.h"
@@ -70,6 +71,27 @@ static void test_pattern_is_any(void **state)
     assert_true(metric_pattern_is_any("**"));
     assert_false(metric_pattern_is_any("*.rows"));
     assert_false(metric_pattern_is_any(""));
+}
+
+static void test_recorded_names(void **state)
+{
+    (void)state;
+    assert_true(metric_pattern_matches("rows", "rows"));
+    assert_false(metric_pattern_matches("rows", "rows_x"));
+    assert_true(metric_pattern_matches("orders.*.nulls", "orders.id.nulls"));
+    assert_false(metric_pattern_matches("orders.*.nulls", "orders.id.nuls"));
+    /* A name is literal text: its `*`, `?` and `[` match only themselves. */
+    assert_true(metric_pattern_matches("a\\*b", "a*b"));
+    assert_false(metric_pattern_matches("a\\*b", "axb"));
+    assert_false(metric_pattern_matches("rows", "row?"));
+    assert_false(metric_pattern_matches("rows", "[r]ows"));
+    assert_true(metric_pattern_matches("t.*", "t.[x]?"));
+    assert_true(metric_pattern_matches("*", ""));
+    assert_true(metric_pattern_matches("a*b\\*c", "axb*c"));
+    assert_false(metric_pattern_matches("a*b\\*c", "axbc"));
+    assert_true(metric_pattern_matches("a\\\\*", "a\\xyz"));
+    assert_false(metric_pattern_matches("*.nulls", "t.nulls.x"));
+    assert_false(metric_pattern_matches("t.*", "u.x"));
 }
 
 static const nbaq_option_spec table_fields[] = {
@@ -310,6 +332,69 @@ static void test_threshold_names(void **state)
     assert_string_equal(err, "");
 }
 
+static const char *undeclared_joined(const declared_metrics *d,
+                                     const job_outcome *out)
+{
+    static char joined[512];
+    const char **names = NULL;
+    size_t count = 99;
+    assert_int_equal(declared_metrics_undeclared(&mem, d, out, &names, &count),
+                     0);
+    joined[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        size_t used = strlen(joined);
+        snprintf(joined + used, sizeof joined - used, "%s%s", i ? " " : "",
+                 names[i]);
+    }
+    return joined;
+}
+
+static void test_undeclared(void **state)
+{
+    (void)state;
+    raw_metric metrics[] = {{.name = "objects"},
+                            {.name = "orders.id.nulls"},
+                            {.name = "objcts"},
+                            {.name = "orders.total.nulls"}};
+    backfill_series series[] = {
+        {.name = "objects"}, {.name = "late"}, {.name = "late"}};
+    job_outcome out = {.metrics = metrics,
+                       .metric_count = 4,
+                       .backfill = {.items = series, .count = 3}};
+    for (size_t i = 0; i < out.metric_count; i++)
+        assert_int_equal(
+            nameset_put(&out.metric_index, metrics[i].name, i, NULL), 0);
+    declared_metrics d;
+    nbaq_options *o = build("tables: [{name: orders, columns: [id]}]\n");
+    assert_int_equal(declared_metrics_of(&mem, counter_metrics, specs, o, &d),
+                     0);
+    assert_int_equal(d.kind, DECLARED_LISTED);
+    /* Each once, metrics then backfilled series, in the order recorded. */
+    assert_string_equal(undeclared_joined(&d, &out),
+                        "objcts orders.total.nulls late");
+    assert_int_equal(declared_metrics_of(&mem, exec_like, specs, o, &d), 0);
+    assert_int_equal(d.kind, DECLARED_ANY);
+    assert_string_equal(undeclared_joined(&d, &out), "");
+    assert_int_equal(declared_metrics_of(&mem, NULL, specs, o, &d), 0);
+    assert_int_equal(d.kind, DECLARED_NONE);
+    assert_string_equal(undeclared_joined(&d, &out), "");
+    /* An empty list declares that the check emits no metric. */
+    const nbaq_metric_decl nothing[] = {NBAQ_METRIC_END};
+    assert_int_equal(declared_metrics_of(&mem, nothing, specs, o, &d), 0);
+    assert_int_equal(d.kind, DECLARED_LISTED);
+    assert_string_equal(undeclared_joined(&d, &out),
+                        "objects orders.id.nulls objcts orders.total.nulls "
+                        "late");
+    /* A pattern whose head is empty, and two sharing one. */
+    const nbaq_metric_decl suffixes[] = {{"*.nulls", NULL, NULL},
+                                         {"orders.a*", NULL, NULL},
+                                         {"orders.*.nulls", NULL, NULL},
+                                         NBAQ_METRIC_END};
+    assert_int_equal(declared_metrics_of(&mem, suffixes, specs, o, &d), 0);
+    assert_string_equal(undeclared_joined(&d, &out), "objects objcts late");
+    nameset_free(&out.metric_index);
+}
+
 static int cleanup(void **state)
 {
     (void)state;
@@ -326,12 +411,14 @@ int main(void)
         cmocka_unit_test(test_declared_stars),
         cmocka_unit_test(test_threshold_globs),
         cmocka_unit_test(test_pattern_is_any),
+        cmocka_unit_test(test_recorded_names),
         cmocka_unit_test(test_schema),
         cmocka_unit_test_teardown(test_expand_conditions, cleanup),
         cmocka_unit_test_teardown(test_expand_lists, cleanup),
         cmocka_unit_test_teardown(test_expand_overflow, cleanup),
         cmocka_unit_test(test_suggestion),
         cmocka_unit_test(test_threshold_names),
+        cmocka_unit_test_teardown(test_undeclared, cleanup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""nbaq-plugin-test on the test plugins of tests/integration: what it shows
-of a checker (metrics, status, state, backfill) and of a reporter, that
-the host's isolation and option checks apply, and --expect."""
+"""nbaq-plugin-test on the test plugins of tests/integration (and its own,
+tests/plugins): what it shows of a checker (metrics, status, state,
+backfill, declared and undeclared metrics, --list) and of a reporter,
+that the host's isolation and option checks apply, and --expect."""
 import json
 import os
 import subprocess
@@ -152,6 +153,113 @@ class CheckerTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 1)
         self.assertIn(f"{bad}: .metrics[0].value: expected 41, got 42",
                       proc.stderr)
+
+
+class DeclarationsTest(unittest.TestCase):
+    """What the plugin recorded against what it declares (tp_declared
+    declares rows, {table}.nulls and {by_day=true}rows.by_day.*)."""
+
+    def test_undeclared_metric_fails_and_is_named(self):
+        proc = harness("--format", "json", "--set", "table=orders",
+                       "--set", "emit=rows", "--set", "emit=orders.nulls",
+                       "--set", "emit=rows_x", plugin("tp_declared"))
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        doc = json.loads(proc.stdout)
+        self.assertEqual(doc["status"], "PASS")
+        self.assertEqual(doc["undeclared_metrics"], ["rows_x"])
+        self.assertIn("check 'tp_declared': plugin 'tp_declared' recorded "
+                      "metric 'rows_x', which it does not declare",
+                      proc.stderr)
+        proc = harness("--set", "emit=rows_x", plugin("tp_declared"))
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        self.assertIn("  UNDECLARED metric rows_x: no declared pattern "
+                      "matches it", proc.stdout.splitlines())
+
+    def test_text_shows_the_declarations_next_to_the_metrics(self):
+        proc = harness("--set", "table=orders", "--set", "emit=rows",
+                       plugin("tp_declared"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.splitlines()[1:],
+                         ["  metric rows = 1 rows",
+                          "  declared rows (rows)",
+                          "  declared orders.nulls (rows)"])
+
+    def test_family_follows_the_option_that_turns_it_on(self):
+        doc = result_json(self, "--set", "by_day=true",
+                          "--set", "emit=rows.by_day.2024-01-31",
+                          plugin("tp_declared"))
+        self.assertNotIn("undeclared_metrics", doc)
+        doc = result_json(self, "--set", "emit=rows.by_day.2024-01-31",
+                          plugin("tp_declared"), code=4)
+        self.assertEqual(doc["undeclared_metrics"],
+                         ["rows.by_day.2024-01-31"])
+
+    def test_backfilled_series_must_be_declared_too(self):
+        doc = result_json(self, "--set", "emit=rows", "--set",
+                          "backfill=rows_per_day", plugin("tp_declared"),
+                          code=4)
+        self.assertEqual(doc["undeclared_metrics"], ["rows_per_day"])
+        doc = result_json(self, "--set", "emit=rows", "--set",
+                          "backfill=rows", plugin("tp_declared"))
+        self.assertNotIn("undeclared_metrics", doc)
+
+    def test_nothing_declared_is_said_once_and_judges_nothing(self):
+        # tp_old_descriptor's struct_size ends before `metrics`
+        proc = harness(plugin("tp_old_descriptor"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.count("metrics: not declared"), 1)
+        self.assertIn("  metrics: not declared", proc.stdout.splitlines())
+        self.assertNotIn("UNDECLARED", proc.stdout)
+
+    def test_a_star_declares_any_name(self):
+        doc = result_json(self, "--set", "metrics=made_up_name=3",
+                          plugin("tp_healthy"))
+        self.assertNotIn("undeclared_metrics", doc)
+
+    def test_expect_cannot_hide_an_undeclared_metric(self):
+        proc = harness("--format", "json", "--set", "emit=rows_x",
+                       plugin("tp_declared"))
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+        tmp = tempfile.TemporaryDirectory(prefix="nbaq-harness-")
+        self.addCleanup(tmp.cleanup)
+        path = os.path.join(tmp.name, "same.json")
+        with open(path, "w") as f:
+            f.write(proc.stdout)
+        proc = harness("--expect", path, "--set", "emit=rows_x",
+                       plugin("tp_declared"))
+        self.assertEqual(proc.returncode, 4, proc.stderr)
+
+    def test_list_expands_the_declarations_with_the_options(self):
+        proc = harness("--list", "--set", "table=orders",
+                       plugin("tp_declared"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.splitlines(), [
+            "check 'tp_declared' declares, with these options:",
+            "  rows (rows): rows counted",
+            "  orders.nulls (rows): NULLs in the table [{table}.nulls]",
+            "  {by_day=true}rows.by_day.* (rows): rows per day [none with "
+            "these options]",
+            "  {tables}.rows (rows): rows of each table [none with these "
+            "options]",
+            "  {tables}.*.nulls (rows): NULLs of each column of each table "
+            "[none with these options]"])
+        doc = result_json(self, "--list", "--set", "by_day=true",
+                          plugin("tp_declared"))
+        self.assertEqual(doc["declares"], "listed")
+        names = [(m["name"], m["declared"], m["unit"])
+                 for m in doc["declared_metrics"]]
+        self.assertEqual(names, [
+            ("rows", "rows", "rows"), (None, "{table}.nulls", "rows"),
+            ("rows.by_day.*", "{by_day=true}rows.by_day.*", "rows"),
+            (None, "{tables}.rows", "rows"),
+            (None, "{tables}.*.nulls", "rows")])
+        proc = harness("--list", plugin("tp_old_descriptor"))
+        self.assertEqual(proc.stdout,
+                         "check 'tp_old_descriptor': metrics: not declared\n")
+        proc = harness("--list", "--set", "table=x", "--set", "i=3",
+                       plugin("tp_declared"))
+        self.assertEqual(proc.returncode, 78)
+        self.assertIn("unknown option 'i'", proc.stderr)
 
 
 class ReporterTest(unittest.TestCase):
