@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "history_store.h"
 
@@ -226,6 +227,51 @@ static int check_directory(const char *path, char *err, size_t err_size)
     return rc;
 }
 
+/* One try of "PRAGMA journal_mode=WAL": 1 when the file is in WAL mode,
+ * 0 when another connection held it (busy), -1 on any other error. */
+static int try_wal(store_conn *c, char *err, size_t err_size)
+{
+    sqlite3_stmt *st = NULL;
+    int rc =
+        sqlite3_prepare_v2(c->db, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    int wal = rc == SQLITE_ROW &&
+              strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    if (wal)
+        return 1;
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ||
+        rc == SQLITE_ROW) /* the mode could not be changed yet */
+        return 0;
+    db_error(c->db, err, err_size);
+    return -1;
+}
+
+/*
+ * WAL is a property of the file, set once by its first user. SQLite does
+ * not call the busy handler for that switch, so two processes opening a
+ * new store at once (a daemon's first rounds) could fail with "database
+ * is locked" and run without history: try again until the busy timeout.
+ */
+static int switch_to_wal(store_conn *c, int busy_timeout_ms, char *err,
+                         size_t err_size)
+{
+    const struct timespec pause = {0, 5 * 1000 * 1000};
+    for (int waited_ms = 0;; waited_ms += 5) {
+        int rc = try_wal(c, err, err_size);
+        if (rc != 0)
+            return rc > 0 ? 0 : -1;
+        if (waited_ms >= busy_timeout_ms) {
+            history_store_copy_message(err, err_size,
+                                       "database is locked (switching to "
+                                       "WAL mode)");
+            return -1;
+        }
+        nanosleep(&pause, NULL);
+    }
+}
+
 static int configure(store_conn *c, int busy_timeout_ms, char *err,
                      size_t err_size)
 {
@@ -239,7 +285,7 @@ static int configure(store_conn *c, int busy_timeout_ms, char *err,
      * here ("file is not a database"). WAL keeps readers off the writer's
      * back and, with synchronous=NORMAL, loses at most the last commits
      * on power loss, never atomicity. */
-    if (sqlite_exec(c, "PRAGMA journal_mode=WAL", err, err_size) != 0 ||
+    if (switch_to_wal(c, busy_timeout_ms, err, err_size) != 0 ||
         sqlite_exec(c, "PRAGMA synchronous=NORMAL", err, err_size) != 0)
         return -1;
     return 0;

@@ -10,6 +10,7 @@ Expected numbers are worked out by hand in the comments.
 """
 import json
 import os
+import sqlite3
 import sys
 import unittest
 
@@ -189,6 +190,43 @@ class SqliteHistory(nbaq_test.SqliteStore, HistoryScenarios,
             "-c", os.path.join(self.dir, "monitor.yaml"), "history", "trends")
         self.assertEqual(proc.returncode, 69)
         self.assertIn(f"history store {path}: directory", proc.stderr)
+
+
+    def test_processes_opening_a_new_store_at_once(self):
+        """A daemon's first rounds, or several cron runs, open a store that
+        does not exist yet at the same time: every run is saved, none
+        fails with "database is locked" (SQLite does not wait for the
+        switch to WAL mode by itself)."""
+        import subprocess
+        exe = os.environ["NBAQ_HOST"]
+        for attempt in range(15):
+            d = os.path.join(self.dir, f"try{attempt}")
+            os.mkdir(d)
+            nbaq_test.write_file(d, "monitor.yaml",
+                                 config_yaml("history.db", 100))
+            # Each waits for the end of one pipe; closing it releases all
+            # four at once, so that their first opens do meet.
+            gate_r, gate_w = os.pipe()
+            procs = [subprocess.Popen(
+                ["sh", "-c", 'cat >/dev/null; exec "$@"', "gate", exe,
+                 "-c", os.path.join(d, "monitor.yaml"), "-q",
+                 "--plugin-dir", TEST_PLUGIN_DIR],
+                stdin=gate_r, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, text=True)
+                for _ in range(4)]
+            os.close(gate_r)
+            os.close(gate_w)
+            for p in procs:
+                _, stderr = p.communicate(timeout=60)
+                self.assertNotIn("locked", stderr)
+                self.assertEqual(p.returncode, 0, stderr)
+            conn = sqlite3.connect(os.path.join(d, "history.db"))
+            try:
+                runs = conn.execute(
+                    "SELECT count(*) FROM nbaq_runs").fetchone()[0]
+            finally:
+                conn.close()
+            self.assertEqual(runs, 4)
 
 
 class PostgresHistory(nbaq_test.PostgresStore, HistoryScenarios,
