@@ -15,6 +15,22 @@
 
 #include <stdint.h>
 
+/* Which kernels this build has (jsonv_ws.c and jsonv_blocks.c). */
+#if !defined(JSONV_PORTABLE) && !defined(JSONV_NO_SSE2) && defined(__SSE2__)
+#include <emmintrin.h>
+#define JSONV_HAVE_SSE2 1
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define JSONV_HAVE_WIDE 1 /* AVX2 and AVX-512BW, chosen at run time */
+#endif
+#endif
+
+#if defined(JSONV_HAVE_WIDE)
+#define TARGET_AVX2 __attribute__((target("avx2,bmi,popcnt,lzcnt")))
+#define TARGET_AVX512                                                          \
+    __attribute__((target("avx512f,avx512bw,bmi,popcnt,lzcnt")))
+#endif
+
 /* Kernels, narrowest first. */
 typedef enum jsonv_ws_kernel {
     JSONV_WS_SCALAR,
@@ -40,6 +56,10 @@ typedef const uint8_t *(*jsonv_ws_skip_fn)(const uint8_t *p, const uint8_t *end,
 /* The kernel in use: AVX2, else AVX-512BW, else SSE2, else scalar, the
  * first this build and CPU have, unless jsonv_ws_use() chose another.   */
 jsonv_ws_skip_fn jsonv_ws_skip(void);
+
+/* The kernel in use (the one jsonv_ws_skip() returns); the structural
+ * index (jsonv_blocks.h) uses the same vector width.                    */
+jsonv_ws_kernel jsonv_ws_chosen(void);
 
 /* 1 when this build and CPU can run `kernel`. */
 int jsonv_ws_available(jsonv_ws_kernel kernel);
