@@ -65,6 +65,8 @@ static ALWAYS_INLINE uint64_t prefix_xor(uint64_t x)
 static ALWAYS_INLINE void write_offsets(uint64_t bits, uint32_t offset,
                                         jsonv_blocks *out)
 {
+    if (!bits) /* inside a long string, or indentation */
+        return;
     uint32_t *dst = out->pos + out->count;
     out->count += (uint32_t)__builtin_popcountll(bits);
     do {
@@ -78,11 +80,12 @@ static ALWAYS_INLINE void write_offsets(uint64_t bits, uint32_t offset,
 }
 
 static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
-                                      lexer_carry *carry, jsonv_blocks *out)
+                                      lexer_carry *carry, jsonv_blocks *out,
+                                      uint64_t (*prefix)(uint64_t))
 {
     uint64_t quote = m->quote & ~escaped_bits(m->backslash, &carry->escaped);
     /* from each opening quote up to its closing quote, which is out */
-    uint64_t inside = prefix_xor(quote) ^ carry->in_string;
+    uint64_t inside = prefix(quote) ^ carry->in_string;
     carry->in_string = (uint64_t)((int64_t)inside >> 63);
     uint64_t string = inside | quote;
     uint64_t scalar = ~(string | m->blank | m->op);
@@ -97,8 +100,9 @@ static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
                   (uint32_t)(block * JSONV_BLOCK_BYTES), out);
 }
 
-/* The loop of every kernel; classify(p, &masks) fills the masks. */
-#define INDEX_BLOCKS(classify)                                                 \
+/* The loop of every kernel: classify(p) gives the masks of the block at
+ * p, prefix(x) the prefix XOR.                                          */
+#define INDEX_BLOCKS(classify, prefix)                                         \
     do {                                                                       \
         lexer_carry carry = {in_string ? ~0ull : 0, 0, 0};                     \
         out->count = 0;                                                        \
@@ -106,7 +110,7 @@ static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
         out->lines[0] = 0;                                                     \
         for (size_t b = 0; b < blocks; b++) {                                  \
             block_masks m = classify(base + b * JSONV_BLOCK_BYTES);            \
-            index_block(&m, b, &carry, out);                                   \
+            index_block(&m, b, &carry, out, prefix);                           \
         }                                                                      \
     } while (0)
 
@@ -157,7 +161,7 @@ static block_masks classify_scalar(const uint8_t *p)
 static void index_scalar(const uint8_t *base, size_t blocks, int in_string,
                          jsonv_blocks *out)
 {
-    INDEX_BLOCKS(classify_scalar);
+    INDEX_BLOCKS(classify_scalar, prefix_xor);
 }
 
 #if defined(JSONV_HAVE_SSE2)
@@ -203,11 +207,20 @@ static ALWAYS_INLINE block_masks classify_sse2(const uint8_t *p)
 static void index_sse2(const uint8_t *base, size_t blocks, int in_string,
                        jsonv_blocks *out)
 {
-    INDEX_BLOCKS(classify_sse2);
+    INDEX_BLOCKS(classify_sse2, prefix_xor);
 }
 #endif
 
 #if defined(JSONV_HAVE_WIDE)
+/* The prefix XOR as a carry-less multiplication by all ones. */
+TARGET_AVX2 static ALWAYS_INLINE uint64_t prefix_xor_clmul(uint64_t x)
+{
+    __m128i all_ones = _mm_set1_epi8((char)0xFF);
+    __m128i r =
+        _mm_clmulepi64_si128(_mm_set_epi64x(0, (long long)x), all_ones, 0);
+    return (uint64_t)_mm_cvtsi128_si64(r);
+}
+
 /* simdjson's classification: a byte is whitespace when the table entry
  * of its low nibble is itself, and '{' '}' ':' ',' likewise after the
  * bit 0x20 is set ('[' and ']' become '{' and '}'). Bytes >= 0x80 look
@@ -248,7 +261,7 @@ TARGET_AVX2 static ALWAYS_INLINE block_masks classify_avx2(const uint8_t *p)
 TARGET_AVX2 static void index_avx2(const uint8_t *base, size_t blocks,
                                    int in_string, jsonv_blocks *out)
 {
-    INDEX_BLOCKS(classify_avx2);
+    INDEX_BLOCKS(classify_avx2, prefix_xor_clmul);
 }
 
 TARGET_AVX512 static ALWAYS_INLINE block_masks classify_avx512(const uint8_t *p)
@@ -273,7 +286,7 @@ TARGET_AVX512 static ALWAYS_INLINE block_masks classify_avx512(const uint8_t *p)
 TARGET_AVX512 static void index_avx512(const uint8_t *base, size_t blocks,
                                        int in_string, jsonv_blocks *out)
 {
-    INDEX_BLOCKS(classify_avx512);
+    INDEX_BLOCKS(classify_avx512, prefix_xor_clmul);
 }
 #endif
 

@@ -332,10 +332,25 @@ doc_trailer:
      * an entry that is, see jsonv_blocks.h). The closing quote is only
      * looked for when that is not so.                                  */
 string_body:
-    if (LIKELY(at != last && is_plain[base[*at]])) {
-        if (is_key)
-            goto colon;
-        goto after_value;
+    if (LIKELY(at != last)) {
+        unsigned next = base[*at];
+        /* the usual next tokens, taken at once */
+        if (is_key) {
+            if (LIKELY(next == ':')) {
+                at++;
+                goto value;
+            }
+        } else if (next == ',' && depth) {
+            at++;
+            if (in_obj)
+                goto key;
+            goto array_next;
+        }
+        if (is_plain[next]) {
+            if (is_key)
+                goto colon;
+            goto after_value;
+        }
     }
     q = closing_quote(v->blocks, base, state == ST_STRING ? t : t + 1);
     if (at == last || base + *at > q) { /* plain, and the window ends */

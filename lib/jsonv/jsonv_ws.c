@@ -148,8 +148,9 @@ int jsonv_ws_available(jsonv_ws_kernel kernel)
         return 0;
 #if defined(JSONV_HAVE_WIDE)
     __builtin_cpu_init();
-    int bits =
-        __builtin_cpu_supports("bmi") && __builtin_cpu_supports("popcnt");
+    int bits = __builtin_cpu_supports("bmi") &&
+               __builtin_cpu_supports("popcnt") &&
+               __builtin_cpu_supports("pclmul");
     if (kernel == JSONV_WS_AVX2)
         return bits && __builtin_cpu_supports("avx2");
     if (kernel == JSONV_WS_AVX512)

@@ -26,9 +26,9 @@
 #endif
 
 #if defined(JSONV_HAVE_WIDE)
-#define TARGET_AVX2 __attribute__((target("avx2,bmi,popcnt,lzcnt")))
+#define TARGET_AVX2 __attribute__((target("avx2,bmi,popcnt,lzcnt,pclmul")))
 #define TARGET_AVX512                                                          \
-    __attribute__((target("avx512f,avx512bw,bmi,popcnt,lzcnt")))
+    __attribute__((target("avx512f,avx512bw,bmi,popcnt,lzcnt,pclmul")))
 #endif
 
 /* Kernels, narrowest first. */
