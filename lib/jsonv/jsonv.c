@@ -110,6 +110,8 @@ void jsonv_reset(jsonv_validator *v)
     v->line = 1;
     v->line_start = 0;
     v->line_cont = 0;
+    v->scan_ahead = 0;
+    v->scanned_ahead = 0;
 }
 
 const jsonv_result *jsonv_get_result(const jsonv_validator *v)
@@ -1005,6 +1007,15 @@ int jsonv_feed(jsonv_validator *v, const void *data, size_t len)
      * block where it cannot (a token it does not take, a state inside a
      * token), and for the last bytes of the chunk                      */
     while (p < end) {
+        if (v->scanned_ahead) {
+            size_t n = (size_t)(end - p) < v->scanned_ahead ? (size_t)(end - p)
+                                                            : v->scanned_ahead;
+            v->scanned_ahead -= (uint32_t)n;
+            if (jsonv_scan(v, p, p + n))
+                return -1;
+            p += n;
+            continue;
+        }
         if (end - p >= JSONV_BLOCK_BYTES && walkable(v->state)) {
             const uint8_t *q = jsonv_walk(v, p, end);
             if (!q)

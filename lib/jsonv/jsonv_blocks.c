@@ -96,6 +96,7 @@ static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
     out->newlines[block] = m->newline & ~string;
     out->lines[block + 1] = out->lines[block] + (uint32_t)__builtin_popcountll(
                                                     out->newlines[block]);
+    out->string_bytes += (uint32_t)__builtin_popcountll(string);
     write_offsets((m->op & ~string) | starts | (quote & inside) | look,
                   (uint32_t)(block * JSONV_BLOCK_BYTES), out);
 }
@@ -108,6 +109,7 @@ static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
         out->count = 0;                                                        \
         out->blocks = blocks;                                                  \
         out->lines[0] = 0;                                                     \
+        out->string_bytes = 0;                                                 \
         for (size_t b = 0; b < blocks; b++) {                                  \
             block_masks m = classify(base + b * JSONV_BLOCK_BYTES);            \
             index_block(&m, b, &carry, out, prefix);                           \

@@ -36,8 +36,9 @@
 #define JSONV_WINDOW_BLOCKS 64
 
 typedef struct jsonv_blocks {
-    uint32_t count; /* entries in pos                               */
-    size_t blocks;  /* blocks in the window                          */
+    uint32_t count;        /* entries in pos                         */
+    uint32_t string_bytes; /* bytes in strings, quotes included      */
+    size_t blocks;         /* blocks in the window                          */
     uint64_t quotes[JSONV_WINDOW_BLOCKS]; /* unescaped quotes, per block */
     /* newline masks of each block, outside strings (line tracking)     */
     uint64_t newlines[JSONV_WINDOW_BLOCKS];

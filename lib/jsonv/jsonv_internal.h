@@ -93,6 +93,11 @@ struct jsonv_validator {
      * allocated on the first feed that can use it, fixed size.         */
     jsonv_blocks_fn blocks_fn;
     jsonv_blocks *blocks;
+    /* Text (long strings) goes faster byte by byte: after a window of
+     * mostly strings, this many bytes go to the scanner before the
+     * walker tries again (doubled while that goes on).                 */
+    uint32_t scan_ahead;
+    uint32_t scanned_ahead; /* of those, still to scan                  */
 };
 
 #define IS_DIGIT(ch) ((unsigned)(ch) - '0' < 10u)

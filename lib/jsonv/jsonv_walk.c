@@ -19,6 +19,9 @@
 
 #include <stdlib.h>
 
+/* The longest run of text given to the scanner before the next try. */
+#define JSONV_SCAN_AHEAD_MAX (256u * 1024)
+
 /* Bytes that may follow a number or a literal. */
 static const uint8_t ends_value[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
@@ -400,5 +403,14 @@ const uint8_t *jsonv_walk(jsonv_validator *v, const uint8_t *p,
             return p; /* the byte-at-a-time scanner needs no more memory */
     }
     v->blocks_fn(p, blocks, v->state == ST_STRING, v->blocks);
+    if (v->blocks->string_bytes * 10 > blocks * JSONV_BLOCK_BYTES * 9) {
+        /* over 90% strings: the scanner's string loop is faster */
+        v->scan_ahead = v->scan_ahead ? v->scan_ahead * 2 : 4 * 1024;
+        if (v->scan_ahead > JSONV_SCAN_AHEAD_MAX)
+            v->scan_ahead = JSONV_SCAN_AHEAD_MAX;
+        v->scanned_ahead = v->scan_ahead;
+    } else {
+        v->scan_ahead = 0;
+    }
     return walk_window(v, p, p + blocks * JSONV_BLOCK_BYTES);
 }
