@@ -23,11 +23,15 @@ typedef struct block_masks {
     uint64_t special; /* '\\', < 0x20 or >= 0x80: a string's bytes to check */
 } block_masks;
 
-/* What one block tells the next. */
+/* What one block tells the next, and the window's running totals (kept
+ * in registers, written to the index at the end).                       */
 typedef struct lexer_carry {
     uint64_t in_string; /* all ones when the block starts in a string   */
     uint64_t escaped;   /* 1 when its first byte is escaped             */
     uint64_t scalar;    /* 1 when the byte before it is in a token      */
+    uint32_t entries;
+    uint32_t lines;
+    uint32_t string_bytes;
 } lexer_carry;
 
 /* Bits that an odd run of backslashes escapes (simdjson's
@@ -59,16 +63,16 @@ static ALWAYS_INLINE uint64_t prefix_xor(uint64_t x)
     return x;
 }
 
-/* Appends the offsets of the set bits of `bits` (block at `offset`),
- * eight at a time so that the loop runs a predictable number of times;
- * the writes past the last bit land in the spare slots.                 */
-static ALWAYS_INLINE void write_offsets(uint64_t bits, uint32_t offset,
-                                        jsonv_blocks *out)
+/* Appends the offsets of the set bits of `bits` (block at `offset`) at
+ * dst, eight at a time so that the loop runs a predictable number of
+ * times; the writes past the last bit land in the spare slots. Returns
+ * how many.                                                             */
+static ALWAYS_INLINE uint32_t write_offsets(uint64_t bits, uint32_t offset,
+                                            uint32_t *dst)
 {
     if (!bits) /* inside a long string, or indentation */
-        return;
-    uint32_t *dst = out->pos + out->count;
-    out->count += (uint32_t)__builtin_popcountll(bits);
+        return 0;
+    uint32_t count = (uint32_t)__builtin_popcountll(bits);
     do {
 #pragma GCC unroll 8
         for (int i = 0; i < 8; i++) {
@@ -77,6 +81,7 @@ static ALWAYS_INLINE void write_offsets(uint64_t bits, uint32_t offset,
         }
         dst += 8;
     } while (bits);
+    return count;
 }
 
 static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
@@ -92,28 +97,30 @@ static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
     uint64_t starts = scalar & ~(scalar << 1 | carry->scalar);
     carry->scalar = scalar >> 63;
     uint64_t look = inside & m->special;
+    uint64_t newlines = m->newline & ~string;
     out->quotes[block] = quote;
-    out->newlines[block] = m->newline & ~string;
-    out->lines[block + 1] = out->lines[block] + (uint32_t)__builtin_popcountll(
-                                                    out->newlines[block]);
-    out->string_bytes += (uint32_t)__builtin_popcountll(string);
-    write_offsets((m->op & ~string) | starts | (quote & inside) | look,
-                  (uint32_t)(block * JSONV_BLOCK_BYTES), out);
+    out->newlines[block] = newlines;
+    out->lines[block] = carry->lines;
+    carry->lines += (uint32_t)__builtin_popcountll(newlines);
+    carry->string_bytes += (uint32_t)__builtin_popcountll(string);
+    carry->entries += write_offsets(
+        (m->op & ~string) | starts | (quote & inside) | look,
+        (uint32_t)(block * JSONV_BLOCK_BYTES), out->pos + carry->entries);
 }
 
 /* The loop of every kernel: classify(p) gives the masks of the block at
  * p, prefix(x) the prefix XOR.                                          */
 #define INDEX_BLOCKS(classify, prefix)                                         \
     do {                                                                       \
-        lexer_carry carry = {in_string ? ~0ull : 0, 0, 0};                     \
-        out->count = 0;                                                        \
-        out->blocks = blocks;                                                  \
-        out->lines[0] = 0;                                                     \
-        out->string_bytes = 0;                                                 \
+        lexer_carry carry = {in_string ? ~0ull : 0, 0, 0, 0, 0, 0};            \
         for (size_t b = 0; b < blocks; b++) {                                  \
             block_masks m = classify(base + b * JSONV_BLOCK_BYTES);            \
             index_block(&m, b, &carry, out, prefix);                           \
         }                                                                      \
+        out->blocks = blocks;                                                  \
+        out->count = carry.entries;                                            \
+        out->lines[blocks] = carry.lines;                                      \
+        out->string_bytes = carry.string_bytes;                                \
     } while (0)
 
 static block_masks classify_scalar(const uint8_t *p)

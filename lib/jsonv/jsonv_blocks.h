@@ -42,7 +42,7 @@ typedef struct jsonv_blocks {
     uint64_t quotes[JSONV_WINDOW_BLOCKS]; /* unescaped quotes, per block */
     /* newline masks of each block, outside strings (line tracking)     */
     uint64_t newlines[JSONV_WINDOW_BLOCKS];
-    uint32_t lines[JSONV_WINDOW_BLOCKS + 1]; /* newlines before block b  */
+    uint32_t lines[JSONV_WINDOW_BLOCKS + 1]; /* newlines before block b */
     /* offsets from the window's start; 8 spare slots for the writes of
      * whole groups of 8                                                 */
     uint32_t pos[JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES + 8];

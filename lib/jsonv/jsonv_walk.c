@@ -52,6 +52,8 @@ typedef struct walk {
 static uint64_t lines_before(const jsonv_blocks *ix, size_t at)
 {
     size_t b = at / 64;
+    if (at % 64 == 0) /* also the end of the window */
+        return ix->lines[b];
     uint64_t below = ix->newlines[b] & ((1ull << (at % 64)) - 1);
     return ix->lines[b] + (uint64_t)__builtin_popcountll(below);
 }
@@ -67,10 +69,7 @@ static void sync_lines(walk *w, const uint8_t *to)
     if (from >= upto)
         return;
     const jsonv_blocks *ix = w->ix;
-    uint64_t count =
-        (upto == JSONV_WINDOW_BLOCKS * 64 ? ix->lines[JSONV_WINDOW_BLOCKS]
-                                          : lines_before(ix, upto)) -
-        lines_before(ix, from);
+    uint64_t count = lines_before(ix, upto) - lines_before(ix, from);
     if (!count)
         return;
     size_t b = (upto - 1) / 64;
