@@ -63,12 +63,19 @@ static ALWAYS_INLINE uint64_t prefix_xor(uint64_t x)
     return x;
 }
 
+/* Trailing zeros of x; any value for 0. */
+static ALWAYS_INLINE uint32_t ctz_any(uint64_t x)
+{
+    return (uint32_t)__builtin_ctzll(x | 1ull << 63);
+}
+
 /* Appends the offsets of the set bits of `bits` (block at `offset`) at
  * dst, eight at a time so that the loop runs a predictable number of
  * times; the writes past the last bit land in the spare slots. Returns
  * how many.                                                             */
 static ALWAYS_INLINE uint32_t write_offsets(uint64_t bits, uint32_t offset,
-                                            uint32_t *dst)
+                                            uint32_t *dst,
+                                            uint32_t (*ctz)(uint64_t))
 {
     if (!bits) /* inside a long string, or indentation */
         return 0;
@@ -76,7 +83,7 @@ static ALWAYS_INLINE uint32_t write_offsets(uint64_t bits, uint32_t offset,
     do {
 #pragma GCC unroll 8
         for (int i = 0; i < 8; i++) {
-            dst[i] = offset + (uint32_t)__builtin_ctzll(bits | 1ull << 63);
+            dst[i] = offset + ctz(bits);
             bits &= bits - 1;
         }
         dst += 8;
@@ -86,7 +93,8 @@ static ALWAYS_INLINE uint32_t write_offsets(uint64_t bits, uint32_t offset,
 
 static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
                                       lexer_carry *carry, jsonv_blocks *out,
-                                      uint64_t (*prefix)(uint64_t))
+                                      uint64_t (*prefix)(uint64_t),
+                                      uint32_t (*ctz)(uint64_t))
 {
     uint64_t quote = m->quote & ~escaped_bits(m->backslash, &carry->escaped);
     /* from each opening quote up to its closing quote, which is out */
@@ -105,17 +113,17 @@ static ALWAYS_INLINE void index_block(const block_masks *m, size_t block,
     carry->string_bytes += (uint32_t)__builtin_popcountll(string);
     carry->entries += write_offsets(
         (m->op & ~string) | starts | (quote & inside) | look,
-        (uint32_t)(block * JSONV_BLOCK_BYTES), out->pos + carry->entries);
+        (uint32_t)(block * JSONV_BLOCK_BYTES), out->pos + carry->entries, ctz);
 }
 
 /* The loop of every kernel: classify(p) gives the masks of the block at
- * p, prefix(x) the prefix XOR.                                          */
-#define INDEX_BLOCKS(classify, prefix)                                         \
+ * p, prefix(x) the prefix XOR, ctz(x) the trailing zeros.               */
+#define INDEX_BLOCKS(classify, prefix, ctz)                                    \
     do {                                                                       \
         lexer_carry carry = {in_string ? ~0ull : 0, 0, 0, 0, 0, 0};            \
         for (size_t b = 0; b < blocks; b++) {                                  \
             block_masks m = classify(base + b * JSONV_BLOCK_BYTES);            \
-            index_block(&m, b, &carry, out, prefix);                           \
+            index_block(&m, b, &carry, out, prefix, ctz);                      \
         }                                                                      \
         out->blocks = blocks;                                                  \
         out->count = carry.entries;                                            \
@@ -170,7 +178,7 @@ static block_masks classify_scalar(const uint8_t *p)
 static void index_scalar(const uint8_t *base, size_t blocks, int in_string,
                          jsonv_blocks *out)
 {
-    INDEX_BLOCKS(classify_scalar, prefix_xor);
+    INDEX_BLOCKS(classify_scalar, prefix_xor, ctz_any);
 }
 
 #if defined(JSONV_HAVE_SSE2)
@@ -216,7 +224,7 @@ static ALWAYS_INLINE block_masks classify_sse2(const uint8_t *p)
 static void index_sse2(const uint8_t *base, size_t blocks, int in_string,
                        jsonv_blocks *out)
 {
-    INDEX_BLOCKS(classify_sse2, prefix_xor);
+    INDEX_BLOCKS(classify_sse2, prefix_xor, ctz_any);
 }
 #endif
 
@@ -228,6 +236,12 @@ TARGET_AVX2 static ALWAYS_INLINE uint64_t prefix_xor_clmul(uint64_t x)
     __m128i r =
         _mm_clmulepi64_si128(_mm_set_epi64x(0, (long long)x), all_ones, 0);
     return (uint64_t)_mm_cvtsi128_si64(r);
+}
+
+/* BMI's count, 64 for 0. */
+TARGET_AVX2 static ALWAYS_INLINE uint32_t tzcnt(uint64_t x)
+{
+    return (uint32_t)_tzcnt_u64(x);
 }
 
 /* simdjson's classification: a byte is whitespace when the table entry
@@ -270,7 +284,7 @@ TARGET_AVX2 static ALWAYS_INLINE block_masks classify_avx2(const uint8_t *p)
 TARGET_AVX2 static void index_avx2(const uint8_t *base, size_t blocks,
                                    int in_string, jsonv_blocks *out)
 {
-    INDEX_BLOCKS(classify_avx2, prefix_xor_clmul);
+    INDEX_BLOCKS(classify_avx2, prefix_xor_clmul, tzcnt);
 }
 
 TARGET_AVX512 static ALWAYS_INLINE block_masks classify_avx512(const uint8_t *p)
@@ -295,7 +309,7 @@ TARGET_AVX512 static ALWAYS_INLINE block_masks classify_avx512(const uint8_t *p)
 TARGET_AVX512 static void index_avx512(const uint8_t *base, size_t blocks,
                                        int in_string, jsonv_blocks *out)
 {
-    INDEX_BLOCKS(classify_avx512, prefix_xor_clmul);
+    INDEX_BLOCKS(classify_avx512, prefix_xor_clmul, tzcnt);
 }
 #endif
 
