@@ -43,9 +43,9 @@ typedef struct jsonv_blocks {
     /* newline masks of each block, outside strings (line tracking)     */
     uint64_t newlines[JSONV_WINDOW_BLOCKS];
     uint32_t lines[JSONV_WINDOW_BLOCKS + 1]; /* newlines before block b */
-    /* offsets from the window's start; 8 spare slots for the writes of
-     * whole groups of 8                                                 */
-    uint32_t pos[JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES + 8];
+    /* offsets from the window's start; spare slots for the writes of
+     * whole groups of 8 or 16                                           */
+    uint32_t pos[JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES + 16];
 } jsonv_blocks;
 
 /* Indexes the `blocks` (1..JSONV_WINDOW_BLOCKS) blocks at base into out. */
