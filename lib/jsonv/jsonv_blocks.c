@@ -68,7 +68,7 @@ static ALWAYS_INLINE uint64_t prefix_xor(uint64_t x)
  * times; the writes past the last bit land in the spare slots. ctz(x):
  * the trailing zeros of x, any value for 0. Returns how many.          */
 static ALWAYS_INLINE uint32_t write_offsets(uint64_t bits, uint32_t offset,
-                                            uint32_t *dst,
+                                            jsonv_offset *dst,
                                             uint32_t (*ctz)(uint64_t))
 {
     if (!bits) /* inside a long string, or indentation */
@@ -77,7 +77,7 @@ static ALWAYS_INLINE uint32_t write_offsets(uint64_t bits, uint32_t offset,
     do {
 #pragma GCC unroll 8
         for (int i = 0; i < 8; i++) {
-            dst[i] = offset + ctz(bits);
+            dst[i] = (jsonv_offset)(offset + ctz(bits));
             bits &= bits - 1;
         }
         dst += 8;
@@ -91,7 +91,7 @@ static ALWAYS_INLINE uint32_t ctz_any(uint64_t x)
 }
 
 static ALWAYS_INLINE uint32_t write_offsets_any(uint64_t bits, uint32_t offset,
-                                                uint32_t *dst)
+                                                jsonv_offset *dst)
 {
     return write_offsets(bits, offset, dst, ctz_any);
 }
@@ -99,7 +99,7 @@ static ALWAYS_INLINE uint32_t write_offsets_any(uint64_t bits, uint32_t offset,
 static ALWAYS_INLINE void
 index_block(const block_masks *m, size_t block, lexer_carry *carry,
             jsonv_blocks *out, uint64_t (*prefix)(uint64_t),
-            uint32_t (*write)(uint64_t, uint32_t, uint32_t *))
+            uint32_t (*write)(uint64_t, uint32_t, jsonv_offset *))
 {
     uint64_t quote = m->quote & ~escaped_bits(m->backslash, &carry->escaped);
     /* from each opening quote up to its closing quote, which is out */
@@ -251,16 +251,15 @@ TARGET_AVX2 static ALWAYS_INLINE uint32_t tzcnt(uint64_t x)
 
 TARGET_AVX2 static ALWAYS_INLINE uint32_t write_offsets_bmi(uint64_t bits,
                                                             uint32_t offset,
-                                                            uint32_t *dst)
+                                                            jsonv_offset *dst)
 {
     return write_offsets(bits, offset, dst, tzcnt);
 }
 
 /* AVX-512 VBMI2 packs the byte numbers of the set bits in one compress;
- * they are widened and written 16 at a time.                           */
-TARGET_AVX512 static ALWAYS_INLINE uint32_t write_offsets_vbmi2(uint64_t bits,
-                                                                uint32_t offset,
-                                                                uint32_t *dst)
+ * they are widened and written 32 at a time.                           */
+TARGET_AVX512 static ALWAYS_INLINE uint32_t
+write_offsets_vbmi2(uint64_t bits, uint32_t offset, jsonv_offset *dst)
 {
     if (!bits)
         return 0;
@@ -271,18 +270,15 @@ TARGET_AVX512 static ALWAYS_INLINE uint32_t write_offsets_vbmi2(uint64_t bits,
         9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
     uint32_t count = (uint32_t)__builtin_popcountll(bits);
     __m512i packed = _mm512_maskz_compress_epi8(bits, byte_numbers);
-    __m512i base = _mm512_set1_epi32((int)offset);
+    __m512i base = _mm512_set1_epi16((short)offset);
     _mm512_storeu_si512(
-        dst, _mm512_add_epi32(
-                 base, _mm512_cvtepu8_epi32(_mm512_castsi512_si128(packed))));
-    if (count > 16) {
-        for (int i = 1; i < 4 && 16 * i < (int)count; i++) {
-            __m128i part = _mm512_extracti32x4_epi32(packed, i);
-            _mm512_storeu_si512(
-                dst + 16 * i,
-                _mm512_add_epi32(base, _mm512_cvtepu8_epi32(part)));
-        }
-    }
+        dst, _mm512_add_epi16(
+                 base, _mm512_cvtepu8_epi16(_mm512_castsi512_si256(packed))));
+    if (count > 32)
+        _mm512_storeu_si512(
+            dst + 32,
+            _mm512_add_epi16(base, _mm512_cvtepu8_epi16(
+                                       _mm512_extracti64x4_epi64(packed, 1))));
     return count;
 }
 

@@ -21,7 +21,7 @@
  * before its closing quote. The window starts between tokens, or inside
  * a string body (in_string), never after a backslash.
  *
- * Memory: one jsonv_blocks per validator, a fixed 18 KB, whatever the
+ * Memory: one jsonv_blocks per validator, a fixed 38 KB, whatever the
  * size of the input.
  */
 #ifndef NBAQ_JSONV_BLOCKS_H
@@ -33,7 +33,10 @@
 #include "jsonv_ws.h"
 
 #define JSONV_BLOCK_BYTES 64
-#define JSONV_WINDOW_BLOCKS 64
+#define JSONV_WINDOW_BLOCKS 256
+
+/* An offset in a window (16 KiB). */
+typedef uint16_t jsonv_offset;
 
 typedef struct jsonv_blocks {
     uint32_t count;        /* entries in pos                         */
@@ -44,8 +47,8 @@ typedef struct jsonv_blocks {
     uint64_t newlines[JSONV_WINDOW_BLOCKS];
     uint32_t lines[JSONV_WINDOW_BLOCKS + 1]; /* newlines before block b */
     /* offsets from the window's start; spare slots for the writes of
-     * whole groups of 8 or 16                                           */
-    uint32_t pos[JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES + 16];
+     * whole groups of 8 or 32                                           */
+    jsonv_offset pos[JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES + 32];
 } jsonv_blocks;
 
 /* Indexes the `blocks` (1..JSONV_WINDOW_BLOCKS) blocks at base into out. */

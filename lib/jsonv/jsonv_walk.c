@@ -200,8 +200,8 @@ static const uint8_t *walk_window(jsonv_validator *v, const uint8_t *base,
                                   const uint8_t *wend)
 {
     walk w = {v, base, v->offset, base, v->blocks};
-    const uint32_t *at = v->blocks->pos;
-    const uint32_t *const last = at + v->blocks->count;
+    const jsonv_offset *at = v->blocks->pos;
+    const jsonv_offset *const last = at + v->blocks->count;
     const uint64_t room = depth_room(v);
     uint64_t depth = v->depth;
     int in_obj = depth ? is_object_at(v, depth) : 0;

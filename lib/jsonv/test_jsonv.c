@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "jsonv.h"
+#include "jsonv_blocks.h"
 #include "jsonv_ws.h"
 
 typedef struct field_spec {
@@ -894,7 +895,7 @@ static jsonv_result feed_scanner_only(const char *text, size_t len)
 
 /* `pad` whitespace bytes (spaces and newlines, some CRs and tabs), then
  * text: the text's tokens fall at every place of the blocks and of the
- * walker's window (64 blocks of 64 bytes).                               */
+ * walker's window (JSONV_WINDOW_BLOCKS blocks of 64 bytes).             */
 static char *padded(const char *text, size_t len, size_t pad, size_t *out_len)
 {
     char *buf = malloc(pad + len + 1);
@@ -908,7 +909,9 @@ static char *padded(const char *text, size_t len, size_t pad, size_t *out_len)
 
 static void check_walker_table(const json_case *cases, size_t count)
 {
-    static const size_t pads[] = {64, 65, 100, 127, 4030, 4050, 4064, 4095};
+    const size_t window = JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES;
+    const size_t pads[] = {64,          65,          100,         127,
+                           window - 70, window - 50, window - 34, window - 1};
     char name[128];
     for (size_t i = 0; i < count; i++) {
         for (size_t k = 0; k < COUNT(pads); k++) {
@@ -972,10 +975,11 @@ static void test_walker_long_strings(void **state)
     static const char *const inserts[] = {"",     "\\n",  "\xC3\xA9",
                                           "\\\\", "\\\"", "\\uD83D\\uDE00",
                                           "\x01", "\xC3"};
-    size_t cap = 9000;
+    const size_t window = JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES;
+    size_t cap = window + 256;
     char *text = malloc(cap);
     assert_non_null(text);
-    for (size_t n = 4000; n < 4200; n += 3) {
+    for (size_t n = window - 100; n < window + 100; n += 3) {
         for (size_t k = 0; k < COUNT(inserts); k++) {
             size_t len = 0;
             memcpy(text, "{\"k\": [\"", 8);
