@@ -146,12 +146,16 @@ static const uint8_t *number_end(const uint8_t *p, const uint8_t *end)
 /* Likewise for true, false and null. */
 static const uint8_t *literal_end(const uint8_t *p, const uint8_t *end)
 {
+    /* the last four bytes of each, compared as one word */
+    static const char *const tails[] = {"true", "alse", "null"};
     size_t len = *p == 'f' ? 5 : 4;
-    const char *text = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
-    if ((size_t)(end - p) <= len || memcmp(p, text, len) != 0 ||
-        !ends_value[p[len]])
+    const char *tail = tails[*p == 't' ? 0 : *p == 'f' ? 1 : 2];
+    uint32_t got, want;
+    if ((size_t)(end - p) <= len)
         return NULL;
-    return p + len;
+    memcpy(&got, p + len - 4, 4);
+    memcpy(&want, tail, 4);
+    return got == want && ends_value[p[len]] ? p + len : NULL;
 }
 
 /* Room for one more open container without the slow path's checks. */
