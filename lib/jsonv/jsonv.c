@@ -22,7 +22,7 @@ static const uint8_t literal_len[] = {4, 5, 4};
 
 /* 1 for bytes that may stand in a string body as they are: 0x20..0x7F
  * but '"' (0x22) and '\\' (0x5C).                                       */
-static const uint8_t string_plain[256] = {
+const uint8_t jsonv_string_plain[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
     1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20 */
@@ -715,7 +715,7 @@ string_body :
     }
 }
 #endif
-    while (p < end && string_plain[*p])
+    while (p < end && jsonv_string_plain[*p])
         p++;
     if (p == end)
         SUSPEND_STRING(ST_STRING);

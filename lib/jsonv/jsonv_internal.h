@@ -138,6 +138,10 @@ skip_digits(const uint8_t *p, const uint8_t *end)
     return p;
 }
 
+/* 1 for bytes that may stand in a string body as they are: 0x20..0x7F
+ * but '"' and '\\' (jsonv.c).                                            */
+extern const uint8_t jsonv_string_plain[256];
+
 /* Scans [start, end) as the next chunk, byte by byte (jsonv.c). 0, or -1
  * once the input is invalid (v->result says why).                       */
 int jsonv_scan(jsonv_validator *v, const uint8_t *start, const uint8_t *end);

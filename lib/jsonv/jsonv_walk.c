@@ -28,17 +28,6 @@ static const uint8_t ends_value[256] = {
     [','] = 1,  [']'] = 1,  ['}'] = 1,
 };
 
-/* Bytes that a string may hold as they are: 0x20..0x7F but '\\'. The
- * quote is one too: it is never an entry inside a string.              */
-static const uint8_t is_plain[256] = {
-#define ROW16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-    ROW16(0), ROW16(0), ROW16(1), ROW16(1), ROW16(1), 1, 1, 1, 1, 1, 1,
-    1,        1,        1,        1,        1,        1, 0, 1, 1, 1, /* 0x50:
-                                                                        '\\' */
-    ROW16(1), ROW16(1),
-#undef ROW16
-};
-
 /* The walk of one window. */
 typedef struct walk {
     jsonv_validator *v;
@@ -335,7 +324,8 @@ doc_trailer:
     /* t: the opening quote, or the window's start inside a string. A
      * plain string holds no entry: the next one is the token after it,
      * whose first byte is one a plain string may hold (no string holds
-     * an entry that is, see jsonv_blocks.h). The closing quote is only
+     * an entry that is, see jsonv_blocks.h; '"' is not, but a string
+     * after a string is an error anyway). The closing quote is only
      * looked for when that is not so.                                  */
 string_body:
     if (LIKELY(at != last)) {
@@ -352,7 +342,7 @@ string_body:
                 goto key;
             goto array_next;
         }
-        if (is_plain[next]) {
+        if (jsonv_string_plain[next]) {
             if (is_key)
                 goto colon;
             goto after_value;
