@@ -19,8 +19,10 @@
 
 #include <stdlib.h>
 
-/* The longest run of text given to the scanner before the next try. */
-#define JSONV_SCAN_AHEAD_MAX (256u * 1024)
+/* The longest run of text given to the scanner before the next try,
+ * and the blocks of that try (a short window: text costs the walker).  */
+#define JSONV_SCAN_AHEAD_MAX (1024u * 1024)
+#define JSONV_PROBE_BLOCKS 16
 
 /* Bytes that may follow a number or a literal. */
 static const uint8_t ends_value[256] = {
@@ -388,8 +390,9 @@ const uint8_t *jsonv_walk(jsonv_validator *v, const uint8_t *p,
                           const uint8_t *end)
 {
     size_t blocks = (size_t)(end - p) / JSONV_BLOCK_BYTES;
-    if (blocks > JSONV_WINDOW_BLOCKS)
-        blocks = JSONV_WINDOW_BLOCKS;
+    size_t most = v->scan_ahead ? JSONV_PROBE_BLOCKS : JSONV_WINDOW_BLOCKS;
+    if (blocks > most)
+        blocks = most;
     if (!v->blocks) {
         v->blocks = malloc(sizeof *v->blocks);
         if (!v->blocks)
@@ -398,7 +401,7 @@ const uint8_t *jsonv_walk(jsonv_validator *v, const uint8_t *p,
     v->blocks_fn(p, blocks, v->state == ST_STRING, v->blocks);
     if (v->blocks->string_bytes * 10 > blocks * JSONV_BLOCK_BYTES * 9) {
         /* over 90% strings: the scanner's string loop is faster */
-        v->scan_ahead = v->scan_ahead ? v->scan_ahead * 2 : 4 * 1024;
+        v->scan_ahead = v->scan_ahead ? v->scan_ahead * 2 : 16 * 1024;
         if (v->scan_ahead > JSONV_SCAN_AHEAD_MAX)
             v->scan_ahead = JSONV_SCAN_AHEAD_MAX;
         v->scanned_ahead = v->scan_ahead;
