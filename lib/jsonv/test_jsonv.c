@@ -937,6 +937,7 @@ static void test_walker_agrees(void **state)
     (void)state;
     check_walker_table(accepted, COUNT(accepted));
     check_walker_table(rejected, COUNT(rejected));
+    check_walker_table(empty_inputs, COUNT(empty_inputs));
 }
 
 /* Single-byte corruptions of the realistic document (escapes, UTF-8,
