@@ -339,13 +339,6 @@ static int stack_push(jsonv_validator *v, uint64_t depth, int is_object,
     return 0;
 }
 
-/* Is the container at depth `depth` (>= 1) an object? */
-static int stack_is_object(const jsonv_validator *v, uint64_t depth)
-{
-    uint64_t d = depth - 1;
-    return (int)((v->stack[d >> 6] >> (d & 63)) & 1);
-}
-
 /* ------------------------------------------------------------------------ */
 /* The scanner                                                              */
 
@@ -454,26 +447,7 @@ int jsonv_scan(jsonv_validator *v, const uint8_t *start, const uint8_t *end)
     char reason[JSONV_REASON_SIZE];
 
     switch ((enum scan_state)v->state) {
-    case ST_DOC_START:
-        goto doc_start;
-    case ST_VALUE:
-        goto value;
-    case ST_ARRAY_FIRST:
-        goto array_first;
-    case ST_ARRAY_NEXT:
-        goto array_next;
-    case ST_OBJECT_FIRST:
-        goto object_first;
-    case ST_KEY:
-        goto key;
-    case ST_COLON:
-        goto colon;
-    case ST_AFTER_VALUE:
-        goto after_value_ws;
-    case ST_DOC_TRAILER:
-        goto doc_trailer;
-    case ST_STRING:
-        goto string_body;
+        JSONV_RESUME_CASES;
     case ST_ESCAPE:
         goto string_escape;
     case ST_HEX:

@@ -138,6 +138,38 @@ skip_digits(const uint8_t *p, const uint8_t *end)
     return p;
 }
 
+/* The cases of a switch on a scan_state that both scanners resume at
+ * (between tokens, or in a string body): each jumps to the label of the
+ * same name in jsonv_scan() and in the walker.                           */
+#define JSONV_RESUME_CASES                                                     \
+    case ST_DOC_START:                                                         \
+        goto doc_start;                                                        \
+    case ST_VALUE:                                                             \
+        goto value;                                                            \
+    case ST_ARRAY_FIRST:                                                       \
+        goto array_first;                                                      \
+    case ST_ARRAY_NEXT:                                                        \
+        goto array_next;                                                       \
+    case ST_OBJECT_FIRST:                                                      \
+        goto object_first;                                                     \
+    case ST_KEY:                                                               \
+        goto key;                                                              \
+    case ST_COLON:                                                             \
+        goto colon;                                                            \
+    case ST_AFTER_VALUE:                                                       \
+        goto after_value_ws;                                                   \
+    case ST_DOC_TRAILER:                                                       \
+        goto doc_trailer;                                                      \
+    case ST_STRING:                                                            \
+        goto string_body
+
+/* Is the container at depth `depth` (>= 1) an object? */
+static inline int stack_is_object(const jsonv_validator *v, uint64_t depth)
+{
+    uint64_t d = depth - 1;
+    return (int)((v->stack[d >> 6] >> (d & 63)) & 1);
+}
+
 /* 1 for bytes that may stand in a string body as they are: 0x20..0x7F
  * but '"' and '\\' (jsonv.c).                                            */
 extern const uint8_t jsonv_string_plain[256];

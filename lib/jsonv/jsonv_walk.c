@@ -157,12 +157,6 @@ static inline uint64_t depth_room(const jsonv_validator *v)
                                                         : words;
 }
 
-static inline int is_object_at(const jsonv_validator *v, uint64_t depth)
-{
-    uint64_t d = depth - 1;
-    return (int)((v->stack[d >> 6] >> (d & 63)) & 1);
-}
-
 #define PUSH(is_object)                                                        \
     do {                                                                       \
         if (UNLIKELY(depth >= room))                                           \
@@ -179,7 +173,7 @@ static inline int is_object_at(const jsonv_validator *v, uint64_t depth)
 #define POP()                                                                  \
     do {                                                                       \
         depth--;                                                               \
-        in_obj = depth ? is_object_at(v, depth) : 0;                           \
+        in_obj = depth ? stack_is_object(v, depth) : 0;                        \
     } while (0)
 
 /* The next token, or the end of the window in `st`. */
@@ -199,33 +193,14 @@ static const uint8_t *walk_window(jsonv_validator *v, const uint8_t *base,
     const jsonv_offset *const last = at + v->blocks->count;
     const uint64_t room = depth_room(v);
     uint64_t depth = v->depth;
-    int in_obj = depth ? is_object_at(v, depth) : 0;
+    int in_obj = depth ? stack_is_object(v, depth) : 0;
     int is_key = v->is_key;
     unsigned state = v->state;
     const uint8_t *t = base;
     const uint8_t *q;
 
     switch ((enum scan_state)state) {
-    case ST_DOC_START:
-        goto doc_start;
-    case ST_VALUE:
-        goto value;
-    case ST_ARRAY_FIRST:
-        goto array_first;
-    case ST_ARRAY_NEXT:
-        goto array_next;
-    case ST_OBJECT_FIRST:
-        goto object_first;
-    case ST_KEY:
-        goto key;
-    case ST_COLON:
-        goto colon;
-    case ST_AFTER_VALUE:
-        goto after_value_ws;
-    case ST_DOC_TRAILER:
-        goto doc_trailer;
-    case ST_STRING:
-        goto string_body;
+        JSONV_RESUME_CASES;
     default:
         return base;
     }
