@@ -331,11 +331,7 @@ static int stack_push(jsonv_validator *v, uint64_t depth, int is_object,
         fail_memory(v);
         return -1;
     }
-    uint64_t bit = 1ull << (depth & 63);
-    if (is_object)
-        v->stack[word] |= bit;
-    else
-        v->stack[word] &= ~bit;
+    stack_set(v, depth, is_object);
     return 0;
 }
 
@@ -425,12 +421,6 @@ static int stack_push(jsonv_validator *v, uint64_t depth, int is_object,
             return -1;                                                         \
         depth++;                                                               \
         in_obj = (is_object);                                                  \
-    } while (0)
-
-#define POP()                                                                  \
-    do {                                                                       \
-        depth--;                                                               \
-        in_obj = depth ? stack_is_object(v, depth) : 0;                        \
     } while (0)
 
 int jsonv_scan(jsonv_validator *v, const uint8_t *start, const uint8_t *end)
@@ -526,17 +516,7 @@ value_dispatch:
             jsonv_fields_array_start(v->fields, depth);
         p++;
         goto array_first;
-    case '-':
-    case '0':
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-    case '7':
-    case '8':
-    case '9':
+    JSONV_CASES_NUMBER_START:
         TRACK_VALUE(JSONV_TYPE_NUMBER);
         goto number;
     case 't':

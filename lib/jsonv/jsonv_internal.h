@@ -163,12 +163,44 @@ skip_digits(const uint8_t *p, const uint8_t *end)
     case ST_STRING:                                                            \
         goto string_body
 
+/* The case labels of the bytes a number starts with. */
+#define JSONV_CASES_NUMBER_START                                               \
+    case '-':                                                                  \
+    case '0':                                                                  \
+    case '1':                                                                  \
+    case '2':                                                                  \
+    case '3':                                                                  \
+    case '4':                                                                  \
+    case '5':                                                                  \
+    case '6':                                                                  \
+    case '7':                                                                  \
+    case '8':                                                                  \
+    case '9'
+
 /* Is the container at depth `depth` (>= 1) an object? */
 static inline int stack_is_object(const jsonv_validator *v, uint64_t depth)
 {
     uint64_t d = depth - 1;
     return (int)((v->stack[d >> 6] >> (d & 63)) & 1);
 }
+
+/* Marks the container opened at depth `depth` (before the push) as an
+ * object or an array; the stack has room for it.                        */
+static inline void stack_set(jsonv_validator *v, uint64_t depth, int is_object)
+{
+    uint64_t bit = 1ull << (depth & 63);
+    if (is_object)
+        v->stack[depth >> 6] |= bit;
+    else
+        v->stack[depth >> 6] &= ~bit;
+}
+
+/* Closes the innermost container (locals `depth` and `in_obj`). */
+#define POP()                                                                  \
+    do {                                                                       \
+        depth--;                                                               \
+        in_obj = depth ? stack_is_object(v, depth) : 0;                        \
+    } while (0)
 
 /* 1 for bytes that may stand in a string body as they are: 0x20..0x7F
  * but '"' and '\\' (jsonv.c).                                            */

@@ -161,19 +161,9 @@ static inline uint64_t depth_room(const jsonv_validator *v)
     do {                                                                       \
         if (UNLIKELY(depth >= room))                                           \
             goto hand_over_token;                                              \
-        uint64_t bit_ = 1ull << (depth & 63);                                  \
-        if (is_object)                                                         \
-            v->stack[depth >> 6] |= bit_;                                      \
-        else                                                                   \
-            v->stack[depth >> 6] &= ~bit_;                                     \
+        stack_set(v, depth, (is_object));                                      \
         depth++;                                                               \
         in_obj = (is_object);                                                  \
-    } while (0)
-
-#define POP()                                                                  \
-    do {                                                                       \
-        depth--;                                                               \
-        in_obj = depth ? stack_is_object(v, depth) : 0;                        \
     } while (0)
 
 /* The next token, or the end of the window in `st`. */
@@ -231,17 +221,7 @@ value_dispatch:
     case '[':
         PUSH(0);
         goto array_first;
-    case '-':
-    case '0':
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-    case '7':
-    case '8':
-    case '9':
+    JSONV_CASES_NUMBER_START:
         if (!number_end(t, wend))
             goto hand_over_token;
         goto after_value;
