@@ -9,8 +9,6 @@
  */
 #include "jsonv_blocks.h"
 
-#include <string.h>
-
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* The bytes of one block, by class: bit i is byte i. */

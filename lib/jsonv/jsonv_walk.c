@@ -18,6 +18,7 @@
 #include "jsonv_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* The longest run of text given to the scanner before the next try,
  * and the blocks of that try (a short window: text costs the walker).  */
