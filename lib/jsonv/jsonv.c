@@ -1,7 +1,7 @@
 /*
  * jsonv.c - the streaming RFC 8259 validator (see jsonv.h).
  *
- * scan() is one function with labels rather than many small ones, on
+ * jsonv_scan() is one function with labels rather than many small ones, on
  * purpose: the grammar state lives in the program counter while a chunk
  * is scanned, and is written to v->state only when the chunk ends (every
  * `if (p == end) SUSPEND(...)`), so that the hot loops (string bodies,
@@ -1020,7 +1020,7 @@ static const char *unfinished_part(const jsonv_validator *v)
 }
 
 /* A number at the very end of a document is complete only at the end of
- * the input: finish it as scan() would have on a delimiter.              */
+ * the input: finish it as jsonv_scan() would have on a delimiter. */
 static int finish_number(jsonv_validator *v)
 {
     uint8_t ns = v->num_state;

@@ -28,7 +28,7 @@
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-/* Where scan() resumes. */
+/* Where jsonv_scan() and the walker resume. */
 enum scan_state {
     ST_DOC_START,     /* before a document (LINES: at a line start)       */
     ST_VALUE,         /* after ':' or before the root value               */
