@@ -7,6 +7,10 @@
  * `if (p == end) SUSPEND(...)`), so that the hot loops (string bodies,
  * digits, whitespace) run on locals. A later chunk resumes at the label
  * the state names. Nothing recurses: nesting is a bit stack.
+ *
+ * jsonv_feed() gives plain input to the structural walker (jsonv_walk.c)
+ * first; the walker hands the scanner every token it does not take, in
+ * the scanner's own states, so that every message comes from here.
  */
 #include "jsonv.h"
 
