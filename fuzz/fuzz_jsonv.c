@@ -2,8 +2,12 @@
  * (lib/jsonv). Input: a header line "<flags> <pointer> <pointer>...\n",
  * then the document(s). flags: bit 0 lines mode, bits 1-3 max_depth,
  * bits 4-7 the type each pointer is required to have. The body is fed
- * in pieces of (flags % 7 + 1) * 13 bytes. */
+ * in pieces of (flags % 7 + 1) * 13 bytes. Without pointers, the body is
+ * also validated whole (the structural walker takes inputs of 64 bytes
+ * or more) and in pieces of 63 bytes (the byte-at-a-time scanner alone):
+ * the two results must be identical, or the target aborts. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +29,45 @@ static void require_pointers(jsonv_validator *v, char *header, unsigned flags)
     }
 }
 
+/* The result of the body fed in pieces of `piece` bytes (0: whole). */
+static jsonv_result validate_in_pieces(const jsonv_options *opt,
+                                       const uint8_t *body, size_t left,
+                                       size_t piece)
+{
+    jsonv_result r = {0};
+    jsonv_validator *v = jsonv_new(opt);
+    if (v == NULL)
+        return r;
+    while (left > 0) {
+        size_t n = piece == 0 || left < piece ? left : piece;
+        if (jsonv_feed(v, body, n) != 0)
+            break;
+        body += n;
+        left -= n;
+    }
+    jsonv_finish(v);
+    r = *jsonv_get_result(v);
+    jsonv_free(v);
+    return r;
+}
+
+static void walker_agrees(const jsonv_options *opt, const uint8_t *body,
+                          size_t size)
+{
+    jsonv_result walked = validate_in_pieces(opt, body, size, 0);
+    jsonv_result scanned = validate_in_pieces(opt, body, size, 63);
+    if (walked.verdict != scanned.verdict || walked.offset != scanned.offset ||
+        walked.line != scanned.line || walked.column != scanned.column ||
+        walked.documents != scanned.documents ||
+        strcmp(walked.reason, scanned.reason) != 0) {
+        char a[512], b[512];
+        fprintf(stderr, "walked: %s\nscanned: %s\n",
+                jsonv_describe(&walked, a, sizeof a),
+                jsonv_describe(&scanned, b, sizeof b));
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *nl =
@@ -35,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char header[HEADER_MAX + 1];
     memcpy(header, data, header_len);
     header[header_len] = '\0';
+    int has_pointers = strchr(header, ' ') != NULL;
     unsigned flags = (unsigned)strtoul(header, NULL, 10);
     jsonv_options opt = {.mode = (flags & 1) ? JSONV_MODE_LINES
                                              : JSONV_MODE_DOCUMENT,
@@ -54,6 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         left -= n;
     }
     jsonv_finish(v);
+    if (!has_pointers)
+        walker_agrees(&opt, nl + 1, size - header_len - 1);
     char text[512];
     jsonv_describe(jsonv_get_result(v), text, sizeof text);
     jsonv_free(v);

@@ -6,6 +6,8 @@
 # the median and range of MB/s of each tool and the median of the
 # per-round ratios jsonv / simdjson.
 #   bench/jsonv/compare_kinds.sh [BUILD_DIR [MB [ROUNDS]]]  (build, 100, 5)
+# JSONV_BENCH_ARGS adds options to jsonv_bench, e.g. "--ws avx2" to run
+# the AVX2 kernel where the CPU would choose AVX-512.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../../build}" && pwd)
@@ -43,7 +45,9 @@ for kind in events pretty deep series articles jsonl; do
     [ -d "$work/$kind" ] || continue
     : >"$work/j" && : >"$work/s" && : >"$work/r"
     for _ in $(seq "$rounds"); do
-        j=$("${pin[@]}" "$bin/jsonv_bench" --repeat 3 "$work/$kind" | mbps)
+        # shellcheck disable=SC2086 # JSONV_BENCH_ARGS is a list of options
+        j=$("${pin[@]}" "$bin/jsonv_bench" ${JSONV_BENCH_ARGS:-} --repeat 3 \
+            "$work/$kind" | mbps)
         s=$("${pin[@]}" "$bin/simdjson_bench" --repeat 3 "$work/$kind" | mbps)
         echo "$j" >>"$work/j"
         echo "$s" >>"$work/s"

@@ -16,8 +16,9 @@
  * time, as the checker does; with the peak RSS at the end, this shows the
  * memory does not depend on file size.
  * --verdicts: print "<file>: <verdict>" for each file (for comparisons).
- * --ws KERNEL: skip whitespace with that kernel (scalar, sse2, avx2,
- * avx512) instead of the one chosen for the CPU (see jsonv_ws.h).
+ * --ws KERNEL: skip whitespace and build the structural index with that
+ * kernel (scalar, sse2, avx2, avx512) instead of the one chosen for the
+ * CPU (see jsonv_ws.h, jsonv_blocks.h).
  */
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -215,7 +216,7 @@ static int stream_file(const bench_options *o, const char *path,
     return 0;
 }
 
-/* --ws NAME: the whitespace kernel to use instead of the chosen one. */
+/* --ws NAME: the vector kernel to use instead of the chosen one. */
 static int use_ws_kernel(const char *name)
 {
     for (int k = 0; k < JSONV_WS_KERNELS; k++) {

@@ -1,105 +1,32 @@
 /*
  * jsonv.c - the streaming RFC 8259 validator (see jsonv.h).
  *
- * scan() is one function with labels rather than many small ones, on
+ * jsonv_scan() is one function with labels rather than many small ones, on
  * purpose: the grammar state lives in the program counter while a chunk
  * is scanned, and is written to v->state only when the chunk ends (every
  * `if (p == end) SUSPEND(...)`), so that the hot loops (string bodies,
  * digits, whitespace) run on locals. A later chunk resumes at the label
  * the state names. Nothing recurses: nesting is a bit stack.
+ *
+ * jsonv_feed() gives plain input to the structural walker (jsonv_walk.c)
+ * first; the walker hands the scanner every token it does not take, in
+ * the scanner's own states, so that every message comes from here.
  */
 #include "jsonv.h"
 
-#include "jsonv_fields.h"
-#include "jsonv_ws.h"
+#include "jsonv_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* -DJSONV_PORTABLE: a byte at a time; -DJSONV_NO_SSE2: 8 bytes at a time
- * even where SSE2 exists (both are built by the tests).                  */
-#if !defined(JSONV_PORTABLE) && !defined(JSONV_NO_SSE2) && defined(__SSE2__)
-#include <emmintrin.h>
-#define JSONV_SSE2 1
-#elif !defined(JSONV_PORTABLE) && defined(__BYTE_ORDER__) &&                   \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
-#define JSONV_SWAR 1
-#endif
-
-#define LIKELY(x) __builtin_expect(!!(x), 1)
-#define UNLIKELY(x) __builtin_expect(!!(x), 0)
-
-/* Where scan() resumes. */
-enum scan_state {
-    ST_DOC_START,     /* before a document (LINES: at a line start)       */
-    ST_VALUE,         /* after ':' or before the root value               */
-    ST_ARRAY_FIRST,   /* after '['                                         */
-    ST_ARRAY_NEXT,    /* after ',' in an array                            */
-    ST_OBJECT_FIRST,  /* after '{'                                         */
-    ST_KEY,           /* after ',' in an object                           */
-    ST_COLON,         /* after a member name                              */
-    ST_AFTER_VALUE,   /* after a value inside a container                 */
-    ST_DOC_TRAILER,   /* after the document: whitespace only              */
-    ST_STRING,        /* inside a string body                             */
-    ST_ESCAPE,        /* after '\'                                         */
-    ST_HEX,           /* inside \uXXXX                                     */
-    ST_LOW_BACKSLASH, /* after a high surrogate escape: want '\'          */
-    ST_LOW_U,         /* ... then 'u'                                      */
-    ST_UTF8,          /* inside a multi-byte UTF-8 sequence               */
-    ST_NUMBER,        /* inside a number, at num_state                    */
-    ST_LITERAL,       /* inside true/false/null                            */
-    ST_FINISHED,      /* jsonv_finish() gave the verdict                  */
-    ST_ERROR          /* INVALID or FAILED                                 */
-};
-
-/* Where a number resumes. */
-enum num_state {
-    N_MINUS, /* after '-'                                                  */
-    N_ZERO,  /* after a leading 0                                         */
-    N_INT,   /* in the integer digits                                     */
-    N_DOT,   /* after '.'                                                  */
-    N_FRAC,  /* in the fraction digits                                    */
-    N_E,     /* after 'e'                                                  */
-    N_ESIGN, /* after the exponent's sign                                 */
-    N_EXP    /* in the exponent digits                                    */
-};
-
 static const char *const literal_text[] = {"true", "false", "null"};
 static const uint8_t literal_len[] = {4, 5, 4};
 
-struct jsonv_validator {
-    jsonv_options opt;
-    jsonv_result result;
-    uint8_t state;       /* enum scan_state                             */
-    uint8_t num_state;   /* enum num_state                              */
-    uint8_t is_key;      /* the string being scanned is a member name   */
-    uint8_t capture;     /* its raw bytes go to the fields module       */
-    uint8_t literal;     /* index into literal_text                     */
-    uint8_t literal_pos; /* characters of it matched                    */
-    uint8_t hex_count;   /* hex digits of \uXXXX read                   */
-    uint8_t utf8_need;   /* continuation bytes still expected           */
-    uint8_t utf8_lead;   /* lead byte of the sequence, for messages     */
-    uint8_t utf8_lo;     /* range of the next continuation byte         */
-    uint8_t utf8_hi;
-    uint32_t hex_value;      /* code unit being read                      */
-    uint32_t high_surrogate; /* waiting for its low half; 0: none         */
-    uint64_t depth;          /* open containers                           */
-    uint64_t *stack;         /* bit d: container at depth d+1 is an object */
-    size_t stack_words;
-    uint64_t offset;     /* bytes consumed before the current chunk      */
-    uint64_t line;       /* current line, from 1                         */
-    uint64_t line_start; /* offset of its first byte                     */
-    uint64_t line_cont;  /* UTF-8 continuation bytes on it so far        */
-    jsonv_fields *fields;
-    uint64_t fields_depth; /* hooks are called up to this depth          */
-    jsonv_ws_skip_fn ws_skip;
-};
-
 /* 1 for bytes that may stand in a string body as they are: 0x20..0x7F
  * but '"' (0x22) and '\\' (0x5C).                                       */
-static const uint8_t string_plain[256] = {
+const uint8_t jsonv_string_plain[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
     1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20 */
@@ -110,8 +37,6 @@ static const uint8_t string_plain[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x70 */
 };
 
-#define IS_DIGIT(ch) ((unsigned)(ch) - '0' < 10u)
-
 /* 0..15, or -1 for a byte that is not a hex digit. */
 static int hex_digit(unsigned c)
 {
@@ -119,41 +44,6 @@ static int hex_digit(unsigned c)
         return (int)(c - '0');
     c |= 0x20;
     return c - 'a' < 6u ? (int)(c - 'a' + 10) : -1;
-}
-
-/* The first byte at or after p that is not a digit, or end. Numbers in
- * real data are runs of 5 to 20 digits: one vector compare covers most. */
-static inline const uint8_t *skip_digits(const uint8_t *p, const uint8_t *end)
-{
-#if defined(JSONV_SSE2)
-    const __m128i below = _mm_set1_epi8('0' - 1);
-    const __m128i above = _mm_set1_epi8('9' + 1);
-    while (end - p >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i digit =
-            _mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above));
-        unsigned other = ~(unsigned)_mm_movemask_epi8(digit) & 0xFFFFu;
-        if (other)
-            return p + __builtin_ctz(other);
-        p += 16;
-    }
-#elif defined(JSONV_SWAR)
-    const uint64_t ones = 0x0101010101010101ull;
-    while (end - p >= 8) {
-        uint64_t x;
-        memcpy(&x, p, 8);
-        uint64_t t = x ^ (ones * '0'); /* digits become 0..9 */
-        /* high bit set where t > 9; no carry crosses a byte */
-        uint64_t other =
-            (((t & (ones * 0x7F)) + ones * 0x76) | t) & (ones * 0x80);
-        if (other)
-            return p + (__builtin_ctzll(other) >> 3);
-        p += 8;
-    }
-#endif
-    while (p < end && IS_DIGIT(*p))
-        p++;
-    return p;
 }
 
 /* How many of the 16 bytes at p (all readable) are leading spaces: the
@@ -189,6 +79,7 @@ jsonv_validator *jsonv_new(const jsonv_options *opt)
     if (opt)
         v->opt = *opt;
     v->ws_skip = jsonv_ws_skip();
+    v->blocks_fn = jsonv_blocks_kernel(jsonv_ws_chosen());
     v->stack_words = 8;
     v->stack = calloc(v->stack_words, sizeof *v->stack);
     if (!v->stack) {
@@ -205,6 +96,7 @@ void jsonv_free(jsonv_validator *v)
         return;
     jsonv_fields_free(v->fields);
     free(v->stack);
+    free(v->blocks);
     free(v);
 }
 
@@ -222,6 +114,8 @@ void jsonv_reset(jsonv_validator *v)
     v->line = 1;
     v->line_start = 0;
     v->line_cont = 0;
+    v->scan_ahead = 0;
+    v->scanned_ahead = 0;
 }
 
 const jsonv_result *jsonv_get_result(const jsonv_validator *v)
@@ -441,19 +335,8 @@ static int stack_push(jsonv_validator *v, uint64_t depth, int is_object,
         fail_memory(v);
         return -1;
     }
-    uint64_t bit = 1ull << (depth & 63);
-    if (is_object)
-        v->stack[word] |= bit;
-    else
-        v->stack[word] &= ~bit;
+    stack_set(v, depth, is_object);
     return 0;
-}
-
-/* Is the container at depth `depth` (>= 1) an object? */
-static int stack_is_object(const jsonv_validator *v, uint64_t depth)
-{
-    uint64_t d = depth - 1;
-    return (int)((v->stack[d >> 6] >> (d & 63)) & 1);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -544,13 +427,7 @@ static int stack_is_object(const jsonv_validator *v, uint64_t depth)
         in_obj = (is_object);                                                  \
     } while (0)
 
-#define POP()                                                                  \
-    do {                                                                       \
-        depth--;                                                               \
-        in_obj = depth ? stack_is_object(v, depth) : 0;                        \
-    } while (0)
-
-static int scan(jsonv_validator *v, const uint8_t *start, const uint8_t *end)
+int jsonv_scan(jsonv_validator *v, const uint8_t *start, const uint8_t *end)
 {
     const uint8_t *p = start;
     const uint8_t *cap = start; /* where the captured name part begins */
@@ -564,26 +441,7 @@ static int scan(jsonv_validator *v, const uint8_t *start, const uint8_t *end)
     char reason[JSONV_REASON_SIZE];
 
     switch ((enum scan_state)v->state) {
-    case ST_DOC_START:
-        goto doc_start;
-    case ST_VALUE:
-        goto value;
-    case ST_ARRAY_FIRST:
-        goto array_first;
-    case ST_ARRAY_NEXT:
-        goto array_next;
-    case ST_OBJECT_FIRST:
-        goto object_first;
-    case ST_KEY:
-        goto key;
-    case ST_COLON:
-        goto colon;
-    case ST_AFTER_VALUE:
-        goto after_value_ws;
-    case ST_DOC_TRAILER:
-        goto doc_trailer;
-    case ST_STRING:
-        goto string_body;
+        JSONV_RESUME_CASES;
     case ST_ESCAPE:
         goto string_escape;
     case ST_HEX:
@@ -662,17 +520,7 @@ value_dispatch:
             jsonv_fields_array_start(v->fields, depth);
         p++;
         goto array_first;
-    case '-':
-    case '0':
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-    case '7':
-    case '8':
-    case '9':
+    JSONV_CASES_NUMBER_START:
         TRACK_VALUE(JSONV_TYPE_NUMBER);
         goto number;
     case 't':
@@ -825,7 +673,7 @@ string_body :
     }
 }
 #endif
-    while (p < end && string_plain[*p])
+    while (p < end && jsonv_string_plain[*p])
         p++;
     if (p == end)
         SUSPEND_STRING(ST_STRING);
@@ -1097,14 +945,51 @@ suspend:
 /* ------------------------------------------------------------------------ */
 /* Feeding and finishing                                                    */
 
+/* The states the walker starts from: between tokens, or in the plain
+ * part of a string body.                                                */
+static int walkable(uint8_t state)
+{
+    return state <= ST_STRING;
+}
+
 int jsonv_feed(jsonv_validator *v, const void *data, size_t len)
 {
     if (v->state == ST_ERROR || v->state == ST_FINISHED)
         return -1;
     if (len == 0)
         return 0;
-    const uint8_t *start = data;
-    return scan(v, start, start + len);
+    const uint8_t *p = data, *end = p + len;
+    if (v->opt.mode != JSONV_MODE_DOCUMENT || v->fields)
+        return jsonv_scan(v, p, end);
+    /* the walker while it can go on; the byte-at-a-time scanner for a
+     * block where it cannot (a token it does not take, a state inside a
+     * token), and for the last bytes of the chunk                      */
+    while (p < end) {
+        if (v->scanned_ahead) {
+            size_t n = (size_t)(end - p) < v->scanned_ahead ? (size_t)(end - p)
+                                                            : v->scanned_ahead;
+            v->scanned_ahead -= (uint32_t)n;
+            if (jsonv_scan(v, p, p + n))
+                return -1;
+            p += n;
+            continue;
+        }
+        if (end - p >= JSONV_BLOCK_BYTES && walkable(v->state)) {
+            const uint8_t *q = jsonv_walk(v, p, end);
+            if (!q)
+                return -1;
+            if (q > p) {
+                p = q;
+                continue;
+            }
+        }
+        const uint8_t *stop =
+            end - p > JSONV_BLOCK_BYTES ? p + JSONV_BLOCK_BYTES : end;
+        if (jsonv_scan(v, p, stop))
+            return -1;
+        p = stop;
+    }
+    return 0;
 }
 
 /* What the input was in the middle of when it ended. */
@@ -1139,7 +1024,7 @@ static const char *unfinished_part(const jsonv_validator *v)
 }
 
 /* A number at the very end of a document is complete only at the end of
- * the input: finish it as scan() would have on a delimiter.              */
+ * the input: finish it as jsonv_scan() would have on a delimiter. */
 static int finish_number(jsonv_validator *v)
 {
     uint8_t ns = v->num_state;

@@ -21,11 +21,18 @@
  *   of one bit per open container (object or array), so memory is bounded
  *   by the nesting depth, never by the size of the document. There is no
  *   recursion: 1,000,000 nested '[' cost 125 KB of heap and no stack.
- *   String bodies are scanned 16 bytes at a time with SSE2 on x86_64, 8
- *   bytes at a time elsewhere on little-endian machines, a byte at a time
- *   otherwise (or when built with -DJSONV_PORTABLE). Runs of whitespace
- *   (indentation) are skipped 16, 32 or 64 bytes at a time: SSE2, AVX2 or
- *   AVX-512BW, chosen at run time from what the CPU has (jsonv_ws.h).
+ *   Plain input (DOCUMENT mode without required fields, chunks of 64
+ *   bytes or more) goes through a structural index: windows of 16 KiB
+ *   are classified 64 bytes at a time with the vector unit (SSE2, AVX2 or
+ *   AVX-512, chosen at run time) into the offsets of their tokens, and
+ *   the grammar walks those only (jsonv_blocks.h, jsonv_walk.c; a fixed
+ *   38 KB per validator). Anything else (escapes, non-ASCII, errors, JSON
+ *   Lines, required fields, long texts) goes to a byte-at-a-time scanner
+ *   that shares the walker's states and writes every message: string
+ *   bodies 16 bytes at a time with SSE2 on x86_64, 8 bytes at a time
+ *   elsewhere on little-endian machines, a byte at a time otherwise (or
+ *   when built with -DJSONV_PORTABLE); runs of whitespace with the same
+ *   vector unit (jsonv_ws.h).
  *
  * Positions
  *   An error is reported where it was found: line and column from 1 and

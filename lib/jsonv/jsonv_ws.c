@@ -13,15 +13,6 @@
 
 #include <stddef.h>
 
-#if !defined(JSONV_PORTABLE) && !defined(JSONV_NO_SSE2) && defined(__SSE2__)
-#include <emmintrin.h>
-#define JSONV_WS_SSE2 1
-#if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
-#define JSONV_WS_WIDE 1 /* AVX2 and AVX-512BW, chosen at run time */
-#endif
-#endif
-
 static const uint8_t *skip_scalar(const uint8_t *p, const uint8_t *end,
                                   int lines, jsonv_ws_newlines *nl)
 {
@@ -75,7 +66,7 @@ static inline const uint8_t *block_end(const uint8_t *p, uint64_t ws,
         return narrower(p, end, lines, nl);                                    \
     } while (0)
 
-#if defined(JSONV_WS_SSE2)
+#if defined(JSONV_HAVE_SSE2)
 static inline uint64_t classify_sse2(const uint8_t *p, uint64_t *newline)
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -95,10 +86,7 @@ static const uint8_t *skip_sse2(const uint8_t *p, const uint8_t *end, int lines,
 }
 #endif
 
-#if defined(JSONV_WS_WIDE)
-#define TARGET_AVX2 __attribute__((target("avx2,bmi,popcnt,lzcnt")))
-#define TARGET_AVX512                                                          \
-    __attribute__((target("avx512f,avx512bw,bmi,popcnt,lzcnt")))
+#if defined(JSONV_HAVE_WIDE)
 
 TARGET_AVX2 static inline uint64_t classify_avx2(const uint8_t *p,
                                                  uint64_t *newline)
@@ -140,12 +128,12 @@ TARGET_AVX512 static const uint8_t *skip_avx512(const uint8_t *p,
 
 static const jsonv_ws_skip_fn kernels[JSONV_WS_KERNELS] = {
     skip_scalar,
-#if defined(JSONV_WS_SSE2)
+#if defined(JSONV_HAVE_SSE2)
     skip_sse2,
 #else
     NULL,
 #endif
-#if defined(JSONV_WS_WIDE)
+#if defined(JSONV_HAVE_WIDE)
     skip_avx2,
     skip_avx512,
 #else
@@ -158,50 +146,59 @@ int jsonv_ws_available(jsonv_ws_kernel kernel)
 {
     if ((unsigned)kernel >= JSONV_WS_KERNELS || !kernels[kernel])
         return 0;
-#if defined(JSONV_WS_WIDE)
+#if defined(JSONV_HAVE_WIDE)
     __builtin_cpu_init();
-    int bits =
-        __builtin_cpu_supports("bmi") && __builtin_cpu_supports("popcnt");
+    int bits = __builtin_cpu_supports("bmi") &&
+               __builtin_cpu_supports("popcnt") &&
+               __builtin_cpu_supports("pclmul");
     if (kernel == JSONV_WS_AVX2)
         return bits && __builtin_cpu_supports("avx2");
     if (kernel == JSONV_WS_AVX512)
         return bits && __builtin_cpu_supports("avx512f") &&
-               __builtin_cpu_supports("avx512bw");
+               __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vbmi2");
 #endif
     return 1;
 }
 
-/* NULL until the first validator asks: then the preferred kernel the CPU
+/* -1 until the first validator asks: then the preferred kernel the CPU
  * has. Set once per process (or by jsonv_ws_use); a race only stores the
  * same value.                                                           */
-static jsonv_ws_skip_fn chosen;
+static int chosen = -1;
 
-/* AVX2 before AVX-512BW: on indentation (runs of 2 to 60 bytes) the
- * 64-byte blocks were no faster on an Ice Lake Xeon (docs/performance.md),
- * and AVX-512 may lower the clock of the whole core on older CPUs.      */
-static const jsonv_ws_kernel preference[] = {JSONV_WS_AVX2, JSONV_WS_AVX512,
+/* AVX-512 first: with VBMI2's compress, the structural index
+ * (jsonv_blocks.c) writes 16 offsets in one store, which made indented
+ * files 15-20% faster than AVX2 (docs/performance.md). On whitespace
+ * runs alone the 64-byte blocks measured no faster than AVX2.            */
+static const jsonv_ws_kernel preference[] = {JSONV_WS_AVX512, JSONV_WS_AVX2,
                                              JSONV_WS_SSE2, JSONV_WS_SCALAR};
 
-jsonv_ws_skip_fn jsonv_ws_skip(void)
+jsonv_ws_kernel jsonv_ws_chosen(void)
 {
-    jsonv_ws_skip_fn fn = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
-    if (fn)
-        return fn;
+    int k = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (k >= 0)
+        return (jsonv_ws_kernel)k;
+    k = JSONV_WS_SCALAR;
     for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
         if (jsonv_ws_available(preference[i])) {
-            fn = kernels[preference[i]];
+            k = (int)preference[i];
             break;
         }
     }
-    __atomic_store_n(&chosen, fn, __ATOMIC_RELAXED);
-    return fn;
+    __atomic_store_n(&chosen, k, __ATOMIC_RELAXED);
+    return (jsonv_ws_kernel)k;
+}
+
+jsonv_ws_skip_fn jsonv_ws_skip(void)
+{
+    return kernels[jsonv_ws_chosen()];
 }
 
 int jsonv_ws_use(jsonv_ws_kernel kernel)
 {
     if (!jsonv_ws_available(kernel))
         return -1;
-    __atomic_store_n(&chosen, kernels[kernel], __ATOMIC_RELAXED);
+    __atomic_store_n(&chosen, (int)kernel, __ATOMIC_RELAXED);
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "jsonv.h"
+#include "jsonv_blocks.h"
 #include "jsonv_ws.h"
 
 typedef struct field_spec {
@@ -874,6 +875,139 @@ static void test_whitespace_runs(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* The structural walker (jsonv_walk.c) against the byte-at-a-time scanner */
+/* Fed whole, an input of 64 bytes or more goes through the walker; fed in */
+/* pieces of less than 64 bytes, only through the scanner. The two must   */
+/* give the same result, message, position and document count.           */
+
+/* Pieces of 63 bytes: the scanner alone. */
+static jsonv_result feed_scanner_only(const char *text, size_t len)
+{
+    size_t ncuts = len / 63;
+    size_t *cuts = malloc((ncuts + 1) * sizeof *cuts);
+    assert_non_null(cuts);
+    for (size_t i = 0; i < ncuts; i++)
+        cuts[i] = (i + 1) * 63;
+    jsonv_result r = feed_cut(NULL, NULL, text, len, cuts, ncuts);
+    free(cuts);
+    return r;
+}
+
+/* `pad` whitespace bytes (spaces and newlines, some CRs and tabs), then
+ * text: the text's tokens fall at every place of the blocks and of the
+ * walker's window (JSONV_WINDOW_BLOCKS blocks of 64 bytes).             */
+static char *padded(const char *text, size_t len, size_t pad, size_t *out_len)
+{
+    char *buf = malloc(pad + len + 1);
+    assert_non_null(buf);
+    for (size_t i = 0; i < pad; i++)
+        buf[i] = i % 61 == 60 ? '\n' : i % 97 == 3 ? '\t' : ' ';
+    memcpy(buf + pad, text, len);
+    *out_len = pad + len;
+    return buf;
+}
+
+static void check_walker_table(const json_case *cases, size_t count)
+{
+    const size_t window = JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES;
+    const size_t pads[] = {64,          65,          100,         127,
+                           window - 70, window - 50, window - 34, window - 1};
+    char name[128];
+    for (size_t i = 0; i < count; i++) {
+        for (size_t k = 0; k < COUNT(pads); k++) {
+            size_t len;
+            char *text = padded(cases[i].text, cases[i].len, pads[k], &len);
+            snprintf(name, sizeof name, "%s after %zu blank bytes",
+                     cases[i].name, pads[k]);
+            jsonv_result whole = feed_cut(NULL, NULL, text, len, NULL, 0);
+            jsonv_result scanned = feed_scanner_only(text, len);
+            assert_same_result(&whole, &scanned, name, "walked");
+            if (whole.verdict != cases[i].verdict)
+                fail_msg("%s: expected verdict %d, got %d", name,
+                         cases[i].verdict, whole.verdict);
+            if (pads[k] < 128) /* every split of the short ones */
+                check_splits(NULL, NULL, name, text, len);
+            free(text);
+        }
+    }
+}
+
+static void test_walker_agrees(void **state)
+{
+    (void)state;
+    check_walker_table(accepted, COUNT(accepted));
+    check_walker_table(rejected, COUNT(rejected));
+    check_walker_table(empty_inputs, COUNT(empty_inputs));
+}
+
+/* Single-byte corruptions of the realistic document (escapes, UTF-8,
+ * every token kind, strings across blocks), at every position, give the
+ * same result walked as scanned.                                         */
+static void test_walker_corruptions(void **state)
+{
+    (void)state;
+    static const uint8_t replacements[] = {'"', '\\', ',',  ']',  '}',  '0',
+                                           ' ', '\n', 0x80, 0xC3, 0x00, 'e'};
+    size_t len;
+    char *doc = realistic_document(&len);
+    char *copy = malloc(len);
+    assert_non_null(copy);
+    jsonv_result whole = feed_cut(NULL, NULL, doc, len, NULL, 0);
+    assert_int_equal(whole.verdict, JSONV_VALID);
+    /* four of the replacements at each position, in turn */
+    for (size_t at = 0; at < len; at++) {
+        for (size_t j = 0; j < 4; j++) {
+            size_t k = (at + j * 3) % sizeof replacements;
+            memcpy(copy, doc, len);
+            copy[at] = (char)replacements[k];
+            whole = feed_cut(NULL, NULL, copy, len, NULL, 0);
+            jsonv_result scanned = feed_scanner_only(copy, len);
+            assert_same_result(&whole, &scanned, "corrupted document",
+                               "walked");
+        }
+    }
+    free(copy);
+    free(doc);
+}
+
+/* Long strings: plain, with escapes and UTF-8 at every distance from the
+ * window's end, closing inside or past it.                               */
+static void test_walker_long_strings(void **state)
+{
+    (void)state;
+    static const char *const inserts[] = {"",     "\\n",  "\xC3\xA9",
+                                          "\\\\", "\\\"", "\\uD83D\\uDE00",
+                                          "\x01", "\xC3"};
+    const size_t window = JSONV_WINDOW_BLOCKS * JSONV_BLOCK_BYTES;
+    size_t cap = window + 256;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (size_t n = window - 100; n < window + 100; n += 3) {
+        for (size_t k = 0; k < COUNT(inserts); k++) {
+            size_t len = 0;
+            memcpy(text, "{\"k\": [\"", 8);
+            len = 8;
+            memset(text + len, 'a', n);
+            len += n;
+            size_t ins = strlen(inserts[k]);
+            memmove(text + 8 + n / 2 + ins, text + 8 + n / 2, n - n / 2);
+            memcpy(text + 8 + n / 2, inserts[k], ins);
+            len += ins;
+            memcpy(text + len, "\", 1]}\n", 7);
+            len += 7;
+            jsonv_result whole = feed_cut(NULL, NULL, text, len, NULL, 0);
+            jsonv_result scanned = feed_scanner_only(text, len);
+            assert_same_result(&whole, &scanned, "long string", "walked");
+            if (k < 6)
+                assert_int_equal(whole.verdict, JSONV_VALID);
+            else
+                assert_int_equal(whole.verdict, JSONV_INVALID);
+        }
+    }
+    free(text);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The API around the scanner                                               */
 
 static void test_api(void **state)
@@ -924,6 +1058,9 @@ int main(void)
         cmocka_unit_test(test_realistic_splits),
         cmocka_unit_test(test_corruptions_agree),
         cmocka_unit_test(test_whitespace_runs),
+        cmocka_unit_test(test_walker_agrees),
+        cmocka_unit_test(test_walker_corruptions),
+        cmocka_unit_test(test_walker_long_strings),
         cmocka_unit_test(test_api),
     };
     /* every whitespace kernel this build and CPU can run */
