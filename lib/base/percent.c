@@ -30,3 +30,23 @@ int percent_decode(const char *start, size_t len, char *out, size_t size)
     out[o] = '\0';
     return 0;
 }
+
+int percent_decode_form(char *s)
+{
+    char *out = s;
+    for (; *s != '\0'; s++) {
+        if (*s == '+') {
+            *out++ = ' ';
+        } else if (*s == '%') {
+            int hi = hex_digit(s[1]), lo = hi < 0 ? -1 : hex_digit(s[2]);
+            if (lo < 0)
+                return -1;
+            *out++ = (char)(hi * 16 + lo);
+            s += 2;
+        } else {
+            *out++ = *s;
+        }
+    }
+    *out = '\0';
+    return 0;
+}

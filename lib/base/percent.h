@@ -12,4 +12,9 @@
  * decoded text is never longer than len. */
 int percent_decode(const char *start, size_t len, char *out, size_t size);
 
+/* Decodes s in place as a form value (application/x-www-form-urlencoded:
+ * '+' is a space), strictly: 0, or -1 at a '%' not followed by two hex
+ * digits (s is then not to be used). S3 inventory CSV writes keys so. */
+int percent_decode_form(char *s);
+
 #endif

@@ -11,6 +11,7 @@
  * Only CSV is read: Parquet and ORC are refused by name.
  */
 #include "objstore_internal.h"
+#include "percent.h"
 #include "textbuf.h"
 
 #include <cjson/cJSON.h>
@@ -268,38 +269,6 @@ typedef struct data_file {
     size_t err_size;
 } data_file;
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-/* CSV inventories write keys URL-encoded (a space as '+'); in place.   */
-static int url_decode(char *s)
-{
-    char *out = s;
-    for (; *s != '\0'; s++) {
-        if (*s == '+') {
-            *out++ = ' ';
-        } else if (*s == '%') {
-            int hi = hex_value(s[1]), lo = hi < 0 ? -1 : hex_value(s[2]);
-            if (lo < 0)
-                return -1;
-            *out++ = (char)(hi * 16 + lo);
-            s += 2;
-        } else {
-            *out++ = *s;
-        }
-    }
-    *out = '\0';
-    return 0;
-}
-
 /* Splits a CSV row in place into at most max fields ("a","b""c",d).   */
 static int split_row(char *line, char **fields, int max)
 {
@@ -367,7 +336,7 @@ static int take_row(data_file *d, char *line)
         (deleted != NULL && strcmp(deleted, "true") == 0))
         return 0; /* a listing shows current versions only */
     char *key = fields[m->column[COL_KEY]];
-    if (url_decode(key) != 0)
+    if (percent_decode_form(key) != 0)
         return row_fail(d, NBAQ_OBJSTORE_ERR_PROTOCOL, "bad URL-encoded Key");
     size_t plen = strlen(d->s->prefix);
     if (strncmp(key, d->s->prefix, plen) != 0)

@@ -114,6 +114,13 @@ static void test_percent_decode(void **state)
     assert_int_equal(percent_decode("%4g%", 4, out, sizeof out), 0);
     assert_string_equal(out, "%4g%");
     assert_int_equal(percent_decode("12345678", 8, out, sizeof out), -1);
+    char form[] = "a+b%2Fc%e2%82%ac";
+    assert_int_equal(percent_decode_form(form), 0);
+    assert_string_equal(form, "a b/c\xe2\x82\xac");
+    char bad[] = "a%4";
+    assert_int_equal(percent_decode_form(bad), -1);
+    char bad2[] = "%zz";
+    assert_int_equal(percent_decode_form(bad2), -1);
 }
 
 int main(void)
