@@ -280,6 +280,40 @@ class AlertScenarioTest(unittest.TestCase):
             result = s.run(url)
             self.assertEqual(len(receiver.requests), 2)
 
+    def test_a_run_during_a_delivery_does_not_send_it_too(self):
+        # Two overlapping runs on one SQLite store (as a daemon's rounds
+        # are): the first holds its POST until released; the second runs
+        # from start to end meanwhile and leaves the claimed row alone.
+        s = Scenario(self)
+        s.set_check(2)
+        with ct.Receiver() as receiver:
+            gate = threading.Event()
+            base = receiver.server.RequestHandlerClass
+
+            class Held(base):
+                def send_response(self, *args, **kwargs):
+                    gate.wait(30)
+                    super().send_response(*args, **kwargs)
+
+            receiver.server.RequestHandlerClass = Held
+            self.addCleanup(gate.set)
+            url = receiver.url("/hook")
+            first = s.start(url)
+            ct.wait_for(lambda: len(receiver.requests) == 1, timeout=60,
+                        what="the first run's POST")
+            second = s.run(url)
+            self.assertEqual(second.returncode, 2, second.stderr)
+            self.assertEqual(len(receiver.requests), 1)
+            gate.set()
+            out, errors = first.communicate(timeout=60)
+            self.assertEqual(first.returncode, 2, errors)
+            self.assertEqual([sent(r) for r in receiver.requests],
+                             [[("orders", "new", "high")]])
+            result = s.run(url)
+            self.assertEqual(len(receiver.requests), 1)
+        outbox = json.loads(s.alerts("outbox", "--json").stdout)["outbox"]
+        self.assertEqual(outbox, [])
+
     def test_silenced_check_is_not_notified(self):
         s = Scenario(self)
         s.set_check(2)
