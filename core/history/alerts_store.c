@@ -732,20 +732,17 @@ int history_outbox_claimable(history_store *store, const char *monitor,
     if (!store)
         return history_outbox_pending(store, monitor, rows, count, err,
                                       err_size);
-    if (is_pg(store))
-        return load_monitor_rows(
-            store, &kind,
-            "SELECT id, " OUTBOX_COLUMNS
-            " FROM nbaq_alert_outbox WHERE monitor = $1" PG_UNCLAIMED
-            " ORDER BY id",
-            monitor, (void **)rows, count, err, err_size);
-    if (release_dead_claims(store, monitor, err, err_size) != 0)
+    int pg = is_pg(store);
+    if (!pg && release_dead_claims(store, monitor, err, err_size) != 0)
         return -1;
     return load_monitor_rows(
         store, &kind,
-        "SELECT id, " OUTBOX_COLUMNS
-        " FROM nbaq_alert_outbox WHERE monitor = $1" SQLITE_UNCLAIMED
-        " ORDER BY id",
+        pg ? "SELECT id, " OUTBOX_COLUMNS
+             " FROM nbaq_alert_outbox WHERE monitor = $1" PG_UNCLAIMED
+             " ORDER BY id"
+           : "SELECT id, " OUTBOX_COLUMNS
+             " FROM nbaq_alert_outbox WHERE monitor = $1" SQLITE_UNCLAIMED
+             " ORDER BY id",
         monitor, (void **)rows, count, err, err_size);
 }
 

@@ -116,6 +116,21 @@ def sent(request):
             for group in payload["groups"] for a in group["alerts"]]
 
 
+def hold_answers(receiver):
+    """Makes receiver hold every answer (the request is recorded at once)
+    until the returned event is set (or 30 s have passed)."""
+    gate = threading.Event()
+    base = receiver.server.RequestHandlerClass
+
+    class Held(base):
+        def send_response(self, *args, **kwargs):
+            gate.wait(30)
+            super().send_response(*args, **kwargs)
+
+    receiver.server.RequestHandlerClass = Held
+    return gate
+
+
 def report_alerts(report):
     """(check, state, severity, notify) of the json report's alerts (the
     report writes severities in capitals)."""
@@ -255,15 +270,7 @@ class AlertScenarioTest(unittest.TestCase):
         with ct.Receiver() as receiver:
             # Hold every answer until the host is dead: the POST arrives
             # but the host never learns that it did.
-            gate = threading.Event()
-            base = receiver.server.RequestHandlerClass
-
-            class Held(base):
-                def send_response(self, *args, **kwargs):
-                    gate.wait(30)
-                    super().send_response(*args, **kwargs)
-
-            receiver.server.RequestHandlerClass = Held
+            gate = hold_answers(receiver)
             url = receiver.url("/hook")
             host = s.start(url)
             ct.wait_for(lambda: len(receiver.requests) == 1, timeout=60,
@@ -287,15 +294,7 @@ class AlertScenarioTest(unittest.TestCase):
         s = Scenario(self)
         s.set_check(2)
         with ct.Receiver() as receiver:
-            gate = threading.Event()
-            base = receiver.server.RequestHandlerClass
-
-            class Held(base):
-                def send_response(self, *args, **kwargs):
-                    gate.wait(30)
-                    super().send_response(*args, **kwargs)
-
-            receiver.server.RequestHandlerClass = Held
+            gate = hold_answers(receiver)
             self.addCleanup(gate.set)
             url = receiver.url("/hook")
             first = s.start(url)
