@@ -211,6 +211,9 @@ static int load_alerts(fleet_member *m)
     if (!alerts) {
         note_error(m, "reading the open alerts", err);
         disconnect(m);
+        /* Not the last heartbeat's list: the board keeps its own. */
+        cJSON_Delete(m->alerts);
+        m->alerts = NULL;
         return -1;
     }
     cJSON_Delete(m->alerts);
