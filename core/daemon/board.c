@@ -157,6 +157,25 @@ static void take_alerts(board *b, const char *const *names, size_t count,
     }
 }
 
+void board_set_alerts(board *b, const cJSON *alerts)
+{
+    cJSON *kept = cJSON_CreateArray();
+    if (!kept)
+        return; /* out of memory: the board keeps what it has */
+    const cJSON *item;
+    cJSON_ArrayForEach(item, alerts)
+    {
+        if (!keeps_alerts_of(b, text_of(item, "check")) ||
+            strcmp(text_of(item, "state"), "RESOLVED") == 0)
+            continue;
+        cJSON *copy = cJSON_Duplicate(item, 1);
+        if (copy)
+            cJSON_AddItemToArray(kept, copy);
+    }
+    cJSON_Delete(b->alerts);
+    b->alerts = kept;
+}
+
 void board_apply(board *b, const char *const *names, size_t count,
                  const cJSON *round)
 {

@@ -65,6 +65,11 @@ board_check *board_find(board *b, const char *name);
 void board_apply(board *b, const char *const *names, size_t count,
                  const cJSON *round);
 
+/* The alerts of the whole fleet, read from the shared store
+ * (fleet_alerts.h), replace the board's: copies of those that are open
+ * and of a check on the board (or the monitor's, or the watchdog's). */
+void board_set_alerts(board *b, const cJSON *alerts);
+
 /* A round that failed as a whole: each of its checks gets ERROR with
  * message, started at started_ms, lasting duration_ms. */
 void board_fail(board *b, const char *const *names, size_t count,

@@ -578,6 +578,8 @@ static int run_loop(daemon_state *d)
         if (fleet_member_tick(&d->fleet, clock_mono_ms())) {
             fleet_board_merge(&d->board, d->fleet.results,
                               d->fleet.result_count);
+            if (d->fleet.alerts)
+                board_set_alerts(&d->board, d->fleet.alerts);
             d->dirty = 1;
         }
         heartbeat_identity me = {d->cfg->monitor, d->fleet.id,

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fleet_alerts.h"
 #include "log.h"
 #include "text.h"
 #include "watchdog.h"
@@ -202,6 +203,24 @@ static int load_results(fleet_member *m)
     return 0;
 }
 
+static int load_alerts(fleet_member *m)
+{
+    char err[1024];
+    cJSON *alerts = fleet_alerts_load(m->store, m->cfg->monitor,
+                                      clock_wall_ms(), err, sizeof err);
+    if (!alerts) {
+        note_error(m, "reading the open alerts", err);
+        disconnect(m);
+        /* Not the last heartbeat's list: the board keeps its own. */
+        cJSON_Delete(m->alerts);
+        m->alerts = NULL;
+        return -1;
+    }
+    cJSON_Delete(m->alerts);
+    m->alerts = alerts;
+    return 0;
+}
+
 int fleet_member_tick(fleet_member *m, int64_t now_mono_ms)
 {
     if (!m->shared || now_mono_ms < m->next_heartbeat_mono_ms)
@@ -216,7 +235,8 @@ int fleet_member_tick(fleet_member *m, int64_t now_mono_ms)
         disconnect(m);
         return 1;
     }
-    if (fleet_member_refresh_view(m) != 0 || load_results(m) != 0)
+    if (fleet_member_refresh_view(m) != 0 || load_results(m) != 0 ||
+        load_alerts(m) != 0)
         return 1;
     m->up = 1;
     m->last_error[0] = '\0';
@@ -263,6 +283,8 @@ void fleet_member_stop(fleet_member *m)
     history_fleet_results_free(m->results, m->result_count);
     m->results = NULL;
     m->result_count = 0;
+    cJSON_Delete(m->alerts);
+    m->alerts = NULL;
     history_set_run_member(NULL);
     free(m->store_url);
     free(m->store_dir);

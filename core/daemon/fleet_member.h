@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "config.h"
 #include "history.h"
 #include "history_fleet.h"
@@ -55,6 +57,8 @@ typedef struct fleet_member {
     history_fleet_view view; /* as of the last heartbeat               */
     history_fleet_result_row *results; /* the last result of each check, */
     size_t result_count;               /* as of the last heartbeat       */
+    cJSON *alerts; /* the fleet's open alerts as of the last heartbeat
+                      (fleet_alerts.h); NULL: not read yet              */
     char last_error[512];
 } fleet_member;
 
@@ -80,8 +84,8 @@ int fleet_member_claim(fleet_member *m, const char *check, int64_t interval_ms,
 /* The run of check ended. */
 void fleet_member_release(fleet_member *m, const char *check);
 
-/* Heartbeat (and reconnect) when due, then the fleet's view and last
- * results are read again; returns 1 when they changed. */
+/* Heartbeat (and reconnect) when due, then the fleet's view, last
+ * results and open alerts are read again; returns 1 when they changed. */
 int fleet_member_tick(fleet_member *m, int64_t now_mono_ms);
 
 /* Reads the fleet's view now (m->view). 0, or -1 when disconnected or

@@ -100,7 +100,7 @@ static cJSON *encode_check(const nbaq_check_result *c)
     return o;
 }
 
-static cJSON *encode_alert(const nbaq_alert *a)
+cJSON *round_encode_alert(const nbaq_alert *a)
 {
     cJSON *o = cJSON_CreateObject();
     round_add_text(o, "fingerprint", a->fingerprint);
@@ -132,7 +132,7 @@ cJSON *round_encode_run(const nbaq_run *run)
         cJSON_AddItemToArray(checks, encode_check(run->checks[i]));
     cJSON *alerts = cJSON_AddArrayToObject(doc, "alerts");
     for (size_t i = 0; alerts && i < run->alert_count; i++)
-        cJSON_AddItemToArray(alerts, encode_alert(run->alerts[i]));
+        cJSON_AddItemToArray(alerts, round_encode_alert(run->alerts[i]));
     return doc;
 }
 

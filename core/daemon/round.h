@@ -83,6 +83,10 @@ void round_free(round_proc *r);
  * Non-finite metric values are the strings "NaN", "+Inf", "-Inf". */
 cJSON *round_encode_run(const nbaq_run *run);
 
+/* One alert as round_encode_run gives it (also the fleet's alerts read
+ * from the store, fleet_alerts.h). NULL: out of memory. */
+cJSON *round_encode_alert(const nbaq_alert *a);
+
 /* Adds text (NULL: "") to o as a string; strings from plugins may be any
  * bytes, and JSON needs UTF-8: invalid sequences are cleaned. */
 void round_add_text(cJSON *o, const char *key, const char *text);

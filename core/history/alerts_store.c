@@ -4,10 +4,13 @@
  * and runs it for every row: a run touches few alerts, and the store's
  * statement cache stays the history module's own.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "history_alerts.h"
 #include "history_store.h"
@@ -631,17 +634,93 @@ int history_outbox_pending(history_store *store, const char *monitor,
                              monitor, (void **)rows, count, err, err_size);
 }
 
-/* Rows claimed by nobody alive (history_alerts.h). */
+/* Rows claimed by nobody alive (history_alerts.h). On PostgreSQL a claim
+ * is a backend session's; on SQLite it is a host process's pid, released
+ * by release_dead_claims when that process is gone. */
 #define PG_NOW "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
-#define OUTBOX_UNCLAIMED                                                       \
-    " AND delivered_ms IS NULL AND superseded_ms IS NULL"                      \
-    " AND (claimed_by IS NULL OR claimed_until_ms < " PG_NOW                   \
-    " OR claimed_by NOT IN (SELECT pid FROM pg_stat_activity"                  \
-    " WHERE pid IS NOT NULL))"
+#define SQLITE_NOW "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+#define OUTBOX_WAITING " AND delivered_ms IS NULL AND superseded_ms IS NULL"
+#define PG_UNCLAIMED                                                           \
+    OUTBOX_WAITING " AND (claimed_by IS NULL OR claimed_until_ms < " PG_NOW    \
+                   " OR claimed_by NOT IN (SELECT pid FROM pg_stat_activity"   \
+                   " WHERE pid IS NOT NULL))"
+#define SQLITE_UNCLAIMED                                                       \
+    OUTBOX_WAITING                                                             \
+    " AND (claimed_by IS NULL OR claimed_until_ms < " SQLITE_NOW ")"
 
 static int is_pg(const history_store *store)
 {
     return strcmp(store->backend->name, "postgresql") == 0;
+}
+
+/* Whether the claims of pid are over: that process ended, or it is this
+ * one, whose runs follow each other (a claim of its own is an earlier
+ * run's that did not mark its rows). */
+static int holder_ended(int64_t pid)
+{
+    return pid <= 0 || pid > INT32_MAX || pid == (int64_t)getpid() ||
+           (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+}
+
+/* The distinct pids holding waiting rows of monitor (SQLite). */
+static int claim_holders(history_store *store, const char *monitor,
+                         int64_t **pids, size_t *count, char *err,
+                         size_t err_size)
+{
+    store_stmt *s =
+        prepare(store,
+                "SELECT DISTINCT claimed_by FROM nbaq_alert_outbox"
+                " WHERE monitor = $1 AND claimed_by IS NOT NULL" OUTBOX_WAITING,
+                err, err_size);
+    if (!s)
+        return -1;
+    const store_backend *b = store->backend;
+    b->bind_text(s, 1, monitor);
+    size_t cap = 0;
+    char why[512];
+    int rc;
+    while ((rc = b->step(s, why, sizeof why)) == 1) {
+        int64_t *pid = grow((void **)pids, count, &cap, sizeof **pids);
+        if (!pid) {
+            b->finalize(s);
+            return history_store_error(store, err, err_size, "out of memory");
+        }
+        *pid = b->column_int64(s, 0);
+    }
+    b->finalize(s);
+    return rc < 0 ? history_store_error(store, err, err_size, "%s", why) : 0;
+}
+
+/* SQLite: drops the claims of holders that ended (a host killed while
+ * delivering), so that this run sends their rows. */
+static int release_dead_claims(history_store *store, const char *monitor,
+                               char *err, size_t err_size)
+{
+    int64_t *pids = NULL;
+    size_t count = 0;
+    if (claim_holders(store, monitor, &pids, &count, err, err_size) != 0) {
+        free(pids);
+        return -1;
+    }
+    store_stmt *s =
+        count
+            ? prepare(store,
+                      "UPDATE nbaq_alert_outbox SET claimed_by = NULL"
+                      " WHERE monitor = $1 AND claimed_by = $2" OUTBOX_WAITING,
+                      err, err_size)
+            : NULL;
+    int rc = count && !s ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        if (!holder_ended(pids[i]))
+            continue;
+        store->backend->bind_text(s, 1, monitor);
+        store->backend->bind_int64(s, 2, pids[i]);
+        rc = run_bound(store, s, NULL, err, err_size);
+    }
+    if (s)
+        store->backend->finalize(s);
+    free(pids);
+    return rc;
 }
 
 int history_outbox_claimable(history_store *store, const char *monitor,
@@ -650,31 +729,43 @@ int history_outbox_claimable(history_store *store, const char *monitor,
 {
     static const row_kind kind = {"outbox", sizeof(history_outbox_row),
                                   read_outbox_row, free_outbox_rows};
-    if (!store || !is_pg(store))
+    if (!store)
         return history_outbox_pending(store, monitor, rows, count, err,
                                       err_size);
+    int pg = is_pg(store);
+    if (!pg && release_dead_claims(store, monitor, err, err_size) != 0)
+        return -1;
     return load_monitor_rows(
         store, &kind,
-        "SELECT id, " OUTBOX_COLUMNS
-        " FROM nbaq_alert_outbox WHERE monitor = $1" OUTBOX_UNCLAIMED
-        " ORDER BY id",
+        pg ? "SELECT id, " OUTBOX_COLUMNS
+             " FROM nbaq_alert_outbox WHERE monitor = $1" PG_UNCLAIMED
+             " ORDER BY id"
+           : "SELECT id, " OUTBOX_COLUMNS
+             " FROM nbaq_alert_outbox WHERE monitor = $1" SQLITE_UNCLAIMED
+             " ORDER BY id",
         monitor, (void **)rows, count, err, err_size);
 }
 
 int history_outbox_claim(history_store *store, const char *monitor, char *err,
                          size_t err_size)
 {
-    if (!store || !is_pg(store))
+    if (!store)
         return 0;
+    int pg = is_pg(store);
     store_stmt *s = prepare(store,
-                            "UPDATE nbaq_alert_outbox SET claimed_by ="
-                            " pg_backend_pid(), claimed_until_ms = " PG_NOW
-                            " + $2 WHERE monitor = $1" OUTBOX_UNCLAIMED,
+                            pg ? "UPDATE nbaq_alert_outbox SET claimed_by ="
+                                 " pg_backend_pid(), claimed_until_ms = " PG_NOW
+                                 " + $2 WHERE monitor = $1" PG_UNCLAIMED
+                               : "UPDATE nbaq_alert_outbox SET claimed_by = $3,"
+                                 " claimed_until_ms = " SQLITE_NOW
+                                 " + $2 WHERE monitor = $1" SQLITE_UNCLAIMED,
                             err, err_size);
     if (!s)
         return -1;
     store->backend->bind_text(s, 1, monitor);
     store->backend->bind_int64(s, 2, OUTBOX_CLAIM_MS);
+    if (!pg)
+        store->backend->bind_int64(s, 3, (int64_t)getpid());
     int rc = run_bound(store, s, NULL, err, err_size);
     store->backend->finalize(s);
     return rc;

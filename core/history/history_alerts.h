@@ -145,15 +145,15 @@ int history_outbox_pending(history_store *store, const char *monitor,
                            history_outbox_row **rows, size_t *count, char *err,
                            size_t err_size);
 /*
- * Delivery claims (PostgreSQL; on SQLite, with one writer, these are the
- * pending rows and a claim that does nothing). Inside the lifecycle
- * transaction, which serializes every host of the store:
+ * Delivery claims. Inside the lifecycle transaction, which serializes
+ * every host of the store (and every round process of a daemon):
  *   _claimable: the pending rows nobody else is delivering: unclaimed, or
- *     claimed by a session that has ended (its process died or finished)
- *     or longer ago than OUTBOX_CLAIM_MS;
+ *     claimed by a holder that has ended or longer ago than
+ *     OUTBOX_CLAIM_MS. The holder is the PostgreSQL session (ended: not in
+ *     pg_stat_activity) or, on SQLite, the host process (its pid; ended:
+ *     no such process on this machine);
  *   _claim: claims every such row (those just loaded and those just
- *     added) for this connection's session, which delivers them after the
- *     commit.
+ *     added) for this holder, which delivers them after the commit.
  * A failed attempt (history_outbox_mark with delivered 0) drops the claim.
  */
 #define OUTBOX_CLAIM_MS (10 * 60 * 1000LL)

@@ -116,6 +116,21 @@ def sent(request):
             for group in payload["groups"] for a in group["alerts"]]
 
 
+def hold_answers(receiver):
+    """Makes receiver hold every answer (the request is recorded at once)
+    until the returned event is set (or 30 s have passed)."""
+    gate = threading.Event()
+    base = receiver.server.RequestHandlerClass
+
+    class Held(base):
+        def send_response(self, *args, **kwargs):
+            gate.wait(30)
+            super().send_response(*args, **kwargs)
+
+    receiver.server.RequestHandlerClass = Held
+    return gate
+
+
 def report_alerts(report):
     """(check, state, severity, notify) of the json report's alerts (the
     report writes severities in capitals)."""
@@ -255,15 +270,7 @@ class AlertScenarioTest(unittest.TestCase):
         with ct.Receiver() as receiver:
             # Hold every answer until the host is dead: the POST arrives
             # but the host never learns that it did.
-            gate = threading.Event()
-            base = receiver.server.RequestHandlerClass
-
-            class Held(base):
-                def send_response(self, *args, **kwargs):
-                    gate.wait(30)
-                    super().send_response(*args, **kwargs)
-
-            receiver.server.RequestHandlerClass = Held
+            gate = hold_answers(receiver)
             url = receiver.url("/hook")
             host = s.start(url)
             ct.wait_for(lambda: len(receiver.requests) == 1, timeout=60,
@@ -279,6 +286,32 @@ class AlertScenarioTest(unittest.TestCase):
                              [[("orders", "new", "high")]] * 2)
             result = s.run(url)
             self.assertEqual(len(receiver.requests), 2)
+
+    def test_a_run_during_a_delivery_does_not_send_it_too(self):
+        # Two overlapping runs on one SQLite store (as a daemon's rounds
+        # are): the first holds its POST until released; the second runs
+        # from start to end meanwhile and leaves the claimed row alone.
+        s = Scenario(self)
+        s.set_check(2)
+        with ct.Receiver() as receiver:
+            gate = hold_answers(receiver)
+            self.addCleanup(gate.set)
+            url = receiver.url("/hook")
+            first = s.start(url)
+            ct.wait_for(lambda: len(receiver.requests) == 1, timeout=60,
+                        what="the first run's POST")
+            second = s.run(url)
+            self.assertEqual(second.returncode, 2, second.stderr)
+            self.assertEqual(len(receiver.requests), 1)
+            gate.set()
+            out, errors = first.communicate(timeout=60)
+            self.assertEqual(first.returncode, 2, errors)
+            self.assertEqual([sent(r) for r in receiver.requests],
+                             [[("orders", "new", "high")]])
+            result = s.run(url)
+            self.assertEqual(len(receiver.requests), 1)
+        outbox = json.loads(s.alerts("outbox", "--json").stdout)["outbox"]
+        self.assertEqual(outbox, [])
 
     def test_silenced_check_is_not_notified(self):
         s = Scenario(self)

@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "channels"))
 import channel_test as ct  # noqa: E402
 import nbaq_test  # noqa: E402
 from daemon_support import (Daemon, exec_check, notified,  # noqa: E402
-                            temp_dir, wait_for, webhook_channel)
+                            temp_dir, wait_for, webhook_channel, write_file)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reports"))
 from chromium_cdp import Browser  # noqa: E402
@@ -361,6 +361,74 @@ class FleetTest(unittest.TestCase):
         self.assertEqual(
             [(m["name"], m["value"]) for m in shown["ok_check"]["metrics"]],
             [("rows", 7)])
+
+    def test_every_member_shows_the_fleets_open_alerts(self):
+        """An alert opened by one member's round is open in the other
+        member's /api/status and /metrics, read from the shared store,
+        and resolves there when a round of the first resolves it."""
+        url = nbaq_test.pg_database(self, "nbaq_fleet_alerts_")
+        hold = os.path.join(temp_dir(self), "hold")
+        open(hold, "w").close()
+        receiver = ct.Receiver()
+        receiver.__enter__()
+        self.addCleanup(receiver.__exit__)
+        hook = receiver.url("/hook")
+
+        def text(interval):
+            check = exec_check(
+                "flaky", f"if [ -e {hold} ]; then echo down; exit 2; fi; "
+                "echo up", interval=interval, extra="    severity: high\n")
+            return (f"monitor: alerts_demo\nhistory:\n  url: \"{url}\"\n"
+                    "daemon:\n  listen: 127.0.0.1:0\n  jitter: 0\n"
+                    "  fleet: {lease: 2s}\n"
+                    # no watchdog round: the second member runs no round
+                    "  watchdog: {enabled: false}\n"
+                    "checks:\n" + check + webhook_channel(hook))
+
+        def open_alerts(daemon):
+            return [(a["check"], a["state"], a["severity"], a["summary"])
+                    for a in daemon.status()["alerts"]["active"]]
+
+        def gauge_high(daemon):
+            metrics = daemon.request("/metrics")[2].decode()
+            found = re.search(r'^nbaq_alerts_open\{monitor="alerts_demo",'
+                              r'severity="HIGH"\} (\S+)$', metrics, re.M)
+            return float(found.group(1)) if found else None
+
+        expected = [("flaky", "NEW", "HIGH", "FAIL: down")]
+        # Once an hour: the first member runs the check; the second,
+        # started after, waits for the next slot and runs nothing.
+        first = Daemon(temp_dir(self), text("1h"))
+        self.addCleanup(first.stop)
+        first.wait_listening()
+        first.wait(lambda: open_alerts(first) == expected, timeout=20,
+                   what="the alert open on the first member")
+        second = Daemon(temp_dir(self), text("1h"))
+        self.addCleanup(second.stop)
+        second.wait_listening()
+        second.wait(lambda: open_alerts(second) == expected, timeout=20,
+                    what="the first member's alert on the second")
+        self.assertEqual(second.status()["alerts"]["counts"]["HIGH"], 1)
+        self.assertEqual(gauge_high(second), 1)
+
+        # The first member runs it every second from now on (its next
+        # slot in the shared schedule made due), and it passes: resolved
+        # there, and gone from the second member too.
+        os.remove(hold)
+        psql(url, "UPDATE nbaq_fleet_schedule SET next_slot_ms = 0"
+                  " WHERE check_name = 'flaky'")
+        write_file(first.directory, "monitor.yaml", text("1s"))
+        first.signal(signal.SIGHUP)
+        first.wait(lambda: open_alerts(first) == [], timeout=20,
+                   what="the alert resolved on the first member")
+        second.wait(lambda: open_alerts(second) == [], timeout=20,
+                    what="the alert resolved on the second member")
+        self.assertEqual(gauge_high(second), 0)
+        self.assertEqual(second.status()["daemon"]["rounds"], 0)
+        self.assertEqual(second.stop(), 0)
+        self.assertEqual(first.stop(), 0)
+        self.assertEqual(notified(receiver), [("flaky", None, "new"),
+                                              ("flaky", None, "resolved")])
 
     def test_sqlite_second_daemon_refused_and_heartbeat_pings(self):
         directory = temp_dir(self)
