@@ -82,8 +82,47 @@ static int alloc_points(history_past *past, size_t points)
     return 0;
 }
 
-/* Previous value and the points for reporters: the latest values, with
- * the band each was judged against. */
+/* How many of the latest values the points for reporters need. */
+static size_t recent_needed(size_t points)
+{
+    return points > 1 ? points - 1 : 1;
+}
+
+/* Previous value and the points for reporters from the latest values,
+ * oldest first (rows[count - 1] the latest), with the band each was
+ * judged against; the last slot stays for this run's value. */
+static int keep_recent(const history_value_row *rows, size_t count,
+                       size_t points, history_past *past)
+{
+    if (count > 0) {
+        past->has_previous = 1;
+        past->previous = rows[count - 1].sample.value;
+        past->previous_ts_ms = rows[count - 1].sample.ts_ms;
+    }
+    if (alloc_points(past, points) != 0)
+        return -1;
+    for (size_t i = 0; i < count && past->point_count + 1 < points; i++) {
+        const history_value_row *r = &rows[i];
+        if (!isfinite(r->sample.value))
+            continue;
+        past->bands[past->point_count] =
+            (nbaq_point_band){r->lower, r->upper, r->sample.anomalous == 1};
+        past->points[past->point_count++] =
+            (nbaq_point){r->sample.ts_ms, r->sample.value};
+    }
+    return 0;
+}
+
+static void rows_reverse(history_value_row *rows, size_t count)
+{
+    for (size_t i = 0; i < count / 2; i++) {
+        history_value_row t = rows[i];
+        rows[i] = rows[count - 1 - i];
+        rows[count - 1 - i] = t;
+    }
+}
+
+/* The latest values before now, for when the window holds too few. */
 static int load_recent(history_store *store, int64_t series, int64_t now_ms,
                        size_t points, history_past *past, char *err,
                        size_t err_size)
@@ -94,38 +133,41 @@ static int load_recent(history_store *store, int64_t series, int64_t now_ms,
         return -1;
     store->backend->bind_int64(s, 1, series);
     store->backend->bind_int64(s, 2, now_ms);
-    store->backend->bind_int64(s, 3, (int64_t)(points > 1 ? points - 1 : 1));
+    store->backend->bind_int64(s, 3, (int64_t)recent_needed(points));
     history_value_row *recent;
     size_t count;
     if (history_value_rows_read(store, s, &recent, &count, err, err_size) != 0)
         return -1;
-    if (count > 0) {
-        past->has_previous = 1;
-        past->previous = recent[0].sample.value;
-        past->previous_ts_ms = recent[0].sample.ts_ms;
-    }
-    if (alloc_points(past, points) != 0) {
-        free(recent);
-        return history_store_error(store, err, err_size, "out of memory");
-    }
-    /* recent is newest first; keep the finite ones, oldest first, leaving
-     * the last slot for this run's value. */
-    for (size_t i = count; i > 0 && past->point_count + 1 < points; i--) {
-        const history_value_row *r = &recent[i - 1];
-        if (!isfinite(r->sample.value))
-            continue;
-        past->bands[past->point_count] =
-            (nbaq_point_band){r->lower, r->upper, r->sample.anomalous == 1};
-        past->points[past->point_count++] =
-            (nbaq_point){r->sample.ts_ms, r->sample.value};
-    }
+    rows_reverse(recent, count); /* read newest first */
+    int rc = keep_recent(recent, count, points, past);
     free(recent);
+    return rc != 0 ? history_store_error(store, err, err_size, "out of memory")
+                   : 0;
+}
+
+static int window_samples(const history_value_row *rows, size_t count,
+                          history_past *past)
+{
+    if (count == 0)
+        return 0;
+    past->window = malloc(count * sizeof *past->window);
+    if (!past->window)
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        past->window[i] = rows[i].sample;
+        past->window[i].anomalous = rows[i].sample.anomalous != 0;
+    }
+    past->window_count = count;
     return 0;
 }
 
-static int load_window(history_store *store, int64_t series, int64_t now_ms,
-                       int64_t window_ms, history_past *past, char *err,
-                       size_t err_size)
+/* The window (now - 2W, now) and, from the same rows when it holds enough
+ * of them, the previous value and the points for reporters: the latest
+ * values before now are the window's last ones. */
+static int load_window_and_recent(history_store *store, int64_t series,
+                                  int64_t now_ms, int64_t window_ms,
+                                  size_t points, history_past *past, char *err,
+                                  size_t err_size)
 {
     store_stmt *s = history_store_stmt_get(store, STMT_WINDOW, err, err_size);
     if (!s)
@@ -133,11 +175,20 @@ static int load_window(history_store *store, int64_t series, int64_t now_ms,
     store->backend->bind_int64(s, 1, series);
     store->backend->bind_int64(s, 2, now_ms - 2 * window_ms);
     store->backend->bind_int64(s, 3, now_ms);
-    sample_list list = {0};
-    int rc = read_samples(store, s, &list, err, err_size);
-    past->window = list.items;
-    past->window_count = list.count;
-    return rc;
+    history_value_row *rows;
+    size_t count;
+    if (history_value_rows_read(store, s, &rows, &count, err, err_size) != 0)
+        return -1;
+    size_t needed = recent_needed(points);
+    int rc = window_samples(rows, count, past);
+    if (rc == 0 && count >= needed)
+        rc = keep_recent(rows + (count - needed), needed, points, past);
+    free(rows);
+    if (rc != 0)
+        return history_store_error(store, err, err_size, "out of memory");
+    return count >= needed ? 0
+                           : load_recent(store, series, now_ms, points, past,
+                                         err, err_size);
 }
 
 /* The latest detect_points_needed() usable values since the baseline's
@@ -209,10 +260,9 @@ int history_load_past(history_store *store, const char *monitor,
         }
         return 0;
     }
-    int rc = load_recent(store, series, now_ms, points, past, err, err_size);
-    if (rc == 0)
-        rc = load_window(store, series, now_ms, trend_window(settings), past,
-                         err, err_size);
+    int rc =
+        load_window_and_recent(store, series, now_ms, trend_window(settings),
+                               points, past, err, err_size);
     if (rc == 0 && rule && (rule->anomaly.enabled || rule->change.enabled))
         rc = history_episodes_load(store, series, rule, now_ms, past, err,
                                    err_size);

@@ -282,7 +282,10 @@ static const char *const statement_sql[STMT_COUNT] = {
     [STMT_STATE_LOAD] = "SELECT key, value FROM nbaq_check_state"
                         " WHERE monitor = $1 AND check_name = $2"
                         " ORDER BY key",
-    [STMT_WINDOW] = "SELECT " VALUE_COLUMNS " FROM nbaq_metric_values"
+    /* With the bands: its latest rows are often the points for reporters
+     * too (fetch.c), and the series index covers them (schema 6). */
+    [STMT_WINDOW] = "SELECT " VALUE_COLUMNS ", band_lower, band_upper"
+                    " FROM nbaq_metric_values"
                     " WHERE series = $1 AND ts_ms > $2 AND ts_ms < $3"
                     " ORDER BY ts_ms",
     [STMT_RECENT_BANDS] =
