@@ -161,61 +161,107 @@ static int window_samples(const history_value_row *rows, size_t count,
     return 0;
 }
 
-/* The window (now - 2W, now) and, from the same rows when it holds enough
- * of them, the previous value and the points for reporters: the latest
- * values before now are the window's last ones. */
-static int load_window_and_recent(history_store *store, int64_t series,
-                                  int64_t now_ms, int64_t window_ms,
-                                  size_t points, history_past *past, char *err,
-                                  size_t err_size)
+/* The rows of the window (after_ms, now) with their flags and bands,
+ * read once for the window, the points for reporters and the baseline. */
+typedef struct window_rows {
+    history_value_row *rows;
+    size_t count;
+    int64_t after_ms;
+} window_rows;
+
+static int read_window(history_store *store, int64_t series, int64_t now_ms,
+                       int64_t window_ms, window_rows *w, char *err,
+                       size_t err_size)
 {
     store_stmt *s = history_store_stmt_get(store, STMT_WINDOW, err, err_size);
     if (!s)
         return -1;
+    w->after_ms = now_ms - 2 * window_ms;
     store->backend->bind_int64(s, 1, series);
-    store->backend->bind_int64(s, 2, now_ms - 2 * window_ms);
+    store->backend->bind_int64(s, 2, w->after_ms);
     store->backend->bind_int64(s, 3, now_ms);
-    history_value_row *rows;
-    size_t count;
-    if (history_value_rows_read(store, s, &rows, &count, err, err_size) != 0)
-        return -1;
-    size_t needed = recent_needed(points);
-    int rc = window_samples(rows, count, past);
-    if (rc == 0 && count >= needed)
-        rc = keep_recent(rows + (count - needed), needed, points, past);
-    free(rows);
-    if (rc != 0)
-        return history_store_error(store, err, err_size, "out of memory");
-    return count >= needed ? 0
-                           : load_recent(store, series, now_ms, points, past,
-                                         err, err_size);
+    return history_value_rows_read(store, s, &w->rows, &w->count, err,
+                                   err_size);
 }
 
-/* The latest detect_points_needed() usable values since the baseline's
- * start; values flagged while an accepted level was open count (they are
- * that level), suspect warm-up values never do. */
-static int load_baseline(history_store *store, int64_t series,
-                         const anomaly_rule *rule, int64_t now_ms,
-                         history_past *past, char *err, size_t err_size)
+/* The window and the previous value and points for reporters: the latest
+ * values before now are the window's last ones when it holds enough. */
+static int keep_window_and_recent(history_store *store, int64_t series,
+                                  int64_t now_ms, size_t points,
+                                  const window_rows *w, history_past *past,
+                                  char *err, size_t err_size)
+{
+    size_t needed = recent_needed(points);
+    int rc = window_samples(w->rows, w->count, past);
+    if (rc == 0 && w->count >= needed)
+        rc = keep_recent(w->rows + (w->count - needed), needed, points, past);
+    if (rc != 0)
+        return history_store_error(store, err, err_size, "out of memory");
+    return w->count >= needed ? 0
+                              : load_recent(store, series, now_ms, points, past,
+                                            err, err_size);
+}
+
+/* STMT_BASELINE_SINCE's condition (a NULL value reads as NaN). */
+static int baseline_usable(const history_sample *s, int64_t since,
+                           int64_t level_until_ms)
+{
+    return s->ts_ms >= since && !isnan(s->value) &&
+           (s->anomalous == 0 ||
+            (s->anomalous == 1 && s->ts_ms < level_until_ms));
+}
+
+/* Usable values before the window, the latest `limit` first. */
+static int load_baseline_before(history_store *store, int64_t series,
+                                int64_t since, const window_rows *w,
+                                int64_t level_until_ms, size_t limit,
+                                sample_list *out, char *err, size_t err_size)
 {
     const store_backend *b = store->backend;
-    int64_t since = past->baseline_since_ms;
-    if (rule->window_ms > 0 && now_ms - rule->window_ms > since)
-        since = now_ms - rule->window_ms;
     store_stmt *s =
         history_store_stmt_get(store, STMT_BASELINE_SINCE, err, err_size);
     if (!s)
         return -1;
     b->bind_int64(s, 1, series);
     b->bind_int64(s, 2, since);
-    b->bind_int64(s, 3, now_ms);
-    b->bind_int64(s, 4, past->level_until_ms);
-    b->bind_int64(s, 5, (int64_t)detect_points_needed(rule));
+    b->bind_int64(s, 3, w->after_ms + 1);
+    b->bind_int64(s, 4, level_until_ms);
+    b->bind_int64(s, 5, (int64_t)limit);
+    return read_samples(store, s, out, err, err_size);
+}
+
+/* The latest detect_points_needed() usable values since the baseline's
+ * start; values flagged while an accepted level was open count (they are
+ * that level), suspect warm-up values never do. Those in the window are
+ * taken from its rows; only older ones are read, when needed. */
+static int load_baseline(history_store *store, int64_t series,
+                         const anomaly_rule *rule, int64_t now_ms,
+                         const window_rows *w, history_past *past, char *err,
+                         size_t err_size)
+{
+    int64_t since = past->baseline_since_ms;
+    if (rule->window_ms > 0 && now_ms - rule->window_ms > since)
+        since = now_ms - rule->window_ms;
+    size_t needed = detect_points_needed(rule);
+    size_t first = w->count, in_window = 0;
+    while (first > 0 && in_window < needed) {
+        first--;
+        in_window += baseline_usable(&w->rows[first].sample, since,
+                                     past->level_until_ms);
+    }
     sample_list list = {0};
-    int rc = read_samples(store, s, &list, err, err_size);
+    int rc = 0;
+    if (in_window < needed && since <= w->after_ms)
+        rc = load_baseline_before(store, series, since, w, past->level_until_ms,
+                                  needed - in_window, &list, err, err_size);
     samples_reverse(list.items, list.count);
+    for (size_t i = first; rc == 0 && i < w->count; i++) {
+        if (baseline_usable(&w->rows[i].sample, since, past->level_until_ms) &&
+            sample_append(&list, &w->rows[i].sample) != 0)
+            rc = history_store_error(store, err, err_size, "out of memory");
+    }
     for (size_t i = 0; i < list.count; i++)
-        list.items[i].anomalous = 0; /* the query kept usable ones only */
+        list.items[i].anomalous = 0; /* usable ones only */
     past->baseline = list.items;
     past->baseline_count = list.count;
     return rc;
@@ -260,15 +306,19 @@ int history_load_past(history_store *store, const char *monitor,
         }
         return 0;
     }
-    int rc =
-        load_window_and_recent(store, series, now_ms, trend_window(settings),
-                               points, past, err, err_size);
+    window_rows w = {0};
+    int rc = read_window(store, series, now_ms, trend_window(settings), &w, err,
+                         err_size);
+    if (rc == 0)
+        rc = keep_window_and_recent(store, series, now_ms, points, &w, past,
+                                    err, err_size);
     if (rc == 0 && rule && (rule->anomaly.enabled || rule->change.enabled))
         rc = history_episodes_load(store, series, rule, now_ms, past, err,
                                    err_size);
     if (rc == 0 && rule && rule->anomaly.enabled)
-        rc = load_baseline(store, series, &rule->anomaly, now_ms, past, err,
+        rc = load_baseline(store, series, &rule->anomaly, now_ms, &w, past, err,
                            err_size);
+    free(w.rows);
     if (rc != 0)
         history_past_free(past);
     return rc;
