@@ -21,36 +21,10 @@ done
 dir=$(mktemp -d "${TMPDIR:-/tmp}/nbaq-detect-compare.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
-cat >"$dir/emit.py" <<PY
-import sys
-run = int(open("$dir/run").read())
-first = int(sys.argv[1])
-parts = []
-for i in range(first, min(first + 1000, $n)):
-    parts.append("m%d=%d" % (i, 1000 + ((i * 7 + run * 13) % 11) - 5))
-print("OK - %d metrics | " % len(parts) + " ".join(parts))
-PY
-# config CMD: the monitor, each check running CMD FIRST
-config() {
-    echo "monitor: detect-bench"
-    echo "history: {url: history.db}"
-    echo "checks:"
-    for first in $(seq 0 1000 $((n - 1))); do
-        cat <<YAML
-  - name: many$first
-    plugin: exec
-    timeout: 120s
-    options:
-      command: [$1, "$first"]
-      cwd: .
-      max_output: 16M
-    thresholds:
-      "m*": {anomaly: true}
-YAML
-    done
-}
-config "python3, emit.py" >"$dir/python.yaml"
-config "sh, replay.sh" >"$dir/cat.yaml"
+. "$(cd "$(dirname "$0")" && pwd)/host_setup.sh"
+detect_write_emit "$dir" "$n"
+detect_config "$n" "python3, emit.py" >"$dir/python.yaml"
+detect_config "$n" "sh, replay.sh" >"$dir/cat.yaml"
 echo 'exec cat "out$1.txt"' >"$dir/replay.sh"
 
 start=1767225600000

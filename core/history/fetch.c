@@ -29,12 +29,15 @@ static int sample_append(sample_list *list, const history_sample *sample)
     return 0;
 }
 
-static void samples_reverse(history_sample *items, size_t count)
+/* Reverses an array of history_sample or history_value_row. */
+static void items_reverse(void *items, size_t count, size_t size)
 {
-    for (size_t i = 0; i < count / 2; i++) {
-        history_sample t = items[i];
-        items[i] = items[count - 1 - i];
-        items[count - 1 - i] = t;
+    unsigned char *p = items, t[sizeof(history_value_row)];
+    for (size_t i = 0; i < count / 2 && size <= sizeof t; i++) {
+        unsigned char *a = p + i * size, *b = p + (count - 1 - i) * size;
+        memcpy(t, a, size);
+        memcpy(a, b, size);
+        memcpy(b, t, size);
     }
 }
 
@@ -113,15 +116,6 @@ static int keep_recent(const history_value_row *rows, size_t count,
     return 0;
 }
 
-static void rows_reverse(history_value_row *rows, size_t count)
-{
-    for (size_t i = 0; i < count / 2; i++) {
-        history_value_row t = rows[i];
-        rows[i] = rows[count - 1 - i];
-        rows[count - 1 - i] = t;
-    }
-}
-
 /* The latest values before now, for when the window holds too few. */
 static int load_recent(history_store *store, int64_t series, int64_t now_ms,
                        size_t points, history_past *past, char *err,
@@ -138,7 +132,7 @@ static int load_recent(history_store *store, int64_t series, int64_t now_ms,
     size_t count;
     if (history_value_rows_read(store, s, &recent, &count, err, err_size) != 0)
         return -1;
-    rows_reverse(recent, count); /* read newest first */
+    items_reverse(recent, count, sizeof *recent); /* read newest first */
     int rc = keep_recent(recent, count, points, past);
     free(recent);
     return rc != 0 ? history_store_error(store, err, err_size, "out of memory")
@@ -254,7 +248,7 @@ static int load_baseline(history_store *store, int64_t series,
     if (in_window < needed && since <= w->after_ms)
         rc = load_baseline_before(store, series, since, w, past->level_until_ms,
                                   needed - in_window, &list, err, err_size);
-    samples_reverse(list.items, list.count);
+    items_reverse(list.items, list.count, sizeof *list.items);
     for (size_t i = first; rc == 0 && i < w->count; i++) {
         if (baseline_usable(&w->rows[i].sample, since, past->level_until_ms) &&
             sample_append(&list, &w->rows[i].sample) != 0)

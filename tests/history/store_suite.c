@@ -232,15 +232,20 @@ static int64_t count_where(history_store *store, const char *table,
     return tl_query_int(store, sql);
 }
 
+/* 98, 100, 102, ... hourly up to now: a baseline near 100; last 102 */
+static void save_near_100(history_store *store, int64_t now)
+{
+    for (int i = 0; i < 30; i++)
+        tl_save_value(store, "orders", "rows", now - (30 - i) * TL_HOUR,
+                      98 + 2 * (i % 3), 0);
+}
+
 void test_store_anomaly_and_change_from_history(void **state)
 {
     store_env *env = *state;
     history_store *store = open_store(env);
     int64_t now = TL_WED_1030;
-    /* 98, 100, 102, ...: a baseline near 100; last 102 */
-    for (int i = 0; i < 30; i++)
-        tl_save_value(store, "orders", "rows", now - (30 - i) * TL_HOUR,
-                      98 + 2 * (i % 3), 0);
+    save_near_100(store, now);
     metric_rule rule = anomaly_change_rule();
     history_past past = HISTORY_PAST_INIT;
     history_verdict v;
@@ -318,9 +323,7 @@ void test_store_migrates_version_5(void **state)
     store_env *env = *state;
     history_store *store = open_store(env);
     int64_t now = TL_WED_1030;
-    for (int i = 0; i < 30; i++)
-        tl_save_value(store, "orders", "rows", now - (30 - i) * TL_HOUR,
-                      98 + 2 * (i % 3), 0);
+    save_near_100(store, now);
     metric_rule rule = anomaly_change_rule();
     history_past judged = HISTORY_PAST_INIT, before = HISTORY_PAST_INIT,
                  after = HISTORY_PAST_INIT;
