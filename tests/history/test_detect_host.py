@@ -283,29 +283,25 @@ class DetectScenarios:
     def two_checks_yaml(self, slow_value, fast_value):
         """'slow' ends half a second after 'fast', which is judged while
         'slow' still runs (each check as it ends)."""
-        rule = ANOMALY % ""
-        return f"""monitor: shop
+        def check(name, shell):
+            return f"""  - name: {name}
+    plugin: exec
+    options:
+      command: [sh, -c, "{shell}"]
+    thresholds:
+      rows: {{{ANOMALY % ""}}}
+"""
+        return (f"""monitor: shop
 workers: 2
 history:
   url: {json.dumps(self.store_url())}
 checks:
-  - name: slow
-    plugin: exec
-    options:
-      command: [sh, -c, "sleep 0.5; echo 'OK | rows={slow_value}'"]
-    thresholds:
-      rows: {{{rule}}}
-  - name: fast
-    plugin: exec
-    options:
-      command: [sh, -c, "echo 'OK | rows={fast_value}'"]
-    thresholds:
-      rows: {{{rule}}}
-reporters:
+""" + check("slow", f"sleep 0.5; echo 'OK | rows={slow_value}'")
+                + check("fast", f"echo 'OK | rows={fast_value}'") + """reporters:
   - plugin: json
     options:
       output: report.json
-"""
+""")
 
     def test_checks_ending_out_of_order_judged_on_their_own_past(self):
         for hour in range(MIN_HISTORY + 1):
