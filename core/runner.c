@@ -501,6 +501,15 @@ static void wait_for_events(job **running, size_t n)
     }
 }
 
+static void notify_ended(job **ended, size_t *count)
+{
+    for (size_t i = 0; i < *count; i++) {
+        if (ended[i]->on_done)
+            ended[i]->on_done(ended[i]);
+    }
+    *count = 0;
+}
+
 int runner_run(job *jobs, size_t count, unsigned workers, char *err,
                size_t err_size)
 {
@@ -509,11 +518,17 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
     if (workers > 1024)
         workers = 1024;
     job **running = calloc(workers, sizeof *running);
-    if (!running)
+    job **ended = calloc(workers, sizeof *ended);
+    size_t ended_count = 0;
+    if (!running || !ended) {
+        free(running);
+        free(ended);
         return err_set(err, err_size, "out of memory");
+    }
     saved_signals saved;
     if (install_signals(&saved, err, err_size) != 0) {
         free(running);
+        free(ended);
         return -1;
     }
     server_slots slots = {.count = 0};
@@ -546,6 +561,8 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
                 i++;
             }
         }
+        /* The jobs that ended last round, once their slots are busy again. */
+        notify_ended(ended, &ended_count);
         if (active == 0)
             continue;
         wait_for_events(running, active);
@@ -553,12 +570,15 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         for (size_t i = 0; i < active;) {
             if (poll_job(running[i], now)) {
                 release_slot(&slots, running[i]);
+                ended[ended_count++] = running[i];
                 running[i] = running[--active];
             } else {
                 i++;
             }
         }
     }
+    notify_ended(ended, &ended_count);
+    free(ended);
     free(slots.busy);
     forkserver_pool_stop();
     cgjail_close(&jail);

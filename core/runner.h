@@ -85,6 +85,11 @@ typedef struct job {
     const char *plugin_name;
     const char *plugin_path;
     void (*encode)(struct job *job, textbuf *out);
+    /* Optional, in the parent: called once the job has ended (its outcome
+     * filled), after the next jobs have started, while others may still
+     * run; not for a job that never started. Its time delays noticing
+     * the others' end (their duration_ms).                             */
+    void (*on_done)(struct job *job);
     job_outcome out;
     /* private to the runner */
     pid_t pid;

@@ -15,35 +15,9 @@ cmake --build "$build" --target nbaq-host exec >/dev/null
 dir=$(mktemp -d "${TMPDIR:-/tmp}/nbaq-detect-run.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
-# perfdata: m0=1000;... with a wobble of a few units that depends on the
-# run number read from a file, so that the series are noisy, not constant.
-cat >"$dir/emit.py" <<PY
-import sys
-run = int(open("$dir/run").read())
-first = int(sys.argv[1])
-parts = []
-for i in range(first, min(first + 1000, $n)):
-    parts.append("m%d=%d" % (i, 1000 + ((i * 7 + run * 13) % 11) - 5))
-print("OK - %d metrics | " % len(parts) + " ".join(parts))
-PY
-{
-    echo "monitor: detect-bench"
-    echo "history: {url: history.db}"
-    echo "checks:"
-    for first in $(seq 0 1000 $((n - 1))); do
-        cat <<YAML
-  - name: many$first
-    plugin: exec
-    timeout: 120s
-    options:
-      command: [python3, emit.py, "$first"]
-      cwd: .
-      max_output: 16M
-    thresholds:
-      "m*": {anomaly: true}
-YAML
-    done
-} >"$dir/monitor.yaml"
+. "$here/host_setup.sh"
+detect_write_emit "$dir" "$n"
+detect_config "$n" "python3, emit.py" >"$dir/monitor.yaml"
 start=1767225600000
 for i in $(seq 1 "$h"); do
     echo "$i" >"$dir/run"

@@ -33,6 +33,11 @@ typedef struct instance_job {
     const nbaq_run *run; /* reporters                               */
     long channel;        /* reporters: alerts channel, or -1        */
     char label[128];
+    /* checks, judged as soon as each ends (judge_check)                 */
+    aggregate_ctx *ax;
+    int judged;
+    vanished_check vanished;
+    nbaq_check_result *result; /* in the run's arena; NULL: no memory  */
 } instance_job;
 
 /* The checks of one run, between running and reporting. */
@@ -141,6 +146,22 @@ static void store_backfill(aggregate_ctx *ax, const check_config *check, job *j)
         log_msg(NBAQ_LOG_INFO, j->label, "%zu past values backfilled", stored);
 }
 
+/* Judges a check's metrics against their past as soon as it has ended,
+ * while the other checks still run (job.on_done). */
+static void judge_check(job *j)
+{
+    instance_job *ij = j->arg;
+    aggregate_ctx *ax = ij->ax;
+    store_backfill(ax, ij->check, j);
+    /* Judging only reads: one snapshot for the whole check. */
+    history_read_begin(ax->store);
+    vanished_detect(ax->store, ax->monitor, ij->check, j, ax->now_ms,
+                    &ij->vanished);
+    ij->result = aggregate_check(ax, ij->check, j);
+    history_read_end(ax->store);
+    ij->judged = 1;
+}
+
 static int run_checks(config *cfg, const char *const *only, size_t only_count,
                       const char *cache_dir, aggregate_ctx *ax,
                       check_batch *batch, char *err, size_t err_size)
@@ -171,6 +192,7 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
         ij->check = c;
         ij->store = store;
         ij->monitor = cfg->monitor;
+        ij->ax = ax;
         fill_ctx(&ij->ctx, cfg, c->plugin_ref, c->name, c->options, cache_dir,
                  started_ms);
         snprintf(ij->label, sizeof ij->label, "check '%.100s'", c->name);
@@ -182,22 +204,17 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
                           .after_fork = check_after_fork,
                           .plugin_name = c->plugin_ref->name,
                           .plugin_path = c->plugin_ref->path,
-                          .encode = check_encode};
+                          .encode = check_encode,
+                          .on_done = judge_check};
     }
     rc = runner_run(jobs, n, cfg->workers, err, err_size);
     for (size_t k = 0; rc == 0 && k < n; k++) {
-        vanished_check vanished;
-        store_backfill(ax, args[k].check, &jobs[k]);
-        /* Judging only reads: one snapshot for the whole check. */
-        history_read_begin(ax->store);
-        vanished_detect(ax->store, ax->monitor, args[k].check, &jobs[k],
-                        ax->now_ms, &vanished);
-        batch->results[k] = aggregate_check(ax, args[k].check, &jobs[k]);
-        history_read_end(ax->store);
+        if (!args[k].judged) /* never started */
+            judge_check(&jobs[k]);
+        batch->results[k] = args[k].result;
         if (batch->results[k] &&
-            vanished_report(mem, &vanished, batch->results[k]) != 0)
+            vanished_report(mem, &args[k].vanished, batch->results[k]) != 0)
             batch->results[k] = NULL;
-        vanished_free(&vanished);
         if (!batch->results[k]) {
             rc = err_set(err, err_size, "out of memory");
             break;
@@ -215,6 +232,8 @@ static int run_checks(config *cfg, const char *const *only, size_t only_count,
         jobs[k].out.state = (kvlist){0};
     }
 done:
+    for (size_t k = 0; args && k < n; k++)
+        vanished_free(&args[k].vanished);
     for (size_t k = 0; jobs && k < n; k++)
         job_outcome_free(&jobs[k].out);
     free(jobs);

@@ -56,16 +56,43 @@ void test_store_creates_schema_once(void **state)
     history_store *store = open_store(env);
     /* Version 2 adds the alert lifecycle's tables (alerts_schema.c), 3
      * the detection evidence and episodes, 4 the fleet's tables, 5 the
-     * member of each run. */
-    assert_int_equal(history_schema_version(), 5);
+     * member of each run, 6 the bands in the series index. */
+    assert_int_equal(history_schema_version(), 6);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 5);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 6);
     assert_string_equal(history_store_name(store), env->name);
     history_close(store);
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 5);
+        tl_query_int(store, "SELECT COUNT(*) FROM nbaq_schema_version"), 6);
     history_close(store);
+}
+
+/* Back to schema 5's series index, without the bands. */
+static void series_index_to_version_5(history_store *store,
+                                      const store_env *env)
+{
+    tl_exec(store, "DROP INDEX nbaq_metric_values_series_ts");
+    tl_exec(store, env->is_pg ? "CREATE INDEX nbaq_metric_values_series_ts"
+                                " ON nbaq_metric_values (series, ts_ms)"
+                                " INCLUDE (value, anomalous)"
+                              : "CREATE INDEX nbaq_metric_values_series_ts"
+                                " ON nbaq_metric_values"
+                                " (series, ts_ms, value, anomalous)");
+    tl_exec(store, "DELETE FROM nbaq_schema_version WHERE version = 6");
+}
+
+/* 1 when the series index holds the bands (schema 6). */
+static int64_t series_index_has_bands(history_store *store,
+                                      const store_env *env)
+{
+    return tl_query_int(
+        store, env->is_pg ? "SELECT COUNT(*) FROM pg_indexes"
+                            " WHERE indexname = 'nbaq_metric_values_series_ts'"
+                            " AND indexdef LIKE '%band_upper%'"
+                          : "SELECT COUNT(*) FROM sqlite_master"
+                            " WHERE name = 'nbaq_metric_values_series_ts'"
+                            " AND sql LIKE '%band_upper%'");
 }
 
 /* A store written by the version before (schema 2) keeps its values and
@@ -76,6 +103,7 @@ void test_store_migrates_version_2(void **state)
     history_store *store = open_store(env);
     tl_save_value(store, "orders", "rows", TL_WED_1030, 42, 1);
     /* back to what version 2 had */
+    series_index_to_version_5(store, env);
     tl_exec(store, "DROP TABLE nbaq_episodes");
     tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN expected");
     tl_exec(store, "ALTER TABLE nbaq_metric_values DROP COLUMN band_lower");
@@ -94,7 +122,8 @@ void test_store_migrates_version_2(void **state)
 
     store = open_store(env);
     assert_int_equal(
-        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 5);
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 6);
+    assert_int_equal(series_index_has_bands(store, env), 1);
     assert_int_equal(count_where(store, "nbaq_runs", "member = ''"), 1);
     assert_int_equal(count_where(store, "nbaq_metric_values",
                                  "value = 42 AND anomalous = 1"
@@ -203,15 +232,20 @@ static int64_t count_where(history_store *store, const char *table,
     return tl_query_int(store, sql);
 }
 
+/* 98, 100, 102, ... hourly up to now: a baseline near 100; last 102 */
+static void save_near_100(history_store *store, int64_t now)
+{
+    for (int i = 0; i < 30; i++)
+        tl_save_value(store, "orders", "rows", now - (30 - i) * TL_HOUR,
+                      98 + 2 * (i % 3), 0);
+}
+
 void test_store_anomaly_and_change_from_history(void **state)
 {
     store_env *env = *state;
     history_store *store = open_store(env);
     int64_t now = TL_WED_1030;
-    /* 98, 100, 102, ...: a baseline near 100; last 102 */
-    for (int i = 0; i < 30; i++)
-        tl_save_value(store, "orders", "rows", now - (30 - i) * TL_HOUR,
-                      98 + 2 * (i % 3), 0);
+    save_near_100(store, now);
     metric_rule rule = anomaly_change_rule();
     history_past past = HISTORY_PAST_INIT;
     history_verdict v;
@@ -260,6 +294,60 @@ void test_store_anomaly_and_change_from_history(void **state)
     assert_int_equal(count_where(store, "nbaq_episodes", "closed_ms IS NULL"),
                      0);
     history_past_free(&past);
+    history_close(store);
+}
+
+static int same_double(double a, double b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
+static void assert_same_points(const history_past *a, const history_past *b)
+{
+    assert_int_equal(a->point_count, b->point_count);
+    assert_int_equal(a->window_count, b->window_count);
+    assert_int_equal(a->baseline_count, b->baseline_count);
+    for (size_t i = 0; i < a->point_count; i++) {
+        assert_int_equal(a->points[i].ts_ms, b->points[i].ts_ms);
+        assert_true(a->points[i].value == b->points[i].value);
+        assert_true(same_double(a->bands[i].lower, b->bands[i].lower));
+        assert_true(same_double(a->bands[i].upper, b->bands[i].upper));
+        assert_int_equal(a->bands[i].anomalous, b->bands[i].anomalous);
+    }
+}
+
+/* A schema 5 store gets the bands into its series index when opened, and
+ * reads the same points, bands, window and baseline as before. */
+void test_store_migrates_version_5(void **state)
+{
+    store_env *env = *state;
+    history_store *store = open_store(env);
+    int64_t now = TL_WED_1030;
+    save_near_100(store, now);
+    metric_rule rule = anomaly_change_rule();
+    history_past judged = HISTORY_PAST_INIT, before = HISTORY_PAST_INIT,
+                 after = HISTORY_PAST_INIT;
+    history_verdict v;
+    judge_and_save(store, &rule, now, 40, &judged, &v);
+    judge_and_save(store, &rule, now + TL_HOUR, 101, &judged, &v);
+    series_index_to_version_5(store, env);
+    assert_int_equal(series_index_has_bands(store, env), 0);
+    load_past(store, &rule, now + 2 * TL_HOUR, &before);
+    history_close(store);
+
+    store = open_store(env);
+    assert_int_equal(
+        tl_query_int(store, "SELECT MAX(version) FROM nbaq_schema_version"), 6);
+    assert_int_equal(series_index_has_bands(store, env), 1);
+    load_past(store, &rule, now + 2 * TL_HOUR, &after);
+    /* the judged 40 and 101 kept their bands */
+    assert_int_equal(after.point_count, 32);
+    assert_true(after.bands[30].anomalous && !after.bands[31].anomalous);
+    assert_true(after.bands[30].lower < after.bands[30].upper);
+    assert_same_points(&before, &after);
+    history_past_free(&judged);
+    history_past_free(&before);
+    history_past_free(&after);
     history_close(store);
 }
 

@@ -14,6 +14,7 @@ typedef struct store_env {
 
 void test_store_creates_schema_once(void **state);
 void test_store_migrates_version_2(void **state);
+void test_store_migrates_version_5(void **state);
 void test_store_previous_window_points_and_stats(void **state);
 void test_store_anomaly_and_change_from_history(void **state);
 void test_store_baseline_points_and_window(void **state);
@@ -31,6 +32,8 @@ void test_store_two_connections_share_it(void **state);
     cmocka_unit_test_setup_teardown(test_store_creates_schema_once, setup,     \
                                     teardown),                                 \
         cmocka_unit_test_setup_teardown(test_store_migrates_version_2, setup,  \
+                                        teardown),                             \
+        cmocka_unit_test_setup_teardown(test_store_migrates_version_5, setup,  \
                                         teardown),                             \
         cmocka_unit_test_setup_teardown(                                       \
             test_store_previous_window_points_and_stats, setup, teardown),     \

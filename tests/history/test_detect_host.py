@@ -280,6 +280,51 @@ class DetectScenarios:
                          (1, "WARNING",
                           "change: +100.0% vs previous 95 (fail_pct 40)"))
 
+    def two_checks_yaml(self, slow_value, fast_value):
+        """'slow' ends half a second after 'fast', which is judged while
+        'slow' still runs (each check as it ends)."""
+        def check(name, shell):
+            return f"""  - name: {name}
+    plugin: exec
+    options:
+      command: [sh, -c, "{shell}"]
+    thresholds:
+      rows: {{{ANOMALY % ""}}}
+"""
+        return (f"""monitor: shop
+workers: 2
+history:
+  url: {json.dumps(self.store_url())}
+checks:
+""" + check("slow", f"sleep 0.5; echo 'OK | rows={slow_value}'")
+                + check("fast", f"echo 'OK | rows={fast_value}'") + """reporters:
+  - plugin: json
+    options:
+      output: report.json
+""")
+
+    def test_checks_ending_out_of_order_judged_on_their_own_past(self):
+        for hour in range(MIN_HISTORY + 1):
+            # the last run: slow as usual, fast drops from 50 to 10
+            fast = 10 if hour == MIN_HISTORY else 50
+            nbaq_test.write_file(self.dir, "monitor.yaml",
+                                 self.two_checks_yaml(1000, fast))
+            proc = self.host(at_ms=T0_MS + hour * HOUR_MS)
+            self.assertIn(proc.returncode, (0, 2), proc.stderr)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        with open(os.path.join(self.dir, "report.json")) as f:
+            report = json.load(f)
+        self.assertTrue(report["history_saved"])
+        # config order, though fast ended first
+        self.assertEqual([c["name"] for c in report["checks"]],
+                         ["slow", "fast"])
+        slow, fast = (c["metrics"][0] for c in report["checks"])
+        self.assertEqual(slow["status"], "PASS")
+        self.assertAlmostEqual(slow["evidence"]["expected"], 1000, places=6)
+        self.assertEqual(fast["status"], "FAIL")
+        self.assertAlmostEqual(fast["evidence"]["expected"], 50, places=6)
+        self.assertEqual(fast["evidence"]["points_used"], MIN_HISTORY)
+
     def test_bad_side_status_names_file_line_and_column(self):
         self.write_config(100, "change: {fail_pct: 40, status_below: loud}")
         proc = self.host(at_ms=T0_MS)
