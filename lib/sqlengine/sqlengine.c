@@ -299,25 +299,6 @@ const char *sqlengine_regex_operator(const sqlengine *conn, char *err,
     return NULL;
 }
 
-int sqlengine_sample_clause(const sqlengine *conn, double percent, char *out,
-                            size_t size, char *err, size_t err_size)
-{
-    if (!(percent > 0 && percent <= 100)) {
-        snprintf(err, err_size, "%s: sample: percent %g is not in (0, 100]",
-                 conn->name, percent);
-        return -1;
-    }
-    if (conn->dialect == SQLENGINE_DIALECT_POSTGRESQL) {
-        snprintf(out, size, "TABLESAMPLE SYSTEM (%.17g)", percent);
-        return 0;
-    }
-    snprintf(err, err_size,
-             "%s: sample: the engine has no TABLESAMPLE; sampling is refused "
-             "rather than scanning the whole table",
-             conn->name);
-    return -1;
-}
-
 int sqlengine_count_if(const sqlengine *conn, const char *condition, char *out,
                        size_t size)
 {

@@ -145,12 +145,6 @@ int sqlengine_quote_identifier(const sqlengine *conn, const char *name,
 const char *sqlengine_regex_operator(const sqlengine *conn, char *err,
                                      size_t err_size);
 
-/* The clause that follows a table name to read about percent % of it
- * ("TABLESAMPLE SYSTEM (10)"). Returns 0, or -1 with err filled when the
- * engine has no sampling: nbaq never falls back to a full scan silently. */
-int sqlengine_sample_clause(const sqlengine *conn, double percent, char *out,
-                            size_t size, char *err, size_t err_size);
-
 /* Writes an aggregate counting the rows where condition (SQL) holds:
  * "count(*) FILTER (WHERE c)" on PostgreSQL, "COUNT(CASE WHEN c THEN 1
  * END)" elsewhere. Returns 0, or -1 when out is too small. */
