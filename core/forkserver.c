@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "forkserver_proto.h"
 #include "log.h"
 #include "wire.h"
@@ -28,7 +30,8 @@ extern char **environ;
 
 typedef struct server {
     pid_t pid;
-    int fd; /* -1: dead */
+    int fd;                /* -1: dead                                   */
+    int64_t answer_due_ms; /* clock_mono_ms() by which it must answer */
 } server;
 
 static server servers[SERVERS_MAX];
@@ -147,11 +150,24 @@ static void mark_dead(size_t index, char *err, size_t err_size)
             "%s; its checks are forked by the host from now on", err);
 }
 
+static void expect_answer(size_t index)
+{
+    servers[index].answer_due_ms = clock_mono_ms() + REPLY_WAIT_MS;
+}
+
 /* The answer of server index; one that does not answer within
- * REPLY_WAIT_MS (SO_RCVTIMEO and SO_SNDTIMEO, set by add_server) counts
- * as dead. */
+ * REPLY_WAIT_MS of the request (then SO_RCVTIMEO, set by add_server, for
+ * the rest of a reply) counts as dead. */
 static int receive_reply(size_t index, forkserver_reply *reply)
 {
+    struct pollfd p = {.fd = servers[index].fd, .events = POLLIN};
+    int64_t left = servers[index].answer_due_ms - clock_mono_ms();
+    int ready;
+    while ((ready = poll(&p, 1, left > 0 ? (int)left : 0)) < 0 &&
+           errno == EINTR)
+        left = servers[index].answer_due_ms - clock_mono_ms();
+    if (ready == 0)
+        return -1;
     return forkserver_read_all(servers[index].fd, reply, sizeof *reply);
 }
 
@@ -175,6 +191,7 @@ static int clone_server(void)
     int sent = forkserver_send_message(servers[from].fd, FORKSERVER_CLONE, NULL,
                                        0, &sv[1], 1);
     close(sv[1]);
+    expect_answer((size_t)from);
     if (sent != 0 || receive_reply((size_t)from, &reply) != 0) {
         char err[256];
         close(sv[0]);
@@ -227,7 +244,19 @@ int forkserver_send(size_t index, const forkserver_request *req, char *err,
     textbuf_free(&head);
     if (rc != 0)
         mark_dead(index, err, err_size);
+    else
+        expect_answer(index);
     return rc;
+}
+
+int forkserver_answer_fd(size_t index)
+{
+    return index < server_count ? servers[index].fd : -1;
+}
+
+int64_t forkserver_answer_due(size_t index)
+{
+    return servers[index].answer_due_ms;
 }
 
 pid_t forkserver_receive(size_t index, char *err, size_t err_size)

@@ -62,6 +62,12 @@ typedef struct forkserver_request {
 int forkserver_send(size_t index, const forkserver_request *req, char *err,
                     size_t err_size);
 
+/* The socket on which server `index` answers, for poll() (-1: dead),
+ * and the clock_mono_ms() by which it must have answered the request sent
+ * last: forkserver_receive() then counts it as dead without waiting. */
+int forkserver_answer_fd(size_t index);
+int64_t forkserver_answer_due(size_t index);
+
 /* The pid of the child started by the last request sent to server
  * `index`, or -1 with why in err (the server is then dead, or could not
  * start it). */

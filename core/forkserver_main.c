@@ -10,8 +10,6 @@
  *                           <log level>
  */
 #include <errno.h>
-#include <linux/sched.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,70 +40,6 @@ static pid_t clone_sibling(void)
 {
     return (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL,
                           NULL);
-}
-
-/* The same copy, born in the cgroup cell_fd (clone3 CLONE_INTO_CGROUP,
- * Linux 5.7): cheaper than moving itself in afterwards. -1 with errno
- * ENOSYS, EINVAL... where the kernel cannot: the caller falls back. */
-static pid_t clone_sibling_into(int cell_fd)
-{
-    struct clone_args args;
-    memset(&args, 0, sizeof args);
-    args.flags = CLONE_PARENT | CLONE_INTO_CGROUP;
-    args.exit_signal = SIGCHLD;
-    args.cgroup = (uint64_t)cell_fd;
-    return (pid_t)syscall(SYS_clone3, &args, sizeof args);
-}
-
-typedef struct cell_dir {
-    char *path;
-    int fd;
-} cell_dir;
-
-static cell_dir *cells;
-static size_t cell_count;
-static int clone_into_works = 1; /* until the kernel says otherwise */
-
-/* An open descriptor of the cgroup directory cell (the host reuses its
- * cells, so there are as many as jobs run at once); -1 when it cannot be
- * opened. */
-static int cell_fd(const char *cell)
-{
-    for (size_t i = 0; i < cell_count; i++) {
-        if (strcmp(cells[i].path, cell) == 0)
-            return cells[i].fd;
-    }
-    cell_dir *grown = realloc(cells, (cell_count + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    cells = grown;
-    int fd = open(cell, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    char *copy = fd >= 0 ? strdup(cell) : NULL;
-    if (!copy) {
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    cells[cell_count++] = (cell_dir){.path = copy, .fd = fd};
-    return fd;
-}
-
-/* A copy for a check whose cgroup is cell (NULL: none); *entered says
- * whether it was born there (else it moves itself in, job_child.h). */
-static pid_t clone_check(const char *cell, int *entered)
-{
-    *entered = 0;
-    int fd = cell && clone_into_works ? cell_fd(cell) : -1;
-    if (fd >= 0) {
-        pid_t pid = clone_sibling_into(fd);
-        if (pid >= 0) {
-            *entered = 1;
-            return pid;
-        }
-        if (errno == ENOSYS || errno == EINVAL || errno == E2BIG)
-            clone_into_works = 0;
-    }
-    return clone_sibling();
 }
 
 /* First thing in every server: die with the host, even by SIGKILL. */
@@ -151,8 +85,6 @@ static void check_child(int sock, int fds[FORKSERVER_FDS_MAX], wire_reader *r,
                         const plugin *p, const char *cell, int64_t deadline_ms)
 {
     close(sock);
-    for (size_t i = 0; i < cell_count; i++)
-        close(cells[i].fd); /* no handle on the other checks' cgroups */
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[2], STDERR_FILENO);
     close(fds[1]);
@@ -192,10 +124,14 @@ static forkserver_reply spawn(int sock, int fds[FORKSERVER_FDS_MAX], char *body,
     const plugin *p = plugin_for(name, path);
     if (!p)
         return (forkserver_reply){.error = ENOEXEC};
-    int entered;
-    pid_t pid = clone_check(cell, &entered);
+    /* The child moves itself into its cgroup cell (job_child.h). Not born
+     * there with clone3's CLONE_INTO_CGROUP: clone3 takes no exit signal
+     * with CLONE_PARENT, and Linux 6.18 then kills at birth a child born
+     * into a cell that a cgroup.kill has cleared (seen here; the cells are
+     * reused). */
+    pid_t pid = clone_sibling();
     if (pid == 0)
-        check_child(sock, fds, &r, p, entered ? NULL : cell, deadline_ms);
+        check_child(sock, fds, &r, p, cell, deadline_ms);
     return pid < 0 ? (forkserver_reply){.error = errno}
                    : (forkserver_reply){.pid = pid};
 }

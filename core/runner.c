@@ -335,6 +335,7 @@ static int start_by_server(job *j, int index, int record_fd)
     }
     j->server = index;
     j->pid_pending = 1;
+    j->answered = 0;
     return 0;
 }
 
@@ -415,7 +416,8 @@ static int resolve_pid(job *j)
         char text[512];
         snprintf(text, sizeof text, "could not start: %s", err);
         start_failed(j, text);
-        close(j->fd);
+        if (j->fd >= 0)
+            close(j->fd);
         j->fd = -1;
         cgjail_cell_release(&jail, &j->cgroup);
         j->out.duration_ms = clock_mono_ms() - j->mono_start_ms;
@@ -441,9 +443,25 @@ static void stop_for_deadline(job *j, int timed_out)
     finish(j, status);
 }
 
-/* Checks one running job; returns 1 when it has finished. */
+/* When the runner must next look at j without an event: its deadline,
+ * or sooner the time by which its fork server must have answered. */
+static int64_t next_look(const job *j)
+{
+    int64_t due = j->pid_pending ? forkserver_answer_due((size_t)j->server)
+                                 : j->deadline_ms;
+    return due < j->deadline_ms ? due : j->deadline_ms;
+}
+
+/* Checks one running job; returns 1 when it has finished. A job whose
+ * pid is not known yet is looked at once its server has answered, or
+ * when it has to be stopped, or when the answer is overdue. */
 static int poll_job(job *j, int64_t now)
 {
+    int must_stop = stop_requested || now >= j->deadline_ms;
+    if (j->pid_pending && !j->answered && !must_stop && now < next_look(j))
+        return 0;
+    if (resolve_pid(j) != 0)
+        return 1;
     int status = 0;
     pid_t r = waitpid(j->pid, &status, WNOHANG);
     if (r == j->pid) {
@@ -461,9 +479,13 @@ static int poll_job(job *j, int64_t now)
     return 0;
 }
 
+/* Waits for a record, the end of a job (SIGCHLD, through the self-pipe),
+ * a fork server's answer or the next deadline. The servers are answered
+ * in this wait rather than one after the other as the jobs start, so that
+ * the host keeps serving the running jobs while a server copies itself. */
 static void wait_for_events(job **running, size_t n)
 {
-    struct pollfd fds[1 + 1024];
+    struct pollfd fds[1 + 2 * 1024];
     size_t count = 0;
     fds[count++] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
     int64_t now = clock_mono_ms();
@@ -472,8 +494,12 @@ static void wait_for_events(job **running, size_t n)
         if (running[i]->fd >= 0)
             fds[count++] =
                 (struct pollfd){.fd = running[i]->fd, .events = POLLIN};
-        if (next_deadline < 0 || running[i]->deadline_ms < next_deadline)
-            next_deadline = running[i]->deadline_ms;
+        if (running[i]->pid_pending)
+            fds[count++] = (struct pollfd){
+                .fd = forkserver_answer_fd((size_t)running[i]->server),
+                .events = POLLIN};
+        if (next_deadline < 0 || next_look(running[i]) < next_deadline)
+            next_deadline = next_look(running[i]);
     }
     int timeout = -1;
     if (next_deadline >= 0)
@@ -489,13 +515,16 @@ static void wait_for_events(job **running, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         job *j = running[i];
+        int answer_fd =
+            j->pid_pending ? forkserver_answer_fd((size_t)j->server) : -1;
         for (size_t k = 1; k < count; k++) {
-            if (fds[k].fd == j->fd && fds[k].revents) {
-                if (drain(j)) {
-                    close(j->fd);
-                    j->fd = -1;
-                }
-                break;
+            if (!fds[k].revents)
+                continue;
+            if (fds[k].fd == answer_fd)
+                j->answered = 1;
+            else if (fds[k].fd == j->fd && drain(j)) {
+                close(j->fd);
+                j->fd = -1;
             }
         }
     }
@@ -551,16 +580,6 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
             if (start(j, &slots) == 0)
                 running[active++] = j;
         }
-        /* The servers forked meanwhile, side by side; now learn the pids
-         * (and drop what a dead server could not start). */
-        for (size_t i = 0; i < active;) {
-            if (resolve_pid(running[i]) != 0) {
-                release_slot(&slots, running[i]);
-                running[i] = running[--active];
-            } else {
-                i++;
-            }
-        }
         /* The jobs that ended last round, once their slots are busy again. */
         notify_ended(ended, &ended_count);
         if (active == 0)
@@ -570,7 +589,8 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         for (size_t i = 0; i < active;) {
             if (poll_job(running[i], now)) {
                 release_slot(&slots, running[i]);
-                ended[ended_count++] = running[i];
+                if (!running[i]->out.start_failed) /* never ran: no on_done */
+                    ended[ended_count++] = running[i];
                 running[i] = running[--active];
             } else {
                 i++;
