@@ -171,7 +171,10 @@ class Receiver:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                       Handler)
         self.port = self.server.server_address[1]
+        # poll_interval: shutdown() waits up to one interval (0.5 s by
+        # default), at the end of every test that starts a receiver.
         self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.02},
                                        daemon=True)
 
     def url(self, path="/"):

@@ -61,6 +61,7 @@ class Receiver:
                                                       Handler)
         self.port = self.server.server_address[1]
         thread = threading.Thread(target=self.server.serve_forever,
+                                  kwargs={"poll_interval": 0.02},
                                   daemon=True)
         thread.start()
         test.addCleanup(self.server.server_close)

@@ -124,7 +124,8 @@ class PingReceiver:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                       Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever,
+                         kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     def url(self):
         return f"http://127.0.0.1:{self.server.server_address[1]}/ping/key"

@@ -83,7 +83,10 @@ class RecordingServer:
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        # poll_interval: shutdown() waits up to one interval (0.5 s by
+        # default), at the end of every test that starts a server.
         self._thread = threading.Thread(target=self.httpd.serve_forever,
+                                        kwargs={"poll_interval": 0.02},
                                         daemon=True)
 
     def __enter__(self):
