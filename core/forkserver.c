@@ -93,12 +93,19 @@ static pid_t spawn_first(const char *path, int sock)
     return pid;
 }
 
-static void start_first(void)
+int forkserver_wanted(size_t checks)
 {
     const char *setting = getenv("NBAQ_FORKSERVER");
-    char path[PATH_MAX + 64];
     if (setting && strcmp(setting, "0") == 0)
-        return;
+        return 0;
+    if (setting && strcmp(setting, "1") == 0)
+        return checks > 0;
+    return checks >= FORKSERVER_MIN_CHECKS;
+}
+
+static void start_first(void)
+{
+    char path[PATH_MAX + 64];
     if (server_path(path, sizeof path) != 0) {
         log_msg(NBAQ_LOG_DEBUG, NULL,
                 "no fork server: nbaq-forkserver not found");

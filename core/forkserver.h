@@ -5,7 +5,8 @@
  * A fork copies the memory map of the process that forks: the host grows
  * with its config, and its ~40 shared libraries alone are ~200 mappings,
  * each copied at fork and torn down at exit; every fork also makes the
- * host's next writes copy-on-write faults. So for a run, the runner starts
+ * host's next writes copy-on-write faults. So for a run of many checks
+ * (forkserver_wanted), the runner starts
  * nbaq-forkserver (forkserver_main.c, installed next to nbaq-host or in
  * <libexec>/nbaq): a small executable that links libc, libdl and the code
  * a check's child runs, and nothing else. The pool has one server per
@@ -26,7 +27,8 @@
  * is killed and marked dead (a warning); the check it was starting ends as
  * ERROR "could not start: the fork server (pid N) was killed by ...", the
  * later ones are forked by the host itself, as before. Without the
- * executable, or with NBAQ_FORKSERVER=0, the host forks every check.
+ * executable, in a small run, or with NBAQ_FORKSERVER=0, the host forks
+ * every check.
  */
 #ifndef NBAQ_CORE_FORKSERVER_H
 #define NBAQ_CORE_FORKSERVER_H
@@ -34,6 +36,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* Whether a run of `checks` checks that servers could start should have
+ * them: NBAQ_FORKSERVER=0 never, =1 always; otherwise from
+ * FORKSERVER_MIN_CHECKS on. Below that, starting the servers (a spawn, and
+ * each plugin file loaded again: 5-9 ms with object_count's libcurl)
+ * costs more than they save on the host's forks, which are cheap while
+ * the host is small (docs/performance.md, "Issue 17, item 2"). */
+#define FORKSERVER_MIN_CHECKS 128
+int forkserver_wanted(size_t checks);
 
 /* Starts up to `workers` servers (once; later calls add what is
  * missing). Returns how many there are (0: the host forks). */

@@ -561,9 +561,12 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         return -1;
     }
     server_slots slots = {.count = 0};
-    unsigned servers = count < workers ? (unsigned)count : workers;
-    for (size_t i = 0; i < count && !slots.count; i++)
-        slots.count = jobs[i].encode ? forkserver_pool_start(servers) : 0;
+    size_t servable = 0; /* the jobs a fork server may start */
+    for (size_t i = 0; i < count; i++)
+        servable += jobs[i].encode != NULL;
+    if (forkserver_wanted(servable))
+        slots.count = forkserver_pool_start(
+            servable < workers ? (unsigned)servable : workers);
     slots.busy = calloc(slots.count ? slots.count : 1, 1);
     if (!slots.busy)
         slots.count = 0;

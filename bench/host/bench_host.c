@@ -10,7 +10,9 @@
  *   - nbaq-host on an empty config;
  *   - nbaq-host on the N checks, for each worker count of -w (one, or two
  *     separated by a comma), with the fork servers and, with -b, also
- *     with NBAQ_FORKSERVER=0 (the host forks every check, as before).
+ *     with NBAQ_FORKSERVER=0 (the host forks every check, as before);
+ *     the server runs set NBAQ_FORKSERVER=1, so that they use the servers
+ *     below FORKSERVER_MIN_CHECKS too.
  * It prints, from the medians, the host overhead per isolated check
  * ((run with N checks - empty run) / N) in wall and in CPU time (user +
  * system of the host and its children, from wait4), each as a ratio to
@@ -123,8 +125,8 @@ static measure run_host(const char *host, const char *plugin_dir,
             _exit(127);
         dup2(fd, 2);
         dup2(null_fd, 1);
-        if (!forkserver)
-            setenv("NBAQ_FORKSERVER", "0", 1);
+        /* Either way whatever the number of checks (forkserver.h). */
+        setenv("NBAQ_FORKSERVER", forkserver ? "1" : "0", 1);
         execl(host, host, "-c", config, "--plugin-dir", plugin_dir,
               verbose ? "-vv" : "-q", (char *)NULL);
         _exit(127);

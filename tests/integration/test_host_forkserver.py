@@ -165,6 +165,30 @@ class Switch(unittest.TestCase):
             self.assertRegex(r.stderr, rf"check '{name}': debug: started "
                              r"\(pid \d+, by fork server [01]\)")
 
+    def automatic(self, checks):
+        """Runs `checks` healthy checks on 2 workers without
+        NBAQ_FORKSERVER; returns the fork servers started and stderr."""
+        d = temp_dir(self)
+        yaml = "workers: 2\nchecks:\n" + "".join(
+            healthy(f"c{i}") for i in range(checks)) + REPORT
+        r = run_config(d, yaml, "-vv", env={"NBAQ_FORKSERVER": "auto"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        checks_seen = parse_report(r.stdout)["checks"]
+        self.assertEqual(len(checks_seen), checks)
+        return server_pids(r.stderr), r.stderr
+
+    def test_a_small_run_is_forked_by_the_host(self):
+        # Below 128 checks the servers would cost more than they save.
+        servers, stderr = self.automatic(127)
+        self.assertEqual(servers, [], stderr)
+        self.assertRegex(stderr, r"check 'c0': debug: started \(pid \d+\)")
+
+    def test_a_large_run_uses_the_servers(self):
+        servers, stderr = self.automatic(128)
+        self.assertEqual(len(servers), 2, stderr)
+        self.assertRegex(stderr, r"check 'c127': debug: started \(pid \d+, "
+                         r"by fork server [01]\)")
+
     def test_off_the_host_forks(self):
         d = temp_dir(self)
         r = run_config(d, "checks:\n" + healthy("one") + REPORT, "-vv",
