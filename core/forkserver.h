@@ -39,11 +39,12 @@
 
 /* Whether a run of `checks` checks that servers could start should have
  * them: NBAQ_FORKSERVER=0 never, =1 always; otherwise from
- * FORKSERVER_MIN_CHECKS on. Below that, starting the servers (a spawn, and
- * each plugin file loaded again: 5-9 ms with object_count's libcurl)
- * costs more than they save on the host's forks, which are cheap while
- * the host is small (docs/performance.md, "Issue 17, item 2"). */
-#define FORKSERVER_MIN_CHECKS 128
+ * FORKSERVER_MIN_CHECKS on. A run of one check (a daemon's round often is)
+ * has nothing to spread the servers' start over: a spawn, and its plugin
+ * file loaded again, 5-9 ms with object_count's libcurl. Runs of a few
+ * checks win or lose a few milliseconds either way, large ones win
+ * (docs/performance.md, "Issue 17, item 2"). */
+#define FORKSERVER_MIN_CHECKS 2
 int forkserver_wanted(size_t checks);
 
 /* Starts up to `workers` servers (once; later calls add what is

@@ -12,7 +12,7 @@
  *     separated by a comma), with the fork servers and, with -b, also
  *     with NBAQ_FORKSERVER=0 (the host forks every check, as before);
  *     the server runs set NBAQ_FORKSERVER=1, so that they use the servers
- *     below FORKSERVER_MIN_CHECKS too.
+ *     whatever the number of checks.
  * It prints, from the medians, the host overhead per isolated check
  * ((run with N checks - empty run) / N) in wall and in CPU time (user +
  * system of the host and its children, from wait4), each as a ratio to

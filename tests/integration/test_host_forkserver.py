@@ -177,17 +177,18 @@ class Switch(unittest.TestCase):
         self.assertEqual(len(checks_seen), checks)
         return server_pids(r.stderr), r.stderr
 
-    def test_a_small_run_is_forked_by_the_host(self):
-        # Below 128 checks the servers would cost more than they save.
-        servers, stderr = self.automatic(127)
+    def test_a_run_of_one_check_is_forked_by_the_host(self):
+        # Nothing to spread a server's start over.
+        servers, stderr = self.automatic(1)
         self.assertEqual(servers, [], stderr)
         self.assertRegex(stderr, r"check 'c0': debug: started \(pid \d+\)")
 
-    def test_a_large_run_uses_the_servers(self):
-        servers, stderr = self.automatic(128)
+    def test_a_run_of_two_checks_uses_the_servers(self):
+        servers, stderr = self.automatic(2)
         self.assertEqual(len(servers), 2, stderr)
-        self.assertRegex(stderr, r"check 'c127': debug: started \(pid \d+, "
-                         r"by fork server [01]\)")
+        for name in ("c0", "c1"):
+            self.assertRegex(stderr, rf"check '{name}': debug: started "
+                             r"\(pid \d+, by fork server [01]\)")
 
     def test_off_the_host_forks(self):
         d = temp_dir(self)
