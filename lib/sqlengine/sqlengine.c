@@ -175,6 +175,8 @@ sqlengine_kind sqlengine_kind_get(const sqlengine *conn)
 
 int sqlengine_is_usable(const sqlengine *conn)
 {
+    if (conn == NULL)
+        return 0; /* a reconnect that failed: try again */
     return conn->backend->usable == NULL || conn->backend->usable(conn->impl);
 }
 

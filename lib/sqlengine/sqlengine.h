@@ -90,7 +90,8 @@ sqlengine *sqlengine_open(const sqlengine_options *options, char *err,
 void sqlengine_close(sqlengine *conn);
 
 /* Whether the connection still works (PostgreSQL: the server did not close
- * it); non-zero when the engine cannot tell. */
+ * it); non-zero when the engine cannot tell; 0 for NULL (no connection,
+ * e.g. after a reconnect that failed). */
 int sqlengine_is_usable(const sqlengine *conn);
 
 sqlengine_kind sqlengine_kind_get(const sqlengine *conn);

@@ -4,6 +4,8 @@ ctest fixture `postgres`. Figures are worked out by hand from the fixture
 import json
 import os
 import sys
+import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
@@ -218,6 +220,45 @@ reporters:
         for text in (proc.stdout, proc.stderr, json.dumps(check)):
             self.assertNotIn(wrong, text)
             self.assertNotIn(PASSWORD, text)
+
+    def test_server_drops_a_worker_and_refuses_its_reconnect(self):
+        # The server ends the check's connection during its first table and
+        # refuses the login again: the later tables are errors naming why,
+        # and the plugin does not crash on the missing connection.
+        role = "nbaq_dbq_py_doomed"
+        pgfixture.psql(f"""
+DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}')
+  THEN CREATE ROLE {role} LOGIN; END IF; END$$;
+ALTER ROLE {role} LOGIN;
+CREATE OR REPLACE VIEW dbq_py.slow AS SELECT 1 AS id FROM pg_sleep(30);
+GRANT USAGE ON SCHEMA dbq_py TO {role};
+GRANT SELECT ON dbq_py.slow, dbq_py.orders, dbq_py.victim TO {role};""")
+        self.addCleanup(pgfixture.psql, f"DROP VIEW IF EXISTS dbq_py.slow; "
+                        f"DROP OWNED BY {role}; DROP ROLE {role}")
+
+        def end_the_session():
+            active = f"""SELECT pid FROM pg_stat_activity
+                WHERE usename = '{role}' AND query LIKE '%dbq_py%slow%'"""
+            deadline = time.monotonic() + 20
+            while not pgfixture.psql(active).strip():
+                self.assertLess(time.monotonic(), deadline,
+                                "the slow table's query never started")
+                time.sleep(0.02)
+            pgfixture.psql(f"ALTER ROLE {role} NOLOGIN; SELECT "
+                           f"pg_terminate_backend(pid) FROM ({active}) a")
+        killer = threading.Thread(target=end_the_session)
+        killer.start()
+        tables = ("        - name: dbq_py.slow\n"
+                  "        - name: dbq_py.orders\n"
+                  "        - name: dbq_py.victim\n")
+        proc, check, m = dbq_host.run_db_quality(
+            self, tables, pgfixture.url_for(role), concurrency=1)
+        killer.join()
+        self.assertEqual(check["status"], "ERROR", check["message"])
+        self.assertNotIn("crashed", check["message"])
+        for table in ("dbq_py.orders", "dbq_py.victim"):
+            self.assertRegex(check["message"], table + r": [^;]*not "
+                             r"permitted to log in")
 
     def test_unreachable_server(self):
         proc, check, m = self.run_check(
