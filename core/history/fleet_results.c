@@ -6,11 +6,22 @@
  * found from the newest runs of the monitor (index on monitor,
  * started_ms) through the check's primary key, then its metric values
  * are joined by run (index on run).
+ *
+ * The walk through the runs is bounded, so that a heartbeat's cost does
+ * not grow with the history: the host's own checks (nbaq:watchdog) never
+ * store a result and are left out, and a check's result is looked for
+ * only among the runs that started around its last start (the schedule's
+ * last_started_ms, on the database's clock, so within RESULT_SLACK_MS of
+ * the members' clocks) and one interval before it (a check running now
+ * shows its previous result). A check removed from the config no longer
+ * makes every heartbeat walk all the runs since it last ran.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fleet_internal.h"
+
+#define RESULT_SLACK_MS "3600000"
 
 static const char results_sql[] =
     "WITH last AS (SELECT s.check_name, x.*"
@@ -19,8 +30,11 @@ static const char results_sql[] =
     "   c.started_ms, c.duration_ms, r.member"
     "  FROM nbaq_runs r JOIN nbaq_check_results c"
     "   ON c.run = r.id AND c.check_name = s.check_name"
-    "  WHERE r.monitor = s.monitor ORDER BY r.started_ms DESC LIMIT 1) x"
-    " WHERE s.monitor = $1)"
+    "  WHERE r.monitor = s.monitor"
+    "   AND r.started_ms <= s.last_started_ms + " RESULT_SLACK_MS
+    "   AND r.started_ms >= s.last_started_ms - s.interval_ms "
+    "- " RESULT_SLACK_MS "  ORDER BY r.started_ms DESC LIMIT 1) x"
+    " WHERE s.monitor = $1 AND s.check_name NOT LIKE 'nbaq:%')"
     " SELECT last.check_name, last.plugin, last.status, last.message,"
     " last.severity, last.member, last.started_ms, last.duration_ms,"
     " se.metric, v.value, COALESCE(v.unit, ''), COALESCE(v.status, ''),"
