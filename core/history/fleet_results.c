@@ -21,7 +21,7 @@
 
 #include "fleet_internal.h"
 
-#define RESULT_SLACK_MS "3600000"
+#define RESULT_SLACK_MS "600000" /* 10 min */
 
 static const char results_sql[] =
     "WITH last AS (SELECT s.check_name, x.*"
