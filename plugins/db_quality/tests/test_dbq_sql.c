@@ -171,8 +171,9 @@ static void test_scan_in_mysql_dialect(void **state)
     dbq_sql_scan(&sql, &spec, &q, 0, &params);
     assert_string_equal(
         sql.data,
-        "SELECT count(*), count(`code`), COUNT(CASE WHEN (CAST(`code` AS "
-        "BINARY) NOT IN (?, ?)) OR (NOT (`code` REGEXP CONCAT('(?-i)', ?))) "
+        "SELECT count(*), count(`code`), COUNT(CASE WHEN (CAST(CONVERT(`code` "
+        "USING utf8mb4) AS BINARY) NOT IN (?, ?)) OR (NOT (`code` REGEXP "
+        "CONCAT('(?-i)', ?))) "
         "THEN 1 END), count(`n`), COUNT(CASE WHEN (`n` < ?) THEN 1 END) "
         "FROM `t` WHERE RAND() < 0.1");
     assert_int_equal(params.count, 4);
@@ -183,7 +184,8 @@ static void test_scan_in_mysql_dialect(void **state)
     dbq_sql_distinct(&sql, &spec, &q);
     assert_string_equal(
         sql.data,
-        "SELECT NULL, count(`code`), count(DISTINCT CAST(`code` AS BINARY)), "
+        "SELECT NULL, count(`code`), count(DISTINCT CAST(CONVERT(`code` USING "
+        "utf8mb4) AS BINARY)), "
         "count(`n`), count(DISTINCT `n`), (min(`n`)) + 0e0, (max(`n`)) + 0e0, "
         "avg((`n`) + 0e0), (stddev_samp(`n`)) + 0e0, NULL, NULL FROM `t` "
         "WHERE RAND() < 0.1");
