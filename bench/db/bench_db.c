@@ -312,9 +312,9 @@ static void per_rule(const char *url, PGconn *conn)
             textbuf_puts(&sql, "SELECT count(*) FROM bench_dbq.wide WHERE ");
             const char *param = NULL;
             dbq_params params = {.values = &param};
-            dbq_sql_rule_condition(&sql, (sqlengine_syntax){0},
-                                   &column_rules[i].rules[k], columns[i],
-                                   column_rules[i].type, &params);
+            dbq_sql_rule_condition(
+                &sql, (sqlengine_syntax){0}, &column_rules[i].rules[k],
+                columns[i], column_rules[i].type, DBQ_LITERAL_ANY, &params);
             exec_params(conn, &sql, 1, &param);
         }
 }

@@ -97,7 +97,12 @@ void sqlengine_sql_as_text(textbuf *sql, sqlengine_syntax d, const char *expr)
 void sqlengine_sql_exact_text(textbuf *sql, sqlengine_syntax d,
                               const char *expr)
 {
-    textbuf_printf(sql, is_mysql(d) ? "CAST(%s AS BINARY)" : "%s", expr);
+    /* The bytes of the text in the connection's utf8mb4 (as the parameters
+     * compared with it), whatever the column's character set; binary, so
+     * case-sensitive and without PAD SPACE ('AA ' is not 'AA'). */
+    textbuf_printf(
+        sql, is_mysql(d) ? "CAST(CONVERT(%s USING utf8mb4) AS BINARY)" : "%s",
+        expr);
 }
 
 void sqlengine_sql_double(textbuf *sql, sqlengine_syntax d, const char *expr)

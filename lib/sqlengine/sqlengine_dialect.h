@@ -69,9 +69,12 @@ void sqlengine_sql_none_null(textbuf *sql, sqlengine_syntax d,
  * is, every client reading cells as text. */
 void sqlengine_sql_as_text(textbuf *sql, sqlengine_syntax d, const char *expr);
 
-/* A text value compared byte for byte: on MySQL/MariaDB "CAST(expr AS
- * BINARY)", since their default collations ignore case and trailing
- * spaces; elsewhere expr (PostgreSQL's default collations are exact). */
+/* A text value compared byte for byte: on MySQL/MariaDB "CAST(CONVERT(expr
+ * USING utf8mb4) AS BINARY)", since their default collations ignore case
+ * and trailing spaces, and the parameters it is compared with arrive in the
+ * connection's utf8mb4 whatever the column's character set (latin1 'é' is
+ * one byte, UTF-8's two); elsewhere expr (PostgreSQL's default collations
+ * are exact). */
 void sqlengine_sql_exact_text(textbuf *sql, sqlengine_syntax d,
                               const char *expr);
 

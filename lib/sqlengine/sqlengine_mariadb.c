@@ -139,6 +139,14 @@ static void *mariadb_open(sqlengine *conn, const char *target,
         free(mc);
         return NULL;
     }
+    /* Parameters and cells are UTF-8 (sqlengine_sql_exact_text relies on
+     * it), whatever an option file or the server's default says. */
+    if (mysql_set_character_set(db, "utf8mb4") != 0) {
+        set_db_error(db, err, err_size);
+        mysql_close(db);
+        free(mc);
+        return NULL;
+    }
     mc->db = db;
     mc->is_mariadb = strstr(mysql_get_server_info(db), "MariaDB") != NULL;
     conn->window_percentiles = mc->is_mariadb;

@@ -254,18 +254,42 @@ int dbq_params_push(dbq_params *params, const char *value);
 size_t dbq_column_params_needed(const dbq_column_spec *c);
 size_t dbq_params_needed(const dbq_table_spec *spec);
 
-/* The condition under which a value of column (quoted, of class type)
- * breaks the rule in dialect d, its literal(s) pushed to params. NULL
+/* What a rule's literal must be for its column (dbq_literals.c). */
+typedef enum dbq_literal_kind {
+    DBQ_LITERAL_ANY = 0, /* text, uuid...: left to the server             */
+    DBQ_LITERAL_INTEGER,
+    DBQ_LITERAL_NUMBER, /* decimal, float                                  */
+    DBQ_LITERAL_BOOLEAN,
+    DBQ_LITERAL_FLAG, /* MySQL TINYINT (its BOOLEAN): integer or boolean */
+    DBQ_LITERAL_DATE,
+    DBQ_LITERAL_TIMESTAMP,
+    DBQ_LITERAL_TIMESTAMP_ZONED /* PostgreSQL: a zone may follow the time */
+} dbq_literal_kind;
+
+/* The literal kind of a column in dialect (from its catalog type). */
+dbq_literal_kind dbq_literal_kind_of(const dbq_column *col,
+                                     sqlengine_dialect dialect);
+
+/* 1 for true, 0 for false, -1 for no boolean spelling. */
+int dbq_boolean_of(const char *text);
+
+/* Why text is no literal of kind ("is not an integer"), or NULL. */
+const char *dbq_literal_problem(const char *text, dbq_literal_kind kind);
+
+/* Why a literal of a rule on a column of that kind is wrong (*bad set to
+ * it), or NULL: checked before any statement, on every engine. */
+const char *dbq_rule_literal_problem(const dbq_rule *rule,
+                                     dbq_literal_kind kind, const char **bad);
+
+/* The condition under which a value of column (quoted, of class type,
+ * literals of kind literal) breaks the rule in dialect d, its literal(s)
+ * pushed to params; boolean literals are pushed as 1 and 0 on MySQL. NULL
  * values make it NULL, so that they are never counted as invalid. Fails
  * sql where the dialect cannot (dbq_engine_refusal refuses first). */
 void dbq_sql_rule_condition(textbuf *sql, sqlengine_syntax d,
                             const dbq_rule *rule, const char *column,
-                            dbq_type_class type, dbq_params *params);
-
-/* Why a literal of a rule on a column of class type is wrong, or NULL:
- * for engines that would silently convert a bad literal (MySQL turns
- * 'abc' into 0), checked before the scan. */
-const char *dbq_rule_literal_problem(const dbq_rule *rule, dbq_type_class type);
+                            dbq_type_class type, dbq_literal_kind literal,
+                            dbq_params *params);
 
 /* Turns JIT off for the transaction (one row; PostgreSQL). */
 extern const char dbq_sql_jit_off[];
@@ -286,6 +310,7 @@ typedef struct dbq_quoted {
     char *freshness; /* NULL: none                                          */
     char **columns;  /* per spec->columns                                   */
     dbq_type_class *column_types; /* per spec->columns                      */
+    dbq_literal_kind *literal_kinds; /* per spec->columns; NULL: all ANY    */
 } dbq_quoted;
 
 /* Column catalog of the relation named by $1 (quoted, as regclass input):

@@ -111,11 +111,21 @@ static void append_param(textbuf *sql, sqlengine_syntax d, dbq_params *params,
     sqlengine_sql_placeholder(sql, d, dbq_params_push(params, value));
 }
 
+/* A boolean literal as MySQL reads it: 'true' would become 0. */
+static const char *mysql_literal(const char *value, dbq_literal_kind literal)
+{
+    if (literal != DBQ_LITERAL_BOOLEAN && literal != DBQ_LITERAL_FLAG)
+        return value;
+    int boolean = dbq_boolean_of(value);
+    return boolean < 0 ? value : boolean ? "1" : "0";
+}
+
 /* "not one of values": an array parameter on PostgreSQL, else one
  * parameter per value; text compared byte for byte on every engine. */
 static void append_not_in(textbuf *sql, sqlengine_syntax d,
                           const dbq_rule *rule, const char *column,
-                          dbq_type_class type, dbq_params *params)
+                          dbq_type_class type, dbq_literal_kind literal,
+                          dbq_params *params)
 {
     if (d.dialect == SQLENGINE_DIALECT_POSTGRESQL) {
         textbuf_printf(sql, "%s <> ALL (", column);
@@ -134,7 +144,7 @@ static void append_not_in(textbuf *sql, sqlengine_syntax d,
     textbuf_puts(sql, " NOT IN (");
     for (size_t i = 0; i < rule->value_count; i++) {
         textbuf_puts(sql, i > 0 ? ", " : "");
-        append_param(sql, d, params, rule->values[i]);
+        append_param(sql, d, params, mysql_literal(rule->values[i], literal));
     }
     textbuf_puts(sql, ")");
 }
@@ -149,7 +159,8 @@ static void append_compare(textbuf *sql, sqlengine_syntax d, const char *left,
 
 void dbq_sql_rule_condition(textbuf *sql, sqlengine_syntax d,
                             const dbq_rule *rule, const char *column,
-                            dbq_type_class type, dbq_params *params)
+                            dbq_type_class type, dbq_literal_kind literal,
+                            dbq_params *params)
 {
     textbuf length;
     textbuf_init(&length);
@@ -163,7 +174,7 @@ void dbq_sql_rule_condition(textbuf *sql, sqlengine_syntax d,
         append_compare(sql, d, column, ">", rule, params);
         break;
     case DBQ_RULE_VALUES:
-        append_not_in(sql, d, rule, column, type, params);
+        append_not_in(sql, d, rule, column, type, literal, params);
         break;
     case DBQ_RULE_REGEX:
         rc = sqlengine_sql_regex_mismatch(sql, d, column,
@@ -185,32 +196,6 @@ void dbq_sql_rule_condition(textbuf *sql, sqlengine_syntax d,
     textbuf_free(&length);
     if (rc != 0)
         textbuf_fail(sql);
-}
-
-/* "2024-01-31" at least: a date or timestamp literal as every engine
- * reads it. */
-static int looks_like_date(const char *text)
-{
-    static const char pattern[] = "dddd-dd-dd";
-    for (size_t i = 0; pattern[i] != '\0'; i++) {
-        int digit = text[i] >= '0' && text[i] <= '9';
-        if (pattern[i] == 'd' ? !digit : text[i] != pattern[i])
-            return 0;
-    }
-    return 1;
-}
-
-const char *dbq_rule_literal_problem(const dbq_rule *rule, dbq_type_class type)
-{
-    if (rule->kind != DBQ_RULE_MIN && rule->kind != DBQ_RULE_MAX)
-        return NULL;
-    double number;
-    if (type == DBQ_TYPE_NUMBER &&
-        sqlengine_parse_number(rule->param, &number) != 0)
-        return "is not a number";
-    if (type == DBQ_TYPE_TIME && !looks_like_date(rule->param))
-        return "is not a date (YYYY-MM-DD, optionally followed by a time)";
-    return NULL;
 }
 
 /* JIT compiles the scan's expressions once per process (leader and each

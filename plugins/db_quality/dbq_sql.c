@@ -107,8 +107,10 @@ void dbq_sql_invalid_condition(textbuf *sql, const dbq_quoted *q,
 {
     for (size_t k = 0; k < c->rule_count; k++) {
         textbuf_puts(sql, k > 0 ? " OR (" : "(");
-        dbq_sql_rule_condition(sql, q->syntax, &c->rules[k], q->columns[i],
-                               q->column_types[i], params);
+        dbq_sql_rule_condition(
+            sql, q->syntax, &c->rules[k], q->columns[i], q->column_types[i],
+            q->literal_kinds != NULL ? q->literal_kinds[i] : DBQ_LITERAL_ANY,
+            params);
         textbuf_puts(sql, ")");
     }
 }

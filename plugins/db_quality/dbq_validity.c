@@ -1,9 +1,9 @@
 /*
  * dbq_validity.c - the column rules of one table, around the one scan:
  * before it, every rule is checked against its column's type (from the
- * catalog) and every literal against the server (a regex it rejects, a
- * "min" that is not a number), so that a mistake names the column and the
- * rule; the scan counts the invalid values (dbq_sql_column_aggregates);
+ * catalog), every literal against that type (dbq_literals.c) and against
+ * the server (a regex it rejects), so that a mistake names the column and
+ * the rule; the scan counts the invalid values (dbq_sql_column_aggregates);
  * after it, up to `samples` offending rows per broken rule, repeated keys
  * and orphans (one anti-join per reference) are fetched for the message.
  */
@@ -24,9 +24,8 @@ static const char *first_rule_name(const dbq_column_spec *c)
 
 static int check_rule_types(const sqlengine *conn, const dbq_column_spec *c,
                             const dbq_column *col, dbq_type_class type,
-                            dbq_table_result *r)
+                            dbq_literal_kind literal, dbq_table_result *r)
 {
-    int pg = sqlengine_dialect_get(conn) == SQLENGINE_DIALECT_POSTGRESQL;
     for (size_t k = 0; k < c->rule_count; k++) {
         const char *why = dbq_rule_type_mismatch(c->rules[k].kind, type);
         if (why != NULL) {
@@ -34,12 +33,11 @@ static int check_rule_types(const sqlengine *conn, const dbq_column_spec *c,
                      dbq_rule_name(c->rules[k].kind), why);
             return -1;
         }
-        /* PostgreSQL parses each literal as the column's type (below). */
-        why = pg ? NULL : dbq_rule_literal_problem(&c->rules[k], type);
+        const char *bad = NULL;
+        why = dbq_rule_literal_problem(&c->rules[k], literal, &bad);
         if (why != NULL) {
             dbq_fail(r, "column \"%s\" (%s): rule %s: \"%s\" %s", c->name,
-                     col->type, dbq_rule_name(c->rules[k].kind),
-                     c->rules[k].param, why);
+                     col->type, dbq_rule_name(c->rules[k].kind), bad, why);
             return -1;
         }
     }
@@ -83,7 +81,9 @@ int dbq_columns_prepare(sqlengine *conn, const dbq_table_spec *spec,
 {
     q->columns = calloc(spec->column_count + 1, sizeof *q->columns);
     q->column_types = calloc(spec->column_count + 1, sizeof *q->column_types);
-    if (q->columns == NULL || q->column_types == NULL) {
+    q->literal_kinds = calloc(spec->column_count + 1, sizeof *q->literal_kinds);
+    if (q->columns == NULL || q->column_types == NULL ||
+        q->literal_kinds == NULL) {
         dbq_fail(r, "out of memory");
         return -1;
     }
@@ -96,7 +96,10 @@ int dbq_columns_prepare(sqlengine *conn, const dbq_table_spec *spec,
             return -1;
         }
         q->column_types[i] = dbq_type_class_of(col->base_type);
-        if (check_rule_types(conn, c, col, q->column_types[i], r) != 0)
+        q->literal_kinds[i] =
+            dbq_literal_kind_of(col, sqlengine_dialect_get(conn));
+        if (check_rule_types(conn, c, col, q->column_types[i],
+                             q->literal_kinds[i], r) != 0)
             return -1;
         q->columns[i] = dbq_quote(conn, c->name, r);
         if (q->columns[i] == NULL)
@@ -125,7 +128,8 @@ static int validate_rule(sqlengine *conn, const dbq_table_spec *spec,
     } else {
         textbuf_puts(&sql, "SELECT ");
         dbq_sql_rule_condition(&sql, q->syntax, rule, q->columns[i],
-                               q->column_types[i], &params);
+                               q->column_types[i], q->literal_kinds[i],
+                               &params);
         textbuf_printf(&sql, " FROM %s", q->table);
         sqlengine_sql_limit(&sql, q->syntax, 0);
     }
@@ -556,6 +560,7 @@ void dbq_quoted_columns_free(dbq_quoted *q, const dbq_table_spec *spec)
         free(q->columns[i]);
     free(q->columns);
     free(q->column_types);
+    free(q->literal_kinds);
 }
 
 void dbq_column_results_free(dbq_table_result *r)

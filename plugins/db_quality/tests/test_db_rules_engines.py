@@ -217,7 +217,7 @@ class DbRulesEnginesTest(unittest.TestCase):
     def test_bad_literal_and_regex_name_engine_column_and_rule(self):
         cases = {
             "{name: amount, min: lots}":
-                'column "amount" (int): rule min: "lots" is not a number',
+                'column "amount" (int): rule min: "lots" is not an integer',
             "{name: day, max: soon}":
                 'column "day" (date): rule max: "soon" is not a date',
             "{name: code, regex: '(['}":
@@ -230,6 +230,115 @@ class DbRulesEnginesTest(unittest.TestCase):
                 _, check, m = run_db_quality(self, table, engine_dsns()["mariadb"])
                 self.assertEqual(check["status"], "ERROR")
                 self.assertIn(f"{T}: {text}", check["message"])
+
+
+M = "dbq_rules_misc"
+# On MariaDB, code is latin1 ('é' one byte there, two in the UTF-8 of the
+# parameters) and flag is BOOLEAN, that is TINYINT(1).
+MISC = [(1, "café", True), (2, "abc", False), (3, "Café", True),
+        (4, "abc ", None), (5, "cafe", False), (6, "été", True),
+        (7, None, True)]
+
+
+def load_misc(run, charset):
+    run(f"DROP TABLE IF EXISTS {M}")
+    run(f"CREATE TABLE {M} (id integer, code varchar(8){charset}, "
+        f"flag boolean)")
+    run(f"INSERT INTO {M} VALUES " + ", ".join(
+        "(" + ", ".join(literal(v) if not isinstance(v, bool) else
+                        ("TRUE" if v else "FALSE") for v in r) + ")"
+        for r in MISC))
+
+
+class LiteralsTest(unittest.TestCase):
+    """values compared as text whatever the column's character set, and
+    every literal checked against its column's type alike on every
+    engine (issue 13)."""
+
+    @classmethod
+    def setUpClass(cls):
+        load(mariadb, "datetime")
+        load(pgfixture.psql, "timestamp")
+        load_misc(mariadb, " CHARACTER SET latin1")
+        load_misc(pgfixture.psql, "")
+        use_odbc_fixture()
+
+    def test_latin1_text_and_boolean_values_on_every_engine(self):
+        self.assertEqual(mariadb(f"SELECT HEX(code) FROM {M} WHERE id = 1"),
+                         "636166E9")  # stored as latin1 'café'
+        table = (f"        - name: {M}\n          columns:\n"
+                 f"            code: {{values: [\"café\", abc, \"été\"], "
+                 f"regex: '^[a-zé]+$'}}\n"
+                 f"            flag: {{values: [true]}}\n")
+        codes = [r[1] for r in MISC if r[1] is not None]
+        flags = [r[2] for r in MISC if r[2] is not None]
+        want = {f"{M}.rows": len(MISC), f"{M}.schema.drift": 0}
+        want.update(invalid(f"{M}.code.", codes, lambda v: (
+            v not in ("café", "abc", "été") or
+            not re.fullmatch("[a-zé]+", v))))
+        want.update(invalid(f"{M}.flag.", flags, lambda v: v is not True))
+        # 'true' read as 0 would flag the other rows: not as many
+        self.assertNotIn(want[f"{M}.flag.invalid_count"],
+                         (0, len(flags) - want[f"{M}.flag.invalid_count"]))
+        for engine, dsn in engine_dsns().items():
+            with self.subTest(engine=engine):
+                _, check, m = run_db_quality(self, table, dsn)
+                self.assertNotEqual(check["status"], "ERROR",
+                                    check["message"])
+                got = {k: v["value"] for k, v in m.items()}
+                self.assertEqual(got, want, check["message"])
+
+    def test_bad_literals_are_refused_alike_on_every_engine(self):
+        cases = {
+            "{name: amount, values: [1, abc]}":
+                'rule values: "abc" is not an integer',
+            "{name: price, values: ['1.5', lots]}":
+                'rule values: "lots" is not a number',
+            "{name: day, max: '2024-13-45'}":
+                'rule max: "2024-13-45" is not a date',
+            "{name: day, min: '2024-02-30'}":
+                'rule min: "2024-02-30" is not a date',
+            "{name: day, values: ['2023-02-29']}":
+                'rule values: "2023-02-29" is not a date',
+            "{name: seen_at, min: '2024-01-10 25:00'}":
+                'rule min: "2024-01-10 25:00" is not a timestamp',
+            "{name: flag, values: [true, maybe]}":
+                'rule values: "maybe" is not ',
+        }
+        for engine, dsn in engine_dsns().items():
+            for rule, text in cases.items():
+                with self.subTest(engine=engine, rule=rule):
+                    name = M if "flag" in rule else T
+                    table = (f"        - name: {name}\n          columns:\n"
+                             f"            - {rule}\n"
+                             f"        - name: {P}\n          columns:\n"
+                             f"            - {{name: id, min: 3}}\n")
+                    _, check, m = run_db_quality(self, table, dsn)
+                    self.assertEqual(check["status"], "ERROR")
+                    column = rule.split(",")[0].split()[-1]
+                    self.assertRegex(check["message"], re.escape(
+                        f'{name}: column "{column}" (') + r".*?\): " +
+                        re.escape(text))
+                    # the other table is still measured
+                    self.assertEqual(m[f"{P}.id.invalid_count"]["value"],
+                                     sum(1 for k in range(0, 23)
+                                         if k % 5 and k < 3))
+
+    def test_good_date_and_timestamp_literals_pass(self):
+        table = (f"        - name: {T}\n          columns:\n"
+                 f"            day: {{min: '2024-02-29', max: '2024-02-10'}}\n"
+                 f"            seen_at: {{min: '2000-02-29T23:59:59.5'}}\n")
+        days = column(4)
+        for engine, dsn in engine_dsns().items():
+            with self.subTest(engine=engine):
+                _, check, m = run_db_quality(self, table, dsn)
+                self.assertNotEqual(check["status"], "ERROR",
+                                    check["message"])
+                self.assertEqual(
+                    m[f"{T}.day.invalid_count"]["value"],
+                    sum(1 for v in days if v < datetime.date(2024, 2, 29) or
+                        v > datetime.date(2024, 2, 10)))
+                self.assertEqual(m[f"{T}.seen_at.invalid_count"]["value"], 0)
 
 
 class ConcurrencyTest(unittest.TestCase):

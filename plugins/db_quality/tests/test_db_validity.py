@@ -212,9 +212,8 @@ class DbValidityTest(unittest.TestCase):
                 'column "info" (json): rule values JSON values cannot be '
                 'compared',
             "{name: home_pts, max: lots}":
-                'PostgreSQL: column "home_pts": rule max: invalid input '
-                'syntax for type '
-                'integer: "lots"',
+                'column "home_pts" (integer): rule max: "lots" is not an '
+                'integer',
         }
         for rule, expected in cases.items():
             with self.subTest(rule=rule):

@@ -171,8 +171,9 @@ static void test_scan_in_mysql_dialect(void **state)
     dbq_sql_scan(&sql, &spec, &q, 0, &params);
     assert_string_equal(
         sql.data,
-        "SELECT count(*), count(`code`), COUNT(CASE WHEN (CAST(`code` AS "
-        "BINARY) NOT IN (?, ?)) OR (NOT (`code` REGEXP CONCAT('(?-i)', ?))) "
+        "SELECT count(*), count(`code`), COUNT(CASE WHEN (CAST(CONVERT(`code` "
+        "USING utf8mb4) AS BINARY) NOT IN (?, ?)) OR (NOT (`code` REGEXP "
+        "CONCAT('(?-i)', ?))) "
         "THEN 1 END), count(`n`), COUNT(CASE WHEN (`n` < ?) THEN 1 END) "
         "FROM `t` WHERE RAND() < 0.1");
     assert_int_equal(params.count, 4);
@@ -183,7 +184,8 @@ static void test_scan_in_mysql_dialect(void **state)
     dbq_sql_distinct(&sql, &spec, &q);
     assert_string_equal(
         sql.data,
-        "SELECT NULL, count(`code`), count(DISTINCT CAST(`code` AS BINARY)), "
+        "SELECT NULL, count(`code`), count(DISTINCT CAST(CONVERT(`code` USING "
+        "utf8mb4) AS BINARY)), "
         "count(`n`), count(DISTINCT `n`), (min(`n`)) + 0e0, (max(`n`)) + 0e0, "
         "avg((`n`) + 0e0), (stddev_samp(`n`)) + 0e0, NULL, NULL FROM `t` "
         "WHERE RAND() < 0.1");
@@ -221,6 +223,128 @@ static void test_rule_types_and_array_literal(void **state)
     dbq_array_literal(&text, values, 4);
     assert_string_equal(text.data, "{\"BOS\",\"a\\\"b\",\"c\\\\d\",\"x,y\"}");
     textbuf_free(&text);
+}
+
+static void assert_literal(const char *text, dbq_literal_kind kind, int ok)
+{
+    const char *problem = dbq_literal_problem(text, kind);
+    if (ok && problem != NULL)
+        fail_msg("\"%s\" refused: %s", text, problem);
+    if (!ok && problem == NULL)
+        fail_msg("\"%s\" accepted", text);
+}
+
+static void test_date_literals_are_calendar_days(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"2024-01-31", "2024-02-29", "2000-02-29",
+                                       "2023-12-31"};
+    static const char *const bad[] = {
+        "2024-13-45",  "2024-02-30", "2023-02-29",       "1900-02-29",
+        "2024-04-31",  "2024-00-10", "2024-01-00",       "2024-1-10",
+        "2024-01-10x", "soon",       "2024-01-10 12:00", ""};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_literal(good[i], DBQ_LITERAL_DATE, 1);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_literal(bad[i], DBQ_LITERAL_DATE, 0);
+    static const char *const stamps[] = {"2024-02-29", "2024-02-29 23:59",
+                                         "2024-02-29T23:59:59",
+                                         "2024-02-29 00:00:00.123456"};
+    static const char *const bad_stamps[] = {"2024-02-30 10:00",
+                                             "2024-01-10 24:00",
+                                             "2024-01-10 12:60",
+                                             "2024-01-10 12:00:61",
+                                             "2024-01-10 12",
+                                             "2024-01-10 12:00:00.",
+                                             "2024-01-10 12:00:00+02:00",
+                                             "2024-01-10 12:00:00 tomorrow"};
+    for (size_t i = 0; i < sizeof stamps / sizeof *stamps; i++)
+        assert_literal(stamps[i], DBQ_LITERAL_TIMESTAMP, 1);
+    for (size_t i = 0; i < sizeof bad_stamps / sizeof *bad_stamps; i++)
+        assert_literal(bad_stamps[i], DBQ_LITERAL_TIMESTAMP, 0);
+    /* PostgreSQL reads a zone; MySQL would drop it silently. */
+    assert_literal("2024-01-10 12:00:00+02:00", DBQ_LITERAL_TIMESTAMP_ZONED, 1);
+    assert_literal("2024-01-10T12:00Z", DBQ_LITERAL_TIMESTAMP_ZONED, 1);
+    assert_literal("2024-01-10 12:00:00+2", DBQ_LITERAL_TIMESTAMP_ZONED, 0);
+    dbq_rule max = {.kind = DBQ_RULE_MAX, .param = "2024-13-45"};
+    const char *bad_literal = NULL;
+    assert_non_null(
+        dbq_rule_literal_problem(&max, DBQ_LITERAL_DATE, &bad_literal));
+    assert_string_equal(bad_literal, "2024-13-45");
+}
+
+static void test_values_literals_by_column_type(void **state)
+{
+    (void)state;
+    const char *values[] = {"1", "abc"};
+    dbq_rule rule = {
+        .kind = DBQ_RULE_VALUES, .values = values, .value_count = 2};
+    const char *bad = NULL;
+    assert_string_equal(
+        dbq_rule_literal_problem(&rule, DBQ_LITERAL_INTEGER, &bad),
+        "is not an integer");
+    assert_string_equal(bad, "abc");
+    assert_null(dbq_rule_literal_problem(&rule, DBQ_LITERAL_ANY, &bad));
+    assert_literal("-12", DBQ_LITERAL_INTEGER, 1);
+    assert_literal("1.5", DBQ_LITERAL_INTEGER, 0);
+    assert_literal("1.5e3", DBQ_LITERAL_NUMBER, 1);
+    assert_literal("nan", DBQ_LITERAL_NUMBER, 0);
+    assert_literal("TRUE", DBQ_LITERAL_BOOLEAN, 1);
+    assert_literal("off", DBQ_LITERAL_BOOLEAN, 1);
+    assert_literal("2", DBQ_LITERAL_BOOLEAN, 0);
+    assert_literal("2", DBQ_LITERAL_FLAG, 1);
+    assert_literal("maybe", DBQ_LITERAL_FLAG, 0);
+    assert_int_equal(dbq_boolean_of("Yes"), 1);
+    assert_int_equal(dbq_boolean_of("f"), 0);
+    assert_int_equal(dbq_boolean_of("y"), -1);
+    dbq_column tinyint = {.type = "tinyint", .base_type = "integer"};
+    dbq_column boolean = {.type = "boolean", .base_type = "boolean"};
+    dbq_column stamp = {.type = "timestamp with time zone",
+                        .base_type = "timestamp with time zone"};
+    assert_int_equal(dbq_literal_kind_of(&tinyint, SQLENGINE_DIALECT_MYSQL),
+                     DBQ_LITERAL_FLAG);
+    assert_int_equal(
+        dbq_literal_kind_of(&tinyint, SQLENGINE_DIALECT_POSTGRESQL),
+        DBQ_LITERAL_INTEGER);
+    assert_int_equal(
+        dbq_literal_kind_of(&boolean, SQLENGINE_DIALECT_POSTGRESQL),
+        DBQ_LITERAL_BOOLEAN);
+    assert_int_equal(dbq_literal_kind_of(&stamp, SQLENGINE_DIALECT_POSTGRESQL),
+                     DBQ_LITERAL_TIMESTAMP_ZONED);
+    assert_int_equal(dbq_literal_kind_of(&stamp, SQLENGINE_DIALECT_MYSQL),
+                     DBQ_LITERAL_TIMESTAMP);
+}
+
+/* MySQL reads 'true' as 0: booleans go as 1 and 0; PostgreSQL reads its
+ * array of spellings itself. */
+static void test_boolean_values_on_mysql(void **state)
+{
+    (void)state;
+    const char *values[] = {"true", "OFF"};
+    dbq_rule rule = {.kind = DBQ_RULE_VALUES,
+                     .param = "{\"true\",\"OFF\"}",
+                     .values = values,
+                     .value_count = 2};
+    const char *pushed[4];
+    dbq_params params = {.values = pushed};
+    textbuf sql;
+    textbuf_init(&sql);
+    sqlengine_syntax mysql = {.dialect = SQLENGINE_DIALECT_MYSQL,
+                              .positional_params = 1};
+    dbq_sql_rule_condition(&sql, mysql, &rule, "`b`", DBQ_TYPE_NUMBER,
+                           DBQ_LITERAL_FLAG, &params);
+    assert_string_equal(sql.data, "`b` NOT IN (?, ?)");
+    assert_int_equal(params.count, 2);
+    assert_string_equal(pushed[0], "1");
+    assert_string_equal(pushed[1], "0");
+    textbuf_clear(&sql);
+    params.count = 0;
+    sqlengine_syntax pg = {.dialect = SQLENGINE_DIALECT_POSTGRESQL};
+    dbq_sql_rule_condition(&sql, pg, &rule, "\"b\"", DBQ_TYPE_OTHER,
+                           DBQ_LITERAL_BOOLEAN, &params);
+    assert_string_equal(sql.data, "\"b\" <> ALL ($1)");
+    assert_string_equal(pushed[0], rule.param);
+    textbuf_free(&sql);
 }
 
 static void test_samples_and_orphans_sql(void **state)
@@ -459,6 +583,9 @@ int main(void)
         cmocka_unit_test(test_scan_in_mysql_dialect),
         cmocka_unit_test(test_engine_refusals),
         cmocka_unit_test(test_rule_types_and_array_literal),
+        cmocka_unit_test(test_date_literals_are_calendar_days),
+        cmocka_unit_test(test_values_literals_by_column_type),
+        cmocka_unit_test(test_boolean_values_on_mysql),
         cmocka_unit_test(test_samples_and_orphans_sql),
         cmocka_unit_test(test_duplicates_and_freshness_sql),
         cmocka_unit_test(test_types_sql),
