@@ -486,20 +486,29 @@ static int poll_job(job *j, int64_t now)
 static void wait_for_events(job **running, size_t n)
 {
     struct pollfd fds[1 + 2 * 1024];
+    /* Where each job's record pipe and server answer are in fds (0: not
+     * polled; fds[0] is the self-pipe). */
+    size_t record_at[1024], answer_at[1024];
     size_t count = 0;
     fds[count++] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
     int64_t now = clock_mono_ms();
     int64_t next_deadline = -1;
     for (size_t i = 0; i < n; i++) {
-        if (running[i]->fd >= 0)
+        job *j = running[i];
+        record_at[i] = answer_at[i] = 0;
+        if (j->fd >= 0) {
+            record_at[i] = count;
+            fds[count++] = (struct pollfd){.fd = j->fd, .events = POLLIN};
+        }
+        if (j->pid_pending) {
+            answer_at[i] = count;
             fds[count++] =
-                (struct pollfd){.fd = running[i]->fd, .events = POLLIN};
-        if (running[i]->pid_pending)
-            fds[count++] = (struct pollfd){
-                .fd = forkserver_answer_fd((size_t)running[i]->server),
-                .events = POLLIN};
-        if (next_deadline < 0 || next_look(running[i]) < next_deadline)
-            next_deadline = next_look(running[i]);
+                (struct pollfd){.fd = forkserver_answer_fd((size_t)j->server),
+                                .events = POLLIN};
+        }
+        int64_t look = next_look(j);
+        if (next_deadline < 0 || look < next_deadline)
+            next_deadline = look;
     }
     int timeout = -1;
     if (next_deadline >= 0)
@@ -515,17 +524,11 @@ static void wait_for_events(job **running, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         job *j = running[i];
-        int answer_fd =
-            j->pid_pending ? forkserver_answer_fd((size_t)j->server) : -1;
-        for (size_t k = 1; k < count; k++) {
-            if (!fds[k].revents)
-                continue;
-            if (fds[k].fd == answer_fd)
-                j->answered = 1;
-            else if (fds[k].fd == j->fd && drain(j)) {
-                close(j->fd);
-                j->fd = -1;
-            }
+        if (answer_at[i] && fds[answer_at[i]].revents)
+            j->answered = 1;
+        if (record_at[i] && fds[record_at[i]].revents && drain(j)) {
+            close(j->fd);
+            j->fd = -1;
         }
     }
 }
