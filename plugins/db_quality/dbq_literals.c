@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calendar.h"
 #include "dbq.h"
 
 dbq_literal_kind dbq_literal_kind_of(const dbq_column *col,
@@ -68,13 +69,6 @@ static int read_digits(const char **p, int n, int *out)
     return 1;
 }
 
-static int days_in_month(int year, int month)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : days[month - 1];
-}
-
 /* YYYY-MM-DD, a day that exists; p moves past it. */
 static int read_date(const char **p)
 {
@@ -84,7 +78,7 @@ static int read_date(const char **p)
         !read_digits(p, 2, &day))
         return 0;
     return year >= 1 && month >= 1 && month <= 12 && day >= 1 &&
-           day <= days_in_month(year, month);
+           day <= calendar_days_in_month(year, month);
 }
 
 /* HH:MM[:SS[.fraction]]; p moves past it. */

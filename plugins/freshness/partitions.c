@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "calendar.h"
+
 int key_pattern_compile(key_pattern *p, const char *text, char *err,
                         size_t err_size)
 {
@@ -96,13 +98,6 @@ static int match_at(const key_pattern *p, const char *key, struct tm *tm)
     return 0;
 }
 
-static int days_in_month(int year, int month)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : days[month - 1];
-}
-
 int key_pattern_match(const key_pattern *p, const char *key, int64_t *start_ms)
 {
     for (const char *k = key; *k; k++) {
@@ -111,7 +106,7 @@ int key_pattern_match(const key_pattern *p, const char *key, int64_t *start_ms)
             continue;
         if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
             tm.tm_mday < 1 ||
-            tm.tm_mday > days_in_month(tm.tm_year, tm.tm_mon) ||
+            tm.tm_mday > calendar_days_in_month(tm.tm_year, tm.tm_mon) ||
             tm.tm_hour > 23)
             continue;
         tm.tm_year -= 1900;
