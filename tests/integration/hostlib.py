@@ -9,11 +9,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
 from nbaq_test import (BUILD_DIR, HOST, PLUGIN_DIR, SOURCE_DIR,  # noqa: E402,F401
-                       run_host, temp_dir, write_file)
+                       run_host, temp_dir, wait_until, write_file)
 
 TEST_PLUGIN_DIR = os.environ.get(
     "NBAQ_TEST_PLUGIN_DIR", os.path.join(BUILD_DIR, "test-plugins"))
@@ -54,16 +53,6 @@ def parse_report(text):
 def read_json(path):
     with open(path) as f:
         return json.load(f)
-
-
-def wait_until(predicate, timeout=10.0, interval=0.02):
-    """Polls predicate until it is true or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
 
 
 def process_gone(pid):

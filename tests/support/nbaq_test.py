@@ -6,6 +6,7 @@ NBAQ_SERVICES_DIR (see cmake/NbaqTest.cmake).
 import os
 import subprocess
 import tempfile
+import time
 
 HOST = os.environ.get("NBAQ_HOST", "")
 SOURCE_DIR = os.environ.get("NBAQ_SOURCE_DIR", "")
@@ -37,6 +38,16 @@ def run_host(*args, env=None, timeout=120, cwd=None):
         full_env.update(env)
     return subprocess.run([HOST, *args], capture_output=True, text=True,
                           env=full_env, timeout=timeout, cwd=cwd)
+
+
+def wait_until(predicate, timeout=10.0, interval=0.02):
+    """Polls predicate until it is true or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
 
 
 def write_file(directory, name, text):

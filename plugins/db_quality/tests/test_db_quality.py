@@ -5,7 +5,6 @@ import json
 import os
 import sys
 import threading
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.environ.get("NBAQ_SOURCE_DIR", ""),
@@ -239,11 +238,9 @@ GRANT SELECT ON dbq_py.slow, dbq_py.orders, dbq_py.victim TO {role};""")
         def end_the_session():
             active = f"""SELECT pid FROM pg_stat_activity
                 WHERE usename = '{role}' AND query LIKE '%dbq_py%slow%'"""
-            deadline = time.monotonic() + 20
-            while not pgfixture.psql(active).strip():
-                self.assertLess(time.monotonic(), deadline,
-                                "the slow table's query never started")
-                time.sleep(0.02)
+            self.assertTrue(nbaq_test.wait_until(
+                lambda: pgfixture.psql(active).strip(), 20),
+                "the slow table's query never started")
             pgfixture.psql(f"ALTER ROLE {role} NOLOGIN; SELECT "
                            f"pg_terminate_backend(pid) FROM ({active}) a")
         killer = threading.Thread(target=end_the_session)
