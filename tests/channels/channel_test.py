@@ -24,6 +24,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
+from nbaq_test import LoopbackHttpServer  # noqa: E402
 from nbaq_test import service_env  # noqa: E402,F401  (re-exported)
 
 FIXTURES = os.path.join(HERE, "fixtures")
@@ -168,26 +169,18 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                                      Handler)
-        self.port = self.server.server_address[1]
-        # poll_interval: shutdown() waits up to one interval (0.5 s by
-        # default), at the end of every test that starts a receiver.
-        self.thread = threading.Thread(target=self.server.serve_forever,
-                                       kwargs={"poll_interval": 0.02},
-                                       daemon=True)
+        self._handler = Handler
+        self._server = None
 
     def url(self, path="/"):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return self._server.url(path)
 
     def __enter__(self):
-        self.thread.start()
+        self._server = LoopbackHttpServer(self._handler)
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        self._server.stop()
 
 
 class HttpChannelTests:

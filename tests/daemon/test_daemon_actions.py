@@ -7,7 +7,6 @@ import base64
 import http.server
 import json
 import os
-import threading
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import unittest
 
 from daemon_support import (ARTIFACTS, HOST, Daemon, exec_check, temp_dir,
                             wait_for, write_file)
+from nbaq_test import LoopbackHttpServer  # noqa: E402  (path: daemon_support)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "reports"))
 from chromium_cdp import Browser  # noqa: E402
@@ -57,16 +57,9 @@ class Receiver:
 
             def log_message(self, *args):
                 pass
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                                      Handler)
-        self.port = self.server.server_address[1]
-        thread = threading.Thread(target=self.server.serve_forever,
-                                  kwargs={"poll_interval": 0.02},
-                                  daemon=True)
-        thread.start()
-        test.addCleanup(self.server.server_close)
-        test.addCleanup(self.server.shutdown)
-
+        server = LoopbackHttpServer(Handler)
+        self.port = server.port
+        test.addCleanup(server.stop)
 
 def silences(directory):
     conn = sqlite3.connect(os.path.join(directory, "history.db"), timeout=10)

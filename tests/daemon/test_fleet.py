@@ -15,7 +15,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 import unittest
 import urllib.parse
@@ -122,17 +121,13 @@ class PingReceiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                                      Handler)
-        threading.Thread(target=self.server.serve_forever,
-                         kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self.server = nbaq_test.LoopbackHttpServer(Handler)
 
     def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}/ping/key"
+        return self.server.url("/ping/key")
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
 
 class FleetTest(unittest.TestCase):

@@ -3,9 +3,11 @@
 ctest sets NBAQ_HOST, NBAQ_SOURCE_DIR, NBAQ_BUILD_DIR, NBAQ_PLUGIN_DIR and
 NBAQ_SERVICES_DIR (see cmake/NbaqTest.cmake).
 """
+import http.server
 import os
 import subprocess
 import tempfile
+import threading
 import time
 
 HOST = os.environ.get("NBAQ_HOST", "")
@@ -48,6 +50,31 @@ def wait_until(predicate, timeout=10.0, interval=0.02):
             return True
         time.sleep(interval)
     return predicate()
+
+
+class LoopbackHttpServer:
+    """A plain HTTP endpoint on 127.0.0.1 (a free port) serving Handler, a
+    BaseHTTPRequestHandler subclass, from a thread; the receivers of the
+    webhook, ping and channel tests. stop() returns within 20 ms: the
+    standard library's serve_forever checks for shutdown every 0.5 s by
+    default, which every test that starts a receiver would wait."""
+
+    def __init__(self, handler):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                      handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.02},
+                                       daemon=True)
+        self.thread.start()
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
 
 
 def write_file(directory, name, text):
