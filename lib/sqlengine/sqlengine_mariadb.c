@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errmsg.h>
 #include <mysql.h>
+#include <mysqld_error.h>
 
 #include "percent.h"
 #include "sqlengine_backend.h"
@@ -24,6 +26,7 @@ typedef struct mariadb_conn {
     MYSQL *db;
     int is_mariadb; /* MySQL names the timeout max_execution_time */
     int64_t statement_timeout_ms;
+    int lost; /* an error said the server closed the session */
 } mariadb_conn;
 
 typedef struct mariadb_url {
@@ -104,6 +107,20 @@ static void set_db_error(MYSQL *db, char *err, size_t err_size)
              mysql_errno(db), mysql_sqlstate(db));
 }
 
+/* The errors after which the session is gone (a restart, KILL CONNECTION,
+ * a dropped link): Connector/C does not reconnect by itself. */
+static int is_session_lost(unsigned code)
+{
+    return code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST ||
+           code == CR_SERVER_LOST_EXTENDED || code == ER_CONNECTION_KILLED;
+}
+
+static void set_session_error(mariadb_conn *mc, char *err, size_t err_size)
+{
+    mc->lost |= is_session_lost(mysql_errno(mc->db));
+    set_db_error(mc->db, err, err_size);
+}
+
 static void *mariadb_open(sqlengine *conn, const char *target,
                           const sqlengine_options *options, char *err,
                           size_t err_size)
@@ -167,7 +184,7 @@ static int run_command(mariadb_conn *mc, const char *sql, char *err,
 {
     if (mysql_query(mc->db, sql) == 0)
         return 0;
-    set_db_error(mc->db, err, err_size);
+    set_session_error(mc, err, err_size);
     return -1;
 }
 
@@ -204,6 +221,7 @@ static void set_stmt_error(mariadb_conn *mc, MYSQL_STMT *stmt, char *err,
                            size_t err_size)
 {
     unsigned code = mysql_stmt_errno(stmt);
+    mc->lost |= is_session_lost(code);
     if ((code == ER_STATEMENT_TIMEOUT_CODE || code == ER_QUERY_TIMEOUT_MYSQL) &&
         mc->statement_timeout_ms > 0)
         snprintf(err, err_size, "%s (statement timeout %" PRId64 " ms)",
@@ -370,7 +388,7 @@ static int mariadb_query(void *impl, const char *sql, int nparams,
     mariadb_conn *mc = impl;
     MYSQL_STMT *stmt = mysql_stmt_init(mc->db);
     if (stmt == NULL) {
-        set_db_error(mc->db, err, err_size);
+        set_session_error(mc, err, err_size);
         return -1;
     }
     int rc = mysql_stmt_prepare(stmt, sql, strlen(sql)) != 0 ? -2 : 0;
@@ -400,10 +418,17 @@ static int mariadb_query(void *impl, const char *sql, int nparams,
     return 0;
 }
 
+static int mariadb_usable(void *impl)
+{
+    const mariadb_conn *mc = impl;
+    return !mc->lost;
+}
+
 const sqlengine_backend sqlengine_mariadb_backend = {
     .open = mariadb_open,
     .close = mariadb_close,
     .begin = mariadb_begin,
     .end = mariadb_end,
     .query = mariadb_query,
+    .usable = mariadb_usable,
 };

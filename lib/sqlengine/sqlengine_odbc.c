@@ -371,11 +371,25 @@ static int odbc_columns(void *impl, const char *schema, const char *table,
     return count;
 }
 
+/* The driver's own judgement (SQL_ATTR_CONNECTION_DEAD: psqlODBC and
+ * MariaDB Connector/ODBC both answer it, tested). A driver that cannot tell
+ * is believed alive; the next statement's error then says why not. */
+static int odbc_usable(void *impl)
+{
+    odbc_conn *oc = impl;
+    SQLUINTEGER dead = SQL_CD_FALSE;
+    if (!SQL_SUCCEEDED(SQLGetConnectAttr(oc->dbc, SQL_ATTR_CONNECTION_DEAD,
+                                         &dead, sizeof dead, NULL)))
+        return 1;
+    return dead != SQL_CD_TRUE;
+}
+
 const sqlengine_backend sqlengine_odbc_backend = {
     .open = odbc_open,
     .close = odbc_close,
     .begin = odbc_begin,
     .end = odbc_end,
     .query = odbc_query,
+    .usable = odbc_usable,
     .columns = odbc_columns,
 };

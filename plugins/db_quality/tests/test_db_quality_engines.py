@@ -4,6 +4,7 @@ natively and over ODBC (fixtures postgres, mariadb, odbc). Every engine
 must give the same metric names and values, computed here from the rows."""
 import os
 import sys
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -144,6 +145,59 @@ class DbQualityEnginesTest(unittest.TestCase):
             "MariaDB: connect: Access denied"), check["message"])
         self.assertNotIn(SECRET, proc.stdout + proc.stderr +
                          check["message"])
+
+
+    def test_killed_session_is_replaced_for_the_next_table(self):
+        # The server ends the check's session during its first table (KILL
+        # CONNECTION, pg_terminate_backend): that table is an error naming
+        # why, and the next one is measured on a new session, on every
+        # engine, where it used to fail with "server has gone away".
+        mariadb("CREATE OR REPLACE VIEW dbq_slow AS SELECT SLEEP(30) AS id")
+        pgfixture.psql("CREATE OR REPLACE VIEW dbq_slow AS "
+                       "SELECT 1 AS id FROM pg_sleep(30)")
+        self.addCleanup(mariadb, "DROP VIEW IF EXISTS dbq_slow")
+        self.addCleanup(pgfixture.psql, "DROP VIEW IF EXISTS dbq_slow")
+        on_mariadb = ("SELECT id FROM information_schema.processlist "
+                      "WHERE info LIKE '%FROM%dbq_slow%' "
+                      "AND id <> CONNECTION_ID()")
+        on_postgresql = ("SELECT pid FROM pg_stat_activity WHERE query "
+                         "LIKE '%FROM%dbq_slow%' AND pid <> pg_backend_pid()")
+        tables = ("        - name: dbq_slow\n"
+                  "        - name: dbq_engines\n")
+        for engine, dsn in engine_dsns().items():
+            with self.subTest(engine=engine):
+                if engine.endswith("postgresql"):
+                    def find():
+                        return pgfixture.psql(on_postgresql).strip()
+
+                    def end(pid):
+                        pgfixture.psql(f"SELECT pg_terminate_backend({pid})")
+                else:
+                    def find():
+                        return mariadb(on_mariadb).strip()
+
+                    def end(pid):
+                        mariadb(f"KILL CONNECTION {pid}")
+                found = []
+
+                def end_the_session():
+                    if nbaq_test.wait_until(lambda: found.append(find())
+                                            or found[-1], 20):
+                        end(found[-1].split()[0])
+                killer = threading.Thread(target=end_the_session)
+                killer.start()
+                _, check, m = run_db_quality(self, tables, dsn,
+                                             concurrency=1)
+                killer.join()
+                self.assertTrue(found and found[-1],
+                                "the slow table's query never started")
+                self.assertEqual(check["status"], "ERROR", check["message"])
+                self.assertIn("dbq_slow: ", check["message"])
+                # "dbq_engines: no previous schema" is the drift note
+                self.assertNotRegex(check["message"],
+                                    r"dbq_engines: (?!no previous schema)")
+                self.assertEqual(m["dbq_engines.rows"]["value"],
+                                 len(list(rows())), check["message"])
 
 
 if __name__ == "__main__":
