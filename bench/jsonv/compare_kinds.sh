@@ -7,7 +7,9 @@
 # per-round ratios jsonv / simdjson.
 #   bench/jsonv/compare_kinds.sh [BUILD_DIR [MB [ROUNDS]]]  (build, 100, 5)
 # JSONV_BENCH_ARGS adds options to jsonv_bench, e.g. "--ws avx2" to run
-# the AVX2 kernel where the CPU would choose AVX-512.
+# the AVX2 kernel where the CPU would choose AVX-512; pair it with
+# SIMDJSON_FORCE_IMPLEMENTATION=haswell (westmere for sse42, fallback for
+# sse2), simdjson's choice on such a CPU.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../../build}" && pwd)

@@ -265,7 +265,7 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &o)) {
         fprintf(stderr, "usage: jsonv_bench [--tool jsonv|cjson] [--chunk "
                         "BYTES] [--repeat N] [--stream] [--verdicts] [--ws "
-                        "scalar|sse2|avx2|avx512] DIR\n");
+                        "scalar|sse2|sse42|avx2|avx512] DIR\n");
         return 64;
     }
     size_t count = 0;

@@ -23,8 +23,8 @@
  *   recursion: 1,000,000 nested '[' cost 125 KB of heap and no stack.
  *   Plain input (DOCUMENT mode without required fields, chunks of 64
  *   bytes or more) goes through a structural index: windows of 16 KiB
- *   are classified 64 bytes at a time with the vector unit (SSE2, AVX2 or
- *   AVX-512, chosen at run time) into the offsets of their tokens, and
+ *   are classified 64 bytes at a time with the vector unit (SSE2, SSE4.2,
+ *   AVX2 or AVX-512, chosen at run time) into the offsets of their tokens, and
  *   the grammar walks those only (jsonv_blocks.h, jsonv_walk.c; a fixed
  *   38 KB per validator). Anything else (escapes, non-ASCII, errors, JSON
  *   Lines, required fields, long texts) goes to a byte-at-a-time scanner

@@ -4,9 +4,9 @@
  *
  * A window is up to JSONV_WINDOW_BLOCKS blocks of 64 bytes, classified a
  * block at a time with the vector unit (the kernel jsonv_ws chose: SSE2,
- * AVX2 or AVX-512BW, or a byte loop) into bit masks: quotes, backslashes,
- * whitespace, the six structural characters, newlines, and bytes a string
- * may not hold as they are (control characters, bytes >= 0x80, '\').
+ * SSE4.2, AVX2 or AVX-512BW, or a byte loop) into bit masks: quotes,
+ * backslashes, whitespace, the six structural characters, newlines, and bytes a
+ * string may not hold as they are (control characters, bytes >= 0x80, '\').
  * Quotes escaped by an odd run of backslashes are dropped and a prefix
  * XOR of the others marks the inside of strings, carried from block to
  * block (simdjson's stage 1). The index lists, in order, the offsets of:
