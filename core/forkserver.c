@@ -72,6 +72,12 @@ static int server_path(char *path, size_t size)
 
 static pid_t spawn_first(const char *path, int sock)
 {
+    /* A process group of its own, which its spares share: killing the
+     * group ends a server and its spare at once (reap_group). */
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
@@ -84,8 +90,9 @@ static pid_t spawn_first(const char *path, int sock)
     snprintf(level_arg, sizeof level_arg, "%d", (int)log_get_level());
     char *argv[] = {(char *)path, fd_arg, pid_arg, level_arg, NULL};
     pid_t pid;
-    int rc = posix_spawn(&pid, path, &actions, NULL, argv, environ);
+    int rc = posix_spawn(&pid, path, &actions, &attr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
     if (rc != 0) {
         errno = rc;
         return -1;
@@ -103,7 +110,46 @@ int forkserver_wanted(size_t checks)
     return checks >= FORKSERVER_MIN_CHECKS;
 }
 
-static void start_first(void)
+static void describe_end(pid_t pid, char *err, size_t err_size);
+static void mark_dead(size_t index, char *err, size_t err_size);
+
+/* The LOAD message: each plugin file once. */
+static int send_plugins(int fd, const forkserver_plugin_file *files,
+                        size_t count)
+{
+    textbuf body = TEXTBUF_INIT;
+    for (size_t i = 0; i < count; i++) {
+        size_t seen = 0;
+        while (seen < i && files[seen].path != files[i].path &&
+               strcmp(files[seen].path, files[i].path) != 0)
+            seen++;
+        if (seen < i)
+            continue;
+        wire_put_str(&body, files[i].name);
+        wire_put_str(&body, files[i].path);
+    }
+    struct iovec part = {body.data, body.len};
+    int rc =
+        body.failed || body.len > FORKSERVER_REQUEST_MAX
+            ? -1
+            : forkserver_send_message(fd, FORKSERVER_LOAD, &part, 1, NULL, 0);
+    textbuf_free(&body);
+    return rc;
+}
+
+/* Kills server index and every spare of its group, and reaps them; the
+ * server's end is told in err. */
+static void end_server(size_t index, char *err, size_t err_size)
+{
+    pid_t pid = servers[index].pid;
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL); /* it may be alive but stuck or confused */
+    describe_end(pid, err, err_size);
+    while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
+        ;
+}
+
+static void start_first(const forkserver_plugin_file *files, size_t count)
 {
     char path[PATH_MAX + 64];
     if (server_path(path, sizeof path) != 0) {
@@ -126,6 +172,10 @@ static void start_first(void)
     }
     owner = getpid();
     add_server(pid, sv[0]);
+    if (send_plugins(sv[0], files, count) != 0) {
+        char err[256];
+        mark_dead(0, err, sizeof err);
+    }
 }
 
 static void describe_end(pid_t pid, char *err, size_t err_size)
@@ -151,8 +201,7 @@ static void mark_dead(size_t index, char *err, size_t err_size)
     server *s = &servers[index];
     close(s->fd);
     s->fd = -1;
-    kill(s->pid, SIGKILL); /* it may be alive but stuck or confused */
-    describe_end(s->pid, err, err_size);
+    end_server(index, err, err_size);
     log_msg(NBAQ_LOG_WARN, NULL,
             "%s; its checks are forked by the host from now on", err);
 }
@@ -162,19 +211,20 @@ static void expect_answer(size_t index)
     servers[index].answer_due_ms = clock_mono_ms() + REPLY_WAIT_MS;
 }
 
-/* The answer of server index; one that does not answer within
- * REPLY_WAIT_MS of the request (then SO_RCVTIMEO, set by add_server, for
- * the rest of a reply) counts as dead. */
-static int receive_reply(size_t index, forkserver_reply *reply)
+/* The answer of server index: 0, or -1 when the server is dead (one that
+ * does not answer within REPLY_WAIT_MS of the request counts as dead;
+ * then SO_RCVTIMEO, set by add_server, for the rest of a reply), or 1
+ * when it has not answered yet and `wait` is 0. */
+static int receive_reply(size_t index, forkserver_reply *reply, int wait)
 {
     struct pollfd p = {.fd = servers[index].fd, .events = POLLIN};
-    int64_t left = servers[index].answer_due_ms - clock_mono_ms();
+    int64_t left = wait ? servers[index].answer_due_ms - clock_mono_ms() : 0;
     int ready;
     while ((ready = poll(&p, 1, left > 0 ? (int)left : 0)) < 0 &&
            errno == EINTR)
-        left = servers[index].answer_due_ms - clock_mono_ms();
+        left = wait ? servers[index].answer_due_ms - clock_mono_ms() : 0;
     if (ready == 0)
-        return -1;
+        return wait ? -1 : 1;
     return forkserver_read_all(servers[index].fd, reply, sizeof *reply);
 }
 
@@ -199,7 +249,7 @@ static int clone_server(void)
                                        0, &sv[1], 1);
     close(sv[1]);
     expect_answer((size_t)from);
-    if (sent != 0 || receive_reply((size_t)from, &reply) != 0) {
+    if (sent != 0 || receive_reply((size_t)from, &reply, 1) != 0) {
         char err[256];
         close(sv[0]);
         mark_dead((size_t)from, err, sizeof err);
@@ -213,12 +263,13 @@ static int clone_server(void)
     return 0;
 }
 
-size_t forkserver_pool_start(unsigned workers)
+size_t forkserver_pool_start(unsigned workers,
+                             const forkserver_plugin_file *files, size_t count)
 {
     if (server_count > 0 && owner != getpid())
         server_count = 0; /* a forked copy of a host's pool: not ours */
     if (server_count == 0)
-        start_first();
+        start_first(files, count);
     while (server_count > 0 && server_count < workers &&
            server_count < SERVERS_MAX)
         if (clone_server() != 0)
@@ -256,20 +307,18 @@ int forkserver_send(size_t index, const forkserver_request *req, char *err,
     return rc;
 }
 
-int forkserver_answer_fd(size_t index)
-{
-    return index < server_count ? servers[index].fd : -1;
-}
-
 int64_t forkserver_answer_due(size_t index)
 {
     return servers[index].answer_due_ms;
 }
 
-pid_t forkserver_receive(size_t index, char *err, size_t err_size)
+pid_t forkserver_receive(size_t index, int wait, char *err, size_t err_size)
 {
     forkserver_reply reply;
-    if (receive_reply(index, &reply) != 0) {
+    int rc = receive_reply(index, &reply, wait);
+    if (rc == 1)
+        return 0;
+    if (rc != 0) {
         mark_dead(index, err, err_size);
         return -1;
     }
@@ -298,9 +347,8 @@ void forkserver_pool_stop(void)
         servers[i].fd = -1;
         /* Idle, it would exit at end of file; killed, it cannot keep the
          * host waiting (stopped, say). */
-        kill(servers[i].pid, SIGKILL);
-        while (waitpid(servers[i].pid, NULL, 0) < 0 && errno == EINTR)
-            ;
+        char err[256];
+        end_server(i, err, sizeof err);
     }
     server_count = 0;
 }

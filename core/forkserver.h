@@ -16,15 +16,21 @@
  * A check's child is started with clone(CLONE_PARENT): its parent is the
  * host, not the server. The host waits for it, gets its SIGCHLD, sets and
  * kills its process group and times it out exactly as a child it forked
- * itself (runner.h); the server only makes the copy. The host sends each
+ * itself (runner.h); the server only makes the copy, ahead of the request
+ * (a spare, which reads the request itself and becomes the check's
+ * process; then the server makes the next one). The host sends each
  * request with the check's record pipe and its own stdout and stderr
  * (SCM_RIGHTS) and what the child needs to know (check_wire.h); the
- * server opens the plugin file once (plugin_open.h) and the child decodes
- * its context and options in its own memory.
+ * server opens the run's plugin files once, before its first copy
+ * (plugin_open.h), and the child decodes its context and options in its
+ * own memory.
  *
  * Every server dies with the host: PR_SET_PDEATHSIG (SIGKILL) and end of
- * file on its socket. A server that dies, or does not answer within 10 s,
- * is killed and marked dead (a warning); the check it was starting ends as
+ * file on its socket; its spare ends with it, or at end of file. A server
+ * and its spare share a process group, which the host kills and reaps to
+ * end them. A server that dies (or whose spare dies), or does not answer
+ * within 10 s, is killed and marked dead (a warning); the check it was
+ * starting ends as
  * ERROR "could not start: the fork server (pid N) was killed by ...", the
  * later ones are forked by the host itself, as before. Without the
  * executable, in a small run, or with NBAQ_FORKSERVER=0, the host forks
@@ -47,12 +53,21 @@
 #define FORKSERVER_MIN_CHECKS 2
 int forkserver_wanted(size_t checks);
 
-/* Starts up to `workers` servers (once; later calls add what is
- * missing). Returns how many there are (0: the host forks). */
-size_t forkserver_pool_start(unsigned workers);
+/* A plugin file the run's checks use (the same path may come again). */
+typedef struct forkserver_plugin_file {
+    const char *name;
+    const char *path;
+} forkserver_plugin_file;
 
-/* Closes every server's socket, kills the servers and reaps them; the
- * children they made are the caller's and are not touched. */
+/* Starts up to `workers` servers (once; later calls add what is
+ * missing), which open `files` before they copy themselves. Returns how
+ * many there are (0: the host forks). */
+size_t forkserver_pool_start(unsigned workers,
+                             const forkserver_plugin_file *files, size_t count);
+
+/* Closes every server's socket, kills the servers (with their spares)
+ * and reaps them; the checks they started are the caller's and are not
+ * touched. */
 void forkserver_pool_stop(void);
 
 /* One check to start. The descriptors are only lent: the caller closes
@@ -74,15 +89,15 @@ typedef struct forkserver_request {
 int forkserver_send(size_t index, const forkserver_request *req, char *err,
                     size_t err_size);
 
-/* The socket on which server `index` answers, for poll() (-1: dead),
- * and the clock_mono_ms() by which it must have answered the request sent
- * last: forkserver_receive() then counts it as dead without waiting. */
-int forkserver_answer_fd(size_t index);
+/* The clock_mono_ms() by which server `index` must have answered the
+ * request sent last: forkserver_receive() then counts it as dead without
+ * waiting. */
 int64_t forkserver_answer_due(size_t index);
 
 /* The pid of the child started by the last request sent to server
  * `index`, or -1 with why in err (the server is then dead, or could not
- * start it). */
-pid_t forkserver_receive(size_t index, char *err, size_t err_size);
+ * start it). With `wait` 0, 0 when the answer is not there yet; else it
+ * waits for it until forkserver_answer_due(). */
+pid_t forkserver_receive(size_t index, int wait, char *err, size_t err_size);
 
 #endif

@@ -10,6 +10,8 @@
  *                           <log level>
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,6 +52,15 @@ static void die_with_host(void)
         _exit(0);
 }
 
+static void close_fds(int fds[FORKSERVER_FDS_MAX])
+{
+    for (int i = 0; i < FORKSERVER_FDS_MAX; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
+}
+
 typedef struct opened {
     char *path;
     plugin *p;
@@ -58,16 +69,23 @@ typedef struct opened {
 static opened *plugins;
 static size_t plugin_count;
 
-/* The checker in path, opened once per server and never closed. */
-static const plugin *plugin_for(const char *name, const char *path)
+/* The checker in path, if the server could open it (load_plugins). */
+static const plugin *plugin_for(const char *path)
 {
     for (size_t i = 0; i < plugin_count; i++) {
         if (strcmp(plugins[i].path, path) == 0)
             return plugins[i].p;
     }
+    return NULL;
+}
+
+static void load_plugin(const char *name, const char *path)
+{
+    if (plugin_for(path))
+        return;
     opened *grown = realloc(plugins, (plugin_count + 1) * sizeof *grown);
     if (!grown)
-        return NULL;
+        return;
     plugins = grown;
     char err[1024];
     plugin *p = plugin_open(name, path, err, sizeof err);
@@ -75,10 +93,33 @@ static const plugin *plugin_for(const char *name, const char *path)
     if (!p || !copy || p->kind != NBAQ_KIND_CHECKER) {
         plugin_close(p);
         free(copy);
-        return NULL;
+        return;
     }
     plugins[plugin_count++] = (opened){.path = copy, .p = p};
-    return p;
+}
+
+/* The run's plugin files, opened once, before the first spare is made:
+ * every spare and every server cloned later has them already. */
+static void load_plugins(int sock)
+{
+    forkserver_header h;
+    int fds[FORKSERVER_FDS_MAX];
+    if (forkserver_receive_header(sock, &h, fds) != 0)
+        _exit(0);
+    close_fds(fds);
+    char *body =
+        h.len <= FORKSERVER_REQUEST_MAX ? malloc(h.len ? h.len : 1) : NULL;
+    if (h.type != FORKSERVER_LOAD || !body ||
+        forkserver_read_all(sock, body, h.len) != 0)
+        _exit(1);
+    wire_reader r = {.pos = body, .left = h.len};
+    while (r.left > 0 && !r.bad) {
+        const char *name = wire_get_str(&r);
+        const char *path = wire_get_str(&r);
+        if (!r.bad && name && path)
+            load_plugin(name, path);
+    }
+    free(body);
 }
 
 static void check_child(int sock, int fds[FORKSERVER_FDS_MAX], wire_reader *r,
@@ -94,16 +135,20 @@ static void check_child(int sock, int fds[FORKSERVER_FDS_MAX], wire_reader *r,
     check_wire_run(r, p, stdout_fd, deadline_ms);
 }
 
+static pid_t server_pid;
+static long requests_taken; /* by this server's spares, for test_die_at */
+
 #ifdef NBAQ_TEST_HOOKS
 /* Test builds only: NBAQ_TEST_FORKSERVER_DIE_AT=<n> kills each server
  * (SIGKILL) when its n-th check request has arrived, before it starts
- * the check. */
+ * the check; the spare that read it goes with it. */
 static void test_die_at(void)
 {
-    static long requests;
     const char *at = getenv("NBAQ_TEST_FORKSERVER_DIE_AT");
-    if (at && ++requests == atol(at))
+    if (at && requests_taken + 1 == atol(at)) {
+        kill(server_pid, SIGKILL);
         raise(SIGKILL);
+    }
 }
 #else
 static void test_die_at(void)
@@ -111,59 +156,71 @@ static void test_die_at(void)
 }
 #endif
 
-static forkserver_reply spawn(int sock, int fds[FORKSERVER_FDS_MAX], char *body,
-                              uint32_t len)
-{
-    wire_reader r = {.pos = body, .left = len};
-    const char *name = wire_get_str(&r);
-    const char *path = wire_get_str(&r);
-    const char *cell = wire_get_str(&r);
-    int64_t deadline_ms = (int64_t)wire_get_u64(&r);
-    if (r.bad || !name || !path || fds[2] < 0)
-        return (forkserver_reply){.error = EPROTO};
-    const plugin *p = plugin_for(name, path);
-    if (!p)
-        return (forkserver_reply){.error = ENOEXEC};
-    /* The child moves itself into its cgroup cell (job_child.h). Not born
-     * there with clone3's CLONE_INTO_CGROUP: clone3 takes no exit signal
-     * with CLONE_PARENT, and Linux 6.18 then kills at birth a child born
-     * into a cell that a cgroup.kill has cleared (seen here; the cells are
-     * reused). */
-    pid_t pid = clone_sibling();
-    if (pid == 0)
-        check_child(sock, fds, &r, p, cell, deadline_ms);
-    return pid < 0 ? (forkserver_reply){.error = errno}
-                   : (forkserver_reply){.pid = pid};
-}
-
 static void serve(int sock);
 
-static forkserver_reply clone_server(int sock, int fds[FORKSERVER_FDS_MAX])
+/* Tells the host and the server that this spare is taken (why: 'S' for a
+ * check, 'C' for a new server): the host gets its pid, the server makes
+ * the next spare. */
+static int taken(int sock, int to_server, char why)
 {
-    if (fds[0] < 0)
-        return (forkserver_reply){.error = EPROTO};
-    pid_t pid = clone_sibling();
-    if (pid == 0) {
+    forkserver_reply reply = {.pid = (int32_t)getpid()};
+    int rc = forkserver_write_all(sock, &reply, sizeof reply);
+    ssize_t ignored = write(to_server, &why, 1);
+    (void)ignored;
+    close(to_server);
+    return rc;
+}
+
+/* A request for this spare: returns only when the spare stays a spare
+ * (the request was refused). */
+static void take_request(int sock, int to_server, forkserver_header *h,
+                         int fds[FORKSERVER_FDS_MAX], char *body)
+{
+    wire_reader r = {.pos = body, .left = h->len};
+    forkserver_reply refused = {.error = EPROTO};
+    if (h->type == FORKSERVER_SPAWN) {
+        test_die_at();
+        const char *name = wire_get_str(&r);
+        const char *path = wire_get_str(&r);
+        const char *cell = wire_get_str(&r);
+        int64_t deadline_ms = (int64_t)wire_get_u64(&r);
+        const plugin *p = r.bad || !name || !path ? NULL : plugin_for(path);
+        if (p && fds[2] >= 0) {
+            if (taken(sock, to_server, 'S') != 0)
+                _exit(0);
+            check_child(sock, fds, &r, p, cell, deadline_ms);
+        }
+        refused.error =
+            r.bad || !name || !path || fds[2] < 0 ? EPROTO : ENOEXEC;
+    } else if (h->type == FORKSERVER_CLONE && fds[0] >= 0) {
+        /* A group of its own: the host kills a server with its spare. */
+        setpgid(0, 0);
+        if (taken(sock, to_server, 'C') != 0)
+            _exit(0);
         close(sock);
         serve(fds[0]);
     }
-    return pid < 0 ? (forkserver_reply){.error = errno}
-                   : (forkserver_reply){.pid = pid};
+    if (forkserver_write_all(sock, &refused, sizeof refused) != 0)
+        _exit(0);
 }
 
-static void close_fds(int fds[FORKSERVER_FDS_MAX])
+/* A copy of the server made ahead of its request, so that the copy is
+ * made while the host and the previous check do something else. It reads
+ * the next request itself and becomes that check's process (or a new
+ * server). It ends when the host closes its end, or when the server dies
+ * (the pipe to it breaks: POLLERR). */
+static void spare(int sock, int to_server)
 {
-    for (int i = 0; i < FORKSERVER_FDS_MAX; i++) {
-        if (fds[i] >= 0)
-            close(fds[i]);
-        fds[i] = -1;
-    }
-}
-
-static void serve(int sock)
-{
-    die_with_host();
     for (;;) {
+        struct pollfd p[2] = {{.fd = sock, .events = POLLIN},
+                              {.fd = to_server, .events = 0}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(1);
+        }
+        if (p[1].revents)
+            _exit(0);
         forkserver_header h;
         int fds[FORKSERVER_FDS_MAX];
         if (forkserver_receive_header(sock, &h, fds) != 0)
@@ -172,17 +229,38 @@ static void serve(int sock)
             h.len <= FORKSERVER_REQUEST_MAX ? malloc(h.len ? h.len : 1) : NULL;
         if (!body || forkserver_read_all(sock, body, h.len) != 0)
             _exit(1);
-        forkserver_reply reply = {.error = EPROTO};
-        if (h.type == FORKSERVER_SPAWN) {
-            test_die_at();
-            reply = spawn(sock, fds, body, h.len);
-        } else if (h.type == FORKSERVER_CLONE) {
-            reply = clone_server(sock, fds);
-        }
+        take_request(sock, to_server, &h, fds, body);
         free(body);
         close_fds(fds);
-        if (forkserver_write_all(sock, &reply, sizeof reply) != 0)
-            _exit(0);
+    }
+}
+
+/* Keeps one spare waiting for the host's next request; makes the next
+ * one as soon as it is taken. A spare that ends without being taken
+ * means the host is done, or the spare was killed: the server ends too,
+ * and the host, which reads end of file on the socket, reaps the group. */
+static void serve(int sock)
+{
+    die_with_host();
+    server_pid = getpid();
+    for (;;) {
+        int pipe_fds[2];
+        if (pipe2(pipe_fds, O_CLOEXEC) != 0)
+            _exit(1);
+        pid_t pid = clone_sibling();
+        if (pid == 0) {
+            close(pipe_fds[0]);
+            spare(sock, pipe_fds[1]);
+        }
+        close(pipe_fds[1]);
+        char byte;
+        ssize_t n;
+        while ((n = read(pipe_fds[0], &byte, 1)) < 0 && errno == EINTR)
+            ;
+        close(pipe_fds[0]);
+        if (pid < 0 || n != 1)
+            _exit(pid < 0 ? 1 : 0);
+        requests_taken += byte == 'S';
     }
 }
 
@@ -201,5 +279,8 @@ int main(int argc, char **argv)
     log_set_level((nbaq_log_level)atoi(argv[3]));
     /* ^C goes to the foreground process group; the host handles it. */
     signal(SIGINT, SIG_IGN);
+    /* A spare whose server died finds out on its own (spare()). */
+    signal(SIGPIPE, SIG_IGN);
+    load_plugins(sock);
     serve(sock);
 }

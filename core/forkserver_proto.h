@@ -2,14 +2,19 @@
  * forkserver_proto.h - what the host and a fork server (forkserver.h)
  * say to each other over their socket (SOCK_STREAM, one request at a
  * time): a header, with descriptors attached (SCM_RIGHTS), then `len`
- * bytes; the answer is one reply.
+ * bytes; the answer is one reply. The first message is LOAD, read by the
+ * server; every later one is read by the server's spare (a copy made
+ * ahead of the request), which answers it.
  *
+ *   LOAD   no fds, no reply. Body: (plugin name, plugin path) pairs; the
+ *          server opens them before it makes its first spare.
  *   SPAWN  fds: record pipe (write end), stdout, stderr. Body (wire.h):
  *          plugin name, plugin path, cgroup cell (NULL: none), deadline
- *          (clock_mono_ms), then the check (check_wire.h). Reply: the
- *          child's pid.
- *   CLONE  fds: a socket. The server clones itself to serve it. Reply:
- *          the new server's pid.
+ *          (clock_mono_ms), then the check (check_wire.h). The spare
+ *          becomes the check's process. Reply: its pid.
+ *   CLONE  fds: a socket. The spare becomes a server for it, in a
+ *          process group of its own. Reply:
+ *          the new server's pid (the spare's own).
  */
 #ifndef NBAQ_CORE_FORKSERVER_PROTO_H
 #define NBAQ_CORE_FORKSERVER_PROTO_H
@@ -23,7 +28,7 @@
                           */
 #define FORKSERVER_FDS_MAX 3
 
-enum { FORKSERVER_SPAWN = 1, FORKSERVER_CLONE = 2 };
+enum { FORKSERVER_SPAWN = 1, FORKSERVER_CLONE = 2, FORKSERVER_LOAD = 3 };
 
 typedef struct forkserver_header {
     uint32_t type;

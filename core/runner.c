@@ -400,18 +400,22 @@ static int start(job *j, server_slots *slots)
     return 0;
 }
 
-/* The pid of a child a fork server started, once. Returns -1 when the
- * server could not start it: the job has then finished, as an ERROR. (A
- * server that died between its clone and its answer leaves a child whose
- * pid the host never learns: releasing the cell kills it where there is a
- * cgroup; elsewhere it runs to its end, unwatched.) */
-static int resolve_pid(job *j)
+/* The pid of a child a fork server started, once: 0 when it is known
+ * (or the host forked the job), 1 when the server has not answered yet
+ * and `wait` is 0. Returns -1 when the server could not start it: the job
+ * has then finished, as an ERROR. (A server that died between its clone
+ * and its answer leaves a child whose pid the host never learns:
+ * releasing the cell kills it where there is a cgroup; elsewhere it runs
+ * to its end, unwatched.) */
+static int resolve_pid(job *j, int wait)
 {
     if (!j->pid_pending)
         return 0;
-    j->pid_pending = 0;
     char err[256];
-    pid_t pid = forkserver_receive((size_t)j->server, err, sizeof err);
+    pid_t pid = forkserver_receive((size_t)j->server, wait, err, sizeof err);
+    if (pid == 0)
+        return 1;
+    j->pid_pending = 0;
     if (pid < 0) {
         char text[512];
         snprintf(text, sizeof text, "could not start: %s", err);
@@ -453,15 +457,18 @@ static int64_t next_look(const job *j)
 }
 
 /* Checks one running job; returns 1 when it has finished. A job whose
- * pid is not known yet is looked at once its server has answered, or
- * when it has to be stopped, or when the answer is overdue. */
+ * pid is not known yet is looked at when something of it (its records,
+ * a SIGCHLD) woke the runner, or when it has to be stopped, or when the
+ * answer is overdue; only the last two wait for the answer. */
 static int poll_job(job *j, int64_t now)
 {
     int must_stop = stop_requested || now >= j->deadline_ms;
     if (j->pid_pending && !j->answered && !must_stop && now < next_look(j))
         return 0;
-    if (resolve_pid(j) != 0)
-        return 1;
+    j->answered = 0;
+    int resolved = resolve_pid(j, must_stop || now >= next_look(j));
+    if (resolved != 0)
+        return resolved < 0;
     int status = 0;
     pid_t r = waitpid(j->pid, &status, WNOHANG);
     if (r == j->pid) {
@@ -479,32 +486,27 @@ static int poll_job(job *j, int64_t now)
     return 0;
 }
 
-/* Waits for a record, the end of a job (SIGCHLD, through the self-pipe),
- * a fork server's answer or the next deadline. The servers are answered
- * in this wait rather than one after the other as the jobs start, so that
- * the host keeps serving the running jobs while a server copies itself. */
+/* Waits for a record, the end of a job (SIGCHLD, through the self-pipe)
+ * or the next deadline. A fork server's answer does not wake the runner:
+ * the child it started writes it before anything else, so it is there by
+ * the time the child's records or its end are; reading it then saves the
+ * host a wakeup per check. */
 static void wait_for_events(job **running, size_t n)
 {
-    struct pollfd fds[1 + 2 * 1024];
-    /* Where each job's record pipe and server answer are in fds (0: not
-     * polled; fds[0] is the self-pipe). */
-    size_t record_at[1024], answer_at[1024];
+    struct pollfd fds[1 + 1024];
+    /* Where each job's record pipe is in fds (0: not polled; fds[0] is
+     * the self-pipe). */
+    size_t record_at[1024];
     size_t count = 0;
     fds[count++] = (struct pollfd){.fd = wake_pipe[0], .events = POLLIN};
     int64_t now = clock_mono_ms();
     int64_t next_deadline = -1;
     for (size_t i = 0; i < n; i++) {
         job *j = running[i];
-        record_at[i] = answer_at[i] = 0;
+        record_at[i] = 0;
         if (j->fd >= 0) {
             record_at[i] = count;
             fds[count++] = (struct pollfd){.fd = j->fd, .events = POLLIN};
-        }
-        if (j->pid_pending) {
-            answer_at[i] = count;
-            fds[count++] =
-                (struct pollfd){.fd = forkserver_answer_fd((size_t)j->server),
-                                .events = POLLIN};
         }
         int64_t look = next_look(j);
         if (next_deadline < 0 || look < next_deadline)
@@ -517,16 +519,18 @@ static void wait_for_events(job **running, size_t n)
                                                 : (int)(next_deadline - now);
     if (poll(fds, count, timeout) < 0)
         return; /* EINTR: look again */
-    if (fds[0].revents) {
+    int woken = fds[0].revents != 0;
+    if (woken) {
         char buf[256];
         while (read(wake_pipe[0], buf, sizeof buf) > 0)
             ;
     }
     for (size_t i = 0; i < n; i++) {
         job *j = running[i];
-        if (answer_at[i] && fds[answer_at[i]].revents)
+        int records = record_at[i] && fds[record_at[i]].revents;
+        if (woken || records)
             j->answered = 1;
-        if (record_at[i] && fds[record_at[i]].revents && drain(j)) {
+        if (records && drain(j)) {
             close(j->fd);
             j->fd = -1;
         }
@@ -540,6 +544,27 @@ static void notify_ended(job **ended, size_t *count)
             ended[i]->on_done(ended[i]);
     }
     *count = 0;
+}
+
+/* The fork servers for the jobs a server may start, when they are worth
+ * it; returns how many there are. */
+static size_t start_servers(const job *jobs, size_t count, unsigned workers)
+{
+    size_t servable = 0;
+    forkserver_plugin_file *files = calloc(count ? count : 1, sizeof *files);
+    if (!files)
+        return 0;
+    for (size_t i = 0; i < count; i++) {
+        if (jobs[i].encode)
+            files[servable++] = (forkserver_plugin_file){
+                .name = jobs[i].plugin_name, .path = jobs[i].plugin_path};
+    }
+    size_t started = 0;
+    if (forkserver_wanted(servable))
+        started = forkserver_pool_start(
+            servable < workers ? (unsigned)servable : workers, files, servable);
+    free(files);
+    return started;
 }
 
 int runner_run(job *jobs, size_t count, unsigned workers, char *err,
@@ -564,12 +589,7 @@ int runner_run(job *jobs, size_t count, unsigned workers, char *err,
         return -1;
     }
     server_slots slots = {.count = 0};
-    size_t servable = 0; /* the jobs a fork server may start */
-    for (size_t i = 0; i < count; i++)
-        servable += jobs[i].encode != NULL;
-    if (forkserver_wanted(servable))
-        slots.count = forkserver_pool_start(
-            servable < workers ? (unsigned)servable : workers);
+    slots.count = start_servers(jobs, count, workers);
     slots.busy = calloc(slots.count ? slots.count : 1, 1);
     if (!slots.busy)
         slots.count = 0;

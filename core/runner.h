@@ -97,7 +97,8 @@ typedef struct job {
     char *cgroup;    /* its cgroup v2 directory (cgjail.h); NULL: none      */
     int server;      /* the fork server that started it; -1: the host   */
     int pid_pending; /* the server's answer (the pid) not read yet       */
-    int answered;    /* ... and it can be read now (poll said so)        */
+    int answered;    /* ... and may be there: something of the job woke  */
+                     /* the runner                                       */
     int64_t deadline_ms;
     int64_t mono_start_ms;
     record_reader reader;

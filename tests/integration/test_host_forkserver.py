@@ -22,9 +22,46 @@ def healthy(name):
             "    options: {metrics: {rows: 3}}\n")
 
 
-def hanging(name, timeout):
+def hanging(name, timeout, pidfile):
+    """A check that hangs until timeout; its child writes the pid of the
+    grandchild it starts in pidfile once it runs."""
     return (f"  - name: {name}\n    plugin: tp_misbehave\n"
-            f"    options: {{mode: hang}}\n    timeout: {timeout}\n")
+            f"    options: {{mode: hang_group, pidfile: {pidfile}}}\n"
+            f"    timeout: {timeout}\n")
+
+
+def running(test, pidfile):
+    """Waits until the check that writes pidfile runs (the host reads a
+    server's answer, and logs the check's pid, only at the check's next
+    event); kills its group at cleanup. Returns the check's pid."""
+    def written():
+        try:
+            with open(pidfile) as f:
+                return f.read().endswith("\n")
+        except FileNotFoundError:
+            return False
+    test.assertTrue(wait_until(written, 30), pidfile)
+    with open(pidfile) as f:
+        grandchild = int(f.read())
+    group = os.getpgid(grandchild)
+    test.addCleanup(kill_if_alive, -group)
+    return group
+
+
+def group_members(group):
+    """The pids of the processes in process group `group`."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[2]) == group and fields[0] not in ("Z", "X"):
+            members.append(int(entry))
+    return members
 
 
 def server_pids(stderr):
@@ -109,19 +146,26 @@ class ServerDies(unittest.TestCase):
         self.assertRegex(r.stderr, KILLED.pattern + "; its checks are "
                          "forked by the host from now on")
 
-    def signal_server_during(self, signo, timeout):
-        """Runs `slow` (hangs until timeout) then `after`, with one
-        server; sends the server signo while `slow` runs. Returns the
-        checks of the report and the stderr of the host, which must end
-        with exit code 3."""
-        host = RunningHost(self, "checks:\n" + hanging("slow", timeout) +
-                           healthy("after") + REPORT, workers=1)
+    def signal_server_during(self, signo, timeout, checks_after):
+        """Runs `slow` (hangs until timeout) then the healthy checks
+        checks_after, with one server; sends the server signo while `slow`
+        runs, once the server's next spare (a copy of it made ahead of the
+        next request, in its process group) is waiting. Returns the checks
+        of the report and the stderr of the host, which must end with exit
+        code 3."""
+        pidfile = os.path.join(temp_dir(self), "slow.pid")
+        host = RunningHost(self, "checks:\n" +
+                           hanging("slow", timeout, pidfile) +
+                           "".join(healthy(c) for c in checks_after) +
+                           REPORT, workers=1)
         server = int(host.wait_for(SERVER_STARTED.pattern).group(1))
-        host.wait_for(r"check 'slow': debug: started \(pid \d+, by fork "
-                      r"server 0\)")
+        running(self, pidfile)
+        self.assertTrue(wait_until(lambda: len(group_members(server)) == 2,
+                                   30), group_members(server))
         os.kill(server, signo)
         self.assertEqual(host.proc.wait(timeout=60), 3, host.stderr())
         self.assertTrue(process_gone(server))
+        self.assertEqual(group_members(server), [])
         checks = host.report()
         self.assertEqual(checks["slow"]["status"], "ERROR")
         self.assertEqual(checks["slow"]["message"],
@@ -129,27 +173,36 @@ class ServerDies(unittest.TestCase):
         return checks, host.stderr()
 
     def test_killed_between_checks(self):
-        checks, stderr = self.signal_server_during(signal.SIGKILL, "2s")
-        # Found dead at the next request: `after` is forked by the host.
+        checks, stderr = self.signal_server_during(signal.SIGKILL, "2s",
+                                                   ["after"])
+        # Its spare goes with it, and the server is found dead at the next
+        # request: `after` is forked by the host.
         self.assertEqual(checks["after"]["status"], "PASS")
         self.assertRegex(stderr, KILLED.pattern)
 
     def test_a_stuck_server_is_given_up(self):
-        # A stopped server never answers: after 10 s the host kills it, the
-        # check it was asked for fails, and the run ends.
-        checks, _ = self.signal_server_during(signal.SIGSTOP, "1s")
-        self.assertEqual(checks["after"]["status"], "ERROR")
-        self.assertRegex(checks["after"]["message"],
+        # A stopped server makes no new spare: the one it made before it
+        # stopped starts `after`; `later` gets no answer, and after 10 s
+        # the host kills the server, the check fails, and the run ends.
+        checks, _ = self.signal_server_during(signal.SIGSTOP, "1s",
+                                              ["after", "later"])
+        self.assertEqual(checks["after"]["status"], "PASS")
+        self.assertEqual(checks["later"]["status"], "ERROR")
+        self.assertRegex(checks["later"]["message"],
                          "^could not start: " + KILLED.pattern + "$")
+
     def test_a_stopped_idle_server_does_not_hold_the_host(self):
         # Nothing more to start: the host ends its servers and exits.
-        host = RunningHost(self, "checks:\n" + hanging("slow", "1s") +
-                           REPORT, workers=1)
+        pidfile = os.path.join(temp_dir(self), "slow.pid")
+        host = RunningHost(self, "checks:\n" +
+                           hanging("slow", "1s", pidfile) + REPORT,
+                           workers=1)
         server = int(host.wait_for(SERVER_STARTED.pattern).group(1))
-        host.wait_for(r"check 'slow': debug: started")
+        running(self, pidfile)
         os.kill(server, signal.SIGSTOP)
         self.assertEqual(host.proc.wait(timeout=60), 3, host.stderr())
         self.assertTrue(process_gone(server))
+        self.assertEqual(group_members(server), [])
         self.assertEqual(host.report()["slow"]["message"],
                          "timed out after 1s")
 
@@ -215,13 +268,14 @@ class NoServerLeftBehind(unittest.TestCase):
                             f"fork server {pid} outlived the host")
 
     def test_after_sigkill_of_the_host(self):
-        host = RunningHost(self, "checks:\n" + hanging("slow", "60s") +
-                           hanging("slower", "60s"), workers=2)
-        children = [int(host.wait_for(
-            rf"check '{name}': debug: started \(pid (\d+), by fork "
-            r"server \d\)").group(1)) for name in ("slow", "slower")]
-        for child in children:
-            self.addCleanup(kill_if_alive, child)
+        d = temp_dir(self)
+        pidfiles = [os.path.join(d, f"{name}.pid")
+                    for name in ("slow", "slower")]
+        host = RunningHost(self, "checks:\n" +
+                           hanging("slow", "60s", pidfiles[0]) +
+                           hanging("slower", "60s", pidfiles[1]), workers=2)
+        for pidfile in pidfiles:
+            running(self, pidfile)
         servers = server_pids(host.stderr())
         self.assertEqual(len(servers), 2, host.stderr())
         host.proc.kill()
@@ -229,6 +283,9 @@ class NoServerLeftBehind(unittest.TestCase):
         for pid in servers:
             self.assertTrue(wait_until(lambda: process_gone(pid), 10),
                             f"fork server {pid} outlived the killed host")
+            # ... and so did its spare.
+            self.assertTrue(wait_until(lambda: group_members(pid) == [], 10),
+                            f"a spare of fork server {pid} outlived the host")
 
 
 if __name__ == "__main__":
