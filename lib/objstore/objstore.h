@@ -18,8 +18,10 @@
  *   memory beyond one page (S3) or one directory (file), so memory does not
  *   grow with the bucket. nbaq_objstore_get_many() fetches a set of
  *   objects (a sample) concurrently and streams each body to a callback in
- *   chunks. Everything runs in the caller's thread; callbacks are called
- *   from inside these functions only, never later.
+ *   chunks. Callbacks are called in the caller's thread, from inside
+ *   these functions only, never later (a prefix-parallel listing makes its
+ *   requests and parses part of its pages in threads of its own, which
+ *   end before it returns).
  *
  * Listing cache
  *   With config.cache_dir set (a check passes api->run_cache_dir(ctx)),

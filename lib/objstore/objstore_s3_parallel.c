@@ -7,16 +7,22 @@
  *   2. lists every common prefix, config.connections at once, over the
  *      client's curl multi handle (nbaq_http_client_perform_many), in
  *      rounds: round k fetches page k of every prefix that has one.
- * A page is received whole, then parsed and passed on, after the request
- * taking its connection went out (lib/http reports a transfer once its
- * successor is sent): parsing, the check's one thread's work, overlaps
- * the next round trips instead of holding the connection. A page's body
- * is freed once parsed, so memory is at most two pages per connection
- * (one arriving, one waiting to be parsed) whatever the size of the
- * bucket.
+ * In step 2 the network runs in a thread of its own that does nothing
+ * else, so that a page's successor goes out the moment the page has
+ * ended, however many pages wait to be parsed; the check's thread parses
+ * the pages and passes their objects on. Once every request of a batch
+ * is out (the last round), a parser thread parses pages too, so that the
+ * last round's pages, which nothing overlaps, are parsed two at a time;
+ * the check's thread passes the parser's pages on: callbacks run in the
+ * check's thread only. A page's body is freed once parsed, and the
+ * network thread waits before handing over a page while one page per
+ * connection is waiting already, so memory is at most two pages per
+ * connection (one arriving, one waiting to be parsed) whatever the size
+ * of the bucket.
  */
 #include "objstore_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,21 +48,48 @@ typedef struct job_list {
 
 /* One request of a batch: its job and its response.                   */
 typedef struct slot {
-    struct lister *lister;
     prefix_job *job;
     char *url;
     nbaq_http_response *resp; /* its body freed once parsed             */
+    char *http_err;           /* why no response came; NULL: one came   */
 } slot;
 
 typedef struct lister {
     nbaq_objstore *s;
     objstore_listing *l;
-    s3_page *page; /* the one parser: pages are parsed one at a time    */
+    s3_page *page;        /* the check's thread's parser               */
+    s3_page *parser_page; /* the parser thread's                       */
     unsigned connections;
     int failed;
     char *err;
     size_t err_size;
 } lister;
+
+/* A batch between its network thread, its parser thread and the check's
+ * thread (parsing, passing pages on). The fields below mu are guarded by
+ * it, but for parser_why and ls->parser_page: the parser's while it
+ * parses, the check's thread's while parser_ready.                     */
+typedef struct pipeline {
+    lister *ls;
+    slot *slots;
+    nbaq_http_request *reqs;
+    nbaq_http_response *resps;
+    size_t count;
+    pthread_mutex_t mu;
+    pthread_cond_t changed;
+    size_t *ended; /* slots ended and not yet taken, from head to tail */
+    size_t head, tail;
+    size_t held;      /* responses ended and not yet freed             */
+    int all_sent;     /* every request is out: the parser may start    */
+    int network_done; /* perform_many has returned                     */
+    int network_rc;
+    char network_err[512];
+    int parser_busy;    /* the parser has taken a slot to parse       */
+    int parser_ready;   /* ... and parsed it: parser_slot is waiting  */
+    size_t parser_slot; /* into ls->parser_page                       */
+    int parser_parsed;  /* what parse_slot returned                   */
+    char parser_why[1024];
+} pipeline;
 
 static void jobs_free(job_list *list)
 {
@@ -120,48 +153,63 @@ static void fail(lister *ls, nbaq_objstore_errkind kind, const char *what,
                   what, why);
 }
 
-/* Parses the body of a 200 response into the lister's page; 0, or -1
- * with why (bad XML, a page past PAGE_MAX_BYTES). */
-static int parse_page(lister *ls, const nbaq_http_response *resp, char *why,
-                      size_t why_size)
+/* A response the listing reads: a 200 with a body.                     */
+static int is_page(const nbaq_http_response *resp)
 {
+    return resp->failure == NBAQ_HTTP_FAIL_NONE && resp->status == 200 &&
+           resp->body_len > 0;
+}
+
+/* Parses the slot's page into page when it has one (0 when not); 0, or
+ * -1 with why (bad XML, a page past PAGE_MAX_BYTES). Touches nothing but
+ * the slot's response, page and why: either thread may run it.        */
+static int parse_slot(const slot *sl, s3_page *page, char *why, size_t why_size)
+{
+    const nbaq_http_response *resp = sl->resp;
+
+    if (!is_page(resp))
+        return 0;
     if (resp->body_truncated) {
         snprintf(why, why_size, "a page larger than %u MiB",
                  PAGE_MAX_BYTES >> 20);
         return -1;
     }
-    if (s3_page_begin(ls->page) != 0) {
+    if (s3_page_begin(page) != 0) {
         snprintf(why, why_size, "out of memory");
         return -1;
     }
-    if (resp->body_len > 0 &&
-        s3_page_feed(ls->page, resp->body, resp->body_len) != 0) {
-        s3_page_end(ls->page, why, why_size);
+    if (s3_page_feed(page, resp->body, resp->body_len) != 0) {
+        s3_page_end(page, why, why_size);
         return -1;
     }
-    return s3_page_end(ls->page, why, why_size);
+    return s3_page_end(page, why, why_size);
 }
 
-/* A page of a prefix has ended: judge it, pass its objects on, and note
- * where the prefix goes on.                                             */
-static void judge_page(lister *ls, slot *sl, const nbaq_http_response *resp,
-                       const char *http_err)
+/* A page of a prefix has ended and parse_slot has run on it (parsed, why):
+ * judge it, pass its objects on, note where the prefix goes on, and free
+ * the response. The check's thread only.                                */
+static void finish_slot(lister *ls, slot *sl, const s3_page *page, int parsed,
+                        const char *why)
 {
+    const nbaq_http_response *resp = sl->resp;
     prefix_job *job = sl->job;
-    s3_page *page = ls->page;
-    char why[1024];
+    char status_err[1024];
 
-    if (resp->failure != NBAQ_HTTP_FAIL_NONE) {
-        fail(ls, s3_failure_kind(resp->failure), job->location, http_err);
+    ls->l->info->pages++;
+    if (ls->failed) {
+        /* A page after a failure is dropped. */
+    } else if (resp->failure != NBAQ_HTTP_FAIL_NONE) {
+        fail(ls, s3_failure_kind(resp->failure), job->location,
+             sl->http_err != NULL ? sl->http_err : "request failed");
     } else if (resp->status != 200) {
-        nbaq_objstore_errkind kind =
-            s3_judge_status(ls->s, resp, job->location, why, sizeof why);
+        nbaq_objstore_errkind kind = s3_judge_status(
+            ls->s, resp, job->location, status_err, sizeof status_err);
         ls->failed = 1;
         objstore_fail(ls->l->info, kind, ls->err, ls->err_size, "listing %s",
-                      why);
+                      status_err);
     } else if (resp->body_len == 0) {
         fail(ls, NBAQ_OBJSTORE_ERR_PROTOCOL, job->location, "empty response");
-    } else if (parse_page(ls, resp, why, sizeof why) != 0) {
+    } else if (parsed != 0) {
         fail(ls, NBAQ_OBJSTORE_ERR_PROTOCOL, job->location, why);
     } else if (s3_emit_page(ls->s, ls->l, page, ls->err, ls->err_size) != 0) {
         ls->failed = 1;
@@ -173,61 +221,186 @@ static void judge_page(lister *ls, slot *sl, const nbaq_http_response *resp,
     } else {
         job->done = 1;
     }
+    nbaq_http_response_free(sl->resp);
 }
 
-static void slot_done(void *user, size_t index, const nbaq_http_response *resp,
-                      const char *http_err)
+/* lib/http's on_done, in the network thread: queues the slot for
+ * parsing; waits while a page per connection is waiting already (the
+ * bound on memory).                                                   */
+static void slot_ended(void *user, size_t index, const nbaq_http_response *resp,
+                       const char *http_err)
 {
-    slot *sl = &((slot *)user)[index];
-    lister *ls = sl->lister;
+    pipeline *b = user;
 
-    ls->l->info->pages++;
-    if (!ls->failed)
-        judge_page(ls, sl, resp, http_err);
-    nbaq_http_response_free(sl->resp);
+    if (resp->failure != NBAQ_HTTP_FAIL_NONE)
+        b->slots[index].http_err = strdup(http_err);
+    pthread_mutex_lock(&b->mu);
+    while (b->held >= b->ls->connections)
+        pthread_cond_wait(&b->changed, &b->mu);
+    b->ended[b->tail++] = index;
+    b->held++;
+    /* lib/http reports a transfer once its successor is out.          */
+    if (b->tail + b->ls->connections >= b->count)
+        b->all_sent = 1;
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->mu);
+}
+
+static void *network_main(void *arg)
+{
+    pipeline *b = arg;
+    lister *ls = b->ls;
+    char err[sizeof b->network_err];
+    int rc = nbaq_http_client_perform_many(ls->s->http, b->reqs, b->resps,
+                                           b->count, ls->connections,
+                                           slot_ended, b, err, sizeof err);
+
+    pthread_mutex_lock(&b->mu);
+    b->network_done = 1;
+    b->network_rc = rc;
+    if (rc != 0)
+        snprintf(b->network_err, sizeof b->network_err, "%s", err);
+    pthread_cond_broadcast(&b->changed);
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
+/* The parser: from the last round on, parses queued pages one at a time
+ * into ls->parser_page, each handed to the check's thread before the
+ * next. Before, the check's thread keeps up alone, and a second parser
+ * would only take the CPU from the server's answers still arriving.    */
+static void *parser_main(void *arg)
+{
+    pipeline *b = arg;
+
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        if ((b->all_sent || b->network_done) && b->head < b->tail) {
+            size_t i = b->ended[b->head++];
+            b->parser_busy = 1;
+            pthread_mutex_unlock(&b->mu);
+            int parsed = parse_slot(&b->slots[i], b->ls->parser_page,
+                                    b->parser_why, sizeof b->parser_why);
+            pthread_mutex_lock(&b->mu);
+            b->parser_slot = i;
+            b->parser_parsed = parsed;
+            b->parser_ready = 1;
+            pthread_cond_broadcast(&b->changed);
+            while (b->parser_ready)
+                pthread_cond_wait(&b->changed, &b->mu);
+        } else if (b->network_done) {
+            break;
+        } else {
+            pthread_cond_wait(&b->changed, &b->mu);
+        }
+    }
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
+/* The check's thread during a batch: parses and passes on pages as they
+ * end, and passes on the parser's, until every slot is finished.       */
+static void consume(pipeline *b)
+{
+    lister *ls = b->ls;
+    char why[1024];
+
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        if (b->parser_ready) {
+            pthread_mutex_unlock(&b->mu);
+            finish_slot(ls, &b->slots[b->parser_slot], ls->parser_page,
+                        b->parser_parsed, b->parser_why);
+            pthread_mutex_lock(&b->mu);
+            b->parser_ready = b->parser_busy = 0;
+        } else if (b->head < b->tail) {
+            slot *sl = &b->slots[b->ended[b->head++]];
+            pthread_mutex_unlock(&b->mu);
+            int parsed =
+                ls->failed ? 0 : parse_slot(sl, ls->page, why, sizeof why);
+            finish_slot(ls, sl, ls->page, parsed, why);
+            pthread_mutex_lock(&b->mu);
+        } else if (b->network_done && !b->parser_busy) {
+            break;
+        } else {
+            pthread_cond_wait(&b->changed, &b->mu);
+            continue;
+        }
+        b->held--;
+        pthread_cond_broadcast(&b->changed);
+    }
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* Builds the requests of the next page of jobs[0..count).              */
+static int prepare_batch(pipeline *b, prefix_job **jobs)
+{
+    lister *ls = b->ls;
+
+    for (size_t i = 0; i < b->count; i++) {
+        b->slots[i] = (slot){.job = jobs[i], .resp = &b->resps[i]};
+        b->slots[i].url =
+            s3_list_url(ls->s, jobs[i]->prefix, NULL, jobs[i]->token);
+        if (b->slots[i].url == NULL)
+            return -1;
+        s3_base_request(ls->s, &b->reqs[i]);
+        b->reqs[i].url = b->slots[i].url;
+        b->reqs[i].what = jobs[i]->location;
+        b->reqs[i].max_capture = PAGE_MAX_BYTES;
+    }
+    return 0;
 }
 
 /* One batch: the next page of jobs[0..count).                           */
 static int run_batch(lister *ls, prefix_job **jobs, size_t count)
 {
-    slot *slots = calloc(count, sizeof *slots);
-    nbaq_http_request *reqs = calloc(count, sizeof *reqs);
-    nbaq_http_response *resps = calloc(count, sizeof *resps);
-    int rc = -1;
+    pipeline b = {.ls = ls,
+                  .count = count,
+                  .slots = calloc(count, sizeof *b.slots),
+                  .reqs = calloc(count, sizeof *b.reqs),
+                  .resps = calloc(count, sizeof *b.resps),
+                  .ended = calloc(count, sizeof *b.ended)};
+    pthread_t network, parser;
 
-    if (slots == NULL || reqs == NULL || resps == NULL) {
+    if (b.slots == NULL || b.reqs == NULL || b.resps == NULL ||
+        b.ended == NULL || prepare_batch(&b, jobs) != 0) {
         fail(ls, NBAQ_OBJSTORE_ERR_IO, ls->s->location, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < count; i++) {
-        slots[i] = (slot){.lister = ls, .job = jobs[i], .resp = &resps[i]};
-        slots[i].url =
-            s3_list_url(ls->s, jobs[i]->prefix, NULL, jobs[i]->token);
-        if (slots[i].url == NULL) {
-            fail(ls, NBAQ_OBJSTORE_ERR_IO, ls->s->location, "out of memory");
-            goto out;
+    } else if (pthread_mutex_init(&b.mu, NULL) != 0) {
+        fail(ls, NBAQ_OBJSTORE_ERR_IO, ls->s->location, "cannot make a mutex");
+    } else {
+        int have_cond = pthread_cond_init(&b.changed, NULL) == 0;
+        if (!have_cond) {
+            fail(ls, NBAQ_OBJSTORE_ERR_IO, ls->s->location,
+                 "cannot make a condition variable");
+        } else if (pthread_create(&network, NULL, network_main, &b) != 0) {
+            fail(ls, NBAQ_OBJSTORE_ERR_IO, ls->s->location,
+                 "cannot start a thread");
+        } else {
+            /* Without a parser the check's thread parses every page.   */
+            int have_parser =
+                pthread_create(&parser, NULL, parser_main, &b) == 0;
+            consume(&b);
+            pthread_join(network, NULL);
+            if (have_parser)
+                pthread_join(parser, NULL);
+            if (b.network_rc != 0)
+                fail(ls, NBAQ_OBJSTORE_ERR_IO, ls->s->location, b.network_err);
         }
-        s3_base_request(ls->s, &reqs[i]);
-        reqs[i].url = slots[i].url;
-        reqs[i].what = jobs[i]->location;
-        reqs[i].max_capture = PAGE_MAX_BYTES;
+        if (have_cond)
+            pthread_cond_destroy(&b.changed);
+        pthread_mutex_destroy(&b.mu);
     }
-    char http_err[512];
-    if (nbaq_http_client_perform_many(ls->s->http, reqs, resps, count,
-                                      ls->connections, slot_done, slots,
-                                      http_err, sizeof http_err) != 0)
-        fail(ls, NBAQ_OBJSTORE_ERR_IO, ls->s->location, http_err);
-    rc = ls->failed ? -1 : 0;
-out:
-    for (size_t i = 0; slots != NULL && i < count; i++) {
-        free(slots[i].url);
-        if (resps != NULL)
-            nbaq_http_response_free(&resps[i]);
+    for (size_t i = 0; b.slots != NULL && i < count; i++) {
+        free(b.slots[i].url);
+        free(b.slots[i].http_err);
+        if (b.resps != NULL)
+            nbaq_http_response_free(&b.resps[i]);
     }
-    free(slots);
-    free(reqs);
-    free(resps);
-    return rc;
+    free(b.slots);
+    free(b.reqs);
+    free(b.resps);
+    free(b.ended);
+    return ls->failed ? -1 : 0;
 }
 
 /* Step 2: rounds of batches until every prefix has ended.               */
@@ -280,13 +453,16 @@ int objstore_s3_list_parallel(nbaq_objstore *s, objstore_listing *l, char *err,
     discovery d = {.s = s, .l = l, .jobs = &jobs};
     if (s3_list_pages(s, l, "/", keep_prefixes, &d, err, err_size) != 0)
         goto out;
-    if ((ls.page = s3_page_new()) == NULL)
+    ls.page = s3_page_new();
+    ls.parser_page = s3_page_new();
+    if (ls.page == NULL || ls.parser_page == NULL)
         rc = objstore_fail(l->info, NBAQ_OBJSTORE_ERR_IO, err, err_size,
                            "out of memory");
     else
         rc = list_prefixes(&ls, &jobs);
 out:
     s3_page_free(ls.page);
+    s3_page_free(ls.parser_page);
     jobs_free(&jobs);
     return rc;
 }

@@ -9,6 +9,8 @@
  *       per key: R <TAB> index <TAB> kind <TAB> bytes <TAB> size <TAB>
  *                sha-ish checksum (FNV-1a 64 of the body) <TAB> message
  *   On failure of the call itself: "ERROR <kind>: <message>", exit 1.
+ *   A callback called outside the caller's thread (the contract of
+ *   objstore.h): "ERROR thread: ...", exit 1.
  *
  * options: --endpoint URL --region R --path-style 0|1 --access-key ID
  *   --secret-key-env VAR (the secret is read from that variable)
@@ -19,6 +21,7 @@
 #include "objstore.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +30,14 @@ typedef struct body_sum {
     uint64_t hash;
 } body_sum;
 
+static pthread_t caller;
+static int foreign_callbacks;
+
 static int print_object(void *user, const nbaq_objstore_object *o)
 {
     (void)user;
+    if (!pthread_equal(pthread_self(), caller))
+        foreign_callbacks++;
     printf("O\t%" PRIu64 "\t%" PRId64 "\t%s\t%s\n", o->size, o->mtime_ms,
            o->etag, o->key);
     return 0;
@@ -113,6 +121,7 @@ int main(int argc, char **argv)
     cfg.url = argv[i + 1];
 
     nbaq_objstore *store;
+    caller = pthread_self();
     if (nbaq_objstore_open(&cfg, &store, err, sizeof err) != 0) {
         printf("ERROR config: %s\n", err);
         return 1;
@@ -132,6 +141,12 @@ int main(int argc, char **argv)
                info.from_cache);
         if (info.skipped)
             printf("SKIPPED %s\n", info.first_skipped);
+        if (foreign_callbacks > 0) {
+            printf("ERROR thread: %d objects passed on outside the caller's "
+                   "thread\n",
+                   foreign_callbacks);
+            rc = 1;
+        }
         if (info.inventory_ms > 0)
             printf("INVENTORY %" PRId64 " %s\n", info.inventory_ms,
                    info.inventory_manifest);

@@ -6,7 +6,10 @@ upload, not from either listing), with large and with tiny pages; and a
 prefix whose listing fails (a small HTTP endpoint answering 500, or half
 a page, for that prefix only) ends the listing in an error naming that
 prefix. The run's
-listing cache keeps a parallel listing like a sequential one."""
+listing cache keeps a parallel listing like a sequential one. Many pages
+per prefix (several batches, pages parsed by both of the lister's parsing
+threads) give every object once, passed on in the caller's thread (the
+probe checks), and a bad page among them is named."""
 import os
 import subprocess
 import sys
@@ -38,6 +41,21 @@ def uploaded():
             objs[f"{name}/obj-{i}.json"] = 10 * p + i
     objs["p03/deeper/part-0.json"] = 5
     return objs
+
+
+def query_of(req):
+    """The query of a listing request, and its prefix."""
+    query = urllib.parse.parse_qs(req.path.split("?", 1)[1])
+    return query, query.get("prefix", [""])[0]
+
+
+def delimiter_page(prefixes, objects=()):
+    """A delimiter listing of objects and prefixes p00/ ... (as many)."""
+    return page(list(objects)).replace(
+        b"</ListBucketResult>",
+        b"".join(f"<CommonPrefixes><Prefix>p{i:02d}/</Prefix>"
+                 f"</CommonPrefixes>".encode()
+                 for i in range(prefixes)) + b"</ListBucketResult>")
 
 
 class ParallelListingTest(unittest.TestCase):
@@ -105,14 +123,9 @@ class ParallelListingTest(unittest.TestCase):
         # The page of p05 stops in the middle of its XML: the listing
         # fails naming that prefix and passes none of its objects.
         def respond(req):
-            query = urllib.parse.parse_qs(req.path.split("?", 1)[1])
-            prefix = query.get("prefix", [""])[0]
+            query, prefix = query_of(req)
             if "delimiter" in query:
-                return Reply(200, page([]).replace(
-                    b"</ListBucketResult>",
-                    b"".join(f"<CommonPrefixes><Prefix>p{i:02d}/</Prefix>"
-                             f"</CommonPrefixes>".encode()
-                             for i in range(8)) + b"</ListBucketResult>"))
+                return Reply(200, delimiter_page(8))
             body = page([(prefix + "k", 2)])
             return Reply(200, body[:len(body) // 2] if prefix == "p05/"
                          else body)
@@ -126,15 +139,9 @@ class ParallelListingTest(unittest.TestCase):
 
     def test_a_failing_prefix_is_named(self):
         def respond(req):
-            query = urllib.parse.parse_qs(req.path.split("?", 1)[1])
-            prefix = query.get("prefix", [""])[0]
+            query, prefix = query_of(req)
             if "delimiter" in query:
-                body = page([("top", 1)]).replace(
-                    b"</ListBucketResult>",
-                    b"".join(f"<CommonPrefixes><Prefix>p{i:02d}/</Prefix>"
-                             f"</CommonPrefixes>".encode()
-                             for i in range(20)) + b"</ListBucketResult>")
-                return Reply(200, body)
+                return Reply(200, delimiter_page(20, [("top", 1)]))
             if prefix == "p13/":
                 return Reply(500, error_doc("InternalError", "broken"))
             return Reply(200, page([(prefix + "k", 2)]))
@@ -144,6 +151,46 @@ class ParallelListingTest(unittest.TestCase):
         self.assertIn("ERROR server: listing s3://bkt/p13/: server error "
                       "HTTP 500 InternalError after 1 tries", lines)
         self.assertFalse([line for line in lines if "p13/k" in line])
+
+    def test_many_pages_per_prefix_come_out_exact(self):
+        # 12 prefixes of 5 pages of 3 keys over 3 connections: 5 batches,
+        # and more pages waiting than connections; then the same with the
+        # last page of p11 (the last batch, when both threads parse)
+        # broken off, or answered 500.
+        def pages(bad=None):
+            def respond(req):
+                query, prefix = query_of(req)
+                if "delimiter" in query:
+                    return Reply(200, delimiter_page(12))
+                n = int(query.get("continuation-token", ["0"])[0])
+                body = page([(f"{prefix}k{n}-{j}", n + j) for j in range(3)],
+                            str(n + 1) if n < 4 else None)
+                if prefix == "p11/" and n == 4 and bad == "half":
+                    return Reply(200, body[:len(body) // 2])
+                if prefix == "p11/" and n == 4 and bad == "500":
+                    return Reply(500, error_doc("InternalError", "broken"))
+                return Reply(200, body)
+            return respond
+        expected = {f"p{p:02d}/k{n}-{j}" for p in range(12) for n in range(5)
+                    for j in range(3)}
+        options = ("--connections", "3", "--retries", "0")
+        with RecordingServer(pages()) as server:
+            lines = probe(self, server, "list", "s3://bkt/", options=options)
+        keys = [line.split("\t")[4] for line in lines
+                if line.startswith("O\t")]
+        self.assertEqual(sorted(keys), sorted(expected))
+        self.assertEqual(lines[-1], "END objects=180 bytes=540 pages=61 "
+                         "skipped=0 from_cache=0")
+        with RecordingServer(pages("half")) as server:
+            lines = probe(self, server, "list", "s3://bkt/", options=options)
+        self.assertTrue([line for line in lines if line.startswith(
+            "ERROR protocol: listing s3://bkt/p11/: malformed listing XML "
+            "at line ")], lines)
+        self.assertFalse([line for line in lines if "p11/k4-" in line])
+        with RecordingServer(pages("500")) as server:
+            lines = probe(self, server, "list", "s3://bkt/", options=options)
+        self.assertIn("ERROR server: listing s3://bkt/p11/: server error "
+                      "HTTP 500 InternalError after 1 tries", lines)
 
 
 if __name__ == "__main__":
