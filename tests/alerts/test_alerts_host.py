@@ -120,14 +120,15 @@ def hold_answers(receiver):
     """Makes receiver hold every answer (the request is recorded at once)
     until the returned event is set (or 30 s have passed)."""
     gate = threading.Event()
-    base = receiver.server.RequestHandlerClass
+    server = receiver.http.server
+    base = server.RequestHandlerClass
 
     class Held(base):
         def send_response(self, *args, **kwargs):
             gate.wait(30)
             super().send_response(*args, **kwargs)
 
-    receiver.server.RequestHandlerClass = Held
+    server.RequestHandlerClass = Held
     return gate
 
 

@@ -170,17 +170,17 @@ class Receiver:
                 pass
 
         self._handler = Handler
-        self._server = None
+        self.http = None  # the LoopbackHttpServer, while entered
 
     def url(self, path="/"):
-        return self._server.url(path)
+        return self.http.url(path)
 
     def __enter__(self):
-        self._server = LoopbackHttpServer(self._handler)
+        self.http = LoopbackHttpServer(self._handler)
         return self
 
     def __exit__(self, *exc):
-        self._server.stop()
+        self.http.stop()
 
 
 class HttpChannelTests:
