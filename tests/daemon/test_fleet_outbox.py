@@ -53,6 +53,8 @@ class Holder:
 
 
 class OutboxClaimTest(unittest.TestCase):
+    @unittest.skipUnless(os.environ.get("NBAQ_TEST_HOOKS") == "ON",
+                         "needs a host built with -DNBAQ_TEST_HOOKS=ON")
     def test_a_row_claimed_by_a_live_session_waits_for_it(self):
         url = nbaq_test.pg_database(self, "nbaq_outbox_")
         s = Scenario(self, store_url=url)
