@@ -316,13 +316,23 @@ TARGET_AVX2 static ALWAYS_INLINE block_masks classify_avx2_32(const uint8_t *p)
                               MOVEMASK32);
 }
 
+/* Adds the masks of a part of a block, which starts at byte `shift`.   */
+static ALWAYS_INLINE void add_masks(block_masks *m, block_masks part,
+                                    unsigned shift)
+{
+    m->quote |= part.quote << shift;
+    m->backslash |= part.backslash << shift;
+    m->blank |= part.blank << shift;
+    m->op |= part.op << shift;
+    m->newline |= part.newline << shift;
+    m->special |= part.special << shift;
+}
+
 TARGET_AVX2 static ALWAYS_INLINE block_masks classify_avx2(const uint8_t *p)
 {
-    block_masks lo = classify_avx2_32(p), hi = classify_avx2_32(p + 32);
-    return (block_masks){
-        lo.quote | hi.quote << 32,     lo.backslash | hi.backslash << 32,
-        lo.blank | hi.blank << 32,     lo.op | hi.op << 32,
-        lo.newline | hi.newline << 32, lo.special | hi.special << 32};
+    block_masks m = classify_avx2_32(p);
+    add_masks(&m, classify_avx2_32(p + 32), 32);
+    return m;
 }
 
 TARGET_AVX2 static void index_avx2(const uint8_t *base, size_t blocks,
@@ -345,15 +355,8 @@ TARGET_SSE42 static ALWAYS_INLINE block_masks classify_sse42(const uint8_t *p)
 {
     block_masks m = {0};
 #pragma GCC unroll 4 /* as classify_sse2() */
-    for (unsigned i = 0; i < 4; i++) {
-        block_masks q = classify_sse42_16(p + 16 * i);
-        m.quote |= q.quote << 16 * i;
-        m.backslash |= q.backslash << 16 * i;
-        m.blank |= q.blank << 16 * i;
-        m.op |= q.op << 16 * i;
-        m.newline |= q.newline << 16 * i;
-        m.special |= q.special << 16 * i;
-    }
+    for (unsigned i = 0; i < 4; i++)
+        add_masks(&m, classify_sse42_16(p + 16 * i), 16 * i);
     return m;
 }
 
