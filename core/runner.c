@@ -463,10 +463,11 @@ static int64_t next_look(const job *j)
 static int poll_job(job *j, int64_t now)
 {
     int must_stop = stop_requested || now >= j->deadline_ms;
-    if (j->pid_pending && !j->answered && !must_stop && now < next_look(j))
+    int overdue = now >= next_look(j);
+    if (j->pid_pending && !j->answered && !must_stop && !overdue)
         return 0;
     j->answered = 0;
-    int resolved = resolve_pid(j, must_stop || now >= next_look(j));
+    int resolved = resolve_pid(j, must_stop || overdue);
     if (resolved != 0)
         return resolved < 0;
     int status = 0;
