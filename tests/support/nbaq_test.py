@@ -55,17 +55,23 @@ def wait_until(predicate, timeout=10.0, interval=0.02):
 class LoopbackHttpServer:
     """A plain HTTP endpoint on 127.0.0.1 (a free port) serving Handler, a
     BaseHTTPRequestHandler subclass, from a thread; the receivers of the
-    webhook, ping and channel tests. stop() returns within 20 ms: the
-    standard library's serve_forever checks for shutdown every 0.5 s by
-    default, which every test that starts a receiver would wait."""
+    webhook, ping and channel tests and lib/http's RecordingServer. With
+    start=False the socket is bound (port known, server adjustable) and
+    start() serves. stop() returns within 20 ms: the standard library's
+    serve_forever checks for shutdown every 0.5 s by default, which every
+    test that starts a receiver would wait."""
 
-    def __init__(self, handler):
+    def __init__(self, handler, start=True):
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                       handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        kwargs={"poll_interval": 0.02},
                                        daemon=True)
+        if start:
+            self.start()
+
+    def start(self):
         self.thread.start()
 
     def url(self, path="/"):

@@ -7,9 +7,15 @@ query API, which has no local server.
 """
 import collections
 import http.server
+import os
 import socket
+import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "tests", "support"))
+from nbaq_test import LoopbackHttpServer  # noqa: E402
 
 # One request as the server received it: headers a list of (name, value).
 Request = collections.namedtuple("Request", "method path headers body")
@@ -78,26 +84,19 @@ class RecordingServer:
 
             do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _handle
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                                     Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        # poll_interval: shutdown() waits up to one interval (0.5 s by
-        # default), at the end of every test that starts a server.
-        self._thread = threading.Thread(target=self.httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        # Bound now, served from __enter__: a subclass may adjust httpd.
+        self._http = LoopbackHttpServer(Handler, start=False)
+        self.httpd = self._http.server
+        self.port = self._http.port
+        self.url = self._http.url("")
 
     def __enter__(self):
-        self._thread.start()
+        self._http.start()
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(10)
+        self._stop.set()  # ends the stalls
+        self._http.stop()
 
     def header_values(self, request, name):
         return [v for k, v in request.headers if k.lower() == name.lower()]
