@@ -55,6 +55,23 @@ def read_json(path):
         return json.load(f)
 
 
+def live_processes():
+    """(pid, stat fields after the command name, argv as bytes) of every
+    process that is not a zombie, from /proc."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if fields[0] not in ("Z", "X"):
+            yield int(entry), fields, argv
+
+
 def process_gone(pid):
     """True when pid no longer exists or is a zombie."""
     try:

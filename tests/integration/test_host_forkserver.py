@@ -9,8 +9,8 @@ import threading
 import unittest
 
 from hostlib import (HOST, REPORT, TEST_PLUGIN_DIR, kill_if_alive,
-                     parse_report, process_gone, run_config, temp_dir,
-                     wait_until, write_file)
+                     live_processes, parse_report, process_gone, run_config,
+                     temp_dir, wait_until, write_file)
 
 SERVER_STARTED = re.compile(r"fork server \d+ started \(pid (\d+)\)")
 KILLED = re.compile(r"the fork server \(pid \d+\) was killed by signal 9 "
@@ -50,18 +50,8 @@ def running(test, pidfile):
 
 def group_members(group):
     """The pids of the processes in process group `group`."""
-    members = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if int(fields[2]) == group and fields[0] not in ("Z", "X"):
-            members.append(int(entry))
-    return members
+    return [pid for pid, fields, _ in live_processes()
+            if int(fields[2]) == group]
 
 
 def server_pids(stderr):

@@ -7,7 +7,8 @@ import subprocess
 import unittest
 import uuid
 
-from hostlib import HOST, kill_if_alive, temp_dir, wait_until, write_file
+from hostlib import (HOST, kill_if_alive, live_processes, temp_dir,
+                     wait_until, write_file)
 
 
 def unique_sleep():
@@ -17,20 +18,8 @@ def unique_sleep():
 
 def processes_with_arg(arg):
     """Live (not zombie) processes whose argv has arg."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-            with open(f"/proc/{entry}/stat") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if arg.encode() in argv and state not in ("Z", "X"):
-            found.append(int(entry))
-    return found
+    return [pid for pid, _, argv in live_processes()
+            if arg.encode() in argv]
 
 
 def cgroup_v2_parent():
