@@ -155,13 +155,22 @@ static int capture(http_transfer *t, const char *data, size_t len)
         resp->body_truncated = 1;
     if (take == 0)
         return 0;
-    char *grown = realloc(resp->body, resp->body_len + take + 1);
-    if (grown == NULL)
-        return -1;
-    memcpy(grown + resp->body_len, data, take);
-    resp->body = grown;
+    if (resp->body_len + take + 1 > t->body_cap) {
+        /* The whole announced body at once: no copy as it grows.       */
+        size_t want = resp->body_len + take + 1;
+        if (resp->body == NULL && resp->content_length > 0 &&
+            (uint64_t)resp->content_length < cap &&
+            (size_t)resp->content_length + 1 > want)
+            want = (size_t)resp->content_length + 1;
+        char *grown = realloc(resp->body, want);
+        if (grown == NULL)
+            return -1;
+        resp->body = grown;
+        t->body_cap = want;
+    }
+    memcpy(resp->body + resp->body_len, data, take);
     resp->body_len += take;
-    grown[resp->body_len] = '\0';
+    resp->body[resp->body_len] = '\0';
     return 0;
 }
 
@@ -284,6 +293,7 @@ int http_transfer_start_try(http_transfer *t, char *err, size_t err_size)
     int rc = 0;
 
     capture_reset(t->resp);
+    t->body_cap = 0;
     t->errbuf[0] = '\0';
     t->in_head = 0;
     t->aborted = 0;
