@@ -3,10 +3,10 @@
 # docs/performance.md and docs/scaling.md):
 #   bench/objstore/parallel.sh [BUILD_DIR] [COUNT] [DELAY_MS] [RUNS]
 # Starts s3rver on 127.0.0.1 with COUNT (20000) objects in 20 first-level
-# prefixes (make_objects.py flat), puts latency_proxy.py (DELAY_MS, 50,
-# per request) in front of it, then lists the bucket RUNS (3) times with
-# objstore_bench: sequential (connections 1) and parallel (8), through
-# the proxy and directly; then the same through the proxy replaying
+# prefixes (make_objects.py flat), puts latency_proxy (latency_proxy.c:
+# DELAY_MS, 50, per request) in front of it, then lists the bucket RUNS
+# (3) times with objstore_bench: sequential (connections 1) and parallel
+# (8), through the proxy and directly; then the same through the proxy replaying
 # s3rver's recorded pages (no server time, as on S3), and the max RSS for
 # 1 to 20 connections there, for the memory a connection costs.
 # With REFERENCE=path/to/another/objstore_bench (say, built from main),
@@ -48,7 +48,8 @@ sys.exit("latency proxy did not start")
 PY
 }
 proxy_port=$(python3 "$root/tests/services/free_port.py")
-python3 "$here/latency_proxy.py" "$proxy_port" "$NBAQ_TEST_S3_PORT" "$delay" &
+proxy_bin=$build/bench/objstore/latency_proxy
+"$proxy_bin" "$proxy_port" "$NBAQ_TEST_S3_PORT" "$delay" &
 proxy_pid=$!
 wait_port "$proxy_port"
 proxy=http://127.0.0.1:$proxy_port
@@ -68,7 +69,7 @@ done
 # warm-up listing, served again after the delay without asking s3rver,
 # so that only the round trip and the client's work remain, as on S3.
 replay_port=$(python3 "$root/tests/services/free_port.py")
-python3 "$here/latency_proxy.py" "$replay_port" "$NBAQ_TEST_S3_PORT" "$delay" replay &
+"$proxy_bin" "$replay_port" "$NBAQ_TEST_S3_PORT" "$delay" replay &
 replay_pid=$!
 wait_port "$replay_port"
 replay=http://127.0.0.1:$replay_port

@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
-"""Is latency_proxy.py itself a bottleneck? Run by hand (figures in
+"""Is the latency proxy itself a bottleneck? Run by hand (figures in
 docs/performance.md):
 
     bench/objstore/proxy_check.py [DELAY_MS=50] [BODY_BYTES=282000] [RUNS=5]
 
 Starts a stub origin on 127.0.0.1 answering every GET with BODY_BYTES
-(the size of a 1,000-key ListObjectsV2 page), puts latency_proxy.py in
+(the size of a 1,000-key ListObjectsV2 page), puts the proxy
+(build/bench/objstore/latency_proxy, or the command in $PROXY) in
 replay mode in front of it, and times 20 GETs through the proxy over 1
 and over 8 keep-alive connections, alternating, with a client that does
-no work but reading. The floor is 20 x DELAY_MS for 1 connection and
-3 x DELAY_MS for 8 (20 requests over 8 connections are 3 rounds): what
-the proxy adds on top is its own cost, which a listing through it
-cannot beat."""
+no work but reading: one process per connection, so that the client's
+connections do not wait on one another. The floor is 20 x DELAY_MS for
+1 connection and 3 x DELAY_MS for 8 (20 requests over 8 connections are
+3 rounds): what the proxy adds on top is its own cost, which a listing
+through it cannot beat."""
 import http.client
 import http.server
 import os
-import queue
+import multiprocessing
+import shlex
 import socket
 import subprocess
 import sys
@@ -57,39 +60,45 @@ def wait_port(port):
     sys.exit("the proxy did not start")
 
 
-def timed(port, connections):
-    """Wall ms of REQUESTS GETs over `connections` keep-alive ones."""
-    todo = queue.Queue()
-    for i in range(REQUESTS):
-        todo.put(i)
+def client(port, requests, go, ends, slot):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.connect()
+    go.wait()
+    for i in requests:
+        conn.request("GET", f"/page/{i}")
+        conn.getresponse().read()
+    ends[slot] = time.monotonic()
+    conn.close()
 
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        while True:
-            try:
-                i = todo.get_nowait()
-            except queue.Empty:
-                conn.close()
-                return
-            conn.request("GET", f"/page/{i}")
-            conn.getresponse().read()
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
+
+def timed(port, connections):
+    """Wall ms of REQUESTS GETs over `connections` keep-alive ones, the
+    requests dealt out in turn (with one latency, the rounds they take)."""
+    go = multiprocessing.Event()
+    ends = multiprocessing.Array("d", connections)
+    procs = [multiprocessing.Process(
+        target=client,
+        args=(port, range(c, REQUESTS, connections), go, ends, c))
+        for c in range(connections)]
+    for p in procs:
+        p.start()
+    time.sleep(0.2)  # every client connected and waiting on `go`
     start = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return (time.monotonic() - start) * 1000
+    go.set()
+    for p in procs:
+        p.join()
+    return (max(ends) - start) * 1000
 
 
 origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Origin)
 origin.daemon_threads = True
 threading.Thread(target=origin.serve_forever, daemon=True).start()
 port = free_port()
-proxy = subprocess.Popen(
-    [sys.executable, os.path.join(os.path.dirname(__file__),
-                                  "latency_proxy.py"),
-     str(port), str(origin.server_address[1]), str(delay_ms), "replay"])
+here = os.path.dirname(os.path.abspath(__file__))
+command = shlex.split(os.environ.get("PROXY") or os.path.join(
+    here, "..", "..", "build", "bench", "objstore", "latency_proxy"))
+proxy = subprocess.Popen(command + [str(port), str(origin.server_address[1]),
+                                    str(delay_ms), "replay"])
 try:
     wait_port(port)
     timed(port, 8)  # records every page
