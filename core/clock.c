@@ -1,5 +1,7 @@
 #include "clock.h"
 
+#include "isotime.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -27,16 +29,7 @@ static int parse_now(const char *text, int64_t *ms)
         *ms = epoch;
         return 0;
     }
-    struct tm tm = {0};
-    int n = 0;
-    if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon,
-               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-        text[n] != '\0')
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    *ms = (int64_t)timegm(&tm) * 1000;
-    return 0;
+    return isotime_parse(text, ISOTIME_TIME | ISOTIME_ZONE | ISOTIME_UTC, ms);
 }
 
 int64_t clock_wall_ms(void)

@@ -126,8 +126,8 @@ int history_parse_duration(const char *text, int64_t *ms);
 
 /* A point in time: "now", a duration back from now ("7d"), an epoch in
  * milliseconds ("1714521600000"), or a UTC date/time "2024-05-01",
- * "2024-05-01T10:00", "2024-05-01T10:00:00Z" ("T" or a space). -1 when
- * not understood. */
+ * "2024-05-01T10:00", "2024-05-01T10:00:00.5Z" ("T" or a space; a day of
+ * the calendar; isotime.h with ISOTIME_UTC). -1 when not understood. */
 int history_parse_time(const char *text, int64_t now_ms, int64_t *ms);
 /* "2024-05-01T10:00:00Z" (milliseconds dropped). */
 void history_format_time(int64_t ms, char *buf, size_t size);

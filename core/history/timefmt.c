@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "history_calc.h"
+#include "isotime.h"
 #include "numfmt.h"
 #include "text.h"
 #include "units.h"
@@ -39,41 +40,6 @@ int history_parse_duration(const char *text, int64_t *ms)
     return 0;
 }
 
-/* "YYYY-MM-DD[( |T)HH:MM[:SS]][Z]" in UTC. */
-static int parse_utc(const char *text, int64_t *ms)
-{
-    struct tm tm = {0};
-    int consumed = 0;
-    if (sscanf(text, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-               &consumed) != 3)
-        return -1;
-    const char *p = text + consumed;
-    if (*p == 'T' || *p == ' ') {
-        int hm = 0;
-        if (sscanf(p + 1, "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &hm) != 2)
-            return -1;
-        p += 1 + hm;
-        if (*p == ':') {
-            int s = 0;
-            if (sscanf(p + 1, "%2d%n", &tm.tm_sec, &s) != 1)
-                return -1;
-            p += 1 + s;
-        }
-    }
-    if (*p == 'Z')
-        p++;
-    if (*p || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-        tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    *ms = (int64_t)t * 1000;
-    return 0;
-}
-
 int history_parse_time(const char *text, int64_t now_ms, int64_t *ms)
 {
     if (!text || !*text)
@@ -87,7 +53,7 @@ int history_parse_time(const char *text, int64_t now_ms, int64_t *ms)
         *ms = now_ms - back;
         return 0;
     }
-    if (parse_utc(text, ms) == 0)
+    if (isotime_parse(text, ISOTIME_UTC, ms) == 0)
         return 0;
     char *end;
     errno = 0;

@@ -153,7 +153,8 @@ const char *s3_page_next_token(const s3_page *p); /* NULL: none           */
 /* Code and Message of an S3 <Error> document; "" when absent.           */
 void s3_error_parse(const char *xml, size_t len, char *code, size_t code_size,
                     char *message, size_t message_size);
-/* "2024-01-02T03:04:05.678Z" -> epoch ms; -1 when not that form.        */
+/* "2024-01-02T03:04:05.678Z" (or +00:00) -> epoch ms; -1 when not that
+ * form or not a day of the calendar (isotime.h).                        */
 int64_t s3_parse_time(const char *text);
 
 #endif /* NBAQ_OBJSTORE_INTERNAL_H */

@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "isotime.h"
 
 #define MAX_TEXT (64 * 1024)    /* longest element text we accept      */
 #define MAX_PAGE_OBJECTS 100000 /* a page with more is not S3          */
@@ -437,31 +438,9 @@ const char *s3_page_next_token(const s3_page *p)
 
 int64_t s3_parse_time(const char *text)
 {
-    struct tm tm = {0};
-    int ms = 0;
-    const char *rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
-
-    if (rest == NULL)
-        return -1;
-    if (*rest == '.') {
-        int digits = 0;
-        rest++;
-        while (*rest >= '0' && *rest <= '9') {
-            if (digits < 3) {
-                ms = ms * 10 + (*rest - '0');
-                digits++;
-            }
-            rest++;
-        }
-        while (digits++ < 3)
-            ms *= 10;
-    }
-    if (strcmp(rest, "Z") != 0 && strcmp(rest, "+00:00") != 0)
-        return -1;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    return (int64_t)t * 1000 + ms;
+    const unsigned utc_date_time = ISOTIME_TIME | ISOTIME_ZONE | ISOTIME_UTC;
+    int64_t ms;
+    return isotime_parse(text, utc_date_time, &ms) == 0 ? ms : -1;
 }
 
 /* --- <Error><Code/><Message/></Error> ----------------------------------- */

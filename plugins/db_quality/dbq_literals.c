@@ -12,14 +12,15 @@
  *              catalog says "tinyint": there, integers are accepted too)
  *   date       YYYY-MM-DD, a real calendar day
  *   timestamp  a date, optionally followed by T or a blank and
- *              HH:MM[:SS[.fraction]]; on PostgreSQL also by Z or +-HH[:MM]
+ *              HH:MM[:SS[.fraction]]; on PostgreSQL also by Z or
+ *              +-HH[[:]MM] (lib/base/isotime.h reads both)
  */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
-#include "calendar.h"
 #include "dbq.h"
+#include "isotime.h"
 
 dbq_literal_kind dbq_literal_kind_of(const dbq_column *col,
                                      sqlengine_dialect dialect)
@@ -57,88 +58,11 @@ int dbq_boolean_of(const char *text)
     return -1;
 }
 
-/* n digits at *p, their value in *out; p moves past them. */
-static int read_digits(const char **p, int n, int *out)
+/* 1 when text is a date or timestamp under flags (isotime.h). */
+static int is_time(const char *text, unsigned flags)
 {
-    *out = 0;
-    for (int i = 0; i < n; i++, (*p)++) {
-        if (!isdigit((unsigned char)**p))
-            return 0;
-        *out = *out * 10 + (**p - '0');
-    }
-    return 1;
-}
-
-/* YYYY-MM-DD, a day that exists; p moves past it. */
-static int read_date(const char **p)
-{
-    int year, month, day;
-    if (!read_digits(p, 4, &year) || *(*p)++ != '-' ||
-        !read_digits(p, 2, &month) || *(*p)++ != '-' ||
-        !read_digits(p, 2, &day))
-        return 0;
-    return year >= 1 && month >= 1 && month <= 12 && day >= 1 &&
-           day <= calendar_days_in_month(year, month);
-}
-
-/* HH:MM[:SS[.fraction]]; p moves past it. */
-static int read_time(const char **p)
-{
-    int hour, minute, second = 0;
-    if (!read_digits(p, 2, &hour) || *(*p)++ != ':' ||
-        !read_digits(p, 2, &minute))
-        return 0;
-    if (**p == ':') {
-        (*p)++;
-        if (!read_digits(p, 2, &second))
-            return 0;
-        if (**p == '.') {
-            (*p)++;
-            if (!isdigit((unsigned char)**p))
-                return 0;
-            while (isdigit((unsigned char)**p))
-                (*p)++;
-        }
-    }
-    return hour <= 23 && minute <= 59 && second <= 59;
-}
-
-/* Z, or +-HH[:MM]; p moves past it. */
-static int read_zone(const char **p)
-{
-    int hour, minute = 0;
-    if (**p == 'Z') {
-        (*p)++;
-        return 1;
-    }
-    if (**p != '+' && **p != '-')
-        return 0;
-    (*p)++;
-    if (!read_digits(p, 2, &hour))
-        return 0;
-    if (**p == ':') {
-        (*p)++;
-        if (!read_digits(p, 2, &minute))
-            return 0;
-    }
-    return hour <= 15 && minute <= 59;
-}
-
-static int is_timestamp(const char *text, int zoned)
-{
-    const char *p = text;
-    if (!read_date(&p))
-        return 0;
-    if (*p == '\0')
-        return 1;
-    if (*p != 'T' && *p != ' ')
-        return 0;
-    p++;
-    if (!read_time(&p))
-        return 0;
-    if (*p != '\0' && zoned && !read_zone(&p))
-        return 0;
-    return *p == '\0';
+    int64_t ignored;
+    return isotime_parse(text, flags, &ignored) == 0;
 }
 
 static int is_integer(const char *text)
@@ -155,7 +79,6 @@ static int is_integer(const char *text)
 const char *dbq_literal_problem(const char *text, dbq_literal_kind kind)
 {
     double number;
-    const char *p = text;
     switch (kind) {
     case DBQ_LITERAL_INTEGER:
         return is_integer(text) ? NULL : "is not an integer";
@@ -172,16 +95,16 @@ const char *dbq_literal_problem(const char *text, dbq_literal_kind kind)
                    ? NULL
                    : "is not an integer or a boolean";
     case DBQ_LITERAL_DATE:
-        return read_date(&p) && *p == '\0'
+        return is_time(text, ISOTIME_DATE)
                    ? NULL
                    : "is not a date (YYYY-MM-DD, a day of the calendar)";
     case DBQ_LITERAL_TIMESTAMP:
-        return is_timestamp(text, 0)
+        return is_time(text, ISOTIME_LOCAL)
                    ? NULL
                    : "is not a timestamp (YYYY-MM-DD, a day of the calendar, "
                      "optionally followed by HH:MM[:SS[.fraction]])";
     case DBQ_LITERAL_TIMESTAMP_ZONED:
-        return is_timestamp(text, 1)
+        return is_time(text, 0)
                    ? NULL
                    : "is not a timestamp (YYYY-MM-DD, a day of the calendar, "
                      "optionally followed by HH:MM[:SS[.fraction]] and a "

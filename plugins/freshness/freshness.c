@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "isotime.h"
 #include "nbaq.h"
 #include "objstore.h"
 #include "objstore_options.h"
@@ -376,14 +377,10 @@ static void report(const nbaq_host_api *api, nbaq_ctx *ctx,
     api->status_set(ctx, j.status, "%s", j.text);
 }
 
+/* as_of: "2024-01-05T06:00:00Z" ("Z" may be left out). */
 static int parse_as_of(const char *text, int64_t *ms)
 {
-    struct tm tm = {0};
-    const char *rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (rest == NULL || (strcmp(rest, "Z") != 0 && strcmp(rest, "") != 0))
-        return -1;
-    *ms = (int64_t)timegm(&tm) * 1000;
-    return 0;
+    return isotime_parse(text, ISOTIME_TIME | ISOTIME_UTC, ms);
 }
 
 static int has_value(const nbaq_host_api *api, const nbaq_options *o,

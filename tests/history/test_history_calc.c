@@ -783,6 +783,8 @@ static void test_times(void **state)
     assert_int_equal(history_parse_time("1714521600000", 0, &ms), 0);
     assert_int_equal(ms, 1714521600000LL);
     assert_int_equal(history_parse_time("2024-13-01", 0, &ms), -1);
+    assert_int_equal(history_parse_time("2024-02-31", 0, &ms), -1);
+    assert_int_equal(history_parse_time("2024-5-01", 0, &ms), -1);
     assert_int_equal(history_parse_time("yesterday", 0, &ms), -1);
     char buf[32];
     history_format_time(WED_1030 + 123, buf, sizeof buf);

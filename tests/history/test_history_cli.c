@@ -214,6 +214,9 @@ static void test_usage_errors(void **state)
          "history: option '--since' needs a value (see `history --help`)"},
         {"show --check a --metric b --since lastweek",
          "history: --since 'lastweek' is not a time (see `history --help`)"},
+        {"show --check a --metric b --since 2024-02-31",
+         "history: --since '2024-02-31' is not a time (see `history "
+         "--help`)"},
         {"show --check a --metric b --since 1h --until 2h",
          "history: --since is after --until (see `history --help`)"},
         {"trends --window 0h",

@@ -48,6 +48,10 @@ static void test_parse_time(void **state)
     assert_int_equal(s3_parse_time("2024-01-02T03:04:05Z"), 1704164645000LL);
     assert_int_equal(s3_parse_time("yesterday"), -1);
     assert_int_equal(s3_parse_time("2024-01-02T03:04:05+02:00"), -1);
+    assert_int_equal(s3_parse_time("2024-01-02T03:04:05+00:00"),
+                     1704164645000LL);
+    assert_int_equal(s3_parse_time("2024-02-30T03:04:05Z"), -1);
+    assert_int_equal(s3_parse_time("2024-1-02T03:04:05Z"), -1);
 }
 
 static void feed_all(s3_page *p, const char *xml)

@@ -254,6 +254,7 @@ static void test_date_literals_are_calendar_days(void **state)
                                              "2024-01-10 24:00",
                                              "2024-01-10 12:60",
                                              "2024-01-10 12:00:61",
+                                             "2024-01-10 12:00:60",
                                              "2024-01-10 12",
                                              "2024-01-10 12:00:00.",
                                              "2024-01-10 12:00:00+02:00",
@@ -266,6 +267,8 @@ static void test_date_literals_are_calendar_days(void **state)
     assert_literal("2024-01-10 12:00:00+02:00", DBQ_LITERAL_TIMESTAMP_ZONED, 1);
     assert_literal("2024-01-10T12:00Z", DBQ_LITERAL_TIMESTAMP_ZONED, 1);
     assert_literal("2024-01-10 12:00:00+2", DBQ_LITERAL_TIMESTAMP_ZONED, 0);
+    assert_literal("2024-01-10 12:00:00+0530", DBQ_LITERAL_TIMESTAMP_ZONED, 1);
+    assert_literal("2024-01-10 12:00:00+16:00", DBQ_LITERAL_TIMESTAMP_ZONED, 0);
     dbq_rule max = {.kind = DBQ_RULE_MAX, .param = "2024-13-45"};
     const char *bad_literal = NULL;
     assert_non_null(

@@ -133,6 +133,8 @@ class FreshnessTest(checker_case.FixtureBucketCase):
         cases = [
             (dict(as_of="noon"), "monitor.yaml:7:14: as_of 'noon' is not "
              "YYYY-MM-DDTHH:MM:SSZ"),
+            (dict(as_of="2024-02-30T05:00:00Z"), "monitor.yaml:7:14: as_of "
+             "'2024-02-30T05:00:00Z' is not YYYY-MM-DDTHH:MM:SSZ"),
             (dict(partition_by="key_date"), "monitor.yaml:7:21: "
              "partition_by key_date needs partition_pattern"),
             (dict(partition_by="key_date", partition_pattern="%Y-%q"),
