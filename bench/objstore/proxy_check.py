@@ -8,16 +8,14 @@ Starts a stub origin on 127.0.0.1 answering every GET with BODY_BYTES
 (the size of a 1,000-key ListObjectsV2 page), puts the proxy
 (build/bench/objstore/latency_proxy, or the command in $PROXY) in
 replay mode in front of it, and times 20 GETs through the proxy over 1
-and over 8 keep-alive connections, alternating, with a client that does
-no work but reading: one process per connection, so that the client's
-connections do not wait on one another. The floor is 20 x DELAY_MS for
+and over 8 keep-alive connections, alternating, with curl as the client
+(no work but reading; its own start and one request, measured first on
+the origin directly, are taken off). The floor is 20 x DELAY_MS for
 1 connection and 3 x DELAY_MS for 8 (20 requests over 8 connections are
 3 rounds): what the proxy adds on top is its own cost, which a listing
 through it cannot beat."""
-import http.client
 import http.server
 import os
-import multiprocessing
 import shlex
 import socket
 import subprocess
@@ -60,34 +58,23 @@ def wait_port(port):
     sys.exit("the proxy did not start")
 
 
-def client(port, requests, go, ends, slot):
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.connect()
-    go.wait()
-    for i in requests:
-        conn.request("GET", f"/page/{i}")
-        conn.getresponse().read()
-    ends[slot] = time.monotonic()
-    conn.close()
+def curl_ms(urls, connections):
+    """Wall ms of one curl run fetching urls over `connections` keep-alive
+    connections (curl reuses a connection as soon as its transfer ends)."""
+    args = ["curl", "--silent", "--no-progress-meter"]
+    if connections > 1:
+        args += ["--parallel", "--parallel-immediate", "--parallel-max",
+                 str(connections)]
+    for url in urls:
+        args += ["-o", "/dev/null", url]
+    start = time.monotonic()
+    subprocess.run(args, check=True)
+    return (time.monotonic() - start) * 1000
 
 
 def timed(port, connections):
-    """Wall ms of REQUESTS GETs over `connections` keep-alive ones, the
-    requests dealt out in turn (with one latency, the rounds they take)."""
-    go = multiprocessing.Event()
-    ends = multiprocessing.Array("d", connections)
-    procs = [multiprocessing.Process(
-        target=client,
-        args=(port, range(c, REQUESTS, connections), go, ends, c))
-        for c in range(connections)]
-    for p in procs:
-        p.start()
-    time.sleep(0.2)  # every client connected and waiting on `go`
-    start = time.monotonic()
-    go.set()
-    for p in procs:
-        p.join()
-    return (max(ends) - start) * 1000
+    return curl_ms([f"http://127.0.0.1:{port}/page/{i}"
+                    for i in range(REQUESTS)], connections)
 
 
 origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Origin)
@@ -102,10 +89,14 @@ proxy = subprocess.Popen(command + [str(port), str(origin.server_address[1]),
 try:
     wait_port(port)
     timed(port, 8)  # records every page
+    # What curl itself costs (start, one request, exit), taken off below.
+    own = sorted(curl_ms([f"http://127.0.0.1:{origin.server_address[1]}/x"], 1)
+                 for _ in range(7))[3]
+    print(f"curl's own start and one request on loopback: {own:.1f} ms")
     for run in range(1, runs + 1):
         for connections in (1, 8):
             floor = (REQUESTS if connections == 1 else 3) * delay_ms
-            wall = timed(port, connections)
+            wall = timed(port, connections) - own
             print(f"run {run} connections={connections} wall_ms={wall:.0f}"
                   f" floor_ms={floor} proxy_overhead_ms={wall - floor:.0f}")
 finally:
