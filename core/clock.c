@@ -32,6 +32,19 @@ static int parse_now(const char *text, int64_t *ms)
     return isotime_parse(text, ISOTIME_TIME | ISOTIME_ZONE | ISOTIME_UTC, ms);
 }
 
+int clock_check_override(char *err, size_t err_size)
+{
+    const char *now = getenv("NBAQ_NOW");
+    int64_t ms;
+    if (now == NULL || *now == '\0' || parse_now(now, &ms) == 0)
+        return 0;
+    snprintf(err, err_size,
+             "NBAQ_NOW: '%.64s' is not a time (epoch milliseconds, or UTC "
+             "as 2026-01-01T00:00:00Z)",
+             now);
+    return -1;
+}
+
 int64_t clock_wall_ms(void)
 {
     static int checked;

@@ -475,9 +475,12 @@ int main(int argc, char **argv)
             log_set_level(NBAQ_LOG_INFO);
         else if (c.verbose >= 2)
             log_set_level(NBAQ_LOG_DEBUG);
+        char clock_err[256];
         if (!c.config_path && !c.list_plugins && c.argc == 0 && !c.check_config)
             rc = usage_error("%s", "missing -c FILE (the monitor "
                                    "configuration)");
+        else if (clock_check_override(clock_err, sizeof clock_err) != 0)
+            rc = usage_error("%s", clock_err);
         else {
             session s = {.cli = &c};
             rc = dispatch(&s, &c);

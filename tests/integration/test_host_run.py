@@ -156,6 +156,20 @@ class CommandLine(unittest.TestCase):
         r = run_config(d, "checks: []\n", "-q", "-v")
         self.assertEqual(r.returncode, 64)
 
+    def test_a_bad_nbaq_now_is_refused(self):
+        d = temp_dir(self)
+        yaml = "checks:\n" + healthy("a") + REPORT
+        for bad in ("2026-02-30T00:00:00Z", "yesterday", "2026-01-01"):
+            env = dict(os.environ, NBAQ_NOW=bad)
+            r = run_config(d, yaml, env=env)
+            self.assertEqual(r.returncode, 64, r.stderr)
+            self.assertIn(f"NBAQ_NOW: '{bad}' is not a time", r.stderr)
+            self.assertEqual(r.stdout, "")
+        r = run_config(d, yaml, env=dict(os.environ,
+                                         NBAQ_NOW="2026-02-28T23:00:00Z"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(list(parse_report(r.stdout)["checks"]), ["a"])
+
     def test_check_config_runs_nothing(self):
         d = temp_dir(self)
         marker = os.path.join(d, "ran")
