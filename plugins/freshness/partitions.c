@@ -109,9 +109,9 @@ int key_pattern_match(const key_pattern *p, const char *key, int64_t *start_ms)
             tm.tm_mday > calendar_days_in_month(tm.tm_year, tm.tm_mon) ||
             tm.tm_hour > 23)
             continue;
-        tm.tm_year -= 1900;
-        tm.tm_mon -= 1;
-        *start_ms = (int64_t)timegm(&tm) * 1000;
+        int64_t days =
+            calendar_days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday);
+        *start_ms = (days * 24 + tm.tm_hour) * 3600000;
         return 0;
     }
     return -1;
