@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fdio.h"
 #include "forkserver_proto.h"
 #include "log.h"
 #include "wire.h"
@@ -225,7 +226,7 @@ static int receive_reply(size_t index, forkserver_reply *reply, int wait)
         left = wait ? servers[index].answer_due_ms - clock_mono_ms() : 0;
     if (ready == 0)
         return wait ? -1 : 1;
-    return forkserver_read_all(servers[index].fd, reply, sizeof *reply);
+    return fdio_read_all(servers[index].fd, reply, sizeof *reply);
 }
 
 static int live_server(void)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "check_wire.h"
+#include "fdio.h"
 #include "forkserver_proto.h"
 #include "job_child.h"
 #include "log.h"
@@ -110,7 +111,7 @@ static void load_plugins(int sock)
     char *body =
         h.len <= FORKSERVER_REQUEST_MAX ? malloc(h.len ? h.len : 1) : NULL;
     if (h.type != FORKSERVER_LOAD || !body ||
-        forkserver_read_all(sock, body, h.len) != 0)
+        fdio_read_all(sock, body, h.len) != 0)
         _exit(1);
     wire_reader r = {.pos = body, .left = h.len};
     while (r.left > 0 && !r.bad) {
@@ -164,7 +165,7 @@ static void serve(int sock);
 static int taken(int sock, int to_server, char why)
 {
     forkserver_reply reply = {.pid = (int32_t)getpid()};
-    int rc = forkserver_write_all(sock, &reply, sizeof reply);
+    int rc = fdio_send_all(sock, &reply, sizeof reply);
     ssize_t ignored = write(to_server, &why, 1);
     (void)ignored;
     close(to_server);
@@ -200,7 +201,7 @@ static void take_request(int sock, int to_server, forkserver_header *h,
         close(sock);
         serve(fds[0]);
     }
-    if (forkserver_write_all(sock, &refused, sizeof refused) != 0)
+    if (fdio_send_all(sock, &refused, sizeof refused) != 0)
         _exit(0);
 }
 
@@ -227,7 +228,7 @@ static void spare(int sock, int to_server)
             _exit(0); /* the host closed its end, or died */
         char *body =
             h.len <= FORKSERVER_REQUEST_MAX ? malloc(h.len ? h.len : 1) : NULL;
-        if (!body || forkserver_read_all(sock, body, h.len) != 0)
+        if (!body || fdio_read_all(sock, body, h.len) != 0)
             _exit(1);
         take_request(sock, to_server, &h, fds, body);
         free(body);

@@ -1,45 +1,10 @@
 #include "forkserver_proto.h"
 
+#include "fdio.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
-
-static ssize_t send_some(int fd, void *data, size_t len)
-{
-    return send(fd, data, len, MSG_NOSIGNAL);
-}
-
-static ssize_t read_some(int fd, void *data, size_t len)
-{
-    return read(fd, data, len);
-}
-
-/* Calls io until len bytes went through; -1 on error or end of file. */
-static int transfer_all(ssize_t (*io)(int, void *, size_t), int fd, char *p,
-                        size_t len)
-{
-    while (len > 0) {
-        ssize_t n = io(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-int forkserver_write_all(int fd, const void *data, size_t len)
-{
-    return transfer_all(send_some, fd, (char *)data, len);
-}
-
-int forkserver_read_all(int fd, void *data, size_t len)
-{
-    return transfer_all(read_some, fd, data, len);
-}
 
 typedef union fd_control {
     struct cmsghdr align;
@@ -87,7 +52,7 @@ int forkserver_send_message(int fd, uint32_t type, const struct iovec *body,
     for (size_t i = 0; i < 1 + parts; i++) {
         size_t skip = sent < iov[i].iov_len ? sent : iov[i].iov_len;
         sent -= skip;
-        if (forkserver_write_all(fd, (const char *)iov[i].iov_base + skip,
+        if (fdio_send_all(fd, (const char *)iov[i].iov_base + skip,
                                  iov[i].iov_len - skip) != 0)
             return -1;
     }
@@ -118,5 +83,5 @@ int forkserver_receive_header(int fd, forkserver_header *h,
             count = FORKSERVER_FDS_MAX;
         memcpy(fds, CMSG_DATA(c), count * sizeof(int));
     }
-    return forkserver_read_all(fd, (char *)h + n, sizeof *h - (size_t)n);
+    return fdio_read_all(fd, (char *)h + n, sizeof *h - (size_t)n);
 }

@@ -40,10 +40,6 @@ typedef struct forkserver_reply {
     int32_t error; /* errno when pid <= 0                               */
 } forkserver_reply;
 
-/* 0, or -1 on error or end of file. Never raise SIGPIPE. */
-int forkserver_write_all(int fd, const void *data, size_t len);
-int forkserver_read_all(int fd, void *data, size_t len);
-
 /* A message of `type` whose body is the `parts` pieces of body, with nfds
  * (<= FORKSERVER_FDS_MAX) descriptors attached: header and body in one
  * sendmsg() when the socket takes it all. */

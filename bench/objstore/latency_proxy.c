@@ -36,15 +36,13 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct bytes {
-    char *data;
-    size_t len, cap;
-} bytes;
+#include "fdio.h"
+#include "textbuf.h"
 
 typedef struct recorded {
     struct recorded *next;
     char *target;
-    bytes answer; /* the whole response, head and body */
+    textbuf answer; /* the whole response, head and body */
 } recorded;
 
 static int upstream_port;
@@ -53,25 +51,8 @@ static int replay;
 static recorded *records;
 static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void bytes_add(bytes *b, const void *data, size_t len)
-{
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + len + 1)
-            cap *= 2;
-        b->data = realloc(b->data, cap);
-        if (!b->data) {
-            perror("latency_proxy");
-            abort();
-        }
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-}
-
-static void bytes_drop(bytes *b, size_t n)
+/* Drops the first n bytes of b (a request or a chunk dealt with). */
+static void drop_front(textbuf *b, size_t n)
 {
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
@@ -79,7 +60,7 @@ static void bytes_drop(bytes *b, size_t n)
 }
 
 /* Reads more of fd into b; 0 at end of stream or on an error. */
-static int read_more(int fd, bytes *b)
+static int read_more(int fd, textbuf *b)
 {
     char chunk[65536];
     ssize_t n;
@@ -88,32 +69,18 @@ static int read_more(int fd, bytes *b)
     while (n < 0 && errno == EINTR);
     if (n <= 0)
         return 0;
-    bytes_add(b, chunk, (size_t)n);
-    return 1;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    textbuf_append(b, chunk, (size_t)n);
+    return !textbuf_failed(b);
 }
 
 /* Length of the head (up to and with its blank line) once b holds it. */
-static size_t head_length(int fd, bytes *b)
+static size_t head_length(int fd, textbuf *b)
 {
     char *end;
-    while (!b->data || !(end = strstr(b->data, "\r\n\r\n")))
+    while (!(end = strstr(textbuf_cstr(b), "\r\n\r\n")))
         if (!read_more(fd, b))
             return 0;
-    return (size_t)(end + 4 - b->data);
+    return (size_t)(end + 4 - textbuf_cstr(b));
 }
 
 /* The value of header name in head, or NULL; *len is its length. */
@@ -153,7 +120,7 @@ static long content_length(const char *head, size_t head_len)
 }
 
 /* Makes sure b holds n bytes. */
-static int read_at_least(int fd, bytes *b, size_t n)
+static int read_at_least(int fd, textbuf *b, size_t n)
 {
     while (b->len < n)
         if (!read_more(fd, b))
@@ -162,19 +129,19 @@ static int read_at_least(int fd, bytes *b, size_t n)
 }
 
 /* Decodes the chunked body at the start of in into out. */
-static int read_chunked(int fd, bytes *in, bytes *out)
+static int read_chunked(int fd, textbuf *in, textbuf *out)
 {
     for (;;) {
         char *eol;
-        while (!(eol = strstr(in->data, "\r\n")))
+        while (!(eol = strstr(textbuf_cstr(in), "\r\n")))
             if (!read_more(fd, in))
                 return -1;
         size_t size = strtoul(in->data, NULL, 16);
         size_t line = (size_t)(eol + 2 - in->data);
         if (read_at_least(fd, in, line + size + 2) != 0)
             return -1;
-        bytes_add(out, in->data + line, size);
-        bytes_drop(in, line + size + 2);
+        textbuf_append(out, in->data + line, size);
+        drop_front(in, line + size + 2);
         if (size == 0)
             return 0; /* no trailers from s3rver */
     }
@@ -196,13 +163,13 @@ static int connect_upstream(void)
 
 /* Reads the body of an answer whose head (head_len bytes) is in in into
  * body; 1 if the upstream connection ended with it. */
-static int read_body(int up, bytes *in, size_t head_len, int is_head,
-                     bytes *body)
+static int read_body(int up, textbuf *in, size_t head_len, int is_head,
+                     textbuf *body)
 {
     int status = atoi(in->data + 9);
     long length = content_length(in->data, head_len);
     int chunked = header_is(in->data, head_len, "Transfer-Encoding", "chunked");
-    bytes_drop(in, head_len);
+    drop_front(in, head_len);
     if (is_head || status == 204 || status == 304 || status < 200)
         return 0;
     if (chunked)
@@ -210,19 +177,19 @@ static int read_body(int up, bytes *in, size_t head_len, int is_head,
     if (length >= 0) {
         if (read_at_least(up, in, (size_t)length) != 0)
             return -1;
-        bytes_add(body, in->data, (size_t)length);
+        textbuf_append(body, in->data, (size_t)length);
         return 0;
     }
     while (read_more(up, in))
         ;
-    bytes_add(body, in->data ? in->data : "", in->len);
+    textbuf_append(body, textbuf_cstr(in), in->len);
     return 1;
 }
 
 /* The client's answer: head (without the headers that describe the
  * transfer, which are set again), then body. */
 static void compose_answer(const char *head, long head_length, int is_head,
-                           const bytes *body, bytes *answer)
+                           const textbuf *body, textbuf *answer)
 {
     const char *line = head, *eol;
     while ((eol = strstr(line, "\r\n")) && eol != line) {
@@ -230,38 +197,40 @@ static void compose_answer(const char *head, long head_length, int is_head,
         if (line == head || (strncasecmp(line, "Content-Length:", 15) != 0 &&
                              strncasecmp(line, "Connection:", 11) != 0 &&
                              strncasecmp(line, "Transfer-Encoding:", 18) != 0))
-            bytes_add(answer, line, n + 2);
+            textbuf_append(answer, line, n + 2);
         line = eol + 2;
     }
     char cl[64];
     snprintf(cl, sizeof cl, "Content-Length: %zu\r\n\r\n",
              is_head && head_length >= 0 ? (size_t)head_length : body->len);
-    bytes_add(answer, cl, strlen(cl));
+    textbuf_append(answer, cl, strlen(cl));
     if (!is_head)
-        bytes_add(answer, body->data ? body->data : "", body->len);
+        textbuf_append(answer, textbuf_cstr(body), body->len);
 }
 
 /* Sends the request (req_len bytes of req) upstream over *up, opened if
  * need be, and builds the client's answer in answer. */
 static int forward(int *up, const char *req, size_t req_len, int is_head,
-                   bytes *answer)
+                   textbuf *answer)
 {
     if (*up < 0 && (*up = connect_upstream()) < 0)
         return -1;
-    bytes in = {0}, body = {0};
+    textbuf in = TEXTBUF_INIT, body = TEXTBUF_INIT;
     int rc = -1;
     size_t head_len;
-    if (write_all(*up, req, req_len) == 0 &&
+    if (fdio_send_all(*up, req, req_len) == 0 &&
         (head_len = head_length(*up, &in)) > 0) {
         char *head = strndup(in.data, head_len);
         long length = content_length(head, head_len);
         rc = read_body(*up, &in, head_len, is_head, &body);
         if (rc >= 0)
             compose_answer(head, length, is_head, &body, answer);
+        if (textbuf_failed(answer))
+            rc = -1;
         free(head);
     }
-    free(in.data);
-    free(body.data);
+    textbuf_free(&in);
+    textbuf_free(&body);
     if (rc != 0) { /* an error, or the upstream closed after this answer */
         close(*up);
         *up = -1;
@@ -279,11 +248,11 @@ static const recorded *find_record(const char *target)
     return r;
 }
 
-static void record(const char *target, const bytes *answer)
+static void record(const char *target, const textbuf *answer)
 {
     recorded *r = calloc(1, sizeof *r);
     r->target = strdup(target);
-    bytes_add(&r->answer, answer->data, answer->len);
+    textbuf_append(&r->answer, answer->data, answer->len);
     pthread_mutex_lock(&records_lock);
     r->next = records;
     records = r;
@@ -304,7 +273,7 @@ static void add_delay(struct timespec *t)
 }
 
 /* One request read from the client in in, answered; -1 to close. */
-static int serve_one(int client, int *up, bytes *in)
+static int serve_one(int client, int *up, textbuf *in)
 {
     size_t head_len = head_length(client, in);
     if (head_len == 0)
@@ -323,39 +292,40 @@ static int serve_one(int client, int *up, bytes *in)
     int is_get = strcmp(method, "GET") == 0;
     int closing = header_is(in->data, head_len, "Connection", "close");
     const recorded *r = replay && is_get ? find_record(target) : NULL;
-    bytes answer = {0};
+    textbuf answer = TEXTBUF_INIT;
     int rc = 0;
     wait_until(&due);
     if (r)
-        rc = write_all(client, r->answer.data, r->answer.len);
+        rc = fdio_send_all(client, r->answer.data, r->answer.len);
     else {
         rc = forward(up, in->data, req_len, strcmp(method, "HEAD") == 0,
                      &answer);
         if (rc != 0) {
             static const char bad[] = "HTTP/1.1 502 Bad Gateway\r\n"
                                       "Content-Length: 0\r\n\r\n";
-            bytes_add(&answer, bad, sizeof bad - 1);
+            textbuf_clear(&answer);
+            textbuf_append(&answer, bad, sizeof bad - 1);
             closing = 1;
         } else if (replay && is_get && strncmp(answer.data + 9, "200", 3) == 0)
             record(target, &answer);
-        rc = write_all(client, answer.data, answer.len);
+        rc = fdio_send_all(client, answer.data, answer.len);
     }
-    free(answer.data);
-    bytes_drop(in, req_len);
+    textbuf_free(&answer);
+    drop_front(in, req_len);
     return rc != 0 || closing ? -1 : 0;
 }
 
 static void *serve_connection(void *arg)
 {
     int client = (int)(intptr_t)arg, up = -1, one = 1;
-    bytes in = {0};
+    textbuf in = TEXTBUF_INIT;
     setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     while (serve_one(client, &up, &in) == 0)
         ;
     if (up >= 0)
         close(up);
     close(client);
-    free(in.data);
+    textbuf_free(&in);
     return NULL;
 }
 

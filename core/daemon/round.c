@@ -17,6 +17,7 @@
 #include "status.h"
 #include "text.h"
 #include "escape.h"
+#include "fdio.h"
 
 /* The fd the round process writes its result to. */
 #define RESULT_FD 3
@@ -146,19 +147,6 @@ static void capture_run(void *arg, const nbaq_run *run)
     *doc = round_encode_run(run);
 }
 
-static void write_all(int fd, const char *text, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, text, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return; /* the daemon is gone: nothing left to tell */
-        text += n;
-        len -= (size_t)n;
-    }
-}
-
 static void child_signals(void)
 {
     struct sigaction sa;
@@ -219,8 +207,9 @@ static _Noreturn void round_child(config *cfg, const round_work *w, int fd)
         cJSON_AddBoolToObject(doc, "interrupted", summary.interrupted != 0);
     }
     char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    /* A failed write means the daemon is gone: nothing left to tell. */
     if (text)
-        write_all(RESULT_FD, text, strlen(text));
+        (void)fdio_write_all(RESULT_FD, text, strlen(text));
     fflush(NULL);
     _exit(rc == 0 && text ? 0 : 3);
 }
