@@ -114,18 +114,12 @@ int forkserver_wanted(size_t checks)
 static void describe_end(pid_t pid, char *err, size_t err_size);
 static void mark_dead(size_t index, char *err, size_t err_size);
 
-/* The LOAD message: each plugin file once. */
+/* The LOAD message: the plugin files. */
 static int send_plugins(int fd, const forkserver_plugin_file *files,
                         size_t count)
 {
     textbuf body = TEXTBUF_INIT;
     for (size_t i = 0; i < count; i++) {
-        size_t seen = 0;
-        while (seen < i && files[seen].path != files[i].path &&
-               strcmp(files[seen].path, files[i].path) != 0)
-            seen++;
-        if (seen < i)
-            continue;
         wire_put_str(&body, files[i].name);
         wire_put_str(&body, files[i].path);
     }

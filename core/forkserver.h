@@ -53,7 +53,7 @@
 #define FORKSERVER_MIN_CHECKS 2
 int forkserver_wanted(size_t checks);
 
-/* A plugin file the run's checks use (the same path may come again). */
+/* A plugin file the run's checks use (each path once). */
 typedef struct forkserver_plugin_file {
     const char *name;
     const char *path;

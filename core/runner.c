@@ -551,19 +551,26 @@ static void notify_ended(job **ended, size_t *count)
  * it; returns how many there are. */
 static size_t start_servers(const job *jobs, size_t count, unsigned workers)
 {
-    size_t servable = 0;
+    size_t servable = 0, nfiles = 0;
     forkserver_plugin_file *files = calloc(count ? count : 1, sizeof *files);
     if (!files)
         return 0;
     for (size_t i = 0; i < count; i++) {
-        if (jobs[i].encode)
-            files[servable++] = (forkserver_plugin_file){
+        if (!jobs[i].encode)
+            continue;
+        servable++;
+        /* Each file once: a run has many checks and few plugins. */
+        size_t k = 0;
+        while (k < nfiles && strcmp(files[k].path, jobs[i].plugin_path) != 0)
+            k++;
+        if (k == nfiles)
+            files[nfiles++] = (forkserver_plugin_file){
                 .name = jobs[i].plugin_name, .path = jobs[i].plugin_path};
     }
     size_t started = 0;
     if (forkserver_wanted(servable))
         started = forkserver_pool_start(
-            servable < workers ? (unsigned)servable : workers, files, servable);
+            servable < workers ? (unsigned)servable : workers, files, nfiles);
     free(files);
     return started;
 }
